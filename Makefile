@@ -1,0 +1,114 @@
+# vmos - build, run and test the kernel.  `make help` lists the targets.
+
+BUILD    := build
+CC       := gcc
+LD       := ld
+NASM     := nasm
+OBJCOPY  := objcopy
+PYTHON   := python3
+QEMU     := qemu-system-x86_64
+KSYMS_RESERVE := 131072
+
+# The kernel: freestanding, no red zone (interrupts push on the stack), no
+# SSE (its registers are not saved on kernel entry), linked at -2 GiB.
+KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pie -fno-pic \
+	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
+	-fno-stack-protector -fno-omit-frame-pointer \
+	-fno-asynchronous-unwind-tables -fno-common \
+	-Wall -Wextra -Werror -Wno-unused-parameter \
+	-I. -Iarch/x86_64/include -MMD -MP
+NASMFLAGS := -f elf64 -g -F dwarf -DKSYMS_RESERVE=$(KSYMS_RESERVE)
+KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
+	-T linker.ld --no-warn-rwx-segments
+
+KERNEL_C   := $(wildcard arch/x86_64/*.c kernel/*.c mm/*.c lib/*.c tests/ktest/*.c)
+KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm kernel/*.asm)
+KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o)
+
+QEMU_FLAGS := -m 128M -no-reboot -display none -serial mon:stdio
+APPEND ?=
+
+.PHONY: all kernel iso run run-direct debug test unit deps clean help
+all: kernel
+
+help:
+	@echo "make            build build/kernel.elf"
+	@echo "make run        boot the GRUB ISO in QEMU, serial console on this terminal"
+	@echo "make run-direct boot build/kernel.elf with -kernel (APPEND='ktest=all' ...)"
+	@echo "make debug      QEMU paused with its gdb stub, and gdb with the kernel's symbols"
+	@echo "make test       build everything and run the whole test suite"
+	@echo "make iso        build build/os.iso (GRUB, BIOS boot)"
+	@echo "make unit       build and run only the host unit tests"
+
+deps:
+	@tools/install-deps.sh
+
+kernel: $(BUILD)/kernel.elf
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/%.asm.o: %.asm
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP $< -o $@
+
+# Link once, list the functions, write them into the reserved .ksyms
+# section (same size, so nothing moves): the kernel can name its own code.
+$(BUILD)/kernel.pass1.elf: $(KERNEL_OBJ) linker.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJ)
+
+$(BUILD)/kernel.elf: $(BUILD)/kernel.pass1.elf tools/ksyms.py
+	$(PYTHON) tools/ksyms.py $< $(BUILD)/ksyms.bin $(KSYMS_RESERVE)
+	$(OBJCOPY) --update-section .ksyms=$(BUILD)/ksyms.bin $< $@
+
+iso: $(BUILD)/os.iso
+$(BUILD)/os.iso: $(BUILD)/kernel.elf iso/grub.cfg
+	@mkdir -p $(BUILD)/isodir/boot/grub
+	cp $(BUILD)/kernel.elf $(BUILD)/isodir/boot/kernel.elf
+	cp iso/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/isodir 2>$(BUILD)/grub-mkrescue.log || \
+		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+run: deps iso
+	$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/os.iso
+
+run-direct: deps kernel
+	$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/kernel.elf -append "$(APPEND)"
+
+debug: deps kernel
+	tools/gdb/debug.sh $(BUILD)/kernel.elf "$(APPEND)"
+
+# ---- host unit tests: pure kernel code compiled for Linux with sanitizers
+UNIT_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
+	-fno-sanitize-recover=undefined -fno-omit-frame-pointer \
+	-Wall -Wextra -Werror -Wno-unused-parameter \
+	-Itests/unit/include -I. -Iarch/x86_64/include
+UNIT_LIBS := -lcmocka
+UNIT_SHIM := tests/unit/host_shim.c
+UNIT_TESTS := $(patsubst tests/unit/test_%.c,$(BUILD)/unit/test_%,$(wildcard tests/unit/test_*.c))
+
+# Which kernel sources each test binary compiles (all pure code).
+UNIT_SRC_memmap  := mm/memmap.c
+UNIT_SRC_frame   := mm/frame.c
+UNIT_SRC_pagetable := mm/pagetable.c mm/frame.c
+UNIT_SRC_kmalloc := mm/kmalloc.c mm/frame.c
+UNIT_SRC_cmdline := kernel/cmdline.c
+UNIT_SRC_format  := lib/format.c
+UNIT_SRC_ksyms   := kernel/ksyms.c lib/format.c
+
+$(BUILD)/unit/test_%: tests/unit/test_%.c $(UNIT_SHIM) tests/unit/host.h $(wildcard tests/unit/include/asm/*.h) $(KERNEL_C)
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_SHIM) $(UNIT_SRC_$*) $(UNIT_LIBS)
+
+unit: deps $(UNIT_TESTS)
+	@for t in $(UNIT_TESTS); do $$t || exit 1; done
+
+# ---- the whole suite
+test: deps kernel iso $(UNIT_TESTS)
+	$(PYTHON) tests/run.py
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(KERNEL_OBJ:.o=.d)

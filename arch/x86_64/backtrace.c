@@ -1,0 +1,61 @@
+/*
+ * arch/x86_64/backtrace.c - the call chain, from the frame-pointer links.
+ *
+ * The kernel is built with -fno-omit-frame-pointer, so every function's
+ * frame starts with [saved rbp][return address].  Each link is checked to
+ * be a mapped kernel address before it is read, so a corrupt stack ends the
+ * backtrace instead of faulting inside the panic.
+ */
+#include <asm/arch.h>
+#include <asm/page_types.h>
+#include <asm/tlb.h>
+#include <asm/trap.h>
+#include "kernel/ksyms.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "mm/pagetable.h"
+
+#define BACKTRACE_MAX 24
+
+static bool readable(u64 addr)
+{
+	return addr >= KERNEL_SPACE_START && IS_ALIGNED(addr, 8) &&
+	       pt_translate(arch_current_page_table(), addr, NULL, NULL);
+}
+
+static void print_entry(u64 rip)
+{
+	char name[KSYM_NAME_BUF];
+
+	printk(KERN_EMERG "  [<%016lx>] %s\n", rip,
+	       ksym_format(rip, name, sizeof(name)));
+}
+
+static void backtrace_from(u64 rip, u64 rbp)
+{
+	printk(KERN_EMERG "Call trace:\n");
+	print_entry(rip);
+	for (int i = 0; i < BACKTRACE_MAX && rbp && readable(rbp); i++) {
+		u64 *frame = (u64 *)rbp;
+		u64 ret = frame[1];
+
+		if (ret < KERNEL_VMA)
+			break;
+		print_entry(ret);
+		if (frame[0] <= rbp) /* stacks grow down: links must go up */
+			break;
+		rbp = frame[0];
+	}
+}
+
+void arch_panic_dump(const struct trap_frame *tf)
+{
+	if (tf) {
+		trap_print_regs(tf);
+		backtrace_from(tf->rip, tf->rbp);
+	} else {
+		u64 *fp = __builtin_frame_address(0);
+
+		backtrace_from(fp[1], fp[0]); /* start at our caller */
+	}
+}

@@ -1,0 +1,65 @@
+/*
+ * arch/x86_64/cpu.c - CPU features and the protection switches.
+ *
+ * Turns on what the kernel relies on when the CPU has it: NX (EFER.NXE, set
+ * already by boot.asm), global pages (CR4.PGE), supervisor write protection
+ * (CR0.WP: the kernel too faults on read-only pages), SMEP (the kernel may
+ * not execute user pages) and SMAP (the kernel may not touch user pages
+ * except inside the user-copy functions).
+ */
+#include <asm/arch.h>
+#include <asm/cpu.h>
+#include <asm/pgtable.h>
+#include "lib/string.h"
+
+struct cpu_features cpu_features;
+pte_t pte_supported = ~0ull;
+
+#define CPUID_EXT_NX (1u << 20)      /* 0x80000001 EDX */
+#define CPUID_EXT_PDPE1GB (1u << 26) /* 0x80000001 EDX */
+#define CPUID_7_SMEP (1u << 7)       /* leaf 7 EBX */
+#define CPUID_7_SMAP (1u << 20)      /* leaf 7 EBX */
+#define CPUID_1_PGE (1u << 13)       /* leaf 1 EDX */
+#define CPUID_1_RDRAND (1u << 30)    /* leaf 1 ECX */
+
+static void detect(struct cpu_features *f)
+{
+	u32 a, b, c, d, max;
+
+	cpuid(0, 0, &max, &b, &c, &d);
+	memcpy(f->vendor, &b, 4);
+	memcpy(f->vendor + 4, &d, 4);
+	memcpy(f->vendor + 8, &c, 4);
+	f->vendor[12] = '\0';
+	cpuid(1, 0, &a, &b, &c, &d);
+	f->pge = d & CPUID_1_PGE;
+	f->rdrand = c & CPUID_1_RDRAND;
+	if (max >= 7) {
+		cpuid(7, 0, &a, &b, &c, &d);
+		f->smep = b & CPUID_7_SMEP;
+		f->smap = b & CPUID_7_SMAP;
+	}
+	cpuid(0x80000001, 0, &a, &b, &c, &d);
+	f->nx = d & CPUID_EXT_NX;
+	f->pdpe1gb = d & CPUID_EXT_PDPE1GB;
+}
+
+void cpu_init(void)
+{
+	u64 cr4;
+
+	detect(&cpu_features);
+	if (!cpu_features.nx)
+		pte_supported &= ~PTE_NX;
+	if (!cpu_features.pge)
+		pte_supported &= ~PTE_G;
+	write_cr0(read_cr0() | CR0_WP);
+	cr4 = read_cr4();
+	if (cpu_features.pge)
+		cr4 |= CR4_PGE;
+	if (cpu_features.smep)
+		cr4 |= CR4_SMEP;
+	if (cpu_features.smap)
+		cr4 |= CR4_SMAP;
+	write_cr4(cr4);
+}

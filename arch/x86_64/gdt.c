@@ -1,0 +1,86 @@
+/*
+ * arch/x86_64/gdt.c - the global descriptor table and the task state segment.
+ *
+ * In long mode segments are flat; the GDT exists for the privilege levels
+ * (kernel ring 0, user ring 3) and to point at the TSS.  The TSS holds the
+ * stack the CPU switches to on an interrupt from user mode (rsp0) and the
+ * interrupt stack table: known-good stacks for the double fault, NMI and
+ * machine check handlers, so a kernel stack overflow can still be reported.
+ */
+#include <asm/arch.h>
+#include <asm/segment.h>
+
+struct tss {
+	u32 reserved0;
+	u64 rsp[3];
+	u64 reserved1;
+	u64 ist[7];
+	u64 reserved2;
+	u16 reserved3;
+	u16 iomap_base;
+} __packed;
+
+struct gdt_ptr {
+	u16 limit;
+	u64 base;
+} __packed;
+
+/* Access byte and flags of a code/data descriptor (Intel SDM vol. 3, 3.4.5). */
+#define SEG_PRESENT (1ull << 47)
+#define SEG_DPL3 (3ull << 45)
+#define SEG_CODE_DATA (1ull << 44)
+#define SEG_EXEC (1ull << 43)
+#define SEG_RW (1ull << 41)
+#define SEG_LONG (1ull << 53)
+#define SEG_CODE (SEG_PRESENT | SEG_CODE_DATA | SEG_EXEC | SEG_RW | SEG_LONG)
+#define SEG_DATA (SEG_PRESENT | SEG_CODE_DATA | SEG_RW)
+#define SEG_TSS_AVAILABLE (0x9ull << 40)
+
+static u64 gdt[GDT_ENTRIES] __aligned(16);
+static struct tss tss __aligned(16);
+
+static void load_gdt(void)
+{
+	struct gdt_ptr p = { sizeof(gdt) - 1, (u64)gdt };
+
+	asm volatile("lgdt %0\n\t"
+		     "mov %1, %%ds\n\t"
+		     "mov %1, %%es\n\t"
+		     "mov %1, %%ss\n\t"
+		     "pushq %2\n\t" /* reload CS with a far return */
+		     "lea 1f(%%rip), %%rax\n\t"
+		     "pushq %%rax\n\t"
+		     "lretq\n"
+		     "1:"
+		     :
+		     : "m"(p), "r"((u64)KERNEL_DS), "i"(KERNEL_CS)
+		     : "rax", "memory");
+	asm volatile("ltr %w0" : : "r"((u16)TSS_SELECTOR));
+}
+
+void gdt_init(void)
+{
+	u64 base = (u64)&tss, limit = sizeof(tss) - 1;
+
+	gdt[0] = 0;
+	gdt[GDT_KERNEL_CODE] = SEG_CODE;
+	gdt[GDT_KERNEL_DATA] = SEG_DATA;
+	gdt[GDT_USER_DATA] = SEG_DATA | SEG_DPL3;
+	gdt[GDT_USER_CODE] = SEG_CODE | SEG_DPL3;
+	/* A 16-byte system descriptor: base split over both halves. */
+	gdt[GDT_TSS] = SEG_PRESENT | SEG_TSS_AVAILABLE | (limit & 0xffff) |
+		       ((base & 0xffffff) << 16) | ((base >> 24 & 0xff) << 56);
+	gdt[GDT_TSS + 1] = base >> 32;
+	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap */
+	load_gdt();
+}
+
+void arch_set_ist_stack(int ist, u64 top)
+{
+	tss.ist[ist - 1] = top;
+}
+
+void arch_set_kernel_stack(u64 top)
+{
+	tss.rsp[0] = top;
+}

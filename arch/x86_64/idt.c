@@ -1,0 +1,187 @@
+/*
+ * arch/x86_64/idt.c - the interrupt descriptor table and trap dispatch.
+ *
+ * Every vector enters through entry.asm and lands in trap_dispatch() with a
+ * struct trap_frame.  Page faults are decoded into an arch-neutral struct
+ * fault and handed to mm/ (handle_mm_fault); hardware interrupts go to
+ * their handler; any other exception in the kernel is a bug and panics
+ * with the exception's name, the decoded error code and a backtrace.
+ */
+#include <asm/arch.h>
+#include <asm/cpu.h>
+#include <asm/irq.h>
+#include <asm/segment.h>
+#include <asm/trap.h>
+#include "kernel/catch.h"
+#include "kernel/ksyms.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "mm/fault.h"
+#include "mm/kstack.h"
+
+struct idt_gate {
+	u16 offset_low;
+	u16 selector;
+	u8 ist;
+	u8 type_attr;
+	u16 offset_mid;
+	u32 offset_high;
+	u32 reserved;
+} __packed;
+
+#define GATE_INTERRUPT 0x8E /* present, DPL 0, 64-bit interrupt gate */
+
+static struct idt_gate idt[256] __aligned(16);
+extern const u64 trap_stubs[NR_VECTORS];
+
+static const char *const exception_names[32] = {
+	"divide error", "debug", "non-maskable interrupt", "breakpoint",
+	"overflow", "bound range exceeded", "invalid opcode",
+	"device not available", "double fault", "coprocessor segment overrun",
+	"invalid TSS", "segment not present", "stack-segment fault",
+	"general protection fault", "page fault", "reserved (15)",
+	"x87 floating-point error", "alignment check", "machine check",
+	"SIMD floating-point error", "virtualization exception",
+	"control protection exception", "reserved (22)", "reserved (23)",
+	"reserved (24)", "reserved (25)", "reserved (26)", "reserved (27)",
+	"hypervisor injection", "VMM communication", "security exception",
+	"reserved (31)",
+};
+
+const char *trap_name(u64 vector)
+{
+	if (vector < 32)
+		return exception_names[vector];
+	return vector < NR_VECTORS ? "hardware interrupt" : "unknown vector";
+}
+
+static void set_gate(unsigned vec, u64 handler, u8 ist)
+{
+	idt[vec] = (struct idt_gate){
+		.offset_low = handler & 0xffff,
+		.selector = KERNEL_CS,
+		.ist = ist,
+		.type_attr = GATE_INTERRUPT,
+		.offset_mid = (handler >> 16) & 0xffff,
+		.offset_high = handler >> 32,
+	};
+}
+
+void idt_init(void)
+{
+	struct {
+		u16 limit;
+		u64 base;
+	} __packed ptr = { sizeof(idt) - 1, (u64)idt };
+
+	for (unsigned v = 0; v < NR_VECTORS; v++)
+		set_gate(v, trap_stubs[v], 0);
+	set_gate(VEC_DOUBLE_FAULT, trap_stubs[VEC_DOUBLE_FAULT], IST_DOUBLE_FAULT);
+	set_gate(VEC_NMI, trap_stubs[VEC_NMI], IST_NMI);
+	set_gate(VEC_MACHINE_CHECK, trap_stubs[VEC_MACHINE_CHECK],
+		 IST_MACHINE_CHECK);
+	asm volatile("lidt %0" : : "m"(ptr));
+}
+
+/* fault_from_pf - decode the #PF error code and CR2 (Intel SDM vol. 3, 4.7). */
+static struct fault fault_from_pf(const struct trap_frame *tf)
+{
+	u64 ec = tf->error_code;
+	struct fault f = {
+		.addr = read_cr2(),
+		.ip = tf->rip,
+		.access = (ec & PF_FETCH) ? FAULT_EXEC
+			  : (ec & PF_WRITE) ? FAULT_WRITE
+					    : FAULT_READ,
+		.user = ec & PF_USER,
+		.present = ec & PF_PRESENT,
+		.reserved_bit = ec & PF_RSVD,
+	};
+	return f;
+}
+
+static void page_fault(struct trap_frame *tf)
+{
+	struct fault f = fault_from_pf(tf);
+	char what[96], where[KSYM_NAME_BUF];
+	const char *why;
+
+	if (handle_mm_fault(&f) == FAULT_OK)
+		return;
+	catch_trap(VEC_PAGE_FAULT, tf->error_code, &f);
+	why = fault_explain(&f);
+	panic_frame(tf, "page fault at 0x%lx in %s: %s%s%s", f.addr,
+		    ksym_format(tf->rip, where, sizeof(where)),
+		    fault_describe(&f, what, sizeof(what)), why ? "; " : "",
+		    why ? why : "");
+}
+
+/*
+ * double_fault - runs on its own IST stack.  The common kernel cause is a
+ * stack overflow: the CPU could not push the frame of a page fault because
+ * the stack pointer had already run into the guard page (CR2 says where).
+ */
+static void double_fault(struct trap_frame *tf)
+{
+	u64 cr2 = read_cr2();
+	char where[KSYM_NAME_BUF];
+
+	if (kstack_guard_hit(cr2) || kstack_guard_hit(tf->rsp))
+		panic_frame(tf,
+			    "double fault: kernel stack overflow in %s: rsp 0x%lx, "
+			    "page fault at 0x%lx in the stack's guard page",
+			    ksym_format(tf->rip, where, sizeof(where)), tf->rsp,
+			    cr2);
+	panic_frame(tf, "double fault in %s (cr2 0x%lx, rsp 0x%lx)",
+		    ksym_format(tf->rip, where, sizeof(where)), cr2, tf->rsp);
+}
+
+/* Any other exception: the self-tests may expect it; otherwise a bug. */
+static void other_exception(struct trap_frame *tf)
+{
+	char where[KSYM_NAME_BUF];
+
+	catch_trap(tf->vector, tf->error_code, NULL);
+	panic_frame(tf, "%s (vector %lu, error code 0x%lx) in %s",
+		    trap_name(tf->vector), tf->vector, tf->error_code,
+		    ksym_format(tf->rip, where, sizeof(where)));
+}
+
+void trap_dispatch(struct trap_frame *tf)
+{
+	if (tf->vector >= VEC_IRQ_BASE) {
+		irq_dispatch(tf->vector - VEC_IRQ_BASE);
+		return;
+	}
+	switch (tf->vector) {
+	case VEC_PAGE_FAULT:
+		page_fault(tf);
+		break;
+	case VEC_DOUBLE_FAULT:
+		double_fault(tf);
+		break;
+	default:
+		other_exception(tf);
+		break;
+	}
+}
+
+void trap_print_regs(const struct trap_frame *tf)
+{
+	printk(KERN_EMERG "RIP: %04lx:%016lx RFLAGS: %016lx\n", tf->cs, tf->rip,
+	       tf->rflags);
+	printk(KERN_EMERG "RSP: %04lx:%016lx ERR: %016lx\n", tf->ss, tf->rsp,
+	       tf->error_code);
+	printk(KERN_EMERG "RAX: %016lx RBX: %016lx RCX: %016lx\n", tf->rax,
+	       tf->rbx, tf->rcx);
+	printk(KERN_EMERG "RDX: %016lx RSI: %016lx RDI: %016lx\n", tf->rdx,
+	       tf->rsi, tf->rdi);
+	printk(KERN_EMERG "RBP: %016lx R08: %016lx R09: %016lx\n", tf->rbp,
+	       tf->r8, tf->r9);
+	printk(KERN_EMERG "R10: %016lx R11: %016lx R12: %016lx\n", tf->r10,
+	       tf->r11, tf->r12);
+	printk(KERN_EMERG "R13: %016lx R14: %016lx R15: %016lx\n", tf->r13,
+	       tf->r14, tf->r15);
+	printk(KERN_EMERG "CR0: %016lx CR2: %016lx CR3: %016lx CR4: %016lx\n",
+	       read_cr0(), read_cr2(), read_cr3(), read_cr4());
+}

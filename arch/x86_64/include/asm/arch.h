@@ -1,0 +1,67 @@
+/*
+ * asm/arch.h - the named hooks generic kernel code calls into arch/.
+ * Everything x86-specific that kernel/ and mm/ need is behind these.
+ */
+#ifndef ASM_ARCH_H
+#define ASM_ARCH_H
+
+#include "kernel/types.h"
+
+/* arch_early_init - console, CPU features, GDT/TSS, IDT, timer. */
+void arch_early_init(void);
+void gdt_init(void);
+void idt_init(void);
+void cpu_init(void);
+void timer_init(void);
+
+/* The stacks the CPU switches to (TSS): for interrupts from user mode and
+ * the interrupt stack table entries (IST_* in asm/segment.h). */
+void arch_set_kernel_stack(u64 top);
+void arch_set_ist_stack(int ist, u64 top);
+
+/* arch_call_on_stack - switch to the stack ending at top and call fn(arg);
+ * fn must not return. */
+__noreturn void arch_call_on_stack(u64 top, void (*fn)(void *), void *arg);
+
+static inline void arch_irq_enable(void)
+{
+	asm volatile("sti" ::: "memory");
+}
+
+static inline void arch_irq_disable(void)
+{
+	asm volatile("cli" ::: "memory");
+}
+
+/* arch_idle - wait for the next interrupt. */
+static inline void arch_idle(void)
+{
+	asm volatile("sti; hlt" ::: "memory");
+}
+
+/* arch_power_off - leave QEMU with exit status (QEMU exits with 2*status+1
+ * under isa-debug-exit; ACPI S5 otherwise). Never returns. */
+__noreturn void arch_power_off(int status);
+
+/* arch_clock_ns - nanoseconds since boot (0 until the clock is calibrated). */
+u64 arch_clock_ns(void);
+/* arch_ticks - timer interrupts since timer_init (TIMER_HZ per second). */
+u64 arch_ticks(void);
+#define TIMER_HZ 1000
+
+/* CPU features found by cpu_init(), for the boot log and the tests. */
+struct cpu_features {
+	bool nx, smep, smap, pge, rdrand, pdpe1gb;
+	char vendor[13];
+};
+extern struct cpu_features cpu_features;
+
+/* arch_current_stack_pointer - for tests that look at their own stack. */
+static inline u64 arch_current_stack_pointer(void)
+{
+	u64 sp;
+	asm volatile("mov %%rsp, %0" : "=r"(sp));
+	return sp;
+}
+
+#endif

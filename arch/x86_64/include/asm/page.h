@@ -1,0 +1,30 @@
+/*
+ * asm/page.h - converting between physical addresses and kernel pointers.
+ *
+ * Every physical page is visible at DIRECT_MAP_BASE + its address.  The
+ * host unit tests replace this header with one over simulated memory.
+ */
+#ifndef ASM_PAGE_H
+#define ASM_PAGE_H
+
+#include "kernel/types.h"
+#include <asm/page_types.h>
+
+static inline void *phys_to_virt(phys_addr_t pa)
+{
+	return (void *)(pa + DIRECT_MAP_BASE);
+}
+
+/* virt_to_phys - only for direct-map pointers (kmalloc, frames). */
+static inline phys_addr_t virt_to_phys(const void *va)
+{
+	return (phys_addr_t)(uintptr_t)va - DIRECT_MAP_BASE;
+}
+
+/* kernel_image_to_phys - for symbols in the kernel image (text, data, bss). */
+static inline phys_addr_t kernel_image_to_phys(const void *va)
+{
+	return (phys_addr_t)(uintptr_t)va - KERNEL_VMA;
+}
+
+#endif

@@ -1,0 +1,16 @@
+/*
+ * arch/x86_64/setup.c - bringing up the boot CPU, in dependency order.
+ */
+#include <asm/arch.h>
+#include <asm/console.h>
+#include <asm/irq.h>
+
+void arch_early_init(void)
+{
+	arch_console_init(); /* printk works from here on */
+	cpu_init();
+	gdt_init();
+	idt_init();
+	pic_init();
+	timer_init(); /* interrupts stay off until kmain enables them */
+}

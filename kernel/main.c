@@ -1,0 +1,155 @@
+/*
+ * kernel/main.c - the kernel's first C function and the boot sequence.
+ *
+ * boot/boot.asm calls kmain() in 64-bit mode on the boot stack.  kmain
+ * brings up the CPU and memory, then moves to a kernel stack with a guard
+ * page and continues in kmain_late(), which runs the self-tests named on
+ * the command line (ktest=...) or idles until user programs arrive.
+ */
+#include "kernel/bootinfo.h"
+#include "kernel/cmdline.h"
+#include "kernel/ktest.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "lib/string.h"
+#include "mm/frame.h"
+#include "mm/kmalloc.h"
+#include "mm/kstack.h"
+#include "mm/paging.h"
+#include <asm/arch.h>
+#include <asm/page_types.h>
+#include <asm/segment.h>
+
+#define KERNEL_NAME "vmos"
+#define KERNEL_VERSION "0.1"
+
+struct cmdline kernel_cmdline;
+static struct kstack main_stack, ist_stacks[IST_COUNT];
+extern int console_loglevel;
+
+/* The options this kernel understands; anything else is reported. */
+static const char *const known_options[] = {
+	"ktest",     /* run in-kernel self-tests, then power off */
+	"loglevel",  /* console message level, 0..7 */
+	"quiet",     /* loglevel=4 */
+	"poweroff",  /* power off once booted (boot-time measurements) */
+};
+
+static void check_options(const struct cmdline *c)
+{
+	for (unsigned i = 0; i < c->nopts; i++) {
+		bool known = false;
+
+		for (unsigned k = 0; k < ARRAY_SIZE(known_options); k++)
+			if (!strcmp(c->opts[i].key, known_options[k]))
+				known = true;
+		if (!known)
+			pr_warn("cmdline: unknown option '%s' ignored\n",
+				c->opts[i].key);
+	}
+	if (c->dropped)
+		pr_warn("cmdline: %u words did not fit and were ignored\n",
+			c->dropped);
+	if (c->init)
+		pr_info("cmdline: init=%s with %u argument(s) (user programs "
+			"arrive with the next milestone)\n",
+			c->init, c->init_argc - 1);
+}
+
+static void print_memory_map(const struct boot_info *bi)
+{
+	pr_info("Boot loader: %s\n", bi->loader);
+	pr_info("Kernel image: %s\n", bi->kernel_path);
+	pr_info("Command line: %s\n", bi->cmdline);
+	pr_info("Physical memory map:\n");
+	for (unsigned i = 0; i < bi->nregions; i++)
+		pr_info("  [mem 0x%016lx-0x%016lx] %s\n", bi->regions[i].start,
+			bi->regions[i].end - 1,
+			boot_mem_type_name(bi->regions[i].type));
+	for (unsigned i = 0; i < bi->nmodules; i++)
+		pr_info("  module %u: [mem 0x%016lx-0x%016lx] %s\n", i,
+			bi->modules[i].start, bi->modules[i].end - 1,
+			bi->modules[i].name);
+}
+
+static void print_memory_summary(void)
+{
+	const struct mm_boot_stats *s = &mm_boot_stats;
+	u64 total = frames_managed_count() * PAGE_SIZE;
+
+	pr_info("Memory: %lu KiB usable RAM, %lu KiB managed, %lu KiB free "
+		"(%lu frames free of %lu)\n",
+		s->ram_bytes >> 10, total >> 10,
+		(frames_free_count() * PAGE_SIZE) >> 10, frames_free_count(),
+		frames_managed_count());
+	pr_info("Memory: kernel image %lu KiB, frame table %lu KiB, kernel "
+		"page tables %lu KiB\n",
+		s->kernel_image_bytes >> 10, s->frame_table_bytes >> 10,
+		s->page_table_bytes >> 10);
+	pr_info("MemTotal:       %8lu kB\n", total >> 10);
+	pr_info("MemFree:        %8lu kB\n",
+		(frames_free_count() * PAGE_SIZE) >> 10);
+}
+
+static void print_cpu(void)
+{
+	const struct cpu_features *f = &cpu_features;
+
+	pr_info("CPU: %s, NX %s, SMEP %s, SMAP %s, global pages %s\n",
+		f->vendor, f->nx ? "on" : "absent", f->smep ? "on" : "absent",
+		f->smap ? "on" : "absent", f->pge ? "on" : "absent");
+}
+
+/* Stacks with guard pages: one for kmain_late, one per IST entry. */
+static void setup_stacks(void)
+{
+	if (kstack_alloc(&main_stack) < 0)
+		panic("setup_stacks: no memory for the kernel stack");
+	for (int i = 0; i < IST_COUNT; i++) {
+		if (kstack_alloc(&ist_stacks[i]) < 0)
+			panic("setup_stacks: no memory for IST stack %d", i + 1);
+		arch_set_ist_stack(i + 1, ist_stacks[i].top);
+	}
+	arch_set_kernel_stack(main_stack.top);
+}
+
+static __noreturn void kmain_late(void *arg)
+{
+	const char *tests = cmdline_get(&kernel_cmdline, "ktest");
+
+	(void)arg;
+	arch_irq_enable();
+	pr_info("Running on a guarded kernel stack [0x%lx-0x%lx]\n",
+		main_stack.bottom, main_stack.top - 1);
+	if (tests)
+		arch_power_off(ktest_run(tests));
+	if (cmdline_get(&kernel_cmdline, "poweroff")) {
+		pr_info("poweroff: boot complete, powering off\n");
+		arch_power_off(0);
+	}
+	pr_info("Boot complete. User programs arrive with the next milestone;\n");
+	pr_info("try the self-tests: make run-direct APPEND='ktest=all'. "
+		"Quit QEMU with Ctrl-A X.\n");
+	for (;;)
+		arch_idle();
+}
+
+void kmain(u32 magic, u32 mbi)
+{
+	arch_early_init();
+	printk(KERN_NOTICE "%s %s (x86_64): a teaching kernel that shows "
+	       "virtual memory for real\n", KERNEL_NAME, KERNEL_VERSION);
+	multiboot_parse(magic, mbi, &boot_info);
+	cmdline_parse(&kernel_cmdline, boot_info.cmdline);
+	if (cmdline_get(&kernel_cmdline, "quiet"))
+		console_loglevel = 4;
+	console_loglevel =
+		(int)cmdline_get_uint(&kernel_cmdline, "loglevel", console_loglevel);
+	check_options(&kernel_cmdline);
+	print_cpu();
+	print_memory_map(&boot_info);
+	mm_init(&boot_info);
+	print_memory_summary();
+	setup_stacks();
+	arch_call_on_stack(main_stack.top, kmain_late, NULL);
+}

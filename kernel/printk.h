@@ -1,0 +1,47 @@
+/*
+ * kernel/printk.h - kernel messages and panic.
+ *
+ * printk() takes an optional Linux-style level prefix (KERN_ERR "..."):
+ * messages above the console level (cmdline "loglevel=N") are not shown.
+ * Every shown line gets a time stamp in seconds since boot.
+ */
+#ifndef KERNEL_PRINTK_H
+#define KERNEL_PRINTK_H
+
+#include "kernel/types.h"
+
+#define KERN_SOH "\001"
+#define KERN_EMERG KERN_SOH "0"
+#define KERN_ALERT KERN_SOH "1"
+#define KERN_CRIT KERN_SOH "2"
+#define KERN_ERR KERN_SOH "3"
+#define KERN_WARNING KERN_SOH "4"
+#define KERN_NOTICE KERN_SOH "5"
+#define KERN_INFO KERN_SOH "6"
+#define KERN_DEBUG KERN_SOH "7"
+#define LOGLEVEL_DEFAULT 6 /* level of a message without a prefix */
+
+__printf(1, 2) int printk(const char *fmt, ...);
+
+#define pr_err(...) printk(KERN_ERR __VA_ARGS__)
+#define pr_warn(...) printk(KERN_WARNING __VA_ARGS__)
+#define pr_notice(...) printk(KERN_NOTICE __VA_ARGS__)
+#define pr_info(...) printk(KERN_INFO __VA_ARGS__)
+#define pr_debug(...) printk(KERN_DEBUG __VA_ARGS__)
+
+/*
+ * panic - a kernel bug was detected: print the message, the registers and a
+ * backtrace, then power off with exit status 127 (QEMU exit code 255).
+ * Host unit tests supply their own panic() that the test can catch.
+ */
+__printf(1, 2) __noreturn void panic(const char *fmt, ...);
+
+/* BUG_ON(cond): panic naming the condition, file and line when cond holds. */
+#define BUG_ON(cond)                                                     \
+	do {                                                             \
+		if (unlikely(cond))                                      \
+			panic("BUG_ON(%s) at %s:%d", #cond, __FILE__,   \
+			      __LINE__);                                 \
+	} while (0)
+
+#endif

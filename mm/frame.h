@@ -1,0 +1,80 @@
+/*
+ * mm/frame.h - the physical frame allocator (a buddy allocator).
+ *
+ * Physical memory is managed in 4 KiB frames.  Every frame has a struct page
+ * in the frame table, indexed by its frame number (pfn = address >> 12).
+ * Free frames are kept in blocks of 2^order frames (order 0 .. FRAME_MAX_ORDER-1)
+ * on one free list per order; a block's "buddy" is the block of the same
+ * size whose pfn differs only in bit `order`.  Allocating splits a larger
+ * block in halves; freeing merges a block with its free buddy, repeatedly.
+ * One frame is allocated and freed in O(1) (no split or merge needed when
+ * order-0 blocks are on hand; at most FRAME_MAX_ORDER steps otherwise).
+ *
+ * Each allocated block carries a reference count in its first struct page:
+ * copy-on-write and shared mappings take extra references with page_get()
+ * and the block is freed when page_put() drops the last one.
+ *
+ * Freeing a frame twice, freeing a frame that was never handed out, or
+ * freeing with the wrong order is a kernel bug: it panics with the address.
+ */
+#ifndef MM_FRAME_H
+#define MM_FRAME_H
+
+#include "kernel/types.h"
+#include <asm/page_types.h>
+
+#define FRAME_MAX_ORDER 11 /* blocks of up to 2^10 frames = 4 MiB */
+
+/* struct page flags */
+#define PG_RESERVED 0x01 /* not managed: never handed out */
+#define PG_FREE 0x02     /* part of a free block */
+#define PG_HEAD 0x04     /* first frame of a block (order is valid) */
+#define PG_SLAB 0x08     /* used by kmalloc for small objects */
+#define PG_PAGETABLE 0x10 /* a page-table page */
+
+struct page {
+	u32 next, prev; /* free-list links, as pfns (FRAME_NONE ends) */
+	u32 refcount;   /* references to an allocated block (head only) */
+	u8 order;       /* block size 2^order (head only) */
+	u8 flags;       /* PG_* */
+	u16 private;    /* owner's use: kmalloc stores its size class here */
+};
+
+#define FRAME_NONE 0xffffffffu
+
+/*
+ * frame_init - start managing frames 0 .. nr_pfns-1 with table as the frame
+ * table (nr_pfns entries). Every frame starts reserved; frame_add_range()
+ * hands usable RAM to the allocator.
+ */
+void frame_init(struct page *table, u64 nr_pfns);
+/* frame_add_range - make whole frames inside [start, end) free. */
+void frame_add_range(phys_addr_t start, phys_addr_t end);
+
+/* frames_alloc - 2^order contiguous frames, aligned to their size, or NULL. */
+struct page *frames_alloc(unsigned order);
+/* frames_free - free a block from frames_alloc() holding one reference. */
+void frames_free(struct page *page, unsigned order);
+
+/* frame_alloc - one frame, or 0 when memory is exhausted (0 is never managed). */
+phys_addr_t frame_alloc(void);
+/* frame_free - free one frame from frame_alloc(). */
+void frame_free(phys_addr_t pa);
+
+/* page_get / page_put - take / drop a reference; the last put frees the block. */
+void page_get(struct page *page);
+void page_put(struct page *page);
+
+struct page *pfn_to_page(u64 pfn);
+u64 page_to_pfn(const struct page *page);
+phys_addr_t page_to_phys(const struct page *page);
+/* phys_to_page - the struct page of pa; panics if pa is beyond the table. */
+struct page *phys_to_page(phys_addr_t pa);
+
+u64 frames_free_count(void);    /* frames on the free lists */
+u64 frames_managed_count(void); /* frames ever given to the allocator */
+u64 frames_table_size(void);    /* entries in the frame table (max pfn + 1) */
+/* frames_free_blocks - how many free blocks of exactly this order. */
+u64 frames_free_blocks(unsigned order);
+
+#endif

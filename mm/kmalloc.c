@@ -1,0 +1,211 @@
+/*
+ * mm/kmalloc.c - slabs of size classes for small objects, buddy blocks for
+ * large ones (see kmalloc.h).
+ */
+#include "mm/kmalloc.h"
+#include "mm/frame.h"
+#include "kernel/printk.h"
+#include "lib/string.h"
+#include <asm/page.h>
+
+#define SLAB_MAGIC 0x51ab51abu
+#define KMALLOC_LARGE_TAG 0xffff /* struct page private of a large block */
+
+/* The header at the start of every slab frame. */
+struct slab {
+	struct slab *next, *prev; /* on its class's partial list */
+	void *freelist;           /* first free object; each holds the next */
+	u32 magic;
+	u16 inuse;                /* objects handed out */
+	u16 total;                /* objects in this slab */
+	u8 class;
+};
+
+static struct slab *partial[KMALLOC_CLASSES]; /* slabs with free objects */
+static u64 live_objects[KMALLOC_CLASSES];
+static u64 slab_pages, large_pages;
+
+static size_t class_size(unsigned c)
+{
+	return (size_t)KMALLOC_MIN_SIZE << c;
+}
+
+/* The smallest class holding size bytes (size <= KMALLOC_MAX_SMALL). */
+static unsigned size_to_class(size_t size)
+{
+	unsigned c = 0;
+
+	while (class_size(c) < size)
+		c++;
+	return c;
+}
+
+/* Smallest order with 2^order pages >= size, or -1 if too large. */
+static int size_to_order(size_t size)
+{
+	int order = 0;
+
+	while ((PAGE_SIZE << order) < size) {
+		if (++order >= FRAME_MAX_ORDER)
+			return -1;
+	}
+	return order;
+}
+
+size_t kmalloc_usable_size(size_t size)
+{
+	int order;
+
+	if (size == 0)
+		return 0;
+	if (size <= KMALLOC_MAX_SMALL)
+		return class_size(size_to_class(size));
+	order = size_to_order(size);
+	return order < 0 ? 0 : PAGE_SIZE << order;
+}
+
+static void list_add(struct slab **head, struct slab *s)
+{
+	s->prev = NULL;
+	s->next = *head;
+	if (*head)
+		(*head)->prev = s;
+	*head = s;
+}
+
+static void list_remove(struct slab **head, struct slab *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		*head = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	s->next = s->prev = NULL;
+}
+
+/* A new slab for class c on the partial list, or NULL when out of memory. */
+static struct slab *slab_new(unsigned c)
+{
+	struct page *page = frames_alloc(0);
+	size_t size = class_size(c);
+	struct slab *s;
+	char *obj, *end;
+
+	if (!page)
+		return NULL;
+	page->flags |= PG_SLAB;
+	page->private = (u16)c;
+	s = phys_to_virt(page_to_phys(page));
+	obj = (char *)s + ALIGN_UP(sizeof(*s), size);
+	end = (char *)s + PAGE_SIZE;
+	*s = (struct slab){ .magic = SLAB_MAGIC, .class = (u8)c };
+	for (; obj + size <= end; obj += size) { /* thread the free list */
+		*(void **)obj = s->freelist;
+		s->freelist = obj;
+		s->total++;
+	}
+	list_add(&partial[c], s);
+	slab_pages++;
+	return s;
+}
+
+static void *alloc_small(size_t size)
+{
+	unsigned c = size_to_class(size);
+	struct slab *s = partial[c];
+	void *obj;
+
+	if (!s && !(s = slab_new(c)))
+		return NULL;
+	obj = s->freelist;
+	s->freelist = *(void **)obj;
+	if (++s->inuse == s->total)
+		list_remove(&partial[c], s);
+	live_objects[c]++;
+	return obj;
+}
+
+static void *alloc_large(size_t size)
+{
+	int order = size_to_order(size);
+	struct page *page;
+
+	if (order < 0 || !(page = frames_alloc((unsigned)order)))
+		return NULL;
+	page->private = KMALLOC_LARGE_TAG;
+	large_pages += 1ull << order;
+	return phys_to_virt(page_to_phys(page));
+}
+
+void *kmalloc(size_t size)
+{
+	if (size == 0)
+		return NULL;
+	return size <= KMALLOC_MAX_SMALL ? alloc_small(size) : alloc_large(size);
+}
+
+void *kzalloc(size_t size)
+{
+	void *p = kmalloc(size);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+static void free_small(struct page *page, void *ptr)
+{
+	unsigned c = page->private;
+	struct slab *s = (struct slab *)((uintptr_t)ptr & PAGE_MASK);
+	size_t off = (char *)ptr - (char *)s;
+	size_t first = ALIGN_UP(sizeof(*s), class_size(c));
+
+	if (s->magic != SLAB_MAGIC || c >= KMALLOC_CLASSES || off < first ||
+	    (off - first) % class_size(c))
+		panic("kfree: %p is not an object of a %zu-byte slab", ptr,
+		      class_size(c));
+	if (s->inuse == s->total)
+		list_add(&partial[c], s); /* was full: has room again */
+	*(void **)ptr = s->freelist;
+	s->freelist = ptr;
+	s->inuse--;
+	live_objects[c]--;
+	/* An empty slab goes back to the frame allocator unless it is the
+	 * only one with room: keeps one warm slab per class. */
+	if (s->inuse == 0 && (s->next || s->prev)) {
+		list_remove(&partial[c], s);
+		s->magic = 0;
+		page->flags &= ~PG_SLAB;
+		frames_free(page, 0);
+		slab_pages--;
+	}
+}
+
+void kfree(void *ptr)
+{
+	struct page *page;
+
+	if (!ptr)
+		return;
+	page = phys_to_page(virt_to_phys(ptr));
+	if (page->flags & PG_SLAB) {
+		free_small(page, ptr);
+	} else if ((page->flags & PG_HEAD) && page->private == KMALLOC_LARGE_TAG &&
+		   IS_ALIGNED((uintptr_t)ptr, PAGE_SIZE)) {
+		page->private = 0;
+		large_pages -= 1ull << page->order;
+		frames_free(page, page->order);
+	} else {
+		panic("kfree: %p was not returned by kmalloc (frame flags 0x%x)",
+		      ptr, page->flags);
+	}
+}
+
+void kmalloc_get_stats(struct kmalloc_stats *st)
+{
+	for (unsigned c = 0; c < KMALLOC_CLASSES; c++)
+		st->objects[c] = live_objects[c];
+	st->slab_pages = slab_pages;
+	st->large_pages = large_pages;
+}

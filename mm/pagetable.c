@@ -1,0 +1,215 @@
+/*
+ * mm/pagetable.c - walking, building and tearing down 4-level page tables.
+ */
+#include "mm/pagetable.h"
+#include "mm/frame.h"
+#include "kernel/errno.h"
+#include "kernel/printk.h"
+#include "lib/string.h"
+#include <asm/page.h>
+#include <asm/tlb.h>
+
+static pte_t *table_of(phys_addr_t pa)
+{
+	return (pte_t *)phys_to_virt(pa);
+}
+
+phys_addr_t pt_alloc_table(void)
+{
+	struct page *p = frames_alloc(0);
+
+	if (!p)
+		return 0;
+	p->flags |= PG_PAGETABLE;
+	memset(phys_to_virt(page_to_phys(p)), 0, PAGE_SIZE);
+	return page_to_phys(p);
+}
+
+static void pt_free_table(phys_addr_t pa)
+{
+	struct page *p = phys_to_page(pa);
+
+	p->flags &= ~PG_PAGETABLE;
+	frames_free(p, 0);
+}
+
+/* Flags for an entry that points to a lower table covering va. */
+static pte_t table_flags(u64 va)
+{
+	return va < USER_SPACE_END ? (PTE_P | PTE_W | PTE_U) : (PTE_P | PTE_W);
+}
+
+/*
+ * Descend from root to the entry for va at level stop (1 = PT, 2 = PD).
+ * Returns NULL if a table is missing (and !alloc or out of memory) or a
+ * large page is in the way above stop.
+ */
+static pte_t *walk_to(phys_addr_t root, u64 va, int stop, bool alloc)
+{
+	pte_t *table = table_of(root);
+
+	for (int level = PT_LEVELS; level > stop; level--) {
+		pte_t *e = &table[pt_index(va, level)];
+
+		if (!(*e & PTE_P)) {
+			phys_addr_t t;
+
+			if (!alloc || !(t = pt_alloc_table()))
+				return NULL;
+			*e = t | table_flags(va);
+		} else if (*e & PTE_PS) {
+			return NULL;
+		}
+		table = table_of(pte_addr(*e));
+	}
+	return &table[pt_index(va, stop)];
+}
+
+pte_t *pt_walk(phys_addr_t root, u64 va, bool alloc)
+{
+	return walk_to(root, va, 1, alloc);
+}
+
+static void flush_if_active(phys_addr_t root, u64 va)
+{
+	if (root == arch_current_page_table())
+		arch_flush_tlb_page(va);
+}
+
+int pt_map(phys_addr_t root, u64 va, phys_addr_t pa, pte_t flags)
+{
+	pte_t *e;
+
+	if (!IS_ALIGNED(va, PAGE_SIZE) || !IS_ALIGNED(pa, PAGE_SIZE))
+		panic("pt_map: unaligned va 0x%lx or pa 0x%lx", va, pa);
+	e = pt_walk(root, va, true);
+	if (!e)
+		return -ENOMEM;
+	if (*e & PTE_P)
+		panic("pt_map: remap of va 0x%lx (entry 0x%lx)", va, *e);
+	*e = pa | ((flags | PTE_P) & pte_supported & ~PTE_ADDR_MASK);
+	return 0;
+}
+
+int pt_map_large(phys_addr_t root, u64 va, phys_addr_t pa, pte_t flags)
+{
+	pte_t *e;
+
+	if (!IS_ALIGNED(va, LARGE_PAGE_SIZE) || !IS_ALIGNED(pa, LARGE_PAGE_SIZE))
+		panic("pt_map_large: unaligned va 0x%lx or pa 0x%lx", va, pa);
+	e = walk_to(root, va, 2, true);
+	if (!e)
+		return -ENOMEM;
+	if (*e & PTE_P)
+		panic("pt_map_large: remap of va 0x%lx (entry 0x%lx)", va, *e);
+	*e = pa | ((flags | PTE_P | PTE_PS) & pte_supported & ~PTE_ADDR_MASK);
+	return 0;
+}
+
+bool pt_unmap(phys_addr_t root, u64 va, bool free_frame)
+{
+	pte_t *e = pt_walk(root, va, false);
+	phys_addr_t pa;
+
+	if (!e || !(*e & PTE_P))
+		return false;
+	pa = pte_addr(*e);
+	*e = 0;
+	flush_if_active(root, va);
+	if (free_frame)
+		page_put(phys_to_page(pa));
+	return true;
+}
+
+bool pt_translate(phys_addr_t root, u64 va, phys_addr_t *pa, pte_t *flags)
+{
+	pte_t *table = table_of(root);
+
+	if (!va_is_canonical(va))
+		return false;
+	for (int level = PT_LEVELS; level >= 1; level--) {
+		pte_t e = table[pt_index(va, level)];
+		u64 size = pt_level_size(level);
+
+		if (!(e & PTE_P))
+			return false;
+		if (level == 1 || (e & PTE_PS)) {
+			if (pa)
+				*pa = (pte_addr(e) & ~(size - 1)) | (va & (size - 1));
+			if (flags)
+				*flags = e & ~PTE_ADDR_MASK;
+			return true;
+		}
+		table = table_of(pte_addr(e));
+	}
+	return false;
+}
+
+int pt_protect(phys_addr_t root, u64 va, pte_t flags)
+{
+	pte_t *e = pt_walk(root, va, false);
+
+	if (!e || !(*e & PTE_P))
+		return -ENOENT;
+	*e = pte_addr(*e) | ((flags | PTE_P) & pte_supported & ~PTE_ADDR_MASK);
+	flush_if_active(root, va);
+	return 0;
+}
+
+/* Free the table at pa (level >= 1) and everything below it. */
+static void free_subtree(phys_addr_t pa, int level)
+{
+	pte_t *table = table_of(pa);
+
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		pte_t e = table[i];
+
+		if (!(e & PTE_P))
+			continue;
+		if (level == 1)
+			page_put(phys_to_page(pte_addr(e)));
+		else if (e & PTE_PS)
+			panic("pt_free_user: large page in user half (entry 0x%lx)", e);
+		else
+			free_subtree(pte_addr(e), level - 1);
+		table[i] = 0;
+	}
+	pt_free_table(pa);
+}
+
+void pt_free_user(phys_addr_t root)
+{
+	pte_t *pml4 = table_of(root);
+
+	for (unsigned i = 0; i < PT_ENTRIES / 2; i++) {
+		if (pml4[i] & PTE_P)
+			free_subtree(pte_addr(pml4[i]), PT_LEVELS - 1);
+		pml4[i] = 0;
+	}
+	if (root == arch_current_page_table())
+		arch_flush_tlb_all();
+}
+
+static u64 count_subtree(phys_addr_t pa, int level)
+{
+	pte_t *table = table_of(pa);
+	u64 n = 1;
+
+	if (level == 1)
+		return n;
+	for (unsigned i = 0; i < PT_ENTRIES; i++)
+		if ((table[i] & PTE_P) && !(table[i] & PTE_PS))
+			n += count_subtree(pte_addr(table[i]), level - 1);
+	return n;
+}
+
+u64 pt_count_user_tables(phys_addr_t root)
+{
+	pte_t *pml4 = table_of(root);
+	u64 n = 0;
+
+	for (unsigned i = 0; i < PT_ENTRIES / 2; i++)
+		if (pml4[i] & PTE_P)
+			n += count_subtree(pte_addr(pml4[i]), PT_LEVELS - 1);
+	return n;
+}
