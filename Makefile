@@ -14,7 +14,7 @@ KSYMS_RESERVE := 131072
 KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pie -fno-pic \
 	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
 	-fno-stack-protector -fno-omit-frame-pointer \
-	-fno-asynchronous-unwind-tables -fno-common \
+	-fno-asynchronous-unwind-tables -fno-common -fno-delete-null-pointer-checks \
 	-Wall -Wextra -Werror -Wno-unused-parameter \
 	-I. -Iarch/x86_64/include -MMD -MP
 NASMFLAGS := -f elf64 -g -F dwarf -DKSYMS_RESERVE=$(KSYMS_RESERVE)
@@ -45,11 +45,11 @@ deps:
 
 kernel: $(BUILD)/kernel.elf
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c $< -o $@
 
-$(BUILD)/%.asm.o: %.asm
+$(BUILD)/%.asm.o: %.asm Makefile
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP $< -o $@
 

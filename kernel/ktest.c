@@ -2,11 +2,13 @@
  * kernel/ktest.c - the self-test runner: TAP output, a verdict, a leak check.
  */
 #include "kernel/ktest.h"
+#include "kernel/catch.h"
 #include "kernel/cmdline.h"
 #include "kernel/printk.h"
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/frame.h"
+#include "mm/kmalloc.h"
 
 static unsigned checks, failures;
 
@@ -36,6 +38,51 @@ void ktest_diag(const char *fmt, ...)
 	printk("# %s\n", msg);
 }
 
+void ktest_skip(const char *fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	checks++;
+	printk("ok %u # SKIP %s\n", checks, msg);
+}
+
+bool ktest_catch(struct catcher *c, void (*fn)(void *), void *arg)
+{
+	if (catch_begin(c) == 0) {
+		fn(arg);
+		catch_end(c);
+		return false;
+	}
+	catch_end(c);
+	return true;
+}
+
+/*
+ * What must come back after each test: free frames plus frames kmalloc
+ * keeps as warm empty slabs, and the number of live kmalloc objects.
+ */
+struct mem_snapshot {
+	u64 frames;
+	u64 objects;
+};
+
+static struct mem_snapshot mem_snapshot(void)
+{
+	struct kmalloc_stats st;
+	struct mem_snapshot m;
+
+	kmalloc_get_stats(&st);
+	m.frames = frames_free_count() + st.slab_pages;
+	m.objects = 0;
+	for (unsigned c = 0; c < KMALLOC_CLASSES; c++)
+		m.objects += st.objects[c];
+	return m;
+}
+
 static bool selected(const struct ktest *t, const char *list)
 {
 	return cmdline_list_has(list, t->name) ||
@@ -49,17 +96,21 @@ int ktest_run(const char *list)
 	printk("TAP version 13\n");
 	for (unsigned i = 0; i < nr_ktests; i++) {
 		const struct ktest *t = &ktests[i];
-		u64 free_before = frames_free_count();
+		struct mem_snapshot before, after;
 
 		if (!selected(t, list))
 			continue;
 		ran++;
 		ktest_diag("ktest %s: %s", t->name, t->summary);
+		before = mem_snapshot();
 		t->run();
-		/* Every test must give back every frame it took. */
-		ktest_check(frames_free_count() == free_before,
-			    "%s: free frames restored (%lu before, %lu after)",
-			    t->name, free_before, frames_free_count());
+		after = mem_snapshot();
+		/* Every test must give back every frame and object it took. */
+		ktest_check(before.frames == after.frames &&
+				    before.objects == after.objects,
+			    "%s: no leak (frames %lu -> %lu, kmalloc objects %lu -> %lu)",
+			    t->name, before.frames, after.frames, before.objects,
+			    after.objects);
 	}
 	if (!ran)
 		ktest_check(false, "ktest=%s names no known test", list);

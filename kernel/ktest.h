@@ -32,6 +32,16 @@ __printf(2, 3) bool ktest_check(bool cond, const char *fmt, ...);
 /* ktest_diag - a "# ..." TAP comment line. */
 __printf(1, 2) void ktest_diag(const char *fmt, ...);
 
+struct catcher;
+/*
+ * ktest_catch - run fn(arg) with a catcher armed: returns true if it
+ * trapped or panicked (details in *c), false if it returned normally.
+ */
+bool ktest_catch(struct catcher *c, void (*fn)(void *), void *arg);
+
+/* ktest_skip - a TAP "ok N # SKIP reason" line. */
+__printf(1, 2) void ktest_skip(const char *fmt, ...);
+
 #define KTEST_EXPECT(cond, ...) ktest_check((cond), __VA_ARGS__)
 #define KTEST_EQ(a, b, what)                                                \
 	do {                                                                \

@@ -7,9 +7,11 @@
  */
 #include "mm/fault.h"
 #include "mm/kstack.h"
+#include "mm/pagetable.h"
 #include "lib/format.h"
 #include <asm/page_types.h>
 #include <asm/pgtable.h>
+#include <asm/tlb.h>
 
 #define NULL_GUARD_END 4096 /* accesses below this: a NULL pointer, surely */
 
@@ -42,6 +44,15 @@ char *fault_describe(const struct fault *f, char *buf, size_t size)
 	return buf;
 }
 
+/* Is addr mapped as a user page (PTE_U) in the active address space? */
+static bool is_user_page(u64 addr)
+{
+	pte_t flags;
+
+	return pt_translate(arch_current_page_table(), addr, NULL, &flags) &&
+	       (flags & PTE_U);
+}
+
 const char *fault_explain(const struct fault *f)
 {
 	if (f->addr < NULL_GUARD_END)
@@ -52,6 +63,11 @@ const char *fault_explain(const struct fault *f)
 		return "kernel stack guard page: the stack overflowed";
 	if (f->user && f->addr >= KERNEL_SPACE_START)
 		return "user access to the kernel half";
+	if (!f->user && f->present && is_user_page(f->addr))
+		return f->access == FAULT_EXEC
+			       ? "the kernel executed a user page (SMEP forbids it)"
+			       : "the kernel touched a user page outside the "
+				 "user-copy functions (SMAP forbids it)";
 	if (f->access == FAULT_EXEC && f->present)
 		return "execution of a non-executable (NX) page";
 	if (f->access == FAULT_WRITE && f->present)

@@ -15,7 +15,8 @@
 #include "kernel/printk.h"
 #include "mm/pagetable.h"
 
-#define BACKTRACE_MAX 24
+#define BACKTRACE_MAX_LINES 24   /* distinct lines printed */
+#define BACKTRACE_MAX_FRAMES 4096 /* links followed (deep recursion) */
 
 static bool readable(u64 addr)
 {
@@ -31,21 +32,42 @@ static void print_entry(u64 rip)
 	       ksym_format(rip, name, sizeof(name)));
 }
 
+static void print_repeats(u64 repeats)
+{
+	if (repeats)
+		printk(KERN_EMERG "  ... the same return address %lu more times\n",
+		       repeats);
+}
+
+/* Print rip, then the return address of every frame up the rbp chain;
+ * runs of one return address (recursion) are folded into one line. */
 static void backtrace_from(u64 rip, u64 rbp)
 {
+	u64 last = 0, repeats = 0;
+	int lines = 1;
+
 	printk(KERN_EMERG "Call trace:\n");
 	print_entry(rip);
-	for (int i = 0; i < BACKTRACE_MAX && rbp && readable(rbp); i++) {
+	for (int i = 0; i < BACKTRACE_MAX_FRAMES && rbp && readable(rbp); i++) {
 		u64 *frame = (u64 *)rbp;
 		u64 ret = frame[1];
 
-		if (ret < KERNEL_VMA)
+		if (ret < KERNEL_VMA || lines == BACKTRACE_MAX_LINES)
 			break;
-		print_entry(ret);
+		if (ret == last) {
+			repeats++;
+		} else {
+			print_repeats(repeats);
+			print_entry(ret);
+			last = ret;
+			repeats = 0;
+			lines++;
+		}
 		if (frame[0] <= rbp) /* stacks grow down: links must go up */
 			break;
 		rbp = frame[0];
 	}
+	print_repeats(repeats);
 }
 
 void arch_panic_dump(const struct trap_frame *tf)

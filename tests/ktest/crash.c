@@ -1,0 +1,44 @@
+/*
+ * tests/ktest/crash.c - self-tests that end in a panic on purpose, to show
+ * what a student sees when the kernel has a bug.  They are not in
+ * ktest=all; the harness checks the panic text and exit code 255.
+ *
+ *   ktest=stack_overflow  unbounded recursion runs into the guard page
+ *                         below the stack: #PF, then #DF on its IST stack
+ *   ktest=null_deref      a write through a NULL pointer
+ */
+#include "kernel/ktest.h"
+#include "kernel/printk.h"
+
+/* Each level keeps 512 bytes live, so the recursion cannot be optimised
+ * into a loop and the stack really grows. */
+static volatile u64 recursion_limit = ~0ull; /* never reached */
+
+static __attribute__((noinline)) u64 recurse(u64 depth)
+{
+	volatile u8 frame[512];
+
+	frame[depth % sizeof(frame)] = (u8)depth;
+	if (depth == recursion_limit)
+		return 0;
+	return recurse(depth + 1) + frame[(depth * 7) % sizeof(frame)];
+}
+
+void ktest_stack_overflow(void)
+{
+	ktest_diag("recursing until the stack hits its guard page...");
+	recurse(0);
+}
+
+struct list_node {
+	struct list_node *next;
+	u64 value;
+};
+
+void ktest_null_deref(void)
+{
+	struct list_node *volatile head = NULL;
+
+	ktest_diag("writing through a NULL list pointer...");
+	head->value = 1;
+}
