@@ -75,7 +75,7 @@ static void copy_string(struct boot_info *bi, phys_addr_t pa, char *dst,
 static void split_kernel_path(struct boot_info *bi)
 {
 	char *s = bi->cmdline;
-	size_t n = 0;
+	size_t n = 0, len;
 
 	while (s[n] && s[n] != ' ' && s[n] != '=')
 		n++;
@@ -85,7 +85,9 @@ static void split_kernel_path(struct boot_info *bi)
 	bi->kernel_path[MIN(n, sizeof(bi->kernel_path) - 1)] = '\0';
 	while (s[n] == ' ')
 		n++;
-	memmove(s, s + n, strlen(s + n) + 1);
+	len = strlen(s + n);
+	memmove(s, s + n, len + 1);
+	memset(s + len + 1, 0, n); /* no stale tail for gdb to show */
 }
 
 static void parse_mmap(struct boot_info *bi, const struct mb_info *mb)

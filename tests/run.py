@@ -1,0 +1,304 @@
+#!/usr/bin/env python3
+"""The one test harness: `make test` runs it after building everything.
+
+It runs, in order:
+  1. the host unit tests (build/unit/test_*, cmocka, TAP output);
+  2. every QEMU test in QEMU_TESTS, two at a time, each with a timeout,
+     its serial log kept in build/test-logs/NAME.log;
+  3. the GRUB ISO boot (build/os.iso prints the banner);
+  4. the gdb test (gdb attaches to QEMU's stub, breaks in kmain, steps,
+     reads kernel variables by name).
+
+Every TAP point (a cmocka test, a ktest check) and every boot verdict is one
+test. It prints a line per test and closes with exactly "N passed, N failed";
+the exit status is non-zero when anything failed.
+
+usage: tests/run.py [--only SUBSTRING] [--jobs N] [--list]
+"""
+import argparse
+import concurrent.futures
+import glob
+import os
+import re
+import select
+import socket
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+LOGS = os.path.join(BUILD, "test-logs")
+KERNEL = os.path.join(BUILD, "kernel.elf")
+ISO = os.path.join(BUILD, "os.iso")
+QEMU = "qemu-system-x86_64"
+DEBUG_EXIT = ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+
+# QEMU's exit code under isa-debug-exit: 2 * status + 1.
+EXIT_OK = 1        # status 0: every check passed
+EXIT_FAIL = 3      # status 1: a check failed
+EXIT_PANIC = 255   # status 127: kernel panic
+
+BANNER = r"vmos \S+ \(x86_64\): a teaching kernel"
+TAP_LINE = re.compile(r"^(?:\[\s*[\d.]+\] )?(ok|not ok) (\d+)(?: -)? ?(.*)$")
+
+# name, kernel command line, expected QEMU exit code, and what the log must
+# (expect) or must not (forbid) contain. tap=True: each TAP line is a test.
+QEMU_TESTS = [
+    dict(name="direct-boot", append="poweroff", exit=EXIT_OK,
+         expect=[BANNER, r"Physical memory map:", r"MemFree: +\d+ kB",
+                 r"Running on a guarded kernel stack",
+                 r"poweroff: boot complete"]),
+    dict(name="cmdline-unknown-option", append="bogus=1 quiet2 poweroff",
+         exit=EXIT_OK,
+         expect=[r"unknown option 'bogus' ignored",
+                 r"unknown option 'quiet2' ignored", r"poweroff: boot complete"]),
+    dict(name="cmdline-init-args", append='poweroff init=/sbin/init -v "two words"',
+         exit=EXIT_OK, expect=[r"init=/sbin/init with 2 argument\(s\)"]),
+    dict(name="acpi-poweroff", append="poweroff", debug_exit=False, exit=0,
+         expect=[r"poweroff: boot complete"]),
+    dict(name="ktest-all", append="ktest=all", exit=EXIT_OK, tap=True),
+    dict(name="ktest-all-qemu64", append="ktest=boot,nx,traps", cpu="qemu64",
+         exit=EXIT_OK, tap=True, expect=[r"SMEP: this CPU does not have it"]),
+    dict(name="ktest-unknown", append="ktest=nosuchtest", exit=EXIT_FAIL,
+         expect=[r"not ok 1 - ktest=nosuchtest names no known test"]),
+    dict(name="memory-32M", append="ktest=boot,frames,kmalloc", mem="32M",
+         exit=EXIT_OK, tap=True),
+    dict(name="memory-5G", append="ktest=boot,pagetable,kmalloc", mem="5G",
+         exit=EXIT_OK, tap=True,
+         expect=[r"\[mem 0x0000000100000000-0x000000017fffffff\] usable"]),
+    dict(name="panic-stack-overflow", append="ktest=stack_overflow",
+         exit=EXIT_PANIC,
+         expect=[r"PANIC: double fault: kernel stack overflow in recurse\S*\+0x[0-9a-f]+: "
+                 r"rsp 0x[0-9a-f]+, page fault at 0x[0-9a-f]+ in the stack's guard page",
+                 r"Call trace:", r"\.\.\. the same return address \d+ more times",
+                 r"ktest_run\+0x", r"exit status 127"]),
+    dict(name="panic-null-deref", append="ktest=null_deref", exit=EXIT_PANIC,
+         expect=[r"PANIC: page fault at 0x8 in ktest_null_deref\+0x[0-9a-f]+: "
+                 r"write to not-present page \(supervisor\); possibly a NULL "
+                 r"pointer dereference",
+                 r"RIP: 0008:ffffffff8", r"CR2: 0000000000000008",
+                 r"\[<ffffffff8[0-9a-f]+>\] ktest_run\+0x"]),
+]
+for t in QEMU_TESTS:
+    if not t.get("tap") and t["exit"] != EXIT_PANIC:
+        t.setdefault("forbid", []).append(r"PANIC")
+
+
+class Results:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+        self.failures = []
+
+    def add(self, ok, name, detail=""):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+            self.failures.append(name)
+        line = f"{'ok    ' if ok else 'FAIL  '}{name}"
+        print(line + (f"  ({detail})" if detail and not ok else ""), flush=True)
+
+
+def parse_tap(text):
+    """(ok, description) for every TAP point in text."""
+    points = []
+    for line in text.splitlines():
+        m = TAP_LINE.match(line.strip())
+        if m:
+            points.append((m.group(1) == "ok", m.group(3).strip()))
+    return points
+
+
+# ---------------------------------------------------------------- unit tests
+def run_unit_tests(res, only):
+    binaries = sorted(glob.glob(os.path.join(BUILD, "unit", "test_*")))
+    if not binaries and (not only or only in "unit/"):
+        res.add(False, "unit: no host unit tests were built")
+    for binary in binaries:
+        group = os.path.basename(binary)[len("test_"):]
+        if only and only not in f"unit/{group}":
+            continue
+        env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="TAP")
+        proc = subprocess.run([binary], capture_output=True, text=True,
+                              env=env, timeout=300)
+        points = parse_tap(proc.stdout)
+        log = os.path.join(LOGS, f"unit-{group}.log")
+        with open(log, "w") as f:
+            f.write(proc.stdout + proc.stderr)
+        for ok, desc in points:
+            res.add(ok, f"unit/{group}: {desc}")
+        if proc.returncode != 0 and all(ok for ok, _ in points):
+            res.add(False, f"unit/{group}: exit status {proc.returncode}",
+                    f"see {log}")
+        if not points:
+            res.add(False, f"unit/{group}: printed no TAP", f"see {log}")
+
+
+# ---------------------------------------------------------------- QEMU tests
+def qemu_command(test, extra=()):
+    cmd = [QEMU, "-cpu", test.get("cpu", "max"), "-m", test.get("mem", "128M"),
+           "-no-reboot", "-display", "none", "-serial", "stdio",
+           "-monitor", "none"]
+    if test.get("debug_exit", True):
+        cmd += DEBUG_EXIT
+    if "iso" in test:
+        cmd += ["-cdrom", test["iso"]]
+    else:
+        cmd += ["-kernel", KERNEL, "-append", test.get("append", "")]
+    return cmd + list(extra)
+
+
+def run_qemu(test):
+    """Boot one test; returns (exit code or None on timeout, log text, secs)."""
+    start = time.monotonic()
+    try:
+        proc = subprocess.run(qemu_command(test), stdin=subprocess.DEVNULL,
+                              capture_output=True, timeout=test.get("timeout", 60))
+        code, out = proc.returncode, proc.stdout + proc.stderr
+    except subprocess.TimeoutExpired as e:
+        code, out = None, (e.stdout or b"") + (e.stderr or b"")
+    text = out.decode("utf-8", "replace").replace("\r", "")
+    with open(os.path.join(LOGS, test["name"] + ".log"), "w") as f:
+        f.write(text)
+    return code, text, time.monotonic() - start
+
+
+def judge_qemu(res, test, code, text, secs):
+    name = f"qemu/{test['name']}"
+    if test.get("tap"):
+        for ok, desc in parse_tap(text):
+            res.add(ok, f"{name}: {desc}")
+    problems = []
+    if code is None:
+        problems.append("timed out (the kernel stopped answering)")
+    elif code != test["exit"]:
+        problems.append(f"QEMU exit code {code}, expected {test['exit']}")
+    for pattern in test.get("expect", []):
+        if not re.search(pattern, text, re.M):
+            problems.append(f"log lacks /{pattern}/")
+    for pattern in test.get("forbid", []):
+        if re.search(pattern, text, re.M):
+            problems.append(f"log has /{pattern}/")
+    res.add(not problems, f"{name}: boots and ends as expected ({secs:.2f} s)",
+            "; ".join(problems) + f"; log: build/test-logs/{test['name']}.log")
+
+
+def run_qemu_tests(res, only, jobs):
+    tests = [t for t in QEMU_TESTS if not only or only in f"qemu/{t['name']}"]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [(t, pool.submit(run_qemu, t)) for t in tests]
+        for test, fut in futures:
+            judge_qemu(res, test, *fut.result())
+
+
+# ---------------------------------------------------------------- GRUB ISO
+def run_iso_test(res, only):
+    name = "iso/grub-boot"
+    if only and only not in name:
+        return
+    test = dict(name="iso-grub-boot", iso=ISO, debug_exit=True)
+    cmd = qemu_command(test)
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    seen = b""
+    deadline = start + 90
+    done = re.compile(rb"Boot complete\.")
+    while time.monotonic() < deadline and not done.search(seen):
+        ready, _, _ = select.select([proc.stdout], [], [], 1)
+        if ready:
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            seen += chunk
+    proc.kill()
+    proc.wait()
+    text = seen.decode("utf-8", "replace").replace("\r", "")
+    with open(os.path.join(LOGS, "iso-grub-boot.log"), "w") as f:
+        f.write(text)
+    ok = bool(re.search(BANNER, text)) and "Boot loader: GRUB" in text and \
+        bool(done.search(seen)) and "PANIC" not in text
+    res.add(ok, f"{name}: GRUB boots build/os.iso to the banner "
+                f"({time.monotonic() - start:.2f} s)",
+            "see build/test-logs/iso-grub-boot.log")
+
+
+# ---------------------------------------------------------------- gdb
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+GDB_EXPECT = [
+    ("a hardware breakpoint stops in kmain", r"Breakpoint 1, kmain \("),
+    ("gdb shows kmain's source", r"kernel/main\.c"),
+    ("next steps a source line", r"multiboot_parse\(magic, mbi, &boot_info\);"),
+    ("reads boot_info.loader by name", r'^loader=qemu$'),
+    ("reads the command line", r'^cmdline=ktest=boot$'),
+    ("stops in kmain_late on the guarded stack", r"Breakpoint 2, kmain_late"),
+    ("reads kernel_pt_root", r"^kernel_pt_root=0x[0-9a-f]+000$"),
+    ("$rsp is in the kernel stack area", r"^rsp=0xffffc9"),
+    ("backtrace names the caller", r"#1 .*arch_call_on_stack"),
+]
+
+
+def run_gdb_test(res, only):
+    if only and only not in "gdb/boot":
+        return
+    port = free_port()
+    test = dict(name="gdb-qemu", append="ktest=boot")
+    qemu = subprocess.Popen(qemu_command(test, ["-S", "-gdb", f"tcp:127.0.0.1:{port}"]),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    cmd = ["gdb", "-batch", "-nx", "-ex", f"target remote 127.0.0.1:{port}",
+           "-x", os.path.join(ROOT, "tests", "gdb", "boot.gdb"), KERNEL]
+    try:
+        gdb = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        out = gdb.stdout + gdb.stderr
+    except subprocess.TimeoutExpired as e:
+        out = "gdb timed out\n" + str(e.stdout or "")
+    try:
+        qout, _ = qemu.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        qemu.kill()
+        qout, _ = qemu.communicate()
+    with open(os.path.join(LOGS, "gdb.log"), "w") as f:
+        f.write(out + "\n--- serial ---\n" + qout.decode("utf-8", "replace"))
+    for desc, pattern in GDB_EXPECT:
+        res.add(bool(re.search(pattern, out, re.M)), f"gdb/boot: {desc}",
+                "see build/test-logs/gdb.log")
+    res.add(qemu.returncode == EXIT_OK,
+            "gdb/boot: the kernel runs on to a clean power-off after gdb detaches",
+            f"QEMU exit code {qemu.returncode}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--only", default="", help="run tests whose name contains this")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--list", action="store_true")
+    args = ap.parse_args()
+    if args.list:
+        for t in QEMU_TESTS:
+            print(f"qemu/{t['name']}: {t.get('append', '')}")
+        print("iso/grub-boot\ngdb/boot\nunit/* (build/unit/test_*)")
+        return 0
+    os.makedirs(LOGS, exist_ok=True)
+    res = Results()
+    start = time.monotonic()
+    run_unit_tests(res, args.only)
+    run_qemu_tests(res, args.only, args.jobs)
+    run_iso_test(res, args.only)
+    run_gdb_test(res, args.only)
+    print(f"# {time.monotonic() - start:.1f} s; logs in build/test-logs/")
+    for name in res.failures:
+        print(f"# failed: {name}")
+    print(f"{res.passed} passed, {res.failed} failed")
+    return 1 if res.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
