@@ -58,8 +58,12 @@ int memmap_remove(struct memmap *m, phys_addr_t start, phys_addr_t end)
 		} else if (r->start >= start && r->end <= end) {
 			remove_at(m, i); /* wholly covered */
 		} else if (r->start < start && r->end > end) {
-			/* The hole is inside: split into two. */
+			/* The hole is inside: split into two.  Check for room
+			 * first, so that a full table is left unchanged. */
 			phys_addr_t old_end = r->end;
+
+			if (m->n == MEMMAP_MAX_RANGES)
+				return -1;
 			r->end = start;
 			return insert_at(m, i + 1, end, old_end);
 		} else if (r->start < start) {

@@ -58,6 +58,11 @@ QEMU_TESTS = [
     dict(name="acpi-poweroff", append="poweroff", debug_exit=False, exit=0,
          expect=[r"poweroff: boot complete"]),
     dict(name="ktest-all", append="ktest=all", exit=EXIT_OK, tap=True),
+    dict(name="initrd-modules-kept", append="ktest=frames", exit=EXIT_OK,
+         tap=True, initrd=["mod-a.bin", "mod-b.bin"],
+         expect=[r"module 0: \[mem 0x[0-9a-f]+-0x[0-9a-f]+\] \S*mod-a\.bin",
+                 r"module 1: \[mem 0x[0-9a-f]+-0x[0-9a-f]+\] \S*mod-b\.bin",
+                 r"the 2 boot module\(s\) are untouched"]),
     dict(name="ktest-all-qemu64", append="ktest=boot,nx,traps", cpu="qemu64",
          exit=EXIT_OK, tap=True, expect=[r"SMEP: this CPU does not have it"]),
     dict(name="ktest-unknown", append="ktest=nosuchtest", exit=EXIT_FAIL,
@@ -147,7 +152,23 @@ def qemu_command(test, extra=()):
         cmd += ["-cdrom", test["iso"]]
     else:
         cmd += ["-kernel", KERNEL, "-append", test.get("append", "")]
+    if "initrd" in test:
+        cmd += ["-initrd", ",".join(module_file(m) for m in test["initrd"])]
     return cmd + list(extra)
+
+
+def module_file(name, size=300 * 1024):
+    """A file of pseudo-random bytes for a boot module, made once."""
+    path = os.path.join(LOGS, name)
+    if not os.path.exists(path):
+        seed = sum(name.encode())
+        data = bytearray(size)
+        for i in range(size):
+            seed = (seed * 1103515245 + 12345) & 0x7FFFFFFF
+            data[i] = seed >> 16 & 0xFF
+        with open(path, "wb") as f:
+            f.write(data)
+    return path
 
 
 def run_qemu(test):

@@ -1,6 +1,7 @@
 /*
  * tests/ktest/frames.c - ktest=frames: the buddy allocator on real memory.
  */
+#include "kernel/bootinfo.h"
 #include "kernel/catch.h"
 #include "kernel/ktest.h"
 #include "lib/string.h"
@@ -40,17 +41,38 @@ static u64 exhaust_and_return(bool *all_usable)
 	return n;
 }
 
+/* FNV-1a over a boot module's bytes (through the direct map). */
+static u64 module_checksum(const struct boot_module *m)
+{
+	const u8 *p = phys_to_virt(m->start);
+	u64 h = 0xcbf29ce484222325ull;
+
+	for (u64 i = 0; i < m->end - m->start; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}
+
 static void test_exhaustion(void)
 {
 	u64 free0 = frames_free_count(), blocks0[FRAME_MAX_ORDER];
-	bool usable, same_blocks = true;
+	u64 sums[BOOT_MAX_MODULES];
+	bool usable, same_blocks = true, modules_intact = true;
 	u64 taken;
+
+	for (unsigned i = 0; i < boot_info.nmodules; i++)
+		sums[i] = module_checksum(&boot_info.modules[i]);
 
 	for (unsigned o = 0; o < FRAME_MAX_ORDER; o++)
 		blocks0[o] = frames_free_blocks(o);
 	taken = exhaust_and_return(&usable);
 	KTEST_EQ(taken, free0, "every free frame can be allocated, one by one");
 	ktest_check(usable, "none is below 1 MiB or inside the kernel image");
+	/* Exhaustion wrote into every free frame: a module handed out as free
+	 * memory would have been overwritten. */
+	for (unsigned i = 0; i < boot_info.nmodules; i++)
+		modules_intact &= module_checksum(&boot_info.modules[i]) == sums[i];
+	ktest_check(modules_intact, "the %u boot module(s) are untouched",
+		    boot_info.nmodules);
 	KTEST_EQ(frames_free_count(), free0,
 		 "freeing them all gives the same free count back");
 	for (unsigned o = 0; o < FRAME_MAX_ORDER; o++)

@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Measure boot time under QEMU: wall time from starting QEMU to the
+kernel's banner on the serial port, and to QEMU exiting after power-off.
+
+usage: tools/boottime.py [RUNS] [-- extra kernel options]
+
+Boots build/kernel.elf directly (-kernel) with "poweroff" RUNS times (default
+11) and prints the median and range of both times.  Wall time includes
+QEMU's own start-up, as a user would see it.
+"""
+import os
+import select
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BANNER = b"a teaching kernel"
+
+
+def boot_once(append):
+    cmd = ["qemu-system-x86_64", "-cpu", "max", "-m", "128M", "-no-reboot",
+           "-display", "none", "-serial", "stdio", "-monitor", "none",
+           "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+           "-kernel", os.path.join(ROOT, "build", "kernel.elf"),
+           "-append", append]
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    seen, banner_at = b"", None
+    while True:
+        ready, _, _ = select.select([proc.stdout], [], [], 10)
+        if not ready:
+            proc.kill()
+            raise SystemExit("boottime: no output for 10 s")
+        chunk = os.read(proc.stdout.fileno(), 4096)
+        if not chunk:
+            break
+        seen += chunk
+        if banner_at is None and BANNER in seen:
+            banner_at = time.monotonic() - start
+    proc.wait()
+    return banner_at, time.monotonic() - start, proc.returncode
+
+
+def main():
+    args = sys.argv[1:]
+    extra = []
+    if "--" in args:
+        extra = args[args.index("--") + 1:]
+        args = args[:args.index("--")]
+    runs = int(args[0]) if args else 11
+    append = " ".join(["poweroff"] + extra)
+    banners, offs = [], []
+    for _ in range(runs):
+        banner, off, code = boot_once(append)
+        if code != 1:
+            raise SystemExit(f"boottime: QEMU exit code {code}, expected 1")
+        banners.append(banner)
+        offs.append(off)
+
+    def fmt(xs):
+        return (f"median {statistics.median(xs) * 1000:.0f} ms "
+                f"(min {min(xs) * 1000:.0f}, max {max(xs) * 1000:.0f})")
+    print(f"direct -kernel boot under {runs} runs, append '{append}':")
+    print(f"  QEMU start -> banner:    {fmt(banners)}")
+    print(f"  QEMU start -> power-off: {fmt(offs)}")
+
+
+if __name__ == "__main__":
+    main()
