@@ -90,9 +90,12 @@ u64 cmdline_get_uint(const struct cmdline *c, const char *key, u64 dflt)
 	if (!v || !*v)
 		return dflt;
 	for (; *v; v++) {
-		if (*v < '0' || *v > '9' || n > (UINT64_MAX - 9) / 10)
+		u64 digit = (u64)(*v - '0');
+
+		/* n * 10 + digit must not overflow (UINT64_MAX itself fits). */
+		if (*v < '0' || *v > '9' || n > (UINT64_MAX - digit) / 10)
 			return dflt;
-		n = n * 10 + (u64)(*v - '0');
+		n = n * 10 + digit;
 	}
 	return n;
 }

@@ -29,7 +29,10 @@ struct ksym {
 
 /*
  * ksym_lookup_in - the symbol containing addr in the table at blob, or NULL.
- * *offset receives addr minus the symbol's start. Pure, host-tested.
+ * *offset receives addr minus the symbol's start. blob must be 8-byte
+ * aligned (as the .ksyms section is); its contents are not trusted: a
+ * malformed table gives NULL and nothing outside blob_size is read.
+ * Pure, host-tested.
  */
 const char *ksym_lookup_in(const void *blob, size_t blob_size, u64 addr,
 			   u64 *offset);

@@ -3,6 +3,8 @@
  */
 #include "lib/format.h"
 
+#define FIELD_MAX 65536 /* the largest width or precision */
+
 struct out {
 	char *buf;
 	size_t size;
@@ -36,7 +38,8 @@ static void put_str(struct out *o, const char *s, const struct spec *sp)
 
 	if (!s)
 		s = "(null)";
-	while (s[len] && (sp->precision < 0 || len < sp->precision))
+	/* Check the precision first: the array need not go beyond it. */
+	while ((sp->precision < 0 || len < sp->precision) && s[len])
 		len++;
 	if (!sp->left)
 		pad(o, ' ', sp->width - len);
@@ -72,13 +75,31 @@ static void put_num(struct out *o, u64 v, unsigned base, bool upper,
 		pad(o, ' ', sp->width - len);
 }
 
+/*
+ * A width or precision at *f: digits, or '*' for the next int argument.
+ * Capped at +-FIELD_MAX: a larger one is a bug in the format and must
+ * neither overflow an int nor pad for seconds.
+ */
+static int parse_field(const char **f, va_list *ap)
+{
+	int n = 0;
+
+	if (**f == '*') {
+		(*f)++;
+		n = va_arg(*ap, int);
+		return n < -FIELD_MAX ? -FIELD_MAX : MIN(n, FIELD_MAX);
+	}
+	for (; **f >= '0' && **f <= '9'; (*f)++)
+		n = MIN(n * 10 + (**f - '0'), FIELD_MAX);
+	return n;
+}
+
 /* Parse flags, width and precision at *fmt; advances *fmt past them. */
 static void parse_spec(const char **fmt, va_list *ap, struct spec *sp)
 {
 	const char *f = *fmt;
 
 	sp->left = sp->zero = false;
-	sp->width = 0;
 	sp->precision = -1;
 	for (;; f++) {
 		if (*f == '-')
@@ -88,25 +109,14 @@ static void parse_spec(const char **fmt, va_list *ap, struct spec *sp)
 		else
 			break;
 	}
-	if (*f == '*') {
-		sp->width = va_arg(*ap, int);
-		if (sp->width < 0) {
-			sp->left = true;
-			sp->width = -sp->width;
-		}
-		f++;
+	sp->width = parse_field(&f, ap);
+	if (sp->width < 0) { /* a negative '*' width means '-' */
+		sp->left = true;
+		sp->width = -sp->width;
 	}
-	while (*f >= '0' && *f <= '9')
-		sp->width = sp->width * 10 + (*f++ - '0');
 	if (*f == '.') {
 		f++;
-		sp->precision = 0;
-		if (*f == '*') {
-			sp->precision = va_arg(*ap, int);
-			f++;
-		}
-		while (*f >= '0' && *f <= '9')
-			sp->precision = sp->precision * 10 + (*f++ - '0');
+		sp->precision = parse_field(&f, ap); /* negative: none */
 	}
 	*fmt = f;
 }

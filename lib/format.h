@@ -3,7 +3,9 @@
  *
  * Supported: %d %i %u %x %X %o %p %s %c %%, flags '-' and '0', a field
  * width (number or '*'), a precision for %s, and the length modifiers
- * h, hh, l, ll, z.  %p prints 0x followed by 16 hex digits.
+ * h, hh, l, ll, z.  %p prints 0x followed by 16 hex digits.  Widths and
+ * precisions above 65536 are cut to 65536.  Anything else after a '%' is
+ * printed as written.
  */
 #ifndef LIB_FORMAT_H
 #define LIB_FORMAT_H

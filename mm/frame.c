@@ -144,7 +144,9 @@ void frames_free(struct page *page, unsigned order)
 
 void frame_add_range(phys_addr_t start, phys_addr_t end)
 {
-	u64 pfn = ALIGN_UP(start, PAGE_SIZE) >> PAGE_SHIFT;
+	/* Round start up (without wrapping at the top of the address space),
+	 * and never frame 0: frame_alloc() returns 0 to mean "no memory". */
+	u64 pfn = MAX((start >> PAGE_SHIFT) + !IS_ALIGNED(start, PAGE_SIZE), 1ull);
 	u64 last = MIN(end >> PAGE_SHIFT, nr_pfns);
 
 	while (pfn < last) {

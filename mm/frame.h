@@ -48,7 +48,8 @@ struct page {
  * hands usable RAM to the allocator.
  */
 void frame_init(struct page *table, u64 nr_pfns);
-/* frame_add_range - make whole frames inside [start, end) free. */
+/* frame_add_range - make whole frames inside [start, end) free. Frame 0 is
+ * never added: frame_alloc() returns 0 for "no memory". */
 void frame_add_range(phys_addr_t start, phys_addr_t end);
 
 /* frames_alloc - 2^order contiguous frames, aligned to their size, or NULL. */

@@ -165,6 +165,12 @@ static void free_small(struct page *page, void *ptr)
 	    (off - first) % class_size(c))
 		panic("kfree: %p is not an object of a %zu-byte slab", ptr,
 		      class_size(c));
+	/* A free object is on the slab's free list (at most a few hundred):
+	 * freeing it again would hand it out twice later. */
+	for (void *o = s->freelist; o; o = *(void **)o)
+		if (o == ptr)
+			panic("kfree: double free of %p (%zu-byte object)", ptr,
+			      class_size(c));
 	if (s->inuse == s->total)
 		list_add(&partial[c], s); /* was full: has room again */
 	*(void **)ptr = s->freelist;

@@ -22,7 +22,8 @@
 void *kmalloc(size_t size);
 /* kzalloc - kmalloc, zero-filled. */
 void *kzalloc(size_t size);
-/* kfree - return ptr to the heap; NULL is ignored; a foreign pointer panics. */
+/* kfree - return ptr to the heap; NULL is ignored; a pointer kmalloc did
+ * not return, or one already freed, panics. */
 void kfree(void *ptr);
 /* kmalloc_size_class - the bytes a request of size really occupies, or 0. */
 size_t kmalloc_usable_size(size_t size);

@@ -76,15 +76,36 @@ static void flush_if_active(phys_addr_t root, u64 va)
 		arch_flush_tlb_page(va);
 }
 
+/* Mapping at va is a kernel bug unless va and pa are aligned and va is
+ * canonical (a non-canonical va would alias a canonical one). */
+static void check_map_args(const char *fn, u64 va, phys_addr_t pa, u64 align)
+{
+	if (!IS_ALIGNED(va, align) || !IS_ALIGNED(pa, align))
+		panic("%s: unaligned va 0x%lx or pa 0x%lx", fn, va, pa);
+	if (!va_is_canonical(va))
+		panic("%s: non-canonical va 0x%lx", fn, va);
+}
+
+/* The walk for a new mapping found no entry: either a larger page already
+ * maps va (a remap: a bug) or a table could not be allocated. */
+static int map_failed(const char *fn, phys_addr_t root, u64 va)
+{
+	phys_addr_t pa;
+
+	if (pt_translate(root, va, &pa, NULL))
+		panic("%s: remap of va 0x%lx inside a larger page (to 0x%lx)",
+		      fn, va, pa);
+	return -ENOMEM;
+}
+
 int pt_map(phys_addr_t root, u64 va, phys_addr_t pa, pte_t flags)
 {
 	pte_t *e;
 
-	if (!IS_ALIGNED(va, PAGE_SIZE) || !IS_ALIGNED(pa, PAGE_SIZE))
-		panic("pt_map: unaligned va 0x%lx or pa 0x%lx", va, pa);
+	check_map_args("pt_map", va, pa, PAGE_SIZE);
 	e = pt_walk(root, va, true);
 	if (!e)
-		return -ENOMEM;
+		return map_failed("pt_map", root, va);
 	if (*e & PTE_P)
 		panic("pt_map: remap of va 0x%lx (entry 0x%lx)", va, *e);
 	*e = pa | ((flags | PTE_P) & pte_supported & ~PTE_ADDR_MASK);
@@ -95,11 +116,10 @@ int pt_map_large(phys_addr_t root, u64 va, phys_addr_t pa, pte_t flags)
 {
 	pte_t *e;
 
-	if (!IS_ALIGNED(va, LARGE_PAGE_SIZE) || !IS_ALIGNED(pa, LARGE_PAGE_SIZE))
-		panic("pt_map_large: unaligned va 0x%lx or pa 0x%lx", va, pa);
+	check_map_args("pt_map_large", va, pa, LARGE_PAGE_SIZE);
 	e = walk_to(root, va, 2, true);
 	if (!e)
-		return -ENOMEM;
+		return map_failed("pt_map_large", root, va);
 	if (*e & PTE_P)
 		panic("pt_map_large: remap of va 0x%lx (entry 0x%lx)", va, *e);
 	*e = pa | ((flags | PTE_P | PTE_PS) & pte_supported & ~PTE_ADDR_MASK);

@@ -29,11 +29,14 @@ pte_t *pt_walk(phys_addr_t root, u64 va, bool alloc);
 
 /*
  * pt_map - map the 4 KiB page at va (page-aligned) to frame pa with flags.
- * Returns 0 or -ENOMEM. Mapping over a present entry is a bug (panic).
+ * Returns 0 or -ENOMEM (tables allocated on the way stay, for
+ * pt_free_user). A bug panics: mapping over a present entry or inside a
+ * large page, an unaligned va or pa, a non-canonical va.
  */
 int pt_map(phys_addr_t root, u64 va, phys_addr_t pa, pte_t flags);
 
-/* pt_map_large - map the 2 MiB page at va to pa (both 2 MiB-aligned). */
+/* pt_map_large - map the 2 MiB page at va to pa (both 2 MiB-aligned),
+ * as pt_map. */
 int pt_map_large(phys_addr_t root, u64 va, phys_addr_t pa, pte_t flags);
 
 /*
@@ -59,7 +62,7 @@ int pt_protect(phys_addr_t root, u64 va, pte_t flags);
  */
 void pt_free_user(phys_addr_t root);
 
-/* pt_count_tables - page-table pages below root in the user half (VmPTE). */
+/* pt_count_user_tables - table pages below root in the user half (VmPTE). */
 u64 pt_count_user_tables(phys_addr_t root);
 
 #endif

@@ -1,0 +1,40 @@
+/*
+ * tests/unit/include/asm/tlb.h - the host unit tests' MMU hooks.
+ *
+ * There is no MMU: the hooks count the flushes and keep a "current root"
+ * (CR3) that tests set, so a test can check that changing the active
+ * address space flushes the TLB and changing another one does not.
+ */
+#ifndef ASM_TLB_H
+#define ASM_TLB_H
+
+#include "kernel/types.h"
+
+extern phys_addr_t host_current_root; /* what CR3 would hold; 0: none */
+extern u64 host_tlb_page_flushes;     /* arch_flush_tlb_page() calls */
+extern u64 host_tlb_all_flushes;      /* arch_flush_tlb_all() + loads */
+extern u64 host_tlb_last_va;          /* va of the last page flush */
+
+static inline void arch_flush_tlb_page(u64 va)
+{
+	host_tlb_page_flushes++;
+	host_tlb_last_va = va;
+}
+
+static inline void arch_flush_tlb_all(void)
+{
+	host_tlb_all_flushes++;
+}
+
+static inline void arch_load_page_table(phys_addr_t root)
+{
+	host_current_root = root;
+	host_tlb_all_flushes++;
+}
+
+static inline phys_addr_t arch_current_page_table(void)
+{
+	return host_current_root;
+}
+
+#endif
