@@ -112,3 +112,6 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(KERNEL_OBJ:.o=.d)
+
+# ---- the VMA tree (mm/vma.c): host unit test sources
+UNIT_SRC_vma := mm/vma.c
