@@ -28,8 +28,8 @@ KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o)
 QEMU_FLAGS := -m 128M -no-reboot -display none -serial mon:stdio
 APPEND ?=
 
-.PHONY: all kernel iso run run-direct debug test unit deps clean help
-all: kernel
+.PHONY: all kernel iso initrd run run-direct debug test unit deps clean help
+all: kernel initrd
 
 help:
 	@echo "make            build build/kernel.elf"
@@ -78,6 +78,24 @@ run-direct: deps kernel
 
 debug: deps kernel
 	tools/gdb/debug.sh $(BUILD)/kernel.elf "$(APPEND)"
+
+# ---- user programs (musl-gcc, static) and the initrd
+USER_CC := musl-gcc
+USER_CFLAGS := -std=gnu11 -O2 -g -static -Wall -Wextra -Werror -Wno-unused-parameter
+USER_PROGS := $(patsubst user/%.c,$(BUILD)/user/%,$(wildcard user/*.c))
+TEST_PROGS := $(patsubst tests/user/%.c,$(BUILD)/tests/user/%,$(wildcard tests/user/*.c))
+
+$(BUILD)/user/%: user/%.c Makefile
+	@mkdir -p $(dir $@)
+	$(USER_CC) $(USER_CFLAGS) -o $@ $<
+
+$(BUILD)/tests/user/%: tests/user/%.c tests/user/tap.h Makefile
+	@mkdir -p $(dir $@)
+	$(USER_CC) $(USER_CFLAGS) -Itests/user -o $@ $<
+
+initrd: $(BUILD)/initrd.cpio
+$(BUILD)/initrd.cpio: $(USER_PROGS) $(TEST_PROGS) tools/mkinitrd.sh
+	tools/mkinitrd.sh $(BUILD)/initrd-root $@ $(USER_PROGS) $(TEST_PROGS)
 
 # ---- host unit tests: pure kernel code compiled for Linux with sanitizers
 UNIT_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \

@@ -38,5 +38,7 @@
 #define ENOSYS 38
 #define ENOTEMPTY 39
 #define ELOOP 40
+#define ELIBBAD 80
+#define EOPNOTSUPP 95
 
 #endif

@@ -8,9 +8,14 @@
  */
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
+#include "kernel/exec.h"
+#include "kernel/fs/vfs.h"
 #include "kernel/ktest.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/random.h"
+#include "kernel/rlimit.h"
+#include "kernel/task.h"
 #include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
@@ -19,6 +24,7 @@
 #include <asm/arch.h>
 #include <asm/page_types.h>
 #include <asm/segment.h>
+#include <asm/thread.h>
 
 #define KERNEL_NAME "vmos"
 #define KERNEL_VERSION "0.1"
@@ -34,6 +40,51 @@ static const char *const known_options[] = {
 	"quiet",     /* loglevel=4 */
 	"poweroff",  /* power off once booted (boot-time measurements) */
 };
+
+#define DEFAULT_INIT "/sbin/init"
+
+/* PID 1's first moment: become the init program (runs on init's stack). */
+static void init_task_entry(void *arg)
+{
+	const struct cmdline *c = arg;
+	static const char *const envp[] = { "HOME=/", "TERM=vt100",
+					    "PATH=/sbin:/bin:/usr/sbin:/usr/bin",
+					    NULL };
+	static const char *default_argv[] = { DEFAULT_INIT, NULL };
+	const char *const *argv = c->init ? c->init_argv : default_argv;
+	int err = kernel_execve(argv[0], argv, envp);
+
+	if (err)
+		panic("init: cannot run %s (error %d); is it in the initrd?",
+		      argv[0], err);
+}
+
+/* The first process: PID 1, with the console as descriptors 0, 1, 2. */
+static void start_init(const struct cmdline *c)
+{
+	struct task *t = task_alloc("init");
+	int err = 0;
+
+	if (!t || t->pid != 1)
+		panic("start_init: cannot create PID 1");
+	t->files = files_alloc();
+	t->fs = fs_context_alloc();
+	if (!t->files || !t->fs)
+		panic("start_init: out of memory");
+	for (int fd = 0; fd < 3 && !err; fd++) {
+		struct file *f = vfs_open("/dev/console", O_RDWR, 0, &err);
+
+		if (f)
+			fd_install(t->files, f, false);
+	}
+	if (err)
+		panic("start_init: cannot open /dev/console (error %d)", err);
+	t->pgid = t->sid = t->pid;
+	t->sig.altstack.ss_flags = SS_DISABLE;
+	rlimit_init_defaults(t->rlimits);
+	arch_thread_start(&t->thread, t->kstack.top, init_task_entry, (void *)c);
+	sched_add(t);
+}
 
 static void check_options(const struct cmdline *c)
 {
@@ -51,9 +102,8 @@ static void check_options(const struct cmdline *c)
 		pr_warn("cmdline: %u words did not fit and were ignored\n",
 			c->dropped);
 	if (c->init)
-		pr_info("cmdline: init=%s with %u argument(s) (user programs "
-			"arrive with the next milestone)\n",
-			c->init, c->init_argc - 1);
+		pr_info("cmdline: init=%s with %u argument(s)\n", c->init,
+			c->init_argc - 1);
 }
 
 static void print_memory_map(const struct boot_info *bi)
@@ -118,6 +168,10 @@ static __noreturn void kmain_late(void *arg)
 	const char *tests = cmdline_get(&kernel_cmdline, "ktest");
 
 	(void)arg;
+	arch_fpu_init();
+	arch_syscall_init();
+	random_init();
+	sched_init(&main_stack);
 	arch_irq_enable();
 	pr_info("Running on a guarded kernel stack [0x%lx-0x%lx]\n",
 		main_stack.bottom, main_stack.top - 1);
@@ -127,11 +181,11 @@ static __noreturn void kmain_late(void *arg)
 		pr_info("poweroff: boot complete, powering off\n");
 		arch_power_off(0);
 	}
-	pr_info("Boot complete. User programs arrive with the next milestone;\n");
-	pr_info("try the self-tests: make run-direct APPEND='ktest=all'. "
-		"Quit QEMU with Ctrl-A X.\n");
-	for (;;)
-		arch_idle();
+	vfs_init();
+	pr_info("Boot complete. Starting %s as PID 1.\n",
+		kernel_cmdline.init ? kernel_cmdline.init : DEFAULT_INIT);
+	start_init(&kernel_cmdline);
+	sched_idle_loop();
 }
 
 void kmain(u32 magic, u32 mbi)

@@ -1,25 +1,112 @@
 /*
  * mm/fault.c - the page-fault handler: decides what a fault means.
  *
- * Today only the kernel runs, and every kernel-mode fault is a bug; this is
- * the function later issues extend with demand paging (do_anonymous_page,
- * do_fault, do_wp_page, expand_stack) for user address spaces.
+ * handle_mm_fault() reads like Linux's decision tree:
+ *   no region at the address           -> SIGSEGV (SEGV_MAPERR)
+ *   below a stack region               -> expand_stack(), within the limit
+ *                                         and never into the guard gap
+ *   the region forbids the access      -> SIGSEGV (SEGV_ACCERR)
+ *   the page is not there yet          -> do_anonymous_page(): a zeroed frame
+ * Kernel-mode faults on kernel addresses are bugs (the caller panics);
+ * kernel-mode faults on user addresses come from the user-copy functions
+ * and are resolved like a user's, or become -EFAULT.
  */
 #include "mm/fault.h"
-#include "mm/kstack.h"
-#include "mm/pagetable.h"
+#include "kernel/errno.h"
+#include "kernel/printk.h"
+#include "kernel/rlimit.h"
+#include "kernel/task.h"
 #include "lib/format.h"
+#include "lib/string.h"
+#include "mm/frame.h"
+#include "mm/kstack.h"
+#include "mm/mm.h"
+#include "mm/pagetable.h"
+#include <asm/page.h>
 #include <asm/page_types.h>
 #include <asm/pgtable.h>
 #include <asm/tlb.h>
 
 #define NULL_GUARD_END 4096 /* accesses below this: a NULL pointer, surely */
 
+int do_anonymous_page(struct mm *mm, struct vm_area_struct *v, u64 addr)
+{
+	phys_addr_t pa = frame_alloc();
+
+	if (!pa)
+		return -ENOMEM;
+	memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	if (pt_map(mm->pgd, addr, pa, vm_flags_to_pte(v->vm_flags) & ~PTE_SW_PROTNONE)) {
+		frame_free(pa);
+		return -ENOMEM;
+	}
+	if (!(v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+		pt_protect(mm->pgd, addr, PTE_SW_PROTNONE);
+	mm->rss++;
+	mm->hiwater_rss = MAX(mm->hiwater_rss, mm->rss);
+	return 0;
+}
+
+/*
+ * expand_stack - grow the stack region v down to cover addr. Refused past
+ * RLIMIT_STACK, or closer than STACK_GUARD_GAP to the region below.
+ */
+static bool expand_stack(struct mm *mm, struct vm_area_struct *v, u64 addr)
+{
+	u64 new_start = addr & PAGE_MASK;
+	struct vm_area_struct *prev = vma_prev(&mm->vmas, v);
+	u64 limit = current->rlimits[RLIMIT_STACK][0];
+
+	if (v->vm_end - new_start > limit)
+		return false;
+	if (prev && new_start < prev->vm_end + STACK_GUARD_GAP)
+		return false;
+	if (vma_adjust(&mm->vmas, v, new_start, v->vm_end))
+		return false;
+	mm->total_vm += (v->vm_start - new_start) >> PAGE_SHIFT;
+	return true;
+}
+
+/* Is the access allowed by the region's permissions? */
+static bool access_allowed(const struct vm_area_struct *v, const struct fault *f)
+{
+	switch (f->access) {
+	case FAULT_WRITE:
+		return v->vm_flags & VM_WRITE;
+	case FAULT_EXEC:
+		return v->vm_flags & VM_EXEC;
+	default:
+		return v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC);
+	}
+}
+
 enum fault_result handle_mm_fault(const struct fault *f)
 {
-	if (!f->user)
-		return FAULT_KERNEL_BUG;
-	return FAULT_SIGSEGV_MAPERR; /* no user address spaces yet */
+	struct mm *mm = current ? current->mm : NULL;
+	struct vm_area_struct *v;
+
+	if (f->addr >= USER_SPACE_END)
+		return f->user ? FAULT_SIGSEGV_MAPERR : FAULT_KERNEL_BUG;
+	if (!mm)
+		return f->user ? FAULT_SIGSEGV_MAPERR : FAULT_KERNEL_BUG;
+	v = find_vma(&mm->vmas, f->addr);
+	if (!v)
+		return FAULT_SIGSEGV_MAPERR;
+	if (f->addr < v->vm_start &&
+	    (!(v->vm_flags & VM_GROWSDOWN) || !expand_stack(mm, v, f->addr)))
+		return FAULT_SIGSEGV_MAPERR;
+	if (!access_allowed(v, f))
+		return FAULT_SIGSEGV_ACCERR;
+	if (f->present) {
+		/* Allowed by the region, present in the table: the TLB held an
+		 * old entry (after mprotect). Retry. */
+		arch_flush_tlb_page(f->addr);
+		return FAULT_OK;
+	}
+	if (do_anonymous_page(mm, v, f->addr & PAGE_MASK))
+		return FAULT_OOM;
+	current->ru.minflt++;
+	return FAULT_OK;
 }
 
 static const char *access_word(enum fault_access a)

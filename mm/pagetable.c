@@ -106,7 +106,7 @@ int pt_map(phys_addr_t root, u64 va, phys_addr_t pa, pte_t flags)
 	e = pt_walk(root, va, true);
 	if (!e)
 		return map_failed("pt_map", root, va);
-	if (*e & PTE_P)
+	if (pte_has_frame(*e))
 		panic("pt_map: remap of va 0x%lx (entry 0x%lx)", va, *e);
 	*e = pa | ((flags | PTE_P) & pte_supported & ~PTE_ADDR_MASK);
 	return 0;
@@ -131,7 +131,7 @@ bool pt_unmap(phys_addr_t root, u64 va, bool free_frame)
 	pte_t *e = pt_walk(root, va, false);
 	phys_addr_t pa;
 
-	if (!e || !(*e & PTE_P))
+	if (!e || !pte_has_frame(*e))
 		return false;
 	pa = pte_addr(*e);
 	*e = 0;
@@ -169,9 +169,13 @@ int pt_protect(phys_addr_t root, u64 va, pte_t flags)
 {
 	pte_t *e = pt_walk(root, va, false);
 
-	if (!e || !(*e & PTE_P))
+	if (!e || !pte_has_frame(*e))
 		return -ENOENT;
-	*e = pte_addr(*e) | ((flags | PTE_P) & pte_supported & ~PTE_ADDR_MASK);
+	if (flags & PTE_SW_PROTNONE) /* keep the frame, hide it from the CPU */
+		*e = pte_addr(*e) | PTE_SW_PROTNONE;
+	else
+		*e = pte_addr(*e) |
+		     ((flags | PTE_P) & pte_supported & ~PTE_ADDR_MASK);
 	flush_if_active(root, va);
 	return 0;
 }
@@ -184,7 +188,7 @@ static void free_subtree(phys_addr_t pa, int level)
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
 		pte_t e = table[i];
 
-		if (!(e & PTE_P))
+		if (level == 1 ? !pte_has_frame(e) : !(e & PTE_P))
 			continue;
 		if (level == 1)
 			page_put(phys_to_page(pte_addr(e)));

@@ -52,7 +52,8 @@ bool pt_unmap(phys_addr_t root, u64 va, bool free_frame);
  */
 bool pt_translate(phys_addr_t root, u64 va, phys_addr_t *pa, pte_t *flags);
 
-/* pt_protect - replace the flags of the 4 KiB page at va: 0 or -ENOENT. */
+/* pt_protect - replace the flags of the 4 KiB page at va: 0 or -ENOENT.
+ * flags with PTE_SW_PROTNONE make the page inaccessible but keep its frame. */
 int pt_protect(phys_addr_t root, u64 va, pte_t flags);
 
 /*

@@ -24,12 +24,21 @@ static bool readable(u64 addr)
 	       pt_translate(arch_current_page_table(), addr, NULL, NULL);
 }
 
-static void print_entry(u64 rip)
+/*
+ * Print one frame.  A return address may point just past the end of its
+ * function (a call to a noreturn function is its last instruction), so it
+ * is looked up as ret - 1 and printed as name+offset of ret, as Linux does.
+ */
+static void print_entry(u64 addr, bool is_return)
 {
-	char name[KSYM_NAME_BUF];
+	u64 off;
+	const char *name = ksym_lookup(is_return ? addr - 1 : addr, &off);
 
-	printk(KERN_EMERG "  [<%016lx>] %s\n", rip,
-	       ksym_format(rip, name, sizeof(name)));
+	if (name)
+		printk(KERN_EMERG "  [<%016lx>] %s+0x%lx\n", addr, name,
+		       off + (is_return ? 1 : 0));
+	else
+		printk(KERN_EMERG "  [<%016lx>] ?\n", addr);
 }
 
 static void print_repeats(u64 repeats)
@@ -47,7 +56,7 @@ static void backtrace_from(u64 rip, u64 rbp)
 	int lines = 1;
 
 	printk(KERN_EMERG "Call trace:\n");
-	print_entry(rip);
+	print_entry(rip, false);
 	for (int i = 0; i < BACKTRACE_MAX_FRAMES && rbp && readable(rbp); i++) {
 		u64 *frame = (u64 *)rbp;
 		u64 ret = frame[1];
@@ -58,7 +67,7 @@ static void backtrace_from(u64 rip, u64 rbp)
 			repeats++;
 		} else {
 			print_repeats(repeats);
-			print_entry(ret);
+			print_entry(ret, true);
 			last = ret;
 			repeats = 0;
 			lines++;

@@ -13,6 +13,7 @@
 #include "lib/string.h"
 
 struct cpu_features cpu_features;
+u8 smap_enabled; /* read by uaccess.asm: use stac/clac */
 pte_t pte_supported = ~0ull;
 
 #define CPUID_EXT_NX (1u << 20)      /* 0x80000001 EDX */
@@ -59,7 +60,9 @@ void cpu_init(void)
 		cr4 |= CR4_PGE;
 	if (cpu_features.smep)
 		cr4 |= CR4_SMEP;
-	if (cpu_features.smap)
+	if (cpu_features.smap) {
 		cr4 |= CR4_SMAP;
+		smap_enabled = 1;
+	}
 	write_cr4(cr4);
 }

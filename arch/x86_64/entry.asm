@@ -48,6 +48,10 @@ trap_common:
     cld
     mov rdi, rsp                ; struct trap_frame *
     call trap_dispatch
+; Restore the registers of a struct trap_frame at rsp and return to where it
+; says (kernel or user mode).  Also the first return of a forked task.
+global trap_return
+trap_return:
     pop r15
     pop r14
     pop r13
@@ -86,3 +90,88 @@ arch_call_on_stack:
     mov rdi, rdx
     call rax
     ud2                         ; fn must not return
+
+; ---------------------------------------------------------------------------
+; System calls.  The `syscall` instruction (from ring 3) loads RIP from
+; MSR_LSTAR, saves the user RIP in RCX and RFLAGS in R11, masks RFLAGS with
+; MSR_FMASK (IF off) and leaves RSP alone: still the user stack.  We switch
+; to the current task's kernel stack (cpu_kernel_rsp, the same value as
+; TSS.rsp0) and push a struct trap_frame identical to an interrupt's, so one
+; restore path (trap_return, iretq) serves both.  One CPU: the scratch slot
+; for the user RSP is a plain variable.
+section .bss
+global cpu_kernel_rsp
+cpu_kernel_rsp: resq 1
+cpu_user_rsp:   resq 1
+
+section .text
+extern syscall_dispatch
+USER_CS_SEL equ 0x23
+USER_DS_SEL equ 0x1b
+SYSCALL_VECTOR equ 0x100          ; marks a syscall frame (not a CPU vector)
+
+global syscall_entry
+syscall_entry:
+    mov [rel cpu_user_rsp], rsp
+    mov rsp, [rel cpu_kernel_rsp]
+    push USER_DS_SEL                ; ss
+    push qword [rel cpu_user_rsp]   ; rsp
+    push r11                        ; rflags
+    push USER_CS_SEL                ; cs
+    push rcx                        ; rip
+    push 0                          ; error code
+    push SYSCALL_VECTOR
+    push rax
+    push rbx
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push rbp
+    push r8
+    push r9
+    push r10
+    push r11
+    push r12
+    push r13
+    push r14
+    push r15
+    cld
+    xor rbp, rbp                    ; the kernel backtrace ends here
+    mov rdi, rsp
+    call syscall_dispatch
+    jmp trap_return
+
+; ---------------------------------------------------------------------------
+; arch_switch_to(u64 *prev_sp, u64 next_sp): save the callee-saved registers
+; on this stack, store the stack pointer in *prev_sp, load next_sp and pop
+; the next task's registers.  The `ret` continues the next task where it
+; called arch_switch_to, or at the start address a new task was given.
+global arch_switch_to
+arch_switch_to:
+    push rbp
+    push rbx
+    push r12
+    push r13
+    push r14
+    push r15
+    mov [rdi], rsp
+    mov rsp, rsi
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbx
+    pop rbp
+    ret
+
+; A new task's first `ret` lands here: r12 = function, r13 = argument.
+; The function (kernel code) returns to trap_return with the task's user
+; frame at the top of its kernel stack (set up by exec or fork).
+extern task_first_run
+global task_start
+task_start:
+    call task_first_run             ; finish the switch (irq state etc.)
+    mov rdi, r13
+    call r12
+    jmp trap_return

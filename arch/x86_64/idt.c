@@ -10,9 +10,12 @@
 #include <asm/arch.h>
 #include <asm/cpu.h>
 #include <asm/irq.h>
+#include <asm/page_types.h>
 #include <asm/segment.h>
 #include <asm/trap.h>
 #include "kernel/catch.h"
+#include "kernel/entry.h"
+#include "kernel/signal.h"
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -100,14 +103,44 @@ static struct fault fault_from_pf(const struct trap_frame *tf)
 	return f;
 }
 
+/* The user-copy instructions that may fault, and where to resume. */
+struct uaccess_fixup {
+	u64 insn, fixup;
+};
+extern const struct uaccess_fixup uaccess_fixups[], uaccess_fixups_end[];
+
+/* arch_uaccess_fixup - a fault in a user copy: resume at its fixup. */
+static bool arch_uaccess_fixup(struct trap_frame *tf)
+{
+	for (const struct uaccess_fixup *x = uaccess_fixups; x < uaccess_fixups_end; x++) {
+		if (tf->rip == x->insn) {
+			tf->rip = x->fixup;
+			return true;
+		}
+	}
+	return false;
+}
+
 static void page_fault(struct trap_frame *tf)
 {
 	struct fault f = fault_from_pf(tf);
 	char what[96], where[KSYM_NAME_BUF];
 	const char *why;
+	enum fault_result r;
 
-	if (handle_mm_fault(&f) == FAULT_OK)
+	/* Interrupts were off on entry; CR2 is read, so the handler may now
+	 * run with them on, if the faulting code had them on. */
+	if (tf->rflags & RFLAGS_IF)
+		arch_irq_enable();
+	r = handle_mm_fault(&f);
+	if (r == FAULT_OK)
 		return;
+	if (trap_from_user(tf)) {
+		user_page_fault(&f, r, tf->rip, tf->rsp, tf->error_code);
+		return;
+	}
+	if (f.addr < USER_SPACE_END && arch_uaccess_fixup(tf))
+		return; /* the copy returns -EFAULT */
 	catch_trap(VEC_PAGE_FAULT, tf->error_code, &f);
 	why = fault_explain(&f);
 	panic_frame(tf, "page fault at 0x%lx in %s: %s%s%s", f.addr,
@@ -136,10 +169,45 @@ static void double_fault(struct trap_frame *tf)
 		    ksym_format(tf->rip, where, sizeof(where)), cr2, tf->rsp);
 }
 
+/* A CPU exception in user mode becomes the signal Linux sends for it. */
+static void user_exception_signal(struct trap_frame *tf)
+{
+	int sig = SIGSEGV, code = SI_KERNEL;
+
+	switch (tf->vector) {
+	case VEC_DIVIDE:
+		sig = SIGFPE, code = 1; /* FPE_INTDIV */
+		break;
+	case VEC_DEBUG:
+	case VEC_BREAKPOINT:
+		sig = SIGTRAP, code = SI_KERNEL;
+		break;
+	case VEC_INVALID_OPCODE:
+		sig = SIGILL, code = 2; /* ILL_ILLOPN */
+		break;
+	case 16: /* x87 */
+	case 19: /* SIMD */
+		sig = SIGFPE, code = 0;
+		break;
+	case 17: /* alignment check */
+		sig = SIGBUS, code = 1; /* BUS_ADRALN */
+		break;
+	default: /* #GP, #SS, #NP...: a general protection fault */
+		break;
+	}
+	user_exception(sig, code, sig == SIGSEGV ? 0 : tf->rip, trap_name(tf->vector),
+		       tf->rip, tf->rsp);
+}
+
 /* Any other exception: the self-tests may expect it; otherwise a bug. */
 static void other_exception(struct trap_frame *tf)
 {
 	char where[KSYM_NAME_BUF];
+
+	if (trap_from_user(tf)) {
+		user_exception_signal(tf);
+		return;
+	}
 
 	catch_trap(tf->vector, tf->error_code, NULL);
 	panic_frame(tf, "%s (vector %lu, error code 0x%lx) in %s",
@@ -149,11 +217,9 @@ static void other_exception(struct trap_frame *tf)
 
 void trap_dispatch(struct trap_frame *tf)
 {
-	if (tf->vector >= VEC_IRQ_BASE) {
-		irq_dispatch(tf->vector - VEC_IRQ_BASE);
-		return;
-	}
-	switch (tf->vector) {
+	if (tf->vector >= VEC_IRQ_BASE)
+		irq_dispatch(tf->vector - VEC_IRQ_BASE, tf);
+	else switch (tf->vector) {
 	case VEC_PAGE_FAULT:
 		page_fault(tf);
 		break;
@@ -164,6 +230,8 @@ void trap_dispatch(struct trap_frame *tf)
 		other_exception(tf);
 		break;
 	}
+	if (trap_from_user(tf))
+		exit_to_user_mode(tf);
 }
 
 void trap_print_regs(const struct trap_frame *tf)

@@ -48,10 +48,10 @@ void irq_register(unsigned irq, irq_handler_t handler)
 	write_mask();
 }
 
-void irq_dispatch(unsigned irq)
+void irq_dispatch(unsigned irq, struct trap_frame *tf)
 {
 	if (irq < NR_IRQS && handlers[irq])
-		handlers[irq]();
+		handlers[irq](tf);
 	/* IRQ 7 and 15 may be spurious; acknowledging them is harmless here
 	 * because every other line is masked until registered. */
 	if (irq >= 8)

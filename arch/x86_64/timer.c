@@ -6,6 +6,9 @@
 #include <asm/arch.h>
 #include <asm/cpu.h>
 #include <asm/irq.h>
+#include <asm/trap.h>
+
+void sched_tick(bool from_user);
 
 #define PIT_HZ 1193182 /* the PIT's input clock */
 #define PIT_CH0 0x40
@@ -20,9 +23,10 @@ static volatile u64 ticks;
 static u64 tsc_at_boot;
 static u64 ns_per_tsc_q32; /* nanoseconds per TSC cycle, 32.32 fixed point */
 
-static void timer_tick(void)
+static void timer_tick(struct trap_frame *tf)
 {
 	ticks++;
+	sched_tick(trap_from_user(tf));
 }
 
 /* Count TSC cycles while PIT channel 2 counts down CALIBRATE_MS. */

@@ -33,6 +33,21 @@ static inline void arch_irq_disable(void)
 	asm volatile("cli" ::: "memory");
 }
 
+/* arch_irq_save - disable interrupts; returns the previous state. */
+static inline u64 arch_irq_save(void)
+{
+	u64 flags;
+	asm volatile("pushfq; pop %0; cli" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+/* arch_irq_restore - back to the state arch_irq_save returned. */
+static inline void arch_irq_restore(u64 flags)
+{
+	if (flags & (1ul << 9)) /* RFLAGS.IF */
+		asm volatile("sti" ::: "memory");
+}
+
 /* arch_idle - wait for the next interrupt. */
 static inline void arch_idle(void)
 {
@@ -48,6 +63,13 @@ u64 arch_clock_ns(void);
 /* arch_ticks - timer interrupts since timer_init (TIMER_HZ per second). */
 u64 arch_ticks(void);
 #define TIMER_HZ 1000
+
+/* arch_hwcap - AT_HWCAP for the auxiliary vector. */
+u64 arch_hwcap(void);
+/* arch_cycle_counter - a fast-moving counter (the TSC). */
+u64 arch_cycle_counter(void);
+/* arch_random_seed - entropy from the CPU (RDRAND) and timer jitter. */
+u64 arch_random_seed(void);
 
 /* CPU features found by cpu_init(), for the boot log and the tests. */
 struct cpu_features {

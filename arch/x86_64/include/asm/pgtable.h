@@ -28,6 +28,9 @@ typedef u64 pte_t;
 #define PTE_PS (1ull << 7)   /* large page (levels 3 and 2) */
 #define PTE_G (1ull << 8)    /* global: kept in the TLB across CR3 loads */
 #define PTE_NX (1ull << 63)  /* no execute (needs EFER.NXE) */
+/* Bits 9-11 are the software's.  A PROT_NONE page keeps its frame in an
+ * entry the CPU sees as not present: */
+#define PTE_SW_PROTNONE (1ull << 9)
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
 #define PTE_LARGE_ADDR_MASK 0x000fffffffe00000ull /* 2 MiB frame */
 
@@ -48,6 +51,12 @@ static inline unsigned pt_index(u64 va, int level)
 static inline u64 pt_level_size(int level)
 {
 	return 1ull << (12 + PT_INDEX_BITS * (level - 1));
+}
+
+/* pte_has_frame - does the entry own a frame (present, or PROT_NONE)? */
+static inline bool pte_has_frame(pte_t e)
+{
+	return e & (PTE_P | PTE_SW_PROTNONE);
 }
 
 static inline phys_addr_t pte_addr(pte_t e)

@@ -1,0 +1,64 @@
+/*
+ * asm/thread.h - the CPU state a task keeps while it is not running, and
+ * the hooks that create, switch and enter tasks.
+ */
+#ifndef ASM_THREAD_H
+#define ASM_THREAD_H
+
+#include "kernel/types.h"
+#include <asm/trap.h>
+
+#define FPU_STATE_SIZE 512 /* the FXSAVE area: x87, MMX and SSE registers */
+
+struct arch_thread {
+	u64 kernel_sp; /* saved by arch_switch_to while switched out */
+	u64 fs_base;   /* user TLS pointer (arch_prctl ARCH_SET_FS) */
+	u8 fpu[FPU_STATE_SIZE] __aligned(16);
+};
+
+/* The user register frame sits at the top of every task's kernel stack. */
+static inline struct trap_frame *arch_user_frame(u64 kstack_top)
+{
+	return (struct trap_frame *)kstack_top - 1;
+}
+
+/* arch_fpu_init - enable SSE for user code and record the clean FPU state. */
+void arch_fpu_init(void);
+/* arch_syscall_init - point the syscall instruction at syscall_entry. */
+void arch_syscall_init(void);
+
+/*
+ * arch_thread_start - prepare a new task's kernel stack (top) so that its
+ * first switch-in calls fn(arg) and then returns to user mode through the
+ * frame at the top of the stack (which the caller fills: exec or fork).
+ */
+void arch_thread_start(struct arch_thread *t, u64 kstack_top,
+		       void (*fn)(void *), void *arg);
+/* arch_thread_fork - a child inherits the caller's FPU state and TLS base. */
+void arch_thread_fork(struct arch_thread *child);
+/* arch_thread_save_fpu / load_fpu - between the CPU and t->fpu (current). */
+void arch_thread_save_fpu(struct arch_thread *t);
+void arch_thread_load_fpu(struct arch_thread *t);
+/* arch_thread_reset_fpu - a clean FPU state (for execve). */
+void arch_thread_reset_fpu(struct arch_thread *t);
+
+/* arch_frame_setup_user - a fresh user frame: start at ip with stack sp,
+ * every other register zero, interrupts enabled. */
+void arch_frame_setup_user(struct trap_frame *tf, u64 ip, u64 sp);
+/* arch_frame_* - read and write the registers generic code cares about. */
+static inline void arch_frame_set_return(struct trap_frame *tf, u64 v)
+{
+	tf->rax = v;
+}
+
+/*
+ * arch_switch - switch from prev to next: FPU registers, TLS base, the
+ * kernel stack for traps (TSS.rsp0) and syscalls, then the stacks.
+ * Returns when prev is switched back in.
+ */
+void arch_switch(struct arch_thread *prev, struct arch_thread *next,
+		 u64 next_kstack_top);
+/* arch_set_fs_base - load the user TLS base now (current task). */
+void arch_set_fs_base(struct arch_thread *t, u64 base);
+
+#endif

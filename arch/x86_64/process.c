@@ -1,0 +1,156 @@
+/*
+ * arch/x86_64/process.c - task state on x86-64: the FPU/SSE registers,
+ * the user TLS base (FS), the syscall MSRs, and the switch itself.
+ */
+#include <asm/arch.h>
+#include <asm/cpu.h>
+#include <asm/segment.h>
+#include <asm/thread.h>
+#include "lib/string.h"
+
+#define MSR_STAR 0xC0000081
+#define MSR_LSTAR 0xC0000082
+#define MSR_FMASK 0xC0000084
+#define MSR_FS_BASE 0xC0000100
+#define CR0_MP (1ul << 1)
+#define CR0_EM (1ul << 2)
+#define CR0_TS (1ul << 3)
+#define CR4_OSXMMEXCPT (1ul << 10)
+#define RFLAGS_DF (1ul << 10)
+#define RFLAGS_TF (1ul << 8)
+#define RFLAGS_RESERVED1 (1ul << 1) /* always reads as 1 */
+
+extern u64 cpu_kernel_rsp;
+extern void syscall_entry(void);
+extern void task_start(void);
+extern void arch_switch_to(u64 *prev_sp, u64 next_sp);
+
+static u8 fpu_clean[FPU_STATE_SIZE] __aligned(16);
+
+void arch_fpu_init(void)
+{
+	write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP);
+	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+	asm volatile("fninit");
+	/* Linux's initial state: x87 control word 0x37f, MXCSR 0x1f80. */
+	asm volatile("fxsave64 %0" : "=m"(fpu_clean));
+	*(u32 *)(fpu_clean + 24) = 0x1f80; /* MXCSR */
+}
+
+void arch_syscall_init(void)
+{
+	/* STAR: kernel CS in 47..32; 63..48 is the base for SYSRET (user
+	 * CS = base + 16, SS = base + 8): our GDT puts user data right
+	 * below user code as SYSRET requires. */
+	u64 star = ((u64)(USER_DS - 3 - 8) << 48) | ((u64)KERNEL_CS << 32);
+
+	wrmsr(MSR_STAR, star);
+	wrmsr(MSR_LSTAR, (u64)syscall_entry);
+	wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_AC);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}
+
+void arch_thread_start(struct arch_thread *t, u64 kstack_top,
+		       void (*fn)(void *), void *arg)
+{
+	/* Below the user frame: what arch_switch_to pops (r15, r14, r13,
+	 * r12, rbx, rbp) and its return address, task_start. */
+	u64 *sp = (u64 *)arch_user_frame(kstack_top);
+
+	*--sp = (u64)task_start;
+	*--sp = 0;           /* rbp */
+	*--sp = 0;           /* rbx */
+	*--sp = (u64)fn;     /* r12 */
+	*--sp = (u64)arg;    /* r13 */
+	*--sp = 0;           /* r14 */
+	*--sp = 0;           /* r15 */
+	t->kernel_sp = (u64)sp;
+}
+
+void arch_thread_fork(struct arch_thread *child)
+{
+	/* The caller runs: its FPU registers are live in the CPU. */
+	asm volatile("fxsave64 %0" : "=m"(child->fpu));
+	child->fs_base = rdmsr(MSR_FS_BASE);
+}
+
+void arch_thread_save_fpu(struct arch_thread *t)
+{
+	asm volatile("fxsave64 %0" : "=m"(t->fpu));
+}
+
+void arch_thread_load_fpu(struct arch_thread *t)
+{
+	/* A user-supplied image (sigreturn): MXCSR reserved bits would #GP. */
+	*(u32 *)(t->fpu + 24) &= 0xffff;
+	asm volatile("fxrstor64 %0" : : "m"(t->fpu));
+}
+
+u64 arch_hwcap(void)
+{
+	u32 a, b, c, d;
+
+	cpuid(1, 0, &a, &b, &c, &d);
+	return d; /* AT_HWCAP on x86: CPUID.1:EDX, as Linux reports it */
+}
+
+u64 arch_cycle_counter(void)
+{
+	return rdtsc();
+}
+
+u64 arch_random_seed(void)
+{
+	u64 seed = rdtsc(), v;
+	unsigned char ok;
+
+	if (cpu_features.rdrand) {
+		for (int i = 0; i < 4; i++) {
+			asm volatile("rdrand %0; setc %1" : "=r"(v), "=qm"(ok));
+			if (ok)
+				seed = seed * 0x9e3779b97f4a7c15ull ^ v;
+		}
+	}
+	/* Timer jitter: how the TSC advances across a few port reads. */
+	for (int i = 0; i < 8; i++) {
+		(void)inb(0x80);
+		seed = (seed << 7 | seed >> 57) ^ rdtsc();
+	}
+	return seed;
+}
+
+void arch_thread_reset_fpu(struct arch_thread *t)
+{
+	/* t is the running task (execve): reset the live registers too. */
+	memcpy(t->fpu, fpu_clean, FPU_STATE_SIZE);
+	asm volatile("fxrstor64 %0" : : "m"(t->fpu));
+	t->fs_base = 0;
+	wrmsr(MSR_FS_BASE, 0);
+}
+
+void arch_frame_setup_user(struct trap_frame *tf, u64 ip, u64 sp)
+{
+	memset(tf, 0, sizeof(*tf));
+	tf->rip = ip;
+	tf->rsp = sp;
+	tf->cs = USER_CS;
+	tf->ss = USER_DS;
+	tf->rflags = RFLAGS_IF | RFLAGS_RESERVED1;
+}
+
+void arch_set_fs_base(struct arch_thread *t, u64 base)
+{
+	t->fs_base = base;
+	wrmsr(MSR_FS_BASE, base);
+}
+
+void arch_switch(struct arch_thread *prev, struct arch_thread *next,
+		 u64 next_kstack_top)
+{
+	asm volatile("fxsave64 %0" : "=m"(prev->fpu));
+	asm volatile("fxrstor64 %0" : : "m"(next->fpu));
+	wrmsr(MSR_FS_BASE, next->fs_base);
+	arch_set_kernel_stack(next_kstack_top);
+	cpu_kernel_rsp = next_kstack_top;
+	arch_switch_to(&prev->kernel_sp, next->kernel_sp);
+}

@@ -1,0 +1,137 @@
+/*
+ * kernel/entry.c - the way back to user mode, and faults as signals.
+ */
+#include "kernel/entry.h"
+#include "kernel/printk.h"
+#include "kernel/signal.h"
+#include "kernel/task.h"
+#include "lib/format.h"
+#include "mm/mm.h"
+#include <asm/arch.h>
+
+void exit_to_user_mode(struct trap_frame *tf)
+{
+	bool delivered = false;
+
+	for (;;) {
+		arch_irq_disable();
+		if (current->need_resched) {
+			schedule();
+			continue;
+		}
+		if (!delivered && signal_pending(current)) {
+			arch_irq_enable();
+			signal_deliver(tf);
+			delivered = true;
+			continue;
+		}
+		return;
+	}
+}
+
+static bool has_handler(int sig)
+{
+	u64 h = current->sig.action[sig - 1].handler;
+
+	return h != SIG_DFL && h != SIG_IGN &&
+	       !(current->sig.blocked & sigmask(sig));
+}
+
+/* "rw-p"-style permissions of a region. */
+static void perms(const struct vm_area_struct *v, char out[5])
+{
+	out[0] = (v->vm_flags & VM_READ) ? 'r' : '-';
+	out[1] = (v->vm_flags & VM_WRITE) ? 'w' : '-';
+	out[2] = (v->vm_flags & VM_EXEC) ? 'x' : '-';
+	out[3] = (v->vm_flags & VM_SHARED) ? 's' : 'p';
+	out[4] = '\0';
+}
+
+/* The region's name as /proc/PID/maps would print it. */
+static const char *region_name(const struct mm *mm, const struct vm_area_struct *v)
+{
+	if (v->vm_start <= mm->start_stack && mm->start_stack < v->vm_end)
+		return "[stack]";
+	if (v->vm_start >= mm->start_brk && v->vm_end <= ALIGN_UP(mm->brk, PAGE_SIZE) &&
+	    mm->brk > mm->start_brk)
+		return "[heap]";
+	if (v->vm_start >= mm->start_code && v->vm_start < mm->end_code)
+		return "program text";
+	return (v->vm_flags & VM_GROWSDOWN) ? "stack" : "anonymous memory";
+}
+
+/* Explain in words why the access at f->addr was refused. */
+static void explain(const struct fault *f, enum fault_result r, char *buf,
+		    size_t size)
+{
+	const char *what = f->access == FAULT_WRITE  ? "write to"
+			   : f->access == FAULT_EXEC ? "execute"
+						     : "read from";
+	struct mm *mm = current->mm;
+	struct vm_area_struct *v = mm ? find_vma(&mm->vmas, f->addr) : NULL;
+	char p[5];
+
+	if (f->addr >= USER_SPACE_END) {
+		ksnprintf(buf, size, "%s 0x%lx: that is the kernel's half of the "
+			  "address space, never accessible from user mode", what,
+			  f->addr);
+	} else if (r == FAULT_SIGSEGV_ACCERR && v && v->vm_start <= f->addr) {
+		perms(v, p);
+		ksnprintf(buf, size, "%s 0x%lx in region 0x%lx-0x%lx %s (%s): %s",
+			  what, f->addr, v->vm_start, v->vm_end, p,
+			  region_name(mm, v),
+			  !(v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC))
+				  ? "the region is PROT_NONE (a guard)"
+			  : f->access == FAULT_WRITE ? "the region is not writable"
+			  : f->access == FAULT_EXEC  ? "the region is not executable (NX)"
+						     : "the region is not readable");
+	} else if (v && (v->vm_flags & VM_GROWSDOWN) && f->addr < v->vm_start) {
+		ksnprintf(buf, size, "%s 0x%lx, %lu KiB below the stack region "
+			  "0x%lx-0x%lx: beyond the stack limit or into the guard "
+			  "gap (stack overflow)", what, f->addr,
+			  (v->vm_start - f->addr) >> 10, v->vm_start, v->vm_end);
+	} else {
+		ksnprintf(buf, size, "%s 0x%lx: no region is mapped there%s", what,
+			  f->addr,
+			  f->addr < 4096 ? " (possibly a NULL pointer dereference)" : "");
+	}
+}
+
+void user_page_fault(const struct fault *f, enum fault_result r, u64 ip, u64 sp,
+		     u64 hw_error)
+{
+	struct task *t = current;
+	int sig = r == FAULT_SIGBUS ? SIGBUS : SIGSEGV;
+	struct k_siginfo info = { .si_signo = sig };
+	char why[200];
+
+	info.si_code = r == FAULT_SIGBUS	 ? BUS_ADRERR
+		       : r == FAULT_SIGSEGV_ACCERR ? SEGV_ACCERR
+						  : SEGV_MAPERR;
+	info.f.fault.addr = f->addr;
+	explain(f, r, why, sizeof(why));
+	ksnprintf(t->sig.fault_reason, sizeof(t->sig.fault_reason), "%s", why);
+	if (r == FAULT_OOM) {
+		printk(KERN_ERR "out of memory: killed %s[%d] at a page fault\n",
+		       t->comm, t->pid);
+		info.si_signo = sig = SIGKILL;
+	} else if (!has_handler(sig)) {
+		printk(KERN_INFO "%s[%d]: segfault at %lx ip %016lx sp %016lx error %lx\n",
+		       t->comm, t->pid, f->addr, ip, sp, hw_error);
+		printk(KERN_INFO "%s[%d]: %s\n", t->comm, t->pid, why);
+	}
+	send_signal(t, sig, &info);
+}
+
+void user_exception(int sig, int code, u64 addr, const char *what, u64 ip,
+		    u64 sp)
+{
+	struct task *t = current;
+	struct k_siginfo info = { .si_signo = sig, .si_code = code };
+
+	info.f.fault.addr = addr;
+	if (!has_handler(sig))
+		printk(KERN_INFO "%s[%d]: %s ip %016lx sp %016lx: signal %d\n",
+		       t->comm, t->pid, what, ip, sp, sig);
+	send_signal(t, sig, &info);
+}

@@ -1,0 +1,424 @@
+/*
+ * kernel/signal.c - sending signals, and acting on them on the way back to
+ * user mode: the default action (terminate, ignore) or a call to the
+ * program's handler on a Linux-compatible signal frame.
+ *
+ * The frame pushed on the user stack for a handler is Linux's x86-64
+ * struct rt_sigframe, so musl's sigaction() and SA_SIGINFO handlers work
+ * unchanged: the return address (sa_restorer, which calls rt_sigreturn),
+ * a ucontext_t holding every register and the blocked mask, the siginfo_t,
+ * and the FPU state.  rt_sigreturn reads it all back.
+ */
+#include "kernel/signal.h"
+#include "kernel/errno.h"
+#include "kernel/exit.h"
+#include "kernel/printk.h"
+#include "kernel/syscall.h"
+#include "kernel/task.h"
+#include "lib/string.h"
+#include <asm/segment.h>
+#include <asm/trap.h>
+
+void sched_wake_for_signal(struct task *t);
+
+/* Signals that cannot be caught, blocked or ignored. */
+#define UNBLOCKABLE (sigmask(SIGKILL) | sigmask(SIGSTOP))
+
+enum sig_default { SIGDFL_TERM, SIGDFL_CORE, SIGDFL_IGNORE, SIGDFL_STOP };
+
+static enum sig_default default_action(int sig)
+{
+	switch (sig) {
+	case SIGCHLD:
+	case SIGURG:
+	case SIGWINCH:
+	case SIGCONT:
+		return SIGDFL_IGNORE;
+	case SIGSTOP:
+	case SIGTSTP:
+	case SIGTTIN:
+	case SIGTTOU:
+		return SIGDFL_STOP;
+	case SIGQUIT:
+	case SIGILL:
+	case SIGTRAP:
+	case SIGABRT:
+	case SIGBUS:
+	case SIGFPE:
+	case SIGSEGV:
+	case SIGXCPU:
+	case SIGXFSZ:
+	case SIGSYS:
+		return SIGDFL_CORE;
+	default:
+		return SIGDFL_TERM;
+	}
+}
+
+bool signal_pending(struct task *t)
+{
+	return t->sig.pending & ~t->sig.blocked;
+}
+
+void send_signal(struct task *t, int sig, const struct k_siginfo *info)
+{
+	struct k_siginfo *slot;
+
+	if (sig < 1 || sig > NSIG || t->state == TASK_ZOMBIE)
+		return;
+	slot = &t->sig.info[sig - 1];
+	if (info) {
+		*slot = *info;
+	} else {
+		memset(slot, 0, sizeof(*slot));
+		slot->si_code = SI_KERNEL;
+	}
+	slot->si_signo = sig;
+	t->sig.pending |= sigmask(sig);
+	if (sig == SIGKILL || !(t->sig.blocked & sigmask(sig)))
+		sched_wake_for_signal(t);
+}
+
+void signal_reset_on_exec(struct signal_state *s)
+{
+	for (int i = 0; i < NSIG; i++)
+		if (s->action[i].handler != SIG_IGN)
+			memset(&s->action[i], 0, sizeof(s->action[i]));
+	s->altstack = (struct k_stack){ .ss_flags = SS_DISABLE };
+}
+
+/* ---- the frame on the user stack (Linux x86-64 layout) ---- */
+
+struct k_sigcontext {
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	u64 rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
+	u16 cs, gs, fs, ss;
+	u64 err, trapno, oldmask, cr2;
+	u64 fpstate; /* pointer to the FXSAVE image */
+	u64 reserved1[8];
+};
+
+struct k_ucontext {
+	u64 uc_flags;
+	u64 uc_link;
+	struct k_stack uc_stack;
+	struct k_sigcontext uc_mcontext;
+	ksigset_t uc_sigmask;
+	u8 unused[128 - sizeof(ksigset_t)]; /* glibc's sigset_t is 128 bytes */
+};
+
+struct rt_sigframe {
+	u64 pretcode; /* the handler returns here: sa_restorer */
+	struct k_ucontext uc;
+	struct k_siginfo info;
+};
+
+#define RFLAGS_USER_CHANGEABLE 0x00000000003f4dd5ul /* CF PF AF ZF SF TF DF OF NT RF AC ID */
+#define UC_FP_XSTATE 0x1
+#define UC_SIGCONTEXT_SS 0x2
+
+static void save_context(struct k_sigcontext *sc, const struct trap_frame *tf)
+{
+	sc->r8 = tf->r8; sc->r9 = tf->r9; sc->r10 = tf->r10; sc->r11 = tf->r11;
+	sc->r12 = tf->r12; sc->r13 = tf->r13; sc->r14 = tf->r14; sc->r15 = tf->r15;
+	sc->rdi = tf->rdi; sc->rsi = tf->rsi; sc->rbp = tf->rbp; sc->rbx = tf->rbx;
+	sc->rdx = tf->rdx; sc->rax = tf->rax; sc->rcx = tf->rcx; sc->rsp = tf->rsp;
+	sc->rip = tf->rip;
+	sc->eflags = tf->rflags;
+	sc->cs = (u16)tf->cs;
+	sc->ss = (u16)tf->ss;
+	sc->err = tf->error_code;
+	sc->trapno = tf->vector;
+}
+
+/* Load registers from a frame the user may have changed: only flags a user
+ * may set, user segments always, and a canonical user address in rip. */
+static int restore_context(struct trap_frame *tf, const struct k_sigcontext *sc)
+{
+	if (sc->rip >= USER_SPACE_END || sc->rsp >= USER_SPACE_END)
+		return -EFAULT;
+	tf->r8 = sc->r8; tf->r9 = sc->r9; tf->r10 = sc->r10; tf->r11 = sc->r11;
+	tf->r12 = sc->r12; tf->r13 = sc->r13; tf->r14 = sc->r14; tf->r15 = sc->r15;
+	tf->rdi = sc->rdi; tf->rsi = sc->rsi; tf->rbp = sc->rbp; tf->rbx = sc->rbx;
+	tf->rdx = sc->rdx; tf->rax = sc->rax; tf->rcx = sc->rcx; tf->rsp = sc->rsp;
+	tf->rip = sc->rip;
+	tf->rflags = (tf->rflags & ~RFLAGS_USER_CHANGEABLE) |
+		     (sc->eflags & RFLAGS_USER_CHANGEABLE);
+	tf->cs = USER_CS;
+	tf->ss = USER_DS;
+	tf->vector = 0x100; /* a syscall frame again */
+	return 0;
+}
+
+static bool on_altstack(const struct signal_state *s, u64 sp)
+{
+	return !(s->altstack.ss_flags & SS_DISABLE) && sp > s->altstack.ss_sp &&
+	       sp <= s->altstack.ss_sp + s->altstack.ss_size;
+}
+
+/* Build the rt_sigframe for sig on the user stack and point tf at the
+ * handler. Returns false if the user stack is unusable. */
+static bool setup_frame(struct trap_frame *tf, int sig,
+			const struct k_sigaction *ka)
+{
+	struct task *t = current;
+	struct rt_sigframe frame;
+	u64 sp = tf->rsp, fp_addr, frame_addr;
+
+	if ((ka->flags & SA_ONSTACK) && !(t->sig.altstack.ss_flags & SS_DISABLE) &&
+	    !on_altstack(&t->sig, sp))
+		sp = t->sig.altstack.ss_sp + t->sig.altstack.ss_size;
+	sp -= 128; /* the red zone below the interrupted code's stack */
+	fp_addr = ALIGN_DOWN(sp - FPU_STATE_SIZE, 64ul);
+	frame_addr = ALIGN_DOWN(fp_addr - sizeof(frame), 16ul) - 8;
+
+	memset(&frame, 0, sizeof(frame));
+	frame.pretcode = ka->restorer;
+	frame.uc.uc_flags = UC_FP_XSTATE | UC_SIGCONTEXT_SS;
+	frame.uc.uc_stack.ss_sp = t->sig.altstack.ss_sp;
+	frame.uc.uc_stack.ss_size = t->sig.altstack.ss_size;
+	frame.uc.uc_stack.ss_flags = on_altstack(&t->sig, tf->rsp) ? SS_ONSTACK
+				     : t->sig.altstack.ss_flags;
+	save_context(&frame.uc.uc_mcontext, tf);
+	frame.uc.uc_mcontext.oldmask = t->sig.blocked;
+	frame.uc.uc_mcontext.cr2 = t->sig.info[sig - 1].f.fault.addr;
+	frame.uc.uc_mcontext.fpstate = fp_addr;
+	frame.uc.uc_sigmask = t->sig.blocked;
+	frame.info = t->sig.info[sig - 1];
+
+	arch_thread_save_fpu(&t->thread);
+	if (copy_to_user((void __user *)fp_addr, t->thread.fpu, FPU_STATE_SIZE) ||
+	    copy_to_user((void __user *)frame_addr, &frame, sizeof(frame)))
+		return false;
+
+	tf->rsp = frame_addr;
+	tf->rip = ka->handler;
+	tf->rdi = (u64)sig;
+	tf->rsi = frame_addr + offsetof(struct rt_sigframe, info);
+	tf->rdx = frame_addr + offsetof(struct rt_sigframe, uc);
+	tf->rax = 0;
+	tf->rflags &= ~(1ul << 10 | 1ul << 8); /* DF and TF clear */
+	return true;
+}
+
+/* Act on one pending signal: returns true if a handler frame was set up. */
+static bool handle_one(struct trap_frame *tf, int sig)
+{
+	struct task *t = current;
+	struct k_sigaction *ka = &t->sig.action[sig - 1];
+
+	t->sig.pending &= ~sigmask(sig);
+	if (ka->handler == SIG_IGN)
+		return false;
+	if (ka->handler == SIG_DFL) {
+		switch (default_action(sig)) {
+		case SIGDFL_IGNORE:
+		case SIGDFL_STOP: /* job control is not supported: ignored */
+			return false;
+		case SIGDFL_CORE:
+			do_exit(sig | WCOREFLAG);
+		case SIGDFL_TERM:
+			do_exit(sig);
+		}
+	}
+	if (!setup_frame(tf, sig, ka)) {
+		printk(KERN_INFO "%s[%d]: cannot deliver signal %d: bad stack "
+		       "0x%lx; killed by SIGSEGV\n", t->comm, t->pid, sig, tf->rsp);
+		do_exit(SIGSEGV | WCOREFLAG);
+	}
+	if (!(ka->flags & SA_NODEFER))
+		t->sig.blocked |= sigmask(sig);
+	t->sig.blocked |= ka->mask;
+	t->sig.blocked &= ~UNBLOCKABLE;
+	if (ka->flags & SA_RESETHAND)
+		ka->handler = SIG_DFL;
+	return true;
+}
+
+void signal_deliver(struct trap_frame *tf)
+{
+	struct task *t = current;
+
+	while (signal_pending(t)) {
+		ksigset_t ready = t->sig.pending & ~t->sig.blocked;
+		int sig = __builtin_ctzll(ready) + 1;
+
+		if (sigmask(SIGKILL) & ready)
+			sig = SIGKILL;
+		if (handle_one(tf, sig))
+			return; /* one handler frame at a time */
+	}
+}
+
+/* ---- system calls ---- */
+
+SYSCALL_DEFINE4(rt_sigaction, int, sig, const struct k_sigaction __user *, act,
+		struct k_sigaction __user *, oact, size_t, sigsetsize)
+{
+	struct k_sigaction k;
+	struct task *t = current;
+
+	if (sigsetsize != sizeof(ksigset_t) || sig < 1 || sig > NSIG)
+		return -EINVAL;
+	if (act && (sig == SIGKILL || sig == SIGSTOP))
+		return -EINVAL;
+	if (oact && copy_to_user(oact, &t->sig.action[sig - 1], sizeof(k)))
+		return -EFAULT;
+	if (act) {
+		if (copy_from_user(&k, act, sizeof(k)))
+			return -EFAULT;
+		k.mask &= ~UNBLOCKABLE;
+		t->sig.action[sig - 1] = k;
+		if (k.handler == SIG_IGN)
+			t->sig.pending &= ~sigmask(sig);
+	}
+	return 0;
+}
+
+SYSCALL_DEFINE4(rt_sigprocmask, int, how, const ksigset_t __user *, set,
+		ksigset_t __user *, oset, size_t, sigsetsize)
+{
+	struct task *t = current;
+	ksigset_t s, old = t->sig.blocked;
+
+	if (sigsetsize != sizeof(ksigset_t))
+		return -EINVAL;
+	if (set) {
+		if (copy_from_user(&s, set, sizeof(s)))
+			return -EFAULT;
+		switch (how) {
+		case SIG_BLOCK:
+			t->sig.blocked |= s;
+			break;
+		case SIG_UNBLOCK:
+			t->sig.blocked &= ~s;
+			break;
+		case SIG_SETMASK:
+			t->sig.blocked = s;
+			break;
+		default:
+			return -EINVAL;
+		}
+		t->sig.blocked &= ~UNBLOCKABLE;
+	}
+	if (oset && copy_to_user(oset, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE2(rt_sigpending, ksigset_t __user *, set, size_t, sigsetsize)
+{
+	ksigset_t p = current->sig.pending & current->sig.blocked;
+
+	if (sigsetsize != sizeof(ksigset_t))
+		return -EINVAL;
+	return copy_to_user(set, &p, sizeof(p)) ? -EFAULT : 0;
+}
+
+SYSCALL_DEFINE0(rt_sigreturn)
+{
+	struct task *t = current;
+	struct trap_frame *tf = task_user_frame(t);
+	/* The handler's `ret` popped pretcode: the frame is 8 bytes lower. */
+	u64 frame_addr = tf->rsp - 8;
+	struct rt_sigframe frame;
+
+	if (copy_from_user(&frame, (void __user *)frame_addr, sizeof(frame)) ||
+	    restore_context(tf, &frame.uc.uc_mcontext)) {
+		printk(KERN_INFO "%s[%d]: bad signal frame at 0x%lx; killed by "
+		       "SIGSEGV\n", t->comm, t->pid, frame_addr);
+		do_exit(SIGSEGV | WCOREFLAG);
+	}
+	if (frame.uc.uc_mcontext.fpstate &&
+	    !copy_from_user(t->thread.fpu, (void __user *)frame.uc.uc_mcontext.fpstate,
+			    FPU_STATE_SIZE))
+		arch_thread_load_fpu(&t->thread);
+	t->sig.blocked = frame.uc.uc_sigmask & ~UNBLOCKABLE;
+	return (long)tf->rax; /* syscall_dispatch stores this back in rax */
+}
+
+SYSCALL_DEFINE2(sigaltstack, const struct k_stack __user *, ss,
+		struct k_stack __user *, oss)
+{
+	struct task *t = current;
+	struct k_stack k, old = t->sig.altstack;
+
+	if (on_altstack(&t->sig, task_user_frame(t)->rsp))
+		old.ss_flags = SS_ONSTACK;
+	if (ss) {
+		if (on_altstack(&t->sig, task_user_frame(t)->rsp))
+			return -EPERM;
+		if (copy_from_user(&k, ss, sizeof(k)))
+			return -EFAULT;
+		if (k.ss_flags & ~SS_DISABLE)
+			return -EINVAL;
+		if (!(k.ss_flags & SS_DISABLE) && k.ss_size < MINSIGSTKSZ)
+			return -ENOMEM;
+		t->sig.altstack = k;
+	}
+	if (oss && copy_to_user(oss, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+/* Send sig to one task, as the user asked (kill, tgkill). */
+static int kill_one(struct task *t, int sig, int code)
+{
+	struct k_siginfo info = { .si_signo = sig, .si_code = code };
+
+	if (t->state == TASK_ZOMBIE)
+		return 0;
+	if (sig == 0)
+		return 0; /* only checks that the target exists */
+	info.f.kill.pid = current->tgid;
+	send_signal(t, sig, &info);
+	return 0;
+}
+
+SYSCALL_DEFINE2(kill, int, pid, int, sig)
+{
+	int found = 0;
+
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (pid > 0) {
+		struct task *t = task_find(pid);
+
+		return t && t->state != TASK_ZOMBIE ? kill_one(t, sig, SI_USER)
+						    : -ESRCH;
+	}
+	/* 0: my process group; -1: everyone but init and me; < -1: group -pid */
+	for (struct task *t = task_first(); t; t = t->all_next) {
+		bool hit = pid == 0    ? t->pgid == current->pgid
+			   : pid == -1 ? t->pid > 1 && t != current
+				       : t->pgid == -pid;
+
+		if (hit && t->state != TASK_ZOMBIE && t->pid > 0) {
+			kill_one(t, sig, SI_USER);
+			found++;
+		}
+	}
+	return found ? 0 : -ESRCH;
+}
+
+SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
+{
+	struct task *t = task_find(tid);
+
+	if (sig < 0 || sig > NSIG || tid <= 0 || tgid <= 0)
+		return -EINVAL;
+	if (!t || t->tgid != tgid || t->state == TASK_ZOMBIE)
+		return -ESRCH;
+	return kill_one(t, sig, SI_TKILL);
+}
+
+SYSCALL_DEFINE2(tkill, int, tid, int, sig)
+{
+	struct task *t = task_find(tid);
+
+	if (sig < 0 || sig > NSIG || tid <= 0)
+		return -EINVAL;
+	if (!t || t->state == TASK_ZOMBIE)
+		return -ESRCH;
+	return kill_one(t, sig, SI_TKILL);
+}

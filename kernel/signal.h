@@ -1,0 +1,129 @@
+/*
+ * kernel/signal.h - signals: Linux's numbers, its x86-64 structures, and
+ * the per-task signal state.
+ */
+#ifndef KERNEL_SIGNAL_H
+#define KERNEL_SIGNAL_H
+
+#include "kernel/types.h"
+
+#define SIGHUP 1
+#define SIGINT 2
+#define SIGQUIT 3
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGABRT 6
+#define SIGBUS 7
+#define SIGFPE 8
+#define SIGKILL 9
+#define SIGUSR1 10
+#define SIGSEGV 11
+#define SIGUSR2 12
+#define SIGPIPE 13
+#define SIGALRM 14
+#define SIGTERM 15
+#define SIGSTKFLT 16
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
+#define SIGURG 23
+#define SIGXCPU 24
+#define SIGXFSZ 25
+#define SIGVTALRM 26
+#define SIGPROF 27
+#define SIGWINCH 28
+#define SIGIO 29
+#define SIGPWR 30
+#define SIGSYS 31
+#define NSIG 64
+
+#define SIG_DFL 0ul
+#define SIG_IGN 1ul
+
+#define SA_NOCLDSTOP 0x00000001
+#define SA_NOCLDWAIT 0x00000002
+#define SA_SIGINFO 0x00000004
+#define SA_ONSTACK 0x08000000
+#define SA_RESTART 0x10000000
+#define SA_NODEFER 0x40000000
+#define SA_RESETHAND 0x80000000
+#define SA_RESTORER 0x04000000
+
+#define SIG_BLOCK 0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+
+/* si_code values */
+#define SI_USER 0
+#define SI_KERNEL 0x80
+#define SI_TKILL (-6)
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define BUS_ADRERR 2
+#define CLD_EXITED 1
+#define CLD_KILLED 2
+#define CLD_DUMPED 3
+
+#define SS_ONSTACK 1
+#define SS_DISABLE 2
+#define MINSIGSTKSZ 2048
+
+/* A set of signals: bit (sig - 1). */
+typedef u64 ksigset_t;
+#define sigmask(sig) (1ull << ((sig) - 1))
+
+/* struct sigaction as rt_sigaction passes it on x86-64. */
+struct k_sigaction {
+	u64 handler;  /* SIG_DFL, SIG_IGN or a function */
+	u64 flags;    /* SA_* */
+	u64 restorer; /* where the handler returns: calls rt_sigreturn */
+	ksigset_t mask;
+};
+
+/* siginfo_t: 128 bytes; the fields we fill. */
+struct k_siginfo {
+	s32 si_signo;
+	s32 si_errno;
+	s32 si_code;
+	s32 pad0;
+	union {
+		struct { s32 pid; u32 uid; } kill;
+		struct { u64 addr; } fault;
+		struct { s32 pid; u32 uid; s32 status; s32 pad; u64 utime, stime; } child;
+		u8 raw[112];
+	} f;
+};
+
+struct k_stack {
+	u64 ss_sp;
+	s32 ss_flags;
+	s32 pad;
+	u64 ss_size;
+};
+
+struct signal_state {
+	ksigset_t pending;
+	ksigset_t blocked;
+	struct k_sigaction action[NSIG];
+	struct k_siginfo info[NSIG]; /* for each pending signal */
+	struct k_stack altstack;
+	char fault_reason[160];      /* why the kernel sent SIGSEGV/SIGBUS */
+};
+
+struct task;
+struct trap_frame;
+
+/* send_signal - queue sig for t (info may be NULL: SI_KERNEL). */
+void send_signal(struct task *t, int sig, const struct k_siginfo *info);
+/* signal_pending - does current have an unblocked pending signal? */
+bool signal_pending(struct task *t);
+/* signal_deliver - on the way back to user mode: act on pending signals
+ * (run the default action or set up a handler frame in tf). */
+void signal_deliver(struct trap_frame *tf);
+/* signal_reset_on_exec - handlers back to SIG_DFL (ignored ones stay). */
+void signal_reset_on_exec(struct signal_state *s);
+
+#endif

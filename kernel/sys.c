@@ -1,0 +1,365 @@
+/*
+ * kernel/sys.c - the small system calls about the process itself: IDs,
+ * process groups, limits, resource usage, the system's name, randomness,
+ * and reboot.  Everyone is root (uid 0); IDs can be read, and set only to 0.
+ */
+#include "kernel/errno.h"
+#include "kernel/printk.h"
+#include "kernel/random.h"
+#include "kernel/rlimit.h"
+#include "kernel/syscall.h"
+#include "kernel/task.h"
+#include "lib/string.h"
+#include "mm/frame.h"
+#include <asm/arch.h>
+
+SYSCALL_DEFINE0(getpid) { return current->tgid; }
+SYSCALL_DEFINE0(gettid) { return current->pid; }
+SYSCALL_DEFINE0(getppid) { return current->parent ? current->parent->tgid : 0; }
+SYSCALL_DEFINE0(getuid) { return 0; }
+SYSCALL_DEFINE0(geteuid) { return 0; }
+SYSCALL_DEFINE0(getgid) { return 0; }
+SYSCALL_DEFINE0(getegid) { return 0; }
+SYSCALL_DEFINE1(setuid, u32, uid) { return uid == 0 ? 0 : -EPERM; }
+SYSCALL_DEFINE1(setgid, u32, gid) { return gid == 0 ? 0 : -EPERM; }
+
+SYSCALL_DEFINE3(getresuid, u32 __user *, r, u32 __user *, e, u32 __user *, s)
+{
+	u32 zero = 0;
+
+	if (copy_to_user(r, &zero, 4) || copy_to_user(e, &zero, 4) ||
+	    copy_to_user(s, &zero, 4))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE3(getresgid, u32 __user *, r, u32 __user *, e, u32 __user *, s)
+{
+	u32 zero = 0;
+
+	if (copy_to_user(r, &zero, 4) || copy_to_user(e, &zero, 4) ||
+	    copy_to_user(s, &zero, 4))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE2(getgroups, int, size, u32 __user *, list)
+{
+	(void)list;
+	return size < 0 ? -EINVAL : 0;
+}
+
+SYSCALL_DEFINE0(sched_yield)
+{
+	sched_yield();
+	return 0;
+}
+
+/* ---- process groups and sessions, as far as a shell needs them ---- */
+
+SYSCALL_DEFINE2(setpgid, int, pid, int, pgid)
+{
+	struct task *t = pid ? task_find(pid) : current;
+
+	if (pgid < 0)
+		return -EINVAL;
+	if (!t || (t != current && t->parent != current))
+		return -ESRCH;
+	t->pgid = pgid ? pgid : t->pid;
+	return 0;
+}
+
+SYSCALL_DEFINE1(getpgid, int, pid)
+{
+	struct task *t = pid ? task_find(pid) : current;
+
+	return t ? t->pgid : -ESRCH;
+}
+
+SYSCALL_DEFINE0(getpgrp) { return current->pgid; }
+
+SYSCALL_DEFINE1(getsid, int, pid)
+{
+	struct task *t = pid ? task_find(pid) : current;
+
+	return t ? t->sid : -ESRCH;
+}
+
+SYSCALL_DEFINE0(setsid)
+{
+	struct task *t = current;
+
+	if (t->pgid == t->pid)
+		return -EPERM; /* already a group leader */
+	t->sid = t->pgid = t->pid;
+	return t->sid;
+}
+
+/* ---- thread bookkeeping musl does at start-up ---- */
+
+SYSCALL_DEFINE1(set_tid_address, int __user *, tidptr)
+{
+	current->clear_child_tid = (u64)tidptr;
+	return current->pid;
+}
+
+SYSCALL_DEFINE2(set_robust_list, void __user *, head, size_t, len)
+{
+	(void)head;
+	return len == 24 ? 0 : -EINVAL; /* accepted; used with futexes later */
+}
+
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define ARCH_GET_GS 0x1004
+
+SYSCALL_DEFINE2(arch_prctl, int, code, u64, addr)
+{
+	struct task *t = current;
+
+	switch (code) {
+	case ARCH_SET_FS:
+		if (addr >= USER_SPACE_END)
+			return -EPERM;
+		arch_set_fs_base(&t->thread, addr);
+		return 0;
+	case ARCH_GET_FS:
+		return put_user_u64((void __user *)addr, t->thread.fs_base);
+	default:
+		return -EINVAL;
+	}
+}
+
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+#define PR_SET_PDEATHSIG 1
+#define PR_GET_DUMPABLE 3
+#define PR_SET_DUMPABLE 4
+
+SYSCALL_DEFINE5(prctl, int, option, u64, arg2, u64, arg3, u64, arg4, u64, arg5)
+{
+	char name[TASK_COMM_LEN];
+	long n;
+
+	(void)arg3, (void)arg4, (void)arg5;
+	switch (option) {
+	case PR_SET_NAME:
+		n = strncpy_from_user(name, (const char __user *)arg2, sizeof(name));
+		if (n == -EFAULT)
+			return -EFAULT;
+		name[sizeof(name) - 1] = '\0';
+		strlcpy(current->comm, name, sizeof(current->comm));
+		return 0;
+	case PR_GET_NAME:
+		return copy_to_user((void __user *)arg2, current->comm,
+				    sizeof(current->comm)) ? -EFAULT : 0;
+	case PR_SET_PDEATHSIG:
+	case PR_SET_DUMPABLE:
+		return 0;
+	case PR_GET_DUMPABLE:
+		return 1;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* ---- uname ---- */
+
+struct k_utsname {
+	char sysname[65], nodename[65], release[65], version[65], machine[65],
+		domainname[65];
+};
+
+SYSCALL_DEFINE1(uname, struct k_utsname __user *, buf)
+{
+	struct k_utsname u;
+
+	memset(&u, 0, sizeof(u));
+	strlcpy(u.sysname, "Linux", 65); /* what programs test for; see docs */
+	strlcpy(u.nodename, "vmos", 65);
+	strlcpy(u.release, "6.1.0-vmos", 65);
+	strlcpy(u.version, "#1 vmos 0.1 teaching kernel", 65);
+	strlcpy(u.machine, "x86_64", 65);
+	strlcpy(u.domainname, "(none)", 65);
+	return copy_to_user(buf, &u, sizeof(u)) ? -EFAULT : 0;
+}
+
+/* ---- resource limits ---- */
+
+struct k_rlimit {
+	u64 cur, max;
+};
+
+void rlimit_init_defaults(u64 lim[RLIM_NLIMITS][2])
+{
+	for (int i = 0; i < RLIM_NLIMITS; i++)
+		lim[i][0] = lim[i][1] = RLIM_INFINITY;
+	lim[RLIMIT_STACK][0] = 8ul << 20;
+	lim[RLIMIT_NOFILE][0] = lim[RLIMIT_NOFILE][1] = 1024;
+	lim[RLIMIT_CORE][0] = 0;
+	lim[RLIMIT_NPROC][0] = lim[RLIMIT_NPROC][1] = 4096;
+}
+
+SYSCALL_DEFINE4(prlimit64, int, pid, unsigned, resource,
+		const struct k_rlimit __user *, new_lim, struct k_rlimit __user *, old)
+{
+	struct task *t = pid ? task_find(pid) : current;
+	struct k_rlimit v;
+
+	if (resource >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (!t)
+		return -ESRCH;
+	v.cur = t->rlimits[resource][0];
+	v.max = t->rlimits[resource][1];
+	if (old && copy_to_user(old, &v, sizeof(v)))
+		return -EFAULT;
+	if (new_lim) {
+		if (copy_from_user(&v, new_lim, sizeof(v)))
+			return -EFAULT;
+		if (v.cur > v.max)
+			return -EINVAL;
+		if (resource == RLIMIT_NOFILE && v.max > 1024)
+			return -EPERM; /* our descriptor tables hold 1024 */
+		t->rlimits[resource][0] = v.cur;
+		t->rlimits[resource][1] = v.max;
+	}
+	return 0;
+}
+
+SYSCALL_DEFINE2(getrlimit, unsigned, resource, struct k_rlimit __user *, rl)
+{
+	struct syscall_args a = { { 0, resource, 0, (u64)rl, 0, 0 } };
+
+	return sys_prlimit64(&a);
+}
+
+SYSCALL_DEFINE2(setrlimit, unsigned, resource, const struct k_rlimit __user *, rl)
+{
+	struct syscall_args a = { { 0, resource, (u64)rl, 0, 0, 0 } };
+
+	return sys_prlimit64(&a);
+}
+
+/* ---- resource usage ---- */
+
+struct k_rusage {
+	u64 utime_sec, utime_usec, stime_sec, stime_usec;
+	s64 maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock,
+		oublock, msgsnd, msgrcv, nsignals, nvcsw, nivcsw;
+};
+
+void rusage_fill(const struct rusage_counts *r, struct k_rusage *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->utime_sec = r->utime_ns / 1000000000;
+	out->utime_usec = r->utime_ns / 1000 % 1000000;
+	out->stime_sec = r->stime_ns / 1000000000;
+	out->stime_usec = r->stime_ns / 1000 % 1000000;
+	out->minflt = (s64)r->minflt;
+	out->majflt = (s64)r->majflt;
+	out->nvcsw = (s64)r->nvcsw;
+	out->nivcsw = (s64)r->nivcsw;
+}
+
+#define RUSAGE_SELF 0
+#define RUSAGE_CHILDREN (-1)
+#define RUSAGE_THREAD 1
+
+SYSCALL_DEFINE2(getrusage, int, who, struct k_rusage __user *, ru)
+{
+	struct k_rusage k;
+
+	if (who == RUSAGE_SELF || who == RUSAGE_THREAD)
+		rusage_fill(&current->ru, &k);
+	else if (who == RUSAGE_CHILDREN)
+		rusage_fill(&current->ru_children, &k);
+	else
+		return -EINVAL;
+	return copy_to_user(ru, &k, sizeof(k)) ? -EFAULT : 0;
+}
+
+/* ---- randomness ---- */
+
+#define GRND_NONBLOCK 1
+#define GRND_RANDOM 2
+#define GETRANDOM_MAX (32u << 20)
+
+SYSCALL_DEFINE3(getrandom, void __user *, buf, size_t, count, unsigned, flags)
+{
+	u8 chunk[256];
+	size_t done = 0;
+
+	if (flags & ~(GRND_NONBLOCK | GRND_RANDOM))
+		return -EINVAL;
+	count = MIN(count, (size_t)GETRANDOM_MAX);
+	while (done < count) {
+		size_t n = MIN(count - done, sizeof(chunk));
+
+		random_bytes(chunk, n);
+		if (copy_to_user((u8 __user *)buf + done, chunk, n))
+			return done ? (long)done : -EFAULT;
+		done += n;
+	}
+	return (long)done;
+}
+
+/* ---- reboot: power off (QEMU exits) ---- */
+
+#define LINUX_REBOOT_MAGIC1 0xfee1dead
+#define LINUX_REBOOT_MAGIC2 672274793
+#define LINUX_REBOOT_CMD_RESTART 0x01234567
+#define LINUX_REBOOT_CMD_HALT 0xCDEF0123
+#define LINUX_REBOOT_CMD_POWER_OFF 0x4321FEDC
+#define LINUX_REBOOT_CMD_CAD_ON 0x89ABCDEF
+#define LINUX_REBOOT_CMD_CAD_OFF 0x00000000
+
+SYSCALL_DEFINE4(reboot, u32, magic1, u32, magic2, u32, cmd, void __user *, arg)
+{
+	(void)arg;
+	if (magic1 != LINUX_REBOOT_MAGIC1 || magic2 != LINUX_REBOOT_MAGIC2)
+		return -EINVAL;
+	switch (cmd) {
+	case LINUX_REBOOT_CMD_CAD_ON:
+	case LINUX_REBOOT_CMD_CAD_OFF:
+		return 0;
+	case LINUX_REBOOT_CMD_RESTART:
+	case LINUX_REBOOT_CMD_HALT:
+	case LINUX_REBOOT_CMD_POWER_OFF:
+		printk(KERN_NOTICE "reboot: power down (asked by %s[%d])\n",
+		       current->comm, current->pid);
+		arch_power_off(0);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* ---- sysinfo (free, uptime) ---- */
+
+struct k_sysinfo {
+	s64 uptime;
+	u64 loads[3];
+	u64 totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+	u16 procs, pad;
+	u32 pad2;
+	u64 totalhigh, freehigh;
+	u32 mem_unit;
+	char reserved[4];
+};
+
+SYSCALL_DEFINE1(sysinfo, struct k_sysinfo __user *, info)
+{
+	struct k_sysinfo k;
+	u16 procs = 0;
+
+	memset(&k, 0, sizeof(k));
+	for (struct task *t = task_first(); t; t = t->all_next)
+		procs++;
+	k.uptime = (s64)(arch_clock_ns() / 1000000000);
+	k.totalram = frames_managed_count() * PAGE_SIZE;
+	k.freeram = frames_free_count() * PAGE_SIZE;
+	k.procs = procs;
+	k.mem_unit = 1;
+	return copy_to_user(info, &k, sizeof(k)) ? -EFAULT : 0;
+}

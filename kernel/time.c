@@ -1,0 +1,179 @@
+/*
+ * kernel/time.c - clocks and sleeping: clock_gettime, gettimeofday,
+ * nanosleep, clock_nanosleep, times.  The clock starts at boot; the wall
+ * clock (CLOCK_REALTIME) is boot time plus a fixed epoch offset until an
+ * RTC driver exists.
+ */
+#include "kernel/errno.h"
+#include "kernel/syscall.h"
+#include "kernel/task.h"
+#include <asm/arch.h>
+
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_MONOTONIC_COARSE 6
+#define CLOCK_BOOTTIME 7
+#define TIMER_ABSTIME 1
+#define NSEC_PER_SEC 1000000000ull
+#define EPOCH_AT_BOOT 1798761600ull /* 2027-01-01 00:00:00 UTC */
+#define USER_HZ 100
+
+struct k_timespec {
+	s64 tv_sec;
+	s64 tv_nsec;
+};
+
+struct k_timeval {
+	s64 tv_sec;
+	s64 tv_usec;
+};
+
+static struct k_timespec ns_to_timespec(u64 ns)
+{
+	return (struct k_timespec){ (s64)(ns / NSEC_PER_SEC), (s64)(ns % NSEC_PER_SEC) };
+}
+
+/* clock_now - nanoseconds on clock id, or -EINVAL. */
+static s64 clock_now(int id)
+{
+	u64 now = arch_clock_ns();
+
+	switch (id) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+		return (s64)(now + EPOCH_AT_BOOT * NSEC_PER_SEC);
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME:
+		return (s64)now;
+	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_THREAD_CPUTIME_ID:
+		return (s64)(current->ru.utime_ns + current->ru.stime_ns);
+	default:
+		return -EINVAL;
+	}
+}
+
+SYSCALL_DEFINE2(clock_gettime, int, id, struct k_timespec __user *, tp)
+{
+	s64 ns = clock_now(id);
+	struct k_timespec ts;
+
+	if (ns < 0)
+		return ns;
+	ts = ns_to_timespec((u64)ns);
+	return copy_to_user(tp, &ts, sizeof(ts)) ? -EFAULT : 0;
+}
+
+SYSCALL_DEFINE2(clock_getres, int, id, struct k_timespec __user *, tp)
+{
+	struct k_timespec ts = { 0, 1 };
+
+	if (clock_now(id) < 0)
+		return -EINVAL;
+	if (tp && copy_to_user(tp, &ts, sizeof(ts)))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE2(gettimeofday, struct k_timeval __user *, tv, void __user *, tz)
+{
+	u64 ns = (u64)clock_now(CLOCK_REALTIME);
+	struct k_timeval v = { (s64)(ns / NSEC_PER_SEC), (s64)(ns % NSEC_PER_SEC / 1000) };
+
+	(void)tz;
+	if (tv && copy_to_user(tv, &v, sizeof(v)))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE1(time, s64 __user *, t)
+{
+	s64 now = clock_now(CLOCK_REALTIME) / (s64)NSEC_PER_SEC;
+
+	if (t && copy_to_user(t, &now, sizeof(now)))
+		return -EFAULT;
+	return now;
+}
+
+/* Sleep until absolute clock time `until` (ns since boot); on a signal,
+ * write the remaining time to rem (if given) and return -EINTR. */
+static long sleep_until(u64 until, struct k_timespec __user *rem)
+{
+	int r = sched_sleep_until(until);
+
+	if (r == -EINTR && rem) {
+		u64 now = arch_clock_ns();
+		struct k_timespec left = ns_to_timespec(until > now ? until - now : 0);
+
+		if (copy_to_user(rem, &left, sizeof(left)))
+			return -EFAULT;
+	}
+	return r;
+}
+
+static int read_timespec(const struct k_timespec __user *u, u64 *ns)
+{
+	struct k_timespec ts;
+
+	if (copy_from_user(&ts, u, sizeof(ts)))
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (s64)NSEC_PER_SEC)
+		return -EINVAL;
+	*ns = (u64)ts.tv_sec > (~0ull / NSEC_PER_SEC) - 1
+		      ? ~0ull / 2
+		      : (u64)ts.tv_sec * NSEC_PER_SEC + (u64)ts.tv_nsec;
+	return 0;
+}
+
+SYSCALL_DEFINE2(nanosleep, const struct k_timespec __user *, req,
+		struct k_timespec __user *, rem)
+{
+	u64 ns;
+	int err = read_timespec(req, &ns);
+
+	if (err)
+		return err;
+	return sleep_until(arch_clock_ns() + ns, rem);
+}
+
+SYSCALL_DEFINE4(clock_nanosleep, int, id, int, flags,
+		const struct k_timespec __user *, req, struct k_timespec __user *, rem)
+{
+	s64 now = clock_now(id);
+	u64 ns;
+	int err;
+
+	if (now < 0 || id == CLOCK_PROCESS_CPUTIME_ID || id == CLOCK_THREAD_CPUTIME_ID)
+		return -EINVAL;
+	err = read_timespec(req, &ns);
+	if (err)
+		return err;
+	if (flags & TIMER_ABSTIME) /* convert to time since boot */
+		ns = ns > (u64)now - arch_clock_ns() ? ns - ((u64)now - arch_clock_ns()) : 0;
+	else
+		ns += arch_clock_ns();
+	return sleep_until(ns, (flags & TIMER_ABSTIME) ? NULL : rem);
+}
+
+struct k_tms {
+	s64 utime, stime, cutime, cstime;
+};
+
+SYSCALL_DEFINE1(times, struct k_tms __user *, buf)
+{
+	const u64 tick = NSEC_PER_SEC / USER_HZ;
+	struct task *t = current;
+	struct k_tms v = { (s64)(t->ru.utime_ns / tick), (s64)(t->ru.stime_ns / tick),
+			   (s64)(t->ru_children.utime_ns / tick),
+			   (s64)(t->ru_children.stime_ns / tick) };
+
+	if (buf && copy_to_user(buf, &v, sizeof(v)))
+		return -EFAULT;
+	return (long)(arch_clock_ns() / tick);
+}

@@ -1,0 +1,94 @@
+/*
+ * mm/mm.h - a process's address space: its page tables and its regions.
+ *
+ * struct mm is Linux's mm_struct, simplified: the root of the page tables,
+ * the tree of regions (struct vm_area_struct, mm/vma.h), and the layout
+ * markers /proc/PID/maps and status report (code, data, heap, stack).
+ * Threads share one mm (users counts them).
+ */
+#ifndef MM_MM_H
+#define MM_MM_H
+
+#include "kernel/types.h"
+#include "mm/vma.h"
+
+/* Linux's default x86-64 layout (with randomization off). */
+#define MMAP_MIN_ADDR 0x10000ul            /* nothing is ever mapped below */
+#define STACK_TOP (USER_SPACE_END - PAGE_SIZE) /* 0x7ffffffff000 */
+#define STACK_GUARD_GAP (256ul * PAGE_SIZE) /* stack_guard_gap: 1 MiB */
+#define STACK_RLIMIT_DEFAULT (8ul << 20)   /* RLIMIT_STACK: 8 MiB */
+#define STACK_INITIAL_SIZE (128ul << 10)   /* the stack region at exec */
+#define PIE_BASE 0x555555554000ul          /* ELF_ET_DYN_BASE, unrandomized */
+
+struct mm {
+	u64 pgd;                 /* physical address of the PML4 */
+	u32 users;               /* tasks sharing it */
+	struct vma_tree vmas;
+	u64 start_code, end_code, start_data, end_data;
+	u64 start_brk, brk;      /* the heap: [start_brk, brk) */
+	u64 start_stack;         /* the initial stack pointer */
+	u64 arg_start, arg_end, env_start, env_end;
+	u64 mmap_base;           /* top-down mmap searches start below this */
+	u64 total_vm;            /* pages in all regions */
+	u64 hiwater_vm;          /* peak total_vm (VmPeak) */
+	u64 rss;                 /* pages present (mapped) */
+	u64 hiwater_rss;         /* peak rss (VmHWM) */
+};
+
+/* mm_create - an empty user address space sharing the kernel half, or NULL. */
+struct mm *mm_create(void);
+/* mm_get / mm_put - references; the last put frees pages, tables, regions. */
+void mm_get(struct mm *mm);
+void mm_put(struct mm *mm);
+/* mm_fork - a copy of src for a child process, or NULL when out of memory. */
+struct mm *mm_fork(struct mm *src);
+/* mm_activate - load mm's page tables (the kernel's own for NULL). */
+void mm_activate(struct mm *mm);
+
+/* Region flags for mm_map() (VM_* of mm/vma.h) from PROT_* and MAP_*. */
+#define PROT_NONE 0x0
+#define PROT_READ 0x1
+#define PROT_WRITE 0x2
+#define PROT_EXEC 0x4
+#define MAP_SHARED 0x01
+#define MAP_PRIVATE 0x02
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+#define MAP_GROWSDOWN 0x0100
+#define MAP_DENYWRITE 0x0800
+#define MAP_EXECUTABLE 0x1000
+#define MAP_LOCKED 0x2000
+#define MAP_NORESERVE 0x4000
+#define MAP_POPULATE 0x8000
+#define MAP_NONBLOCK 0x10000
+#define MAP_STACK 0x20000
+#define MAP_HUGETLB 0x40000
+#define MAP_FIXED_NOREPLACE 0x100000
+
+/*
+ * mm_map_anon - a new anonymous region [addr, addr + len) with vm_flags
+ * (VM_READ...). addr and len page-aligned; MAP_FIXED semantics (whatever
+ * was there is unmapped first). Pages appear on first touch.
+ * Returns 0 or -ENOMEM.
+ */
+int mm_map_anon(struct mm *mm, u64 addr, u64 len, u64 vm_flags);
+/* mm_unmap - remove [addr, addr + len): pages freed, regions split. */
+int mm_unmap(struct mm *mm, u64 addr, u64 len);
+/* mm_protect - change the access of [addr, addr + len): 0, -ENOMEM (a hole). */
+int mm_protect(struct mm *mm, u64 addr, u64 len, u64 vm_flags);
+/* mm_get_unmapped_area - a free range of len bytes, top-down below
+ * mmap_base; 0 if none. */
+u64 mm_get_unmapped_area(struct mm *mm, u64 len);
+/* mm_populate - fault in [addr, addr + len) now (MAP_POPULATE, exec). */
+int mm_populate(struct mm *mm, u64 addr, u64 len, bool write);
+/* mm_copy_to - write bytes into mm at addr through the page tables (the mm
+ * need not be active): for exec building the new image. 0 or -EFAULT. */
+int mm_copy_to(struct mm *mm, u64 addr, const void *src, size_t n);
+
+/* vm_flags_to_pte - the PTE flags a page of a region with vm_flags gets. */
+u64 vm_flags_to_pte(u64 vm_flags);
+/* do_anonymous_page - give the page at addr (in region v of mm) a zeroed
+ * frame: 0 or -ENOMEM. */
+int do_anonymous_page(struct mm *mm, struct vm_area_struct *v, u64 addr);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * tests/user/tap.h - TAP output for the user-level tests, run by the
+ * harness in QEMU.  Each test case runs in its own child process, so a
+ * crash fails one case and the run goes on:
+ *
+ *	static void t_fork(void) { ... CHECK(cond, "what"); ... }
+ *	int main(void) { RUN(t_fork); ...; return tap_done(); }
+ *
+ * A case passes when its checks all pass and it exits normally; the
+ * harness reads "ok N - name" / "not ok N - name" lines.
+ */
+#ifndef TESTS_USER_TAP_H
+#define TESTS_USER_TAP_H
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int tap_number, tap_failed;
+static int case_failed; /* inside the child running one case */
+
+/* CHECK - one condition inside a case; prints a diagnostic when false. */
+#define CHECK(cond, ...)                                                   \
+	do {                                                               \
+		if (!(cond)) {                                             \
+			case_failed = 1;                                   \
+			printf("# %s:%d: check failed: %s: ", __FILE__,    \
+			       __LINE__, #cond);                           \
+			printf(__VA_ARGS__);                               \
+			printf(" (errno %d %s)\n", errno, strerror(errno)); \
+		}                                                          \
+	} while (0)
+
+/* CHECK_ERR - a call that must fail with -1 and this errno. */
+#define CHECK_ERR(call, err)                                               \
+	do {                                                               \
+		errno = 0;                                                 \
+		long _r = (long)(call);                                    \
+		CHECK(_r == -1 && errno == (err), "%s gave %ld, errno %d, " \
+		      "expected errno %d", #call, _r, errno, (err));       \
+	} while (0)
+
+static void tap_result(int ok, const char *name, const char *why)
+{
+	tap_number++;
+	if (!ok)
+		tap_failed++;
+	printf("%s %d - %s%s%s\n", ok ? "ok" : "not ok", tap_number, name,
+	       why ? ": " : "", why ? why : "");
+	fflush(stdout);
+}
+
+/* run_case - run fn in a child; it passes if it exits 0. */
+static void run_case(void (*fn)(void), const char *name)
+{
+	pid_t pid;
+	int status;
+	char why[64];
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		fn();
+		fflush(stdout);
+		_exit(case_failed ? 1 : 0);
+	}
+	if (pid < 0) {
+		tap_result(0, name, "fork failed");
+		return;
+	}
+	if (waitpid(pid, &status, 0) != pid) {
+		tap_result(0, name, "waitpid failed");
+		return;
+	}
+	if (WIFSIGNALED(status)) {
+		snprintf(why, sizeof(why), "killed by signal %d", WTERMSIG(status));
+		tap_result(0, name, why);
+	} else {
+		tap_result(WEXITSTATUS(status) == 0, name, NULL);
+	}
+}
+
+#define RUN(fn) run_case(fn, #fn)
+
+/* tap_done - the plan line; the exit status for init: 0 if all passed. */
+static int tap_done(void)
+{
+	printf("1..%d\n# %d of %d failed\n", tap_number, tap_failed, tap_number);
+	fflush(stdout);
+	return tap_failed ? 1 : 0;
+}
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * user/init.c - PID 1: greet, then keep a shell running on the console.
+ *
+ * The kernel starts /sbin/init as the first process.  Like every init, it
+ * also adopts orphaned processes and must reap them, or they would stay
+ * zombies forever: the wait() loop below does both jobs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *const shell_argv[] = { "/bin/sh", NULL };
+
+static void welcome(void)
+{
+	printf("\nWelcome to vmos, a kernel that shows virtual memory for real.\n"
+	       "This is busybox's shell running as an ordinary process.\n"
+	       "Try: ls /, ps, cat /proc/meminfo, cat /proc/self/stat,\n"
+	       "     echo hi | cat, /tests/crash (a program that segfaults).\n"
+	       "Leave the shell with `exit` (init starts a new one); power off\n"
+	       "with `poweroff`.\n\n");
+	fflush(stdout);
+}
+
+/* Start a shell in its own session, with the console as its terminal. */
+static pid_t start_shell(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		setsid();
+		ioctl(0, TIOCSCTTY, 0);
+		execv(shell_argv[0], (char *const *)shell_argv);
+		fprintf(stderr, "init: cannot run %s: %s\n", shell_argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	if (pid < 0)
+		fprintf(stderr, "init: fork: %s\n", strerror(errno));
+	return pid;
+}
+
+int main(void)
+{
+	pid_t shell;
+
+	if (getpid() != 1) {
+		fprintf(stderr, "init: I must be process 1\n");
+		return 1;
+	}
+	welcome();
+	shell = start_shell();
+	for (;;) {
+		int status;
+		pid_t pid = wait(&status);
+
+		if (pid < 0) {
+			if (errno == ECHILD) /* no children at all: a new shell */
+				shell = start_shell();
+			continue;
+		}
+		if (pid != shell)
+			continue; /* an orphan we adopted: reaped, nothing more */
+		if (WIFSIGNALED(status))
+			printf("init: the shell was killed by signal %d; starting a "
+			       "new one\n", WTERMSIG(status));
+		else
+			printf("init: the shell exited with status %d; starting a "
+			       "new one\n", WEXITSTATUS(status));
+		fflush(stdout);
+		shell = start_shell();
+		if (shell < 0)
+			sleep(1);
+	}
+}
