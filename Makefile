@@ -21,7 +21,7 @@ NASMFLAGS := -f elf64 -g -F dwarf -DKSYMS_RESERVE=$(KSYMS_RESERVE)
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	-T linker.ld --no-warn-rwx-segments
 
-KERNEL_C   := $(wildcard arch/x86_64/*.c kernel/*.c mm/*.c lib/*.c tests/ktest/*.c)
+KERNEL_C   := $(wildcard arch/x86_64/*.c kernel/*.c kernel/fs/*.c mm/*.c lib/*.c tests/ktest/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm kernel/*.asm)
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o)
 

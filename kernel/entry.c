@@ -2,6 +2,8 @@
  * kernel/entry.c - the way back to user mode, and faults as signals.
  */
 #include "kernel/entry.h"
+#include "kernel/errno.h"
+#include "kernel/rlimit.h"
 #include "kernel/printk.h"
 #include "kernel/signal.h"
 #include "kernel/task.h"
@@ -19,7 +21,8 @@ void exit_to_user_mode(struct trap_frame *tf)
 			schedule();
 			continue;
 		}
-		if (!delivered && signal_pending(current)) {
+		if (!delivered && (signal_pending(current) ||
+				   (s64)tf->rax == -ERESTARTSYS)) {
 			arch_irq_enable();
 			signal_deliver(tf);
 			delivered = true;
@@ -85,7 +88,9 @@ static void explain(const struct fault *f, enum fault_result r, char *buf,
 			  : f->access == FAULT_WRITE ? "the region is not writable"
 			  : f->access == FAULT_EXEC  ? "the region is not executable (NX)"
 						     : "the region is not readable");
-	} else if (v && (v->vm_flags & VM_GROWSDOWN) && f->addr < v->vm_start) {
+	} else if (v && (v->vm_flags & VM_GROWSDOWN) && f->addr < v->vm_start &&
+		   v->vm_end - f->addr <=
+			   current->rlimits[RLIMIT_STACK][0] + STACK_GUARD_GAP) {
 		ksnprintf(buf, size, "%s 0x%lx, %lu KiB below the stack region "
 			  "0x%lx-0x%lx: beyond the stack limit or into the guard "
 			  "gap (stack overflow)", what, f->addr,

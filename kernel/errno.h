@@ -41,4 +41,7 @@
 #define ELIBBAD 80
 #define EOPNOTSUPP 95
 
+/* Kernel-internal: never seen by user programs (Linux's values). */
+#define ERESTARTSYS 512 /* interrupted by a signal: restart if SA_RESTART */
+
 #endif

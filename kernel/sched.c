@@ -193,7 +193,7 @@ int wait_sleep(struct wait_queue *wq)
 	struct task *t = current;
 
 	if (signal_pending(t))
-		return -EINTR;
+		return -ERESTARTSYS;
 	t->wait_next = wq->head;
 	wq->head = t;
 	t->waiting_on = wq;
@@ -201,7 +201,7 @@ int wait_sleep(struct wait_queue *wq)
 	schedule();
 	if (t->waiting_on) /* woken by a timer or signal, not by wake_up */
 		wait_remove(t->waiting_on, t);
-	return signal_pending(t) ? -EINTR : 0;
+	return signal_pending(t) ? -ERESTARTSYS : 0;
 }
 
 void wait_remove(struct wait_queue *wq, struct task *t)

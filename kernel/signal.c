@@ -60,11 +60,26 @@ bool signal_pending(struct task *t)
 	return t->sig.pending & ~t->sig.blocked;
 }
 
+/* An ignored signal is dropped when sent (unless blocked: the handler may
+ * change before it is unblocked), so it never interrupts a sleep. */
+static bool sig_ignored(const struct task *t, int sig)
+{
+	u64 h = t->sig.action[sig - 1].handler;
+
+	if (t->sig.blocked & sigmask(sig))
+		return false;
+	if (h == SIG_IGN)
+		return sig != SIGKILL && sig != SIGSTOP;
+	return h == SIG_DFL && (default_action(sig) == SIGDFL_IGNORE ||
+				default_action(sig) == SIGDFL_STOP);
+}
+
 void send_signal(struct task *t, int sig, const struct k_siginfo *info)
 {
 	struct k_siginfo *slot;
 
-	if (sig < 1 || sig > NSIG || t->state == TASK_ZOMBIE)
+	if (sig < 1 || sig > NSIG || t->state == TASK_ZOMBIE ||
+	    sig_ignored(t, sig))
 		return;
 	slot = &t->sig.info[sig - 1];
 	if (info) {
@@ -201,6 +216,28 @@ static bool setup_frame(struct trap_frame *tf, int sig,
 	return true;
 }
 
+#define SYSCALL_INSN_LEN 2 /* the `syscall` instruction */
+
+/*
+ * A system call interrupted by a signal returned -ERESTARTSYS.  If a
+ * handler runs and was installed with SA_RESTART, or no handler runs at
+ * all, the call is made again when the task returns to user mode (rip
+ * back on the syscall instruction, rax = the call's number); otherwise it
+ * fails with -EINTR.
+ */
+static void fix_interrupted_syscall(struct trap_frame *tf,
+				    const struct k_sigaction *ka)
+{
+	if (tf->vector != 0x100 || (s64)tf->rax != -ERESTARTSYS)
+		return;
+	if (ka && !(ka->flags & SA_RESTART)) {
+		tf->rax = (u64)-EINTR;
+		return;
+	}
+	tf->rax = tf->error_code; /* orig_rax */
+	tf->rip -= SYSCALL_INSN_LEN;
+}
+
 /* Act on one pending signal: returns true if a handler frame was set up. */
 static bool handle_one(struct trap_frame *tf, int sig)
 {
@@ -221,6 +258,7 @@ static bool handle_one(struct trap_frame *tf, int sig)
 			do_exit(sig);
 		}
 	}
+	fix_interrupted_syscall(tf, ka);
 	if (!setup_frame(tf, sig, ka)) {
 		printk(KERN_INFO "%s[%d]: cannot deliver signal %d: bad stack "
 		       "0x%lx; killed by SIGSEGV\n", t->comm, t->pid, sig, tf->rsp);
@@ -248,6 +286,7 @@ void signal_deliver(struct trap_frame *tf)
 		if (handle_one(tf, sig))
 			return; /* one handler frame at a time */
 	}
+	fix_interrupted_syscall(tf, NULL); /* no handler ran: restart */
 }
 
 /* ---- system calls ---- */

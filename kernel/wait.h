@@ -25,14 +25,16 @@ struct wait_queue {
 };
 
 /* wait_sleep - with interrupts disabled: sleep on wq until woken; 0, or
- * -EINTR if a signal is pending (then it does not sleep at all). */
+ * -ERESTARTSYS if a signal is pending (then it does not sleep at all): the
+ * system call returns it, and the signal code turns it into -EINTR or a
+ * restart (SA_RESTART). */
 int wait_sleep(struct wait_queue *wq);
 /* wake_up - make every task sleeping on wq runnable. */
 void wake_up(struct wait_queue *wq);
 /* wait_remove - take t off wq (a signal or timeout woke it elsewhere). */
 void wait_remove(struct wait_queue *wq, struct task *t);
 
-/* wait_event - sleep until cond holds: 0, or -EINTR. */
+/* wait_event - sleep until cond holds: 0, or -ERESTARTSYS. */
 #define wait_event(wq, cond)                                   \
 	({                                                     \
 		int __r = 0;                                   \

@@ -70,9 +70,14 @@ pte_t *pt_walk(phys_addr_t root, u64 va, bool alloc)
 	return walk_to(root, va, 1, alloc);
 }
 
+/*
+ * Forget the CPU's cached translation of va if it can be in use: when root
+ * is the active table, and always for a kernel-half address, because every
+ * address space shares the kernel half (and its entries are global).
+ */
 static void flush_if_active(phys_addr_t root, u64 va)
 {
-	if (root == arch_current_page_table())
+	if (va >= KERNEL_SPACE_START || root == arch_current_page_table())
 		arch_flush_tlb_page(va);
 }
 

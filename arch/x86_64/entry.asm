@@ -119,7 +119,8 @@ syscall_entry:
     push r11                        ; rflags
     push USER_CS_SEL                ; cs
     push rcx                        ; rip
-    push 0                          ; error code
+    push rax                        ; error code slot: the syscall number
+                                    ; (orig_rax), kept for restarts
     push SYSCALL_VECTOR
     push rax
     push rbx
