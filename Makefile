@@ -25,7 +25,7 @@ KERNEL_C   := $(wildcard arch/x86_64/*.c kernel/*.c kernel/fs/*.c mm/*.c lib/*.c
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm kernel/*.asm)
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o)
 
-QEMU_FLAGS := -m 128M -no-reboot -display none -serial mon:stdio
+QEMU_FLAGS := -cpu max -m 128M -no-reboot -display none -serial mon:stdio
 APPEND ?=
 
 .PHONY: all kernel iso initrd run run-direct debug test unit deps clean help
@@ -63,9 +63,10 @@ $(BUILD)/kernel.elf: $(BUILD)/kernel.pass1.elf tools/ksyms.py
 	$(OBJCOPY) --update-section .ksyms=$(BUILD)/ksyms.bin $< $@
 
 iso: $(BUILD)/os.iso
-$(BUILD)/os.iso: $(BUILD)/kernel.elf iso/grub.cfg
+$(BUILD)/os.iso: $(BUILD)/kernel.elf $(BUILD)/initrd.cpio iso/grub.cfg
 	@mkdir -p $(BUILD)/isodir/boot/grub
 	cp $(BUILD)/kernel.elf $(BUILD)/isodir/boot/kernel.elf
+	cp $(BUILD)/initrd.cpio $(BUILD)/isodir/boot/initrd.cpio
 	cp iso/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/isodir 2>$(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
@@ -73,8 +74,9 @@ $(BUILD)/os.iso: $(BUILD)/kernel.elf iso/grub.cfg
 run: deps iso
 	$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/os.iso
 
-run-direct: deps kernel
-	$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/kernel.elf -append "$(APPEND)"
+run-direct: deps kernel initrd
+	$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/kernel.elf \
+		-initrd $(BUILD)/initrd.cpio -append "$(APPEND)"
 
 debug: deps kernel
 	tools/gdb/debug.sh $(BUILD)/kernel.elf "$(APPEND)"
@@ -92,6 +94,18 @@ $(BUILD)/user/%: user/%.c Makefile
 $(BUILD)/tests/user/%: tests/user/%.c tests/user/tap.h Makefile
 	@mkdir -p $(dir $@)
 	$(USER_CC) $(USER_CFLAGS) -Itests/user -o $@ $<
+
+# One program as a static PIE: position-independent, no dynamic linker, so
+# the kernel picks its base (ET_DYN without PT_INTERP).  Debian's musl-gcc
+# turns -static-pie into a dynamic PIE, so link with musl's self-relocating
+# start file, rcrt1.o, by hand.
+MUSL_LIB := /usr/lib/x86_64-linux-musl
+TEST_PROGS += $(BUILD)/tests/user/hello-pie
+$(BUILD)/tests/user/hello-pie: tests/user/hello.c Makefile
+	@mkdir -p $(dir $@)
+	$(USER_CC) -std=gnu11 -O2 -fPIE -static-pie -nostartfiles -Wl,-static \
+		-Wl,--no-dynamic-linker -o $@ $(MUSL_LIB)/rcrt1.o \
+		$(MUSL_LIB)/crti.o $< $(MUSL_LIB)/crtn.o
 
 initrd: $(BUILD)/initrd.cpio
 $(BUILD)/initrd.cpio: $(USER_PROGS) $(TEST_PROGS) tools/mkinitrd.sh
@@ -123,7 +137,7 @@ unit: deps $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done
 
 # ---- the whole suite
-test: deps kernel iso $(UNIT_TESTS)
+test: deps kernel initrd iso $(UNIT_TESTS)
 	$(PYTHON) tests/run.py
 
 clean:

@@ -30,6 +30,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
 LOGS = os.path.join(BUILD, "test-logs")
 KERNEL = os.path.join(BUILD, "kernel.elf")
+INITRD = os.path.join(BUILD, "initrd.cpio")
 ISO = os.path.join(BUILD, "os.iso")
 QEMU = "qemu-system-x86_64"
 DEBUG_EXIT = ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
@@ -72,6 +73,29 @@ QEMU_TESTS = [
     dict(name="memory-5G", append="ktest=boot,pagetable,kmalloc", mem="5G",
          exit=EXIT_OK, tap=True,
          expect=[r"\[mem 0x0000000100000000-0x000000017fffffff\] usable"]),
+    # User programs from the initrd, run as init (the contract: init's exit
+    # status s becomes QEMU's exit code 2s+1).
+    dict(name="user-hello", append="init=/tests/hello 7 x", initrd=[INITRD],
+         exit=2 * 7 + 1,
+         expect=[r"hello from user space: argc=3 argv\[0\]=/tests/hello "
+                 r"argv\[1\]=7 argv\[2\]=x PATH=/sbin:/bin:/usr/sbin:/usr/bin",
+                 r"init exited with status 7: powering off"]),
+    dict(name="user-static-pie", append="init=/tests/hello-pie 3",
+         initrd=[INITRD], exit=2 * 3 + 1,
+         expect=[r"hello from user space: argc=2 argv\[0\]=/tests/hello-pie"]),
+    dict(name="user-proc", append="init=/tests/proc_test", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=120),
+    dict(name="user-init-killed", append="init=/tests/crash", initrd=[INITRD],
+         exit=2 * 126 + 1,
+         expect=[r"crash\[1\]: segfault at 0 ip [0-9a-f]{16} sp [0-9a-f]{16} error 6",
+                 r"crash\[1\]: write to 0x0: no region is mapped there "
+                 r"\(possibly a NULL pointer dereference\)",
+                 r"init killed by signal 11: powering off"]),
+    dict(name="user-busybox-echo", append="init=/bin/busybox echo hi there",
+         initrd=[INITRD], exit=EXIT_OK, expect=[r"^hi there$"]),
+    dict(name="user-init-missing", append="init=/no/such/program",
+         initrd=[INITRD], exit=EXIT_PANIC,
+         expect=[r"PANIC: init: cannot run /no/such/program \(error -2\)"]),
     dict(name="panic-stack-overflow", append="ktest=stack_overflow",
          exit=EXIT_PANIC,
          expect=[r"PANIC: double fault: kernel stack overflow in recurse\S*\+0x[0-9a-f]+: "
@@ -86,7 +110,7 @@ QEMU_TESTS = [
                  r"\[<ffffffff8[0-9a-f]+>\] ktest_run\+0x"]),
 ]
 for t in QEMU_TESTS:
-    if not t.get("tap") and t["exit"] != EXIT_PANIC:
+    if t["exit"] != EXIT_PANIC:
         t.setdefault("forbid", []).append(r"PANIC")
 
 
@@ -153,7 +177,8 @@ def qemu_command(test, extra=()):
     else:
         cmd += ["-kernel", KERNEL, "-append", test.get("append", "")]
     if "initrd" in test:
-        cmd += ["-initrd", ",".join(module_file(m) for m in test["initrd"])]
+        cmd += ["-initrd", ",".join(m if os.path.isabs(m) else module_file(m)
+                                    for m in test["initrd"])]
     return cmd + list(extra)
 
 
