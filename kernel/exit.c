@@ -6,6 +6,7 @@
 #include "kernel/errno.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/printk.h"
+#include "kernel/rusage.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
 #include "mm/mm.h"
@@ -129,14 +130,6 @@ static void unlink_child(struct task *p, struct task *c)
 		}
 	}
 }
-
-struct k_rusage {
-	u64 utime_sec, utime_usec, stime_sec, stime_usec;
-	s64 maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock,
-		oublock, msgsnd, msgrcv, nsignals, nvcsw, nivcsw;
-};
-
-void rusage_fill(const struct rusage_counts *r, struct k_rusage *out);
 
 /* Reap zombie c: its status and rusage go to the caller, its memory away. */
 static long reap(struct task *p, struct task *c, int __user *wstatus,

@@ -5,6 +5,7 @@
  */
 #include "kernel/errno.h"
 #include "kernel/printk.h"
+#include "kernel/rusage.h"
 #include "kernel/random.h"
 #include "kernel/rlimit.h"
 #include "kernel/syscall.h"
@@ -243,12 +244,6 @@ SYSCALL_DEFINE2(setrlimit, unsigned, resource, const struct k_rlimit __user *, r
 }
 
 /* ---- resource usage ---- */
-
-struct k_rusage {
-	u64 utime_sec, utime_usec, stime_sec, stime_usec;
-	s64 maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock,
-		oublock, msgsnd, msgrcv, nsignals, nvcsw, nivcsw;
-};
 
 void rusage_fill(const struct rusage_counts *r, struct k_rusage *out)
 {
