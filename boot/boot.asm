@@ -12,7 +12,7 @@
 ;   3. enables PAE, long mode (EFER.LME, and EFER.NXE if the CPU has NX),
 ;      paging and supervisor write protection;
 ;   4. far-jumps into 64-bit code and on to kmain() in the higher half.
-; paging_init() in mm/paging.c replaces these tables with the real ones.
+; mm_init() in mm/paging.c replaces these tables with the real ones.
 
 %define KERNEL_VMA      0xffffffff80000000
 %define DIRECT_MAP_PML4 273                 ; 0xffff888000000000 >> 39 & 511

@@ -4,7 +4,7 @@
  * "loglevel=4 ktest=frames,nx quiet init=/bin/prog -v file" gives options
  * loglevel=4, ktest=frames,nx and quiet (a flag: empty value); init=PATH
  * ends the options, and every word after it is an argument for init, as
- * the contract in DEVELOPERS.md says.  A value may be double-quoted to hold
+ * the kernel's boot contract says (init=/path arg...).  A value may be double-quoted to hold
  * spaces: msg="hello world".  Pure logic, unit-tested on the host.
  */
 #ifndef KERNEL_CMDLINE_H

@@ -68,9 +68,10 @@ static void copy_string(struct boot_info *bi, phys_addr_t pa, char *dst,
 }
 
 /*
- * GRUB and QEMU put the kernel's file name first on the command line
- * ("/boot/kernel.elf ktest=all"): move it to bi->kernel_path so that only
- * options remain.  A first word with '=' is an option, not a path.
+ * QEMU's -kernel puts the kernel's file name first on the command line
+ * ("build/kernel.elf ktest=all"; GRUB 2 does not): move it to
+ * bi->kernel_path so that only options remain.  A first word with '=' is
+ * an option, not a path.
  */
 static void split_kernel_path(struct boot_info *bi)
 {

@@ -25,7 +25,7 @@ void *kzalloc(size_t size);
 /* kfree - return ptr to the heap; NULL is ignored; a pointer kmalloc did
  * not return, or one already freed, panics. */
 void kfree(void *ptr);
-/* kmalloc_size_class - the bytes a request of size really occupies, or 0. */
+/* kmalloc_usable_size - the bytes a request of size really occupies, or 0. */
 size_t kmalloc_usable_size(size_t size);
 
 struct kmalloc_stats {

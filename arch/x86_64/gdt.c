@@ -39,6 +39,14 @@ struct gdt_ptr {
 static u64 gdt[GDT_ENTRIES] __aligned(16);
 static struct tss tss __aligned(16);
 
+/*
+ * Until setup_stacks() (kernel/main.c) gives them guarded stacks, the IST
+ * entries point here, so that a double fault early in boot still reaches
+ * its handler and prints a panic instead of resetting the machine.
+ */
+#define EARLY_IST_STACK_SIZE 4096
+static u8 early_ist_stack[IST_COUNT][EARLY_IST_STACK_SIZE] __aligned(16);
+
 static void load_gdt(void)
 {
 	struct gdt_ptr p = { sizeof(gdt) - 1, (u64)gdt };
@@ -72,6 +80,8 @@ void gdt_init(void)
 		       ((base & 0xffffff) << 16) | ((base >> 24 & 0xff) << 56);
 	gdt[GDT_TSS + 1] = base >> 32;
 	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap */
+	for (int i = 0; i < IST_COUNT; i++)
+		tss.ist[i] = (u64)early_ist_stack[i] + EARLY_IST_STACK_SIZE;
 	load_gdt();
 }
 
