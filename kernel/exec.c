@@ -484,6 +484,7 @@ static void commit_exec(struct mm *mm, const char *path, u64 entry, u64 sp)
 	signal_reset_on_exec(&t->sig);
 	arch_thread_reset_fpu(&t->thread);
 	task_set_comm(t, path);
+	strlcpy(t->exe_path, path, sizeof(t->exe_path));
 	arch_frame_setup_user(task_user_frame(t), entry, sp);
 }
 

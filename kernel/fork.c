@@ -71,6 +71,7 @@ static struct task *copy_process(u64 stack, int *err)
 		fork_fail(child);
 		return NULL;
 	}
+	strlcpy(child->exe_path, parent->exe_path, sizeof(child->exe_path));
 	child->pgid = parent->pgid;
 	child->sid = parent->sid;
 	memcpy(child->sig.action, parent->sig.action, sizeof(child->sig.action));

@@ -40,6 +40,7 @@ struct task {
 	int tgid;                  /* the process ID (== pid for a process) */
 	int pgid, sid;             /* process group and session */
 	char comm[TASK_COMM_LEN];  /* the program's name, as in /proc/PID/stat */
+	char exe_path[128];        /* the program's path (/proc/PID/exe) */
 	enum task_state state;
 	bool need_resched;         /* switch away at the next chance */
 

@@ -335,6 +335,27 @@ int mm_copy_to(struct mm *mm, u64 addr, const void *src, size_t n)
 	return 0;
 }
 
+int mm_copy_from(struct mm *mm, u64 addr, void *dst, size_t n)
+{
+	u8 *d = dst;
+
+	while (n) {
+		size_t off = addr & (PAGE_SIZE - 1), chunk = MIN(n, PAGE_SIZE - off);
+		pte_t *e = pt_walk(mm->pgd, addr & PAGE_MASK, false);
+
+		if (!vma_lookup(&mm->vmas, addr))
+			return -EFAULT;
+		if (e && pte_has_frame(*e))
+			memcpy(d, (u8 *)phys_to_virt(pte_addr(*e)) + off, chunk);
+		else
+			memset(d, 0, chunk); /* never touched: it would read as zero */
+		addr += chunk;
+		d += chunk;
+		n -= chunk;
+	}
+	return 0;
+}
+
 int mm_populate(struct mm *mm, u64 addr, u64 len, bool write)
 {
 	(void)write;

@@ -79,6 +79,10 @@ int mm_protect(struct mm *mm, u64 addr, u64 len, u64 vm_flags);
 /* mm_get_unmapped_area - a free range of len bytes, top-down below
  * mmap_base; 0 if none. */
 u64 mm_get_unmapped_area(struct mm *mm, u64 len);
+/* mm_copy_from - read n bytes at addr of mm (need not be active), for
+ * /proc/PID/cmdline and the like; pages not present read as zero.
+ * 0 or -EFAULT (outside every region). */
+int mm_copy_from(struct mm *mm, u64 addr, void *dst, size_t n);
 /* mm_populate - fault in [addr, addr + len) now (MAP_POPULATE, exec). */
 int mm_populate(struct mm *mm, u64 addr, u64 len, bool write);
 /* mm_copy_to - write bytes into mm at addr through the page tables (the mm

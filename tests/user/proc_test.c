@@ -427,8 +427,11 @@ static void t_brk_and_mmap(void)
 
 int main(void)
 {
+	long free_before;
+
 	printf("TAP version 13\n");
-	RUN(t_fork_copies_memory);
+	RUN(t_fork_copies_memory); /* also warms the kernel's caches */
+	free_before = free_ram();
 	RUN(t_exit_status);
 	RUN(t_killed_status);
 	RUN(t_wait_errors);
@@ -447,5 +450,12 @@ int main(void)
 	RUN(t_time);
 	RUN(t_identity);
 	RUN(t_brk_and_mmap);
+	/* Every child is reaped: every frame they used must be free again. */
+	long free_after = free_ram();
+	char why[80];
+	snprintf(why, sizeof(why), "free memory %ld before, %ld after",
+		 free_before, free_after);
+	tap_result(free_after == free_before, "no memory lost by the whole suite",
+		   free_after == free_before ? NULL : why);
 	return tap_done();
 }
