@@ -105,7 +105,7 @@ unit: deps $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done
 
 # ---- the whole suite
-test: deps kernel iso $(UNIT_TESTS)
+test: deps kernel iso $(UNIT_TESTS) fuzz-build
 	$(PYTHON) tests/run.py
 
 clean:
