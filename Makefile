@@ -137,7 +137,7 @@ unit: deps $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done
 
 # ---- the whole suite
-test: deps kernel initrd iso $(UNIT_TESTS)
+test: deps kernel initrd iso $(UNIT_TESTS) fuzz-build
 	$(PYTHON) tests/run.py
 
 clean:

@@ -239,6 +239,27 @@ def run_qemu_tests(res, only, jobs):
             judge_qemu(res, test, *fut.result())
 
 
+# ---------------------------------------------------------------- fuzzing
+FUZZ_SMOKE_SECONDS = 5
+
+
+def run_fuzz_smoke(res, only):
+    """Each libFuzzer target (tests/fuzz) for a few seconds: no crash."""
+    if only and only not in "fuzz/":
+        return
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "fuzz", "run.py"),
+                           "--seconds", str(FUZZ_SMOKE_SECONDS)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+    with open(os.path.join(LOGS, "fuzz-smoke.log"), "w") as f:
+        f.write(proc.stdout + proc.stderr)
+    points = parse_tap(proc.stdout)
+    for ok, desc in points:
+        res.add(ok, f"fuzz/{desc}", "see build/test-logs/fuzz-smoke.log")
+    if not points:
+        res.add(False, "fuzz: the smoke run printed no TAP",
+                "see build/test-logs/fuzz-smoke.log")
+
+
 # ---------------------------------------------------------------- GRUB ISO
 def run_iso_test(res, only):
     name = "iso/grub-boot"
@@ -337,6 +358,7 @@ def main():
     start = time.monotonic()
     run_unit_tests(res, args.only)
     run_qemu_tests(res, args.only, args.jobs)
+    run_fuzz_smoke(res, args.only)
     run_iso_test(res, args.only)
     run_gdb_test(res, args.only)
     print(f"# {time.monotonic() - start:.1f} s; logs in build/test-logs/")

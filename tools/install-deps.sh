@@ -17,7 +17,10 @@ python3:python3
 musl-gcc:musl-tools
 cpio:cpio
 /usr/include/cmocka.h:libcmocka-dev
+/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev
 gcc:gcc
+clang:clang
+/bin/busybox:busybox-static
 ld:binutils
 make:make
 "
