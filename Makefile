@@ -99,7 +99,6 @@ $(BUILD)/tests/user/%: tests/user/%.c tests/user/tap.h Makefile
 # the kernel picks its base (ET_DYN without PT_INTERP).  Debian's musl-gcc
 # turns -static-pie into a dynamic PIE, so link with musl's self-relocating
 # start file, rcrt1.o, by hand.
-MUSL_LIB := /usr/lib/x86_64-linux-musl
 TEST_PROGS += $(BUILD)/tests/user/hello-pie
 $(BUILD)/tests/user/hello-pie: tests/user/hello.c Makefile
 	@mkdir -p $(dir $@)

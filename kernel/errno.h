@@ -44,4 +44,10 @@
 /* Kernel-internal: never seen by user programs (Linux's values). */
 #define ERESTARTSYS 512 /* interrupted by a signal: restart if SA_RESTART */
 
+/* Added for the file system (Linux's values). */
+#define ENOTBLK 15
+#define EXDEV 18
+#define ETXTBSY 26
+#define EMLINK 31
+
 #endif

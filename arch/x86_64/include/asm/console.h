@@ -9,6 +9,11 @@
 void serial_init(void);
 void serial_putc(char c);
 int serial_getc(void); /* a received byte, or -1 when none is waiting */
+/*
+ * serial_rx_enable - from now on, call receive(c) for every byte COM1
+ * receives, from the receive interrupt (IRQ 4, interrupts disabled).
+ */
+void serial_rx_enable(void (*receive)(char c));
 void vga_init(void);
 void vga_putc(char c);
 
