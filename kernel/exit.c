@@ -131,27 +131,30 @@ static void unlink_child(struct task *p, struct task *c)
 	}
 }
 
-/* Reap zombie c: its status and rusage go to the caller, its memory away. */
+/*
+ * Reap zombie c: its memory goes away, its status and rusage to the
+ * caller.  As on Linux, the child is reaped even if the caller's pointers
+ * are bad: the call then returns -EFAULT.
+ */
 static long reap(struct task *p, struct task *c, int __user *wstatus,
 		 struct k_rusage __user *ru)
 {
 	int pid = c->pid, status = c->exit_status;
 	struct k_rusage kru;
+	long ret = pid;
 
+	rusage_fill(&c->ru, &kru);
 	if (wstatus && copy_to_user(wstatus, &status, sizeof(status)))
-		return -EFAULT;
-	if (ru) {
-		rusage_fill(&c->ru, &kru);
-		if (copy_to_user(ru, &kru, sizeof(kru)))
-			return -EFAULT;
-	}
+		ret = -EFAULT;
+	if (ru && copy_to_user(ru, &kru, sizeof(kru)))
+		ret = -EFAULT;
 	p->ru_children.utime_ns += c->ru.utime_ns + c->ru_children.utime_ns;
 	p->ru_children.stime_ns += c->ru.stime_ns + c->ru_children.stime_ns;
 	p->ru_children.minflt += c->ru.minflt + c->ru_children.minflt;
 	p->ru_children.majflt += c->ru.majflt + c->ru_children.majflt;
 	unlink_child(p, c);
 	task_free(c);
-	return pid;
+	return ret;
 }
 
 SYSCALL_DEFINE4(wait4, int, pid, int __user *, wstatus, int, options,
