@@ -5,19 +5,31 @@
  */
 #include "lib/string.h"
 
+/*
+ * memset and memcpy move 8 bytes per step (rep stosq / rep movsq) and the
+ * last n % 8 one by one.  Under QEMU's emulator this matters: every store
+ * into a frame that once held executed code takes a slow path (QEMU checks
+ * whether it rewrote translated code), so 8-byte stores are about 8 times
+ * faster than bytes when a recycled frame is zeroed or filled.
+ */
 void *memset(void *dst, int c, size_t n)
 {
 	void *ret = dst;
+	u64 v = 0x0101010101010101ull * (u8)c;
+	size_t words = n / 8, rest = n % 8;
 
-	asm volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
+	asm volatile("rep stosq" : "+D"(dst), "+c"(words) : "a"(v) : "memory");
+	asm volatile("rep stosb" : "+D"(dst), "+c"(rest) : "a"(v) : "memory");
 	return ret;
 }
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *ret = dst;
+	size_t words = n / 8, rest = n % 8;
 
-	asm volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+	asm volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(words) : : "memory");
+	asm volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(rest) : : "memory");
 	return ret;
 }
 
