@@ -91,6 +91,11 @@ QEMU_TESTS = [
                  r"crash\[1\]: write to 0x0: no region is mapped there "
                  r"\(possibly a NULL pointer dereference\)",
                  r"init killed by signal 11: powering off"]),
+    dict(name="user-fs", append="init=/tests/fs_test", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=120),
+    dict(name="user-busybox-pipeline",
+         append='init=/bin/sh -c "echo hi | cat | wc -c"', initrd=[INITRD],
+         exit=EXIT_OK, expect=[r"^3$"]),
     dict(name="user-busybox-echo", append="init=/bin/busybox echo hi there",
          initrd=[INITRD], exit=EXIT_OK, expect=[r"^hi there$"]),
     dict(name="user-init-missing", append="init=/no/such/program",
