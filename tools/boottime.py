@@ -2,11 +2,12 @@
 """Measure boot time under QEMU: wall time from starting QEMU to the
 kernel's banner on the serial port, and to QEMU exiting after power-off.
 
-usage: tools/boottime.py [RUNS] [-- extra kernel options]
+usage: tools/boottime.py [RUNS] [--shell] [-- extra kernel options]
 
 Boots build/kernel.elf directly (-kernel) with "poweroff" RUNS times (default
-11) and prints the median and range of both times.  Wall time includes
-QEMU's own start-up, as a user would see it.
+11) and prints the median and range of both times.  With --shell it boots
+with build/initrd.cpio instead and measures QEMU start to the busybox
+shell's prompt.  Wall time includes QEMU's own start-up, as a user sees it.
 """
 import os
 import select
@@ -19,12 +20,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BANNER = b"a teaching kernel"
 
 
-def boot_once(append):
+PROMPT = b"/ # "
+
+
+def boot_once(append, shell=False):
     cmd = ["qemu-system-x86_64", "-cpu", "max", "-m", "128M", "-no-reboot",
            "-display", "none", "-serial", "stdio", "-monitor", "none",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
            "-kernel", os.path.join(ROOT, "build", "kernel.elf"),
            "-append", append]
+    if shell:
+        cmd += ["-initrd", os.path.join(ROOT, "build", "initrd.cpio")]
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -40,6 +46,11 @@ def boot_once(append):
         seen += chunk
         if banner_at is None and BANNER in seen:
             banner_at = time.monotonic() - start
+        if shell and PROMPT in seen:
+            at = time.monotonic() - start
+            proc.kill()
+            proc.wait()
+            return banner_at, at, 1
     proc.wait()
     return banner_at, time.monotonic() - start, proc.returncode
 
@@ -50,11 +61,13 @@ def main():
     if "--" in args:
         extra = args[args.index("--") + 1:]
         args = args[:args.index("--")]
+    shell = "--shell" in args
+    args = [a for a in args if a != "--shell"]
     runs = int(args[0]) if args else 11
-    append = " ".join(["poweroff"] + extra)
+    append = " ".join(([] if shell else ["poweroff"]) + extra)
     banners, offs = [], []
     for _ in range(runs):
-        banner, off, code = boot_once(append)
+        banner, off, code = boot_once(append, shell)
         if code != 1:
             raise SystemExit(f"boottime: QEMU exit code {code}, expected 1")
         banners.append(banner)
@@ -65,7 +78,8 @@ def main():
                 f"(min {min(xs) * 1000:.0f}, max {max(xs) * 1000:.0f})")
     print(f"direct -kernel boot under {runs} runs, append '{append}':")
     print(f"  QEMU start -> banner:    {fmt(banners)}")
-    print(f"  QEMU start -> power-off: {fmt(offs)}")
+    print(f"  QEMU start -> {'shell prompt' if shell else 'power-off'}: "
+          f"{fmt(offs)}")
 
 
 if __name__ == "__main__":
