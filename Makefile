@@ -228,3 +228,7 @@ fuzz: fuzz-build
 
 # ---- the VMA tree (mm/vma.c): host unit test sources
 UNIT_SRC_vma := mm/vma.c
+
+# ---- kernel/fs: the pure parts
+UNIT_SRC_tty := kernel/fs/tty_ldisc.c
+UNIT_SRC_fspath := kernel/fs/path.c

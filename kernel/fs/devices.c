@@ -1,0 +1,121 @@
+/*
+ * kernel/fs/devices.c - character devices: which driver opens a device
+ * number, the simple memory devices (/dev/null, /dev/zero, /dev/random,
+ * /dev/urandom), and the /dev directory made at boot.
+ *
+ * A device node is an inode with S_IFCHR and an rdev; opening it looks
+ * rdev up in chrdevs[] (file.c), so a node made by the initrd or by mknod
+ * works the same as one made here.
+ */
+#include "kernel/errno.h"
+#include "kernel/fs/internal.h"
+#include "kernel/printk.h"
+#include "kernel/random.h"
+#include "lib/format.h"
+#include "mm/kmalloc.h"
+
+#define MEM_MAJOR 1
+#define TTYAUX_MAJOR 5
+#define DEV_NULL MKDEV(MEM_MAJOR, 3)
+#define DEV_ZERO MKDEV(MEM_MAJOR, 5)
+#define DEV_RANDOM MKDEV(MEM_MAJOR, 8)
+#define DEV_URANDOM MKDEV(MEM_MAJOR, 9)
+#define DEV_TTY MKDEV(TTYAUX_MAJOR, 0)
+#define DEV_CONSOLE MKDEV(TTYAUX_MAJOR, 1)
+#define RANDOM_CHUNK 256 /* bytes generated per step of a /dev/urandom read */
+
+static long null_read(struct file *f, struct uio *u, u64 *pos)
+{
+	return 0;
+}
+
+/* Writes to /dev/null and /dev/zero succeed and go nowhere. */
+static long null_write(struct file *f, struct uio *u, u64 *pos)
+{
+	long n = (long)u->len;
+
+	u->len = 0;
+	return n;
+}
+
+static long zero_read(struct file *f, struct uio *u, u64 *pos)
+{
+	return uio_zero(u, u->len);
+}
+
+static long urandom_read(struct file *f, struct uio *u, u64 *pos)
+{
+	u8 buf[RANDOM_CHUNK];
+	long done = 0;
+
+	while (u->len) {
+		size_t chunk = MIN(u->len, sizeof(buf));
+		long n;
+
+		random_bytes(buf, chunk);
+		n = uio_copy_out(u, buf, chunk);
+		if (n < 0)
+			return done ? done : n;
+		done += n;
+	}
+	return done;
+}
+
+static const struct file_operations null_fops = {
+	.read = null_read,
+	.write = null_write,
+};
+
+static const struct file_operations zero_fops = {
+	.read = zero_read,
+	.write = null_write,
+};
+
+static const struct file_operations urandom_fops = {
+	.read = urandom_read,
+	.write = null_write, /* Linux mixes written bytes in; we drop them */
+};
+
+struct chrdev {
+	u32 rdev;
+	const char *name; /* its node in /dev */
+	u32 mode;
+	const struct file_operations *fops;
+};
+
+static const struct chrdev chrdevs[] = {
+	{ DEV_NULL, "null", 0666, &null_fops },
+	{ DEV_ZERO, "zero", 0666, &zero_fops },
+	{ DEV_RANDOM, "random", 0666, &urandom_fops },
+	{ DEV_URANDOM, "urandom", 0666, &urandom_fops },
+	/* One terminal: /dev/tty (the controlling one) is the console. */
+	{ DEV_TTY, "tty", 0666, &tty_fops },
+	{ DEV_CONSOLE, "console", 0600, &tty_fops },
+};
+
+const struct file_operations *chrdev_fops(u32 rdev)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(chrdevs); i++)
+		if (chrdevs[i].rdev == rdev)
+			return chrdevs[i].fops;
+	return NULL;
+}
+
+void devices_init(void)
+{
+	char path[64];
+	int err = do_mkdirat(AT_FDCWD, "/dev", 0755);
+
+	if (err && err != -EEXIST) {
+		pr_err("devices: cannot make /dev: error %d\n", err);
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(chrdevs); i++) {
+		const struct chrdev *c = &chrdevs[i];
+
+		ksnprintf(path, sizeof(path), "/dev/%s", c->name);
+		err = do_mknodat(AT_FDCWD, path, S_IFCHR | c->mode, c->rdev);
+		if (err && err != -EEXIST)
+			pr_err("devices: cannot make %s: error %d\n", path, err);
+	}
+}

@@ -1,0 +1,548 @@
+/*
+ * kernel/fs/open.c - opening and closing files, and changing what an
+ * inode says about itself: open, openat, creat, close, access, chdir,
+ * getcwd, umask, chmod, chown, truncate, utimensat, fsync.
+ *
+ * Every process runs as root, so permission bits are stored and shown
+ * but only the "some x bit" rule of exec is enforced.
+ */
+#include "kernel/errno.h"
+#include "kernel/fs/internal.h"
+#include "kernel/fs/path.h"
+#include "kernel/syscall.h"
+#include "kernel/task.h"
+#include "lib/string.h"
+#include "mm/kmalloc.h"
+
+#define R_OK 4
+#define W_OK 2
+#define X_OK 1
+#define F_OK 0
+#define AT_EACCESS 0x200
+#define UTIME_NOW ((1l << 30) - 1)
+#define UTIME_OMIT ((1l << 30) - 2)
+#define NSEC_PER_SEC 1000000000l
+
+/* open_create - the O_CREAT half of open: the file, made if missing. */
+static int open_create(int dirfd, const char *path, u32 flags, u32 mode,
+		       struct inode **res, bool *created)
+{
+	struct last_name last;
+	struct inode *dir;
+	int err;
+
+	*created = false;
+	err = vfs_lookup_parent(dirfd, path, &dir, &last);
+	if (err)
+		return err;
+	if (last.len == 0 || last.dots) {
+		iput(dir);
+		return -EISDIR; /* open("/", O_CREAT): a directory */
+	}
+	err = lookup_one(dir, last.name, last.len, res);
+	if (err == -ENOENT) {
+		if (last.dir)
+			err = -EISDIR;
+		else if (!dir->iops || !dir->iops->mknod)
+			err = -EACCES;
+		else
+			err = dir->iops->mknod(dir, last.name, last.len,
+					       S_IFREG | (mode & S_IALLUGO & ~current_umask()),
+					       0, res);
+		*created = !err;
+	} else if (!err && (flags & O_EXCL)) {
+		iput(*res);
+		err = -EEXIST;
+	} else if (!err && S_ISLNK((*res)->mode)) {
+		/* An existing link is followed (to a file that must exist:
+		 * Linux would create a dangling link's target). */
+		iput(*res);
+		err = (flags & O_NOFOLLOW) ? -ELOOP :
+			vfs_lookup(dirfd, path, LOOKUP_FOLLOW, res);
+	}
+	iput(dir);
+	return err;
+}
+
+/* may_open - can inode be opened with flags? Truncates for O_TRUNC. */
+static int may_open(struct inode *inode, u32 flags, bool created)
+{
+	bool write = (flags & O_ACCMODE) != O_RDONLY;
+
+	if (flags & O_PATH)
+		return (flags & O_DIRECTORY) && !S_ISDIR(inode->mode) ? -ENOTDIR : 0;
+	if (S_ISLNK(inode->mode))
+		return -ELOOP; /* O_NOFOLLOW met a link */
+	if ((flags & O_DIRECTORY) && !S_ISDIR(inode->mode))
+		return -ENOTDIR;
+	if (S_ISDIR(inode->mode) && (write || (flags & O_CREAT)))
+		return -EISDIR;
+	if (write && S_ISREG(inode->mode) && (!inode->fops || !inode->fops->write))
+		return -EACCES; /* a read-only file system (/proc) */
+	if ((flags & O_TRUNC) && write && S_ISREG(inode->mode) && !created)
+		return vfs_truncate(inode, 0);
+	return 0;
+}
+
+/* file_name - the absolute name path has from dirfd, for /proc and maps. */
+static void file_name(int dirfd, const char *path, char *out, size_t size)
+{
+	const char *base = "/";
+	struct file *dir = NULL;
+
+	if (path[0] != '/' && dirfd == AT_FDCWD && current && current->fs)
+		base = current->fs->cwd_path;
+	else if (path[0] != '/' && (dir = fd_get(current->files, dirfd)))
+		base = dir->path;
+	path_join_lexical(base, path, out, size);
+	file_put(dir);
+}
+
+struct file *do_open(int dirfd, const char *path, u32 flags, u32 mode, int *err)
+{
+	char name[sizeof(((struct file *)0)->path)];
+	struct inode *inode;
+	struct file *f = NULL;
+	bool created = false;
+	unsigned lookup = 0;
+
+	if (flags & O_CREAT) {
+		*err = open_create(dirfd, path, flags, mode, &inode, &created);
+	} else {
+		if (!(flags & O_NOFOLLOW))
+			lookup |= LOOKUP_FOLLOW;
+		if (flags & O_DIRECTORY)
+			lookup |= LOOKUP_DIRECTORY;
+		*err = vfs_lookup(dirfd, path, lookup, &inode);
+	}
+	if (*err)
+		return NULL;
+	*err = may_open(inode, flags, created);
+	if (!*err) {
+		file_name(dirfd, path, name, sizeof(name));
+		f = file_open_inode(inode, flags, name, err);
+	}
+	iput(inode);
+	return f;
+}
+
+int vfs_truncate(struct inode *inode, u64 size)
+{
+	if (S_ISDIR(inode->mode))
+		return -EISDIR;
+	if (!S_ISREG(inode->mode))
+		return -EINVAL;
+	if (!inode->iops || !inode->iops->setsize)
+		return -EACCES;
+	return inode->iops->setsize(inode, size);
+}
+
+/* ---- open and close ---- */
+
+static long user_openat(int dirfd, const char __user *upath, u32 flags, u32 mode)
+{
+	struct file *f;
+	char *path;
+	int err, fd;
+
+	path = getname(upath, &err);
+	if (!path)
+		return err;
+	f = do_open(dirfd, path, flags, mode, &err);
+	putname(path);
+	if (!f)
+		return err;
+	fd = fd_install(current->files, f, flags & O_CLOEXEC);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+SYSCALL_DEFINE4(openat, int, dirfd, const char __user *, path, u32, flags,
+		u32, mode)
+{
+	return user_openat(dirfd, path, flags, mode);
+}
+
+SYSCALL_DEFINE3(open, const char __user *, path, u32, flags, u32, mode)
+{
+	return user_openat(AT_FDCWD, path, flags, mode);
+}
+
+SYSCALL_DEFINE2(creat, const char __user *, path, u32, mode)
+{
+	return user_openat(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
+
+SYSCALL_DEFINE1(close, int, fd)
+{
+	return fd_close(current->files, fd);
+}
+
+/* ---- access ---- */
+
+static long user_faccessat(int dirfd, const char __user *upath, int mode,
+			   int flags)
+{
+	struct inode *inode;
+	unsigned lookup = LOOKUP_FOLLOW;
+	char *path;
+	int err;
+
+	if (mode & ~(R_OK | W_OK | X_OK))
+		return -EINVAL;
+	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (flags & AT_SYMLINK_NOFOLLOW)
+		lookup = 0;
+	if (flags & AT_EMPTY_PATH)
+		lookup |= LOOKUP_EMPTY;
+	path = getname(upath, &err);
+	if (!path)
+		return err;
+	err = vfs_lookup(dirfd, path, lookup, &inode);
+	putname(path);
+	if (err)
+		return err;
+	/* root may read and write anything; executing needs an x bit */
+	if ((mode & X_OK) && !S_ISDIR(inode->mode) && !(inode->mode & S_IXUGO))
+		err = -EACCES;
+	iput(inode);
+	return err;
+}
+
+SYSCALL_DEFINE3(faccessat, int, dirfd, const char __user *, path, int, mode)
+{
+	return user_faccessat(dirfd, path, mode, 0);
+}
+
+SYSCALL_DEFINE4(faccessat2, int, dirfd, const char __user *, path, int, mode,
+		int, flags)
+{
+	return user_faccessat(dirfd, path, mode, flags);
+}
+
+SYSCALL_DEFINE2(access, const char __user *, path, int, mode)
+{
+	return user_faccessat(AT_FDCWD, path, mode, 0);
+}
+
+/* ---- the current directory ---- */
+
+/* set_cwd - make dir (a referenced directory) the caller's cwd. */
+static void set_cwd(struct inode *dir)
+{
+	struct fs_context *fs = current->fs;
+
+	if (vfs_path_of(dir, fs->cwd_path, sizeof(fs->cwd_path)) < 0)
+		strlcpy(fs->cwd_path, "/", sizeof(fs->cwd_path));
+	iput(fs->cwd);
+	fs->cwd = dir;
+}
+
+SYSCALL_DEFINE1(chdir, const char __user *, upath)
+{
+	struct inode *dir;
+	char *path;
+	int err;
+
+	if (!current->fs)
+		return -ENOENT;
+	path = getname(upath, &err);
+	if (!path)
+		return err;
+	err = vfs_lookup(AT_FDCWD, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &dir);
+	putname(path);
+	if (!err)
+		set_cwd(dir);
+	return err;
+}
+
+SYSCALL_DEFINE1(fchdir, int, fd)
+{
+	struct file *f = fd_get(current->files, fd);
+	int err = 0;
+
+	if (!f)
+		return -EBADF;
+	if (!current->fs)
+		err = -ENOENT;
+	else if (!S_ISDIR(f->inode->mode))
+		err = -ENOTDIR;
+	if (!err) {
+		ihold(f->inode);
+		set_cwd(f->inode);
+	}
+	file_put(f);
+	return err;
+}
+
+/* getcwd walks up from the cwd each time, so it sees renames; a removed
+ * cwd gives -ENOENT, as on Linux. */
+SYSCALL_DEFINE2(getcwd, char __user *, ubuf, size_t, size)
+{
+	char *buf = kmalloc(PATH_MAX);
+	long len;
+
+	if (!buf)
+		return -ENOMEM;
+	len = vfs_path_of(current->fs && current->fs->cwd ? current->fs->cwd : vfs_root,
+			  buf, PATH_MAX);
+	if (len >= 0 && (size_t)len + 1 > size)
+		len = -ERANGE;
+	if (len >= 0 && copy_to_user(ubuf, buf, (size_t)len + 1))
+		len = -EFAULT;
+	kfree(buf);
+	return len < 0 ? len : len + 1;
+}
+
+SYSCALL_DEFINE1(umask, u32, mask)
+{
+	u32 old;
+
+	if (!current->fs)
+		return 0;
+	old = current->fs->umask;
+	current->fs->umask = mask & 0777;
+	return old;
+}
+
+/* ---- attributes: mode, owner, size, times ---- */
+
+/* path_inode - the inode a user path names (following links unless
+ * AT_SYMLINK_NOFOLLOW; "" with AT_EMPTY_PATH is dirfd itself). */
+static int path_inode(int dirfd, const char __user *upath, int flags,
+		      struct inode **res)
+{
+	unsigned lookup = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
+	char *path;
+	int err;
+
+	if (flags & AT_EMPTY_PATH)
+		lookup |= LOOKUP_EMPTY;
+	path = getname(upath, &err);
+	if (!path)
+		return err;
+	err = vfs_lookup(dirfd, path, lookup, res);
+	putname(path);
+	return err;
+}
+
+/* fd_inode - the inode behind descriptor fd (referenced). */
+static int fd_inode(int fd, struct inode **res)
+{
+	struct file *f = fd_get(current->files, fd);
+
+	if (!f)
+		return -EBADF;
+	*res = f->inode;
+	ihold(*res);
+	file_put(f);
+	return 0;
+}
+
+static void set_mode(struct inode *inode, u32 mode)
+{
+	inode->mode = (inode->mode & S_IFMT) | (mode & S_IALLUGO);
+	inode->ctime_ns = vfs_now_ns();
+}
+
+static long chmod_at(int dirfd, const char __user *path, u32 mode, int flags)
+{
+	struct inode *inode;
+	int err = path_inode(dirfd, path, flags, &inode);
+
+	if (err)
+		return err;
+	set_mode(inode, mode);
+	iput(inode);
+	return 0;
+}
+
+SYSCALL_DEFINE3(fchmodat, int, dirfd, const char __user *, path, u32, mode)
+{
+	return chmod_at(dirfd, path, mode, 0);
+}
+
+SYSCALL_DEFINE2(chmod, const char __user *, path, u32, mode)
+{
+	return chmod_at(AT_FDCWD, path, mode, 0);
+}
+
+SYSCALL_DEFINE2(fchmod, int, fd, u32, mode)
+{
+	struct inode *inode;
+	int err = fd_inode(fd, &inode);
+
+	if (err)
+		return err;
+	set_mode(inode, mode);
+	iput(inode);
+	return 0;
+}
+
+/* set_owner - uid and gid; (u32)-1 keeps one as it is. */
+static void set_owner(struct inode *inode, u32 uid, u32 gid)
+{
+	if (uid != (u32)-1)
+		inode->uid = uid;
+	if (gid != (u32)-1)
+		inode->gid = gid;
+	inode->ctime_ns = vfs_now_ns();
+}
+
+static long chown_at(int dirfd, const char __user *path, u32 uid, u32 gid,
+		     int flags)
+{
+	struct inode *inode;
+	int err;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	err = path_inode(dirfd, path, flags, &inode);
+	if (err)
+		return err;
+	set_owner(inode, uid, gid);
+	iput(inode);
+	return 0;
+}
+
+SYSCALL_DEFINE5(fchownat, int, dirfd, const char __user *, path, u32, uid,
+		u32, gid, int, flags)
+{
+	return chown_at(dirfd, path, uid, gid, flags);
+}
+
+SYSCALL_DEFINE3(chown, const char __user *, path, u32, uid, u32, gid)
+{
+	return chown_at(AT_FDCWD, path, uid, gid, 0);
+}
+
+SYSCALL_DEFINE3(lchown, const char __user *, path, u32, uid, u32, gid)
+{
+	return chown_at(AT_FDCWD, path, uid, gid, AT_SYMLINK_NOFOLLOW);
+}
+
+SYSCALL_DEFINE3(fchown, int, fd, u32, uid, u32, gid)
+{
+	struct inode *inode;
+	int err = fd_inode(fd, &inode);
+
+	if (err)
+		return err;
+	set_owner(inode, uid, gid);
+	iput(inode);
+	return 0;
+}
+
+SYSCALL_DEFINE2(truncate, const char __user *, path, s64, length)
+{
+	struct inode *inode;
+	int err;
+
+	if (length < 0)
+		return -EINVAL;
+	err = path_inode(AT_FDCWD, path, 0, &inode);
+	if (err)
+		return err;
+	err = vfs_truncate(inode, (u64)length);
+	iput(inode);
+	return err;
+}
+
+SYSCALL_DEFINE2(ftruncate, int, fd, s64, length)
+{
+	struct file *f = fd_get(current->files, fd);
+	int err;
+
+	if (!f)
+		return -EBADF;
+	if (length < 0 || !file_writable(f))
+		err = -EINVAL;
+	else
+		err = vfs_truncate(f->inode, (u64)length);
+	file_put(f);
+	return err;
+}
+
+struct k_timespec_utime {
+	s64 tv_sec;
+	s64 tv_nsec;
+};
+
+/* utime_ns - a requested time: *ns set, or left alone for UTIME_OMIT. */
+static int utime_ns(const struct k_timespec_utime *t, u64 now, u64 *ns)
+{
+	if (t->tv_nsec == UTIME_OMIT)
+		return 0;
+	if (t->tv_nsec == UTIME_NOW) {
+		*ns = now;
+		return 0;
+	}
+	if (t->tv_nsec < 0 || t->tv_nsec >= NSEC_PER_SEC || t->tv_sec < 0)
+		return -EINVAL;
+	*ns = (u64)t->tv_sec * NSEC_PER_SEC + (u64)t->tv_nsec;
+	return 0;
+}
+
+/* utimensat(dirfd, NULL, ...) is futimens(dirfd, ...). */
+SYSCALL_DEFINE4(utimensat, int, dirfd, const char __user *, path,
+		const struct k_timespec_utime __user *, utimes, int, flags)
+{
+	struct k_timespec_utime t[2] = { { 0, UTIME_NOW }, { 0, UTIME_NOW } };
+	u64 now = vfs_now_ns(), atime, mtime;
+	struct inode *inode;
+	int err;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (utimes && copy_from_user(t, utimes, sizeof(t)))
+		return -EFAULT;
+	err = path ? path_inode(dirfd, path, flags, &inode) : fd_inode(dirfd, &inode);
+	if (err)
+		return err;
+	atime = inode->atime_ns;
+	mtime = inode->mtime_ns;
+	err = utime_ns(&t[0], now, &atime);
+	if (!err)
+		err = utime_ns(&t[1], now, &mtime);
+	if (!err) {
+		inode->atime_ns = atime;
+		inode->mtime_ns = mtime;
+		inode->ctime_ns = now;
+	}
+	iput(inode);
+	return err;
+}
+
+/* ---- syncing: everything is in memory already ---- */
+
+SYSCALL_DEFINE0(sync)
+{
+	return 0;
+}
+
+static long fd_valid(int fd)
+{
+	struct file *f = fd_get(current->files, fd);
+
+	if (!f)
+		return -EBADF;
+	file_put(f);
+	return 0;
+}
+
+SYSCALL_DEFINE1(syncfs, int, fd)
+{
+	return fd_valid(fd);
+}
+
+SYSCALL_DEFINE1(fsync, int, fd)
+{
+	return fd_valid(fd);
+}
+
+SYSCALL_DEFINE1(fdatasync, int, fd)
+{
+	return fd_valid(fd);
+}

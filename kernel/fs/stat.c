@@ -1,0 +1,184 @@
+/*
+ * kernel/fs/stat.c - what an inode says about itself: stat, lstat, fstat,
+ * newfstatat, and the file system's totals: statfs, fstatfs.
+ */
+#include "kernel/errno.h"
+#include "kernel/fs/internal.h"
+#include "kernel/syscall.h"
+#include "kernel/task.h"
+#include "lib/string.h"
+#include "mm/frame.h"
+#include <asm/page_types.h>
+
+#define STAT_BLKSIZE 4096  /* st_blksize: the best I/O size */
+#define NSEC_PER_SEC 1000000000ull
+#define AT_NO_AUTOMOUNT 0x800
+#define TMPFS_MAGIC 0x01021994
+#define PROC_SUPER_MAGIC 0x9fa0
+#define STATFS_FILES_MAX (1ul << 20) /* f_files: inodes, nominal */
+
+/* struct stat on x86-64 Linux (144 bytes). */
+struct k_stat {
+	u64 st_dev;
+	u64 st_ino;
+	u64 st_nlink;
+	u32 st_mode;
+	u32 st_uid;
+	u32 st_gid;
+	u32 pad0;
+	u64 st_rdev;
+	s64 st_size;
+	s64 st_blksize;
+	s64 st_blocks; /* 512-byte units */
+	s64 st_atime, st_atime_nsec;
+	s64 st_mtime, st_mtime_nsec;
+	s64 st_ctime, st_ctime_nsec;
+	s64 unused[3];
+};
+_Static_assert(sizeof(struct k_stat) == 144, "struct stat is 144 bytes");
+
+/* struct statfs on x86-64 Linux (120 bytes). */
+struct k_statfs {
+	s64 f_type;
+	s64 f_bsize;
+	u64 f_blocks, f_bfree, f_bavail;
+	u64 f_files, f_ffree;
+	s32 f_fsid[2];
+	s64 f_namelen;
+	s64 f_frsize;
+	s64 f_flags;
+	s64 f_spare[4];
+};
+_Static_assert(sizeof(struct k_statfs) == 120, "struct statfs is 120 bytes");
+
+static void fill_stat(const struct inode *inode, struct k_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_dev = inode->dev;
+	st->st_ino = inode->ino;
+	st->st_nlink = inode->nlink;
+	st->st_mode = inode->mode;
+	st->st_uid = inode->uid;
+	st->st_gid = inode->gid;
+	st->st_rdev = inode->rdev;
+	st->st_size = (s64)inode->size;
+	st->st_blksize = STAT_BLKSIZE;
+	st->st_blocks = (s64)inode->blocks;
+	st->st_atime = (s64)(inode->atime_ns / NSEC_PER_SEC);
+	st->st_atime_nsec = (s64)(inode->atime_ns % NSEC_PER_SEC);
+	st->st_mtime = (s64)(inode->mtime_ns / NSEC_PER_SEC);
+	st->st_mtime_nsec = (s64)(inode->mtime_ns % NSEC_PER_SEC);
+	st->st_ctime = (s64)(inode->ctime_ns / NSEC_PER_SEC);
+	st->st_ctime_nsec = (s64)(inode->ctime_ns % NSEC_PER_SEC);
+}
+
+static long put_stat(const struct inode *inode, void __user *buf)
+{
+	struct k_stat st;
+
+	fill_stat(inode, &st);
+	return copy_to_user(buf, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static long stat_at(int dirfd, const char __user *upath, void __user *buf,
+		    int flags)
+{
+	unsigned lookup = LOOKUP_FOLLOW;
+	struct inode *inode;
+	char *path;
+	int err;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
+		return -EINVAL;
+	if (flags & AT_SYMLINK_NOFOLLOW)
+		lookup = 0;
+	if (flags & AT_EMPTY_PATH)
+		lookup |= LOOKUP_EMPTY;
+	path = getname(upath, &err);
+	if (!path)
+		return err;
+	err = vfs_lookup(dirfd, path, lookup, &inode);
+	putname(path);
+	if (err)
+		return err;
+	err = (int)put_stat(inode, buf);
+	iput(inode);
+	return err;
+}
+
+SYSCALL_DEFINE4(newfstatat, int, dirfd, const char __user *, path,
+		void __user *, buf, int, flags)
+{
+	return stat_at(dirfd, path, buf, flags);
+}
+
+SYSCALL_DEFINE2(stat, const char __user *, path, void __user *, buf)
+{
+	return stat_at(AT_FDCWD, path, buf, 0);
+}
+
+SYSCALL_DEFINE2(lstat, const char __user *, path, void __user *, buf)
+{
+	return stat_at(AT_FDCWD, path, buf, AT_SYMLINK_NOFOLLOW);
+}
+
+SYSCALL_DEFINE2(fstat, int, fd, void __user *, buf)
+{
+	struct file *f = fd_get(current->files, fd);
+	long err;
+
+	if (!f)
+		return -EBADF;
+	err = put_stat(f->inode, buf);
+	file_put(f);
+	return err;
+}
+
+/* Every file system shares the machine's memory: its totals are free and
+ * managed frames (as tmpfs without a size limit). */
+static long put_statfs(const struct inode *inode, void __user *buf)
+{
+	struct k_statfs st = { 0 };
+
+	st.f_type = inode->dev == PROCFS_DEV ? PROC_SUPER_MAGIC : TMPFS_MAGIC;
+	st.f_bsize = st.f_frsize = PAGE_SIZE;
+	if (inode->dev != PROCFS_DEV) {
+		st.f_blocks = frames_managed_count();
+		st.f_bfree = st.f_bavail = frames_free_count();
+		st.f_files = STATFS_FILES_MAX;
+		st.f_ffree = STATFS_FILES_MAX;
+	}
+	st.f_fsid[0] = (s32)inode->dev;
+	st.f_namelen = NAME_MAX;
+	return copy_to_user(buf, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+SYSCALL_DEFINE2(statfs, const char __user *, upath, void __user *, buf)
+{
+	struct inode *inode;
+	char *path;
+	int err;
+
+	path = getname(upath, &err);
+	if (!path)
+		return err;
+	err = vfs_lookup(AT_FDCWD, path, LOOKUP_FOLLOW, &inode);
+	putname(path);
+	if (err)
+		return err;
+	err = (int)put_statfs(inode, buf);
+	iput(inode);
+	return err;
+}
+
+SYSCALL_DEFINE2(fstatfs, int, fd, void __user *, buf)
+{
+	struct file *f = fd_get(current->files, fd);
+	long err;
+
+	if (!f)
+		return -EBADF;
+	err = put_statfs(f->inode, buf);
+	file_put(f);
+	return err;
+}

@@ -1,0 +1,264 @@
+/*
+ * kernel/fs/vfs.c - inodes, moving bytes (struct uio), kernel_read and
+ * kernel_write, and bringing the file system up at boot.
+ *
+ * An inode lives as long as something refers to it: a directory entry,
+ * an open file, a cwd, a mapping.  Each holds one reference (ihold); the
+ * last iput() asks the file system to free its data (evict) and frees the
+ * inode.  An unlinked file that is still open therefore keeps its data
+ * until the last close, as on Linux.
+ */
+#include "kernel/errno.h"
+#include "kernel/fs/internal.h"
+#include "kernel/printk.h"
+#include "lib/string.h"
+#include "mm/kmalloc.h"
+#include <asm/arch.h>
+
+/* The wall clock has no RTC yet: kernel/time.c's CLOCK_REALTIME is boot
+ * time plus this fixed epoch, and file times follow the same clock. */
+#define VFS_EPOCH_AT_BOOT_NS (1798761600ull * 1000000000ull)
+
+struct inode *vfs_root;
+
+u64 vfs_now_ns(void)
+{
+	return arch_clock_ns() + VFS_EPOCH_AT_BOOT_NS;
+}
+
+void uio_init(struct uio *u, u64 addr, size_t len, bool user)
+{
+	*u = (struct uio){ .addr = addr, .len = len, .user = user,
+			   .seg_len = len, .next_seg = NULL };
+}
+
+int uio_init_vec(struct uio *u, const struct uio_seg *segs, unsigned n,
+		 size_t max, bool user)
+{
+	size_t total = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (segs[i].len > (u64)SSIZE_MAX - total)
+			return -EINVAL;
+		if (user && !access_ok((const void __user *)segs[i].base,
+				       segs[i].len))
+			return -EFAULT;
+		total += segs[i].len;
+	}
+	uio_init(u, 0, MIN(total, max), user);
+	u->seg_len = 0;
+	u->next_seg = segs; /* the first copy steps onto segs[0] */
+	return 0;
+}
+
+/* uio_step - the length of the next run of bytes (at most n) at u->addr,
+ * moving to the next piece when this one is used up. */
+static size_t uio_step(struct uio *u, size_t n)
+{
+	while (!u->seg_len && u->len) {
+		u->addr = u->next_seg->base;
+		u->seg_len = u->next_seg->len;
+		u->next_seg++;
+	}
+	return MIN(n, MIN(u->seg_len, u->len));
+}
+
+/* uio_advance - m bytes at u->addr were moved. */
+static void uio_advance(struct uio *u, size_t m)
+{
+	u->addr += m;
+	u->seg_len -= m;
+	u->len -= m;
+}
+
+long uio_copy_out(struct uio *u, const void *src, size_t n)
+{
+	size_t done = 0;
+
+	n = MIN(n, u->len);
+	while (done < n) {
+		size_t m = uio_step(u, n - done);
+
+		if (u->user) {
+			if (copy_to_user((void __user *)u->addr,
+					 (const u8 *)src + done, m))
+				return done ? (long)done : -EFAULT;
+		} else {
+			memcpy((void *)u->addr, (const u8 *)src + done, m);
+		}
+		uio_advance(u, m);
+		done += m;
+	}
+	return (long)done;
+}
+
+long uio_copy_in(struct uio *u, void *dst, size_t n)
+{
+	size_t done = 0;
+
+	n = MIN(n, u->len);
+	while (done < n) {
+		size_t m = uio_step(u, n - done);
+
+		if (u->user) {
+			if (copy_from_user((u8 *)dst + done,
+					   (const void __user *)u->addr, m))
+				return done ? (long)done : -EFAULT;
+		} else {
+			memcpy((u8 *)dst + done, (const void *)u->addr, m);
+		}
+		uio_advance(u, m);
+		done += m;
+	}
+	return (long)done;
+}
+
+long uio_zero(struct uio *u, size_t n)
+{
+	size_t done = 0;
+
+	n = MIN(n, u->len);
+	while (done < n) {
+		size_t m = uio_step(u, n - done);
+
+		if (u->user) {
+			if (clear_user((void __user *)u->addr, m))
+				return done ? (long)done : -EFAULT;
+		} else {
+			memset((void *)u->addr, 0, m);
+		}
+		uio_advance(u, m);
+		done += m;
+	}
+	return (long)done;
+}
+
+struct inode *inode_alloc(u32 dev, u32 ino, u32 mode,
+			  const struct inode_operations *iops,
+			  const struct file_operations *fops)
+{
+	struct inode *inode = kzalloc(sizeof(*inode));
+
+	if (!inode)
+		return NULL;
+	inode->dev = dev;
+	inode->ino = ino;
+	inode->mode = mode;
+	inode->nlink = 1;
+	inode->refcount = 1;
+	inode->iops = iops;
+	inode->fops = fops;
+	inode->atime_ns = inode->mtime_ns = inode->ctime_ns = vfs_now_ns();
+	return inode;
+}
+
+void ihold(struct inode *inode)
+{
+	if (inode->refcount == 0)
+		panic("ihold: inode %u (dev %u:%u) has no references", inode->ino,
+		      MAJOR(inode->dev), MINOR(inode->dev));
+	inode->refcount++;
+}
+
+void iput(struct inode *inode)
+{
+	if (!inode)
+		return;
+	if (inode->refcount == 0)
+		panic("iput: inode %u (dev %u:%u) put once too often",
+		      inode->ino, MAJOR(inode->dev), MINOR(inode->dev));
+	if (--inode->refcount)
+		return;
+	if (inode->iops && inode->iops->evict)
+		inode->iops->evict(inode);
+	kfree(inode);
+}
+
+void inode_touch(struct inode *inode)
+{
+	inode->mtime_ns = inode->ctime_ns = vfs_now_ns();
+}
+
+unsigned inode_dtype(u32 mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFDIR:
+		return DT_DIR;
+	case S_IFREG:
+		return DT_REG;
+	case S_IFLNK:
+		return DT_LNK;
+	case S_IFCHR:
+		return DT_CHR;
+	case S_IFBLK:
+		return DT_BLK;
+	case S_IFIFO:
+		return DT_FIFO;
+	case S_IFSOCK:
+		return DT_SOCK;
+	}
+	return DT_UNKNOWN;
+}
+
+/* Every process runs as root: only the "some x bit" rule is left. */
+int inode_permission_exec(const struct inode *inode)
+{
+	if (!S_ISREG(inode->mode) || !(inode->mode & S_IXUGO))
+		return -EACCES;
+	return 0;
+}
+
+struct file *vfs_open(const char *path, u32 flags, u32 mode, int *err)
+{
+	return do_open(AT_FDCWD, path, flags, mode, err);
+}
+
+long kernel_read(struct file *f, void *buf, size_t n, u64 off)
+{
+	struct uio u;
+
+	uio_init(&u, (u64)(uintptr_t)buf, n, false);
+	if (!file_readable(f) || !f->fops->read)
+		return -EBADF;
+	return f->fops->read(f, &u, &off);
+}
+
+long kernel_write(struct file *f, const void *buf, size_t n, u64 off)
+{
+	struct uio u;
+
+	uio_init(&u, (u64)(uintptr_t)buf, n, false);
+	if (!file_writable(f) || !f->fops->write)
+		return -EBADF;
+	return f->fops->write(f, &u, &off);
+}
+
+/* Where /proc appears: the root's entry "proc" (made if missing, replacing
+ * an empty directory the initrd may have brought). */
+static void mount_proc(void)
+{
+	struct inode *proc = procfs_create_root();
+	int err;
+
+	if (!proc) {
+		pr_err("vfs: no memory for /proc\n");
+		return;
+	}
+	do_unlinkat(AT_FDCWD, "/proc", true);
+	err = ramfs_attach(vfs_root, "proc", proc);
+	if (err)
+		pr_err("vfs: cannot mount /proc: error %d (is /proc a "
+		       "non-empty directory or a file in the initrd?)\n", err);
+	iput(proc);
+}
+
+void vfs_init(void)
+{
+	vfs_root = ramfs_create_root();
+	if (!vfs_root)
+		panic("vfs_init: no memory for the root directory");
+	initrd_unpack_all();
+	devices_init();
+	mount_proc();
+	tty_init();
+}
