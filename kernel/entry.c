@@ -22,7 +22,8 @@ void exit_to_user_mode(struct trap_frame *tf)
 			continue;
 		}
 		if (!delivered && (signal_pending(current) ||
-				   (s64)tf->rax == -ERESTARTSYS)) {
+				   (s64)tf->rax == -ERESTARTSYS ||
+				   (s64)tf->rax == -ERESTARTNOHAND)) {
 			arch_irq_enable();
 			signal_deliver(tf);
 			delivered = true;

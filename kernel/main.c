@@ -16,6 +16,8 @@
 #include "kernel/random.h"
 #include "kernel/rlimit.h"
 #include "kernel/task.h"
+#include "kernel/time.h"
+#include "kernel/version.h"
 #include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
@@ -26,8 +28,6 @@
 #include <asm/segment.h>
 #include <asm/thread.h>
 
-#define KERNEL_NAME "vmos"
-#define KERNEL_VERSION "0.1"
 
 struct cmdline kernel_cmdline;
 static struct kstack main_stack, ist_stacks[IST_COUNT];
@@ -171,6 +171,7 @@ static __noreturn void kmain_late(void *arg)
 	arch_fpu_init();
 	arch_syscall_init();
 	random_init();
+	time_init();
 	sched_init(&main_stack);
 	arch_irq_enable();
 	pr_info("Running on a guarded kernel stack [0x%lx-0x%lx]\n",

@@ -16,6 +16,7 @@
 #include "kernel/syscall.h"
 #include "kernel/task.h"
 #include "lib/string.h"
+#include <asm/arch.h>
 #include <asm/segment.h>
 #include <asm/trap.h>
 
@@ -74,13 +75,20 @@ static bool sig_ignored(const struct task *t, int sig)
 				default_action(sig) == SIGDFL_STOP);
 }
 
+/*
+ * send_signal - may run in an interrupt handler (the tty's ^C), so the
+ * pending set is only changed with interrupts off, here and in
+ * take_pending().
+ */
 void send_signal(struct task *t, int sig, const struct k_siginfo *info)
 {
 	struct k_siginfo *slot;
+	u64 flags;
 
 	if (sig < 1 || sig > NSIG || t->state == TASK_ZOMBIE ||
 	    sig_ignored(t, sig))
 		return;
+	flags = arch_irq_save();
 	slot = &t->sig.info[sig - 1];
 	if (info) {
 		*slot = *info;
@@ -92,6 +100,16 @@ void send_signal(struct task *t, int sig, const struct k_siginfo *info)
 	t->sig.pending |= sigmask(sig);
 	if (sig == SIGKILL || !(t->sig.blocked & sigmask(sig)))
 		sched_wake_for_signal(t);
+	arch_irq_restore(flags);
+}
+
+/* Take sig off t's pending set (interrupts off: see send_signal). */
+static void take_pending(struct task *t, int sig)
+{
+	u64 flags = arch_irq_save();
+
+	t->sig.pending &= ~sigmask(sig);
+	arch_irq_restore(flags);
 }
 
 void signal_reset_on_exec(struct signal_state *s)
@@ -219,18 +237,20 @@ static bool setup_frame(struct trap_frame *tf, int sig,
 #define SYSCALL_INSN_LEN 2 /* the `syscall` instruction */
 
 /*
- * A system call interrupted by a signal returned -ERESTARTSYS.  If a
- * handler runs and was installed with SA_RESTART, or no handler runs at
- * all, the call is made again when the task returns to user mode (rip
- * back on the syscall instruction, rax = the call's number); otherwise it
- * fails with -EINTR.
+ * A system call interrupted by a signal returned -ERESTARTSYS (or
+ * -ERESTARTNOHAND: poll and select).  If no handler runs, or a handler
+ * installed with SA_RESTART runs after -ERESTARTSYS, the call is made
+ * again when the task returns to user mode (rip back on the syscall
+ * instruction, rax = the call's number); otherwise it fails with -EINTR.
  */
 static void fix_interrupted_syscall(struct trap_frame *tf,
 				    const struct k_sigaction *ka)
 {
-	if (tf->vector != 0x100 || (s64)tf->rax != -ERESTARTSYS)
+	s64 r = (s64)tf->rax;
+
+	if (tf->vector != 0x100 || (r != -ERESTARTSYS && r != -ERESTARTNOHAND))
 		return;
-	if (ka && !(ka->flags & SA_RESTART)) {
+	if (ka && (r == -ERESTARTNOHAND || !(ka->flags & SA_RESTART))) {
 		tf->rax = (u64)-EINTR;
 		return;
 	}
@@ -244,7 +264,7 @@ static bool handle_one(struct trap_frame *tf, int sig)
 	struct task *t = current;
 	struct k_sigaction *ka = &t->sig.action[sig - 1];
 
-	t->sig.pending &= ~sigmask(sig);
+	take_pending(t, sig);
 	if (ka->handler == SIG_IGN)
 		return false;
 	if (ka->handler == SIG_DFL) {
@@ -309,7 +329,7 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, const struct k_sigaction __user *, act,
 		k.mask &= ~UNBLOCKABLE;
 		t->sig.action[sig - 1] = k;
 		if (k.handler == SIG_IGN)
-			t->sig.pending &= ~sigmask(sig);
+			take_pending(t, sig);
 	}
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include "kernel/rlimit.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
+#include "kernel/version.h"
 #include "lib/string.h"
 #include "mm/frame.h"
 #include <asm/arch.h>
@@ -177,10 +178,10 @@ SYSCALL_DEFINE1(uname, struct k_utsname __user *, buf)
 	struct k_utsname u;
 
 	memset(&u, 0, sizeof(u));
-	strlcpy(u.sysname, "Linux", 65); /* what programs test for; see docs */
-	strlcpy(u.nodename, "vmos", 65);
-	strlcpy(u.release, "6.1.0-vmos", 65);
-	strlcpy(u.version, "#1 vmos 0.1 teaching kernel", 65);
+	strlcpy(u.sysname, UTS_SYSNAME, 65); /* what programs test for */
+	strlcpy(u.nodename, KERNEL_NAME, 65);
+	strlcpy(u.release, UTS_RELEASE, 65);
+	strlcpy(u.version, UTS_VERSION, 65);
 	strlcpy(u.machine, "x86_64", 65);
 	strlcpy(u.domainname, "(none)", 65);
 	return copy_to_user(buf, &u, sizeof(u)) ? -EFAULT : 0;

@@ -1,12 +1,13 @@
 /*
  * kernel/time.c - clocks and sleeping: clock_gettime, gettimeofday,
- * nanosleep, clock_nanosleep, times.  The clock starts at boot; the wall
- * clock (CLOCK_REALTIME) is boot time plus a fixed epoch offset until an
- * RTC driver exists.
+ * nanosleep, clock_nanosleep, times.  The monotonic clock starts at boot;
+ * the wall clock (CLOCK_REALTIME) is the date read from the RTC at boot
+ * plus the time since.
  */
 #include "kernel/errno.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
+#include "kernel/time.h"
 #include <asm/arch.h>
 
 #define CLOCK_REALTIME 0
@@ -19,7 +20,6 @@
 #define CLOCK_BOOTTIME 7
 #define TIMER_ABSTIME 1
 #define NSEC_PER_SEC 1000000000ull
-#define EPOCH_AT_BOOT 1798761600ull /* 2027-01-01 00:00:00 UTC */
 #define USER_HZ 100
 
 struct k_timespec {
@@ -37,6 +37,18 @@ static struct k_timespec ns_to_timespec(u64 ns)
 	return (struct k_timespec){ (s64)(ns / NSEC_PER_SEC), (s64)(ns % NSEC_PER_SEC) };
 }
 
+static u64 boot_epoch_ns; /* the date at boot, from the RTC */
+
+void time_init(void)
+{
+	boot_epoch_ns = (arch_rtc_seconds() * NSEC_PER_SEC) - arch_clock_ns();
+}
+
+u64 ktime_get_real_ns(void)
+{
+	return boot_epoch_ns + arch_clock_ns();
+}
+
 /* clock_now - nanoseconds on clock id, or -EINVAL. */
 static s64 clock_now(int id)
 {
@@ -45,7 +57,7 @@ static s64 clock_now(int id)
 	switch (id) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
-		return (s64)(now + EPOCH_AT_BOOT * NSEC_PER_SEC);
+		return (s64)(boot_epoch_ns + now);
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_MONOTONIC_COARSE:

@@ -154,8 +154,9 @@ static int check_select(struct poll_set *s)
 /*
  * do_wait - check the set until something is ready, the deadline passes
  * (ns since boot; 0: none) or a signal comes; nonblock: check once.
- * The count of ready ones (0 at the deadline), -EBADF, or -EINTR (poll
- * and select are not restarted after a handler, as on Linux).
+ * The count of ready ones (0 at the deadline), -EBADF, or -ERESTARTNOHAND
+ * when a signal came: restarted if no handler runs, else -EINTR (poll and
+ * select are not restarted after a handler, as on Linux).
  */
 static int do_wait(struct poll_set *s, u64 deadline, bool nonblock)
 {
@@ -167,7 +168,7 @@ static int do_wait(struct poll_set *s, u64 deadline, bool nonblock)
 		if (r || nonblock || (deadline && arch_clock_ns() >= deadline))
 			break;
 		if (wait_sleep_deadline(&poll_wait, deadline)) {
-			r = -EINTR;
+			r = -ERESTARTNOHAND;
 			break;
 		}
 	}

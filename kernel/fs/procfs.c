@@ -21,6 +21,7 @@
 #include "kernel/fs/internal.h"
 #include "kernel/rlimit.h"
 #include "kernel/task.h"
+#include "kernel/version.h"
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/frame.h"
@@ -250,7 +251,8 @@ static void show_kernel_stat(struct task *t, struct pbuf *b)
 /* The same names uname() gives (kernel/sys.c). */
 static void show_version(struct task *t, struct pbuf *b)
 {
-	pbuf_printf(b, "Linux version 6.1.0-vmos (vmos 0.1 teaching kernel) #1\n");
+	pbuf_printf(b, "Linux version " UTS_RELEASE " (" KERNEL_NAME " " KERNEL_VERSION
+		    " teaching kernel) " UTS_VERSION "\n");
 }
 
 static void show_cpuinfo(struct task *t, struct pbuf *b)

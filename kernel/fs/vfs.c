@@ -8,6 +8,7 @@
  * inode.  An unlinked file that is still open therefore keeps its data
  * until the last close, as on Linux.
  */
+#include "kernel/time.h"
 #include "kernel/errno.h"
 #include "kernel/fs/internal.h"
 #include "kernel/printk.h"
@@ -17,13 +18,13 @@
 
 /* The wall clock has no RTC yet: kernel/time.c's CLOCK_REALTIME is boot
  * time plus this fixed epoch, and file times follow the same clock. */
-#define VFS_EPOCH_AT_BOOT_NS (1798761600ull * 1000000000ull)
+
 
 struct inode *vfs_root;
 
 u64 vfs_now_ns(void)
 {
-	return arch_clock_ns() + VFS_EPOCH_AT_BOOT_NS;
+	return ktime_get_real_ns();
 }
 
 void uio_init(struct uio *u, u64 addr, size_t len, bool user)

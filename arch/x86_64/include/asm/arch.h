@@ -64,6 +64,9 @@ u64 arch_clock_ns(void);
 u64 arch_ticks(void);
 #define TIMER_HZ 1000
 
+/* arch_rtc_seconds - the date from the hardware clock, in seconds since 1970. */
+u64 arch_rtc_seconds(void);
+
 /* arch_hwcap - AT_HWCAP for the auxiliary vector. */
 u64 arch_hwcap(void);
 /* arch_cycle_counter - a fast-moving counter (the TSC). */
