@@ -55,15 +55,16 @@ struct exec_strings {
 	int argc, envc;
 };
 
-static int strings_append(struct exec_strings *s, const char *str, size_t n)
+/* Append exactly n bytes (already NUL-terminated strings, or none). */
+static int strings_append_raw(struct exec_strings *s, const char *bytes, size_t n)
 {
-	if (s->len + n + 1 > ARG_MAX_BYTES)
+	if (n > ARG_MAX_BYTES || s->len + n > ARG_MAX_BYTES)
 		return -E2BIG;
-	if (s->len + n + 1 > s->cap) {
+	if (s->len + n > s->cap) {
 		size_t cap = s->cap ? s->cap : 4096;
 		char *nb;
 
-		while (cap < s->len + n + 1)
+		while (cap < s->len + n)
 			cap *= 2;
 		nb = kmalloc(cap);
 		if (!nb)
@@ -73,10 +74,22 @@ static int strings_append(struct exec_strings *s, const char *str, size_t n)
 		s->buf = nb;
 		s->cap = cap;
 	}
-	memcpy(s->buf + s->len, str, n);
-	s->buf[s->len + n] = '\0';
-	s->len += n + 1;
+	memcpy(s->buf + s->len, bytes, n);
+	s->len += n;
 	return 0;
+}
+
+/* Append one string of n characters and its NUL. */
+static int strings_append(struct exec_strings *s, const char *str, size_t n)
+{
+	int err;
+
+	if (n >= ARG_MAX_BYTES)
+		return -E2BIG;
+	err = strings_append_raw(s, str, n);
+	if (!err)
+		err = strings_append_raw(s, "", 1);
+	return err;
 }
 
 /* Copy a NULL-terminated user array of strings; returns the count or -errno. */
@@ -164,8 +177,8 @@ static int rewrite_for_script(struct exec_strings *s, char *path,
 	if (!err)
 		err = strings_append(&ns, path, strlen(path));
 	skip = s->argc ? strlen(s->buf) + 1 : 0; /* drop the old argv[0] */
-	if (!err)
-		err = strings_append(&ns, s->buf + skip, s->len - skip - 1);
+	if (!err) /* the other arguments and the environment, as they are */
+		err = strings_append_raw(&ns, s->buf + skip, s->len - skip);
 	if (err) {
 		kfree(ns.buf);
 		return err;

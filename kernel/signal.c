@@ -213,10 +213,12 @@ static bool setup_frame(struct trap_frame *tf, int sig,
 	frame.uc.uc_stack.ss_flags = on_altstack(&t->sig, tf->rsp) ? SS_ONSTACK
 				     : t->sig.altstack.ss_flags;
 	save_context(&frame.uc.uc_mcontext, tf);
-	frame.uc.uc_mcontext.oldmask = t->sig.blocked;
 	frame.uc.uc_mcontext.cr2 = t->sig.info[sig - 1].f.fault.addr;
 	frame.uc.uc_mcontext.fpstate = fp_addr;
-	frame.uc.uc_sigmask = t->sig.blocked;
+	/* After rt_sigsuspend, the handler returns to the mask from before it. */
+	frame.uc.uc_sigmask = t->sig.restore_blocked ? t->sig.saved_blocked
+						     : t->sig.blocked;
+	frame.uc.uc_mcontext.oldmask = frame.uc.uc_sigmask;
 	frame.info = t->sig.info[sig - 1];
 
 	arch_thread_save_fpu(&t->thread);
@@ -290,6 +292,7 @@ static bool handle_one(struct trap_frame *tf, int sig)
 	t->sig.blocked &= ~UNBLOCKABLE;
 	if (ka->flags & SA_RESETHAND)
 		ka->handler = SIG_DFL;
+	t->sig.restore_blocked = false; /* the frame holds the old mask */
 	return true;
 }
 
@@ -307,6 +310,46 @@ void signal_deliver(struct trap_frame *tf)
 			return; /* one handler frame at a time */
 	}
 	fix_interrupted_syscall(tf, NULL); /* no handler ran: restart */
+	if (t->sig.restore_blocked) { /* rt_sigsuspend, and no handler ran */
+		t->sig.blocked = t->sig.saved_blocked;
+		t->sig.restore_blocked = false;
+	}
+}
+
+/* Sleep until a signal is pending (pause, sigsuspend). */
+static void sleep_until_signal(void)
+{
+	u64 flags = arch_irq_save();
+
+	while (!signal_pending(current)) {
+		current->state = TASK_SLEEPING;
+		schedule();
+	}
+	arch_irq_restore(flags);
+}
+
+SYSCALL_DEFINE0(pause)
+{
+	sleep_until_signal();
+	return -ERESTARTNOHAND;
+}
+
+/* rt_sigsuspend: wait for a signal with a temporary mask; the old mask
+ * comes back once the signal is handled (see setup_frame). */
+SYSCALL_DEFINE2(rt_sigsuspend, const ksigset_t __user *, mask, size_t, sigsetsize)
+{
+	struct task *t = current;
+	ksigset_t m;
+
+	if (sigsetsize != sizeof(ksigset_t))
+		return -EINVAL;
+	if (copy_from_user(&m, mask, sizeof(m)))
+		return -EFAULT;
+	t->sig.saved_blocked = t->sig.blocked;
+	t->sig.restore_blocked = true;
+	t->sig.blocked = m & ~UNBLOCKABLE;
+	sleep_until_signal();
+	return -EINTR;
 }
 
 /* ---- system calls ---- */

@@ -110,6 +110,8 @@ struct signal_state {
 	struct k_sigaction action[NSIG];
 	struct k_siginfo info[NSIG]; /* for each pending signal */
 	struct k_stack altstack;
+	ksigset_t saved_blocked;     /* rt_sigsuspend: the mask to go back to */
+	bool restore_blocked;        /* ...once the signal has been handled */
 	char fault_reason[160];      /* why the kernel sent SIGSEGV/SIGBUS */
 };
 

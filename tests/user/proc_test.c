@@ -129,7 +129,10 @@ static void t_getpid_getppid(void)
 	CHECK(syscall(SYS_gettid) == me, "gettid == getpid for a process");
 }
 
-/* 30 nested forks, each waiting for its child; repeated 10 times. */
+/*
+ * 30 nested fork + exec + wait: each level forks, the child execs this
+ * program with "--chain N-1", and the parent waits; repeated 10 times.
+ */
 static int chain(int depth)
 {
 	pid_t pid;
@@ -140,8 +143,13 @@ static int chain(int depth)
 	pid = fork();
 	if (pid < 0)
 		return 1;
-	if (pid == 0)
-		_exit(chain(depth - 1));
+	if (pid == 0) {
+		char n[16];
+
+		snprintf(n, sizeof(n), "%d", depth - 1);
+		execl("/tests/proc_test", "proc_test", "--chain", n, (char *)NULL);
+		_exit(2);
+	}
 	st = wait_status(pid);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
 }
@@ -192,6 +200,73 @@ static void t_exec_errors(void)
 	CHECK_ERR(syscall(SYS_execve, "/tests/hello", KERNEL_ADDR, NULL), EFAULT);
 	char *bad_argv[] = { "x", KERNEL_ADDR, NULL };
 	CHECK_ERR(execve("/tests/hello", bad_argv, NULL), EFAULT);
+}
+
+/* Write n bytes of data to path with mode 0755. */
+static void write_file(const char *path, const void *data, size_t n)
+{
+	int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0755);
+
+	write(fd, data, n);
+	close(fd);
+}
+
+/* Copy the first n bytes of a file to path (a truncated program). */
+static void copy_prefix(const char *from, const char *path, size_t n)
+{
+	char *buf = malloc(n);
+	int fd = open(from, O_RDONLY);
+
+	read(fd, buf, n);
+	close(fd);
+	write_file(path, buf, n);
+	free(buf);
+}
+
+static void t_exec_malformed(void)
+{
+	char *argv[] = { "x", NULL };
+	unsigned char elf[64] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
+
+	write_file("/tmp/junk", "this is not a program\n", 22);
+	CHECK_ERR(execve("/tmp/junk", argv, NULL), ENOEXEC);
+	write_file("/tmp/badelf", elf, sizeof(elf)); /* e_machine 0, no phdrs */
+	CHECK_ERR(execve("/tmp/badelf", argv, NULL), ENOEXEC);
+	copy_prefix("/tests/hello", "/tmp/trunc", 200); /* headers cut short */
+	CHECK_ERR(execve("/tmp/trunc", argv, NULL), ENOEXEC);
+	copy_prefix("/tests/hello", "/tmp/trunc2", 3000); /* segments missing */
+	CHECK_ERR(execve("/tmp/trunc2", argv, NULL), ENOEXEC);
+	write_file("/tmp/empty", "", 0);
+	CHECK_ERR(execve("/tmp/empty", argv, NULL), ENOEXEC);
+	unlink("/tmp/junk");
+	unlink("/tmp/badelf");
+	unlink("/tmp/trunc");
+	unlink("/tmp/trunc2");
+	unlink("/tmp/empty");
+}
+
+static void t_exec_script(void)
+{
+	const char script[] = "#!/bin/sh -e\nexit $(($# + 40))\n";
+	pid_t pid;
+	int st;
+
+	write_file("/tmp/script.sh", script, sizeof(script) - 1);
+	pid = fork();
+	if (pid == 0) {
+		char *argv[] = { "/tmp/script.sh", "a", "b", NULL };
+
+		execve(argv[0], argv, NULL);
+		_exit(99);
+	}
+	st = wait_status(pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 42, "the interpreter ran with 2 "
+	      "arguments: status 0x%x", st);
+	write_file("/tmp/noint.sh", "#!/no/such/shell\n", 17);
+	char *argv[] = { "/tmp/noint.sh", NULL };
+	CHECK_ERR(execve(argv[0], argv, NULL), ENOENT);
+	unlink("/tmp/script.sh");
+	unlink("/tmp/noint.sh");
 }
 
 static void t_exec_runs_program(void)
@@ -339,6 +414,61 @@ static void t_sigreturn_restores(void)
 	CHECK(a == 1234567 && b == 7654321 && d * 2 == 6.5, "registers kept");
 }
 
+static void on_usr1(int sig)
+{
+	got_sig = sig;
+}
+
+static void t_sigsuspend(void)
+{
+	sigset_t block, wait_mask, now;
+	pid_t parent = getpid(), pid;
+
+	signal(SIGUSR1, on_usr1);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	pid = fork();
+	if (pid == 0) {
+		kill(parent, SIGUSR1);
+		_exit(0);
+	}
+	sigemptyset(&wait_mask);
+	got_sig = 0;
+	CHECK(sigsuspend(&wait_mask) == -1 && errno == EINTR, "sigsuspend");
+	CHECK(got_sig == SIGUSR1, "the handler ran during the wait");
+	sigprocmask(SIG_BLOCK, NULL, &now);
+	CHECK(sigismember(&now, SIGUSR1), "the old mask is back afterwards");
+	wait_status(pid);
+}
+
+static void t_signal_children(void)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	usleep(10000);
+	CHECK(kill(pid, SIGTERM) == 0, "kill a child");
+	st = wait_status(pid);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "status 0x%x", st);
+	pid = fork();
+	if (pid == 0) {
+		signal(SIGUSR1, SIG_IGN);
+		kill(getppid(), SIGUSR2); /* ready */
+		sleep(1);
+		_exit(7);
+	}
+	signal(SIGUSR2, SIG_IGN);
+	kill(pid, SIGUSR1); /* ignored by the child (or still default: dies) */
+	st = wait_status(pid);
+	CHECK(WIFEXITED(st) || (WIFSIGNALED(st) && WTERMSIG(st) == SIGUSR1),
+	      "status 0x%x", st);
+}
+
 /* ---- bad pointers: -EFAULT, never a crash ---- */
 
 static void t_bad_pointers(void)
@@ -438,6 +568,10 @@ static void run_all(void)
 	RUN(t_fork_chain_no_leak);
 	RUN(t_exec_errors);
 	RUN(t_exec_runs_program);
+	RUN(t_exec_malformed);
+	RUN(t_exec_script);
+	RUN(t_signal_children);
+	RUN(t_sigsuspend);
 	RUN(t_exec_huge_args);
 	RUN(t_signal_handler);
 	RUN(t_signal_mask);
@@ -452,6 +586,8 @@ static void run_all(void)
 
 int main(int argc, char **argv)
 {
+	if (argc > 2 && !strcmp(argv[1], "--chain"))
+		return chain(atoi(argv[2]));
 	int passes = argc > 1 ? atoi(argv[1]) : 2;
 	long free_before = 0;
 
