@@ -116,7 +116,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
 	-Wall -Wextra -Werror -Wno-unused-parameter \
 	-Itests/unit/include -I. -Iarch/x86_64/include
 UNIT_LIBS := -lcmocka
-UNIT_SHIM := tests/unit/host_shim.c
+UNIT_SHIM := tests/unit/host_shim.c lib/strlcpy.c
 UNIT_TESTS := $(patsubst tests/unit/test_%.c,$(BUILD)/unit/test_%,$(wildcard tests/unit/test_*.c))
 
 # Which kernel sources each test binary compiles (all pure code).
@@ -205,7 +205,7 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer \
 	-Wall -Wextra -Werror -Wno-unused-parameter \
 	-Itests/unit/include -I. -Iarch/x86_64/include
-FUZZ_SHIM := tests/fuzz/fuzz_shim.c
+FUZZ_SHIM := lib/strlcpy.c
 FUZZ_BINS := $(BUILD)/fuzz/fuzz_elf $(BUILD)/fuzz/fuzz_cpio \
 	$(BUILD)/fuzz/fuzz_cmdline
 FUZZ_SRC_elf     := kernel/elf.c lib/format.c

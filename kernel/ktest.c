@@ -12,18 +12,26 @@
 
 static unsigned checks, failures;
 
-bool ktest_check(bool cond, const char *fmt, ...)
+/* One TAP line: "ok N - msg", "not ok N - msg" or "ok N # SKIP msg". */
+static void report(bool ok, bool skip, const char *fmt, va_list ap)
 {
 	char msg[160];
+
+	kvsnprintf(msg, sizeof(msg), fmt, ap);
+	checks++;
+	if (!ok)
+		failures++;
+	printk("%s %u %s %s\n", ok ? "ok" : "not ok", checks, skip ? "# SKIP" : "-",
+	       msg);
+}
+
+bool ktest_check(bool cond, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	kvsnprintf(msg, sizeof(msg), fmt, ap);
+	report(cond, false, fmt, ap);
 	va_end(ap);
-	checks++;
-	if (!cond)
-		failures++;
-	printk("%s %u - %s\n", cond ? "ok" : "not ok", checks, msg);
 	return cond;
 }
 
@@ -40,14 +48,11 @@ void ktest_diag(const char *fmt, ...)
 
 void ktest_skip(const char *fmt, ...)
 {
-	char msg[160];
 	va_list ap;
 
 	va_start(ap, fmt);
-	kvsnprintf(msg, sizeof(msg), fmt, ap);
+	report(true, true, fmt, ap);
 	va_end(ap);
-	checks++;
-	printk("ok %u # SKIP %s\n", checks, msg);
 }
 
 bool ktest_catch(struct catcher *c, void (*fn)(void *), void *arg)

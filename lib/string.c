@@ -100,16 +100,3 @@ char *strchr(const char *s, int c)
 			return NULL;
 	}
 }
-
-/* strlcpy - copy at most size-1 bytes and always terminate; returns strlen(src). */
-size_t strlcpy(char *dst, const char *src, size_t size)
-{
-	size_t len = strlen(src);
-
-	if (size) {
-		size_t n = len < size - 1 ? len : size - 1;
-		memcpy(dst, src, n);
-		dst[n] = '\0';
-	}
-	return len;
-}

@@ -103,20 +103,6 @@ void host_phys_fault(const char *what, u64 pa)
 	abort();
 }
 
-/* strlcpy - as lib/string.c (glibc before 2.38 has none). */
-size_t strlcpy(char *dst, const char *src, size_t size)
-{
-	size_t len = strlen(src);
-
-	if (size) {
-		size_t n = len < size - 1 ? len : size - 1;
-
-		memcpy(dst, src, n);
-		dst[n] = '\0';
-	}
-	return len;
-}
-
 void host_reset(void)
 {
 	host_panic_msg[0] = '\0';
