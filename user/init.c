@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/reboot.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,12 +29,43 @@ static void welcome(void)
 	fflush(stdout);
 }
 
+/*
+ * busybox's halt, poweroff and reboot ask init to do it, with a signal
+ * (SIGUSR1, SIGUSR2, SIGTERM), as they would ask busybox's own init.
+ */
+static void on_shutdown_signal(int sig)
+{
+	static const char *const what[] = { [SIGUSR1] = "halt",
+					    [SIGUSR2] = "power off",
+					    [SIGTERM] = "reboot" };
+
+	printf("\ninit: %s requested (signal %d); the system is going down.\n",
+	       what[sig], sig);
+	fflush(stdout);
+	kill(-1, SIGTERM); /* everyone else: time to go */
+	sync();
+	reboot(RB_POWER_OFF); /* QEMU exits; vmos has no reboot */
+	_exit(0);
+}
+
+static void catch_shutdown_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_shutdown_signal };
+
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 /* Start a shell in its own session, with the console as its terminal. */
 static pid_t start_shell(void)
 {
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		signal(SIGUSR1, SIG_DFL); /* the shell gets the usual actions */
+		signal(SIGUSR2, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
 		setsid();
 		ioctl(0, TIOCSCTTY, 0);
 		execv(shell_argv[0], (char *const *)shell_argv);
@@ -53,6 +86,7 @@ int main(void)
 		fprintf(stderr, "init: I must be process 1\n");
 		return 1;
 	}
+	catch_shutdown_signals();
 	welcome();
 	shell = start_shell();
 	for (;;) {
