@@ -10,6 +10,7 @@
 #include "lib/format.h"
 #include "mm/mm.h"
 #include <asm/arch.h>
+#include <asm/syscall.h>
 
 void exit_to_user_mode(struct trap_frame *tf)
 {
@@ -22,8 +23,9 @@ void exit_to_user_mode(struct trap_frame *tf)
 			continue;
 		}
 		if (!delivered && (signal_pending(current) ||
-				   (s64)tf->rax == -ERESTARTSYS ||
-				   (s64)tf->rax == -ERESTARTNOHAND)) {
+				   (syscall_frame(tf) &&
+				    (syscall_get_return(tf) == -ERESTARTSYS ||
+				     syscall_get_return(tf) == -ERESTARTNOHAND)))) {
 			arch_irq_enable();
 			signal_deliver(tf);
 			delivered = true;

@@ -11,6 +11,7 @@
 #include "kernel/task.h"
 #include "lib/string.h"
 #include "mm/mm.h"
+#include <asm/syscall.h>
 
 #define CSIGNAL 0x000000ff
 #define CLONE_VM 0x00000100
@@ -81,9 +82,9 @@ static struct task *copy_process(u64 stack, int *err)
 
 	tf = task_user_frame(child);
 	*tf = *task_user_frame(parent);
-	tf->rax = 0;
+	syscall_set_return(tf, 0); /* the child sees fork() return 0 */
 	if (stack)
-		tf->rsp = stack;
+		frame_set_user_sp(tf, stack);
 	arch_thread_fork(&child->thread);
 	arch_thread_start(&child->thread, child->kstack.top, fork_child_entry, NULL);
 	link_child(parent, child);

@@ -3,11 +3,10 @@
  * user mode: the default action (terminate, ignore) or a call to the
  * program's handler on a Linux-compatible signal frame.
  *
- * The frame pushed on the user stack for a handler is Linux's x86-64
- * struct rt_sigframe, so musl's sigaction() and SA_SIGINFO handlers work
- * unchanged: the return address (sa_restorer, which calls rt_sigreturn),
- * a ucontext_t holding every register and the blocked mask, the siginfo_t,
- * and the FPU state.  rt_sigreturn reads it all back.
+ * This file decides what happens; the frame pushed on the user stack for
+ * a handler is the architecture's (Linux's x86-64 struct rt_sigframe, in
+ * arch/x86_64/signal.c), so musl's sigaction() and SA_SIGINFO handlers work
+ * unchanged.
  */
 #include "kernel/signal.h"
 #include "kernel/errno.h"
@@ -17,8 +16,8 @@
 #include "kernel/task.h"
 #include "lib/string.h"
 #include <asm/arch.h>
-#include <asm/segment.h>
-#include <asm/trap.h>
+#include <asm/signal.h>
+#include <asm/syscall.h>
 
 void sched_wake_for_signal(struct task *t);
 
@@ -120,123 +119,39 @@ void signal_reset_on_exec(struct signal_state *s)
 	s->altstack = (struct k_stack){ .ss_flags = SS_DISABLE };
 }
 
-/* ---- the frame on the user stack (Linux x86-64 layout) ---- */
-
-struct k_sigcontext {
-	u64 r8, r9, r10, r11, r12, r13, r14, r15;
-	u64 rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
-	u16 cs, gs, fs, ss;
-	u64 err, trapno, oldmask, cr2;
-	u64 fpstate; /* pointer to the FXSAVE image */
-	u64 reserved1[8];
-};
-
-struct k_ucontext {
-	u64 uc_flags;
-	u64 uc_link;
-	struct k_stack uc_stack;
-	struct k_sigcontext uc_mcontext;
-	ksigset_t uc_sigmask;
-	u8 unused[128 - sizeof(ksigset_t)]; /* glibc's sigset_t is 128 bytes */
-};
-
-struct rt_sigframe {
-	u64 pretcode; /* the handler returns here: sa_restorer */
-	struct k_ucontext uc;
-	struct k_siginfo info;
-};
-
-#define RFLAGS_USER_CHANGEABLE 0x00000000003f4dd5ul /* CF PF AF ZF SF TF DF OF NT RF AC ID */
-#define UC_FP_XSTATE 0x1
-#define UC_SIGCONTEXT_SS 0x2
-
-static void save_context(struct k_sigcontext *sc, const struct trap_frame *tf)
-{
-	sc->r8 = tf->r8; sc->r9 = tf->r9; sc->r10 = tf->r10; sc->r11 = tf->r11;
-	sc->r12 = tf->r12; sc->r13 = tf->r13; sc->r14 = tf->r14; sc->r15 = tf->r15;
-	sc->rdi = tf->rdi; sc->rsi = tf->rsi; sc->rbp = tf->rbp; sc->rbx = tf->rbx;
-	sc->rdx = tf->rdx; sc->rax = tf->rax; sc->rcx = tf->rcx; sc->rsp = tf->rsp;
-	sc->rip = tf->rip;
-	sc->eflags = tf->rflags;
-	sc->cs = (u16)tf->cs;
-	sc->ss = (u16)tf->ss;
-	sc->err = tf->error_code;
-	sc->trapno = tf->vector;
-}
-
-/* Load registers from a frame the user may have changed: only flags a user
- * may set, user segments always, and a canonical user address in rip. */
-static int restore_context(struct trap_frame *tf, const struct k_sigcontext *sc)
-{
-	if (sc->rip >= USER_SPACE_END || sc->rsp >= USER_SPACE_END)
-		return -EFAULT;
-	tf->r8 = sc->r8; tf->r9 = sc->r9; tf->r10 = sc->r10; tf->r11 = sc->r11;
-	tf->r12 = sc->r12; tf->r13 = sc->r13; tf->r14 = sc->r14; tf->r15 = sc->r15;
-	tf->rdi = sc->rdi; tf->rsi = sc->rsi; tf->rbp = sc->rbp; tf->rbx = sc->rbx;
-	tf->rdx = sc->rdx; tf->rax = sc->rax; tf->rcx = sc->rcx; tf->rsp = sc->rsp;
-	tf->rip = sc->rip;
-	tf->rflags = (tf->rflags & ~RFLAGS_USER_CHANGEABLE) |
-		     (sc->eflags & RFLAGS_USER_CHANGEABLE);
-	tf->cs = USER_CS;
-	tf->ss = USER_DS;
-	tf->vector = 0x100; /* a syscall frame again */
-	return 0;
-}
-
 static bool on_altstack(const struct signal_state *s, u64 sp)
 {
 	return !(s->altstack.ss_flags & SS_DISABLE) && sp > s->altstack.ss_sp &&
 	       sp <= s->altstack.ss_sp + s->altstack.ss_size;
 }
 
-/* Build the rt_sigframe for sig on the user stack and point tf at the
- * handler. Returns false if the user stack is unusable. */
+/*
+ * setup_frame - a handler frame for sig: on the alternate stack if the
+ * handler asked for it (SA_ONSTACK) and is not already on it, else below
+ * the red zone of the interrupted stack.  false if the stack is unusable.
+ */
 static bool setup_frame(struct trap_frame *tf, int sig,
 			const struct k_sigaction *ka)
 {
 	struct task *t = current;
-	struct rt_sigframe frame;
-	u64 sp = tf->rsp, fp_addr, frame_addr;
+	u64 user_sp = frame_user_sp(tf), sp = user_sp - ARCH_STACK_RED_ZONE;
+	struct sigframe_info fi = {
+		.ka = ka,
+		.info = &t->sig.info[sig - 1],
+		/* After rt_sigsuspend, the handler returns to the mask from
+		 * before it. */
+		.mask = t->sig.restore_blocked ? t->sig.saved_blocked
+					       : t->sig.blocked,
+		.uc_stack = t->sig.altstack,
+	};
 
 	if ((ka->flags & SA_ONSTACK) && !(t->sig.altstack.ss_flags & SS_DISABLE) &&
-	    !on_altstack(&t->sig, sp))
+	    !on_altstack(&t->sig, user_sp))
 		sp = t->sig.altstack.ss_sp + t->sig.altstack.ss_size;
-	sp -= 128; /* the red zone below the interrupted code's stack */
-	fp_addr = ALIGN_DOWN(sp - FPU_STATE_SIZE, 64ul);
-	frame_addr = ALIGN_DOWN(fp_addr - sizeof(frame), 16ul) - 8;
-
-	memset(&frame, 0, sizeof(frame));
-	frame.pretcode = ka->restorer;
-	frame.uc.uc_flags = UC_FP_XSTATE | UC_SIGCONTEXT_SS;
-	frame.uc.uc_stack.ss_sp = t->sig.altstack.ss_sp;
-	frame.uc.uc_stack.ss_size = t->sig.altstack.ss_size;
-	frame.uc.uc_stack.ss_flags = on_altstack(&t->sig, tf->rsp) ? SS_ONSTACK
-				     : t->sig.altstack.ss_flags;
-	save_context(&frame.uc.uc_mcontext, tf);
-	frame.uc.uc_mcontext.cr2 = t->sig.info[sig - 1].f.fault.addr;
-	frame.uc.uc_mcontext.fpstate = fp_addr;
-	/* After rt_sigsuspend, the handler returns to the mask from before it. */
-	frame.uc.uc_sigmask = t->sig.restore_blocked ? t->sig.saved_blocked
-						     : t->sig.blocked;
-	frame.uc.uc_mcontext.oldmask = frame.uc.uc_sigmask;
-	frame.info = t->sig.info[sig - 1];
-
-	arch_thread_save_fpu(&t->thread);
-	if (copy_to_user((void __user *)fp_addr, t->thread.fpu, FPU_STATE_SIZE) ||
-	    copy_to_user((void __user *)frame_addr, &frame, sizeof(frame)))
-		return false;
-
-	tf->rsp = frame_addr;
-	tf->rip = ka->handler;
-	tf->rdi = (u64)sig;
-	tf->rsi = frame_addr + offsetof(struct rt_sigframe, info);
-	tf->rdx = frame_addr + offsetof(struct rt_sigframe, uc);
-	tf->rax = 0;
-	tf->rflags &= ~(1ul << 10 | 1ul << 8); /* DF and TF clear */
-	return true;
+	if (on_altstack(&t->sig, user_sp))
+		fi.uc_stack.ss_flags = SS_ONSTACK;
+	return arch_signal_frame_setup(tf, sp, sig, &fi, &t->thread);
 }
-
-#define SYSCALL_INSN_LEN 2 /* the `syscall` instruction */
 
 /*
  * A system call interrupted by a signal returned -ERESTARTSYS (or
@@ -248,16 +163,15 @@ static bool setup_frame(struct trap_frame *tf, int sig,
 static void fix_interrupted_syscall(struct trap_frame *tf,
 				    const struct k_sigaction *ka)
 {
-	s64 r = (s64)tf->rax;
+	s64 r = syscall_get_return(tf);
 
-	if (tf->vector != 0x100 || (r != -ERESTARTSYS && r != -ERESTARTNOHAND))
+	if (!syscall_frame(tf) || (r != -ERESTARTSYS && r != -ERESTARTNOHAND))
 		return;
 	if (ka && (r == -ERESTARTNOHAND || !(ka->flags & SA_RESTART))) {
-		tf->rax = (u64)-EINTR;
+		syscall_set_return(tf, -EINTR);
 		return;
 	}
-	tf->rax = tf->error_code; /* orig_rax */
-	tf->rip -= SYSCALL_INSN_LEN;
+	syscall_restart(tf);
 }
 
 /* Act on one pending signal: returns true if a handler frame was set up. */
@@ -283,7 +197,7 @@ static bool handle_one(struct trap_frame *tf, int sig)
 	fix_interrupted_syscall(tf, ka);
 	if (!setup_frame(tf, sig, ka)) {
 		printk(KERN_INFO "%s[%d]: cannot deliver signal %d: bad stack "
-		       "0x%lx; killed by SIGSEGV\n", t->comm, t->pid, sig, tf->rsp);
+		       "0x%lx; killed by SIGSEGV\n", t->comm, t->pid, sig, frame_user_sp(tf));
 		do_exit(SIGSEGV | WCOREFLAG);
 	}
 	if (!(ka->flags & SA_NODEFER))
@@ -421,22 +335,17 @@ SYSCALL_DEFINE0(rt_sigreturn)
 {
 	struct task *t = current;
 	struct trap_frame *tf = task_user_frame(t);
-	/* The handler's `ret` popped pretcode: the frame is 8 bytes lower. */
-	u64 frame_addr = tf->rsp - 8;
-	struct rt_sigframe frame;
+	ksigset_t mask;
 
-	if (copy_from_user(&frame, (void __user *)frame_addr, sizeof(frame)) ||
-	    restore_context(tf, &frame.uc.uc_mcontext)) {
-		printk(KERN_INFO "%s[%d]: bad signal frame at 0x%lx; killed by "
-		       "SIGSEGV\n", t->comm, t->pid, frame_addr);
+	if (arch_signal_frame_restore(tf, &mask, &t->thread)) {
+		printk(KERN_INFO "%s[%d]: bad signal frame near 0x%lx; killed by "
+		       "SIGSEGV\n", t->comm, t->pid, frame_user_sp(tf));
 		do_exit(SIGSEGV | WCOREFLAG);
 	}
-	if (frame.uc.uc_mcontext.fpstate &&
-	    !copy_from_user(t->thread.fpu, (void __user *)frame.uc.uc_mcontext.fpstate,
-			    FPU_STATE_SIZE))
-		arch_thread_load_fpu(&t->thread);
-	t->sig.blocked = frame.uc.uc_sigmask & ~UNBLOCKABLE;
-	return (long)tf->rax; /* syscall_dispatch stores this back in rax */
+	t->sig.blocked = mask & ~UNBLOCKABLE;
+	/* syscall_dispatch stores the return value in rax: give back the
+	 * interrupted code's rax. */
+	return syscall_get_return(tf);
 }
 
 SYSCALL_DEFINE2(sigaltstack, const struct k_stack __user *, ss,
@@ -445,10 +354,10 @@ SYSCALL_DEFINE2(sigaltstack, const struct k_stack __user *, ss,
 	struct task *t = current;
 	struct k_stack k, old = t->sig.altstack;
 
-	if (on_altstack(&t->sig, task_user_frame(t)->rsp))
+	if (on_altstack(&t->sig, frame_user_sp(task_user_frame(t))))
 		old.ss_flags = SS_ONSTACK;
 	if (ss) {
-		if (on_altstack(&t->sig, task_user_frame(t)->rsp))
+		if (on_altstack(&t->sig, frame_user_sp(task_user_frame(t))))
 			return -EPERM;
 		if (copy_from_user(&k, ss, sizeof(k)))
 			return -EFAULT;

@@ -8,7 +8,7 @@
 #include "kernel/syscall_table.h"
 #include "kernel/task.h"
 #include <asm/arch.h>
-#include <asm/trap.h>
+#include <asm/syscall.h>
 
 static u64 enosys_logged[NR_SYSCALLS / 64];
 
@@ -36,16 +36,16 @@ static long not_implemented(u64 nr)
 /* Called from entry.asm with the user's registers saved in tf. */
 void syscall_dispatch(struct trap_frame *tf)
 {
-	u64 nr = tf->rax;
-	struct syscall_args args = { { tf->rdi, tf->rsi, tf->rdx, tf->r10,
-				       tf->r8, tf->r9 } };
+	u64 nr = syscall_get_nr(tf);
+	struct syscall_args args;
 	long ret;
 
+	syscall_get_args(tf, args.a);
 	arch_irq_enable();
 	if (nr < NR_SYSCALLS && syscall_table[nr].fn)
 		ret = syscall_table[nr].fn(&args);
 	else
 		ret = not_implemented(nr);
-	arch_frame_set_return(tf, (u64)ret);
+	syscall_set_return(tf, ret);
 	exit_to_user_mode(tf);
 }

@@ -4,6 +4,7 @@
  *
  *   /proc/self            symlink to the caller's PID directory
  *   /proc/meminfo stat uptime loadavg version cpuinfo mounts filesystems
+ *   /proc/kmem (vmos: frame and kmalloc counters for leak checks)
  *   /proc/PID/            one directory per task (not the idle task, PID 0)
  *      cmdline comm stat statm status maps   generated text
  *      exe cwd                               symlinks (program, directory)
@@ -161,6 +162,29 @@ static struct inode *entry_inode(const struct proc_entry *e, u32 ino, int pid)
 static u64 ticks(u64 ns)
 {
 	return ns / NSEC_PER_TICK;
+}
+
+/*
+ * /proc/kmem: the kernel's own memory accounting, for leak checks.  Free
+ * frames alone move with slab fragmentation (which processes ran in which
+ * order); what must come back exactly after a test is the frames in use
+ * outside kmalloc's slabs and the number of live kmalloc objects.
+ */
+static void show_kmem(struct task *t, struct pbuf *b)
+{
+	struct kmalloc_stats ks;
+	u64 objects = 0, managed = frames_managed_count(), free = frames_free_count();
+
+	(void)t;
+	kmalloc_get_stats(&ks);
+	for (unsigned c = 0; c < KMALLOC_CLASSES; c++)
+		objects += ks.objects[c];
+	pbuf_printf(b, "frames_managed %lu\n", managed);
+	pbuf_printf(b, "frames_free %lu\n", free);
+	pbuf_printf(b, "frames_slab %lu\n", ks.slab_pages);
+	pbuf_printf(b, "frames_kmalloc_large %lu\n", ks.large_pages);
+	pbuf_printf(b, "frames_used_outside_slabs %lu\n", managed - free - ks.slab_pages);
+	pbuf_printf(b, "kmalloc_objects %lu\n", objects);
 }
 
 static void show_meminfo(struct task *t, struct pbuf *b)
@@ -513,6 +537,7 @@ static long fd_link(struct task *t, int fd, char *buf, size_t size)
 static const struct proc_entry root_entries[] = {
 	{ "self", LINK_MODE, NULL, self_link },
 	{ "meminfo", FILE_MODE, show_meminfo, NULL },
+	{ "kmem", FILE_MODE, show_kmem, NULL },
 	{ "uptime", FILE_MODE, show_uptime, NULL },
 	{ "version", FILE_MODE, show_version, NULL },
 	{ "cpuinfo", FILE_MODE, show_cpuinfo, NULL },

@@ -317,14 +317,6 @@ static void t_busybox_pipeline(void)
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
 }
 
-static long free_ram(void)
-{
-	struct sysinfo si;
-
-	sysinfo(&si);
-	return (long)si.freeram;
-}
-
 static void run_all(void)
 {
 	RUN(t_create_write_read);
@@ -359,7 +351,6 @@ static void clean_tmp(void)
 int main(int argc, char **argv)
 {
 	long before = 0, after;
-	char why[80];
 
 	if (argc > 1 && !strcmp(argv[1], "--check-cloexec"))
 		return fcntl(50, F_GETFD) == 0 && fcntl(51, F_GETFD) == -1 &&
@@ -367,13 +358,11 @@ int main(int argc, char **argv)
 	printf("TAP version 13\n");
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass == 1)
-			before = free_ram();
+			before = kmem_baseline();
 		run_all();
 		clean_tmp();
 	}
-	after = free_ram();
-	snprintf(why, sizeof(why), "free memory %ld before, %ld after", before, after);
-	tap_result(after == before, "no memory lost by the second pass",
-		   after == before ? NULL : why);
+	after = kmem_usage();
+	leak_check("no memory lost by the second pass", before, after);
 	return tap_done();
 }

@@ -36,14 +36,6 @@ static int wait_status(pid_t pid)
 	return status;
 }
 
-static long free_ram(void)
-{
-	struct sysinfo si;
-
-	sysinfo(&si);
-	return (long)si.freeram;
-}
-
 /* ---- fork, wait, exit ---- */
 
 static void t_fork_copies_memory(void)
@@ -158,12 +150,14 @@ static void t_fork_chain_no_leak(void)
 {
 	long before, after;
 
-	chain(30); /* warm-up: slab caches reach their steady size */
-	before = free_ram();
+	chain(30); /* warm-up */
+	before = kmem_baseline();
 	for (int i = 0; i < 10; i++)
 		CHECK(chain(30) == 0, "chain %d", i);
-	after = free_ram();
-	CHECK(after == before, "free memory %ld before, %ld after", before, after);
+	after = kmem_usage();
+	CHECK(after == before, "frames outside slabs %ld -> %ld, kmalloc objects "
+	      "%ld -> %ld", before / 100000, after / 100000, before % 100000,
+	      after % 100000);
 }
 
 static void t_many_processes(void)
@@ -596,15 +590,10 @@ int main(int argc, char **argv)
 	 * the last must give back exactly what it took. */
 	for (int i = 0; i < passes; i++) {
 		if (i == passes - 1)
-			free_before = free_ram();
+			free_before = kmem_baseline();
 		run_all();
 	}
 	/* Every child is reaped: every frame they used must be free again. */
-	long free_after = free_ram();
-	char why[80];
-	snprintf(why, sizeof(why), "free memory %ld before, %ld after",
-		 free_before, free_after);
-	tap_result(free_after == free_before, "no memory lost by the whole suite",
-		   free_after == free_before ? NULL : why);
+	leak_check("no memory lost by the whole suite", free_before, kmem_usage());
 	return tap_done();
 }

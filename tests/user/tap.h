@@ -87,6 +87,49 @@ static void run_case(void (*fn)(void), const char *name)
 
 #define RUN(fn) run_case(fn, #fn)
 
+/*
+ * kmem_usage - what a leak check compares: frames in use outside kmalloc's
+ * slabs plus live kmalloc objects, from /proc/kmem (free memory alone moves
+ * with slab fragmentation).  -1 if /proc/kmem cannot be read.
+ */
+static long kmem_usage(void)
+{
+	char line[128];
+	long frames = -1, objects = -1, v;
+	FILE *f = fopen("/proc/kmem", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "frames_used_outside_slabs %ld", &v) == 1)
+			frames = v;
+		else if (sscanf(line, "kmalloc_objects %ld", &v) == 1)
+			objects = v;
+	}
+	fclose(f);
+	return frames < 0 || objects < 0 ? -1 : frames * 100000 + objects;
+}
+
+/* kmem_baseline - kmem_usage() for a "before" figure: read once first, so
+ * that the reader's own first-time allocations (stdio's FILE on a fresh
+ * heap page) are not counted as a leak later. */
+static long kmem_baseline(void)
+{
+	kmem_usage();
+	return kmem_usage();
+}
+
+/* leak_check - the TAP line for a leak check between two kmem_usage(). */
+static void leak_check(const char *what, long before, long after)
+{
+	char why[120];
+
+	snprintf(why, sizeof(why), "frames outside slabs %ld -> %ld, kmalloc "
+		 "objects %ld -> %ld", before / 100000, after / 100000,
+		 before % 100000, after % 100000);
+	tap_result(before >= 0 && after == before, what, after == before ? NULL : why);
+}
+
 /* tap_done - the plan line; the exit status for init: 0 if all passed. */
 static int tap_done(void)
 {

@@ -45,11 +45,6 @@ void arch_thread_reset_fpu(struct arch_thread *t);
 /* arch_frame_setup_user - a fresh user frame: start at ip with stack sp,
  * every other register zero, interrupts enabled. */
 void arch_frame_setup_user(struct trap_frame *tf, u64 ip, u64 sp);
-/* arch_frame_* - read and write the registers generic code cares about. */
-static inline void arch_frame_set_return(struct trap_frame *tf, u64 v)
-{
-	tf->rax = v;
-}
 
 /*
  * arch_switch - switch from prev to next: FPU registers, TLS base, the
