@@ -116,6 +116,11 @@ QEMU_TESTS = [
                  r"init: the shell exited with status 0; starting a new one",
                  r"^new shell\r?$",
                  r"init: power off requested \(signal 12\)"]),
+    # Every initrd module is unpacked in order; a later one overrides.
+    dict(name="user-initrd-override", initrd=[INITRD, "override.cpio"],
+         append="init=/bin/cat /etc/hostname /extra/note",
+         exit=EXIT_OK, expect=[r"^overridden\r?$", r"^from the second archive\r?$",
+                               r"initrd: module 1 \(\S*override.cpio\): \d+ entries"]),
     dict(name="user-busybox-echo", append="init=/bin/busybox echo hi there",
          initrd=[INITRD], exit=EXIT_OK, expect=[r"^hi there$"]),
     dict(name="user-init-missing", append="init=/no/such/program",
@@ -202,9 +207,42 @@ def qemu_command(test, extra=()):
     else:
         cmd += ["-kernel", KERNEL, "-append", test.get("append", "")]
     if "initrd" in test:
-        cmd += ["-initrd", ",".join(m if os.path.isabs(m) else module_file(m)
-                                    for m in test["initrd"])]
+        cmd += ["-initrd", ",".join(initrd_module(m) for m in test["initrd"])]
     return cmd + list(extra)
+
+
+def newc_archive(name, files):
+    """A cpio "newc" archive of {path: (mode, bytes)}, written once."""
+    path = os.path.join(LOGS, name)
+    out = bytearray()
+
+    def entry(n, mode, data):
+        nb = n.encode() + b"\0"
+        hdr = "070701" + "".join(f"{v:08X}" for v in (
+            0, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nb), 0))
+        out.extend(hdr.encode() + nb)
+        out.extend(b"\0" * (-len(out) % 4))
+        out.extend(data)
+        out.extend(b"\0" * (-len(out) % 4))
+    for n, (mode, data) in files.items():
+        entry(n, mode, data)
+    entry("TRAILER!!!", 0, b"")
+    with open(path, "wb") as f:
+        f.write(out)
+    return path
+
+
+def initrd_module(m):
+    """The path of an -initrd module: build/initrd.cpio, a made-up
+    archive, or a file of random bytes."""
+    if os.path.isabs(m):
+        return m
+    if m == "override.cpio":
+        return newc_archive(m, {
+            "etc/hostname": (0o100644, b"overridden\n"),
+            "extra": (0o040755, b""),
+            "extra/note": (0o100644, b"from the second archive\n")})
+    return module_file(m)
 
 
 def module_file(name, size=300 * 1024):
