@@ -199,39 +199,45 @@ static u64 segment_vm_flags(u32 pf)
 	       VM_MAYEXEC;
 }
 
-/* Copy file bytes [off, off + n) to addr in mm through a bounce buffer. */
-static int load_bytes(struct mm *mm, struct file *f, u64 addr, u64 off, u64 n,
-		      void *bounce)
+/*
+ * Map one PT_LOAD at bias: its file bytes as a private mapping of the file
+ * (pages come from the file on first touch and are copied on the first
+ * write), the rest of .bss as anonymous memory, and the .bss part of the
+ * last file page zeroed.  The segment's pages start at start (later than
+ * its first page when that page is shared with the previous segment).
+ */
+static int map_segment(struct mm *mm, struct file *f, const struct elf_segment *sg,
+		       u64 bias, u64 start, u64 flags)
 {
-	while (n) {
-		u64 chunk = MIN(n, (u64)PAGE_SIZE);
-		long got = kernel_read(f, bounce, chunk, off);
+	u64 va = sg->vaddr + bias, first_page = ALIGN_DOWN(va, PAGE_SIZE);
+	u64 file_end = ALIGN_UP(va + sg->filesz, PAGE_SIZE);
+	u64 end = ALIGN_UP(va + sg->memsz, PAGE_SIZE);
+	u64 pgoff = (ALIGN_DOWN(sg->offset, PAGE_SIZE) + (start - first_page)) >> PAGE_SHIFT;
+	int err = 0;
 
-		if (got != (long)chunk)
-			return got < 0 ? (int)got : -EIO;
-		if (mm_copy_to(mm, addr, bounce, chunk))
-			return -ENOMEM;
-		addr += chunk;
-		off += chunk;
-		n -= chunk;
-	}
-	return 0;
+	if (sg->filesz && file_end > start)
+		err = mm_map_file(mm, start, file_end - start, flags, f, pgoff);
+	if (!err && sg->memsz > sg->filesz && sg->filesz)
+		err = mm_clear(mm, va + sg->filesz,
+			       MIN(va + sg->memsz, file_end) - (va + sg->filesz));
+	if (!err && end > MAX(file_end, start))
+		err = mm_map_anon(mm, MAX(file_end, start), end - MAX(file_end, start),
+				  flags);
+	return err;
 }
 
 /*
- * Map every PT_LOAD of an ELF at bias into mm and fill it from the file.
- * Segments sharing a page (the end of one, the start of the next) get one
- * region for that page with the union of their permissions.
+ * Map every PT_LOAD of an ELF at bias into mm.  Segments sharing a page
+ * (the end of one, the start of the next: the same file page, elf.c
+ * checks) get one mapping for that page with the union of their
+ * permissions.
  */
 static int load_segments(struct mm *mm, struct file *f, const struct elf_info *ei,
 			 u64 bias, u64 *end_out)
 {
-	void *bounce = kmalloc(PAGE_SIZE);
 	u64 prev_end = 0;
 	int err = 0;
 
-	if (!bounce)
-		return -ENOMEM;
 	for (unsigned i = 0; i < ei->nload && !err; i++) {
 		const struct elf_segment *sg = &ei->load[i];
 		u64 start = ALIGN_DOWN(sg->vaddr + bias, PAGE_SIZE);
@@ -245,14 +251,10 @@ static int load_segments(struct mm *mm, struct file *f, const struct elf_info *e
 					 flags | (prev ? prev->vm_flags : 0));
 			start = prev_end;
 		}
-		if (!err && end > start)
-			err = mm_map_anon(mm, start, end - start, flags);
 		if (!err)
-			err = load_bytes(mm, f, sg->vaddr + bias, sg->offset,
-					 sg->filesz, bounce);
+			err = map_segment(mm, f, sg, bias, start, flags);
 		prev_end = MAX(prev_end, end);
 	}
-	kfree(bounce);
 	*end_out = prev_end;
 	return err;
 }

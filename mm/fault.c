@@ -7,12 +7,16 @@
  *                                         and never into the guard gap
  *   the region forbids the access      -> SIGSEGV (SEGV_ACCERR)
  *   the page is not there yet          -> do_anonymous_page(): a zeroed frame
+ *                                         do_fault(): the file's page
+ *                                         (beyond the file's end: SIGBUS)
+ *   a write to a page shared read-only -> do_wp_page(): copy-on-write
  * Kernel-mode faults on kernel addresses are bugs (the caller panics);
  * kernel-mode faults on user addresses come from the user-copy functions
  * and are resolved like a user's, or become -EFAULT.
  */
 #include "mm/fault.h"
 #include "kernel/errno.h"
+#include "kernel/fs/vfs.h"
 #include "kernel/printk.h"
 #include "kernel/rlimit.h"
 #include "kernel/task.h"
@@ -29,22 +33,136 @@
 
 #define NULL_GUARD_END 4096 /* accesses below this: a NULL pointer, surely */
 
+static int install(struct mm *mm, struct vm_area_struct *v, u64 addr,
+		   phys_addr_t pa, bool writable);
+static phys_addr_t copy_frame(phys_addr_t src);
+
 int do_anonymous_page(struct mm *mm, struct vm_area_struct *v, u64 addr)
 {
-	phys_addr_t pa = frame_alloc();
+	phys_addr_t pa = copy_frame(0);
 
 	if (!pa)
 		return -ENOMEM;
-	memset(phys_to_virt(pa), 0, PAGE_SIZE);
-	if (pt_map(mm->pgd, addr, pa, vm_flags_to_pte(v->vm_flags) & ~PTE_SW_PROTNONE)) {
+	if (install(mm, v, addr, pa, true)) {
 		frame_free(pa);
 		return -ENOMEM;
 	}
-	if (!(v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+	return 0;
+}
+
+/* Install frame pa at addr with the region's permissions (write
+ * permission only if writable is also true). */
+static int install(struct mm *mm, struct vm_area_struct *v, u64 addr,
+		   phys_addr_t pa, bool writable)
+{
+	pte_t prot = vm_flags_to_pte(v->vm_flags);
+
+	if (!writable)
+		prot &= ~PTE_W;
+	if (pt_map(mm->pgd, addr, pa, prot & ~PTE_SW_PROTNONE))
+		return -ENOMEM;
+	if (prot & PTE_SW_PROTNONE)
 		pt_protect(mm->pgd, addr, PTE_SW_PROTNONE);
 	mm->rss++;
 	mm->hiwater_rss = MAX(mm->hiwater_rss, mm->rss);
 	return 0;
+}
+
+/* A fresh frame holding a copy of src (a frame), or zeroes (src 0). */
+static phys_addr_t copy_frame(phys_addr_t src)
+{
+	phys_addr_t pa = frame_alloc();
+
+	if (pa && src)
+		memcpy(phys_to_virt(pa), phys_to_virt(src), PAGE_SIZE);
+	else if (pa)
+		memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	return pa;
+}
+
+/*
+ * do_fault - the page at addr of a file region: the file's own page for a
+ * shared region (writes land in the file); for a private region, the
+ * file's page read-only until a write, or a private copy for a write.
+ * -EFAULT (SIGBUS) beyond the end of the file, -ENOMEM.
+ */
+static int do_fault(struct mm *mm, struct vm_area_struct *v, u64 addr, bool write)
+{
+	struct inode *inode = v->vm_file->inode;
+	u64 pgoff = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
+	bool shared = v->vm_flags & VM_SHARED;
+	phys_addr_t pa;
+
+	if (!is_ramfs_file(inode) ||
+	    pgoff >= ALIGN_UP(inode->size, PAGE_SIZE) >> PAGE_SHIFT)
+		return -EFAULT;
+	pa = ramfs_get_page(inode, pgoff, shared);
+	if (shared || (pa && !write)) {
+		if (!pa)
+			return -ENOMEM;
+		page_get(phys_to_page(pa));
+		if (!install(mm, v, addr, pa, shared))
+			return 0;
+		page_put(phys_to_page(pa));
+		return -ENOMEM;
+	}
+	pa = copy_frame(pa); /* a private page of its own (zeros for a hole) */
+	if (!pa)
+		return -ENOMEM;
+	if (install(mm, v, addr, pa, true)) {
+		frame_free(pa);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * do_wp_page - a write to a present read-only page of a private writable
+ * region: copy-on-write.  The last user of an anonymous page just makes it
+ * writable; otherwise the page is copied and this mapping's reference on
+ * the original dropped.
+ */
+static int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 addr)
+{
+	pte_t *e = pt_walk(mm->pgd, addr, false);
+	struct page *old;
+	phys_addr_t pa;
+
+	if (!e || !pte_has_frame(*e))
+		return -EFAULT;
+	old = phys_to_page(pte_addr(*e));
+	if (old->refcount == 1) {
+		pt_protect(mm->pgd, addr, vm_flags_to_pte(v->vm_flags));
+		return 0;
+	}
+	pa = copy_frame(pte_addr(*e));
+	if (!pa)
+		return -ENOMEM;
+	pt_unmap(mm->pgd, addr, false);
+	mm->rss--;
+	if (install(mm, v, addr, pa, true)) {
+		frame_free(pa);
+		return -ENOMEM;
+	}
+	page_put(old);
+	return 0;
+}
+
+int fault_in_page(struct mm *mm, struct vm_area_struct *v, u64 addr, bool write)
+{
+	return v->vm_file ? do_fault(mm, v, addr, write)
+			  : do_anonymous_page(mm, v, addr);
+}
+
+int break_cow(struct mm *mm, struct vm_area_struct *v, u64 addr)
+{
+	pte_t *e = pt_walk(mm->pgd, addr, false);
+
+	if (!e || !pte_has_frame(*e))
+		return -EFAULT;
+	if (phys_to_page(pte_addr(*e))->refcount == 1)
+		return 0; /* already this mapping's own */
+	return do_wp_page(mm, v, addr);
 }
 
 /*
@@ -84,6 +202,7 @@ enum fault_result handle_mm_fault(const struct fault *f)
 {
 	struct mm *mm = current ? current->mm : NULL;
 	struct vm_area_struct *v;
+	u64 page = f->addr & PAGE_MASK;
 
 	if (f->addr >= USER_SPACE_END)
 		return f->user ? FAULT_SIGSEGV_MAPERR : FAULT_KERNEL_BUG;
@@ -97,14 +216,23 @@ enum fault_result handle_mm_fault(const struct fault *f)
 		return FAULT_SIGSEGV_MAPERR;
 	if (!access_allowed(v, f))
 		return FAULT_SIGSEGV_ACCERR;
-	if (f->present) {
+	if (f->present && f->access == FAULT_WRITE &&
+	    !(v->vm_flags & VM_SHARED)) {
+		if (do_wp_page(mm, v, page))
+			return FAULT_OOM;
+	} else if (f->present) {
 		/* Allowed by the region, present in the table: the TLB held an
 		 * old entry (after mprotect). Retry. */
 		arch_flush_tlb_page(f->addr);
 		return FAULT_OK;
+	} else {
+		int err = fault_in_page(mm, v, page, f->access == FAULT_WRITE);
+
+		if (err == -EFAULT)
+			return FAULT_SIGBUS;
+		if (err)
+			return FAULT_OOM;
 	}
-	if (do_anonymous_page(mm, v, f->addr & PAGE_MASK))
-		return FAULT_OOM;
 	current->ru.minflt++;
 	return FAULT_OK;
 }

@@ -6,6 +6,7 @@
  * regions and, for pages already present, their page-table entries.
  */
 #include "mm/mm.h"
+#include "kernel/fs/vfs.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "lib/string.h"
@@ -23,6 +24,24 @@
 static struct vm_area_struct *vma_alloc(void)
 {
 	return kzalloc(sizeof(struct vm_area_struct));
+}
+
+/*
+ * Every region struct that maps a file holds one reference on it: taken
+ * when a struct starts pointing at the file (map, split, fork), dropped
+ * when the struct is freed (unmap, merge, exit).
+ */
+static void vma_file_get(struct vm_area_struct *v)
+{
+	if (v->vm_file)
+		file_get(v->vm_file);
+}
+
+static void vma_free(struct vm_area_struct *v)
+{
+	if (v->vm_file)
+		file_put(v->vm_file);
+	kfree(v);
 }
 
 struct mm *mm_create(void)
@@ -60,7 +79,7 @@ static void free_all_vmas(struct mm *mm)
 
 	while ((v = vma_first(&mm->vmas))) {
 		vma_remove(&mm->vmas, v);
-		kfree(v);
+		vma_free(v);
 	}
 }
 
@@ -93,30 +112,32 @@ pte_t vm_flags_to_pte(u64 vm_flags)
 	       ((vm_flags & VM_EXEC) ? 0 : PTE_NX);
 }
 
-/* Copy the pages present in region v of src into dst (fork, eagerly). */
+/*
+ * Share the pages present in region v of src with dst (fork).  A shared
+ * region's pages stay writable in both.  A private region's pages become
+ * read-only in both and take a reference: the first write in either
+ * process copies the page (do_wp_page), so fork copies page tables, not
+ * pages.
+ */
 static int copy_region_pages(struct mm *dst, struct mm *src,
 			     const struct vm_area_struct *v)
 {
 	for (u64 va = v->vm_start; va < v->vm_end; va += PAGE_SIZE) {
-		pte_t *e = pt_walk(src->pgd, va, false);
+		pte_t *e = pt_walk(src->pgd, va, false), flags;
 		phys_addr_t pa;
 
 		if (!e || !pte_has_frame(*e))
 			continue;
-		if (v->vm_flags & VM_SHARED) { /* both map the same frame */
-			pa = pte_addr(*e);
-			page_get(phys_to_page(pa));
-		} else {
-			pa = frame_alloc();
-			if (!pa)
-				return -ENOMEM;
-			memcpy(phys_to_virt(pa), phys_to_virt(pte_addr(*e)), PAGE_SIZE);
+		pa = pte_addr(*e);
+		flags = *e & ~PTE_ADDR_MASK;
+		if (!(v->vm_flags & VM_SHARED) && (flags & PTE_W)) {
+			flags &= ~PTE_W;
+			pt_protect(src->pgd, va, flags);
 		}
-		if (pt_map(dst->pgd, va, pa, *e & ~PTE_ADDR_MASK & ~PTE_SW_PROTNONE) < 0) {
-			page_put(phys_to_page(pa));
+		if (pt_map(dst->pgd, va, pa, flags & ~PTE_SW_PROTNONE) < 0)
 			return -ENOMEM;
-		}
-		if (*e & PTE_SW_PROTNONE)
+		page_get(phys_to_page(pa));
+		if (flags & PTE_SW_PROTNONE)
 			pt_protect(dst->pgd, va, PTE_SW_PROTNONE);
 		dst->rss++;
 	}
@@ -151,7 +172,12 @@ struct mm *mm_fork(struct mm *src)
 		if (!c)
 			goto fail;
 		*c = *v;
-		if (vma_insert(&dst->vmas, c) || copy_region_pages(dst, src, v))
+		vma_file_get(c);
+		if (vma_insert(&dst->vmas, c)) {
+			vma_free(c);
+			goto fail;
+		}
+		if (copy_region_pages(dst, src, v))
 			goto fail;
 	}
 	dst->hiwater_rss = dst->rss;
@@ -170,7 +196,7 @@ static void unmap_piece(struct vm_area_struct *piece, void *ctx)
 		if (pt_unmap(mm->pgd, va, true))
 			mm->rss--;
 	mm->total_vm -= vma_pages(piece);
-	kfree(piece);
+	vma_free(piece);
 }
 
 /* Allocate the spare structs vma_unmap_range or a split may need. */
@@ -190,15 +216,35 @@ static void put_spares(struct vm_area_struct **spare, unsigned n)
 		kfree(spare[i]);
 }
 
+/*
+ * The regions vma_unmap_range() will split at start and at end: each split
+ * makes one more struct point at the region's file, so take a reference
+ * for it now (undo: put).
+ */
+static void split_refs(struct mm *mm, u64 start, u64 end, bool take)
+{
+	struct vm_area_struct *a = vma_lookup(&mm->vmas, start);
+	struct vm_area_struct *b = vma_lookup(&mm->vmas, end - 1);
+
+	if (a && a->vm_start < start && a->vm_file)
+		take ? file_get(a->vm_file) : file_put(a->vm_file);
+	if (b && b->vm_end > end && b->vm_file)
+		take ? file_get(b->vm_file) : file_put(b->vm_file);
+}
+
 int mm_unmap(struct mm *mm, u64 addr, u64 len)
 {
 	struct vm_area_struct *spare[VMA_UNMAP_MAX_SPARES] = { 0 };
 	unsigned n = vma_unmap_spares_needed(&mm->vmas, addr, addr + len);
 	int err = get_spares(spare, n);
 
-	if (!err)
+	if (!err) {
+		split_refs(mm, addr, addr + len, true);
 		err = vma_unmap_range(&mm->vmas, addr, addr + len, spare, n,
 				      unmap_piece, mm);
+		if (err)
+			split_refs(mm, addr, addr + len, false);
+	}
 	put_spares(spare, n);
 	return err;
 }
@@ -211,10 +257,16 @@ static void merge_around(struct mm *mm, struct vm_area_struct *v)
 
 	vma_merge_neighbours(&mm->vmas, v, freed, &nfreed);
 	for (unsigned i = 0; i < nfreed; i++)
-		kfree(freed[i]);
+		vma_free(freed[i]); /* the survivor keeps its own reference */
 }
 
 int mm_map_anon(struct mm *mm, u64 addr, u64 len, u64 vm_flags)
+{
+	return mm_map_file(mm, addr, len, vm_flags, NULL, 0);
+}
+
+int mm_map_file(struct mm *mm, u64 addr, u64 len, u64 vm_flags,
+		struct file *file, u64 pgoff)
 {
 	struct vm_area_struct *v;
 	int err = mm_unmap(mm, addr, len);
@@ -227,9 +279,12 @@ int mm_map_anon(struct mm *mm, u64 addr, u64 len, u64 vm_flags)
 	v->vm_start = addr;
 	v->vm_end = addr + len;
 	v->vm_flags = vm_flags;
+	v->vm_file = file;
+	v->vm_pgoff = pgoff;
+	vma_file_get(v);
 	err = vma_insert(&mm->vmas, v);
 	if (err) {
-		kfree(v);
+		vma_free(v);
 		return err == -EEXIST ? -ENOMEM : err;
 	}
 	mm->total_vm += len >> PAGE_SHIFT;
@@ -254,13 +309,31 @@ static struct vm_area_struct *isolate(struct mm *mm, struct vm_area_struct *v,
 		vma_split(&mm->vmas, v, start, spare[0]);
 		v = spare[0];
 		spare[0] = NULL;
+		vma_file_get(v);
 	}
 	if (end < v->vm_end) {
 		vma_split(&mm->vmas, v, end, spare[1]);
+		vma_file_get(spare[1]);
 		spare[1] = NULL;
 	}
 	put_spares(spare, 2);
 	return v;
+}
+
+/*
+ * Give the present page at va the permissions of its region v, except
+ * that a private page other mappings still share (copy-on-write, or a
+ * file's page) stays read-only: the next write copies it.
+ */
+static void protect_page(struct mm *mm, struct vm_area_struct *v, u64 va)
+{
+	pte_t *e = pt_walk(mm->pgd, va, false), prot = vm_flags_to_pte(v->vm_flags);
+
+	if (!e || !pte_has_frame(*e))
+		return;
+	if (!(v->vm_flags & VM_SHARED) && phys_to_page(pte_addr(*e))->refcount > 1)
+		prot &= ~PTE_W;
+	pt_protect(mm->pgd, va, prot);
 }
 
 int mm_protect(struct mm *mm, u64 addr, u64 len, u64 vm_flags)
@@ -286,7 +359,7 @@ int mm_protect(struct mm *mm, u64 addr, u64 len, u64 vm_flags)
 		v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) |
 			      (vm_flags & (VM_READ | VM_WRITE | VM_EXEC));
 		for (u64 p = v->vm_start; p < v->vm_end; p += PAGE_SIZE)
-			pt_protect(mm->pgd, p, vm_flags_to_pte(v->vm_flags));
+			protect_page(mm, v, p);
 		va = piece_end;
 		merge_around(mm, v);
 	}
@@ -300,21 +373,42 @@ u64 mm_get_unmapped_area(struct mm *mm, u64 len)
 }
 
 /*
- * mm_page_for - the frame backing addr in mm, faulting it in (as a write
- * would) if the region allows; 0 if it cannot. Used to reach another
- * address space's memory (exec builds the new one before switching).
+ * mm_page_for - the frame backing addr in mm, made this mapping's own as a
+ * write would (faulted in, or copied if shared copy-on-write); 0 if there
+ * is no region or no memory.  For the kernel writing into an address space
+ * that need not be active (exec building the new one), whatever the
+ * region's permissions.
  */
 static phys_addr_t mm_page_for(struct mm *mm, u64 addr)
 {
 	struct vm_area_struct *v = vma_lookup(&mm->vmas, addr);
-	pte_t *e = pt_walk(mm->pgd, addr & PAGE_MASK, false);
+	u64 page = addr & PAGE_MASK;
+	pte_t *e;
 
-	if (e && pte_has_frame(*e))
-		return pte_addr(*e);
-	if (!v || do_anonymous_page(mm, v, addr & PAGE_MASK) != 0)
+	if (!v)
 		return 0;
-	e = pt_walk(mm->pgd, addr & PAGE_MASK, false);
+	e = pt_walk(mm->pgd, page, false);
+	if ((!e || !pte_has_frame(*e)) && fault_in_page(mm, v, page, true))
+		return 0;
+	if (!(v->vm_flags & VM_SHARED) && break_cow(mm, v, page))
+		return 0;
+	e = pt_walk(mm->pgd, page, false);
 	return e ? pte_addr(*e) : 0;
+}
+
+int mm_clear(struct mm *mm, u64 addr, size_t n)
+{
+	while (n) {
+		size_t off = addr & (PAGE_SIZE - 1), chunk = MIN(n, PAGE_SIZE - off);
+		phys_addr_t pa = mm_page_for(mm, addr);
+
+		if (!pa)
+			return -EFAULT;
+		memset((u8 *)phys_to_virt(pa) + off, 0, chunk);
+		addr += chunk;
+		n -= chunk;
+	}
+	return 0;
 }
 
 int mm_copy_to(struct mm *mm, u64 addr, const void *src, size_t n)
@@ -358,9 +452,14 @@ int mm_copy_from(struct mm *mm, u64 addr, void *dst, size_t n)
 
 int mm_populate(struct mm *mm, u64 addr, u64 len, bool write)
 {
-	(void)write;
-	for (u64 va = addr & PAGE_MASK; va < addr + len; va += PAGE_SIZE)
-		if (!mm_page_for(mm, va))
+	for (u64 va = addr & PAGE_MASK; va < addr + len; va += PAGE_SIZE) {
+		struct vm_area_struct *v = vma_lookup(&mm->vmas, va);
+		pte_t *e = pt_walk(mm->pgd, va, false);
+
+		if (!v)
 			return -ENOMEM;
+		if ((!e || !pte_has_frame(*e)) && fault_in_page(mm, v, va, write))
+			return -ENOMEM;
+	}
 	return 0;
 }

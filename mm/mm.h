@@ -72,6 +72,14 @@ void mm_activate(struct mm *mm);
  * Returns 0 or -ENOMEM.
  */
 int mm_map_anon(struct mm *mm, u64 addr, u64 len, u64 vm_flags);
+/*
+ * mm_map_file - a region mapping file (which it takes a reference on) from
+ * page pgoff, MAP_FIXED semantics; pages are read from the file on first
+ * touch (private regions copy a page on their first write).  0 or -ENOMEM.
+ */
+struct file;
+int mm_map_file(struct mm *mm, u64 addr, u64 len, u64 vm_flags,
+		struct file *file, u64 pgoff);
 /* mm_unmap - remove [addr, addr + len): pages freed, regions split. */
 int mm_unmap(struct mm *mm, u64 addr, u64 len);
 /* mm_protect - change the access of [addr, addr + len): 0, -ENOMEM (a hole). */
@@ -88,6 +96,14 @@ int mm_populate(struct mm *mm, u64 addr, u64 len, bool write);
 /* mm_copy_to - write bytes into mm at addr through the page tables (the mm
  * need not be active): for exec building the new image. 0 or -EFAULT. */
 int mm_copy_to(struct mm *mm, u64 addr, const void *src, size_t n);
+
+/* mm_clear - zero n bytes at addr in mm (copying shared pages first, as a
+ * write would): 0 or -EFAULT.  exec zeroes the .bss tail of a file page. */
+int mm_clear(struct mm *mm, u64 addr, size_t n);
+
+/* The fault cases (mm/fault.c), also used to reach another mm's pages. */
+int fault_in_page(struct mm *mm, struct vm_area_struct *v, u64 addr, bool write);
+int break_cow(struct mm *mm, struct vm_area_struct *v, u64 addr);
 
 /* vm_flags_to_pte - the PTE flags a page of a region with vm_flags gets. */
 u64 vm_flags_to_pte(u64 vm_flags);

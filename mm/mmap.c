@@ -105,41 +105,40 @@ static s64 choose_address(struct mm *mm, u64 addr, u64 len, int flags)
 	return addr ? (s64)addr : -ENOMEM;
 }
 
-/* Private file mapping: the file's bytes copied into anonymous pages. */
-static int fill_from_file(struct mm *mm, u64 addr, u64 len, int fd, u64 off)
+/*
+ * The open file behind fd, checked for a mapping: regular (ramfs) files
+ * only (-ENODEV), opened for reading (-EACCES), and for writing too if a
+ * shared mapping may write (-EACCES).  Returns it with a reference, or
+ * NULL with *err set.
+ */
+static struct file *file_for_mapping(int fd, int type, int prot, int *err)
 {
 	struct file *f = fd_get(current->files, fd);
-	u8 *buf;
-	int err = 0;
+	u32 mode;
 
+	*err = -EBADF;
 	if (!f)
-		return -EBADF;
-	if (!S_ISREG(f->inode->mode)) {
-		file_put(f);
-		return -ENODEV;
-	}
-	buf = kmalloc(PAGE_SIZE);
-	for (u64 done = 0; buf && done < len && !err; done += PAGE_SIZE) {
-		long n = kernel_read(f, buf, PAGE_SIZE, off + done);
-
-		if (n < 0)
-			err = (int)n;
-		else if (n > 0)
-			err = mm_copy_to(mm, addr + done, buf, (size_t)n);
-		if (n < (long)PAGE_SIZE)
-			break; /* past the end of the file: the rest stays zero */
-	}
-	if (!buf)
-		err = -ENOMEM;
-	kfree(buf);
+		return NULL;
+	mode = f->flags & O_ACCMODE;
+	*err = -ENODEV;
+	if (!S_ISREG(f->inode->mode) || !is_ramfs_file(f->inode))
+		goto fail;
+	*err = -EACCES;
+	if (mode == O_WRONLY)
+		goto fail;
+	if (type != MAP_PRIVATE && (prot & PROT_WRITE) && mode != O_RDWR)
+		goto fail;
+	return f;
+fail:
 	file_put(f);
-	return err;
+	return NULL;
 }
 
 SYSCALL_DEFINE6(mmap, u64, addr, u64, len, int, prot, int, flags, int, fd, u64, off)
 {
 	struct mm *mm = current->mm;
 	int type = flags & MAP_TYPE, err;
+	struct file *file = NULL;
 	u64 vm_flags;
 	s64 where;
 
@@ -154,14 +153,20 @@ SYSCALL_DEFINE6(mmap, u64, addr, u64, len, int, prot, int, flags, int, fd, u64, 
 		return -EOPNOTSUPP;
 	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS) && type != MAP_PRIVATE)
-		return -ENODEV; /* shared file mappings: the address-space milestone */
 	if (current->rlimits[RLIMIT_AS][0] != RLIM_INFINITY &&
 	    (mm->total_vm << PAGE_SHIFT) + len > current->rlimits[RLIMIT_AS][0])
 		return -ENOMEM;
+	if (!(flags & MAP_ANONYMOUS)) {
+		file = file_for_mapping(fd, type, prot, &err);
+		if (!file)
+			return err;
+	}
 	where = choose_address(mm, addr, len, flags);
-	if (where < 0)
+	if (where < 0) {
+		if (file)
+			file_put(file);
 		return where;
+	}
 	vm_flags = prot_to_vm_flags(prot);
 	if (type != MAP_PRIVATE)
 		vm_flags |= VM_SHARED | VM_MAYSHARE;
@@ -169,13 +174,13 @@ SYSCALL_DEFINE6(mmap, u64, addr, u64, len, int, prot, int, flags, int, fd, u64, 
 		vm_flags |= VM_GROWSDOWN;
 	if (flags & MAP_NORESERVE)
 		vm_flags |= VM_NORESERVE;
-	err = mm_map_anon(mm, (u64)where, len, vm_flags);
-	if (!err && !(flags & MAP_ANONYMOUS))
-		err = fill_from_file(mm, (u64)where, len, fd, off);
+	err = mm_map_file(mm, (u64)where, len, vm_flags, file, off >> PAGE_SHIFT);
+	if (file)
+		file_put(file); /* the region holds its own reference */
 	/* Shared anonymous memory is made present now, so that a fork shares
-	 * every page of it (copy-on-write arrives with the next milestone). */
-	if (!err && ((vm_flags & VM_SHARED) || (flags & MAP_POPULATE)))
-		err = mm_populate(mm, (u64)where, len, true);
+	 * every page of it (anonymous pages have no file to share through). */
+	if (!err && (((vm_flags & VM_SHARED) && !file) || (flags & MAP_POPULATE)))
+		err = mm_populate(mm, (u64)where, len, false);
 	if (err) {
 		mm_unmap(mm, (u64)where, len);
 		return err;

@@ -98,6 +98,43 @@ static void file_name(int dirfd, const char *path, char *out, size_t size)
 	file_put(dir);
 }
 
+/*
+ * resolve_links - turn out (an absolute name) into the file's real name, as
+ * Linux's d_path shows it in /proc/PID/maps and exe: while the name itself
+ * is a symbolic link, replace it by the link's target (relative targets
+ * from the link's directory).  At most MAXSYMLINKS steps; on any error the
+ * name is left as it is.
+ */
+static void resolve_links(char *out, size_t size)
+{
+	char *target = kmalloc(PATH_MAX), *joined = kmalloc(PATH_MAX);
+
+	for (int i = 0; target && joined && i < MAXSYMLINKS; i++) {
+		struct inode *inode;
+		long n;
+		char *slash;
+
+		if (vfs_lookup(AT_FDCWD, out, 0, &inode))
+			break;
+		n = S_ISLNK(inode->mode) && inode->iops && inode->iops->readlink
+			    ? inode->iops->readlink(inode, target, PATH_MAX - 1)
+			    : -EINVAL;
+		iput(inode);
+		if (n <= 0)
+			break;
+		target[n] = '\0';
+		slash = strrchr(out, '/');
+		if (slash)
+			slash[slash == out ? 1 : 0] = '\0'; /* the link's directory */
+		if (!path_join_lexical(out, target, joined, PATH_MAX) ||
+		    strlen(joined) >= size)
+			break;
+		strlcpy(out, joined, size);
+	}
+	kfree(target);
+	kfree(joined);
+}
+
 struct file *do_open(int dirfd, const char *path, u32 flags, u32 mode, int *err)
 {
 	char name[sizeof(((struct file *)0)->path)];
@@ -120,6 +157,8 @@ struct file *do_open(int dirfd, const char *path, u32 flags, u32 mode, int *err)
 	*err = may_open(inode, flags, created);
 	if (!*err) {
 		file_name(dirfd, path, name, sizeof(name));
+		if (lookup & LOOKUP_FOLLOW)
+			resolve_links(name, sizeof(name));
 		f = file_open_inode(inode, flags, name, err);
 	}
 	iput(inode);

@@ -440,11 +440,12 @@ static const char *region_name(const struct mm *mm, const struct vm_area_struct 
 {
 	if (v->vm_file)
 		return v->vm_file->path;
-	if (v->vm_start <= mm->start_stack && mm->start_stack < v->vm_end)
-		return "[stack]";
-	if (mm->brk > mm->start_brk && v->vm_start >= mm->start_brk &&
-	    v->vm_end <= ALIGN_UP(mm->brk, PAGE_SIZE))
+	/* Linux's rules (fs/proc/task_mmu.c): the region that overlaps the
+	 * heap's range, and the one holding the initial stack pointer. */
+	if (v->vm_start <= mm->brk && v->vm_end >= mm->start_brk)
 		return "[heap]";
+	if (v->vm_start <= mm->start_stack && v->vm_end >= mm->start_stack)
+		return "[stack]";
 	return "";
 }
 
