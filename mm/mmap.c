@@ -10,6 +10,7 @@
 #include "kernel/task.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
+#include "mm/pagetable.h"
 
 #define MAP_TYPE 0x0f
 #define MAP_SHARED_VALIDATE 0x03
@@ -220,4 +221,275 @@ SYSCALL_DEFINE3(mprotect, u64, addr, u64, len, int, prot)
 		return 0;
 	return mm_protect(current->mm, addr, ALIGN_UP(len, PAGE_SIZE),
 			  prot_to_vm_flags(prot));
+}
+
+/* Is [addr, addr + len) wholly covered by regions? */
+static bool range_mapped(struct mm *mm, u64 addr, u64 len)
+{
+	u64 va = addr, end = addr + len;
+
+	for (struct vm_area_struct *v = find_vma(&mm->vmas, addr); va < end;
+	     v = vma_next(&mm->vmas, v)) {
+		if (!v || v->vm_start > va)
+			return false;
+		va = v->vm_end;
+	}
+	return true;
+}
+
+#define MS_ASYNC 1
+#define MS_INVALIDATE 2
+#define MS_SYNC 4
+
+/*
+ * msync: a shared file mapping here is the file's own pages (the ramfs
+ * page cache), so a write through it is in the file at once and read()
+ * sees it: there is nothing to write back, only arguments to check.
+ */
+SYSCALL_DEFINE3(msync, u64, addr, u64, len, int, flags)
+{
+	if ((addr & (PAGE_SIZE - 1)) || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (addr >= USER_SPACE_END || len > USER_SPACE_END - addr)
+		return -ENOMEM;
+	return range_mapped(current->mm, addr, len) ? 0 : -ENOMEM;
+}
+
+#define MADV_NORMAL 0
+#define MADV_RANDOM 1
+#define MADV_SEQUENTIAL 2
+#define MADV_WILLNEED 3
+#define MADV_DONTNEED 4
+#define MADV_FREE 8
+
+/* Drop the pages of [addr, addr + len): private ones read back as zeros
+ * (anonymous) or as the file's contents again; shared ones from the file. */
+static int drop_pages(struct mm *mm, u64 addr, u64 len)
+{
+	for (u64 va = addr; va < addr + len; va += PAGE_SIZE) {
+		struct vm_area_struct *v = vma_lookup(&mm->vmas, va);
+
+		if (v && (v->vm_flags & VM_LOCKED))
+			return -EINVAL;
+		if (pt_unmap(mm->pgd, va, true))
+			mm->rss--;
+	}
+	return 0;
+}
+
+SYSCALL_DEFINE3(madvise, u64, addr, u64, len, int, advice)
+{
+	struct mm *mm = current->mm;
+
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (addr >= USER_SPACE_END || len > USER_SPACE_END - addr)
+		return -EINVAL;
+	if (!range_mapped(mm, addr, len))
+		return -ENOMEM;
+	switch (advice) {
+	case MADV_DONTNEED:
+	case MADV_FREE:
+		return drop_pages(mm, addr, len);
+	case MADV_NORMAL:
+	case MADV_RANDOM:
+	case MADV_SEQUENTIAL:
+	case MADV_WILLNEED:
+	case 10: /* MADV_DONTFORK */
+	case 11: /* MADV_DOFORK */
+	case 12: /* MADV_MERGEABLE */
+	case 14: /* MADV_HUGEPAGE */
+	case 15: /* MADV_NOHUGEPAGE */
+		return 0; /* advice taken, nothing to do */
+	default:
+		return -EINVAL;
+	}
+}
+
+/* mincore: one byte per page, bit 0 set if the page is present. */
+SYSCALL_DEFINE3(mincore, u64, addr, u64, len, u8 __user *, vec)
+{
+	struct mm *mm = current->mm;
+	u8 chunk[64];
+	u64 pages, done = 0;
+
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (addr >= USER_SPACE_END || len > USER_SPACE_END - addr)
+		return -ENOMEM;
+	if (!range_mapped(mm, addr, len))
+		return -ENOMEM;
+	for (pages = len >> PAGE_SHIFT; done < pages;) {
+		u64 n = MIN(pages - done, (u64)sizeof(chunk));
+
+		for (u64 i = 0; i < n; i++) {
+			pte_t *e = pt_walk(mm->pgd, addr + (done + i) * PAGE_SIZE, false);
+
+			chunk[i] = e && pte_has_frame(*e);
+		}
+		if (copy_to_user(vec + done, chunk, n))
+			return -EFAULT;
+		done += n;
+	}
+	return 0;
+}
+
+/* Set or clear VM_LOCKED on [addr, addr + len), making locked pages
+ * resident now. */
+static int set_locked(struct mm *mm, u64 addr, u64 len, bool lock)
+{
+	for (u64 va = addr; va < addr + len;) {
+		struct vm_area_struct *v = vma_lookup(&mm->vmas, va);
+		u64 end = MIN(addr + len, v->vm_end);
+
+		if (lock)
+			v->vm_flags |= VM_LOCKED;
+		else
+			v->vm_flags &= ~VM_LOCKED;
+		va = end;
+	}
+	return lock ? mm_populate(mm, addr, len, false) : 0;
+}
+
+static int lock_range(u64 addr, u64 len, bool lock)
+{
+	struct mm *mm = current->mm;
+	u64 start = ALIGN_DOWN(addr, PAGE_SIZE);
+
+	len = ALIGN_UP(addr + len, PAGE_SIZE) - start;
+	if (start >= USER_SPACE_END || len > USER_SPACE_END - start)
+		return -ENOMEM;
+	if (!range_mapped(mm, start, len))
+		return -ENOMEM;
+	return set_locked(mm, start, len, lock);
+}
+
+SYSCALL_DEFINE2(mlock, u64, addr, u64, len)
+{
+	return lock_range(addr, len, true);
+}
+
+SYSCALL_DEFINE3(mlock2, u64, addr, u64, len, int, flags)
+{
+	if (flags & ~1) /* MLOCK_ONFAULT */
+		return -EINVAL;
+	return lock_range(addr, len, true);
+}
+
+SYSCALL_DEFINE2(munlock, u64, addr, u64, len)
+{
+	return lock_range(addr, len, false);
+}
+
+#define MCL_CURRENT 1
+#define MCL_FUTURE 2
+#define MCL_ONFAULT 4
+
+SYSCALL_DEFINE1(mlockall, int, flags)
+{
+	struct mm *mm = current->mm;
+
+	if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)))
+		return -EINVAL;
+	if (flags & MCL_CURRENT)
+		for (struct vm_area_struct *v = vma_first(&mm->vmas); v;
+		     v = vma_next(&mm->vmas, v))
+			if (set_locked(mm, v->vm_start, v->vm_end - v->vm_start, true))
+				return -ENOMEM;
+	return 0;
+}
+
+SYSCALL_DEFINE0(munlockall)
+{
+	struct mm *mm = current->mm;
+
+	for (struct vm_area_struct *v = vma_first(&mm->vmas); v; v = vma_next(&mm->vmas, v))
+		v->vm_flags &= ~VM_LOCKED;
+	return 0;
+}
+
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
+
+/*
+ * Move the page-table entries of [old, old + len) to new_addr: the frames
+ * do not move and are not copied; the TLB forgets the old addresses.
+ */
+static int move_ptes(struct mm *mm, u64 old, u64 new_addr, u64 len)
+{
+	for (u64 off = 0; off < len; off += PAGE_SIZE) {
+		pte_t *e = pt_walk(mm->pgd, old + off, false), flags;
+		phys_addr_t pa;
+
+		if (!e || !pte_has_frame(*e))
+			continue;
+		pa = pte_addr(*e);
+		flags = *e & ~PTE_ADDR_MASK;
+		if (pt_map(mm->pgd, new_addr + off, pa, flags & ~PTE_SW_PROTNONE))
+			return -ENOMEM;
+		if (flags & PTE_SW_PROTNONE)
+			pt_protect(mm->pgd, new_addr + off, PTE_SW_PROTNONE);
+		pt_unmap(mm->pgd, old + off, false); /* the frame now lives at new */
+	}
+	return 0;
+}
+
+/*
+ * mremap: shrink in place, grow in place if the pages after are free, or
+ * (MREMAP_MAYMOVE) move the region: a new region with the same flags and
+ * backing takes over the page-table entries; the contents are kept.
+ */
+SYSCALL_DEFINE5(mremap, u64, old, u64, old_len, u64, new_len, int, flags, u64, new_addr)
+{
+	struct mm *mm = current->mm;
+	struct vm_area_struct *v;
+	u64 dest, pgoff;
+	int err;
+
+	if ((old & (PAGE_SIZE - 1)) || !new_len || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) ||
+	    ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)))
+		return -EINVAL;
+	old_len = ALIGN_UP(old_len, PAGE_SIZE);
+	new_len = ALIGN_UP(new_len, PAGE_SIZE);
+	v = vma_lookup(&mm->vmas, old);
+	if (!v || old + old_len > v->vm_end || !old_len)
+		return -EFAULT;
+	if (new_len <= old_len && !(flags & MREMAP_FIXED)) {
+		if (new_len < old_len && (err = mm_unmap(mm, old + new_len, old_len - new_len)))
+			return err;
+		return (long)old;
+	}
+	/* In place: the region ends here and nothing follows closely. */
+	if (!(flags & MREMAP_FIXED) && old + old_len == v->vm_end &&
+	    old + new_len <= STACK_TOP &&
+	    !find_vma_intersection(&mm->vmas, v->vm_end, old + new_len) &&
+	    !vma_adjust(&mm->vmas, v, v->vm_start, old + new_len)) {
+		mm->total_vm += (new_len - old_len) >> PAGE_SHIFT;
+		return (long)old;
+	}
+	if (!(flags & MREMAP_MAYMOVE))
+		return -ENOMEM;
+	if (flags & MREMAP_FIXED) {
+		if ((new_addr & (PAGE_SIZE - 1)) || new_addr < MMAP_MIN_ADDR ||
+		    new_addr > STACK_TOP || new_len > STACK_TOP - new_addr ||
+		    (new_addr < old + old_len && old < new_addr + new_len))
+			return -EINVAL;
+		dest = new_addr;
+	} else if (!(dest = mm_get_unmapped_area(mm, new_len))) {
+		return -ENOMEM;
+	}
+	pgoff = v->vm_pgoff + ((old - v->vm_start) >> PAGE_SHIFT);
+	err = mm_map_file(mm, dest, new_len, v->vm_flags, v->vm_file, pgoff);
+	if (!err)
+		err = move_ptes(mm, old, dest, MIN(old_len, new_len));
+	if (err) {
+		mm_unmap(mm, dest, new_len);
+		return err;
+	}
+	mm_unmap(mm, old, old_len);
+	return (long)dest;
 }

@@ -92,6 +92,8 @@ QEMU_TESTS = [
                  r"crash\[1\]: write to 0x0: no region is mapped there "
                  r"\(possibly a NULL pointer dereference\)",
                  r"init killed by signal 11: powering off"]),
+    dict(name="user-mem", append="init=/tests/mem_test", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=180),
     dict(name="user-fs", append="init=/tests/fs_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
     dict(name="user-busybox-pipeline",
