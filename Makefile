@@ -99,8 +99,8 @@ $(BUILD)/tests/user/%: tests/user/%.c tests/user/tap.h Makefile
 # the kernel picks its base (ET_DYN without PT_INTERP).  Debian's musl-gcc
 # turns -static-pie into a dynamic PIE, so link with musl's self-relocating
 # start file, rcrt1.o, by hand.
-TEST_PROGS += $(BUILD)/tests/user/hello-pie
-$(BUILD)/tests/user/hello-pie: tests/user/hello.c Makefile
+TEST_PROGS += $(BUILD)/tests/user/hello-pie $(BUILD)/tests/user/addrs-pie
+$(BUILD)/tests/user/%-pie: tests/user/%.c Makefile
 	@mkdir -p $(dir $@)
 	$(USER_CC) -std=gnu11 -O2 -fPIE -static-pie -nostartfiles -Wl,-static \
 		-Wl,--no-dynamic-linker -o $@ $(MUSL_LIB)/rcrt1.o \

@@ -17,6 +17,7 @@
 #include "kernel/syscall.h"
 #include "kernel/task.h"
 #include "lib/string.h"
+#include "mm/aslr.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
 #include <asm/arch.h>
@@ -349,7 +350,9 @@ static int load_image(struct mm *mm, struct file *f, const void *hdr,
 
 	if (!ei)
 		return -ENOMEM;
-	err = load_elf(mm, f, hdr, hdr_len, ei, PIE_BASE, &bias, &img->load_end);
+	err = load_elf(mm, f, hdr, hdr_len, ei,
+		       PIE_BASE + aslr_random_pages(MMAP_RND_BITS, mm->personality),
+		       &bias, &img->load_end);
 	if (err)
 		goto out;
 	img->prog_entry = img->entry = ei->entry + bias;
@@ -405,7 +408,7 @@ static u64 push_bytes(struct mm *mm, u64 *sp, const void *src, size_t n)
 static u64 build_stack(struct mm *mm, const struct exec_strings *s,
 		       const char *execfn, const struct loaded_image *img)
 {
-	u64 sp = STACK_TOP - 8, strings, execfn_at, platform, random_at;
+	u64 sp = mm->stack_top - 8, strings, execfn_at, platform, random_at;
 	u64 aux[AUXV_ENTRIES * 2], *a = aux, nwords, *vec;
 	u8 rnd[16];
 	int nptr = s->argc + s->envc;
@@ -479,7 +482,7 @@ static int map_stack(struct mm *mm, size_t strings_len)
 	u64 size = ALIGN_UP(strings_len + 8 * PAGE_SIZE, PAGE_SIZE) +
 		   STACK_INITIAL_SIZE;
 
-	return mm_map_anon(mm, STACK_TOP - size, size,
+	return mm_map_anon(mm, mm->stack_top - size, size,
 			   VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE |
 				   VM_MAYEXEC | VM_GROWSDOWN);
 }
@@ -542,6 +545,8 @@ static int exec_strings(char *path, struct exec_strings *s)
 	mm = mm_create();
 	if (!mm)
 		goto out;
+	/* The personality (ADDR_NO_RANDOMIZE) carries over to the new image. */
+	mm_layout(mm, current->mm ? current->mm->personality : PER_LINUX);
 	err = load_image(mm, f, hdr, hdr_len, &img);
 	if (!err)
 		err = map_stack(mm, s->len + strlen(execfn));
@@ -556,7 +561,8 @@ static int exec_strings(char *path, struct exec_strings *s)
 	mm->end_code = img.end_code;
 	mm->start_data = img.start_data;
 	mm->end_data = img.end_data;
-	mm->start_brk = mm->brk = ALIGN_UP(img.load_end, PAGE_SIZE);
+	mm->start_brk = mm->brk = ALIGN_UP(img.load_end, PAGE_SIZE) +
+				  aslr_random_below(BRK_RND_RANGE, mm->personality);
 	mm->start_stack = sp;
 	commit_exec(mm, path, img.entry, sp);
 	mm = NULL;

@@ -21,6 +21,7 @@
 #include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
+#include "mm/aslr.h"
 #include "mm/kstack.h"
 #include "mm/paging.h"
 #include <asm/arch.h>
@@ -39,6 +40,7 @@ static const char *const known_options[] = {
 	"loglevel",  /* console message level, 0..7 */
 	"quiet",     /* loglevel=4 */
 	"poweroff",  /* power off once booted (boot-time measurements) */
+	"norandmaps", /* no address-space randomization (mm/aslr.c) */
 };
 
 #define DEFAULT_INIT "/sbin/init"
@@ -201,6 +203,8 @@ void kmain(u32 magic, u32 mbi)
 	console_loglevel =
 		(int)cmdline_get_uint(&kernel_cmdline, "loglevel", console_loglevel);
 	check_options(&kernel_cmdline);
+	if (cmdline_get(&kernel_cmdline, "norandmaps"))
+		aslr_set_enabled(false);
 	print_cpu();
 	print_memory_map(&boot_info);
 	mm_init(&boot_info);

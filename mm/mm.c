@@ -11,6 +11,7 @@
 #include "kernel/printk.h"
 #include "lib/string.h"
 #include "mm/frame.h"
+#include "mm/aslr.h"
 #include "mm/kmalloc.h"
 #include "mm/paging.h"
 #include "mm/pagetable.h"
@@ -63,8 +64,25 @@ struct mm *mm_create(void)
 		dst[i] = src[i];
 	vma_tree_init(&mm->vmas, MMAP_MIN_ADDR, STACK_TOP);
 	mm->users = 1;
-	mm->mmap_base = STACK_TOP - MMAP_GAP;
+	mm_layout(mm, PER_LINUX);
 	return mm;
+}
+
+/*
+ * mm_layout - choose where the stack ends and the mmap area begins, at
+ * random unless personality says no (Linux's mmap_base(): the gap below
+ * the stack leaves room for its limit, the guard gap and the stack's own
+ * random offset, and is at least 128 MiB).
+ */
+void mm_layout(struct mm *mm, u32 personality)
+{
+	u64 gap = STACK_RLIMIT_DEFAULT + STACK_GUARD_GAP +
+		  ((1ul << STACK_RND_BITS) << PAGE_SHIFT);
+
+	mm->personality = personality;
+	mm->stack_top = STACK_TOP - aslr_random_pages(STACK_RND_BITS, personality);
+	gap = MAX(gap, MMAP_GAP);
+	mm->mmap_base = STACK_TOP - gap - aslr_random_pages(MMAP_RND_BITS, personality);
 }
 
 void mm_get(struct mm *mm)
@@ -163,6 +181,8 @@ struct mm *mm_fork(struct mm *src)
 	dst->env_start = src->env_start;
 	dst->env_end = src->env_end;
 	dst->mmap_base = src->mmap_base;
+	dst->stack_top = src->stack_top;
+	dst->personality = src->personality;
 	dst->total_vm = src->total_vm;
 	dst->hiwater_vm = src->total_vm;
 	for (v = vma_first(&src->vmas); v; v = vma_next(&src->vmas, v)) {

@@ -33,10 +33,18 @@ struct mm {
 	u64 hiwater_vm;          /* peak total_vm (VmPeak) */
 	u64 rss;                 /* pages present (mapped) */
 	u64 hiwater_rss;         /* peak rss (VmHWM) */
+	u64 stack_top;           /* where the stack region ends (randomized) */
+	u32 personality;         /* personality(2) flags: ADDR_NO_RANDOMIZE.
+				    Linux keeps them per task; here they live
+				    with the address space and carry across
+				    fork and exec */
 };
 
 /* mm_create - an empty user address space sharing the kernel half, or NULL. */
 struct mm *mm_create(void);
+/* mm_layout - pick the (randomized) stack top and mmap base for a new
+ * image, per the personality flags it will run with. */
+void mm_layout(struct mm *mm, u32 personality);
 /* mm_get / mm_put - references; the last put frees pages, tables, regions. */
 void mm_get(struct mm *mm);
 void mm_put(struct mm *mm);

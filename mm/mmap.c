@@ -8,6 +8,7 @@
 #include "kernel/rlimit.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
+#include "mm/aslr.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
@@ -492,4 +493,19 @@ SYSCALL_DEFINE5(mremap, u64, old, u64, old_len, u64, new_len, int, flags, u64, n
 	}
 	mm_unmap(mm, old, old_len);
 	return (long)dest;
+}
+
+/*
+ * personality: read (0xffffffff) or set the execution domain flags; only
+ * PER_LINUX with ADDR_NO_RANDOMIZE means anything here.  Returns the old
+ * value.  The new value applies from the next execve on.
+ */
+SYSCALL_DEFINE1(personality, u32, persona)
+{
+	struct mm *mm = current->mm;
+	u32 old = mm->personality;
+
+	if (persona != 0xffffffffu)
+		mm->personality = persona;
+	return old;
 }

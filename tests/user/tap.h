@@ -92,7 +92,7 @@ static void run_case(void (*fn)(void), const char *name)
  * slabs plus live kmalloc objects, from /proc/kmem (free memory alone moves
  * with slab fragmentation).  -1 if /proc/kmem cannot be read.
  */
-static long kmem_usage(void)
+static __attribute__((unused)) long kmem_usage(void)
 {
 	char line[128];
 	long frames = -1, objects = -1, v;
@@ -113,14 +113,14 @@ static long kmem_usage(void)
 /* kmem_baseline - kmem_usage() for a "before" figure: read once first, so
  * that the reader's own first-time allocations (stdio's FILE on a fresh
  * heap page) are not counted as a leak later. */
-static long kmem_baseline(void)
+static __attribute__((unused)) long kmem_baseline(void)
 {
 	kmem_usage();
 	return kmem_usage();
 }
 
 /* leak_check - the TAP line for a leak check between two kmem_usage(). */
-static void leak_check(const char *what, long before, long after)
+static __attribute__((unused)) void leak_check(const char *what, long before, long after)
 {
 	char why[120];
 
