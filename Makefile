@@ -106,9 +106,21 @@ $(BUILD)/tests/user/%-pie: tests/user/%.c Makefile
 		-Wl,--no-dynamic-linker -o $@ $(MUSL_LIB)/rcrt1.o \
 		$(MUSL_LIB)/crti.o $< $(MUSL_LIB)/crtn.o
 
+# Dynamic linking: a small shared library of our own, and a test linked
+# against it (not -static): exec loads musl's dynamic linker, which the
+# initrd carries as /lib/ld-musl-x86_64.so.1 (musl's libc.so).
+DYN_LIBS := $(BUILD)/lib/libvmdemo.so
+$(BUILD)/lib/lib%.so: user/lib/%.c Makefile
+	@mkdir -p $(dir $@)
+	$(USER_CC) -std=gnu11 -O2 -g -fPIC -shared -Wall -Wextra -Werror -o $@ $<
+$(BUILD)/tests/user/dyn_test: tests/user/dyn_test.c tests/user/tap.h $(DYN_LIBS) Makefile
+	@mkdir -p $(dir $@)
+	$(USER_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Itests/user -o $@ $< \
+		-L$(BUILD)/lib -lvmdemo -Wl,-rpath,/lib
+
 initrd: $(BUILD)/initrd.cpio
-$(BUILD)/initrd.cpio: $(USER_PROGS) $(TEST_PROGS) tools/mkinitrd.sh
-	tools/mkinitrd.sh $(BUILD)/initrd-root $@ $(USER_PROGS) $(TEST_PROGS)
+$(BUILD)/initrd.cpio: $(USER_PROGS) $(TEST_PROGS) $(DYN_LIBS) tools/mkinitrd.sh
+	tools/mkinitrd.sh $(BUILD)/initrd-root $@ $(USER_PROGS) $(TEST_PROGS) $(DYN_LIBS)
 
 # ---- host unit tests: pure kernel code compiled for Linux with sanitizers
 UNIT_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \

@@ -43,27 +43,16 @@ static bool has_handler(int sig)
 	       !(current->sig.blocked & sigmask(sig));
 }
 
-/* "rw-p"-style permissions of a region. */
-static void perms(const struct vm_area_struct *v, char out[5])
+/* What to call a region in a message: its maps name, or a description. */
+static const char *region_label(const struct mm *mm, const struct vm_area_struct *v)
 {
-	out[0] = (v->vm_flags & VM_READ) ? 'r' : '-';
-	out[1] = (v->vm_flags & VM_WRITE) ? 'w' : '-';
-	out[2] = (v->vm_flags & VM_EXEC) ? 'x' : '-';
-	out[3] = (v->vm_flags & VM_SHARED) ? 's' : 'p';
-	out[4] = '\0';
-}
+	const char *name = mm_region_name(mm, v);
 
-/* The region's name as /proc/PID/maps would print it. */
-static const char *region_name(const struct mm *mm, const struct vm_area_struct *v)
-{
-	if (v->vm_start <= mm->start_stack && mm->start_stack < v->vm_end)
-		return "[stack]";
-	if (v->vm_start >= mm->start_brk && v->vm_end <= ALIGN_UP(mm->brk, PAGE_SIZE) &&
-	    mm->brk > mm->start_brk)
-		return "[heap]";
-	if (v->vm_start >= mm->start_code && v->vm_start < mm->end_code)
-		return "program text";
-	return (v->vm_flags & VM_GROWSDOWN) ? "stack" : "anonymous memory";
+	if (name[0])
+		return name;
+	if (v->vm_flags & VM_GROWSDOWN)
+		return "stack";
+	return "anonymous memory";
 }
 
 /* Explain in words why the access at f->addr was refused. */
@@ -82,10 +71,10 @@ static void explain(const struct fault *f, enum fault_result r, char *buf,
 			  "address space, never accessible from user mode", what,
 			  f->addr);
 	} else if (r == FAULT_SIGSEGV_ACCERR && v && v->vm_start <= f->addr) {
-		perms(v, p);
+		mm_region_perms(v, p);
 		ksnprintf(buf, size, "%s 0x%lx in region 0x%lx-0x%lx %s (%s): %s",
 			  what, f->addr, v->vm_start, v->vm_end, p,
-			  region_name(mm, v),
+			  region_label(mm, v),
 			  !(v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC))
 				  ? "the region is PROT_NONE (a guard)"
 			  : f->access == FAULT_WRITE ? "the region is not writable"

@@ -547,6 +547,7 @@ static int exec_strings(char *path, struct exec_strings *s)
 		goto out;
 	/* The personality (ADDR_NO_RANDOMIZE) carries over to the new image. */
 	mm_layout(mm, current->mm ? current->mm->personality : PER_LINUX);
+	mm->vmtrace = current->mm && current->mm->vmtrace; /* `vmtrace CMD` */
 	err = load_image(mm, f, hdr, hdr_len, &img);
 	if (!err)
 		err = map_stack(mm, s->len + strlen(execfn));

@@ -22,6 +22,7 @@
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/aslr.h"
+#include "mm/fault.h"
 #include "mm/kstack.h"
 #include "mm/paging.h"
 #include <asm/arch.h>
@@ -41,6 +42,7 @@ static const char *const known_options[] = {
 	"quiet",     /* loglevel=4 */
 	"poweroff",  /* power off once booted (boot-time measurements) */
 	"norandmaps", /* no address-space randomization (mm/aslr.c) */
+	"vmtrace",    /* log every page fault (mm/fault.c) */
 };
 
 #define DEFAULT_INIT "/sbin/init"
@@ -205,6 +207,8 @@ void kmain(u32 magic, u32 mbi)
 	check_options(&kernel_cmdline);
 	if (cmdline_get(&kernel_cmdline, "norandmaps"))
 		aslr_set_enabled(false);
+	if (cmdline_get(&kernel_cmdline, "vmtrace"))
+		vmtrace_all = true;
 	print_cpu();
 	print_memory_map(&boot_info);
 	mm_init(&boot_info);

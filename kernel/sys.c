@@ -13,6 +13,7 @@
 #include "kernel/version.h"
 #include "lib/string.h"
 #include "mm/frame.h"
+#include "mm/mm.h"
 #include <asm/arch.h>
 
 SYSCALL_DEFINE0(getpid) { return current->tgid; }
@@ -133,6 +134,9 @@ SYSCALL_DEFINE2(arch_prctl, int, code, u64, addr)
 	}
 }
 
+/* vmos's own prctl: log every page fault of this process (and of what it
+ * forks and execs) with its resolution; arg2 = 1 on, 0 off. */
+#define PR_VMOS_VMTRACE 0x564d5452 /* "VMTR" */
 #define PR_SET_NAME 15
 #define PR_GET_NAME 16
 #define PR_SET_PDEATHSIG 1
@@ -156,6 +160,11 @@ SYSCALL_DEFINE5(prctl, int, option, u64, arg2, u64, arg3, u64, arg4, u64, arg5)
 	case PR_GET_NAME:
 		return copy_to_user((void __user *)arg2, current->comm,
 				    sizeof(current->comm)) ? -EFAULT : 0;
+	case PR_VMOS_VMTRACE:
+		if (!current->mm)
+			return -EINVAL;
+		current->mm->vmtrace = arg2 != 0;
+		return 0;
 	case PR_SET_PDEATHSIG:
 	case PR_SET_DUMPABLE:
 		return 0;

@@ -86,7 +86,8 @@ static phys_addr_t copy_frame(phys_addr_t src)
  * file's page read-only until a write, or a private copy for a write.
  * -EFAULT (SIGBUS) beyond the end of the file, -ENOMEM.
  */
-static int do_fault(struct mm *mm, struct vm_area_struct *v, u64 addr, bool write)
+static int do_fault(struct mm *mm, struct vm_area_struct *v, u64 addr, bool write,
+		    const char **how)
 {
 	struct inode *inode = v->vm_file->inode;
 	u64 pgoff = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
@@ -97,6 +98,8 @@ static int do_fault(struct mm *mm, struct vm_area_struct *v, u64 addr, bool writ
 	    pgoff >= ALIGN_UP(inode->size, PAGE_SIZE) >> PAGE_SHIFT)
 		return -EFAULT;
 	pa = ramfs_get_page(inode, pgoff, shared);
+	*how = shared ? "file page (shared)" : pa && !write ? "file page (read-only until written)"
+					      : "file page, private copy";
 	if (shared || (pa && !write)) {
 		if (!pa)
 			return -ENOMEM;
@@ -122,7 +125,8 @@ static int do_fault(struct mm *mm, struct vm_area_struct *v, u64 addr, bool writ
  * writable; otherwise the page is copied and this mapping's reference on
  * the original dropped.
  */
-static int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 addr)
+static int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 addr,
+		      const char **how)
 {
 	pte_t *e = pt_walk(mm->pgd, addr, false);
 	struct page *old;
@@ -132,9 +136,11 @@ static int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 addr)
 		return -EFAULT;
 	old = phys_to_page(pte_addr(*e));
 	if (old->refcount == 1) {
+		*how = "cow: last user, made writable";
 		pt_protect(mm->pgd, addr, vm_flags_to_pte(v->vm_flags));
 		return 0;
 	}
+	*how = "cow copy";
 	pa = copy_frame(pte_addr(*e));
 	if (!pa)
 		return -ENOMEM;
@@ -148,10 +154,21 @@ static int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 addr)
 	return 0;
 }
 
+/* fault_in_page_how - fault_in_page(), saying which case it was. */
+static int fault_in_page_how(struct mm *mm, struct vm_area_struct *v, u64 addr,
+			     bool write, const char **how)
+{
+	if (v->vm_file)
+		return do_fault(mm, v, addr, write, how);
+	*how = "zero-fill";
+	return do_anonymous_page(mm, v, addr);
+}
+
 int fault_in_page(struct mm *mm, struct vm_area_struct *v, u64 addr, bool write)
 {
-	return v->vm_file ? do_fault(mm, v, addr, write)
-			  : do_anonymous_page(mm, v, addr);
+	const char *how;
+
+	return fault_in_page_how(mm, v, addr, write, &how);
 }
 
 int break_cow(struct mm *mm, struct vm_area_struct *v, u64 addr)
@@ -162,7 +179,8 @@ int break_cow(struct mm *mm, struct vm_area_struct *v, u64 addr)
 		return -EFAULT;
 	if (phys_to_page(pte_addr(*e))->refcount == 1)
 		return 0; /* already this mapping's own */
-	return do_wp_page(mm, v, addr);
+	const char *how;
+	return do_wp_page(mm, v, addr, &how);
 }
 
 /*
@@ -198,42 +216,98 @@ static bool access_allowed(const struct vm_area_struct *v, const struct fault *f
 	}
 }
 
+bool vmtrace_all; /* "vmtrace" on the command line: every process */
+
+static const char *access_name(enum fault_access a)
+{
+	return a == FAULT_WRITE ? "write" : a == FAULT_EXEC ? "exec" : "read";
+}
+
+/* One vmtrace line: who, what access, where, which region, what happened. */
+static void vmtrace(struct mm *mm, const struct fault *f, struct vm_area_struct *v,
+		    const char *how)
+{
+	char perms[6] = "";
+	const char *name = v ? mm_region_name(mm, v) : "";
+
+	if (!vmtrace_all && !mm->vmtrace)
+		return;
+	if (v) {
+		perms[0] = ' ';
+		mm_region_perms(v, perms + 1);
+	}
+	printk("vmtrace: %s[%d] %s 0x%lx in %s%s: %s\n", current->comm,
+	       current->pid, access_name(f->access), f->addr,
+	       !v ? "no region" : name[0] ? name : "anonymous memory", perms, how);
+}
+
+static enum fault_result resolve(struct mm *mm, const struct fault *f,
+				 struct vm_area_struct **vp, const char **how);
+
 enum fault_result handle_mm_fault(const struct fault *f)
 {
 	struct mm *mm = current ? current->mm : NULL;
-	struct vm_area_struct *v;
-	u64 page = f->addr & PAGE_MASK;
+	struct vm_area_struct *v = NULL;
+	const char *how = "";
+	enum fault_result r;
 
-	if (f->addr >= USER_SPACE_END)
+	if (!mm || f->addr >= USER_SPACE_END)
 		return f->user ? FAULT_SIGSEGV_MAPERR : FAULT_KERNEL_BUG;
-	if (!mm)
-		return f->user ? FAULT_SIGSEGV_MAPERR : FAULT_KERNEL_BUG;
-	v = find_vma(&mm->vmas, f->addr);
+	r = resolve(mm, f, &v, &how);
+	if (r == FAULT_OK)
+		current->ru.minflt++;
+	vmtrace(mm, f, v, how);
+	return r;
+}
+
+/* The decision tree itself (see the top of this file). */
+static enum fault_result resolve(struct mm *mm, const struct fault *f,
+				 struct vm_area_struct **vp, const char **how)
+{
+	u64 page = f->addr & PAGE_MASK;
+	struct vm_area_struct *v = find_vma(&mm->vmas, f->addr);
+	bool grew = false;
+	int err;
+
+	*how = "SIGSEGV: no region here (SEGV_MAPERR)";
 	if (!v)
 		return FAULT_SIGSEGV_MAPERR;
-	if (f->addr < v->vm_start &&
-	    (!(v->vm_flags & VM_GROWSDOWN) || !expand_stack(mm, v, f->addr)))
-		return FAULT_SIGSEGV_MAPERR;
-	if (!access_allowed(v, f))
+	if (f->addr < v->vm_start) {
+		if (!(v->vm_flags & VM_GROWSDOWN) || !expand_stack(mm, v, f->addr)) {
+			*how = (v->vm_flags & VM_GROWSDOWN)
+				       ? "SIGSEGV: below the stack, past its limit or "
+					 "into the guard gap (SEGV_MAPERR)"
+				       : "SIGSEGV: no region here (SEGV_MAPERR)";
+			return FAULT_SIGSEGV_MAPERR;
+		}
+		grew = true;
+	}
+	*vp = v;
+	if (!access_allowed(v, f)) {
+		*how = "SIGSEGV: the region forbids this access (SEGV_ACCERR)";
 		return FAULT_SIGSEGV_ACCERR;
-	if (f->present && f->access == FAULT_WRITE &&
-	    !(v->vm_flags & VM_SHARED)) {
-		if (do_wp_page(mm, v, page))
+	}
+	if (f->present && f->access == FAULT_WRITE && !(v->vm_flags & VM_SHARED)) {
+		if (do_wp_page(mm, v, page, how))
 			return FAULT_OOM;
 	} else if (f->present) {
 		/* Allowed by the region, present in the table: the TLB held an
 		 * old entry (after mprotect). Retry. */
+		*how = "spurious (stale TLB entry)";
 		arch_flush_tlb_page(f->addr);
-		return FAULT_OK;
 	} else {
-		int err = fault_in_page(mm, v, page, f->access == FAULT_WRITE);
-
-		if (err == -EFAULT)
+		err = fault_in_page_how(mm, v, page, f->access == FAULT_WRITE, how);
+		if (err == -EFAULT) {
+			*how = "SIGBUS: beyond the end of the file";
 			return FAULT_SIGBUS;
-		if (err)
+		}
+		if (err) {
+			*how = "out of memory";
 			return FAULT_OOM;
+		}
+		if (grew)
+			*how = "stack grow, zero-fill";
 	}
-	current->ru.minflt++;
 	return FAULT_OK;
 }
 

@@ -30,6 +30,10 @@ enum fault_result {
 	FAULT_KERNEL_BUG,     /* a kernel-mode fault nothing explains */
 };
 
+/* vmtrace_all - log every fault of every process ("vmtrace" on the command
+ * line); a process alone: prctl(PR_VMOS_VMTRACE). */
+extern bool vmtrace_all;
+
 /* handle_mm_fault - resolve f if a case applies; see fault.c. */
 enum fault_result handle_mm_fault(const struct fault *f);
 

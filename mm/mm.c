@@ -85,6 +85,26 @@ void mm_layout(struct mm *mm, u32 personality)
 	mm->mmap_base = STACK_TOP - gap - aslr_random_pages(MMAP_RND_BITS, personality);
 }
 
+const char *mm_region_name(const struct mm *mm, const struct vm_area_struct *v)
+{
+	if (v->vm_file)
+		return v->vm_file->path;
+	if (v->vm_start <= mm->brk && v->vm_end >= mm->start_brk)
+		return "[heap]";
+	if (v->vm_start <= mm->start_stack && v->vm_end >= mm->start_stack)
+		return "[stack]";
+	return "";
+}
+
+void mm_region_perms(const struct vm_area_struct *v, char out[5])
+{
+	out[0] = (v->vm_flags & VM_READ) ? 'r' : '-';
+	out[1] = (v->vm_flags & VM_WRITE) ? 'w' : '-';
+	out[2] = (v->vm_flags & VM_EXEC) ? 'x' : '-';
+	out[3] = (v->vm_flags & VM_SHARED) ? 's' : 'p';
+	out[4] = '\0';
+}
+
 void mm_get(struct mm *mm)
 {
 	mm->users++;
@@ -183,6 +203,7 @@ struct mm *mm_fork(struct mm *src)
 	dst->mmap_base = src->mmap_base;
 	dst->stack_top = src->stack_top;
 	dst->personality = src->personality;
+	dst->vmtrace = src->vmtrace;
 	dst->total_vm = src->total_vm;
 	dst->hiwater_vm = src->total_vm;
 	for (v = vma_first(&src->vmas); v; v = vma_next(&src->vmas, v)) {

@@ -34,6 +34,7 @@ struct mm {
 	u64 rss;                 /* pages present (mapped) */
 	u64 hiwater_rss;         /* peak rss (VmHWM) */
 	u64 stack_top;           /* where the stack region ends (randomized) */
+	bool vmtrace;            /* log every fault (prctl PR_VMOS_VMTRACE) */
 	u32 personality;         /* personality(2) flags: ADDR_NO_RANDOMIZE.
 				    Linux keeps them per task; here they live
 				    with the address space and carry across
@@ -112,6 +113,16 @@ int mm_clear(struct mm *mm, u64 addr, size_t n);
 /* The fault cases (mm/fault.c), also used to reach another mm's pages. */
 int fault_in_page(struct mm *mm, struct vm_area_struct *v, u64 addr, bool write);
 int break_cow(struct mm *mm, struct vm_area_struct *v, u64 addr);
+
+/*
+ * mm_region_name - a region's name as /proc/PID/maps prints it (Linux's
+ * rules): the mapped file's path, "[heap]" for the region overlapping the
+ * heap's range, "[stack]" for the one holding the initial stack pointer,
+ * "" for other anonymous memory.
+ */
+const char *mm_region_name(const struct mm *mm, const struct vm_area_struct *v);
+/* mm_region_perms - "r-xp" style permissions of v into out[5]. */
+void mm_region_perms(const struct vm_area_struct *v, char out[5]);
 
 /* vm_flags_to_pte - the PTE flags a page of a region with vm_flags gets. */
 u64 vm_flags_to_pte(u64 vm_flags);

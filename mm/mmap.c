@@ -111,9 +111,11 @@ static s64 choose_address(struct mm *mm, u64 addr, u64 len, int flags)
  * The open file behind fd, checked for a mapping: regular (ramfs) files
  * only (-ENODEV), opened for reading (-EACCES), and for writing too if a
  * shared mapping may write (-EACCES).  Returns it with a reference, or
- * NULL with *err set.
+ * NULL with *err set.  /dev/zero is no file to map: NULL, *err 0 and
+ * *zero true (an anonymous mapping, private or shared, as on Linux).
  */
-static struct file *file_for_mapping(int fd, int type, int prot, int *err)
+static struct file *file_for_mapping(int fd, int type, int prot, int *err,
+				     bool *zero)
 {
 	struct file *f = fd_get(current->files, fd);
 	u32 mode;
@@ -121,6 +123,12 @@ static struct file *file_for_mapping(int fd, int type, int prot, int *err)
 	*err = -EBADF;
 	if (!f)
 		return NULL;
+	*zero = S_ISCHR(f->inode->mode) && f->inode->rdev == DEV_ZERO;
+	if (*zero) { /* /dev/zero: the mapping is plain anonymous memory */
+		file_put(f);
+		*err = 0;
+		return NULL;
+	}
 	mode = f->flags & O_ACCMODE;
 	*err = -ENODEV;
 	if (!S_ISREG(f->inode->mode) || !is_ramfs_file(f->inode))
@@ -159,8 +167,10 @@ SYSCALL_DEFINE6(mmap, u64, addr, u64, len, int, prot, int, flags, int, fd, u64, 
 	    (mm->total_vm << PAGE_SHIFT) + len > current->rlimits[RLIMIT_AS][0])
 		return -ENOMEM;
 	if (!(flags & MAP_ANONYMOUS)) {
-		file = file_for_mapping(fd, type, prot, &err);
-		if (!file)
+		bool zero = false;
+
+		file = file_for_mapping(fd, type, prot, &err, &zero);
+		if (!file && !zero)
 			return err;
 	}
 	where = choose_address(mm, addr, len, flags);

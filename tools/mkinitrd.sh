@@ -22,7 +22,7 @@ if readelf -l "$busybox" | grep -q 'Requesting program interpreter'; then
 fi
 
 rm -rf "$staging"
-mkdir -p "$staging"/bin "$staging"/sbin "$staging"/etc "$staging"/dev \
+mkdir -p "$staging"/bin "$staging"/sbin "$staging"/lib "$staging"/etc "$staging"/dev \
 	"$staging"/proc "$staging"/tmp "$staging"/root "$staging"/tests \
 	"$staging"/usr/bin "$staging"/usr/sbin "$staging"/dev/shm
 chmod 1777 "$staging"/tmp
@@ -31,8 +31,14 @@ for applet in $("$busybox" --list); do
 	[ -e "$staging/bin/$applet" ] || ln -s busybox "$staging/bin/$applet"
 done
 
+mkdir -p "$staging"/lib
+# musl's dynamic linker is its libc.so; dynamically linked programs name it
+# /lib/ld-musl-x86_64.so.1 in PT_INTERP.
+cp "$(readlink -f /lib/ld-musl-x86_64.so.1)" "$staging"/lib/ld-musl-x86_64.so.1
+
 for prog in "$@"; do
 	case "$prog" in
+	*.so) cp "$prog" "$staging"/lib/ ;;
 	*/user/init) cp "$prog" "$staging"/sbin/init ;;
 	*/tests/user/*) cp "$prog" "$staging"/tests/ ;;
 	*) cp "$prog" "$staging"/bin/ ;;

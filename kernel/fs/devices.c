@@ -14,14 +14,6 @@
 #include "lib/format.h"
 #include "mm/kmalloc.h"
 
-#define MEM_MAJOR 1
-#define TTYAUX_MAJOR 5
-#define DEV_NULL MKDEV(MEM_MAJOR, 3)
-#define DEV_ZERO MKDEV(MEM_MAJOR, 5)
-#define DEV_RANDOM MKDEV(MEM_MAJOR, 8)
-#define DEV_URANDOM MKDEV(MEM_MAJOR, 9)
-#define DEV_TTY MKDEV(TTYAUX_MAJOR, 0)
-#define DEV_CONSOLE MKDEV(TTYAUX_MAJOR, 1)
 #define RANDOM_CHUNK 256 /* bytes generated per step of a /dev/urandom read */
 
 static long null_read(struct file *f, struct uio *u, u64 *pos)

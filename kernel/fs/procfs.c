@@ -435,20 +435,6 @@ static void show_status(struct task *t, struct pbuf *b)
 
 #define MAPS_NAME_COLUMN 73 /* Linux pads the fields to this width */
 
-/* region_name - what maps shows at the end of a region's line. */
-static const char *region_name(const struct mm *mm, const struct vm_area_struct *v)
-{
-	if (v->vm_file)
-		return v->vm_file->path;
-	/* Linux's rules (fs/proc/task_mmu.c): the region that overlaps the
-	 * heap's range, and the one holding the initial stack pointer. */
-	if (v->vm_start <= mm->brk && v->vm_end >= mm->start_brk)
-		return "[heap]";
-	if (v->vm_start <= mm->start_stack && v->vm_end >= mm->start_stack)
-		return "[stack]";
-	return "";
-}
-
 /* maps: "start-end perms offset major:minor inode   name", as Linux. */
 static void show_maps(struct task *t, struct pbuf *b)
 {
@@ -459,7 +445,7 @@ static void show_maps(struct task *t, struct pbuf *b)
 	for (struct vm_area_struct *v = vma_first(&mm->vmas); v;
 	     v = vma_next(&mm->vmas, v)) {
 		const struct file *f = v->vm_file;
-		const char *name = region_name(mm, v);
+		const char *name = mm_region_name(mm, v);
 		size_t start = b->len;
 
 		pbuf_printf(b, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %u ",

@@ -92,6 +92,17 @@
 
 /* Device numbers as user space sees them (see the table above). */
 #define MKDEV(major, minor) (((u32)(major) << 8) | (u32)(minor))
+
+/* Character devices, Linux's numbers (devices.c). */
+#define MEM_MAJOR 1
+#define TTYAUX_MAJOR 5
+#define DEV_NULL MKDEV(MEM_MAJOR, 3)
+#define DEV_ZERO MKDEV(MEM_MAJOR, 5)
+#define DEV_RANDOM MKDEV(MEM_MAJOR, 8)
+#define DEV_URANDOM MKDEV(MEM_MAJOR, 9)
+#define DEV_TTY MKDEV(TTYAUX_MAJOR, 0)
+#define DEV_CONSOLE MKDEV(TTYAUX_MAJOR, 1)
+
 #define MAJOR(dev) ((u32)(dev) >> 8)
 #define MINOR(dev) ((u32)(dev) & 0xff)
 #define RAMFS_DEV MKDEV(0, 1)

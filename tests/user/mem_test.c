@@ -210,6 +210,38 @@ static void t_file_sigbus(void)
 	unlink("/tmp/short");
 }
 
+static void t_dev_zero_and_shm(void)
+{
+	int zfd = open("/dev/zero", O_RDWR);
+	int *z = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, zfd, 0);
+	pid_t pid;
+
+	CHECK(z != MAP_FAILED && *z == 0, "/dev/zero maps as zeroed memory");
+	pid = fork();
+	if (pid == 0) {
+		*z = 7;
+		_exit(0);
+	}
+	wait_status(pid);
+	CHECK(*z == 7, "MAP_SHARED of /dev/zero is shared across fork (%d)", *z);
+	/* shm_open: musl opens /dev/shm/NAME, an ordinary file in memory. */
+	int fd = shm_open("/vmos-test", O_CREAT | O_RDWR, 0600);
+	CHECK(fd >= 0 && ftruncate(fd, PAGE) == 0, "shm_open + ftruncate");
+	char *s = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	pid = fork();
+	if (pid == 0) {
+		/* As an unrelated program would: open it by name. */
+		int fd2 = shm_open("/vmos-test", O_RDWR, 0);
+		char *t = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd2, 0);
+
+		strcpy(t, "written by the other process");
+		_exit(0);
+	}
+	wait_status(pid);
+	CHECK(!strcmp(s, "written by the other process"), "seen through shared memory");
+	CHECK(shm_unlink("/vmos-test") == 0, "shm_unlink");
+}
+
 /* ---- demand paging ---- */
 
 static void t_lazy(void)
@@ -551,6 +583,7 @@ static void run_all(void)
 	RUN(t_shared_anonymous);
 	RUN(t_file_private_and_shared);
 	RUN(t_file_sigbus);
+	RUN(t_dev_zero_and_shm);
 	RUN(t_lazy);
 	RUN(t_stack_growth);
 	RUN(t_stack_guard_gap);
