@@ -119,7 +119,7 @@ QEMU_TESTS = [
                 (0.5, "/tests/crash\n"), (0.8, "sleep 30\n"), (0.8, "\x03"),
                 (0.5, "echo status=$?\n"), (0.5, "exit\n"),
                 (1.0, "echo new shell\n"), (0.5, "poweroff\n")],
-         expect=[r"Welcome to vmos", r"bin +dev +etc +proc +root +sbin +tests +tmp +usr",
+         expect=[r"Welcome to vmos", r"bin +dev +etc +lib +proc +root +sbin +tests +tmp +usr",
                  r"^hi\r?$", r"MemTotal: +\d+ kB", r"MemFree: +\d+ kB",
                  r"PID +USER +COMMAND", r"\d+ root +/sbin/init",
                  r"crash\[\d+\]: segfault at 0 ip",
