@@ -1,0 +1,177 @@
+/*
+ * tests/user/vmbench.c - the costs of the virtual-memory paths, as medians
+ * of REPS repetitions (clock_gettime in the guest):
+ *   demand-zero fault      ns per page, 64 MiB touched once
+ *   COW fault after fork   ns per page, 16 MiB written by the child
+ *   fork+exit+wait         us, with 16 MiB touched
+ *   mmap+touch+munmap      ns, one page
+ *   brk growth + touch     ns per page
+ *   fault cost             ns per fault with 16, 1024 and 16384 regions
+ * Prints one "name: value unit" line each; the same program is meant to
+ * run on Linux for comparison (issue 7's make bench).
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PAGE 4096ul
+#define REPS 7
+
+static long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000l + ts.tv_nsec;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x > y) - (x < y);
+}
+
+static long median(long *v)
+{
+	qsort(v, REPS, sizeof(long), cmp);
+	return v[REPS / 2];
+}
+
+static void touch(char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i += PAGE)
+		p[i] = 1;
+}
+
+static long demand_zero(void)
+{
+	size_t len = 64ul << 20;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long t = now_ns();
+
+	touch(p, len);
+	t = now_ns() - t;
+	munmap(p, len);
+	return t / (long)(len / PAGE);
+}
+
+static long cow(void)
+{
+	size_t len = 16ul << 20;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int fds[2];
+	long t = 0;
+
+	touch(p, len);
+	pipe(fds);
+	if (fork() == 0) {
+		long t0 = now_ns();
+
+		touch(p, len); /* every page: a copy-on-write fault */
+		t0 = now_ns() - t0;
+		write(fds[1], &t0, sizeof(t0));
+		_exit(0);
+	}
+	read(fds[0], &t, sizeof(t));
+	wait(NULL);
+	close(fds[0]);
+	close(fds[1]);
+	munmap(p, len);
+	return t / (long)(len / PAGE);
+}
+
+static long fork_exit(void)
+{
+	size_t len = 16ul << 20;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long t;
+
+	touch(p, len);
+	t = now_ns();
+	if (fork() == 0)
+		_exit(0);
+	wait(NULL);
+	t = now_ns() - t;
+	munmap(p, len);
+	return t / 1000;
+}
+
+static long mmap_cycle(void)
+{
+	long t = now_ns();
+
+	for (int i = 0; i < 100; i++) {
+		char *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		p[0] = 1;
+		munmap(p, PAGE);
+	}
+	return (now_ns() - t) / 100;
+}
+
+static long brk_touch(void)
+{
+	char *b = (char *)syscall(SYS_brk, 0);
+	int pages = 1024;
+	long t = now_ns();
+
+	for (int i = 0; i < pages; i++) {
+		syscall(SYS_brk, b + (i + 1) * PAGE);
+		b[i * PAGE] = 1;
+	}
+	t = now_ns() - t;
+	syscall(SYS_brk, b);
+	return t / pages;
+}
+
+/* Fault cost with n separate regions mapped: alternate protections keep
+ * neighbours from merging. */
+static long fault_with_regions(int n)
+{
+	char *base = mmap(NULL, (size_t)n * 2 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long t;
+
+	for (int i = 0; i < n; i++)
+		mprotect(base + (size_t)i * 2 * PAGE, PAGE, PROT_READ | PROT_WRITE);
+	t = now_ns();
+	for (int i = 0; i < n; i += n / 16 ? n / 16 : 1)
+		base[(size_t)i * 2 * PAGE] = 1; /* 16 faults spread over the regions */
+	for (int i = 0; i < 64; i++) {
+		char *q = base + (size_t)((i * 7919) % n) * 2 * PAGE;
+
+		madvise(q, PAGE, MADV_DONTNEED);
+		q[0] = 1;
+	}
+	t = now_ns() - t;
+	munmap(base, (size_t)n * 2 * PAGE);
+	return t / (16 + 64);
+}
+
+#define MEASURE(name, unit, expr)                         \
+	do {                                              \
+		long v[REPS];                             \
+		for (int r = 0; r < REPS; r++)            \
+			v[r] = (expr);                    \
+		printf("%-24s %8ld %s\n", name, median(v), unit); \
+		fflush(stdout);                           \
+	} while (0)
+
+int main(void)
+{
+	MEASURE("demand-zero fault:", "ns/page", demand_zero());
+	MEASURE("COW fault:", "ns/page", cow());
+	MEASURE("fork+exit+wait 16 MiB:", "us", fork_exit());
+	MEASURE("mmap+touch+munmap:", "ns", mmap_cycle());
+	MEASURE("brk+touch:", "ns/page", brk_touch());
+	MEASURE("fault, 16 regions:", "ns", fault_with_regions(16));
+	MEASURE("fault, 1024 regions:", "ns", fault_with_regions(1024));
+	MEASURE("fault, 16384 regions:", "ns", fault_with_regions(16384));
+	return 0;
+}
