@@ -51,4 +51,7 @@
 #define ETXTBSY 26
 #define EMLINK 31
 
+/* Added for futexes (Linux's value). */
+#define ETIMEDOUT 110
+
 #endif

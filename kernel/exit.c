@@ -1,14 +1,25 @@
 /*
- * kernel/exit.c - exit, exit_group and wait4: a process ends, becomes a
- * zombie that keeps its exit status, and its parent reaps it.
+ * kernel/exit.c - exit, exit_group and wait4: a thread ends; when the last
+ * thread of a process has ended, the process becomes a zombie that keeps
+ * its exit status, and its parent reaps it.
+ *
+ * exit ends one thread.  exit_group (and a fatal signal) marks the whole
+ * group as exiting with one status and sends SIGKILL to the other threads,
+ * which exit on their way back to user mode.  A thread other than the
+ * leader is freed as soon as it has switched away for the last time; the
+ * leader stays, as the process, until its parent reaps it.  execve in a
+ * multi-threaded process first ends the other threads the same way
+ * (exec_kill_other_threads).
  */
 #include "kernel/exit.h"
 #include "kernel/errno.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/futex.h"
 #include "kernel/printk.h"
 #include "kernel/rusage.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
+#include "lib/string.h"
 #include "mm/mm.h"
 #include <asm/arch.h>
 
@@ -33,29 +44,71 @@ static __noreturn void init_exited(int wait_status)
 	arch_power_off(status);
 }
 
-/* Give current's children to init; wake init if one is already a zombie. */
-static void reparent_children(struct task *t)
+/* The wait status of a process whose last thread (last) exits with
+ * wait_status: exit_group's or the fatal signal's if there was one, else
+ * the leader's own (as Linux). */
+static int process_exit_status(const struct task *leader,
+			       const struct task *last, int wait_status)
+{
+	if (leader->group_exiting)
+		return leader->group_exit_status;
+	return last == leader ? wait_status : leader->exit_status;
+}
+
+static void add_rusage(struct rusage_counts *to, const struct rusage_counts *from)
+{
+	to->utime_ns += from->utime_ns;
+	to->stime_ns += from->stime_ns;
+	to->minflt += from->minflt;
+	to->majflt += from->majflt;
+	to->nvcsw += from->nvcsw;
+	to->nivcsw += from->nivcsw;
+}
+
+/* Make p the parent of process c: of each of its threads (getppid). */
+static void set_process_parent(struct task *c, struct task *p)
+{
+	for_each_thread(c, u)
+		u->parent = p;
+}
+
+/* Give the ended process's children (leader's) to init; wake init if one
+ * is already a zombie. */
+static void reparent_children(struct task *leader)
 {
 	struct task *init = task_find(INIT_PID), *c, **tail;
 
-	if (!t->children)
+	if (!leader->children)
 		return;
 	for (tail = &init->children; *tail; tail = &(*tail)->next_sibling)
 		;
-	for (c = t->children; c; c = c->next_sibling)
-		c->parent = init;
-	*tail = t->children;
-	t->children = NULL;
+	for (c = leader->children; c; c = c->next_sibling)
+		set_process_parent(c, init);
+	*tail = leader->children;
+	leader->children = NULL;
 	wake_up(&init->child_exit);
 }
 
-__noreturn void do_exit(int wait_status)
+/*
+ * release_child_tid - a thread leaves its memory (exit, or execve): as
+ * Linux, write 0 to the word set_tid_address / CLONE_CHILD_CLEARTID named
+ * and wake one futex waiter there.  musl's pthread_join waits on it to know
+ * that the thread no longer uses its stack.  A bad address is ignored.
+ */
+static void release_child_tid(struct task *t)
 {
-	struct task *t = current;
-	struct k_siginfo info = { .si_signo = SIGCHLD };
+	u32 __user *tidptr = (u32 __user *)t->clear_child_tid;
+	u32 zero = 0;
 
-	if (t->pid == INIT_PID)
-		init_exited(wait_status);
+	t->clear_child_tid = 0;
+	if (!tidptr || !t->mm || copy_to_user(tidptr, &zero, sizeof(zero)))
+		return;
+	futex_wake(tidptr, false, 1, FUTEX_BITSET_MATCH_ANY);
+}
+
+/* Drop the thread's uses of what it shares: files, fs context, memory. */
+static void exit_resources(struct task *t)
+{
 	if (t->files)
 		files_put(t->files);
 	if (t->fs)
@@ -69,18 +122,68 @@ __noreturn void do_exit(int wait_status)
 		t->mm = NULL;
 		mm_put(mm);
 	}
-	reparent_children(t);
-	t->exit_status = wait_status;
+}
+
+/* The process whose leader this is has no thread left: it becomes a zombie
+ * for its parent to reap (interrupts disabled). */
+static void exit_notify(struct task *leader)
+{
+	struct k_siginfo info = { .si_signo = SIGCHLD };
+	int status = leader->exit_status;
+
+	reparent_children(leader);
+	info.si_code = status & 0x7f ? CLD_KILLED : CLD_EXITED;
+	info.f.child.pid = leader->pid;
+	info.f.child.status = status & 0x7f ? status & 0x7f : (status >> 8) & 0xff;
+	send_group_signal(leader->parent, SIGCHLD, &info);
+	wake_up(&leader->parent->child_exit);
+}
+
+__noreturn void do_exit(int wait_status)
+{
+	struct task *t = current, *leader = t->group_leader;
+
+	if (leader->pid == INIT_PID && leader->group_live == 1)
+		init_exited(process_exit_status(leader, t, wait_status));
+	release_child_tid(t);
+	exit_resources(t);
 	arch_irq_disable();
+	t->exit_status = wait_status;
 	t->state = TASK_ZOMBIE;
-	info.si_code = wait_status & 0x7f ? CLD_KILLED : CLD_EXITED;
-	info.f.child.pid = t->pid;
-	info.f.child.status = wait_status & 0x7f ? wait_status & 0x7f
-						 : (wait_status >> 8) & 0xff;
-	send_signal(t->parent, SIGCHLD, &info);
-	wake_up(&t->parent->child_exit);
+	if (--leader->group_live == 0) {
+		leader->exit_status = process_exit_status(leader, t, wait_status);
+		exit_notify(leader);
+	}
+	wake_up(&leader->thread_exit);
+	if (t != leader) { /* nobody reaps a thread: it goes now */
+		add_rusage(&leader->ru, &t->ru);
+		sched_exit_dead();
+	}
 	schedule();
 	panic("do_exit: zombie %d was scheduled again", t->pid);
+}
+
+/* SIGKILL for every thread of t's group but t: they exit the next time
+ * they would return to user mode (a sleeping one is woken for it). */
+static void zap_other_threads(struct task *t)
+{
+	for_each_thread(t, u)
+		if (u != t && u->state != TASK_ZOMBIE)
+			send_signal(u, SIGKILL, NULL);
+}
+
+__noreturn void do_group_exit(int wait_status)
+{
+	struct task *leader = current->group_leader;
+
+	if (leader->group_exiting) { /* another thread got here first */
+		wait_status = leader->group_exit_status;
+	} else {
+		leader->group_exiting = true;
+		leader->group_exit_status = wait_status;
+		zap_other_threads(current);
+	}
+	do_exit(wait_status);
 }
 
 SYSCALL_DEFINE1(exit, int, code)
@@ -90,7 +193,88 @@ SYSCALL_DEFINE1(exit, int, code)
 
 SYSCALL_DEFINE1(exit_group, int, code)
 {
-	do_exit(W_EXITCODE(code));
+	do_group_exit(W_EXITCODE(code));
+}
+
+/*
+ * take_leadership - in execve, thread t (the only one left) takes the
+ * place of its exited group leader old: its PID, its place among its
+ * parent's children, its children, process group, session, start time and
+ * accounting; old is freed.  Interrupts disabled.
+ */
+static void take_leadership(struct task *t, struct task *old)
+{
+	struct task **pp;
+
+	t->pid = old->pid;
+	t->group_leader = t;
+	t->group_live = old->group_live;
+	t->parent = old->parent;
+	if (old->parent) { /* init has none */
+		for (pp = &old->parent->children; *pp != old;
+		     pp = &(*pp)->next_sibling)
+			;
+		*pp = t;
+		t->next_sibling = old->next_sibling;
+	}
+	t->children = old->children;
+	old->children = NULL;
+	for (struct task *c = t->children; c; c = c->next_sibling)
+		set_process_parent(c, t);
+	t->pgid = old->pgid;
+	t->sid = old->sid;
+	t->start_ns = old->start_ns;
+	add_rusage(&t->ru, &old->ru);
+	t->ru_children = old->ru_children;
+	task_free(old);
+}
+
+/* Give t handlers of its own (spare, or none if NULL) if they are still
+ * shared now that its threads are gone; a spare not needed is freed. */
+static void unshare_sighand(struct task *t, struct sighand *spare)
+{
+	if (spare && t->sig.sighand->count > 1) {
+		memcpy(spare->action, t->sig.action, sizeof(spare->action));
+		signal_use_sighand(&t->sig, spare);
+		return;
+	}
+	sighand_put(spare);
+}
+
+int exec_kill_other_threads(void)
+{
+	struct task *t = current, *leader = t->group_leader;
+	struct sighand *spare = NULL;
+	int err = 0;
+	u64 flags;
+
+	if (leader->group_exiting || fatal_signal_pending(t))
+		return -EINTR;
+	if (t->sig.sighand->count > 1) { /* allocate before anything changes */
+		spare = sighand_alloc();
+		if (!spare)
+			return -ENOMEM;
+	}
+	flags = arch_irq_save();
+	if (leader->group_live > 1) {
+		leader->group_exiting = true; /* they exit without killing us */
+		leader->group_exit_status = SIGKILL; /* if we are killed meanwhile */
+		zap_other_threads(t);
+		while (leader->group_live > 1 && !err)
+			err = wait_sleep_killable(&leader->thread_exit);
+		if (err) {
+			arch_irq_restore(flags);
+			sighand_put(spare);
+			return -EINTR;
+		}
+		leader->group_exiting = false;
+	}
+	if (t != leader)
+		take_leadership(t, leader);
+	arch_irq_restore(flags);
+	unshare_sighand(t, spare);
+	release_child_tid(t);
+	return 0;
 }
 
 /* Does child c match wait4's pid argument for parent p? */
@@ -105,7 +289,9 @@ static bool wait_matches(const struct task *p, const struct task *c, int pid)
 	return c->pgid == -pid;
 }
 
-/* A zombie child matching pid, or NULL; *any says whether any child matches. */
+/* A zombie child matching pid, or NULL; *any says whether any child
+ * matches.  A child is a process (a leader): a zombie only once its last
+ * thread has exited. */
 static struct task *find_zombie(struct task *p, int pid, bool *any)
 {
 	*any = false;
@@ -113,7 +299,7 @@ static struct task *find_zombie(struct task *p, int pid, bool *any)
 		if (!wait_matches(p, c, pid))
 			continue;
 		*any = true;
-		if (c->state == TASK_ZOMBIE)
+		if (c->state == TASK_ZOMBIE && !process_alive(c))
 			return c;
 	}
 	return NULL;
@@ -157,10 +343,11 @@ static long reap(struct task *p, struct task *c, int __user *wstatus,
 	return ret;
 }
 
+/* wait4: any thread waits for the children of its process. */
 SYSCALL_DEFINE4(wait4, int, pid, int __user *, wstatus, int, options,
 		struct k_rusage __user *, ru)
 {
-	struct task *p = current, *c;
+	struct task *p = current->group_leader, *c;
 	bool any;
 	int err;
 

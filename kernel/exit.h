@@ -15,7 +15,23 @@
 #define WNOHANG 1
 #define WUNTRACED 2
 
-/* do_exit - end current with this wait status; never returns. */
+/* do_exit - end the current thread (exit); the last thread of a process
+ * ends the process with this wait status.  Never returns. */
 __noreturn void do_exit(int wait_status);
+/* do_group_exit - end every thread of the current process (exit_group, a
+ * fatal signal); the process ends with this wait status. */
+__noreturn void do_group_exit(int wait_status);
+/*
+ * exec_kill_other_threads - execve's first step past the point of no
+ * return (Linux's de_thread): end the caller's other threads and wait until
+ * they are gone; a caller that is not the group leader takes the leader's
+ * place (and PID).  Also gives the process handlers of its own if another
+ * process shared them, and forgets clear_child_tid (written and woken in
+ * the old memory, which must still be current).  Returns 0; -EINTR if the
+ * process is being killed meanwhile (or already is: another thread's
+ * exit_group or execve), with SIGKILL pending; -ENOMEM (with nothing
+ * changed) if handlers shared with another process cannot be copied.
+ */
+int exec_kill_other_threads(void);
 
 #endif

@@ -1,8 +1,14 @@
 /*
  * kernel/fork.c - fork, vfork and clone: a new process that is a copy of
- * the caller.  The child gets a copy of the address space (mm_fork), of
- * the descriptor table and of the signal handlers, and starts by returning
- * 0 from the same system call, while the parent gets the child's PID.
+ * the caller, or a new thread in the caller's process.
+ *
+ * A new process gets a copy of the address space (mm_fork), of the
+ * descriptor table, of the file system context and of the signal handlers.
+ * clone's CLONE_* flags share them instead (each is reference-counted), and
+ * with CLONE_THREAD the new task joins the caller's thread group: same
+ * process ID, same parent, its own TID, stack and TLS.  Either way the new
+ * task starts by returning 0 from the same system call, while the caller
+ * gets its PID (TID).
  */
 #include "kernel/errno.h"
 #include "kernel/fs/vfs.h"
@@ -18,13 +24,27 @@
 #define CLONE_FS 0x00000200
 #define CLONE_FILES 0x00000400
 #define CLONE_SIGHAND 0x00000800
+#define CLONE_PIDFD 0x00001000
 #define CLONE_VFORK 0x00004000
 #define CLONE_PARENT 0x00008000
 #define CLONE_THREAD 0x00010000
+#define CLONE_NEWNS 0x00020000
+#define CLONE_SYSVSEM 0x00040000
 #define CLONE_SETTLS 0x00080000
 #define CLONE_PARENT_SETTID 0x00100000
 #define CLONE_CHILD_CLEARTID 0x00200000
 #define CLONE_CHILD_SETTID 0x01000000
+#define CLONE_NEWCGROUP 0x02000000
+#define CLONE_NEWUTS 0x04000000
+#define CLONE_NEWIPC 0x08000000
+#define CLONE_NEWUSER 0x10000000
+#define CLONE_NEWPID 0x20000000
+#define CLONE_NEWNET 0x40000000
+
+/* What we do not implement: namespaces, and pidfds. */
+#define CLONE_UNSUPPORTED                                                  \
+	(CLONE_PIDFD | CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS |      \
+	 CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
 
 /* The child's first moment in the kernel: nothing to do but return to user
  * mode through the copied frame (task_start jumps to trap_return). */
@@ -53,31 +73,108 @@ static void fork_fail(struct task *child)
 }
 
 /*
- * copy_process - a new process copied from current; its user frame is the
- * caller's with rax = 0 (and rsp = stack if given). Returns the child, not
- * yet runnable, or NULL with *err set.
+ * share_vm - does clone share the address space?  CLONE_VM does, except
+ * in vfork's CLONE_VM|CLONE_VFORK (posix_spawn): we run that as fork, the
+ * child getting a copy, since the parent is not suspended until the child
+ * execs.  A child sharing the handlers (CLONE_SIGHAND) needs the memory
+ * the handlers are in, so it always shares.
  */
-static struct task *copy_process(u64 stack, int *err)
+static bool share_vm(u64 flags)
 {
-	struct task *parent = current, *child = task_alloc(parent->comm);
+	return (flags & CLONE_VM) &&
+	       (!(flags & CLONE_VFORK) || (flags & CLONE_SIGHAND));
+}
+
+/* The child's address space, descriptors and fs context: shared with the
+ * parent as the flags say, else copies.  0 or -ENOMEM. */
+static int copy_resources(struct task *child, struct task *parent, u64 flags)
+{
+	if (share_vm(flags)) {
+		mm_get(parent->mm);
+		child->mm = parent->mm;
+	} else {
+		child->mm = mm_fork(parent->mm);
+	}
+	if (flags & CLONE_FILES) { /* one table: a new descriptor is everyone's */
+		child->files = parent->files;
+		child->files->refcount++;
+	} else {
+		child->files = files_fork(parent->files);
+	}
+	if (flags & CLONE_FS) { /* one cwd and umask */
+		child->fs = parent->fs;
+		child->fs->refcount++;
+	} else {
+		child->fs = fs_context_fork(parent->fs);
+	}
+	return child->mm && child->files && child->fs ? 0 : -ENOMEM;
+}
+
+/* The child's signal state: the parent's handlers (shared with
+ * CLONE_SIGHAND, else copied) and blocked mask, nothing pending.  A child
+ * sharing the memory gets no alternate stack (it would share the parent's). */
+static void copy_signals(struct task *child, struct task *parent, u64 flags)
+{
+	if (flags & CLONE_SIGHAND) {
+		parent->sig.sighand->count++;
+		signal_use_sighand(&child->sig, parent->sig.sighand);
+	} else {
+		memcpy(child->sig.action, parent->sig.action,
+		       sizeof(child->sig.sighand->action));
+	}
+	child->sig.blocked = parent->sig.blocked;
+	child->sig.altstack = parent->sig.altstack;
+	if (share_vm(flags))
+		child->sig.altstack = (struct k_stack){ .ss_flags = SS_DISABLE };
+}
+
+/*
+ * join_family - the child becomes a thread of the parent's group
+ * (CLONE_THREAD: same tgid and parent) or a new process, a child of the
+ * parent's process (of its leader, whichever thread forked).
+ */
+static void join_family(struct task *child, struct task *parent, u64 flags)
+{
+	struct task *leader = parent->group_leader;
+
+	if (flags & CLONE_THREAD) {
+		child->tgid = parent->tgid;
+		child->group_leader = leader;
+		child->parent = leader->parent;
+		leader->group_live++;
+	} else {
+		link_child(leader, child);
+	}
+}
+
+/*
+ * copy_process - a new task made from current as clone's flags say; its
+ * user frame is the caller's with rax = 0 (and rsp = stack if given, the
+ * TLS base = tls with CLONE_SETTLS).  Returns the child, not yet runnable,
+ * or NULL with *err set: -ENOMEM, or -EINTR if the caller's process is
+ * dying (no new thread or process may escape exit_group or execve).
+ */
+static struct task *copy_process(u64 flags, u64 stack, u64 tls, int *err)
+{
+	struct task *parent = current, *child;
 	struct trap_frame *tf;
 
+	*err = -EINTR;
+	if (parent->group_leader->group_exiting || fatal_signal_pending(parent))
+		return NULL;
 	*err = -ENOMEM;
+	child = task_alloc(parent->comm);
 	if (!child)
 		return NULL;
-	child->mm = mm_fork(parent->mm);
-	child->files = files_fork(parent->files);
-	child->fs = fs_context_fork(parent->fs);
-	if (!child->mm || !child->files || !child->fs) {
+	*err = copy_resources(child, parent, flags);
+	if (*err) {
 		fork_fail(child);
 		return NULL;
 	}
 	strlcpy(child->exe_path, parent->exe_path, sizeof(child->exe_path));
-	child->pgid = parent->pgid;
-	child->sid = parent->sid;
-	memcpy(child->sig.action, parent->sig.action, sizeof(child->sig.action));
-	child->sig.blocked = parent->sig.blocked;
-	child->sig.altstack = parent->sig.altstack;
+	child->pgid = parent->group_leader->pgid; /* the process's */
+	child->sid = parent->group_leader->sid;
+	copy_signals(child, parent, flags);
 	memcpy(child->rlimits, parent->rlimits, sizeof(child->rlimits));
 
 	tf = task_user_frame(child);
@@ -86,15 +183,17 @@ static struct task *copy_process(u64 stack, int *err)
 	if (stack)
 		frame_set_user_sp(tf, stack);
 	arch_thread_fork(&child->thread);
+	if (flags & CLONE_SETTLS)
+		child->thread.fs_base = tls;
 	arch_thread_start(&child->thread, child->kstack.top, fork_child_entry, NULL);
-	link_child(parent, child);
+	join_family(child, parent, flags);
 	return child;
 }
 
 SYSCALL_DEFINE0(fork)
 {
 	int err;
-	struct task *child = copy_process(0, &err);
+	struct task *child = copy_process(0, 0, 0, &err);
 
 	if (!child)
 		return err;
@@ -109,24 +208,42 @@ SYSCALL_DEFINE0(vfork)
 }
 
 /*
- * clone: the fork-like uses (flags = a signal number, maybe with
+ * clone_flags_valid - 0, or -EINVAL for combinations Linux refuses (a
+ * thread shares the handlers, handlers live in shared memory) and for
+ * what we do not implement; -EPERM for a TLS base outside user space.
+ */
+static int clone_flags_valid(u64 flags, u64 tls)
+{
+	if (flags & CLONE_UNSUPPORTED)
+		return -EINVAL;
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+		return -EINVAL;
+	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+		return -EINVAL;
+	if ((flags & CLONE_SETTLS) && tls >= USER_SPACE_END)
+		return -EPERM;
+	return 0;
+}
+
+/*
+ * clone: fork-like uses (flags = a signal number, maybe with
  * CLONE_CHILD_SETTID/CLEARTID/PARENT_SETTID, or CLONE_VM|CLONE_VFORK as
- * posix_spawn uses, which we run as fork). Threads (CLONE_THREAD) arrive
- * with the address-space milestone.
+ * posix_spawn uses, which we run as fork) and threads, as musl's
+ * pthread_create makes them: CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|
+ * CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|
+ * CLONE_CHILD_CLEARTID|CLONE_DETACHED, a new stack and a TLS base.
+ * CLONE_SYSVSEM, CLONE_DETACHED, CLONE_PARENT and the exit signal in
+ * CSIGNAL are accepted and ignored (the parent always gets SIGCHLD).
  */
 SYSCALL_DEFINE5(clone, u64, flags, u64, stack, int __user *, parent_tid,
 		int __user *, child_tid, u64, tls)
 {
-	int err;
+	int err = clone_flags_valid(flags, tls);
 	struct task *child;
 
-	(void)tls;
-	if (flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_SETTLS | CLONE_FILES |
-		     CLONE_FS))
-		return -EINVAL;
-	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
-		return -EINVAL; /* a shared address space needs threads */
-	child = copy_process(stack, &err);
+	if (err)
+		return err;
+	child = copy_process(flags, stack, tls, &err);
 	if (!child)
 		return err;
 	if ((flags & CLONE_PARENT_SETTID) && parent_tid)

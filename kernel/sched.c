@@ -6,6 +6,7 @@
  * the next return to user mode (the kernel itself is not preempted).  The
  * idle task runs when the queue is empty.  A task goes to sleep by leaving
  * the queue (TASK_SLEEPING) and calling schedule(); wake_up() puts it back.
+ * Threads are tasks like any other: each has its own slice.
  */
 #include "kernel/task.h"
 #include "kernel/errno.h"
@@ -19,6 +20,7 @@ struct task *current;
 static struct task idle_task;
 static struct task *run_queue; /* any runnable task but idle; NULL if none */
 static unsigned nr_running;
+static struct task *task_dead; /* an exited thread, freed by the next to run */
 
 unsigned sched_nr_running(void)
 {
@@ -57,6 +59,8 @@ void sched_init(struct kstack *idle_stack)
 {
 	idle_task.kstack = *idle_stack;
 	idle_task.pid = 0;
+	idle_task.group_leader = &idle_task;
+	idle_task.group_live = 1;
 	idle_task.state = TASK_RUNNING;
 	task_set_comm(&idle_task, "swapper");
 	current = &idle_task;
@@ -83,6 +87,18 @@ static struct task *pick_next(struct task *prev)
 	return run_queue;
 }
 
+/* finish_switch - first thing on the new task's stack after a switch:
+ * free the thread that exited by switching here (sched_exit_dead). */
+static void finish_switch(void)
+{
+	struct task *dead = task_dead;
+
+	if (dead && dead != current) {
+		task_dead = NULL;
+		task_free(dead);
+	}
+}
+
 void schedule(void)
 {
 	u64 flags = arch_irq_save();
@@ -101,6 +117,7 @@ void schedule(void)
 		current = next;
 		mm_activate(next->mm);
 		arch_switch(&prev->thread, &next->thread, next->kstack.top);
+		finish_switch(); /* back on prev's stack: prev is current again */
 	}
 	arch_irq_restore(flags);
 }
@@ -108,7 +125,17 @@ void schedule(void)
 /* Called by a new task right after its first switch-in (entry.asm). */
 void task_first_run(void)
 {
+	finish_switch();
 	arch_irq_enable();
+}
+
+__noreturn void sched_exit_dead(void)
+{
+	if (task_dead)
+		panic("sched_exit_dead: thread %d not freed yet", task_dead->pid);
+	task_dead = current;
+	schedule();
+	panic("sched_exit_dead: thread %d was scheduled again", current->pid);
 }
 
 static void wake_sleeper(struct task *t)
@@ -117,6 +144,15 @@ static void wake_sleeper(struct task *t)
 		wait_remove(t->waiting_on, t);
 	t->wake_at_ns = 0;
 	sched_add(t);
+}
+
+void wake_up_task(struct task *t)
+{
+	u64 flags = arch_irq_save();
+
+	if (t->state == TASK_SLEEPING)
+		wake_sleeper(t);
+	arch_irq_restore(flags);
 }
 
 /* Wake tasks whose timed sleep is over.  O(tasks) per tick: fine for the
@@ -188,20 +224,43 @@ __noreturn void sched_idle_loop(void)
 
 /* ---- wait queues ---- */
 
-int wait_sleep(struct wait_queue *wq)
+void wait_add(struct wait_queue *wq, struct task *t)
+{
+	struct task **pp = &wq->head;
+
+	while (*pp)
+		pp = &(*pp)->wait_next;
+	*pp = t;
+	t->wait_next = NULL;
+	t->waiting_on = wq;
+}
+
+/* Sleep once on wq (interrupts disabled). */
+static void sleep_on(struct wait_queue *wq)
 {
 	struct task *t = current;
 
-	if (signal_pending(t))
-		return -ERESTARTSYS;
-	t->wait_next = wq->head;
-	wq->head = t;
-	t->waiting_on = wq;
+	wait_add(wq, t);
 	t->state = TASK_SLEEPING;
 	schedule();
 	if (t->waiting_on) /* woken by a timer or signal, not by wake_up */
 		wait_remove(t->waiting_on, t);
-	return signal_pending(t) ? -ERESTARTSYS : 0;
+}
+
+int wait_sleep(struct wait_queue *wq)
+{
+	if (signal_pending(current))
+		return -ERESTARTSYS;
+	sleep_on(wq);
+	return signal_pending(current) ? -ERESTARTSYS : 0;
+}
+
+int wait_sleep_killable(struct wait_queue *wq)
+{
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	sleep_on(wq);
+	return fatal_signal_pending(current) ? -EINTR : 0;
 }
 
 void wait_remove(struct wait_queue *wq, struct task *t)

@@ -7,6 +7,13 @@
  * a handler is the architecture's (Linux's x86-64 struct rt_sigframe, in
  * arch/x86_64/signal.c), so musl's sigaction() and SA_SIGINFO handlers work
  * unchanged.
+ *
+ * Threads: the handlers belong to the process (struct sighand, shared by
+ * its threads); each thread has its own blocked mask, pending set and
+ * alternate stack.  A signal for the process (kill) is queued for one
+ * thread that does not block it; a signal for a thread (a fault, tgkill)
+ * for that thread.  A signal whose default action terminates kills the
+ * whole process, whichever thread takes it.
  */
 #include "kernel/signal.h"
 #include "kernel/errno.h"
@@ -15,6 +22,7 @@
 #include "kernel/syscall.h"
 #include "kernel/task.h"
 #include "lib/string.h"
+#include "mm/kmalloc.h"
 #include <asm/arch.h>
 #include <asm/signal.h>
 #include <asm/syscall.h>
@@ -60,6 +68,37 @@ bool signal_pending(struct task *t)
 	return t->sig.pending & ~t->sig.blocked;
 }
 
+bool fatal_signal_pending(const struct task *t)
+{
+	return t->sig.pending & sigmask(SIGKILL);
+}
+
+struct sighand *sighand_alloc(void)
+{
+	struct sighand *sh = kzalloc(sizeof(*sh)); /* SIG_DFL is 0 */
+
+	if (sh)
+		sh->count = 1;
+	return sh;
+}
+
+void sighand_put(struct sighand *sh)
+{
+	if (!sh)
+		return;
+	if (sh->count == 0)
+		panic("sighand_put: put once too often");
+	if (--sh->count == 0)
+		kfree(sh);
+}
+
+void signal_use_sighand(struct signal_state *s, struct sighand *sh)
+{
+	sighand_put(s->sighand);
+	s->sighand = sh;
+	s->action = sh ? sh->action : NULL;
+}
+
 /* An ignored signal is dropped when sent (unless blocked: the handler may
  * change before it is unblocked), so it never interrupts a sleep. */
 static bool sig_ignored(const struct task *t, int sig)
@@ -99,6 +138,40 @@ void send_signal(struct task *t, int sig, const struct k_siginfo *info)
 	t->sig.pending |= sigmask(sig);
 	if (sig == SIGKILL || !(t->sig.blocked & sigmask(sig)))
 		sched_wake_for_signal(t);
+	arch_irq_restore(flags);
+}
+
+/* Can thread t take sig now: alive and not blocking it? */
+static bool wants_signal(const struct task *t, int sig)
+{
+	return t->state != TASK_ZOMBIE &&
+	       (sig == SIGKILL || !(t->sig.blocked & sigmask(sig)));
+}
+
+/* The thread of t's group to queue a process-directed sig for: t if it
+ * wants it, else another that does, else any live one (NULL: none left). */
+static struct task *pick_thread(struct task *t, int sig)
+{
+	struct task *live = t->state != TASK_ZOMBIE ? t : NULL;
+
+	if (wants_signal(t, sig))
+		return t;
+	for_each_thread(t, u) {
+		if (wants_signal(u, sig))
+			return u;
+		if (!live && u->state != TASK_ZOMBIE)
+			live = u;
+	}
+	return live;
+}
+
+void send_group_signal(struct task *t, int sig, const struct k_siginfo *info)
+{
+	u64 flags = arch_irq_save(); /* pick and queue in one step */
+	struct task *target = pick_thread(t, sig);
+
+	if (target)
+		send_signal(target, sig, info);
 	arch_irq_restore(flags);
 }
 
@@ -188,17 +261,17 @@ static bool handle_one(struct trap_frame *tf, int sig)
 		case SIGDFL_IGNORE:
 		case SIGDFL_STOP: /* job control is not supported: ignored */
 			return false;
-		case SIGDFL_CORE:
-			do_exit(sig | WCOREFLAG);
+		case SIGDFL_CORE: /* the whole process dies (Linux) */
+			do_group_exit(sig | WCOREFLAG);
 		case SIGDFL_TERM:
-			do_exit(sig);
+			do_group_exit(sig);
 		}
 	}
 	fix_interrupted_syscall(tf, ka);
 	if (!setup_frame(tf, sig, ka)) {
 		printk(KERN_INFO "%s[%d]: cannot deliver signal %d: bad stack "
 		       "0x%lx; killed by SIGSEGV\n", t->comm, t->pid, sig, frame_user_sp(tf));
-		do_exit(SIGSEGV | WCOREFLAG);
+		do_group_exit(SIGSEGV | WCOREFLAG);
 	}
 	if (!(ka->flags & SA_NODEFER))
 		t->sig.blocked |= sigmask(sig);
@@ -284,9 +357,10 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, const struct k_sigaction __user *, act,
 		if (copy_from_user(&k, act, sizeof(k)))
 			return -EFAULT;
 		k.mask &= ~UNBLOCKABLE;
-		t->sig.action[sig - 1] = k;
+		t->sig.action[sig - 1] = k; /* for every thread of the process */
 		if (k.handler == SIG_IGN)
-			take_pending(t, sig);
+			for_each_thread(t, u)
+				take_pending(u, sig);
 	}
 	return 0;
 }
@@ -340,7 +414,7 @@ SYSCALL_DEFINE0(rt_sigreturn)
 	if (arch_signal_frame_restore(tf, &mask, &t->thread)) {
 		printk(KERN_INFO "%s[%d]: bad signal frame near 0x%lx; killed by "
 		       "SIGSEGV\n", t->comm, t->pid, frame_user_sp(tf));
-		do_exit(SIGSEGV | WCOREFLAG);
+		do_group_exit(SIGSEGV | WCOREFLAG);
 	}
 	t->sig.blocked = mask & ~UNBLOCKABLE;
 	/* syscall_dispatch stores the return value in rax: give back the
@@ -372,7 +446,7 @@ SYSCALL_DEFINE2(sigaltstack, const struct k_stack __user *, ss,
 	return 0;
 }
 
-/* Send sig to one task, as the user asked (kill, tgkill). */
+/* Send sig to one thread, as the user asked (tgkill, tkill). */
 static int kill_one(struct task *t, int sig, int code)
 {
 	struct k_siginfo info = { .si_signo = sig, .si_code = code };
@@ -386,28 +460,41 @@ static int kill_one(struct task *t, int sig, int code)
 	return 0;
 }
 
+/* Send sig to the process t belongs to (kill): -ESRCH if it has ended. */
+static int kill_process(struct task *t, int sig)
+{
+	struct k_siginfo info = { .si_signo = sig, .si_code = SI_USER };
+
+	if (!process_alive(t))
+		return -ESRCH;
+	if (sig == 0)
+		return 0; /* only checks that the target exists */
+	info.f.kill.pid = current->tgid;
+	send_group_signal(t, sig, &info);
+	return 0;
+}
+
 SYSCALL_DEFINE2(kill, int, pid, int, sig)
 {
 	int found = 0;
 
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
-	if (pid > 0) {
+	if (pid > 0) { /* a process, or any thread of it (as Linux) */
 		struct task *t = task_find(pid);
 
-		return t && t->state != TASK_ZOMBIE ? kill_one(t, sig, SI_USER)
-						    : -ESRCH;
+		return t ? kill_process(t, sig) : -ESRCH;
 	}
-	/* 0: my process group; -1: everyone but init and me; < -1: group -pid */
+	/* 0: my process group; -1: everyone but init and me; < -1: group
+	 * -pid.  Processes are named by their leaders. */
 	for (struct task *t = task_first(); t; t = t->all_next) {
 		bool hit = pid == 0    ? t->pgid == current->pgid
-			   : pid == -1 ? t->pid > 1 && t != current
+			   : pid == -1 ? t->pid > 1 && t->tgid != current->tgid
 				       : t->pgid == -pid;
 
-		if (hit && t->state != TASK_ZOMBIE && t->pid > 0) {
-			kill_one(t, sig, SI_USER);
+		if (hit && thread_group_leader(t) && t->pid > 0 &&
+		    kill_process(t, sig) == 0)
 			found++;
-		}
 	}
 	return found ? 0 : -ESRCH;
 }

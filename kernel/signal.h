@@ -104,10 +104,22 @@ struct k_stack {
 	u64 ss_size;
 };
 
+/*
+ * The handlers: one table per process, shared by its threads (clone with
+ * CLONE_SIGHAND), freed with the last task that uses it.  What a thread
+ * blocks, has pending, and its alternate stack stay its own (below).
+ */
+struct sighand {
+	u32 count;                     /* tasks using this table */
+	struct k_sigaction action[NSIG];
+};
+
+/* A task's signal state. */
 struct signal_state {
 	ksigset_t pending;
 	ksigset_t blocked;
-	struct k_sigaction action[NSIG];
+	struct sighand *sighand;     /* the handlers (maybe shared) */
+	struct k_sigaction *action;  /* == sighand->action: action[sig - 1] */
 	struct k_siginfo info[NSIG]; /* for each pending signal */
 	struct k_stack altstack;
 	ksigset_t saved_blocked;     /* rt_sigsuspend: the mask to go back to */
@@ -118,10 +130,26 @@ struct signal_state {
 struct task;
 struct trap_frame;
 
-/* send_signal - queue sig for t (info may be NULL: SI_KERNEL). */
+/* send_signal - queue sig for thread t itself (info may be NULL:
+ * SI_KERNEL): a fault, tgkill, SIGPIPE. */
 void send_signal(struct task *t, int sig, const struct k_siginfo *info);
-/* signal_pending - does current have an unblocked pending signal? */
+/* send_group_signal - sig for the process t belongs to (kill, SIGCHLD):
+ * queued for t if it does not block sig, else for another thread of the
+ * group that does not, else for t (it waits there until unblocked). */
+void send_group_signal(struct task *t, int sig, const struct k_siginfo *info);
+/* signal_pending - does t have an unblocked pending signal? */
 bool signal_pending(struct task *t);
+/* fatal_signal_pending - is SIGKILL pending for t (it is about to die)? */
+bool fatal_signal_pending(const struct task *t);
+
+/* sighand_alloc - a table with every signal SIG_DFL, used once; NULL when
+ * out of memory. */
+struct sighand *sighand_alloc(void);
+/* sighand_put - drop one use of sh (may be NULL); the last frees it. */
+void sighand_put(struct sighand *sh);
+/* signal_use_sighand - s uses table sh from now on (the caller's reference
+ * goes to s; s's previous table, if any, is put). */
+void signal_use_sighand(struct signal_state *s, struct sighand *sh);
 /* signal_deliver - on the way back to user mode: act on pending signals
  * (run the default action or set up a handler frame in tf). */
 void signal_deliver(struct trap_frame *tf);

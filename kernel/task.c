@@ -1,5 +1,6 @@
 /*
- * kernel/task.c - creating, finding and freeing tasks.
+ * kernel/task.c - creating, finding and freeing tasks, and walking the
+ * threads of a process.
  */
 #include "kernel/task.h"
 #include "kernel/printk.h"
@@ -22,20 +23,25 @@ static int pid_alloc(void)
 	return -1;
 }
 
+/*
+ * task_alloc - every task starts as a process of one thread (its own group
+ * leader) with handlers of its own, all SIG_DFL; clone makes threads.
+ */
 struct task *task_alloc(const char *comm)
 {
 	struct task *t = kzalloc(sizeof(*t)), **pp;
+	struct sighand *sh = sighand_alloc();
 	int pid = pid_alloc();
 
-	if (!t || pid < 0) {
+	if (!t || !sh || pid < 0 || kstack_alloc(&t->kstack) < 0) {
+		sighand_put(sh);
 		kfree(t);
 		return NULL;
 	}
-	if (kstack_alloc(&t->kstack) < 0) {
-		kfree(t);
-		return NULL;
-	}
+	signal_use_sighand(&t->sig, sh);
 	t->pid = t->tgid = pid;
+	t->group_leader = t;
+	t->group_live = 1;
 	t->state = TASK_SLEEPING; /* not runnable until sched_add() */
 	t->start_ns = arch_clock_ns();
 	task_set_comm(t, comm);
@@ -55,6 +61,7 @@ void task_free(struct task *t)
 			break;
 		}
 	}
+	signal_use_sighand(&t->sig, NULL);
 	kstack_free(&t->kstack);
 	kfree(t);
 }
@@ -70,6 +77,26 @@ struct task *task_find(int pid)
 struct task *task_first(void)
 {
 	return all_tasks;
+}
+
+/* The first task at or after t (in creation order) in g's thread group. */
+static struct task *thread_from(const struct task *g, struct task *t)
+{
+	while (t && t->tgid != g->tgid)
+		t = t->all_next;
+	return t;
+}
+
+/* A walk over all tasks: O(tasks), fine for the few dozen a teaching
+ * system runs, and nothing to keep in step when threads come and go. */
+struct task *thread_first(const struct task *g)
+{
+	return thread_from(g, all_tasks);
+}
+
+struct task *thread_next(const struct task *g, struct task *t)
+{
+	return thread_from(g, t->all_next);
 }
 
 void task_set_comm(struct task *t, const char *path)

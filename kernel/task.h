@@ -2,14 +2,24 @@
  * kernel/task.h - tasks (threads of execution) and processes.
  *
  * A task is what the scheduler runs: its own kernel stack (with a guard
- * page), saved CPU state and PID.  A process is a task that owns an address
- * space (struct mm), open files and signal handlers; threads (later) share
- * those.  Every task with a user part keeps its user registers in a
- * struct trap_frame at the top of its kernel stack (task_user_frame).
+ * page), saved CPU state and PID.  Every task with a user part keeps its
+ * user registers in a struct trap_frame at the top of its kernel stack
+ * (task_user_frame).
+ *
+ * A process is a thread group: one or more tasks made by clone with
+ * CLONE_THREAD that share an address space (struct mm), open files, the
+ * file system context and the signal handlers, each counted by users.
+ * Each thread has its own PID (the TID, gettid); the group's ID (tgid,
+ * getpid) is the PID of its first thread, the group leader.  The leader
+ * stands for the whole process: it is what the parent's children list
+ * holds, what wait4 reaps and kill names, and its group_* fields below
+ * describe the group.  It stays (as a zombie if it exited first) until the
+ * last thread is gone; other threads are freed as soon as they exit.
  */
 #ifndef KERNEL_TASK_H
 #define KERNEL_TASK_H
 
+#include "kernel/futex.h"
 #include "kernel/signal.h"
 #include "kernel/types.h"
 #include "kernel/wait.h"
@@ -36,8 +46,8 @@ struct rusage_counts {
 };
 
 struct task {
-	int pid;
-	int tgid;                  /* the process ID (== pid for a process) */
+	int pid;                   /* the thread ID */
+	int tgid;                  /* the process ID: the group leader's pid */
 	int pgid, sid;             /* process group and session */
 	char comm[TASK_COMM_LEN];  /* the program's name, as in /proc/PID/stat */
 	char exe_path[128];        /* the program's path (/proc/PID/exe) */
@@ -51,11 +61,23 @@ struct task {
 	struct files *files;
 	struct fs_context *fs;     /* cwd, umask */
 
+	/* Parent and children are the process's: the parent is the leader of
+	 * the process that made this one (every thread points to it), and
+	 * only a leader has children (whichever of its threads forked). */
 	struct task *parent;
 	struct task *children;     /* first child; siblings chain through next_sibling */
 	struct task *next_sibling;
 	int exit_status;           /* wait status, encoded as Linux's wait4 */
-	struct wait_queue child_exit; /* where wait4 sleeps */
+	struct wait_queue child_exit; /* where wait4 sleeps (the leader's) */
+
+	/* The thread group: every thread points to its leader; the other
+	 * group_* fields are used in the leader only. */
+	struct task *group_leader;     /* the task whose pid is tgid (maybe itself) */
+	int group_live;                /* threads that have not exited yet */
+	bool group_exiting;            /* exit_group, a fatal signal or execve
+					* is ending the threads */
+	int group_exit_status;         /* ...and the status they end with */
+	struct wait_queue thread_exit; /* woken as each thread exits (execve) */
 
 	struct signal_state sig;
 
@@ -67,10 +89,23 @@ struct task {
 	u64 start_ns;                     /* when the task was created */
 	u64 slice_left;                   /* timer ticks before preemption */
 
-	u64 clear_child_tid;              /* set_tid_address */
+	u64 clear_child_tid;              /* set_tid_address, CLONE_CHILD_CLEARTID */
+	struct futex_waiter futex;        /* while it sleeps in FUTEX_WAIT */
 	struct rusage_counts ru, ru_children;
 	u64 rlimits[16][2];               /* RLIMIT_*: soft, hard */
 };
+
+/* thread_group_leader - is t the first thread of its process? */
+static inline bool thread_group_leader(const struct task *t)
+{
+	return t->pid == t->tgid;
+}
+
+/* process_alive - has some thread of t's process not exited yet? */
+static inline bool process_alive(const struct task *t)
+{
+	return t->group_leader->group_live > 0;
+}
 
 /* The task running on this CPU. */
 extern struct task *current;
@@ -93,6 +128,14 @@ struct task *task_first(void);
 /* task_set_comm - the name shown by ps (a program's base name). */
 void task_set_comm(struct task *t, const char *path);
 
+/* thread_first / thread_next - the tasks of g's thread group (g's own
+ * included; exited ones too until they are freed), in creation order. */
+struct task *thread_first(const struct task *g);
+struct task *thread_next(const struct task *g, struct task *t);
+/* for_each_thread - `for_each_thread(g, t) { ... }` with t declared. */
+#define for_each_thread(g, t) \
+	for (struct task *t = thread_first(g); t; t = thread_next(g, t))
+
 /* sched.c */
 /* sched_init - the running boot code becomes the idle task (PID 0). */
 void sched_init(struct kstack *idle_stack);
@@ -111,5 +154,18 @@ int sched_sleep_until(u64 ns);
 __noreturn void sched_idle_loop(void);
 /* sched_nr_running - tasks on the run queue. */
 unsigned sched_nr_running(void);
+/* sched_exit_dead - the last switch of an exited thread that nobody reaps:
+ * it is freed by the next task to run (no task can free the stack it is
+ * running on).  With interrupts disabled. */
+__noreturn void sched_exit_dead(void);
+
+/* Wait-queue operations that name a task (wait.h has the rest). */
+/* wait_add - put t at the tail of wq (it is woken in order of arrival). */
+void wait_add(struct wait_queue *wq, struct task *t);
+/* wake_up_task - take t off the queue it sleeps on and make it runnable. */
+void wake_up_task(struct task *t);
+/* wait_sleep_killable - as wait_sleep, but only SIGKILL ends the sleep
+ * early or prevents it: 0, or -EINTR. */
+int wait_sleep_killable(struct wait_queue *wq);
 
 #endif

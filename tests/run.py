@@ -86,6 +86,8 @@ QEMU_TESTS = [
          expect=[r"hello from user space: argc=2 argv\[0\]=/tests/hello-pie"]),
     dict(name="user-proc", append="init=/tests/proc_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
+    dict(name="user-threads", append="init=/tests/thread_test", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=120),
     dict(name="user-init-killed", append="init=/tests/crash", initrd=[INITRD],
          exit=2 * 126 + 1,
          expect=[r"crash\[1\]: segfault at 0 ip [0-9a-f]{16} sp [0-9a-f]{16} error 6",
