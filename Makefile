@@ -78,7 +78,7 @@ run-direct: deps kernel initrd
 	$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/kernel.elf \
 		-initrd $(BUILD)/initrd.cpio -append "$(APPEND)"
 
-debug: deps kernel
+debug: deps kernel initrd
 	tools/gdb/debug.sh $(BUILD)/kernel.elf "$(APPEND)"
 
 # ---- user programs (musl-gcc, static) and the initrd

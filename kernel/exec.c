@@ -11,6 +11,7 @@
 #include "kernel/elf.h"
 #include "kernel/errno.h"
 #include "kernel/exec.h"
+#include "kernel/exit.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/printk.h"
 #include "kernel/random.h"
@@ -565,6 +566,10 @@ static int exec_strings(char *path, struct exec_strings *s)
 	mm->start_brk = mm->brk = ALIGN_UP(img.load_end, PAGE_SIZE) +
 				  aslr_random_below(BRK_RND_RANGE, mm->personality);
 	mm->start_stack = sp;
+	/* The point of no return: no other thread may run the old program. */
+	err = exec_kill_other_threads();
+	if (err)
+		goto out;
 	commit_exec(mm, path, img.entry, sp);
 	mm = NULL;
 	err = 0;

@@ -27,7 +27,8 @@
 #define INIT_SIGNALLED_STATUS 126 /* the contract: init killed by a signal */
 #define INIT_MAX_STATUS 125
 
-/* Init ending ends the system: its status becomes QEMU's (DEVELOPERS.md). */
+/* Init ending ends the system: its status s becomes QEMU's exit code 2s+1
+ * under isa-debug-exit (the contract in README.md). */
 static __noreturn void init_exited(int wait_status)
 {
 	int status = wait_status & 0x7f ? INIT_SIGNALLED_STATUS

@@ -4,7 +4,8 @@
  * boot/boot.asm calls kmain() in 64-bit mode on the boot stack.  kmain
  * brings up the CPU and memory, then moves to a kernel stack with a guard
  * page and continues in kmain_late(), which runs the self-tests named on
- * the command line (ktest=...) or idles until user programs arrive.
+ * the command line (ktest=...) or starts init (PID 1) and becomes the
+ * idle task.
  */
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"

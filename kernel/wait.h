@@ -3,7 +3,7 @@
  * happens (a child exits, a pipe gets data, a key is pressed).
  *
  *	while (!condition) {                  // what wait_event() does
- *		r = wait_sleep(&wq);          // -EINTR if a signal came
+ *		r = wait_sleep(&wq);          // -ERESTARTSYS if a signal came
  *		...
  *	}
  *	wake_up(&wq);                         // the other side

@@ -111,7 +111,7 @@ QEMU_TESTS = [
     dict(name="user-busybox-pipeline",
          append='init=/bin/sh -c "echo hi | cat | wc -c"', initrd=[INITRD],
          exit=EXIT_OK, expect=[r"^3$"]),
-    # What a student types at `make run` (DEVELOPERS.md, issue 3): the
+    # What a student types at `make run` (README's quick start): the
     # default init, busybox's shell, a pipeline, /proc, ps, a crash and its
     # explanation, Ctrl-C, exit (init starts a new shell), poweroff.
     dict(name="user-interactive-shell", append="", initrd=[INITRD],

@@ -41,7 +41,10 @@ for prog in "$@"; do
 	*.so) cp "$prog" "$staging"/lib/ ;;
 	*/user/init) cp "$prog" "$staging"/sbin/init ;;
 	*/tests/user/*) cp "$prog" "$staging"/tests/ ;;
-	*) cp "$prog" "$staging"/bin/ ;;
+	*) # a program named like a busybox applet replaces the applet's
+	   # link (copying through the link would overwrite busybox)
+	   rm -f "$staging/bin/$(basename "$prog")"
+	   cp "$prog" "$staging"/bin/ ;;
 	esac
 done
 

@@ -16,8 +16,8 @@
 #include "mm/kmalloc.h"
 #include <asm/arch.h>
 
-/* The wall clock has no RTC yet: kernel/time.c's CLOCK_REALTIME is boot
- * time plus this fixed epoch, and file times follow the same clock. */
+/* File times follow the wall clock, kernel/time.c's CLOCK_REALTIME (the
+ * RTC's date at boot plus the time since). */
 
 
 struct inode *vfs_root;

@@ -34,7 +34,7 @@
 
 /* Set to 1 once kernel/exec.c calls exec_kill_other_threads() (issue 3):
  * until then execve in a thread leaves the other threads running. */
-#define TEST_EXEC_FROM_THREAD 0
+#define TEST_EXEC_FROM_THREAD 1
 
 #define KERNEL_ADDR ((void *)0xffffffff80100000ul)
 #define MAX_THREADS 32

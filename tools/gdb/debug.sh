@@ -12,7 +12,8 @@ log=build/debug-serial.log
 qemu-system-x86_64 -cpu max -m 128M -no-reboot -display none \
 	-serial "file:$log" -monitor none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-	-kernel "$kernel" -append "$append" -S -gdb "tcp:127.0.0.1:$port" &
+	-kernel "$kernel" -initrd "${INITRD:-build/initrd.cpio}" -append "$append" \
+	-S -gdb "tcp:127.0.0.1:$port" &
 qemu=$!
 trap 'kill $qemu 2>/dev/null || true' EXIT INT TERM
 echo "QEMU is paused (pid $qemu); kernel messages go to $log (tail -f it)."
