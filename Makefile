@@ -113,6 +113,14 @@ DYN_LIBS := $(BUILD)/lib/libvmdemo.so
 $(BUILD)/lib/lib%.so: user/lib/%.c Makefile
 	@mkdir -p $(dir $@)
 	$(USER_CC) -std=gnu11 -O2 -g -fPIC -shared -Wall -Wextra -Werror -o $@ $<
+# The memory and thread suites also run dynamically linked (musl's loader
+# and libc.so): every behaviour must hold for both kinds of program.
+TEST_PROGS += $(BUILD)/tests/user/mem_test-dyn $(BUILD)/tests/user/thread_test-dyn
+$(BUILD)/tests/user/%-dyn: tests/user/%.c tests/user/tap.h Makefile
+	@mkdir -p $(dir $@)
+	$(USER_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+		-Itests/user -o $@ $<
+
 $(BUILD)/tests/user/dyn_test: tests/user/dyn_test.c tests/user/tap.h $(DYN_LIBS) Makefile
 	@mkdir -p $(dir $@)
 	$(USER_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Itests/user -o $@ $< \

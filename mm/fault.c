@@ -217,6 +217,7 @@ static bool access_allowed(const struct vm_area_struct *v, const struct fault *f
 }
 
 bool vmtrace_all; /* "vmtrace" on the command line: every process */
+u64 vm_faults_total; /* every fault resolved, all processes (/proc/vmstat) */
 
 static const char *access_name(enum fault_access a)
 {
@@ -254,8 +255,10 @@ enum fault_result handle_mm_fault(const struct fault *f)
 	if (!mm || f->addr >= USER_SPACE_END)
 		return f->user ? FAULT_SIGSEGV_MAPERR : FAULT_KERNEL_BUG;
 	r = resolve(mm, f, &v, &how);
-	if (r == FAULT_OK)
+	if (r == FAULT_OK) {
 		current->ru.minflt++;
+		vm_faults_total++;
+	}
 	vmtrace(mm, f, v, how);
 	return r;
 }

@@ -33,6 +33,8 @@ enum fault_result {
 /* vmtrace_all - log every fault of every process ("vmtrace" on the command
  * line); a process alone: prctl(PR_VMOS_VMTRACE). */
 extern bool vmtrace_all;
+/* vm_faults_total - page faults resolved since boot (/proc/vmstat pgfault). */
+extern u64 vm_faults_total;
 
 /* handle_mm_fault - resolve f if a case applies; see fault.c. */
 enum fault_result handle_mm_fault(const struct fault *f);

@@ -29,6 +29,16 @@ static u64 prot_to_vm_flags(int prot)
 	       VM_MAYEXEC;
 }
 
+/* Would growing by more bytes (the heap then heap_size bytes) pass
+ * RLIMIT_AS or RLIMIT_DATA? */
+static bool over_limits(struct mm *mm, u64 more, u64 heap_size)
+{
+	u64 as = current->rlimits[RLIMIT_AS][0], data = current->rlimits[RLIMIT_DATA][0];
+
+	return (as != RLIM_INFINITY && (mm->total_vm << PAGE_SHIFT) + more > as) ||
+	       (data != RLIM_INFINITY && heap_size > data);
+}
+
 /* The heap region: the one ending at the old break, if any. */
 static struct vm_area_struct *heap_region(struct mm *mm, u64 old_end)
 {
@@ -76,7 +86,9 @@ SYSCALL_DEFINE1(brk, u64, addr)
 	if (new_end < old_end) {
 		if (mm_unmap(mm, new_end, old_end - new_end))
 			return (long)mm->brk;
-	} else if (new_end > old_end && grow_heap(mm, old_end, new_end)) {
+	} else if (new_end > old_end &&
+		   (over_limits(mm, new_end - old_end, new_end - mm->start_brk) ||
+		    grow_heap(mm, old_end, new_end))) {
 		return (long)mm->brk;
 	}
 	mm->brk = addr;
@@ -163,8 +175,7 @@ SYSCALL_DEFINE6(mmap, u64, addr, u64, len, int, prot, int, flags, int, fd, u64, 
 		return -EOPNOTSUPP;
 	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
 		return -EINVAL;
-	if (current->rlimits[RLIMIT_AS][0] != RLIM_INFINITY &&
-	    (mm->total_vm << PAGE_SHIFT) + len > current->rlimits[RLIMIT_AS][0])
+	if (over_limits(mm, len, 0))
 		return -ENOMEM;
 	if (!(flags & MAP_ANONYMOUS)) {
 		bool zero = false;

@@ -25,6 +25,7 @@
 #include "kernel/version.h"
 #include "lib/format.h"
 #include "lib/string.h"
+#include "mm/fault.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
@@ -185,6 +186,15 @@ static void show_kmem(struct task *t, struct pbuf *b)
 	pbuf_printf(b, "frames_kmalloc_large %lu\n", ks.large_pages);
 	pbuf_printf(b, "frames_used_outside_slabs %lu\n", managed - free - ks.slab_pages);
 	pbuf_printf(b, "kmalloc_objects %lu\n", objects);
+}
+
+/* /proc/vmstat: Linux's "name value" counters; the ones that exist here. */
+static void show_vmstat(struct task *t, struct pbuf *b)
+{
+	(void)t;
+	pbuf_printf(b, "nr_free_pages %lu\n", frames_free_count());
+	pbuf_printf(b, "pgfault %lu\n", vm_faults_total);
+	pbuf_printf(b, "pgmajfault %lu\n", 0ul); /* no swap, no disk: none */
 }
 
 static void show_meminfo(struct task *t, struct pbuf *b)
@@ -525,6 +535,7 @@ static const struct proc_entry root_entries[] = {
 	{ "self", LINK_MODE, NULL, self_link },
 	{ "meminfo", FILE_MODE, show_meminfo, NULL },
 	{ "kmem", FILE_MODE, show_kmem, NULL },
+	{ "vmstat", FILE_MODE, show_vmstat, NULL },
 	{ "uptime", FILE_MODE, show_uptime, NULL },
 	{ "version", FILE_MODE, show_version, NULL },
 	{ "cpuinfo", FILE_MODE, show_cpuinfo, NULL },

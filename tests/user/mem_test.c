@@ -457,6 +457,26 @@ static void t_brk_edges(void)
 	CHECK(touch(b + 4096, 0) == SIGSEGV, "shrunk: gone");
 }
 
+static void t_limits_and_counters(void)
+{
+	struct rlimit rl = { 64u << 20, 64u << 20 };
+	char line[64];
+	long pgfault = -1;
+	FILE *f;
+
+	CHECK(setrlimit(RLIMIT_AS, &rl) == 0, "RLIMIT_AS 64 MiB");
+	CHECK(mmap(NULL, 128u << 20, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED &&
+	      errno == ENOMEM, "a 128 MiB mapping is refused");
+	char *b = (char *)syscall(SYS_brk, 0);
+	CHECK((char *)syscall(SYS_brk, b + (128u << 20)) == b, "so is a 128 MiB heap");
+	f = fopen("/proc/vmstat", "r");
+	while (f && fgets(line, sizeof(line), f))
+		sscanf(line, "pgfault %ld", &pgfault);
+	if (f)
+		fclose(f);
+	CHECK(pgfault > 100, "/proc/vmstat counts page faults: %ld", pgfault);
+}
+
 /* ---- Pintos-style workloads ---- */
 
 static unsigned checksum(const unsigned char *p, size_t n)
@@ -591,6 +611,7 @@ static void run_all(void)
 	RUN(t_split_and_merge);
 	RUN(t_brk_edges);
 	RUN(t_mremap_madvise);
+	RUN(t_limits_and_counters);
 	RUN(t_page_linear);
 	RUN(t_page_parallel);
 	RUN(t_page_merge);
