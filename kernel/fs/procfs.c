@@ -438,8 +438,9 @@ static void show_status(struct task *t, struct pbuf *b)
 			    "VmRSS:\t%8lu kB\n", mm->hiwater_vm * KB_PER_PAGE,
 			    mm->total_vm * KB_PER_PAGE,
 			    mm->hiwater_rss * KB_PER_PAGE, mm->rss * KB_PER_PAGE);
-	pbuf_printf(b, "Threads:\t1\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n"
+	pbuf_printf(b, "Threads:\t%d\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n"
 		    "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
+		    MAX(t->group_leader ? t->group_leader->group_live : 1, 1),
 		    t->sig.pending, 0ul, t->sig.blocked, ignored, caught);
 }
 
@@ -702,13 +703,16 @@ static u32 pid_entry_ino(int pid, size_t i)
 	return pid_ino(pid, (u32)i + 1);
 }
 
-/* next_pid - the smallest PID >= from of a task (not the idle one), or 0. */
+/* next_pid - the smallest PID >= from of a process (a thread group
+ * leader; not the idle task), or 0.  Threads are not listed in /proc, as
+ * on Linux, but /proc/TID still opens. */
 static int next_pid(int from)
 {
 	int best = 0;
 
 	for (struct task *t = task_first(); t; t = t->all_next)
-		if (t->pid >= from && t->pid > 0 && (!best || t->pid < best))
+		if (t->pid >= from && t->pid > 0 && thread_group_leader(t) &&
+		    (!best || t->pid < best))
 			best = t->pid;
 	return best;
 }

@@ -69,14 +69,15 @@ static void tty_echo(void *arg, const char *s, size_t n)
 	arch_console_write(s, n);
 }
 
-/* signal_pgrp - sig to every process in group pgrp. */
+/* signal_pgrp - sig to every process in group pgrp (once per process:
+ * to its leader's group, which picks a thread that does not block it). */
 static void signal_pgrp(int pgrp, int sig)
 {
 	if (pgrp <= 0)
 		return;
 	for (struct task *t = task_first(); t; t = t->all_next)
-		if (t->pgid == pgrp && t->pid)
-			send_signal(t, sig, NULL);
+		if (t->pgid == pgrp && t->pid && thread_group_leader(t))
+			send_group_signal(t, sig, NULL);
 }
 
 /* session_alive - does any live process still belong to session sid? */

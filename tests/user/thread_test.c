@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include "tap.h"
+#include <dirent.h>
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
@@ -800,9 +801,59 @@ static void t_clone_flag_rules(void)
 		  EINVAL);
 }
 
+/* ---- what /proc shows for a multi-threaded process ---- */
+
+static pthread_barrier_t proc_barrier;
+static atomic_int proc_tids[3];
+
+static void *proc_waiter(void *arg)
+{
+	proc_tids[(intptr_t)arg] = (int)syscall(SYS_gettid);
+	pthread_barrier_wait(&proc_barrier); /* all started */
+	pthread_barrier_wait(&proc_barrier); /* the main thread has looked */
+	return NULL;
+}
+
+static void t_proc_shows_threads(void)
+{
+	pthread_t th[3];
+	char line[128], path[64];
+	int threads = -1, listed = 0;
+	FILE *f;
+
+	pthread_barrier_init(&proc_barrier, NULL, 4);
+	for (intptr_t i = 0; i < 3; i++)
+		pthread_create(&th[i], NULL, proc_waiter, (void *)i);
+	pthread_barrier_wait(&proc_barrier);
+	f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof(line), f))
+		sscanf(line, "Threads: %d", &threads);
+	if (f)
+		fclose(f);
+	CHECK(threads == 4, "/proc/self/status: Threads: %d", threads);
+	for (int i = 0; i < 3; i++) {
+		DIR *d = opendir("/proc");
+		struct dirent *e;
+		char want[16];
+
+		snprintf(want, sizeof(want), "%d", proc_tids[i]);
+		while (d && (e = readdir(d)))
+			listed += !strcmp(e->d_name, want);
+		if (d)
+			closedir(d);
+		snprintf(path, sizeof(path), "/proc/%d/stat", proc_tids[i]);
+		CHECK(access(path, R_OK) == 0, "/proc/TID still opens (%s)", path);
+	}
+	CHECK(listed == 0, "threads are not listed in /proc as processes (%d)", listed);
+	pthread_barrier_wait(&proc_barrier);
+	for (int i = 0; i < 3; i++)
+		pthread_join(th[i], NULL);
+}
+
 static void run_all(void)
 {
 	RUN(t_one_thread);
+	RUN(t_proc_shows_threads);
 	RUN(t_eight_threads);
 	RUN(t_32_threads);
 	RUN(t_mutex_counter);
