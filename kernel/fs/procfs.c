@@ -26,6 +26,7 @@
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/fault.h"
+#include "mm/pagetable.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
@@ -91,6 +92,7 @@ struct proc_entry {
 	u32 mode;
 	proc_show_t show; /* a file: writes its text (t NULL at the top) */
 	proc_link_t link; /* a symlink: its target */
+	const struct file_operations *fops; /* a file read its own way, not text */
 };
 
 /* inode->private of every procfs inode but the root. */
@@ -153,8 +155,8 @@ static struct inode *entry_inode(const struct proc_entry *e, u32 ino, int pid)
 	if (S_ISDIR(e->mode)) /* the only table directory: fd */
 		return new_node_inode(pid_ino(pid, PROC_FD_DIR_SUB), e->mode,
 				      &proc_fd_iops, &proc_fd_fops, e, pid, -1);
-	return new_node_inode(ino, e->mode, &proc_file_iops, &proc_file_fops, e,
-			      pid, -1);
+	return new_node_inode(ino, e->mode, &proc_file_iops,
+			      e->fops ? e->fops : &proc_file_fops, e, pid, -1);
 }
 
 /* ---- generated text: the top level ---- */
@@ -533,29 +535,97 @@ static long fd_link(struct task *t, int fd, char *buf, size_t size)
 /* ---- the tables ---- */
 
 static const struct proc_entry root_entries[] = {
-	{ "self", LINK_MODE, NULL, self_link },
-	{ "meminfo", FILE_MODE, show_meminfo, NULL },
-	{ "kmem", FILE_MODE, show_kmem, NULL },
-	{ "vmstat", FILE_MODE, show_vmstat, NULL },
-	{ "uptime", FILE_MODE, show_uptime, NULL },
-	{ "version", FILE_MODE, show_version, NULL },
-	{ "cpuinfo", FILE_MODE, show_cpuinfo, NULL },
-	{ "mounts", FILE_MODE, show_mounts, NULL },
-	{ "filesystems", FILE_MODE, show_filesystems, NULL },
-	{ "loadavg", FILE_MODE, show_loadavg, NULL },
-	{ "stat", FILE_MODE, show_kernel_stat, NULL },
+	{ "self", LINK_MODE, NULL, self_link, NULL },
+	{ "meminfo", FILE_MODE, show_meminfo, NULL, NULL },
+	{ "kmem", FILE_MODE, show_kmem, NULL, NULL },
+	{ "vmstat", FILE_MODE, show_vmstat, NULL, NULL },
+	{ "uptime", FILE_MODE, show_uptime, NULL, NULL },
+	{ "version", FILE_MODE, show_version, NULL, NULL },
+	{ "cpuinfo", FILE_MODE, show_cpuinfo, NULL, NULL },
+	{ "mounts", FILE_MODE, show_mounts, NULL, NULL },
+	{ "filesystems", FILE_MODE, show_filesystems, NULL, NULL },
+	{ "loadavg", FILE_MODE, show_loadavg, NULL, NULL },
+	{ "stat", FILE_MODE, show_kernel_stat, NULL, NULL },
+};
+
+/*
+ * /proc/PID/pagemap: one 64-bit word per virtual page, read at offset
+ * 8 * (address / PAGE_SIZE) (Linux's Documentation/admin-guide/mm/
+ * pagemap.rst):
+ *   bit 63 present, 62 swapped (never here), 61 a file page or shared
+ *   anonymous, 56 exclusively mapped (one mapping has the frame), 55
+ *   soft-dirty (not tracked: 0), bits 0-54 the frame number.
+ * Linux shows frame numbers only to privileged readers (CAP_SYS_ADMIN);
+ * here every process is root, so every reader sees them.  Offsets and
+ * lengths must be multiples of 8, else -EINVAL.
+ */
+#define PM_PRESENT (1ull << 63)
+#define PM_FILE_OR_SHARED (1ull << 61)
+#define PM_EXCLUSIVE (1ull << 56)
+#define PM_PFN_MASK ((1ull << 55) - 1)
+#define PM_ENTRY_BYTES 8
+
+static u64 pagemap_entry(struct mm *mm, u64 va)
+{
+	struct vm_area_struct *v;
+	pte_t *e;
+	u64 pm, pfn;
+
+	if (va >= USER_SPACE_END || !(v = vma_lookup(&mm->vmas, va)))
+		return 0;
+	e = pt_walk(mm->pgd, va, false);
+	if (!e || !(*e & PTE_P))
+		return 0;
+	pfn = pte_addr(*e) >> PAGE_SHIFT;
+	pm = PM_PRESENT | (pfn & PM_PFN_MASK);
+	if (v->vm_file || (v->vm_flags & VM_SHARED))
+		pm |= PM_FILE_OR_SHARED;
+	if (phys_to_page(pte_addr(*e))->refcount == 1)
+		pm |= PM_EXCLUSIVE;
+	return pm;
+}
+
+static long pagemap_read(struct file *f, struct uio *u, u64 *pos)
+{
+	struct task *t = task_find(node_of(f->inode)->pid);
+	u64 words[32];
+	long done = 0;
+
+	if ((*pos % PM_ENTRY_BYTES) || (u->len % PM_ENTRY_BYTES))
+		return -EINVAL;
+	if (!t || !t->mm)
+		return 0;
+	while (u->len) {
+		size_t n = MIN(u->len / PM_ENTRY_BYTES, ARRAY_SIZE(words));
+		long got;
+
+		for (size_t i = 0; i < n; i++)
+			words[i] = pagemap_entry(t->mm,
+				(*pos / PM_ENTRY_BYTES + i) << PAGE_SHIFT);
+		got = uio_copy_out(u, words, n * PM_ENTRY_BYTES);
+		if (got < 0)
+			return done ? done : got;
+		*pos += (u64)got;
+		done += got;
+	}
+	return done;
+}
+
+static const struct file_operations proc_pagemap_fops = {
+	.read = pagemap_read,
 };
 
 static const struct proc_entry pid_entries[] = {
-	{ "cmdline", FILE_MODE, show_cmdline, NULL },
-	{ "comm", FILE_MODE, show_comm, NULL },
-	{ "stat", FILE_MODE, show_stat, NULL },
-	{ "statm", FILE_MODE, show_statm, NULL },
-	{ "status", FILE_MODE, show_status, NULL },
-	{ "maps", FILE_MODE, show_maps, NULL },
-	{ "exe", LINK_MODE, NULL, exe_link },
-	{ "cwd", LINK_MODE, NULL, cwd_link },
-	{ "fd", S_IFDIR | 0500, NULL, NULL },
+	{ "cmdline", FILE_MODE, show_cmdline, NULL, NULL },
+	{ "comm", FILE_MODE, show_comm, NULL, NULL },
+	{ "stat", FILE_MODE, show_stat, NULL, NULL },
+	{ "statm", FILE_MODE, show_statm, NULL, NULL },
+	{ "status", FILE_MODE, show_status, NULL, NULL },
+	{ "maps", FILE_MODE, show_maps, NULL, NULL },
+	{ "pagemap", S_IFREG | 0400, NULL, NULL, &proc_pagemap_fops },
+	{ "exe", LINK_MODE, NULL, exe_link, NULL },
+	{ "cwd", LINK_MODE, NULL, cwd_link, NULL },
+	{ "fd", S_IFDIR | 0500, NULL, NULL, NULL },
 };
 
 static const struct proc_entry *find_in(const struct proc_entry *table,

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "tap.h"
+#include <fcntl.h>
 #include <sys/auxv.h>
 
 extern const char vmdemo_greeting[];
@@ -45,6 +46,45 @@ static void t_library_regions(void)
 	      "the dynamic linker (musl's libc.so) is mapped");
 }
 
+/* The frame behind a virtual address, from /proc/self/pagemap (0 if the
+ * page is not present). */
+static unsigned long pfn_of(const void *addr)
+{
+	unsigned long long e = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	pread(fd, &e, sizeof(e), (off_t)((unsigned long)addr / 4096) * 8);
+	close(fd);
+	return e >> 63 ? (unsigned long)(e & ((1ull << 55) - 1)) : 0;
+}
+
+/* Two processes using the library share its read-only pages: the frame
+ * behind vmdemo_add is the same in another process running this program
+ * (its addresses differ: ASLR). */
+static void t_library_pages_shared(void)
+{
+	int p[2], st;
+	unsigned long mine, theirs = 0;
+	pid_t pid;
+
+	vmdemo_add(0); /* the code page is present */
+	mine = pfn_of((const void *)vmdemo_add);
+	pipe(p);
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 1);
+		execl("/tests/dyn_test", "dyn_test", "--pfn", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	char buf[32] = { 0 };
+	read(p[0], buf, sizeof(buf) - 1);
+	theirs = strtoul(buf, NULL, 10);
+	waitpid(pid, &st, 0);
+	CHECK(mine && mine == theirs, "libvmdemo.so's code: frame %lu here, %lu there",
+	      mine, theirs);
+}
+
 static void t_library_data_private(void)
 {
 	vmdemo_counter = 1;
@@ -59,11 +99,17 @@ static void t_library_data_private(void)
 	CHECK(vmdemo_counter == 1, "the parent's is untouched (%d)", vmdemo_counter);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "--pfn")) {
+		vmdemo_add(0);
+		printf("%lu\n", pfn_of((const void *)vmdemo_add));
+		return 0;
+	}
 	printf("TAP version 13\n");
 	RUN(t_library_works);
 	RUN(t_library_regions);
 	RUN(t_library_data_private);
+	RUN(t_library_pages_shared);
 	return tap_done();
 }

@@ -477,6 +477,53 @@ static void t_limits_and_counters(void)
 	CHECK(pgfault > 100, "/proc/vmstat counts page faults: %ld", pgfault);
 }
 
+/* One /proc/self/pagemap entry. */
+static unsigned long long pagemap(const void *addr)
+{
+	unsigned long long e = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	pread(fd, &e, sizeof(e), (off_t)((unsigned long)addr / PAGE) * 8);
+	close(fd);
+	return e;
+}
+
+static void t_pagemap(void)
+{
+	char *p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned long long e;
+	char buf[12];
+	int fd;
+
+	CHECK(pagemap(p) == 0, "untouched: not present");
+	p[0] = 1;
+	e = pagemap(p);
+	CHECK((e >> 63) && (e & ((1ull << 55) - 1)) && (e >> 56 & 1) && !(e >> 61 & 1),
+	      "touched: present, a frame number, exclusive, anonymous (%llx)", e);
+	int pfd[2];
+	unsigned long long child_e = 0;
+
+	pipe(pfd);
+	pid_t pid = fork();
+	if (pid == 0) {
+		unsigned long long c = pagemap(p);
+
+		write(pfd[1], &c, sizeof(c));
+		_exit(0);
+	}
+	read(pfd[0], &child_e, sizeof(child_e));
+	wait_status(pid);
+	CHECK((child_e & ((1ull << 55) - 1)) == (e & ((1ull << 55) - 1)) && !(child_e >> 56 & 1),
+	      "after fork the child maps the same frame, no longer exclusive (%llx)", child_e);
+	p[0] = 2; /* the parent's write: copy-on-write */
+	CHECK((pagemap(p) & ((1ull << 55) - 1)) != (e & ((1ull << 55) - 1)) ||
+	      (pagemap(p) >> 56 & 1), "after a write the parent's page is its own");
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	CHECK(pread(fd, buf, 12, 0) == -1 && errno == EINVAL, "12 bytes: EINVAL");
+	CHECK(pread(fd, buf, 8, 4) == -1 && errno == EINVAL, "offset 4: EINVAL");
+	close(fd);
+}
+
 /* ---- Pintos-style workloads ---- */
 
 static unsigned checksum(const unsigned char *p, size_t n)
@@ -612,6 +659,7 @@ static void run_all(void)
 	RUN(t_brk_edges);
 	RUN(t_mremap_madvise);
 	RUN(t_limits_and_counters);
+	RUN(t_pagemap);
 	RUN(t_page_linear);
 	RUN(t_page_parallel);
 	RUN(t_page_merge);
