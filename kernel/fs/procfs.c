@@ -435,11 +435,19 @@ static void show_status(struct task *t, struct pbuf *b)
 		    "Gid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t\n", t->comm,
 		    t->fs ? t->fs->umask : 0, state_name(t), t->tgid, t->pid,
 		    t->parent ? t->parent->tgid : 0, NR_OPEN_DEFAULT);
-	if (mm)
-		pbuf_printf(b, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmHWM:\t%8lu kB\n"
-			    "VmRSS:\t%8lu kB\n", mm->hiwater_vm * KB_PER_PAGE,
-			    mm->total_vm * KB_PER_PAGE,
-			    mm->hiwater_rss * KB_PER_PAGE, mm->rss * KB_PER_PAGE);
+	if (mm) {
+		u64 locked = 0;
+
+		for (struct vm_area_struct *v = vma_first(&mm->vmas); v;
+		     v = vma_next(&mm->vmas, v))
+			if (v->vm_flags & VM_LOCKED)
+				locked += vma_pages(v);
+		pbuf_printf(b, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\n"
+			    "VmHWM:\t%8lu kB\nVmRSS:\t%8lu kB\n",
+			    mm->hiwater_vm * KB_PER_PAGE, mm->total_vm * KB_PER_PAGE,
+			    locked * KB_PER_PAGE, mm->hiwater_rss * KB_PER_PAGE,
+			    mm->rss * KB_PER_PAGE);
+	}
 	pbuf_printf(b, "Threads:\t%d\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n"
 		    "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
 		    MAX(t->group_leader ? t->group_leader->group_live : 1, 1),

@@ -433,6 +433,14 @@ static void t_mremap_madvise(void)
 	      "MADV_DONTNEED: private pages read back as zero");
 	CHECK(mlock(q, 8 * PAGE) == 0 && mincore(q, 8 * PAGE, vec) == 0 && vec[7],
 	      "mlock makes pages resident");
+	long lck = -1;
+	char line[64];
+	FILE *f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof(line), f))
+		sscanf(line, "VmLck: %ld", &lck);
+	if (f)
+		fclose(f);
+	CHECK(lck == 32, "counted as locked: VmLck %ld kB", lck);
 	CHECK(munlock(q, 8 * PAGE) == 0, "munlock");
 	CHECK_ERR(madvise(q, PAGE, 12345), EINVAL);
 	CHECK_ERR(mincore((void *)0x100000000ul, PAGE, vec), ENOMEM);
