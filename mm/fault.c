@@ -37,9 +37,12 @@ static int install(struct mm *mm, struct vm_area_struct *v, u64 addr,
 		   phys_addr_t pa, bool writable);
 static phys_addr_t copy_frame(phys_addr_t src);
 
-int do_anonymous_page(struct mm *mm, struct vm_area_struct *v, u64 addr)
+/* install_new_frame - a fresh frame holding a copy of frame src (zeros
+ * if src is 0), mapped writable (as the region allows) at addr. */
+static int install_new_frame(struct mm *mm, struct vm_area_struct *v, u64 addr,
+			     phys_addr_t src)
 {
-	phys_addr_t pa = copy_frame(0);
+	phys_addr_t pa = copy_frame(src);
 
 	if (!pa)
 		return -ENOMEM;
@@ -48,6 +51,11 @@ int do_anonymous_page(struct mm *mm, struct vm_area_struct *v, u64 addr)
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+int do_anonymous_page(struct mm *mm, struct vm_area_struct *v, u64 addr)
+{
+	return install_new_frame(mm, v, addr, 0);
 }
 
 /* Install frame pa at addr with the region's permissions (write
@@ -109,14 +117,8 @@ static int do_fault(struct mm *mm, struct vm_area_struct *v, u64 addr, bool writ
 		page_put(phys_to_page(pa));
 		return -ENOMEM;
 	}
-	pa = copy_frame(pa); /* a private page of its own (zeros for a hole) */
-	if (!pa)
-		return -ENOMEM;
-	if (install(mm, v, addr, pa, true)) {
-		frame_free(pa);
-		return -ENOMEM;
-	}
-	return 0;
+	/* A private page of its own (zeros for a hole). */
+	return install_new_frame(mm, v, addr, pa);
 }
 
 /*

@@ -6,6 +6,43 @@ bits 64
 section .text
 extern trap_dispatch
 
+; The general registers of a struct trap_frame (asm/trap.h), rax first:
+; after PUSH_REGS, rsp points at the frame's r15.
+%macro PUSH_REGS 0
+    push rax
+    push rbx
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push rbp
+    push r8
+    push r9
+    push r10
+    push r11
+    push r12
+    push r13
+    push r14
+    push r15
+%endmacro
+%macro POP_REGS 0
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rbp
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rbx
+    pop rax
+%endmacro
+
 ; Vectors where the CPU pushes an error code (Intel SDM vol. 3, 6.13).
 %macro TRAP_ERR 1
 trap_stub_%1:
@@ -30,21 +67,7 @@ trap_stub_%1:
 %endrep
 
 trap_common:
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_REGS
     cld
     mov rdi, rsp                ; struct trap_frame *
     call trap_dispatch
@@ -52,21 +75,7 @@ trap_common:
 ; says (kernel or user mode).  Also the first return of a forked task.
 global trap_return
 trap_return:
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    POP_REGS
     add rsp, 16                 ; vector and error code
     iretq
 
@@ -122,21 +131,7 @@ syscall_entry:
     push rax                        ; error code slot: the syscall number
                                     ; (orig_rax), kept for restarts
     push SYSCALL_VECTOR
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    PUSH_REGS
     cld
     xor rbp, rbp                    ; the kernel backtrace ends here
     mov rdi, rsp

@@ -89,6 +89,10 @@ struct last_name {
  * referenced *res, or -ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG, -EBADF.
  */
 int vfs_lookup(int dirfd, const char *path, unsigned flags, struct inode **res);
+/* user_path_at - the inode a user's path names from dirfd, with the AT_*
+ * flags of the *at() calls (AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH). */
+int user_path_at(int dirfd, const char __user *upath, int flags,
+		 struct inode **res);
 /*
  * vfs_lookup_parent - the directory that would hold path's last component
  * (referenced, in *parent) and that component (pointing into path).

@@ -781,3 +781,22 @@ SYSCALL_DEFINE3(readlink, const char __user *, path, char __user *, buf, int, si
 {
 	return user_readlinkat(AT_FDCWD, path, buf, size);
 }
+
+/* path_inode - the inode a user path names (following links unless
+ * AT_SYMLINK_NOFOLLOW; "" with AT_EMPTY_PATH is dirfd itself). */
+int user_path_at(int dirfd, const char __user *upath, int flags,
+		      struct inode **res)
+{
+	unsigned lookup = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
+	char *path;
+	int err;
+
+	if (flags & AT_EMPTY_PATH)
+		lookup |= LOOKUP_EMPTY;
+	path = getname(upath, &err);
+	if (!path)
+		return err;
+	err = vfs_lookup(dirfd, path, lookup, res);
+	putname(path);
+	return err;
+}

@@ -224,23 +224,13 @@ static long user_faccessat(int dirfd, const char __user *upath, int mode,
 			   int flags)
 {
 	struct inode *inode;
-	unsigned lookup = LOOKUP_FOLLOW;
-	char *path;
 	int err;
 
 	if (mode & ~(R_OK | W_OK | X_OK))
 		return -EINVAL;
 	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	if (flags & AT_SYMLINK_NOFOLLOW)
-		lookup = 0;
-	if (flags & AT_EMPTY_PATH)
-		lookup |= LOOKUP_EMPTY;
-	path = getname(upath, &err);
-	if (!path)
-		return err;
-	err = vfs_lookup(dirfd, path, lookup, &inode);
-	putname(path);
+	err = user_path_at(dirfd, upath, flags & ~AT_EACCESS, &inode);
 	if (err)
 		return err;
 	/* root may read and write anything; executing needs an x bit */
@@ -348,25 +338,6 @@ SYSCALL_DEFINE1(umask, u32, mask)
 
 /* ---- attributes: mode, owner, size, times ---- */
 
-/* path_inode - the inode a user path names (following links unless
- * AT_SYMLINK_NOFOLLOW; "" with AT_EMPTY_PATH is dirfd itself). */
-static int path_inode(int dirfd, const char __user *upath, int flags,
-		      struct inode **res)
-{
-	unsigned lookup = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
-	char *path;
-	int err;
-
-	if (flags & AT_EMPTY_PATH)
-		lookup |= LOOKUP_EMPTY;
-	path = getname(upath, &err);
-	if (!path)
-		return err;
-	err = vfs_lookup(dirfd, path, lookup, res);
-	putname(path);
-	return err;
-}
-
 /* fd_inode - the inode behind descriptor fd (referenced). */
 static int fd_inode(int fd, struct inode **res)
 {
@@ -389,7 +360,7 @@ static void set_mode(struct inode *inode, u32 mode)
 static long chmod_at(int dirfd, const char __user *path, u32 mode, int flags)
 {
 	struct inode *inode;
-	int err = path_inode(dirfd, path, flags, &inode);
+	int err = user_path_at(dirfd, path, flags, &inode);
 
 	if (err)
 		return err;
@@ -438,7 +409,7 @@ static long chown_at(int dirfd, const char __user *path, u32 uid, u32 gid,
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	err = path_inode(dirfd, path, flags, &inode);
+	err = user_path_at(dirfd, path, flags, &inode);
 	if (err)
 		return err;
 	set_owner(inode, uid, gid);
@@ -481,7 +452,7 @@ SYSCALL_DEFINE2(truncate, const char __user *, path, s64, length)
 
 	if (length < 0)
 		return -EINVAL;
-	err = path_inode(AT_FDCWD, path, 0, &inode);
+	err = user_path_at(AT_FDCWD, path, 0, &inode);
 	if (err)
 		return err;
 	err = vfs_truncate(inode, (u64)length);
@@ -537,7 +508,7 @@ SYSCALL_DEFINE4(utimensat, int, dirfd, const char __user *, path,
 		return -EINVAL;
 	if (utimes && copy_from_user(t, utimes, sizeof(t)))
 		return -EFAULT;
-	err = path ? path_inode(dirfd, path, flags, &inode) : fd_inode(dirfd, &inode);
+	err = path ? user_path_at(dirfd, path, flags, &inode) : fd_inode(dirfd, &inode);
 	if (err)
 		return err;
 	atime = inode->atime_ns;

@@ -83,22 +83,12 @@ static long put_stat(const struct inode *inode, void __user *buf)
 static long stat_at(int dirfd, const char __user *upath, void __user *buf,
 		    int flags)
 {
-	unsigned lookup = LOOKUP_FOLLOW;
 	struct inode *inode;
-	char *path;
 	int err;
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
 		return -EINVAL;
-	if (flags & AT_SYMLINK_NOFOLLOW)
-		lookup = 0;
-	if (flags & AT_EMPTY_PATH)
-		lookup |= LOOKUP_EMPTY;
-	path = getname(upath, &err);
-	if (!path)
-		return err;
-	err = vfs_lookup(dirfd, path, lookup, &inode);
-	putname(path);
+	err = user_path_at(dirfd, upath, flags & ~AT_NO_AUTOMOUNT, &inode);
 	if (err)
 		return err;
 	err = (int)put_stat(inode, buf);
