@@ -66,6 +66,13 @@ static void explain(const struct fault *f, enum fault_result r, char *buf,
 	struct vm_area_struct *v = mm ? find_vma(&mm->vmas, f->addr) : NULL;
 	char p[5];
 
+	if (r == FAULT_SIGBUS && v && v->vm_start <= f->addr) {
+		ksnprintf(buf, size, "%s 0x%lx in %s: beyond the end of the file "
+			  "(a mapping may be longer than its file; touching past the "
+			  "file's last page is a bus error)", what, f->addr,
+			  region_label(mm, v));
+		return;
+	}
 	if (f->addr >= USER_SPACE_END) {
 		ksnprintf(buf, size, "%s 0x%lx: that is the kernel's half of the "
 			  "address space, never accessible from user mode", what,
@@ -113,8 +120,9 @@ void user_page_fault(const struct fault *f, enum fault_result r, u64 ip, u64 sp,
 		       t->comm, t->pid);
 		info.si_signo = sig = SIGKILL;
 	} else if (!has_handler(sig)) {
-		printk(KERN_INFO "%s[%d]: segfault at %lx ip %016lx sp %016lx error %lx\n",
-		       t->comm, t->pid, f->addr, ip, sp, hw_error);
+		printk(KERN_INFO "%s[%d]: %s at %lx ip %016lx sp %016lx error %lx\n",
+		       t->comm, t->pid, sig == SIGBUS ? "bus error" : "segfault",
+		       f->addr, ip, sp, hw_error);
 		printk(KERN_INFO "%s[%d]: %s\n", t->comm, t->pid, why);
 	}
 	send_signal(t, sig, &info);

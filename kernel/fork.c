@@ -249,7 +249,7 @@ SYSCALL_DEFINE5(clone, u64, flags, u64, stack, int __user *, parent_tid,
 	if ((flags & CLONE_PARENT_SETTID) && parent_tid)
 		copy_to_user(parent_tid, &child->pid, sizeof(int));
 	if (flags & CLONE_CHILD_SETTID)
-		mm_copy_to(child->mm, (u64)child_tid, &child->pid, sizeof(int));
+		mm_put_user_u32(child->mm, (u64)child_tid, (u32)child->pid);
 	if (flags & CLONE_CHILD_CLEARTID)
 		child->clear_child_tid = (u64)child_tid;
 	sched_add(child);

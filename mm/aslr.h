@@ -22,6 +22,8 @@
 
 /* aslr_set_enabled - the system-wide switch (kernel command line). */
 void aslr_set_enabled(bool on);
+/* aslr_randomizes - is the layout randomized for this personality? */
+bool aslr_randomizes(u32 personality);
 /* aslr_random_pages - a random multiple of PAGE_SIZE below 2^bits pages,
  * or 0 when randomization is off for a process with this personality. */
 u64 aslr_random_pages(unsigned bits, u32 personality);

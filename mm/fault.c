@@ -201,7 +201,7 @@ static bool expand_stack(struct mm *mm, struct vm_area_struct *v, u64 addr)
 		return false;
 	if (vma_adjust(&mm->vmas, v, new_start, v->vm_end))
 		return false;
-	mm->total_vm += (v->vm_start - new_start) >> PAGE_SHIFT;
+	mm_account(mm, (s64)((v->vm_start - new_start) >> PAGE_SHIFT));
 	return true;
 }
 

@@ -77,7 +77,7 @@ struct mm *mm_create(void)
 void mm_layout(struct mm *mm, u32 personality)
 {
 	u64 gap = STACK_RLIMIT_DEFAULT + STACK_GUARD_GAP +
-		  ((1ul << STACK_RND_BITS) << PAGE_SHIFT);
+		  (aslr_randomizes(personality) ? (1ul << STACK_RND_BITS) << PAGE_SHIFT : 0);
 
 	mm->personality = personality;
 	mm->stack_top = STACK_TOP - aslr_random_pages(STACK_RND_BITS, personality);
@@ -103,6 +103,12 @@ void mm_region_perms(const struct vm_area_struct *v, char out[5])
 	out[2] = (v->vm_flags & VM_EXEC) ? 'x' : '-';
 	out[3] = (v->vm_flags & VM_SHARED) ? 's' : 'p';
 	out[4] = '\0';
+}
+
+void mm_account(struct mm *mm, s64 delta)
+{
+	mm->total_vm += (u64)delta;
+	mm->hiwater_vm = MAX(mm->hiwater_vm, mm->total_vm);
 }
 
 void mm_get(struct mm *mm)
@@ -236,7 +242,7 @@ static void unmap_piece(struct vm_area_struct *piece, void *ctx)
 	for (u64 va = piece->vm_start; va < piece->vm_end; va += PAGE_SIZE)
 		if (pt_unmap(mm->pgd, va, true))
 			mm->rss--;
-	mm->total_vm -= vma_pages(piece);
+	mm_account(mm, -(s64)vma_pages(piece));
 	vma_free(piece);
 }
 
@@ -328,8 +334,7 @@ int mm_map_file(struct mm *mm, u64 addr, u64 len, u64 vm_flags,
 		vma_free(v);
 		return err == -EEXIST ? -ENOMEM : err;
 	}
-	mm->total_vm += len >> PAGE_SHIFT;
-	mm->hiwater_vm = MAX(mm->hiwater_vm, mm->total_vm);
+	mm_account(mm, (s64)(len >> PAGE_SHIFT));
 	if (!(vm_flags & VM_SHARED))
 		merge_around(mm, v);
 	return 0;
@@ -383,10 +388,15 @@ int mm_protect(struct mm *mm, u64 addr, u64 len, u64 vm_flags)
 	struct vm_area_struct *v;
 	int err;
 
-	/* The whole range must be mapped, as Linux requires (-ENOMEM). */
+	/* The whole range must be mapped, as Linux requires (-ENOMEM), and
+	 * every region must allow the new access (VM_MAY*: -EACCES). */
 	for (v = find_vma(&mm->vmas, addr); va < end; v = vma_next(&mm->vmas, v)) {
 		if (!v || v->vm_start > va)
 			return -ENOMEM;
+		if (((vm_flags & VM_WRITE) && !(v->vm_flags & VM_MAYWRITE)) ||
+		    ((vm_flags & VM_EXEC) && !(v->vm_flags & VM_MAYEXEC)) ||
+		    ((vm_flags & VM_READ) && !(v->vm_flags & VM_MAYREAD)))
+			return -EACCES;
 		va = v->vm_end;
 	}
 	for (va = addr; va < end;) {
@@ -401,6 +411,28 @@ int mm_protect(struct mm *mm, u64 addr, u64 len, u64 vm_flags)
 			      (vm_flags & (VM_READ | VM_WRITE | VM_EXEC));
 		for (u64 p = v->vm_start; p < v->vm_end; p += PAGE_SIZE)
 			protect_page(mm, v, p);
+		va = piece_end;
+		merge_around(mm, v);
+	}
+	return 0;
+}
+
+int mm_set_flags(struct mm *mm, u64 addr, u64 len, u64 flags, bool set)
+{
+	u64 end = addr + len;
+	int err;
+
+	for (u64 va = addr; va < end;) {
+		struct vm_area_struct *v = vma_lookup(&mm->vmas, va);
+		u64 piece_end;
+
+		if (!v)
+			return -ENOMEM;
+		piece_end = MIN(end, v->vm_end);
+		v = isolate(mm, v, va, piece_end, &err);
+		if (!v)
+			return err;
+		v->vm_flags = set ? v->vm_flags | flags : v->vm_flags & ~flags;
 		va = piece_end;
 		merge_around(mm, v);
 	}
@@ -470,6 +502,16 @@ int mm_copy_to(struct mm *mm, u64 addr, const void *src, size_t n)
 	return 0;
 }
 
+int mm_put_user_u32(struct mm *mm, u64 addr, u32 v)
+{
+	struct vm_area_struct *r = vma_lookup(&mm->vmas, addr);
+
+	if (!r || !(r->vm_flags & VM_WRITE) || (addr & 3) ||
+	    addr + sizeof(v) > r->vm_end)
+		return -EFAULT;
+	return mm_copy_to(mm, addr, &v, sizeof(v));
+}
+
 int mm_copy_from(struct mm *mm, u64 addr, void *dst, size_t n)
 {
 	u8 *d = dst;
@@ -478,10 +520,18 @@ int mm_copy_from(struct mm *mm, u64 addr, void *dst, size_t n)
 		size_t off = addr & (PAGE_SIZE - 1), chunk = MIN(n, PAGE_SIZE - off);
 		pte_t *e = pt_walk(mm->pgd, addr & PAGE_MASK, false);
 
-		if (!vma_lookup(&mm->vmas, addr))
+		struct vm_area_struct *v = vma_lookup(&mm->vmas, addr);
+		phys_addr_t pa = 0;
+
+		if (!v)
 			return -EFAULT;
 		if (e && pte_has_frame(*e))
-			memcpy(d, (u8 *)phys_to_virt(pte_addr(*e)) + off, chunk);
+			pa = pte_addr(*e);
+		else if (v->vm_file && is_ramfs_file(v->vm_file->inode))
+			pa = ramfs_get_page(v->vm_file->inode, v->vm_pgoff +
+					    ((addr - v->vm_start) >> PAGE_SHIFT), false);
+		if (pa)
+			memcpy(d, (u8 *)phys_to_virt(pa) + off, chunk);
 		else
 			memset(d, 0, chunk); /* never touched: it would read as zero */
 		addr += chunk;

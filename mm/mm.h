@@ -43,6 +43,9 @@ struct mm {
 
 /* mm_create - an empty user address space sharing the kernel half, or NULL. */
 struct mm *mm_create(void);
+/* mm_account - pages added to (delta > 0) or taken from the address space's
+ * size, keeping its peak (VmPeak) up to date. */
+void mm_account(struct mm *mm, s64 delta);
 /* mm_layout - pick the (randomized) stack top and mmap base for a new
  * image, per the personality flags it will run with. */
 void mm_layout(struct mm *mm, u32 personality);
@@ -93,12 +96,18 @@ int mm_map_file(struct mm *mm, u64 addr, u64 len, u64 vm_flags,
 int mm_unmap(struct mm *mm, u64 addr, u64 len);
 /* mm_protect - change the access of [addr, addr + len): 0, -ENOMEM (a hole). */
 int mm_protect(struct mm *mm, u64 addr, u64 len, u64 vm_flags);
+/* mm_set_flags - set (or clear) flag bits such as VM_LOCKED on exactly
+ * [addr, addr + len), splitting regions at its ends: 0, -ENOMEM. */
+int mm_set_flags(struct mm *mm, u64 addr, u64 len, u64 flags, bool set);
 /* mm_get_unmapped_area - a free range of len bytes, top-down below
  * mmap_base; 0 if none. */
 u64 mm_get_unmapped_area(struct mm *mm, u64 len);
+/* mm_put_user_u32 - store v at addr in mm (need not be active) as the
+ * user could: only into a writable region (else -EFAULT). */
+int mm_put_user_u32(struct mm *mm, u64 addr, u32 v);
 /* mm_copy_from - read n bytes at addr of mm (need not be active), for
- * /proc/PID/cmdline and the like; pages not present read as zero.
- * 0 or -EFAULT (outside every region). */
+ * /proc/PID/cmdline and the like; a page not faulted in yet reads as it
+ * would (zeros, or the file's bytes).  0 or -EFAULT (outside every region). */
 int mm_copy_from(struct mm *mm, u64 addr, void *dst, size_t n);
 /* mm_populate - fault in [addr, addr + len) now (MAP_POPULATE, exec). */
 int mm_populate(struct mm *mm, u64 addr, u64 len, bool write);

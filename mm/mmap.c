@@ -1,5 +1,6 @@
 /*
- * mm/mmap.c - the memory system calls: brk, mmap, munmap, mprotect.
+ * mm/mmap.c - the memory system calls: brk, mmap, munmap, mprotect,
+ * mremap, msync, madvise, mincore, the mlock family and personality.
  * They check the user's arguments the way Linux does (same errors), then
  * use the region operations of mm/mm.c.
  */
@@ -64,7 +65,7 @@ static int grow_heap(struct mm *mm, u64 old_end, u64 new_end)
 	if (heap) {
 		if (vma_adjust(&mm->vmas, heap, heap->vm_start, new_end))
 			return -ENOMEM;
-		mm->total_vm += (new_end - old_end) >> PAGE_SHIFT;
+		mm_account(mm, (s64)((new_end - old_end) >> PAGE_SHIFT));
 		return 0;
 	}
 	return mm_map_anon(mm, old_end, new_end - old_end,
@@ -193,6 +194,10 @@ SYSCALL_DEFINE6(mmap, u64, addr, u64, len, int, prot, int, flags, int, fd, u64, 
 	vm_flags = prot_to_vm_flags(prot);
 	if (type != MAP_PRIVATE)
 		vm_flags |= VM_SHARED | VM_MAYSHARE;
+	/* A shared mapping of a file not open for writing may never become
+	 * writable (mprotect checks VM_MAYWRITE), as on Linux. */
+	if (file && type != MAP_PRIVATE && (file->flags & O_ACCMODE) != O_RDWR)
+		vm_flags &= ~VM_MAYWRITE;
 	if (flags & MAP_GROWSDOWN)
 		vm_flags |= VM_GROWSDOWN;
 	if (flags & MAP_NORESERVE)
@@ -295,6 +300,11 @@ static int drop_pages(struct mm *mm, u64 addr, u64 len)
 
 		if (v && (v->vm_flags & VM_LOCKED))
 			return -EINVAL;
+		/* Shared anonymous pages have no file to come back from: the
+		 * other sharers would lose them.  Keep them (Linux drops the
+		 * mapping and refaults the same shmem page). */
+		if (v && (v->vm_flags & VM_SHARED) && !v->vm_file)
+			continue;
 		if (pt_unmap(mm->pgd, va, true))
 			mm->rss--;
 	}
@@ -360,21 +370,15 @@ SYSCALL_DEFINE3(mincore, u64, addr, u64, len, u8 __user *, vec)
 	return 0;
 }
 
-/* Set or clear VM_LOCKED on [addr, addr + len), making locked pages
- * resident now. */
+/* Set or clear VM_LOCKED on exactly [addr, addr + len) (regions are split
+ * at its ends), making locked pages resident now. */
 static int set_locked(struct mm *mm, u64 addr, u64 len, bool lock)
 {
-	for (u64 va = addr; va < addr + len;) {
-		struct vm_area_struct *v = vma_lookup(&mm->vmas, va);
-		u64 end = MIN(addr + len, v->vm_end);
+	int err = mm_set_flags(mm, addr, len, VM_LOCKED, lock);
 
-		if (lock)
-			v->vm_flags |= VM_LOCKED;
-		else
-			v->vm_flags &= ~VM_LOCKED;
-		va = end;
-	}
-	return lock ? mm_populate(mm, addr, len, false) : 0;
+	if (!err && lock)
+		err = mm_populate(mm, addr, len, false);
+	return err;
 }
 
 static int lock_range(u64 addr, u64 len, bool lock)
@@ -490,7 +494,7 @@ SYSCALL_DEFINE5(mremap, u64, old, u64, old_len, u64, new_len, int, flags, u64, n
 	    old + new_len <= STACK_TOP &&
 	    !find_vma_intersection(&mm->vmas, v->vm_end, old + new_len) &&
 	    !vma_adjust(&mm->vmas, v, v->vm_start, old + new_len)) {
-		mm->total_vm += (new_len - old_len) >> PAGE_SHIFT;
+		mm_account(mm, (s64)((new_len - old_len) >> PAGE_SHIFT));
 		return (long)old;
 	}
 	if (!(flags & MREMAP_MAYMOVE))

@@ -582,7 +582,7 @@ static u64 pagemap_entry(struct mm *mm, u64 va)
 	if (va >= USER_SPACE_END || !(v = vma_lookup(&mm->vmas, va)))
 		return 0;
 	e = pt_walk(mm->pgd, va, false);
-	if (!e || !(*e & PTE_P))
+	if (!e || !pte_has_frame(*e)) /* PROT_NONE pages count as present */
 		return 0;
 	pfn = pte_addr(*e) >> PAGE_SHIFT;
 	pm = PM_PRESENT | (pfn & PM_PFN_MASK);

@@ -200,6 +200,18 @@ static void t_file_sigbus(void)
 	      "the file's page, zero past its end");
 	CHECK(touch(p + PAGE, 0) == SIGBUS && got_addr == p + PAGE,
 	      "beyond the end of the file: SIGBUS (%d) at %p", got_sig, got_addr);
+	pid_t pid = fork();
+	if (pid == 0) {
+		signal(SIGBUS, SIG_DFL);
+		(void)*(volatile char *)(p + PAGE); /* no handler: killed */
+		_exit(0);
+	}
+	int st = wait_status(pid);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGBUS, "unhandled: killed by SIGBUS (0x%x)", st);
+	/* A shared mapping of a file opened read-only never becomes writable. */
+	char *ro = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, open("/tmp/short", O_RDONLY), 0);
+	CHECK(ro != MAP_FAILED && mprotect(ro, PAGE, PROT_READ | PROT_WRITE) == -1 &&
+	      errno == EACCES, "mprotect(PROT_WRITE) of it: EACCES");
 	CHECK_ERR(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, open("/tmp/short", O_WRONLY), 0),
 		  EACCES);
 	CHECK_ERR(mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -442,6 +454,16 @@ static void t_mremap_madvise(void)
 		fclose(f);
 	CHECK(lck == 32, "counted as locked: VmLck %ld kB", lck);
 	CHECK(munlock(q, 8 * PAGE) == 0, "munlock");
+	/* Locking part of a region locks that part only. */
+	CHECK(mlock(q + 2 * PAGE, PAGE) == 0, "mlock one page");
+	lck = -1;
+	f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof(line), f))
+		sscanf(line, "VmLck: %ld", &lck);
+	if (f)
+		fclose(f);
+	CHECK(lck == 4, "VmLck %ld kB for one page", lck);
+	CHECK(madvise(q, PAGE, MADV_DONTNEED) == 0, "the rest is not locked");
 	CHECK_ERR(madvise(q, PAGE, 12345), EINVAL);
 	CHECK_ERR(mincore((void *)0x100000000ul, PAGE, vec), ENOMEM);
 }
@@ -455,6 +477,14 @@ static void t_brk_edges(void)
 	CHECK((char *)syscall(SYS_brk, 1) == b, "below the start: unchanged");
 	CHECK((char *)syscall(SYS_brk, (void *)-1l) == b, "a huge break: unchanged");
 	CHECK((char *)syscall(SYS_brk, b + (1 << 20)) == b + (1 << 20), "grow 1 MiB");
+	/* read(), not stdio: malloc would move the break under the test. */
+	char status[2048] = { 0 };
+	int sfd = open("/proc/self/status", O_RDONLY);
+	read(sfd, status, sizeof(status) - 1);
+	close(sfd);
+	char *pk = strstr(status, "VmPeak:"), *sz = strstr(status, "VmSize:");
+	long peak = pk ? strtol(pk + 7, NULL, 10) : 0, size = sz ? strtol(sz + 7, NULL, 10) : 0;
+	CHECK(size > 0 && peak >= size, "VmPeak %ld >= VmSize %ld kB", peak, size);
 	int fd = open("/tests/hello", O_RDONLY);
 	CHECK(read(fd, b + 4096, 100) == 100, "a syscall buffer in fresh heap memory");
 	close(fd);
