@@ -26,24 +26,25 @@ SYSCALL_DEFINE0(getegid) { return 0; }
 SYSCALL_DEFINE1(setuid, u32, uid) { return uid == 0 ? 0 : -EPERM; }
 SYSCALL_DEFINE1(setgid, u32, gid) { return gid == 0 ? 0 : -EPERM; }
 
-SYSCALL_DEFINE3(getresuid, u32 __user *, r, u32 __user *, e, u32 __user *, s)
+/* put_root_ids - the real, effective and saved IDs: all 0 (root). */
+static long put_root_ids(u32 __user *r, u32 __user *e, u32 __user *s)
 {
 	u32 zero = 0;
 
-	if (copy_to_user(r, &zero, 4) || copy_to_user(e, &zero, 4) ||
-	    copy_to_user(s, &zero, 4))
+	if (copy_to_user(r, &zero, sizeof(zero)) || copy_to_user(e, &zero, sizeof(zero)) ||
+	    copy_to_user(s, &zero, sizeof(zero)))
 		return -EFAULT;
 	return 0;
 }
 
+SYSCALL_DEFINE3(getresuid, u32 __user *, r, u32 __user *, e, u32 __user *, s)
+{
+	return put_root_ids(r, e, s);
+}
+
 SYSCALL_DEFINE3(getresgid, u32 __user *, r, u32 __user *, e, u32 __user *, s)
 {
-	u32 zero = 0;
-
-	if (copy_to_user(r, &zero, 4) || copy_to_user(e, &zero, 4) ||
-	    copy_to_user(s, &zero, 4))
-		return -EFAULT;
-	return 0;
+	return put_root_ids(r, e, s);
 }
 
 SYSCALL_DEFINE2(getgroups, int, size, u32 __user *, list)

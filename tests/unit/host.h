@@ -106,4 +106,17 @@ static inline u64 host_rand(u64 *state)
 	return *state = x;
 }
 
+/* fixtures_dir - where the Makefile put real programs and archives
+ * (build/fixtures; VMOS_FIXTURES in the environment or at compile time). */
+static inline const char *fixtures_dir(void)
+{
+	const char *dir = getenv("VMOS_FIXTURES");
+
+#ifdef VMOS_FIXTURES
+	if (!dir || !*dir)
+		dir = VMOS_FIXTURES;
+#endif
+	return dir && *dir ? dir : "build/fixtures";
+}
+
 #endif

@@ -542,16 +542,6 @@ static void test_normalize_length(void **state)
 
 /* ------------------------------------------------------- real archives */
 
-static const char *fixtures_dir(void)
-{
-	const char *dir = getenv("VMOS_FIXTURES");
-
-#ifdef VMOS_FIXTURES
-	if (!dir || !*dir)
-		dir = VMOS_FIXTURES;
-#endif
-	return dir && *dir ? dir : "build/fixtures";
-}
 
 /* join - "dir/name" into buf; the test fails if it does not fit. */
 static char *join(char *buf, size_t size, const char *dir, const char *name)

@@ -748,16 +748,6 @@ static void test_unaligned_file(void **state)
 
 /* ------------------------------------------------------ real programs */
 
-static const char *fixtures_dir(void)
-{
-	const char *dir = getenv("VMOS_FIXTURES");
-
-#ifdef VMOS_FIXTURES
-	if (!dir || !*dir)
-		dir = VMOS_FIXTURES;
-#endif
-	return dir && *dir ? dir : "build/fixtures";
-}
 
 /* read_fixture - the whole file build/fixtures/name, or NULL if absent. */
 static u8 *read_fixture(const char *name, u64 *size)

@@ -3,32 +3,12 @@
  * static program, and of fork + exit + wait, as medians of N runs.
  * usage: forkexec_bench [N]   (the child program is /tests/hello)
  */
+#include "bench.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000l + ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	long x = *(const long *)a, y = *(const long *)b;
-
-	return (x > y) - (x < y);
-}
-
-static long median_us(long *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp);
-	return v[n / 2] / 1000;
-}
 
 int main(int argc, char **argv)
 {
@@ -50,7 +30,7 @@ int main(int argc, char **argv)
 		waitpid(pid, NULL, 0);
 		t[i] = now_ns() - t0;
 	}
-	printf("fork+execve+wait: median %ld us over %d runs\n", median_us(t, n), n);
+	printf("fork+execve+wait: median %ld us over %d runs\n", median(t, n) / 1000, n);
 	for (int i = 0; i < n; i++) {
 		long t0 = now_ns();
 		pid_t pid = fork();
@@ -60,6 +40,6 @@ int main(int argc, char **argv)
 		waitpid(pid, NULL, 0);
 		t[i] = now_ns() - t0;
 	}
-	printf("fork+exit+wait: median %ld us over %d runs\n", median_us(t, n), n);
+	printf("fork+exit+wait: median %ld us over %d runs\n", median(t, n) / 1000, n);
 	return 0;
 }

@@ -11,6 +11,7 @@
  * run on Linux for comparison (issue 7's make bench).
  */
 #define _GNU_SOURCE
+#include "bench.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,27 +23,6 @@
 
 #define PAGE 4096ul
 #define REPS 7
-
-static long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000l + ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	long x = *(const long *)a, y = *(const long *)b;
-
-	return (x > y) - (x < y);
-}
-
-static long median(long *v)
-{
-	qsort(v, REPS, sizeof(long), cmp);
-	return v[REPS / 2];
-}
 
 static void touch(char *p, size_t len)
 {
@@ -166,7 +146,7 @@ static long fault_with_regions(int n, int spread)
 		long v[REPS];                             \
 		for (int r = 0; r < REPS; r++)            \
 			v[r] = (expr);                    \
-		printf("%-24s %8ld %s\n", name, median(v), unit); \
+		printf("%-24s %8ld %s\n", name, median(v, REPS), unit); \
 		fflush(stdout);                           \
 	} while (0)
 
