@@ -8,6 +8,7 @@
 #include "kernel/signal.h"
 #include "kernel/task.h"
 #include "lib/format.h"
+#include "lib/string.h"
 #include "mm/mm.h"
 #include <asm/arch.h>
 #include <asm/syscall.h>
@@ -55,6 +56,35 @@ static const char *region_label(const struct mm *mm, const struct vm_area_struct
 	return "anonymous memory";
 }
 
+/* Why region v refuses this access, in words a student can act on. */
+static const char *accerr_reason(const struct mm *mm,
+				 const struct vm_area_struct *v,
+				 enum fault_access access)
+{
+	const char *name = mm_region_name(mm, v);
+
+	if (!(v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+		return "the region is PROT_NONE: a guard page, or memory "
+		       "mapped with no access at all";
+	if (access == FAULT_WRITE) {
+		if (v->vm_file && (v->vm_flags & VM_EXEC))
+			return "the program's code (text) is read-only";
+		if (v->vm_file)
+			return "the region is read-only (read-only data, or a file "
+			       "mapped without PROT_WRITE)";
+		return "the region is not writable (mprotect() can change that)";
+	}
+	if (access == FAULT_EXEC) {
+		if (!strcmp(name, "[stack]") || (v->vm_flags & VM_GROWSDOWN))
+			return "the stack is not executable (NX): code cannot run "
+			       "from data the program wrote there";
+		if (!strcmp(name, "[heap]"))
+			return "the heap is not executable (NX)";
+		return "the region is not executable (NX)";
+	}
+	return "the region is not readable";
+}
+
 /* Explain in words why the access at f->addr was refused. */
 static void explain(const struct fault *f, enum fault_result r, char *buf,
 		    size_t size)
@@ -81,12 +111,7 @@ static void explain(const struct fault *f, enum fault_result r, char *buf,
 		mm_region_perms(v, p);
 		ksnprintf(buf, size, "%s 0x%lx in region 0x%lx-0x%lx %s (%s): %s",
 			  what, f->addr, v->vm_start, v->vm_end, p,
-			  region_label(mm, v),
-			  !(v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC))
-				  ? "the region is PROT_NONE (a guard)"
-			  : f->access == FAULT_WRITE ? "the region is not writable"
-			  : f->access == FAULT_EXEC  ? "the region is not executable (NX)"
-						     : "the region is not readable");
+			  region_label(mm, v), accerr_reason(mm, v, f->access));
 	} else if (v && (v->vm_flags & VM_GROWSDOWN) && f->addr < v->vm_start &&
 		   v->vm_end - f->addr <=
 			   current->rlimits[RLIMIT_STACK][0] + STACK_GUARD_GAP) {
@@ -97,7 +122,9 @@ static void explain(const struct fault *f, enum fault_result r, char *buf,
 	} else {
 		ksnprintf(buf, size, "%s 0x%lx: no region is mapped there%s", what,
 			  f->addr,
-			  f->addr < 4096 ? " (possibly a NULL pointer dereference)" : "");
+			  f->addr < MMAP_MIN_ADDR
+				  ? " (possibly a NULL pointer dereference)"
+				  : "");
 	}
 }
 
@@ -128,15 +155,21 @@ void user_page_fault(const struct fault *f, enum fault_result r, u64 ip, u64 sp,
 	send_signal(t, sig, &info);
 }
 
-void user_exception(int sig, int code, u64 addr, const char *what, u64 ip,
-		    u64 sp)
+void user_exception(int sig, int code, u64 addr, const char *what,
+		    const char *why, u64 ip, u64 sp)
 {
 	struct task *t = current;
 	struct k_siginfo info = { .si_signo = sig, .si_code = code };
 
 	info.f.fault.addr = addr;
-	if (!has_handler(sig))
+	if (why)
+		ksnprintf(t->sig.fault_reason, sizeof(t->sig.fault_reason), "%s",
+			  why);
+	if (!has_handler(sig)) {
 		printk(KERN_INFO "%s[%d]: %s ip %016lx sp %016lx: signal %d\n",
 		       t->comm, t->pid, what, ip, sp, sig);
+		if (why)
+			printk(KERN_INFO "%s[%d]: %s\n", t->comm, t->pid, why);
+	}
 	send_signal(t, sig, &info);
 }

@@ -23,8 +23,9 @@ void exit_to_user_mode(struct trap_frame *tf);
 void user_page_fault(const struct fault *f, enum fault_result r, u64 ip, u64 sp,
 		     u64 hw_error);
 
-/* user_exception - another CPU exception in user mode: sig with code. */
-void user_exception(int sig, int code, u64 addr, const char *what, u64 ip,
-		    u64 sp);
+/* user_exception - another CPU exception in user mode: sig with code;
+ * what names the exception, why (or NULL) explains it. */
+void user_exception(int sig, int code, u64 addr, const char *what,
+		    const char *why, u64 ip, u64 sp);
 
 #endif

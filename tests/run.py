@@ -94,6 +94,35 @@ QEMU_TESTS = [
                  r"crash\[1\]: write to 0x0: no region is mapped there "
                  r"\(possibly a NULL pointer dereference\)",
                  r"init killed by signal 11: powering off"]),
+    # Every fatal fault gets Linux's "segfault at" line and an explanation.
+    dict(name="user-fault-explanations", append="init=/tests/faults",
+         initrd=[INITRD], exit=EXIT_OK, tap=True, timeout=120,
+         expect=[r"faults\[\d+\]: write to 0x0: no region is mapped there "
+                 r"\(possibly a NULL pointer dereference\)",
+                 r"faults\[\d+\]: read from 0x[0-9a-f]+: no region is mapped there\r?$",
+                 r"faults\[\d+\]: write to 0x[0-9a-f]+, \d+ KiB below the stack "
+                 r"region 0x[0-9a-f]+-0x[0-9a-f]+: beyond the stack limit or into "
+                 r"the guard gap \(stack overflow\)",
+                 r"faults\[\d+\]: write to 0x[0-9a-f]+ in region \S+ r-xp "
+                 r"\(/tests/faults\): the program's code \(text\) is read-only",
+                 r"faults\[\d+\]: write to 0x[0-9a-f]+ in region \S+ r--p "
+                 r"\(/tests/faults\): the region is read-only",
+                 r"faults\[\d+\]: execute 0x[0-9a-f]+ in region \S+ rw-p "
+                 r"\(\[stack\]\): the stack is not executable \(NX\)",
+                 r"faults\[\d+\]: execute 0x[0-9a-f]+ in region \S+ rw-p "
+                 r"\(\[heap\]\): the heap is not executable \(NX\)",
+                 r"faults\[\d+\]: read from 0x[0-9a-f]+ in region \S+ ---p "
+                 r"\(anonymous memory\): the region is PROT_NONE: a guard page",
+                 r"faults\[\d+\]: read from 0xffffffff80100000: that is the "
+                 r"kernel's half of the address space",
+                 r"faults\[\d+\]: general protection fault ip [0-9a-f]+ sp "
+                 r"[0-9a-f]+: signal 11",
+                 r"faults\[\d+\]: most likely an access to a non-canonical address",
+                 r"faults\[\d+\]: a privileged instruction: only the kernel "
+                 r"\(ring 0\) may run it",
+                 r"faults\[\d+\]: bus error at [0-9a-f]+ ip",
+                 r"faults\[\d+\]: read from 0x[0-9a-f]+ in /tmp/faults-short: "
+                 r"beyond the end of the file"]),
     dict(name="user-mem", append="init=/tests/mem_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=180,
          expect=[r"mem_test\[\d+\]: bus error at [0-9a-f]+ ip",

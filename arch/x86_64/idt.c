@@ -19,6 +19,7 @@
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/uaccess.h"
 #include "mm/fault.h"
 #include "mm/kstack.h"
 
@@ -169,6 +170,48 @@ static void double_fault(struct trap_frame *tf)
 		    ksym_format(tf->rip, where, sizeof(where)), cr2, tf->rsp);
 }
 
+/* Instructions only ring 0 may run: their first opcode bytes. */
+static bool privileged_insn(const u8 *b)
+{
+	switch (b[0]) {
+	case 0xf4: /* hlt */
+	case 0xfa: /* cli */
+	case 0xfb: /* sti */
+	case 0xe4: case 0xe5: case 0xe6: case 0xe7: /* in/out imm8 */
+	case 0xec: case 0xed: case 0xee: case 0xef: /* in/out dx */
+	case 0x6c: case 0x6d: case 0x6e: case 0x6f: /* ins/outs */
+		return true;
+	case 0x0f:
+		/* lgdt/lidt/invlpg..., clts, wbinvd, mov to/from CRn/DRn,
+		 * wrmsr, rdmsr */
+		return b[1] == 0x01 || b[1] == 0x06 || b[1] == 0x09 ||
+		       b[1] == 0x20 || b[1] == 0x21 || b[1] == 0x22 ||
+		       b[1] == 0x23 || b[1] == 0x30 || b[1] == 0x32;
+	}
+	return false;
+}
+
+/*
+ * gp_reason - why a general protection fault in user mode happened, in
+ * words.  The CPU gives no address (a #GP has no CR2), so look at the
+ * instruction: a privileged one, or else most likely a memory access to a
+ * non-canonical address (bits 63..47 not all equal).
+ */
+static const char *gp_reason(u64 ip)
+{
+	u8 insn[2] = { 0, 0 };
+
+	if (ip >= USER_SPACE_END)
+		return "the instruction pointer is outside user space";
+	if (copy_from_user(insn, (const void __user *)ip, sizeof(insn)))
+		return NULL;
+	if (privileged_insn(insn))
+		return "a privileged instruction: only the kernel (ring 0) may run it";
+	return "most likely an access to a non-canonical address: on x86-64 "
+	       "bits 63..47 of an address must all be equal, so "
+	       "0x0000800000000000-0xffff7fffffffffff is a hole";
+}
+
 /* A CPU exception in user mode becomes the signal Linux sends for it. */
 static void user_exception_signal(struct trap_frame *tf)
 {
@@ -196,7 +239,8 @@ static void user_exception_signal(struct trap_frame *tf)
 		break;
 	}
 	user_exception(sig, code, sig == SIGSEGV ? 0 : tf->rip, trap_name(tf->vector),
-		       tf->rip, tf->rsp);
+		       tf->vector == VEC_GP ? gp_reason(tf->rip) : NULL, tf->rip,
+		       tf->rsp);
 }
 
 /* Any other exception: the self-tests may expect it; otherwise a bug. */
