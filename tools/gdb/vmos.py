@@ -245,13 +245,14 @@ def access_summary(entries):
             ("no-execute" if nx else "executable"))
 
 
-def pt_walk(root, va):
+def pt_walk(root, va, read=read_phys_u64):
     """Print the walk of va from the PML4 at physical root; return the
-    physical address va maps to, or None when it is not mapped."""
+    physical address va maps to, or None when it is not mapped.  read(pa)
+    gives the 8 bytes at physical address pa (tests pass made-up tables)."""
     table, entries = root, []
     for level in range(4, 0, -1):
         index = pt_index(va, level)
-        entry = read_phys_u64(table + 8 * index)
+        entry = read(table + 8 * index)
         entries.append(entry)
         name = LEVEL_NAMES[level]
         line = f"  {name:<4}[{index:3}] = 0x{entry:016x}"
