@@ -586,6 +586,9 @@ def gdb_vm_checks(out, serial):
         checks.append((f"'{cmd}' fails with a clear message",
                        re.search(r"^\[" + re.escape(cmd) + r"\] error: .*" + message,
                                  g("bad"), re.M)))
+    checks.append(("after detach the commands refuse to read the ELF file instead",
+                   re.search(r"^\[ps\] error: ps: no kernel is running under gdb",
+                             g("detached"), re.M)))
     checks.append(("no Python traceback anywhere",
                    "Traceback" not in out and "Python Exception" not in out and
                    "== end" in out))

@@ -75,6 +75,14 @@ for c in ("pt", "pt 0x1000 99", "pt nosuchsymbol", "vmas 0", "vmas 99",
     except gdb.error as e:
         print(f"[{c}] error: {e}")
 end
-echo == end\n
 delete
 detach
+# Without a live target gdb would read the ELF file: the commands refuse.
+echo == detached\n
+python
+try:
+    gdb.execute("ps")
+except gdb.error as e:
+    print(f"[ps] error: {e}")
+end
+echo == end\n

@@ -44,6 +44,8 @@ def kvar(name, file=None):
     expr = f"'{file}'::{name}" if file else name
     try:
         return gdb.parse_and_eval(expr)
+    except gdb.MemoryError:
+        raise
     except gdb.error:
         raise gdb.GdbError(f"no symbol {name} in the kernel: is "
                            "build/kernel.elf loaded (gdb build/kernel.elf)?")
@@ -289,6 +291,10 @@ class VmosCommand(gdb.Command):
     """A command whose failures are one clear line, never a traceback."""
 
     def invoke(self, arg, from_tty):
+        # Without a live target gdb would read the ELF file's data instead.
+        if not gdb.selected_inferior().threads():
+            raise gdb.GdbError(f"{self.name}: no kernel is running under gdb "
+                               "(make debug connects to QEMU; did it exit?)")
         try:
             self.run(gdb.string_to_argv(arg))
         except gdb.GdbError:
@@ -310,13 +316,14 @@ class PtCommand(VmosCommand):
 ADDR is any gdb expression: 0x401000, kmain, current->mm->start_stack
 (quote it if it has spaces: pt "buf + 8").  Without PID the walk starts at
 the current CR3, the tables the CPU uses now; with PID it starts at that
-task's mm->pgd (kernel_pt_root for a task without an mm, such as PID 0).  Each level (PML4, PDPT, PD, PT) prints its index in
-the table, the raw entry, the physical address it points to and its flags:
-P present, RW writable, US user, PWT/PCD caching, A accessed, D dirty,
-PS large page (PAT at the PT level), G global, NX no-execute, and our
-software bit PROTNONE (a PROT_NONE page keeping its frame).  The walk stops
-at a non-present entry or at a large page.  At the end: the frame and
-physical address of ADDR and the access all levels together allow.
+task's mm->pgd (kernel_pt_root for a task without an mm, such as PID 0).
+Each level (PML4, PDPT, PD, PT) prints its index in the table, the raw
+entry, the physical address it points to and its flags: P present, RW
+writable, US user, PWT/PCD caching, A accessed, D dirty, PS large page
+(PAT at the PT level), G global, NX no-execute, and our software bit
+PROTNONE (a PROT_NONE page keeping its frame).  The walk stops at a
+non-present entry or at a large page.  At the end: the frame and physical
+address of ADDR, and the access all levels together allow.
 Sets $pt_phys to that physical address (-1 when ADDR is not mapped)."""
 
     def __init__(self):
