@@ -528,6 +528,11 @@ def gdb_vm_checks(out, serial):
          "paging is off (CR0.PG is clear)" in g("early") and
          re.search(r"^\[ps\] error: ps: cannot read kernel memory .*own page tables",
                    g("early"), re.M)),
+        ("in kmain: vmas says no task runs yet, pt PID 0 that there are no "
+         "kernel tables yet",
+         re.search(r"^\[vmas\] error: no task runs yet \(current is NULL", g("kmain"), re.M) and
+         re.search(r"^\[pt 0x1000 0\] error: kernel_pt_root is 0: paging_init has not",
+                   g("kmain"), re.M)),
         ("ps lists the idle task, init (sh) as PID 1 and cat as PID 2, current",
          re.search(r"^  +0 +0 +- +running +swapper ", g("ps"), re.M) and
          re.search(r"^  +1 +1 +- +sleeping +sh +0xffff888", g("ps"), re.M) and
@@ -579,6 +584,8 @@ def gdb_vm_checks(out, serial):
          re.search(r"^  PDPT\[  1\] = 0x0+40000087 -> 0x40000000 \(1 GiB page\)  "
                    r"P RW US PS\n0x40012345: frame 0x40012, phys 0x40012345 ",
                    g("pt-made-up"), re.M)),
+        ("pt (made-up tables): an entry pointing beyond the direct map is refused",
+         "[garbage] error: phys 0xf000000000000 is beyond the direct map" in g("pt-made-up")),
         ("frames: free + used = managed, and the free lists and frame table agree",
          frames_consistent(g("frames"))),
     ]

@@ -21,6 +21,19 @@ for c in ("pt 0x1000", "ps"):
         print(f"[{c}] error: {e}")
 end
 
+# In kmain no task runs yet and the kernel's own tables do not exist.
+hbreak kmain
+continue
+echo == kmain\n
+python
+for c in ("vmas", "pt 0x1000 0"):
+    try:
+        gdb.execute(c)
+    except gdb.error as e:
+        print(f"[{c}] error: {e}")
+end
+delete
+
 hbreak sys_exit_group
 continue
 echo == ps\n
@@ -49,7 +62,8 @@ pt 0x800000000000
 echo == pt-made-up\n
 # Tables no kernel path builds, walked by the same code through a fake
 # physical memory: NX, read-only and kernel-only entries above the leaf
-# (each rules the whole walk), a 1 GiB page,
+# (each rules the whole walk), a 1 GiB page, an entry pointing beyond the
+# direct map,
 # and a PROT_NONE page (P clear, our software bit set).
 python
 T = {0x1000 + 8 * 0: 0x2000 | PTE_P | PTE_W | PTE_U | PTE_NX,
@@ -57,11 +71,16 @@ T = {0x1000 + 8 * 0: 0x2000 | PTE_P | PTE_W | PTE_U | PTE_NX,
      0x3000 + 8 * 0: 0x4000 | PTE_P | PTE_W,
      0x4000 + 8 * 1: 0x5000 | PTE_P | PTE_W | PTE_U | 1 << 7,
      0x4000 + 8 * 2: 0x6000 | PTE_W | PTE_U | PTE_SW_PROTNONE,
-     0x2000 + 8 * 1: 0x40000000 | PTE_P | PTE_W | PTE_U | PTE_PS}
+     0x2000 + 8 * 1: 0x40000000 | PTE_P | PTE_W | PTE_U | PTE_PS,
+     0x3000 + 8 * 1: 0xf000000000000 | PTE_P}
 fake = lambda pa: T.get(pa, 0)
 pt_walk(0x1000, 0x1234, read=fake)
 pt_walk(0x1000, 0x2000, read=fake)
 pt_walk(0x1000, 0x40012345, read=fake)
+try:
+    pt_walk(0x1000, 0x200000, read=fake)
+except gdb.GdbError as e:
+    print(f"[garbage] error: {e}")
 end
 echo == frames\n
 frames

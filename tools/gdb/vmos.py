@@ -17,6 +17,7 @@ import gdb
 # Layout and bit values, from the headers named; the kernel is built with
 # -g, so macros are not in its debug information and are repeated here.
 DIRECT_MAP_BASE = 0xffff888000000000      # asm/page_types.h
+DIRECT_MAP_MAX = 64 << 40
 PAGE_SHIFT = 12
 PAGE_SIZE = 1 << PAGE_SHIFT
 PTE_ADDR_MASK = 0x000ffffffffff000        # asm/pgtable.h
@@ -80,6 +81,8 @@ def as_address(text):
         v = v.address      # as C does: a function or array names its address
     try:
         return int(v) & 0xffffffffffffffff
+    except gdb.MemoryError as e:
+        raise gdb.GdbError(f"cannot evaluate '{text}': {e}")
     except gdb.error:
         raise gdb.GdbError(f"'{text}' is not a number or an address")
 
@@ -109,6 +112,15 @@ def all_tasks():
 
 def idle_task():
     return kvar("idle_task", "kernel/sched.c").address
+
+
+def current_pid():
+    """The PID of current, the task this CPU runs."""
+    cur = kvar("current")
+    if not int(cur):
+        raise gdb.GdbError("no task runs yet (current is NULL until "
+                           "sched_init); name a PID")
+    return int(cur["pid"])
 
 
 def find_task(pid):
@@ -281,6 +293,9 @@ def pt_walk(root, va, read=read_phys_u64):
                       f"direct map 0x{DIRECT_MAP_BASE + pa:x})\n")
             gdb.write(f"access: {access_summary(entries)}\n")
             return pa
+        if points >= DIRECT_MAP_MAX:
+            raise gdb.GdbError(f"phys 0x{points:x} is beyond the direct map "
+                               "(64 TiB): this entry cannot be a real one")
         table = points
     return None
 
@@ -363,6 +378,9 @@ Sets $pt_phys to that physical address (-1 when ADDR is not mapped)."""
         if int(t["mm"]):
             return int(t["mm"]["pgd"]) & PTE_ADDR_MASK, f"{who}: mm->pgd"
         root = int(kvar("kernel_pt_root"))
+        if not root:
+            raise gdb.GdbError("kernel_pt_root is 0: paging_init has not "
+                               "built the kernel's page tables yet")
         return root, f"{who}: no mm, so kernel_pt_root"
 
 
@@ -382,7 +400,7 @@ anonymous memory."""
     def run(self, argv):
         if len(argv) > 1:
             self.usage()
-        pid = parse_pid(argv[0]) if argv else int(kvar("current")["pid"])
+        pid = parse_pid(argv[0]) if argv else current_pid()
         t, mm = task_mm(pid)
         regions = vmas_in_order(mm)
         gdb.write(f"PID {pid} ({c_string(t['comm'])}): {len(regions)} regions, "
