@@ -6,8 +6,9 @@ It runs, in order:
   2. every QEMU test in QEMU_TESTS, two at a time, each with a timeout,
      its serial log kept in build/test-logs/NAME.log;
   3. the GRUB ISO boot (build/os.iso prints the banner);
-  4. the gdb test (gdb attaches to QEMU's stub, breaks in kmain, steps,
-     reads kernel variables by name).
+  4. the gdb tests: gdb attaches to QEMU's stub, breaks in kmain, steps,
+     reads kernel variables by name (gdb/boot); then runs the commands of
+     tools/gdb/vmos.py on a running shell and cat (gdb/vm).
 
 Every TAP point (a cmocka test, a ktest check) and every boot verdict is one
 test. It prints a line per test and closes with exactly "N passed, N failed";
@@ -451,19 +452,24 @@ GDB_EXPECT = [
 ]
 
 
-def run_gdb_test(res, only):
-    if only and only not in "gdb/boot":
-        return
+def gdb_session(test, script, setup=()):
+    """Boot QEMU paused (-S) with its gdb stub for test (a QEMU_TESTS-style
+    dict), run gdb -batch on script, wait for QEMU to exit.  Returns gdb's
+    output (stdout and stderr in order), the serial log and QEMU's exit
+    code; both texts go to build/test-logs/NAME.log.  setup: gdb scripts
+    to run after connecting, before script (as tools/gdb/debug.sh does)."""
     port = free_port()
-    test = dict(name="gdb-qemu", append="ktest=boot")
     qemu = subprocess.Popen(qemu_command(test, ["-S", "-gdb", f"tcp:127.0.0.1:{port}"]),
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
-    cmd = ["gdb", "-batch", "-nx", "-ex", f"target remote 127.0.0.1:{port}",
-           "-x", os.path.join(ROOT, "tests", "gdb", "boot.gdb"), KERNEL]
+    cmd = ["gdb", "-batch", "-nx", "-ex", f"target remote 127.0.0.1:{port}"]
+    for f in list(setup) + [script]:
+        cmd += ["-x", f]
     try:
-        gdb = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-        out = gdb.stdout + gdb.stderr
+        gdb = subprocess.run(cmd + [KERNEL], stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, timeout=120,
+                             cwd=ROOT)
+        out = gdb.stdout
     except subprocess.TimeoutExpired as e:
         out = "gdb timed out\n" + str(e.stdout or "")
     try:
@@ -471,14 +477,173 @@ def run_gdb_test(res, only):
     except subprocess.TimeoutExpired:
         qemu.kill()
         qout, _ = qemu.communicate()
-    with open(os.path.join(LOGS, "gdb.log"), "w") as f:
-        f.write(out + "\n--- serial ---\n" + qout.decode("utf-8", "replace"))
+    serial = qout.decode("utf-8", "replace").replace("\r", "")
+    with open(os.path.join(LOGS, test["name"] + ".log"), "w") as f:
+        f.write(out + "\n--- serial ---\n" + serial)
+    return out, serial, qemu.returncode
+
+
+def run_gdb_test(res, only):
+    if only and only not in "gdb/boot":
+        return
+    out, _, code = gdb_session(dict(name="gdb", append="ktest=boot"),
+                               os.path.join(ROOT, "tests", "gdb", "boot.gdb"))
     for desc, pattern in GDB_EXPECT:
         res.add(bool(re.search(pattern, out, re.M)), f"gdb/boot: {desc}",
                 "see build/test-logs/gdb.log")
-    res.add(qemu.returncode == EXIT_OK,
+    res.add(code == EXIT_OK,
             "gdb/boot: the kernel runs on to a clean power-off after gdb detaches",
-            f"QEMU exit code {qemu.returncode}")
+            f"QEMU exit code {code}")
+
+
+# tests/gdb/vm.gdb: tools/gdb/vmos.py's commands, loaded as `make debug`
+# loads them (tools/gdb/vmos.gdb), stopped in cat's exit_group (cat is
+# PID 2, its parent the shell, PID 1).
+GDB_VM_APPEND = 'init=/bin/sh -c "cat /proc/self/maps; echo done"'
+MAPS_LINE = re.compile(r"^[0-9a-f]{8,}-[0-9a-f]{8,} [-r][-w][-x][ps] .*\n", re.M)
+
+
+def pt_levels(text):
+    """The levels a pt walk printed with P set: ["PML4", "PDPT", ...]."""
+    return re.findall(r"^  (PML4|PDPT|PD|PT) *\[ *\d+\] = 0x[0-9a-f]{16} -> "
+                      r"0x[0-9a-f]+ \(.*\)  P\b", text, re.M)
+
+
+def frames_consistent(text):
+    """frames' numbers agree: free + used = managed, the free lists and the
+    frame table count the same free and used frames, and the table's slab
+    pages are kmalloc's slab_pages."""
+    m = re.search(r"frames: (\d+) managed \(\d+ KiB\), (\d+) free, (\d+) used", text)
+    lists = re.search(r"^free lists .* = (\d+) frames$", text, re.M)
+    slab = re.search(r"^kmalloc: (\d+) slab pages", text, re.M)
+    table = re.search(r"^frame table: \d+ entries: (\d+) free, (\d+) used "
+                      r"\((\d+) page tables, (\d+) slab\)", text, re.M)
+    if not (m and lists and slab and table):
+        return False
+    managed, free, used = map(int, m.groups())
+    t_free, t_used, t_pt, t_slab = map(int, table.groups())
+    return (free + used == managed and int(lists[1]) == free and
+            t_free == free and t_used == used and t_pt > 0 and
+            t_slab == int(slab[1]) > 0)
+
+
+GDB_VM_BAD = [
+    ("pt", r"usage: pt ADDR \[PID\]"),
+    ("pt 0x1000 99", r"no task with PID 99 \(ps lists the tasks\)"),
+    ("pt nosuchsymbol", r"cannot evaluate 'nosuchsymbol'"),
+    ("vmas 0", r"PID 0 \(swapper\) has no user address space \(its mm is NULL\)"),
+    ("vmas 99", r"no task with PID 99"),
+    ("maps", r"usage: maps PID"),
+    ("maps abc", r"'abc' is not a PID"),
+    ("maps -1", r"'-1' is not a PID"),
+    ("ps extra", r"usage: ps"),
+]
+
+
+def gdb_vm_checks(out, serial):
+    """(description, passed) for each behaviour of the commands."""
+    sec = dict(zip(*[iter(re.split(r"^== (\S+)\n", out, flags=re.M)[1:])] * 2))
+    g = lambda name: sec.get(name, "")
+    console_maps = "".join(MAPS_LINE.findall(serial))
+    ranges = lambda text: re.findall(r"^([0-9a-f]+)-([0-9a-f]+) ", text, re.M)
+    vmas_ranges = [(s.lstrip("0") or "0", e.lstrip("0"))
+                   for s, e in re.findall(r"^([0-9a-f]{16}) ([0-9a-f]{16}) ", g("vmas"), re.M)]
+    user = re.search(r"^user=(0x[0-9a-f]+) direct=(0x[0-9a-f]+)$", g("pt-user"), re.M)
+    cr3_root = re.search(r"PML4 at phys (0x[0-9a-f]+), from CR3", g("pt-user"))
+    pid_root = re.search(r"PML4 at phys (0x[0-9a-f]+), from PID 1 \(sh\): mm->pgd",
+                         g("pt-pid1"))
+    checks = [
+        ("with paging off, pt says so and ps explains why it cannot read memory",
+         "paging is off (CR0.PG is clear)" in g("early") and
+         re.search(r"^\[ps\] error: ps: cannot read kernel memory .*own page tables",
+                   g("early"), re.M)),
+        ("in kmain: vmas says no task runs yet, pt PID 0 that there are no "
+         "kernel tables yet",
+         re.search(r"^\[vmas\] error: no task runs yet \(current is NULL", g("kmain"), re.M) and
+         re.search(r"^\[pt 0x1000 0\] error: kernel_pt_root is 0: paging_init has not",
+                   g("kmain"), re.M)),
+        ("ps lists the idle task, init (sh) as PID 1 and cat as PID 2, current",
+         re.search(r"^  +0 +0 +- +running +swapper ", g("ps"), re.M) and
+         re.search(r"^  +1 +1 +- +sleeping +sh +0xffff888", g("ps"), re.M) and
+         re.search(r"^\* +2 +2 +1 +running +cat +0xffff888", g("ps"), re.M)),
+        ("vmas lists cat's regions in address order, as its /proc/self/maps",
+         re.search(r"^PID 2 \(cat\): \d+ regions", g("vmas"), re.M) and
+         vmas_ranges and vmas_ranges == [(s.lstrip("0") or "0", e.lstrip("0"))
+                                         for s, e in ranges(console_maps)]),
+        ("vmas names the text (file offset, smaps 'ex'), [heap] and [stack] ('gd')",
+         re.search(r" r-xp +\w+  /bin/busybox \+0x[0-9a-f]+ +rd ex ", g("vmas")) and
+         re.search(r" rw-p +\w+  \[heap\] ", g("vmas")) and
+         re.search(r" rw-p +\w+  \[stack\] .* gd$", g("vmas"), re.M)),
+        ("maps 2 is byte for byte the /proc/self/maps cat printed",
+         len(console_maps.splitlines()) >= 5 and g("maps") == console_maps),
+        ("pt walks a user stack address from CR3 through four present levels",
+         cr3_root and pt_levels(g("pt-user")) == ["PML4", "PDPT", "PD", "PT"] and
+         re.search(r"\(4 KiB page\)  P RW US .*NX$", g("pt-user"), re.M) and
+         "access: user, writable, no-execute" in g("pt-user")),
+        ("pt's physical address holds what the user address holds",
+         user and user[1] == user[2] and
+         re.search(r"^0x[0-9a-f]+: frame 0x[0-9a-f]+, phys 0x[0-9a-f]+ ",
+                   g("pt-user"), re.M)),
+        ("pt ADDR 1 walks PID 1's mm->pgd: the shell's argc at its stack",
+         pid_root and cr3_root and pid_root[1] != cr3_root[1] and
+         pt_levels(g("pt-pid1")) == ["PML4", "PDPT", "PD", "PT"] and
+         re.search(r"^sh-argc=3$", g("pt-pid1"), re.M)),
+        ("pt kmain: a global 4 KiB page, kernel-only, read-only, executable",
+         pt_levels(g("pt-kernel-text")) == ["PML4", "PDPT", "PD", "PT"] and
+         re.search(r"^  PT +\[.*\(4 KiB page\)  P A G$", g("pt-kernel-text"), re.M) and
+         "access: kernel-only, read-only, executable" in g("pt-kernel-text")),
+        ("pt on the direct map stops at a 2 MiB page (PS) at the PD level",
+         pt_levels(g("pt-direct-map")) == ["PML4", "PDPT", "PD"] and
+         re.search(r"^  PD +\[  1\] = 0x[0-9a-f]+ -> 0x200000 \(2 MiB page\)  "
+                   r"P RW .*PS G NX$", g("pt-direct-map"), re.M) and
+         "0xffff888000200000: frame 0x200, phys 0x200000 " in g("pt-direct-map")),
+        ("pt on an unmapped or non-canonical address says so",
+         re.search(r"^0x0 is not mapped: the (PML4|PDPT|PD|PT) entry is not present",
+                   g("pt-unmapped"), re.M) and "pt_phys=-1" in g("pt-unmapped") and
+         "0x800000000000 is not canonical" in g("pt-unmapped")),
+        ("pt (made-up tables): NX, read-only and kernel-only above the leaf "
+         "rule the access; bit 7 of a PT entry is PAT",
+         re.search(r"^  PT +\[  1\] = .*\(4 KiB page\)  P RW US PAT\n"
+                   r"0x1234: frame 0x5, phys 0x5234 .*\naccess: kernel-only, "
+                   r"read-only, no-execute$", g("pt-made-up"), re.M)),
+        ("pt (made-up tables): a PROT_NONE page keeps its frame, not present",
+         "0x2000 is not mapped for the CPU: a PROT_NONE page that keeps frame 0x6 "
+         "(phys 0x6000)" in g("pt-made-up")),
+        ("pt (made-up tables): a 1 GiB page (PS) at the PDPT level",
+         re.search(r"^  PDPT\[  1\] = 0x0+40000087 -> 0x40000000 \(1 GiB page\)  "
+                   r"P RW US PS\n0x40012345: frame 0x40012, phys 0x40012345 ",
+                   g("pt-made-up"), re.M)),
+        ("pt (made-up tables): an entry pointing beyond the direct map is refused",
+         "[garbage] error: phys 0xf000000000000 is beyond the direct map" in g("pt-made-up")),
+        ("frames: free + used = managed, and the free lists and frame table agree",
+         frames_consistent(g("frames"))),
+    ]
+    for cmd, message in GDB_VM_BAD:
+        checks.append((f"'{cmd}' fails with a clear message",
+                       re.search(r"^\[" + re.escape(cmd) + r"\] error: .*" + message,
+                                 g("bad"), re.M)))
+    checks.append(("after detach the commands refuse to read the ELF file instead",
+                   re.search(r"^\[ps\] error: ps: no kernel is running under gdb",
+                             g("detached"), re.M)))
+    checks.append(("no Python traceback anywhere",
+                   "Traceback" not in out and "Python Exception" not in out and
+                   "== end" in out))
+    return checks
+
+
+def run_gdb_vm_test(res, only):
+    if only and only not in "gdb/vm":
+        return
+    start = time.monotonic()
+    out, serial, code = gdb_session(
+        dict(name="gdb-vm", append=GDB_VM_APPEND, initrd=[INITRD]),
+        os.path.join(ROOT, "tests", "gdb", "vm.gdb"),
+        setup=[os.path.join(ROOT, "tools", "gdb", "vmos.gdb")])
+    for desc, ok in gdb_vm_checks(out, serial):
+        res.add(bool(ok), f"gdb/vm: {desc}", "see build/test-logs/gdb-vm.log")
+    res.add(code == EXIT_OK and re.search(r"^done$", serial, re.M),
+            f"gdb/vm: the system runs on to a clean power-off after gdb detaches "
+            f"({time.monotonic() - start:.2f} s)", f"QEMU exit code {code}")
 
 
 def main():
@@ -490,7 +655,7 @@ def main():
     if args.list:
         for t in QEMU_TESTS:
             print(f"qemu/{t['name']}: {t.get('append', '')}")
-        print("iso/grub-boot\ngdb/boot\nunit/* (build/unit/test_*)")
+        print("iso/grub-boot\ngdb/boot\ngdb/vm\nunit/* (build/unit/test_*)")
         return 0
     os.makedirs(LOGS, exist_ok=True)
     res = Results()
@@ -500,6 +665,7 @@ def main():
     run_fuzz_smoke(res, args.only)
     run_iso_test(res, args.only)
     run_gdb_test(res, args.only)
+    run_gdb_vm_test(res, args.only)
     print(f"# {time.monotonic() - start:.1f} s; logs in build/test-logs/")
     for name in res.failures:
         print(f"# failed: {name}")
