@@ -146,6 +146,7 @@ UNIT_SRC_pagetable := mm/pagetable.c mm/frame.c
 UNIT_SRC_kmalloc := mm/kmalloc.c mm/frame.c
 UNIT_SRC_cmdline := kernel/cmdline.c
 UNIT_SRC_format  := lib/format.c
+UNIT_SRC_procfmt := kernel/fs/procfmt.c lib/format.c mm/vma.c
 UNIT_SRC_ksyms   := kernel/ksyms.c lib/format.c
 
 $(BUILD)/unit/test_%: tests/unit/test_%.c $(UNIT_SHIM) tests/unit/host.h $(wildcard tests/unit/include/asm/*.h) $(KERNEL_C)

@@ -496,8 +496,10 @@ static void commit_exec(struct mm *mm, const char *path, u64 entry, u64 sp)
 
 	t->mm = mm;
 	mm_activate(mm);
-	if (old)
+	if (old) {
+		rusage_note_mm(t, old); /* ru_maxrss covers the old image too */
 		mm_put(old);
+	}
 	if (t->files)
 		files_close_on_exec(t->files);
 	signal_reset_on_exec(&t->sig);

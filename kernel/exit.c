@@ -64,6 +64,29 @@ static void add_rusage(struct rusage_counts *to, const struct rusage_counts *fro
 	to->majflt += from->majflt;
 	to->nvcsw += from->nvcsw;
 	to->nivcsw += from->nivcsw;
+	to->maxrss_kb = MAX(to->maxrss_kb, from->maxrss_kb); /* a peak, not a sum */
+}
+
+#define KB_PER_PAGE (PAGE_SIZE / 1024)
+
+/* mm_peak_rss_kb - the most mm has had resident, in kB. */
+static u64 mm_peak_rss_kb(const struct mm *mm)
+{
+	return MAX(mm->hiwater_rss, mm->rss) * KB_PER_PAGE;
+}
+
+void rusage_note_mm(struct task *t, const struct mm *mm)
+{
+	struct rusage_counts *ru = &t->group_leader->ru;
+
+	ru->maxrss_kb = MAX(ru->maxrss_kb, mm_peak_rss_kb(mm));
+}
+
+u64 task_maxrss_kb(const struct task *t)
+{
+	u64 kb = t->group_leader->ru.maxrss_kb;
+
+	return t->mm ? MAX(kb, mm_peak_rss_kb(t->mm)) : kb;
 }
 
 /* Make p the parent of process c: of each of its threads (getppid). */
@@ -107,7 +130,10 @@ static void release_child_tid(struct task *t)
 	futex_wake(tidptr, false, 1, FUTEX_BITSET_MATCH_ANY);
 }
 
-/* Drop the thread's uses of what it shares: files, fs context, memory. */
+/* Drop the thread's uses of what it shares: files, fs context, memory.
+ * The process's last thread first notes what its memory came to: the
+ * peak for ru_maxrss, and the status figures a zombie's /proc/PID/status
+ * shows (a vmos extension: Linux shows none, the memory being gone). */
 static void exit_resources(struct task *t)
 {
 	if (t->files)
@@ -118,7 +144,13 @@ static void exit_resources(struct task *t)
 	t->fs = NULL;
 	if (t->mm) {
 		struct mm *mm = t->mm;
+		struct task *leader = t->group_leader;
 
+		if (leader->group_live == 1) { /* the process's last thread */
+			mm_task_mem(mm, &leader->exit_mem);
+			leader->exit_mem_valid = true;
+			rusage_note_mm(t, mm);
+		}
 		mm_activate(NULL);
 		t->mm = NULL;
 		mm_put(mm);
@@ -331,6 +363,8 @@ static long reap(struct task *p, struct task *c, int __user *wstatus,
 	long ret = pid;
 
 	rusage_fill(&c->ru, &kru);
+	/* the child's peak, or its own children's if larger (Linux) */
+	kru.maxrss = (s64)MAX(c->ru.maxrss_kb, c->ru_children.maxrss_kb);
 	if (wstatus && copy_to_user(wstatus, &status, sizeof(status)))
 		ret = -EFAULT;
 	if (ru && copy_to_user(ru, &kru, sizeof(kru)))
@@ -339,6 +373,7 @@ static long reap(struct task *p, struct task *c, int __user *wstatus,
 	p->ru_children.stime_ns += c->ru.stime_ns + c->ru_children.stime_ns;
 	p->ru_children.minflt += c->ru.minflt + c->ru_children.minflt;
 	p->ru_children.majflt += c->ru.majflt + c->ru_children.majflt;
+	p->ru_children.maxrss_kb = MAX(p->ru_children.maxrss_kb, (u64)kru.maxrss);
 	unlink_child(p, c);
 	task_free(c);
 	return ret;
@@ -352,8 +387,7 @@ SYSCALL_DEFINE4(wait4, int, pid, int __user *, wstatus, int, options,
 	bool any;
 	int err;
 
-	if (options & ~(WNOHANG | WUNTRACED | 0x08 /* WCONTINUED */ |
-			0x40000000 /* __WALL */ | 0x80000000 /* __WCLONE */))
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE))
 		return -EINVAL;
 	for (;;) {
 		c = find_zombie(p, pid, &any);
@@ -367,4 +401,95 @@ SYSCALL_DEFINE4(wait4, int, pid, int __user *, wstatus, int, options,
 		if (err)
 			return err;
 	}
+}
+
+/* waitid_pid - waitid's (idtype, id) as wait4's pid argument, or false
+ * if they name no valid set of children. */
+static bool waitid_pid(int idtype, int id, int *pid)
+{
+	switch (idtype) {
+	case P_ALL:
+		*pid = -1;
+		return true;
+	case P_PID:
+		*pid = id;
+		return id > 0;
+	case P_PGID: /* 0: the caller's own process group */
+		*pid = -id;
+		return id >= 0;
+	}
+	return false;
+}
+
+/* waitable - a zombie child waitid may report (only with WEXITED), or
+ * NULL; *any says whether any child matches pid. */
+static struct task *waitable(struct task *p, int pid, int options, bool *any)
+{
+	struct task *c = find_zombie(p, pid, any);
+
+	return (options & WEXITED) ? c : NULL;
+}
+
+/* fill_child_info - the siginfo waitid reports for zombie c. */
+static void fill_child_info(const struct task *c, struct k_siginfo *info)
+{
+	int status = c->exit_status, sig = status & 0x7f;
+
+	memset(info, 0, sizeof(*info));
+	info->si_signo = SIGCHLD;
+	info->si_code = !sig ? CLD_EXITED
+			     : (status & WCOREFLAG) ? CLD_DUMPED : CLD_KILLED;
+	info->f.child.pid = c->pid;
+	info->f.child.uid = c->cred.uid;
+	info->f.child.status = sig ? sig : (status >> 8) & 0xff;
+}
+
+/*
+ * waitid: as wait4 for exited children, but the child is named by
+ * (idtype, id), what happened comes back as a siginfo (si_signo SIGCHLD,
+ * si_code CLD_EXITED / CLD_KILLED / CLD_DUMPED, si_pid, si_uid, si_status:
+ * the exit code or the signal), and WNOWAIT leaves the child a zombie so
+ * that it can still be looked at (/proc/PID) and reaped later.  WEXITED
+ * is required (stopped and continued children are never reported here).
+ * WNOHANG with no zombie yet returns 0 with si_signo and si_pid 0.
+ */
+SYSCALL_DEFINE5(waitid, int, idtype, int, id, struct k_siginfo __user *, infop,
+		int, options, struct k_rusage __user *, ru)
+{
+	struct task *p = current->group_leader, *c;
+	struct k_siginfo info;
+	struct k_rusage kru;
+	bool any;
+	int pid, err;
+
+	if ((options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED |
+			 __WALL | __WCLONE)) ||
+	    !(options & (WEXITED | WSTOPPED | WCONTINUED)) ||
+	    !waitid_pid(idtype, id, &pid))
+		return -EINVAL;
+	for (;;) {
+		c = waitable(p, pid, options, &any);
+		if (c)
+			break;
+		if (!any)
+			return -ECHILD;
+		if (options & WNOHANG) {
+			memset(&info, 0, sizeof(info));
+			return infop && copy_to_user(infop, &info, sizeof(info))
+				       ? -EFAULT : 0;
+		}
+		err = wait_event(&p->child_exit, waitable(p, pid, options, &any) || !any);
+		if (err)
+			return err;
+	}
+	fill_child_info(c, &info);
+	if (infop && copy_to_user(infop, &info, sizeof(info)))
+		return -EFAULT;
+	if (options & WNOWAIT) {
+		rusage_fill(&c->ru, &kru);
+		kru.maxrss = (s64)MAX(c->ru.maxrss_kb, c->ru_children.maxrss_kb);
+		return ru && copy_to_user(ru, &kru, sizeof(kru)) ? -EFAULT : 0;
+	}
+	err = (int)reap(p, c, NULL, ru);
+	return err < 0 ? err : 0;
 }

@@ -14,6 +14,17 @@
 #define W_EXITCODE(code) (((code) & 0xff) << 8)
 #define WNOHANG 1
 #define WUNTRACED 2
+#define WSTOPPED WUNTRACED /* waitid's name for it */
+#define WEXITED 4
+#define WCONTINUED 8
+#define WNOWAIT 0x01000000 /* waitid: report, but leave the child a zombie */
+#define __WALL 0x40000000
+#define __WCLONE 0x80000000
+
+/* waitid's idtype: which children id names */
+#define P_ALL 0
+#define P_PID 1
+#define P_PGID 2
 
 /* do_exit - end the current thread (exit); the last thread of a process
  * ends the process with this wait status.  Never returns. */
@@ -33,5 +44,14 @@ __noreturn void do_group_exit(int wait_status);
  * changed) if handlers shared with another process cannot be copied.
  */
 int exec_kill_other_threads(void);
+
+struct task;
+struct mm;
+/* rusage_note_mm - t's process leaves address space mm (exec, exit): keep
+ * its peak resident set in the process's ru.maxrss_kb. */
+void rusage_note_mm(struct task *t, const struct mm *mm);
+/* task_maxrss_kb - getrusage(RUSAGE_SELF)'s ru_maxrss for t: the peak
+ * resident set in kB of its process, the current image included. */
+u64 task_maxrss_kb(const struct task *t);
 
 #endif

@@ -176,6 +176,7 @@ static struct task *copy_process(u64 flags, u64 stack, u64 tls, int *err)
 	child->sid = parent->group_leader->sid;
 	copy_signals(child, parent, flags);
 	memcpy(child->rlimits, parent->rlimits, sizeof(child->rlimits));
+	child->cred = parent->cred;
 
 	tf = task_user_frame(child);
 	*tf = *task_user_frame(parent);

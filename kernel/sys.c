@@ -1,9 +1,14 @@
 /*
  * kernel/sys.c - the small system calls about the process itself: IDs,
  * process groups, limits, resource usage, the system's name, randomness,
- * and reboot.  Everyone is root (uid 0); IDs can be read, and set only to 0.
+ * and reboot.  Every process starts as root (uid 0).  User IDs can be
+ * dropped with setuid and setresuid (Linux's rules: root may set any; any
+ * other user only to one of its real, effective or saved IDs); the only
+ * thing that looks at them is /proc/PID/pagemap, which shows frame numbers
+ * to root only.  Group IDs are all 0 and can be set only to 0.
  */
 #include "kernel/errno.h"
+#include "kernel/exit.h"
 #include "kernel/printk.h"
 #include "kernel/rusage.h"
 #include "kernel/random.h"
@@ -19,32 +24,77 @@
 SYSCALL_DEFINE0(getpid) { return current->tgid; }
 SYSCALL_DEFINE0(gettid) { return current->pid; }
 SYSCALL_DEFINE0(getppid) { return current->parent ? current->parent->tgid : 0; }
-SYSCALL_DEFINE0(getuid) { return 0; }
-SYSCALL_DEFINE0(geteuid) { return 0; }
+#define ID_UNCHANGED ((u32)-1) /* setresuid: leave this one as it is */
+
+SYSCALL_DEFINE0(getuid) { return current->cred.uid; }
+SYSCALL_DEFINE0(geteuid) { return current->cred.euid; }
 SYSCALL_DEFINE0(getgid) { return 0; }
 SYSCALL_DEFINE0(getegid) { return 0; }
-SYSCALL_DEFINE1(setuid, u32, uid) { return uid == 0 ? 0 : -EPERM; }
 SYSCALL_DEFINE1(setgid, u32, gid) { return gid == 0 ? 0 : -EPERM; }
 
-/* put_root_ids - the real, effective and saved IDs: all 0 (root). */
-static long put_root_ids(u32 __user *r, u32 __user *e, u32 __user *s)
+/* uid_allowed - may the caller (cred c) take id as one of its IDs?  Root
+ * may take any; another user one it already has. */
+static bool uid_allowed(const struct task_cred *c, u32 id)
 {
-	u32 zero = 0;
+	return c->euid == 0 || id == c->uid || id == c->euid || id == c->suid;
+}
 
-	if (copy_to_user(r, &zero, sizeof(zero)) || copy_to_user(e, &zero, sizeof(zero)) ||
-	    copy_to_user(s, &zero, sizeof(zero)))
+/* setuid: root sets all three IDs; another user only its effective one. */
+SYSCALL_DEFINE1(setuid, u32, uid)
+{
+	struct task_cred *c = &current->cred;
+
+	if (c->euid == 0) {
+		*c = (struct task_cred){ uid, uid, uid };
+		return 0;
+	}
+	if (uid != c->uid && uid != c->suid)
+		return -EPERM;
+	c->euid = uid;
+	return 0;
+}
+
+SYSCALL_DEFINE3(setresuid, u32, r, u32, e, u32, s)
+{
+	struct task_cred *c = &current->cred;
+
+	if ((r != ID_UNCHANGED && !uid_allowed(c, r)) ||
+	    (e != ID_UNCHANGED && !uid_allowed(c, e)) ||
+	    (s != ID_UNCHANGED && !uid_allowed(c, s)))
+		return -EPERM;
+	if (r != ID_UNCHANGED)
+		c->uid = r;
+	if (e != ID_UNCHANGED)
+		c->euid = e;
+	if (s != ID_UNCHANGED)
+		c->suid = s;
+	return 0;
+}
+
+/* put_ids - store three IDs for getresuid / getresgid. */
+static long put_ids(u32 __user *r, u32 __user *e, u32 __user *s,
+		    const u32 ids[3])
+{
+	if (copy_to_user(r, &ids[0], sizeof(u32)) ||
+	    copy_to_user(e, &ids[1], sizeof(u32)) ||
+	    copy_to_user(s, &ids[2], sizeof(u32)))
 		return -EFAULT;
 	return 0;
 }
 
 SYSCALL_DEFINE3(getresuid, u32 __user *, r, u32 __user *, e, u32 __user *, s)
 {
-	return put_root_ids(r, e, s);
+	const struct task_cred *c = &current->cred;
+	const u32 ids[3] = { c->uid, c->euid, c->suid };
+
+	return put_ids(r, e, s, ids);
 }
 
 SYSCALL_DEFINE3(getresgid, u32 __user *, r, u32 __user *, e, u32 __user *, s)
 {
-	return put_root_ids(r, e, s);
+	const u32 ids[3] = { 0, 0, 0 };
+
+	return put_ids(r, e, s, ids);
 }
 
 SYSCALL_DEFINE2(getgroups, int, size, u32 __user *, list)
@@ -259,6 +309,7 @@ SYSCALL_DEFINE2(setrlimit, unsigned, resource, const struct k_rlimit __user *, r
 void rusage_fill(const struct rusage_counts *r, struct k_rusage *out)
 {
 	memset(out, 0, sizeof(*out));
+	out->maxrss = (s64)r->maxrss_kb;
 	out->utime_sec = r->utime_ns / 1000000000;
 	out->utime_usec = r->utime_ns / 1000 % 1000000;
 	out->stime_sec = r->stime_ns / 1000000000;
@@ -280,9 +331,11 @@ SYSCALL_DEFINE2(getrusage, int, who, struct k_rusage __user *, ru)
 	if (who == RUSAGE_SELF || who == RUSAGE_THREAD)
 		rusage_fill(&current->ru, &k);
 	else if (who == RUSAGE_CHILDREN)
-		rusage_fill(&current->ru_children, &k);
+		rusage_fill(&current->group_leader->ru_children, &k);
 	else
 		return -EINVAL;
+	if (who != RUSAGE_CHILDREN) /* the peak so far, this image included */
+		k.maxrss = (s64)task_maxrss_kb(current);
 	return copy_to_user(ru, &k, sizeof(k)) ? -EFAULT : 0;
 }
 

@@ -24,6 +24,7 @@
 #include "kernel/types.h"
 #include "kernel/wait.h"
 #include "mm/kstack.h"
+#include "mm/stats.h"
 #include <asm/thread.h>
 
 #define TASK_COMM_LEN 16
@@ -43,6 +44,14 @@ struct rusage_counts {
 	u64 utime_ns, stime_ns;
 	u64 minflt, majflt;
 	u64 nvcsw, nivcsw;
+	u64 maxrss_kb; /* peak resident set of address spaces already left
+			* (exec, exit); the live one adds its own */
+};
+
+/* The user IDs of a task (Linux's struct cred, only the uids).  Everyone
+ * starts as root (0); setuid and setresuid may drop to another user. */
+struct task_cred {
+	u32 uid, euid, suid;
 };
 
 struct task {
@@ -93,6 +102,13 @@ struct task {
 	struct futex_waiter futex;        /* while it sleeps in FUTEX_WAIT */
 	struct rusage_counts ru, ru_children;
 	u64 rlimits[16][2];               /* RLIMIT_*: soft, hard */
+	struct task_cred cred;
+
+	/* vmos: the memory figures of the process's address space as it was
+	 * torn down (the leader's; valid once exit_mem_valid), which a
+	 * zombie's /proc/PID/status shows (see docs/memory.md). */
+	struct task_mem exit_mem;
+	bool exit_mem_valid;
 };
 
 /* thread_group_leader - is t the first thread of its process? */

@@ -31,6 +31,7 @@
 #define PG_HEAD 0x04     /* first frame of a block (order is valid) */
 #define PG_SLAB 0x08     /* used by kmalloc for small objects */
 #define PG_PAGETABLE 0x10 /* a page-table page */
+#define PG_PAGECACHE 0x20 /* holds a ramfs file's page (the file's reference) */
 
 struct page {
 	u32 next, prev; /* free-list links, as pfns (FRAME_NONE ends) */
@@ -65,6 +66,18 @@ void frame_free(phys_addr_t pa);
 /* page_get / page_put - take / drop a reference; the last put frees the block. */
 void page_get(struct page *page);
 void page_put(struct page *page);
+
+/*
+ * page_mapcount - how many page-table entries map this user frame.  The
+ * references on a frame a process can map are exactly its mappings, plus
+ * one while the frame is a ramfs file's page (PG_PAGECACHE): nothing else
+ * keeps a reference on such a frame.  So a file page mapped by one process
+ * has refcount 2 and mapcount 1.  (Linux keeps a separate _mapcount.)
+ */
+static inline u32 page_mapcount(const struct page *page)
+{
+	return page->refcount - ((page->flags & PG_PAGECACHE) ? 1 : 0);
+}
 
 struct page *pfn_to_page(u64 pfn);
 u64 page_to_pfn(const struct page *page);

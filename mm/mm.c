@@ -178,6 +178,12 @@ static int copy_region_pages(struct mm *dst, struct mm *src,
 			flags &= ~PTE_W;
 			pt_protect(src->pgd, va, flags);
 		}
+		/* As Linux's fork: the child's entry starts not accessed, and
+		 * clean in a shared region (the dirt is the parent's to
+		 * report); a private page keeps its dirty bit in both. */
+		flags &= ~PTE_A;
+		if (v->vm_flags & VM_SHARED)
+			flags &= ~PTE_D;
 		if (pt_map(dst->pgd, va, pa, flags & ~PTE_SW_PROTNONE) < 0)
 			return -ENOMEM;
 		page_get(phys_to_page(pa));
@@ -466,7 +472,12 @@ static phys_addr_t mm_page_for(struct mm *mm, u64 addr)
 	if (!(v->vm_flags & VM_SHARED) && break_cow(mm, v, page))
 		return 0;
 	e = pt_walk(mm->pgd, page, false);
-	return e ? pte_addr(*e) : 0;
+	if (!e)
+		return 0;
+	/* The kernel writes for the program (exec's stack and .bss): mark
+	 * the page accessed and dirty, as the CPU would have. */
+	*e |= PTE_A | PTE_D;
+	return pte_addr(*e);
 }
 
 int mm_clear(struct mm *mm, u64 addr, size_t n)

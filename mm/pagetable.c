@@ -172,14 +172,17 @@ bool pt_translate(phys_addr_t root, u64 va, phys_addr_t *pa, pte_t *flags)
 
 int pt_protect(phys_addr_t root, u64 va, pte_t flags)
 {
-	pte_t *e = pt_walk(root, va, false);
+	pte_t *e = pt_walk(root, va, false), keep;
 
 	if (!e || !pte_has_frame(*e))
 		return -ENOENT;
+	/* The accessed and dirty bits are the CPU's record of what the
+	 * program did (smaps reads them): a change of access keeps them. */
+	keep = *e & (PTE_A | PTE_D);
 	if (flags & PTE_SW_PROTNONE) /* keep the frame, hide it from the CPU */
-		*e = pte_addr(*e) | PTE_SW_PROTNONE;
+		*e = pte_addr(*e) | PTE_SW_PROTNONE | keep;
 	else
-		*e = pte_addr(*e) |
+		*e = pte_addr(*e) | keep |
 		     ((flags | PTE_P) & pte_supported & ~PTE_ADDR_MASK);
 	flush_if_active(root, va);
 	return 0;

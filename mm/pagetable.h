@@ -53,7 +53,8 @@ bool pt_unmap(phys_addr_t root, u64 va, bool free_frame);
 bool pt_translate(phys_addr_t root, u64 va, phys_addr_t *pa, pte_t *flags);
 
 /* pt_protect - replace the flags of the 4 KiB page at va: 0 or -ENOENT.
- * flags with PTE_SW_PROTNONE make the page inaccessible but keep its frame. */
+ * flags with PTE_SW_PROTNONE make the page inaccessible but keep its frame.
+ * The entry's accessed and dirty bits (PTE_A, PTE_D) are kept. */
 int pt_protect(phys_addr_t root, u64 va, pte_t flags);
 
 /*

@@ -87,6 +87,8 @@ QEMU_TESTS = [
          expect=[r"hello from user space: argc=2 argv\[0\]=/tests/hello-pie"]),
     dict(name="user-proc", append="init=/tests/proc_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
+    dict(name="user-procmem", append="init=/tests/procmem_test", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=120),
     dict(name="user-threads", append="init=/tests/thread_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
     dict(name="user-init-killed", append="init=/tests/crash", initrd=[INITRD],

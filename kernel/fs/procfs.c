@@ -7,6 +7,8 @@
  *   /proc/kmem (vmos: frame and kmalloc counters for leak checks)
  *   /proc/PID/            one directory per task (not the idle task, PID 0)
  *      cmdline comm stat statm status maps   generated text
+ *      smaps smaps_rollup                    (memory files: procfmt.c)
+ *      pagemap                               binary, 8 bytes a page
  *      exe cwd                               symlinks (program, directory)
  *      fd/N                                  symlink to each open file's name
  *
@@ -19,7 +21,9 @@
  */
 #include <stdarg.h>
 #include "kernel/errno.h"
+#include "kernel/exit.h"
 #include "kernel/fs/internal.h"
+#include "kernel/fs/procfmt.h"
 #include "kernel/rlimit.h"
 #include "kernel/task.h"
 #include "kernel/version.h"
@@ -30,6 +34,7 @@
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
+#include "mm/stats.h"
 #include <asm/arch.h>
 
 #define PROC_ROOT_INO 1
@@ -51,35 +56,6 @@
 #define DIR_MODE (S_IFDIR | 0555)
 #define FILE_MODE (S_IFREG | 0444)
 #define LINK_MODE (S_IFLNK | 0777)
-
-/* ---- the text buffer ---- */
-
-struct pbuf {
-	char *buf;
-	size_t size, len; /* len may pass size: then the text did not fit */
-};
-
-static __printf(2, 3) void pbuf_printf(struct pbuf *b, const char *fmt, ...)
-{
-	size_t room = b->len < b->size ? b->size - b->len : 0;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = kvsnprintf(room ? b->buf + b->len : NULL, room, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
-/* pbuf_reserve - room for n raw bytes at the end, or NULL if they do not
- * fit (the length still counts them, so the next try is big enough). */
-static char *pbuf_reserve(struct pbuf *b, size_t n)
-{
-	char *p = b->len + n <= b->size ? b->buf + b->len : NULL;
-
-	b->len += n;
-	return p;
-}
 
 /* ---- what each name is ---- */
 
@@ -199,19 +175,48 @@ static void show_vmstat(struct task *t, struct pbuf *b)
 	pbuf_printf(b, "pgmajfault %lu\n", 0ul); /* no swap, no disk: none */
 }
 
+/* mm_counted_before - does a task before t in the task list use mm?
+ * (Threads share one; each address space is counted once.) */
+static bool mm_counted_before(const struct task *t, const struct mm *mm)
+{
+	for (struct task *p = task_first(); p != t; p = p->all_next)
+		if (p->mm == mm)
+			return true;
+	return false;
+}
+
+/*
+ * mapped_memory - the pages mapped into processes, each frame once: the
+ * sum of every address space's proportional shares (a frame mapped by n
+ * processes adds 1/n in each of them).
+ */
+static void mapped_memory(struct mem_size_stats *sum)
+{
+	for (struct task *t = task_first(); t; t = t->all_next)
+		if (t->mm && !mm_counted_before(t, t->mm))
+			mm_rollup_stats(t->mm, sum);
+}
+
 static void show_meminfo(struct task *t, struct pbuf *b)
 {
 	struct kmalloc_stats ks;
+	struct mem_size_stats m = { 0 };
 	u64 total = frames_managed_count() * KB_PER_PAGE;
 	u64 free = frames_free_count() * KB_PER_PAGE;
-	u64 files = ramfs_pages() * KB_PER_PAGE;
-	u64 slab;
+	u64 files = ramfs_pages() * KB_PER_PAGE, slab, anon, shmem, mapped;
+
+	kmalloc_get_stats(&ks);
+	slab = (ks.slab_pages + ks.large_pages) * KB_PER_PAGE;
+	mapped_memory(&m);
+	anon = (m.pss_anon >> PSS_SHIFT) / 1024;
+	shmem = (m.pss_shmem >> PSS_SHIFT) / 1024;
+	mapped = ((m.pss_file + m.pss_shmem) >> PSS_SHIFT) / 1024;
 	const struct { const char *name; u64 kb; } *l, lines[] = {
 		{ "MemTotal:", total },
 		{ "MemFree:", free },
 		{ "MemAvailable:", free },
 		{ "Buffers:", 0 },
-		{ "Cached:", files }, /* the root file system lives in memory */
+		{ "Cached:", files + shmem }, /* the root file system is in memory */
 		{ "SwapCached:", 0 },
 		{ "Active:", 0 },
 		{ "Inactive:", 0 },
@@ -219,25 +224,18 @@ static void show_meminfo(struct task *t, struct pbuf *b)
 		{ "SwapFree:", 0 },
 		{ "Dirty:", 0 },
 		{ "Writeback:", 0 },
-		{ "AnonPages:", 0 },
-		{ "Mapped:", 0 },
-		{ "Shmem:", files },
-		{ "Slab:", 0 },
+		{ "AnonPages:", anon },  /* anonymous pages mapped */
+		{ "Mapped:", mapped },   /* file and shared pages mapped */
+		{ "Shmem:", shmem },     /* shared anonymous memory */
+		{ "Slab:", slab },
 		{ "SReclaimable:", 0 },
-		{ "SUnreclaim:", 0 },
+		{ "SUnreclaim:", slab },
 		{ "CommitLimit:", total },
 		{ "Committed_AS:", total - free },
 	};
 
-	kmalloc_get_stats(&ks);
-	slab = (ks.slab_pages + ks.large_pages) * KB_PER_PAGE;
-	for (l = lines; l < lines + ARRAY_SIZE(lines); l++) {
-		u64 kb = l->kb;
-
-		if (!strcmp(l->name, "Slab:") || !strcmp(l->name, "SUnreclaim:"))
-			kb = slab;
-		pbuf_printf(b, "%-16s%8lu kB\n", l->name, kb);
-	}
+	for (l = lines; l < lines + ARRAY_SIZE(lines); l++)
+		pbuf_printf(b, "%-16s%8lu kB\n", l->name, l->kb);
 }
 
 /* busy_ns - CPU time every task has used: what is not idle. */
@@ -374,22 +372,29 @@ static void show_comm(struct task *t, struct pbuf *b)
 	pbuf_printf(b, "%s\n", t->comm);
 }
 
+/* signal_masks - the signals t ignores and the ones it catches. */
+static void signal_masks(const struct task *t, u64 *ignored, u64 *caught)
+{
+	*ignored = *caught = 0;
+	for (int s = 0; s < NSIG; s++) {
+		if (t->sig.action[s].handler == SIG_IGN)
+			*ignored |= 1ull << s;
+		else if (t->sig.action[s].handler != SIG_DFL)
+			*caught |= 1ull << s;
+	}
+}
+
 /* Linux's 52 fields (fs/proc/array.c, do_task_stat); 0 for unknown ones. */
 static void show_stat(struct task *t, struct pbuf *b)
 {
 	struct mm *mm = t->mm;
 	const struct mm zero = { 0 };
 	const struct mm *m = mm ? mm : &zero;
-	u64 ignored = 0, caught = 0;
+	u64 ignored, caught;
 	u32 tty_nr;
 	int tpgid;
 
-	for (int s = 0; s < NSIG; s++) {
-		if (t->sig.action[s].handler == SIG_IGN)
-			ignored |= 1ull << s;
-		else if (t->sig.action[s].handler != SIG_DFL)
-			caught |= 1ull << s;
-	}
+	signal_masks(t, &ignored, &caught);
 	tty_of_session(t->sid, &tty_nr, &tpgid);
 	pbuf_printf(b, "%d (%s) %c %d %d %d %u %d 0 %lu 0 %lu 0 %lu %lu %lu %lu "
 		    "%d 0 1 0 %lu %lu %lu %lu ", t->pid, t->comm, state_char(t),
@@ -408,55 +413,125 @@ static void show_stat(struct task *t, struct pbuf *b)
 		    t->state == TASK_ZOMBIE ? t->exit_status : 0);
 }
 
-/* statm: sizes in pages: total, resident, shared, text, lib, data, dirty. */
+/* task_memory - the memory figures status and statm show for t: its
+ * address space's, or for a zombie those noted as it exited (false if
+ * there are none). */
+static bool task_memory(struct task *t, struct task_mem *tm)
+{
+	if (t->mm) {
+		mm_task_mem(t->mm, tm);
+		return true;
+	}
+	if (t->state == TASK_ZOMBIE && t->exit_mem_valid) {
+		*tm = t->exit_mem;
+		return true;
+	}
+	return false;
+}
+
+/* statm: sizes in pages (procfmt_statm); all 0 without memory. */
 static void show_statm(struct task *t, struct pbuf *b)
 {
-	struct mm *mm = t->mm;
-	u64 text = mm ? (ALIGN_UP(mm->end_code, PAGE_SIZE) -
-			 ALIGN_DOWN(mm->start_code, PAGE_SIZE)) / PAGE_SIZE : 0;
+	struct task_mem tm = { 0 };
 
-	pbuf_printf(b, "%lu %lu 0 %lu 0 %lu 0\n", mm ? mm->total_vm : 0,
-		    mm ? mm->rss : 0, text, mm ? mm->total_vm - text : 0);
+	if (t->mm)
+		mm_task_mem(t->mm, &tm);
+	procfmt_statm(b, &tm);
 }
 
+#define CAP_FULL_SET 0x000001fffffffffful /* capabilities 0-40: root's */
+#define RLIMIT_SIGPENDING 11
+
+/* status_ids - Name .. Kthread: who the task is. */
+static void status_ids(struct task *t, struct pbuf *b)
+{
+	const struct task_cred *c = &t->cred;
+	int ppid = t->parent ? t->parent->tgid : 0;
+
+	pbuf_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\n"
+		    "Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", t->comm,
+		    t->fs ? t->fs->umask : 0, state_name(t), t->tgid, t->pid, ppid);
+	pbuf_printf(b, "Uid:\t%u\t%u\t%u\t%u\nGid:\t0\t0\t0\t0\nFDSize:\t%d\n"
+		    "Groups:\t \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n"
+		    "Kthread:\t0\n", c->uid, c->euid, c->suid, c->euid,
+		    NR_OPEN_DEFAULT, t->tgid, t->pid, t->pgid, t->sid);
+}
+
+/* bits_set - how many bits of x are 1 (no popcount instruction assumed). */
+static int bits_set(u64 x)
+{
+	int n = 0;
+
+	for (; x; x &= x - 1)
+		n++;
+	return n;
+}
+
+/* status_signals - Threads .. SigCgt; SigQ is signals queued / the limit. */
+static void status_signals(struct task *t, struct pbuf *b)
+{
+	u64 ignored, caught;
+
+	signal_masks(t, &ignored, &caught);
+	pbuf_printf(b, "Threads:\t%d\nSigQ:\t%d/%lu\nSigPnd:\t%016lx\n"
+		    "ShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\n"
+		    "SigCgt:\t%016lx\n",
+		    MAX(t->group_leader ? t->group_leader->group_live : 1, 1),
+		    bits_set(t->sig.pending),
+		    t->rlimits[RLIMIT_SIGPENDING][0], t->sig.pending, 0ul,
+		    t->sig.blocked, ignored, caught);
+}
+
+/* status_rest - capabilities (root has all of them), CPUs, switches. */
+static void status_rest(struct task *t, struct pbuf *b)
+{
+	u64 caps = t->cred.euid == 0 ? CAP_FULL_SET : 0;
+
+	pbuf_printf(b, "CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\n"
+		    "CapBnd:\t%016lx\nCapAmb:\t%016lx\nNoNewPrivs:\t0\n"
+		    "Seccomp:\t0\nSeccomp_filters:\t0\nCpus_allowed:\t1\n"
+		    "Cpus_allowed_list:\t0\nvoluntary_ctxt_switches:\t%lu\n"
+		    "nonvoluntary_ctxt_switches:\t%lu\n", 0ul, caps, caps,
+		    CAP_FULL_SET, 0ul, t->ru.nvcsw, t->ru.nivcsw);
+}
+
+/*
+ * status: Linux's lines in Linux's order (fs/proc/array.c), those that
+ * mean something here.  The memory lines (procfmt_status_mem) are there
+ * while the process has memory and also, a vmos extension, for a zombie:
+ * the figures its address space had as it was torn down (VmHWM, VmPTE...).
+ */
 static void show_status(struct task *t, struct pbuf *b)
 {
-	struct mm *mm = t->mm;
-	u64 ignored = 0, caught = 0;
+	struct task_mem tm;
 
-	for (int s = 0; s < NSIG; s++) {
-		if (t->sig.action[s].handler == SIG_IGN)
-			ignored |= 1ull << s;
-		else if (t->sig.action[s].handler != SIG_DFL)
-			caught |= 1ull << s;
-	}
-	pbuf_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\n"
-		    "Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\nUid:\t0\t0\t0\t0\n"
-		    "Gid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t\n", t->comm,
-		    t->fs ? t->fs->umask : 0, state_name(t), t->tgid, t->pid,
-		    t->parent ? t->parent->tgid : 0, NR_OPEN_DEFAULT);
-	if (mm) {
-		u64 locked = 0;
-
-		for (struct vm_area_struct *v = vma_first(&mm->vmas); v;
-		     v = vma_next(&mm->vmas, v))
-			if (v->vm_flags & VM_LOCKED)
-				locked += vma_pages(v);
-		pbuf_printf(b, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\n"
-			    "VmHWM:\t%8lu kB\nVmRSS:\t%8lu kB\n",
-			    mm->hiwater_vm * KB_PER_PAGE, mm->total_vm * KB_PER_PAGE,
-			    locked * KB_PER_PAGE, mm->hiwater_rss * KB_PER_PAGE,
-			    mm->rss * KB_PER_PAGE);
-	}
-	pbuf_printf(b, "Threads:\t%d\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n"
-		    "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
-		    MAX(t->group_leader ? t->group_leader->group_live : 1, 1),
-		    t->sig.pending, 0ul, t->sig.blocked, ignored, caught);
+	status_ids(t, b);
+	if (task_memory(t, &tm))
+		procfmt_status_mem(b, &tm);
+	pbuf_printf(b, "CoreDumping:\t0\nTHP_enabled:\t0\n");
+	status_signals(t, b);
+	status_rest(t, b);
 }
 
-#define MAPS_NAME_COLUMN 73 /* Linux pads the fields to this width */
+/* region_entry - what the header line of region v of mm shows. */
+static struct maps_entry region_entry(const struct mm *mm,
+				      const struct vm_area_struct *v)
+{
+	const struct file *f = v->vm_file;
 
-/* maps: "start-end perms offset major:minor inode   name", as Linux. */
+	return (struct maps_entry){
+		.start = v->vm_start,
+		.end = v->vm_end,
+		.vm_flags = v->vm_flags,
+		.offset = f ? v->vm_pgoff * PAGE_SIZE : 0,
+		.major = f ? MAJOR(f->inode->dev) : 0,
+		.minor = f ? MINOR(f->inode->dev) : 0,
+		.ino = f ? f->inode->ino : 0,
+		.name = mm_region_name(mm, v),
+	};
+}
+
+/* maps: one line per region (procfmt_maps_line). */
 static void show_maps(struct task *t, struct pbuf *b)
 {
 	struct mm *mm = t->mm;
@@ -465,25 +540,41 @@ static void show_maps(struct task *t, struct pbuf *b)
 		return;
 	for (struct vm_area_struct *v = vma_first(&mm->vmas); v;
 	     v = vma_next(&mm->vmas, v)) {
-		const struct file *f = v->vm_file;
-		const char *name = mm_region_name(mm, v);
-		size_t start = b->len;
+		struct maps_entry e = region_entry(mm, v);
 
-		pbuf_printf(b, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %u ",
-			    v->vm_start, v->vm_end,
-			    (v->vm_flags & VM_READ) ? 'r' : '-',
-			    (v->vm_flags & VM_WRITE) ? 'w' : '-',
-			    (v->vm_flags & VM_EXEC) ? 'x' : '-',
-			    (v->vm_flags & VM_SHARED) ? 's' : 'p',
-			    f ? v->vm_pgoff * PAGE_SIZE : 0,
-			    f ? MAJOR(f->inode->dev) : 0,
-			    f ? MINOR(f->inode->dev) : 0, f ? f->inode->ino : 0);
-		if (name[0])
-			pbuf_printf(b, "%*s%s", (int)(MAPS_NAME_COLUMN -
-				    MIN(b->len - start, (size_t)MAPS_NAME_COLUMN)),
-				    "", name);
-		pbuf_printf(b, "\n");
+		procfmt_maps_line(b, &e);
 	}
+}
+
+/* smaps: each region's line and what its pages are (mm_region_stats). */
+static void show_smaps(struct task *t, struct pbuf *b)
+{
+	struct mm *mm = t->mm;
+
+	if (!mm)
+		return;
+	for (struct vm_area_struct *v = vma_first(&mm->vmas); v;
+	     v = vma_next(&mm->vmas, v)) {
+		struct maps_entry e = region_entry(mm, v);
+		struct mem_size_stats mss = { 0 };
+
+		mm_region_stats(mm, v, &mss);
+		procfmt_smaps(b, &e, &mss);
+	}
+}
+
+/* smaps_rollup: the sums over all regions, from the first region's start
+ * to the last one's end. */
+static void show_smaps_rollup(struct task *t, struct pbuf *b)
+{
+	struct mm *mm = t->mm;
+	struct mem_size_stats mss = { 0 };
+
+	if (!mm || !vma_first(&mm->vmas))
+		return;
+	mm_rollup_stats(mm, &mss);
+	procfmt_smaps_rollup(b, vma_first(&mm->vmas)->vm_start,
+			     vma_last(&mm->vmas)->vm_end, &mss);
 }
 
 /* ---- symlinks ---- */
@@ -561,41 +652,48 @@ static const struct proc_entry root_entries[] = {
  * 8 * (address / PAGE_SIZE) (Linux's Documentation/admin-guide/mm/
  * pagemap.rst):
  *   bit 63 present, 62 swapped (never here), 61 a file page or shared
- *   anonymous, 56 exclusively mapped (one mapping has the frame), 55
- *   soft-dirty (not tracked: 0), bits 0-54 the frame number.
- * Linux shows frame numbers only to privileged readers (CAP_SYS_ADMIN);
- * here every process is root, so every reader sees them.  Offsets and
- * lengths must be multiples of 8, else -EINVAL.
+ *   anonymous memory (not a private anonymous page, nor the private copy
+ *   of a file page), 56 exclusively mapped (page_mapcount() == 1: a file
+ *   page mapped by one process is exclusive although the file also holds
+ *   it), 55 soft-dirty (not tracked: 0, as on a Linux without
+ *   CONFIG_MEM_SOFT_DIRTY), bits 0-54 the frame number.
+ * Linux shows frame numbers only to a reader with CAP_SYS_ADMIN, decided
+ * when the file is opened; here, to one whose effective uid is 0 at open.
+ * Others read 0 there and every other bit as it is.  Offsets and lengths
+ * must be multiples of 8, else -EINVAL.
  */
 #define PM_PRESENT (1ull << 63)
 #define PM_FILE_OR_SHARED (1ull << 61)
 #define PM_EXCLUSIVE (1ull << 56)
 #define PM_PFN_MASK ((1ull << 55) - 1)
 #define PM_ENTRY_BYTES 8
+#define PM_SHOW_PFN ((void *)1) /* f->private: the opener was root */
 
-static u64 pagemap_entry(struct mm *mm, u64 va)
+static u64 pagemap_entry(struct mm *mm, u64 va, bool show_pfn)
 {
-	struct vm_area_struct *v;
-	pte_t *e;
-	u64 pm, pfn;
+	struct page_info pi;
+	u64 pm;
 
-	if (va >= USER_SPACE_END || !(v = vma_lookup(&mm->vmas, va)))
+	if (!mm_page_info(mm, va, &pi))
 		return 0;
-	e = pt_walk(mm->pgd, va, false);
-	if (!e || !pte_has_frame(*e)) /* PROT_NONE pages count as present */
-		return 0;
-	pfn = pte_addr(*e) >> PAGE_SHIFT;
-	pm = PM_PRESENT | (pfn & PM_PFN_MASK);
-	if (v->vm_file || (v->vm_flags & VM_SHARED))
+	pm = PM_PRESENT | (show_pfn ? pi.pfn & PM_PFN_MASK : 0);
+	if (pi.file_or_shared)
 		pm |= PM_FILE_OR_SHARED;
-	if (phys_to_page(pte_addr(*e))->refcount == 1)
+	if (pi.exclusive)
 		pm |= PM_EXCLUSIVE;
 	return pm;
+}
+
+static int pagemap_open(struct inode *inode, struct file *f)
+{
+	f->private = current->cred.euid == 0 ? PM_SHOW_PFN : NULL;
+	return 0;
 }
 
 static long pagemap_read(struct file *f, struct uio *u, u64 *pos)
 {
 	struct task *t = task_find(node_of(f->inode)->pid);
+	bool show_pfn = f->private == PM_SHOW_PFN;
 	u64 words[32];
 	long done = 0;
 
@@ -609,7 +707,7 @@ static long pagemap_read(struct file *f, struct uio *u, u64 *pos)
 
 		for (size_t i = 0; i < n; i++)
 			words[i] = pagemap_entry(t->mm,
-				(*pos / PM_ENTRY_BYTES + i) << PAGE_SHIFT);
+				(*pos / PM_ENTRY_BYTES + i) << PAGE_SHIFT, show_pfn);
 		got = uio_copy_out(u, words, n * PM_ENTRY_BYTES);
 		if (got < 0)
 			return done ? done : got;
@@ -620,6 +718,7 @@ static long pagemap_read(struct file *f, struct uio *u, u64 *pos)
 }
 
 static const struct file_operations proc_pagemap_fops = {
+	.open = pagemap_open,
 	.read = pagemap_read,
 };
 
@@ -630,6 +729,8 @@ static const struct proc_entry pid_entries[] = {
 	{ "statm", FILE_MODE, show_statm, NULL, NULL },
 	{ "status", FILE_MODE, show_status, NULL, NULL },
 	{ "maps", FILE_MODE, show_maps, NULL, NULL },
+	{ "smaps", FILE_MODE, show_smaps, NULL, NULL },
+	{ "smaps_rollup", FILE_MODE, show_smaps_rollup, NULL, NULL },
 	{ "pagemap", S_IFREG | 0400, NULL, NULL, &proc_pagemap_fops },
 	{ "exe", LINK_MODE, NULL, exe_link, NULL },
 	{ "cwd", LINK_MODE, NULL, cwd_link, NULL },

@@ -445,6 +445,7 @@ phys_addr_t ramfs_get_page(struct inode *inode, u64 pgoff, bool alloc)
 	if (!pa)
 		return 0;
 	memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	phys_to_page(pa)->flags |= PG_PAGECACHE; /* its reference is the file's */
 	rf->pages[pgoff] = pa;
 	inode->blocks += PAGE_SIZE / SECTOR_SIZE;
 	nr_data_pages++;
@@ -458,7 +459,10 @@ static void free_pages_from(struct inode *inode, u64 first)
 
 	for (u64 i = first; i < rf->slots; i++) {
 		if (rf->pages[i]) {
-			page_put(phys_to_page(rf->pages[i]));
+			struct page *page = phys_to_page(rf->pages[i]);
+
+			page->flags &= ~PG_PAGECACHE; /* mappings may keep it */
+			page_put(page);
 			rf->pages[i] = 0;
 			inode->blocks -= PAGE_SIZE / SECTOR_SIZE;
 			nr_data_pages--;

@@ -305,6 +305,22 @@ static void test_protect(void **state)
 	assert_false(pt_translate(root, USER_LOW + PAGE_SIZE, NULL, NULL));
 }
 
+/* pt_protect keeps the accessed and dirty bits the CPU set (smaps reads
+ * them), also across PROT_NONE and back. */
+static void test_protect_keeps_accessed_dirty(void **state)
+{
+	phys_addr_t pa = map_new(USER_LOW, PTE_U | PTE_W);
+	pte_t *e = pt_walk(root, USER_LOW, false);
+
+	*e |= PTE_A | PTE_D; /* as the CPU would after a write */
+	assert_int_equal(pt_protect(root, USER_LOW, PTE_U), 0);
+	check_maps_to(USER_LOW, pa, PTE_P | PTE_U | PTE_A | PTE_D);
+	assert_int_equal(pt_protect(root, USER_LOW, PTE_SW_PROTNONE), 0);
+	assert_int_equal(*e & (PTE_A | PTE_D | PTE_P), PTE_A | PTE_D);
+	assert_int_equal(pt_protect(root, USER_LOW, PTE_U | PTE_W), 0);
+	check_maps_to(USER_LOW, pa, PTE_P | PTE_U | PTE_W | PTE_A | PTE_D);
+}
+
 /* Changing the active address space flushes; changing another does not. */
 static void test_tlb_flush_only_when_active(void **state)
 {
@@ -457,6 +473,7 @@ int main(void)
 		T(test_large_page),
 		T(test_translate_1g_page),
 		T(test_protect),
+		T(test_protect_keeps_accessed_dirty),
 		T(test_tlb_flush_only_when_active),
 		T(test_unmap_drops_reference),
 		T(test_free_user),
