@@ -26,7 +26,11 @@ KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm kernel/*.asm)
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o)
 
 QEMU_FLAGS := -cpu max -m 128M -no-reboot -display none -serial mon:stdio
+# The kernel command line for run-direct and debug.  The recipes read it
+# from the environment (make exports command-line variables), so it may
+# hold quotes: make debug APPEND='init=/bin/sh -c "cow; vmmap"'.
 APPEND ?=
+export APPEND
 
 .PHONY: all kernel iso initrd run run-direct debug test unit deps clean help
 all: kernel initrd
@@ -76,10 +80,10 @@ run: deps iso
 
 run-direct: deps kernel initrd
 	$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/kernel.elf \
-		-initrd $(BUILD)/initrd.cpio -append "$(APPEND)"
+		-initrd $(BUILD)/initrd.cpio -append "$$APPEND"
 
 debug: deps kernel initrd
-	tools/gdb/debug.sh $(BUILD)/kernel.elf "$(APPEND)"
+	tools/gdb/debug.sh $(BUILD)/kernel.elf "$$APPEND"
 
 # ---- user programs (musl-gcc, static) and the initrd
 USER_CC := musl-gcc
