@@ -137,7 +137,8 @@ $(BUILD)/demos/%: user/demos/%.c user/demos/demo.h Makefile
 	@mkdir -p $(dir $@)
 	$(USER_CC) $(USER_CFLAGS) -o $@ $<
 
-$(BUILD)/demos/threads: user/demos/threads.c user/demos/demo.h Makefile
+$(BUILD)/demos/threads $(BUILD)/demos/segv: $(BUILD)/demos/%: user/demos/%.c \
+		user/demos/demo.h Makefile
 	@mkdir -p $(dir $@)
 	$(USER_CC) $(USER_CFLAGS) -pthread -o $@ $<
 
