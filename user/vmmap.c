@@ -21,6 +21,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,7 +61,7 @@ struct region {
 
 struct space {
 	int pid;
-	char exe[256];              /* the program's path, from /proc/PID/exe */
+	char exe[PATH_MAX];         /* the program's path, from /proc/PID/exe */
 	struct region r[MAX_REGIONS];
 	int n;
 	const char *rss_from;       /* "smaps", "pagemap" or "nowhere" */
@@ -114,6 +115,23 @@ static int parse_maps_line(const char *line, struct region *r)
 	return 0;
 }
 
+/*
+ * read_exe - the program's path, as maps names it: /proc/PID/exe, with
+ * symbolic links resolved (a kernel may give the path exec was called
+ * with, /bin/sh, while maps names the file, /bin/busybox).
+ */
+static void read_exe(struct space *s)
+{
+	char path[64], link[PATH_MAX];
+	ssize_t len;
+
+	proc_path(path, sizeof(path), s->pid, "exe");
+	len = readlink(path, link, sizeof(link) - 1);
+	link[len > 0 ? len : 0] = '\0';
+	if (!realpath(link, s->exe))
+		memcpy(s->exe, link, sizeof(link));
+}
+
 /* read_maps - fill s->r from /proc/PID/maps; returns 0 or -1 (errno set). */
 static int read_maps(struct space *s)
 {
@@ -128,9 +146,7 @@ static int read_maps(struct space *s)
 		if (parse_maps_line(line, &s->r[s->n]) == 0)
 			s->n++;
 	fclose(f);
-	proc_path(path, sizeof(path), s->pid, "exe");
-	ssize_t len = readlink(path, s->exe, sizeof(s->exe) - 1);
-	s->exe[len > 0 ? len : 0] = '\0';
+	read_exe(s);
 	return 0;
 }
 

@@ -79,7 +79,7 @@ int main(int argc, char **argv)
 		{ "edata (end of data)", &edata },
 		{ "end (end of bss)", &end },
 		{ "heap block (brk +4 KiB)", heap },
-		{ "program break sbrk(0)", sbrk(0) },
+		{ "program break (brk)", sbrk(0) },
 	};
 	size_t n = sizeof(t) / sizeof(t[0]);
 
