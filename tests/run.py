@@ -231,6 +231,9 @@ DEMOS_EXPECT = [
     r"shlib: vmdemo_add's page: frame (0x[0-9a-f]+) here, \1 in the child: one frame, shared",
     r"shlib: library code Rss/Pss: n/a|shlib: library code Rss \d+ kB, Pss \d+ kB",
     r"shlib: parent: vmdemo_counter is still 101",
+    r"\| library code +r-xp [^\n]*\|\n +\| libvmdemo\.so +\|",
+    r"\| library code +r-xp [^\n]*\|\n +\| ld-musl-x86_64\.so\.1 +\|",
+    r"\| text \(code\) +r-xp [^\n]*\|\n +\| shlib +\|",
     # aslr
     r"aslr: randomized \(the default\):\n(?:aslr:   run .*\n){4}"
     r"aslr:   stack: different in every run\naslr:   mmap: different in every run\n"

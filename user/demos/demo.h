@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define PAGE_SIZE_4K 4096UL
@@ -108,6 +109,28 @@ static inline uint64_t pfn_of(int pid, const void *addr)
 	uint64_t w = pagemap_word(pid, addr);
 
 	return (w & PM_PRESENT) ? (w & PM_PFN_MASK) : 0;
+}
+
+/*
+ * run_vmmap - draw this process with `vmmap --no-color PID` (found on
+ * PATH), in a child, and wait for it; returns its wait status.
+ */
+static inline int run_vmmap(void)
+{
+	char pid[16];
+	pid_t child;
+	int status = -1;
+
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	fflush(stdout);
+	child = fork();
+	if (child == 0) {
+		execlp("vmmap", "vmmap", "--no-color", pid, (char *)NULL);
+		perror("vmmap");
+		_exit(127);
+	}
+	waitpid(child, &status, 0);
+	return status;
 }
 
 #endif

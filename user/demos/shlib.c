@@ -6,9 +6,10 @@
  * forks: while both processes map the library, the code page holding
  * vmdemo_add() is one physical frame (pagemap), and smaps charges each
  * process half of it (Pss is Rss / 2 with two mappers).  The library's
- * data is private: each process's counter is its own.
+ * data is private: each process's counter is its own.  Last, vmmap
+ * draws the process: the program, the dynamic linker (musl's libc.so)
+ * and the library, each split into its code, read-only data and data.
  */
-#include <sys/wait.h>
 #include "demo.h"
 
 int vmdemo_add(int n);
@@ -97,5 +98,5 @@ int main(void)
 	printf("shlib: parent: vmdemo_counter is still %d\n", vmdemo_counter);
 	close(to_child[1]);
 	waitpid(child, NULL, 0);
-	return 0;
+	return run_vmmap() ? 1 : 0;
 }

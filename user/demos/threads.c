@@ -7,7 +7,6 @@
  * mapped for it, with a PROT_NONE guard page right below.
  */
 #include <pthread.h>
-#include <sys/wait.h>
 #include "demo.h"
 
 static pthread_barrier_t ready, done;
@@ -25,25 +24,6 @@ static void *thread_main(void *arg)
 	pthread_barrier_wait(&ready);
 	pthread_barrier_wait(&done); /* stay alive while vmmap looks */
 	return NULL;
-}
-
-/* run_vmmap - fork and exec `vmmap PID` on this process; wait for it. */
-static int run_vmmap(void)
-{
-	char pid[16];
-	pid_t child;
-	int status;
-
-	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	fflush(stdout);
-	child = fork();
-	if (child == 0) {
-		execlp("vmmap", "vmmap", "--no-color", pid, (char *)NULL);
-		perror("threads: vmmap");
-		_exit(127);
-	}
-	waitpid(child, &status, 0);
-	return status;
 }
 
 int main(void)
