@@ -64,6 +64,7 @@ struct space {
 	char exe[PATH_MAX];         /* the program's path, from /proc/PID/exe */
 	struct region r[MAX_REGIONS];
 	int n;
+	int dropped;                /* regions beyond MAX_REGIONS */
 	const char *rss_from;       /* "smaps", "pagemap" or "nowhere" */
 };
 
@@ -142,10 +143,15 @@ static int read_maps(struct space *s)
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
-	while (s->n < MAX_REGIONS && fgets(line, sizeof(line), f))
-		if (parse_maps_line(line, &s->r[s->n]) == 0)
+	while (fgets(line, sizeof(line), f))
+		if (s->n == MAX_REGIONS)
+			s->dropped++;
+		else if (parse_maps_line(line, &s->r[s->n]) == 0)
 			s->n++;
 	fclose(f);
+	if (s->dropped)
+		fprintf(stderr, "vmmap: drawing the first %d regions; %d more left "
+			"out\n", MAX_REGIONS, s->dropped);
 	read_exe(s);
 	return 0;
 }
