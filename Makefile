@@ -130,9 +130,38 @@ $(BUILD)/tests/user/dyn_test: tests/user/dyn_test.c tests/user/tap.h $(DYN_LIBS)
 	$(USER_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Itests/user -o $@ $< \
 		-L$(BUILD)/lib -lvmdemo -Wl,-rpath,/lib
 
+# The textbook demos (docs/demos.md): each user/demos/NAME.c becomes
+# /bin/NAME, static like the other programs, except two: shlib is linked
+# dynamically against libvmdemo.so (its library's regions are the point),
+# and aslr is a static PIE (so its code moves too).  tests/user/demos.sh,
+# the script of the QEMU test user-demos, goes to /tests.
+DEMO_PROGS := $(patsubst user/demos/%.c,$(BUILD)/demos/%,$(wildcard user/demos/*.c))
+DEMO_SCRIPTS := tests/user/demos.sh
+$(BUILD)/demos/%: user/demos/%.c user/demos/demo.h Makefile
+	@mkdir -p $(dir $@)
+	$(USER_CC) $(USER_CFLAGS) -o $@ $<
+
+$(BUILD)/demos/threads $(BUILD)/demos/segv: $(BUILD)/demos/%: user/demos/%.c \
+		user/demos/demo.h Makefile
+	@mkdir -p $(dir $@)
+	$(USER_CC) $(USER_CFLAGS) -pthread -o $@ $<
+
+$(BUILD)/demos/shlib: user/demos/shlib.c user/demos/demo.h $(DYN_LIBS) Makefile
+	@mkdir -p $(dir $@)
+	$(USER_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+		-o $@ $< -L$(BUILD)/lib -lvmdemo -Wl,-rpath,/lib
+
+$(BUILD)/demos/aslr: user/demos/aslr.c user/demos/demo.h Makefile
+	@mkdir -p $(dir $@)
+	$(USER_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+		-fPIE -static-pie -nostartfiles -Wl,-static -Wl,--no-dynamic-linker \
+		-o $@ $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o $< $(MUSL_LIB)/crtn.o
+
 initrd: $(BUILD)/initrd.cpio
-$(BUILD)/initrd.cpio: $(USER_PROGS) $(TEST_PROGS) $(DYN_LIBS) tools/mkinitrd.sh
-	tools/mkinitrd.sh $(BUILD)/initrd-root $@ $(USER_PROGS) $(TEST_PROGS) $(DYN_LIBS)
+$(BUILD)/initrd.cpio: $(USER_PROGS) $(TEST_PROGS) $(DYN_LIBS) $(DEMO_PROGS) \
+		$(DEMO_SCRIPTS) tools/mkinitrd.sh
+	tools/mkinitrd.sh $(BUILD)/initrd-root $@ $(USER_PROGS) $(TEST_PROGS) \
+		$(DYN_LIBS) $(DEMO_PROGS) $(DEMO_SCRIPTS)
 
 # ---- host unit tests: pure kernel code compiled for Linux with sanitizers
 UNIT_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \

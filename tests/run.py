@@ -191,6 +191,135 @@ QEMU_TESTS = [
                  r"RIP: 0008:ffffffff8", r"CR2: 0000000000000008",
                  r"\[<ffffffff8[0-9a-f]+>\] ktest_run\+0x"]),
 ]
+# The textbook demos, vmmap and pfstat (docs/demos.md), in one boot:
+# tests/user/demos.sh runs each and prints "== NAME exit N" after it.
+HEX = r"0x[0-9a-f]+"
+BORDER = r"0x[0-9a-f]{16} \+-+\+\n"
+SEGV_CASES = [  # name, signal the handler saw, si_code, the kernel's words
+    ("null", "SIGSEGV", r"SEGV_MAPERR \(no region\), si_addr 0",
+     r"read from 0x0: no region is mapped there"),
+    ("write-text", "SIGSEGV", r"SEGV_ACCERR \(region forbids it\), si_addr 0x4",
+     r"write to 0x4[0-9a-f]+ in region \S+ r-xp \(/bin/segv\): the region is not writable"),
+    ("exec-stack", "SIGSEGV", r"SEGV_ACCERR \(region forbids it\), si_addr 0x7ff",
+     r"execute 0x7ff[0-9a-f]+ in region \S+ rw-p \(\[stack\]\): the region is not executable"),
+    ("kernel", "SIGSEGV", r"SEGV_MAPERR \(no region\), si_addr 0xffff888000000000",
+     r"read from 0xffff888000000000: that is the kernel's half"),
+    ("guard", "SIGSEGV", r"SEGV_ACCERR \(region forbids it\), si_addr 0x7f[0-9a-f]+fff",
+     r"write to 0x7f[0-9a-f]+fff in region \S+ ---p \(anonymous memory\): the region is PROT_NONE"),
+    ("overflow", "SIGSEGV", r"SEGV_MAPERR \(no region\), si_addr 0x7ff",
+     r"write to 0x7ff[0-9a-f]+, \d+ KiB below the stack region \S+: beyond the stack "
+     r"limit or into the guard gap \(stack overflow\)"),
+    ("sigbus", "SIGBUS", r"BUS_ADRERR \(no such address in the file\), si_addr 0x7f",
+     r"read from 0x7f[0-9a-f]+ in /tmp/segv-demo.txt: beyond the end of the file"),
+    ("protnone", "SIGSEGV", r"SEGV_ACCERR \(region forbids it\), si_addr 0x7f",
+     r"read from 0x7f[0-9a-f]+ in region \S+ ---p \(anonymous memory\): the region is PROT_NONE"),
+]
+DEMOS_EXPECT = [
+    # layout: each thing in the region that should hold it
+    r"^function main +" + HEX + r"  [0-9a-f]+-[0-9a-f]+ r-xp .*/bin/layout$",
+    r"^zero global \(bss\) +" + HEX + r"  [0-9a-f]+-[0-9a-f]+ rw-p .*/bin/layout$",
+    r"^heap block \(brk \+4 KiB\) +" + HEX + r"  [0-9a-f]+-[0-9a-f]+ rw-p .*\[heap\]$",
+    r"^program break \(brk\) +" + HEX + r"  \(in no region\)$",
+    r"^mmap anonymous +0x7f[0-9a-f]+  7f[0-9a-f]+-7f[0-9a-f]+ rw-p ",
+    r"^stack local +0x7ff[0-9a-f]+  .*\[stack\]$",
+    r"^argv\[0\] string +0x7ff[0-9a-f]+  .*\[stack\]$",
+    # lazy: size first, resident set at the writes
+    r"lazy: after mmap 20 MiB +VmSize +4\d{4} kB",
+    r"lazy: reserving 40960 kB added \d{1,3} kB of VmRSS; writing it added 4\d{4} kB",
+    # pagemap: no frame until written; only the written pages get one
+    r"fresh mmap of 4 pages, nothing touched yet:\n(?:pagemap: anon page \d +" + HEX +
+    r"  not present\n){4}pagemap: after writing pages 0 and 2:\n"
+    r"pagemap: anon page 0 +" + HEX + r"  present, frame 0x[1-9a-f][0-9a-f]* .*only mapping\n"
+    r"pagemap: anon page 1 +" + HEX + r"  not present\n"
+    r"pagemap: anon page 2 +" + HEX + r"  present, frame 0x[1-9a-f]",
+    # cow
+    r"cow: after fork: parent frame (0x[0-9a-f]+), child frame \1: same frame",
+    r"cow: child wrote \(1 minor fault\): parent frame (0x[0-9a-f]+), "
+    r"child frame (?!\1\b)0x[0-9a-f]+: different frames",
+    r"cow: parent wrote \(1 minor fault\): frame (0x[0-9a-f]+), was \1: same frame, nothing copied",
+    # mmap-file, mmap-anon
+    r'MAP_PRIVATE mapping now "HELLO from the file"; read\(\) of the file: '
+    r'"hello from the file" \(unchanged\)',
+    r'MAP_SHARED mapping now "howdy from the file"; read\(\) of the file after msync: '
+    r'"howdy from the file"',
+    r'second process, through its own MAP_SHARED mapping: "howdy from the file"',
+    r'mmap-anon: parent reads: MAP_PRIVATE "written by the parent", '
+    r'MAP_SHARED "written by the child"',
+    # loader: a fault loads a page, once
+    r'loader: page 5 says "this is page 5 of the file" \(loaded by the handler on a fault\)\n'
+    r'loader: page 5 says "this is page 5 of the file" \(already loaded, no fault\)',
+    r"loader: 3 loads for 4 reads",
+    # stack: grows to its limit, the overflow is caught
+    r"stack: depth +448 \( 7168 KiB of frames\): \[stack\] " + HEX + "-" + HEX + r", 72\d\d KiB",
+    r"stack: overflow caught on the alternate stack: SIGSEGV at " + HEX + r", \d+ KiB "
+    r"below the \[stack\] region " + HEX + "-" + HEX + r" \(81\d\d KiB\)",
+    # threads: two thread stacks, each right above its guard page
+    r"threads: thread 2: a local at 0x7f[0-9a-f]+, in [0-9a-f]+-[0-9a-f]+ rw-p",
+    r"(?: +\| thread stack +rw-p[^\n]*\n" + BORDER +
+    r" +\| guard page \(PROT_NONE\) +---p[^\n]*\n" + BORDER + r"){2}",
+    # shlib
+    r"shlib: +[0-9a-f]+-[0-9a-f]+ r-xp [0-9a-f]+ \S+ \d+ +/lib/libvmdemo\.so",
+    r"shlib: child: vmdemo_add\(10\) = 111 ",
+    r"shlib: vmdemo_add's page: frame (0x[0-9a-f]+) here, \1 in the child: one frame, shared",
+    r"shlib: library code Rss/Pss: n/a|shlib: library code Rss \d+ kB, Pss \d+ kB",
+    r"shlib: parent: vmdemo_counter is still 101",
+    r"\| library code +r-xp [^\n]*\|\n +\| libvmdemo\.so +\|",
+    r"\| library code +r-xp [^\n]*\|\n +\| ld-musl-x86_64\.so\.1 +\|",
+    r"\| text \(code\) +r-xp [^\n]*\|\n +\| shlib +\|",
+    # aslr
+    r"aslr: randomized \(the default\):\n(?:aslr:   run .*\n){4}"
+    r"aslr:   stack: different in every run\naslr:   mmap: different in every run\n"
+    r"aslr:   heap: different in every run\naslr:   text: different in every run",
+    r"aslr: with personality\(ADDR_NO_RANDOMIZE\):\n(?:aslr:   run .*\n){4}"
+    r"aslr:   stack: the same in every run\naslr:   mmap: the same in every run\n"
+    r"aslr:   heap: the same in every run\naslr:   text: the same in every run",
+    # jit
+    r"jit: calling it: SIGSEGV at 0x7f[0-9a-f]+: the page is not executable",
+    r"jit: after mprotect\(PROT_READ \| PROT_EXEC\): f\(6, 7\) = 6 \* 7 \+ 1 = 43",
+    # vmmap: the fixed boxes, the program's, the gaps, the resident sizes
+    r"== vmmap --no-color\nAddress space of /bin/vmmap \(PID \d+\), highest address first:\n"
+    r"0xffffffffffffffff \+-+\+\n +\| kernel space +128 TiB +\|\n"
+    r" +\| the kernel half: not accessible from user mode +\|\n"
+    r"0xffff800000000000 \+-+\+\n +\| non-canonical hole +16 EiB +\|\n",
+    r"\| stack \(grows down\) +rw-p +\d+ KiB  resident [1-9]\d* KiB +\|\n +\| \[stack\] +\|\n"
+    + BORDER + r" +\.\.\. 1 MiB guard gap \(stack_guard_gap\)",
+    r"\.\.\. 12\d TiB unmapped \.\.\.",
+    r"\| bss \(zero-filled data\) +rw-p",
+    r"\| text \(code\) +r-xp +\d+ KiB  resident [1-9]\d* KiB +\|\n +\| vmmap +\|",
+    r"^0x0000000000010000 \+-+\+\n +\| low memory +64 KiB +\|\n"
+    r" +\| mmap_min_addr: never mapped, catches NULL +\|\n0x0000000000000000 \+",
+    r"^\d+ regions, \d+ KiB mapped, \d+ KiB resident \(from (?:smaps|pagemap)\)$",
+    r"== vmmap --no-color --pagemap 1\nAddress space of /bin/busybox \(PID 1\)",
+    r"\| text \(code\) +r-xp +[\d.]+ MiB  resident [1-9]\d* KiB +\|\n +\| busybox +\|",
+    r"\| heap \(brk\) +rw-p +\d+ KiB  resident [1-9]\d* KiB +\|\n +\| \[heap\]",
+    r"\d+ KiB resident \(from pagemap\)",
+    r"== vmmap\nAddress space[^\n]*\n[^\n]*\n +\|\x1b\[2m kernel space",
+    r"== vmmap piped\n[^\x1b]*?== vmmap piped end",
+    r"== vmmap TERM=dumb\n[^\x1b]*?== vmmap TERM=dumb end",
+    r"== vmmap --color piped\nAddress space[^\n]*\n[^\n]*\n +\|\x1b\[2m kernel space",
+    r"\|\x1b\[32m stack \(grows down\)",
+    # pfstat
+    r"== pfstat lazy\n(?:.*\n)*?pfstat: minor faults 1\d{4}, major "
+    r"faults 0, peak RSS (?:\d+ kB|n/a), page tables (?:\d+ kB|n/a), exit status 0\n"
+    r"== pfstat exit 0",
+    r"pfstat: minor faults \d+, major faults 0, peak RSS (?:\d+ kB|n/a), page tables "
+    r"(?:\d+ kB|n/a), exit status 3\n== pfstat exit 3",
+    r"pfstat: minor faults \d+, major faults 0, peak RSS (?:\d+ kB|n/a), page tables "
+    r"(?:\d+ kB|n/a), exit status signal 11 \(Segmentation fault\)\n== pfstat exit 139",
+    r"demos.sh: done",
+]
+for _name, _sig, _code, _kernel in SEGV_CASES:
+    _death = "Bus error" if _sig == "SIGBUS" else "Segmentation fault"
+    DEMOS_EXPECT += [rf"segv: {_name}: handler got {_sig}, si_code {_code}",
+                     rf"segv\[\d+\]: {_kernel}",
+                     rf"segv: {_name}: child killed by {_death}, as expected"]
+for _demo in ("layout", "lazy", "pagemap", "cow", "mmap-file", "mmap-anon", "segv",
+              "loader", "stack", "threads", "shlib", "aslr", "jit"):
+    DEMOS_EXPECT.append(rf"^== {_demo} exit 0$")
+QEMU_TESTS.append(dict(name="user-demos", append="init=/bin/sh /tests/demos.sh",
+                       initrd=[INITRD], exit=EXIT_OK, timeout=90,
+                       expect=DEMOS_EXPECT, forbid=[r"UNEXPECTED", r"no fault!"]))
+
 for t in QEMU_TESTS:
     if t["exit"] != EXIT_PANIC:
         t.setdefault("forbid", []).append(r"PANIC")

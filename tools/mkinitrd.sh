@@ -40,7 +40,7 @@ for prog in "$@"; do
 	case "$prog" in
 	*.so) cp "$prog" "$staging"/lib/ ;;
 	*/user/init) cp "$prog" "$staging"/sbin/init ;;
-	*/tests/user/*) cp "$prog" "$staging"/tests/ ;;
+	tests/user/* | */tests/user/*) cp "$prog" "$staging"/tests/ ;;
 	*) # a program named like a busybox applet replaces the applet's
 	   # link (copying through the link would overwrite busybox)
 	   rm -f "$staging/bin/$(basename "$prog")"
