@@ -113,7 +113,9 @@ def check_console(res, blocks, text, log):
 def check_gdb(res, block, out, log):
     where = f"tour/gdb (docs/tour.md:{block['line']})"
     bad = re.search(r"^(No symbol|Undefined command|Python Exception|"
-                    r"Error occurred|Cannot access memory).*$", out, re.M)
+                    r"Error occurred|Error in sourced command file|"
+                    r"Cannot access memory|value has been optimized out).*$",
+                    out, re.M)
     res.add(not bad, f"{where}: every command works",
             f"{bad.group(0) if bad else ''}; see {log}")
     for e in block["expect"]:

@@ -64,7 +64,8 @@ static void show_sharing(pid_t child)
 		printf("shlib: library code Rss/Pss: n/a (no /proc/self/smaps)\n");
 	else
 		printf("shlib: library code Rss %ld kB, Pss %ld kB (two processes "
-		       "map it: each is charged half)\n", rss, pss);
+		       "map it: each is charged half): %s\n", rss, pss,
+		       pss * 2 == rss ? "Pss is half of Rss" : "Pss is NOT half of Rss");
 }
 
 int main(void)
