@@ -22,8 +22,11 @@ static void welcome(void)
 {
 	printf("\nWelcome to vmos, a kernel that shows virtual memory for real.\n"
 	       "This is busybox's shell running as an ordinary process.\n"
-	       "Try: ls /, ps, cat /proc/meminfo, cat /proc/self/stat,\n"
-	       "     echo hi | cat, /tests/crash (a program that segfaults).\n"
+	       "Try: vmmap (this shell's address space as a diagram),\n"
+	       "     cat /proc/self/maps, cat /proc/self/smaps, ps, free,\n"
+	       "     the demos: layout lazy pagemap cow mmap-file mmap-anon\n"
+	       "     segv loader stack threads shlib aslr jit, and pfstat CMD.\n"
+	       "     docs/tour.md is a guided lab through them.\n"
 	       "Leave the shell with `exit` (init starts a new one); power off\n"
 	       "with `poweroff`.\n\n");
 	fflush(stdout);
