@@ -131,9 +131,10 @@ $(BUILD)/tests/user/dyn_test: tests/user/dyn_test.c tests/user/tap.h $(DYN_LIBS)
 		-L$(BUILD)/lib -lvmdemo -Wl,-rpath,/lib
 
 # The textbook demos (docs/demos.md): each user/demos/NAME.c becomes
-# /bin/NAME, static like the other programs, except two: shlib is linked
+# /bin/NAME, static like the other programs, except three: shlib is linked
 # dynamically against libvmdemo.so (its library's regions are the point),
-# and aslr is a static PIE (so its code moves too).  tests/user/demos.sh,
+# threads dynamically (libc's regions beside the thread stacks), and aslr
+# is a static PIE (so its code moves too).  tests/user/demos.sh,
 # the script of the QEMU test user-demos, goes to /tests.
 DEMO_PROGS := $(patsubst user/demos/%.c,$(BUILD)/demos/%,$(wildcard user/demos/*.c))
 DEMO_SCRIPTS := tests/user/demos.sh
@@ -141,10 +142,16 @@ $(BUILD)/demos/%: user/demos/%.c user/demos/demo.h Makefile
 	@mkdir -p $(dir $@)
 	$(USER_CC) $(USER_CFLAGS) -o $@ $<
 
-$(BUILD)/demos/threads $(BUILD)/demos/segv: $(BUILD)/demos/%: user/demos/%.c \
-		user/demos/demo.h Makefile
+$(BUILD)/demos/segv: user/demos/segv.c user/demos/demo.h Makefile
 	@mkdir -p $(dir $@)
 	$(USER_CC) $(USER_CFLAGS) -pthread -o $@ $<
+
+# threads is dynamically linked too: its diagram shows thread stacks and
+# musl's dynamic linker (which is also its libc) side by side.
+$(BUILD)/demos/threads: user/demos/threads.c user/demos/demo.h Makefile
+	@mkdir -p $(dir $@)
+	$(USER_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+		-pthread -o $@ $<
 
 $(BUILD)/demos/shlib: user/demos/shlib.c user/demos/demo.h $(DYN_LIBS) Makefile
 	@mkdir -p $(dir $@)
