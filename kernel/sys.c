@@ -109,6 +109,34 @@ SYSCALL_DEFINE0(sched_yield)
 	return 0;
 }
 
+/*
+ * membarrier(2): make every thread of the process (or of the system)
+ * execute a memory barrier.  vmos runs on one CPU and every entry to the
+ * kernel and every switch between threads is already a full barrier, so
+ * each command is done by the time the call returns.  musl calls it from
+ * pthread_create in dynamically linked programs.
+ */
+#define MEMBARRIER_CMD_QUERY 0
+#define MEMBARRIER_CMD_GLOBAL 0x01
+#define MEMBARRIER_CMD_GLOBAL_EXPEDITED 0x02
+#define MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED 0x04
+#define MEMBARRIER_CMD_PRIVATE_EXPEDITED 0x08
+#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED 0x10
+#define MEMBARRIER_SUPPORTED                                                  \
+	(MEMBARRIER_CMD_GLOBAL | MEMBARRIER_CMD_GLOBAL_EXPEDITED |             \
+	 MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED |                            \
+	 MEMBARRIER_CMD_PRIVATE_EXPEDITED |                                    \
+	 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED)
+
+SYSCALL_DEFINE3(membarrier, int, cmd, unsigned, flags, int, cpu_id)
+{
+	if (cmd == MEMBARRIER_CMD_QUERY)
+		return flags ? -EINVAL : MEMBARRIER_SUPPORTED;
+	if (flags || (cmd & (cmd - 1)) || !(cmd & MEMBARRIER_SUPPORTED))
+		return -EINVAL;
+	return 0;
+}
+
 /* ---- process groups and sessions, as far as a shell needs them ---- */
 
 SYSCALL_DEFINE2(setpgid, int, pid, int, pgid)

@@ -850,6 +850,21 @@ static void t_proc_shows_threads(void)
 		pthread_join(th[i], NULL);
 }
 
+/* membarrier: the commands a one-CPU kernel completes at once. */
+static void t_membarrier(void)
+{
+	long mask = syscall(SYS_membarrier, 0, 0, 0); /* MEMBARRIER_CMD_QUERY */
+
+	CHECK(mask > 0 && (mask & 0x08) && (mask & 0x10),
+	      "QUERY lists PRIVATE_EXPEDITED and its REGISTER: 0x%lx", mask);
+	CHECK(syscall(SYS_membarrier, 0x10, 0, 0) == 0, "REGISTER_PRIVATE_EXPEDITED");
+	CHECK(syscall(SYS_membarrier, 0x08, 0, 0) == 0, "PRIVATE_EXPEDITED");
+	CHECK(syscall(SYS_membarrier, 0x01, 0, 0) == 0, "GLOBAL");
+	CHECK_ERR(syscall(SYS_membarrier, 0x03, 0, 0), EINVAL);
+	CHECK_ERR(syscall(SYS_membarrier, 0x08, 1, 0), EINVAL);
+	CHECK_ERR(syscall(SYS_membarrier, 0x100, 0, 0), EINVAL);
+}
+
 static void run_all(void)
 {
 	RUN(t_one_thread);
@@ -877,6 +892,7 @@ static void run_all(void)
 	RUN(t_many_short_threads);
 	RUN(t_detached_threads);
 	RUN(t_clone_flag_rules);
+	RUN(t_membarrier);
 }
 
 int main(int argc, char **argv)
