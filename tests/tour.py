@@ -113,6 +113,7 @@ def check_console(res, blocks, text, log):
 def check_gdb(res, block, out, log):
     where = f"tour/gdb (docs/tour.md:{block['line']})"
     bad = re.search(r"^(No symbol|Undefined command|Python Exception|"
+                    r"Remote connection closed|"
                     r"Error occurred|Error in sourced command file|"
                     r"Cannot access memory|value has been optimized out).*$",
                     out, re.M)
@@ -157,7 +158,14 @@ def run(res, h, only):
         script = os.path.join(h.LOGS, name + ".gdb")
         with open(script, "w") as f:
             f.write(gdb_script(b))
-        out, _, _ = h.gdb_session(
-            dict(name=name, append=b["append"] or "", initrd=[h.INITRD]),
-            script, setup=[os.path.join(h.ROOT, "tools", "gdb", "vmos.py")])
+        for attempt in range(2):
+            out, _, _ = h.gdb_session(
+                dict(name=name, append=b["append"] or "", initrd=[h.INITRD]),
+                script, setup=[os.path.join(h.ROOT, "tools", "gdb", "vmos.py")])
+            # Rarely (about one run in 40, under load) QEMU's gdb stub lets
+            # the program run past a hardware breakpoint to power-off;
+            # gdb then reports the closed connection.  Boot once more.
+            if "Remote connection closed" not in out:
+                break
+            print(f"# {name}: the breakpoint was not hit; trying again", flush=True)
         check_gdb(res, b, out, f"build/test-logs/{name}.log")
