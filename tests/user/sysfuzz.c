@@ -464,6 +464,7 @@ static void __attribute__((noreturn)) worker(int slot, uint64_t seed, uint64_t b
 struct options {
 	uint64_t seed, calls, batch, warmup;
 	long only_worker; /* --worker K: replay that one batch */
+	uint64_t first;   /* --first K: the first worker of the run */
 	int jobs;
 	bool check_each, verbose;
 };
@@ -523,6 +524,20 @@ static void remove_tree(const char *path)
 	rmdir(path);
 }
 
+/* clean - remove_tree(path) in a child process: the parent's own memory
+ * (its heap, its stack) must not change between two leak checks. */
+static void clean(const char *path)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		remove_tree(path);
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
 /* start_worker - fork worker k into slot i. */
 static void start_worker(struct running *r, int i, uint64_t k,
 			 const struct options *o, uint64_t batch)
@@ -530,7 +545,7 @@ static void start_worker(struct running *r, int i, uint64_t k,
 	char dir[64];
 
 	worker_dir(i, dir, sizeof(dir));
-	remove_tree(dir);
+	clean(dir);
 	memset((void *)&slots[i], 0, sizeof(slots[i]));
 	fflush(stdout);
 	r->pid = fork();
@@ -626,57 +641,89 @@ static int reap(struct running *run, const struct options *o, struct totals *t)
 	return ended;
 }
 
-/* fuzz - run workers first..last-1 (or until calls are made); totals in t. */
+/* reap_orphans - wait for every child left: what workers forked ends at
+ * once, but it may not have run yet.  As init we may end stragglers
+ * (stopped by a signal a worker sent them) with kill(-1). */
+static void reap_orphans(void)
+{
+	uint64_t start = now_ms();
+	pid_t pid;
+
+	while ((pid = waitpid(-1, NULL, WNOHANG | __WALL)) >= 0) {
+		if (pid > 0)
+			continue;
+		if (getpid() == 1 && now_ms() - start > STALL_MS)
+			kill(-1, SIGKILL);
+		sleep_ms(1);
+	}
+}
+
+/* wait_worker - watch the worker in slot i until it has been reaped. */
+static void wait_worker(struct running *run, int i, const struct options *o,
+			struct totals *t)
+{
+	while (run[i].pid) {
+		sleep_ms(2);
+		reap(run, o, t);
+		if (run[i].pid)
+			watch(&run[i], i, o, t);
+	}
+}
+
+/* fuzz_checked - --check-each: one worker at a time, and /proc/kmem read
+ * before and after each, to name the batch that leaks. */
+static void fuzz_checked(const struct options *o, uint64_t k, uint64_t calls,
+			 struct totals *t)
+{
+	struct running run[1] = { 0 };
+	long before, after;
+	char dir[64];
+
+	worker_dir(0, dir, sizeof(dir));
+	for (; t->calls < calls; k++) {
+		clean(dir);
+		before = kmem_baseline();
+		start_worker(&run[0], 0, k, o, o->batch);
+		wait_worker(run, 0, o, t);
+		reap_orphans();
+		clean(dir);
+		after = kmem_usage();
+		if (after != before)
+			printf("# worker %lu: kmem %ld -> %ld\n", k, before, after);
+	}
+}
+
+/* fuzz - run workers first, first + 1, ... (--jobs at a time) until they
+ * have made calls calls; the totals in t. */
 static void fuzz(const struct options *o, uint64_t first, uint64_t calls,
 		 struct totals *t)
 {
 	struct running run[MAX_JOBS] = { 0 };
 	uint64_t k = first;
-	long before;
 	int busy;
 
 	memset(t, 0, sizeof(*t));
-	for (;;) {
+	if (o->check_each)
+		return fuzz_checked(o, first, calls, t);
+	do {
 		busy = 0;
+		for (int i = 0; i < o->jobs; i++)
+			busy += run[i].pid != 0;
+		/* start one more while the calls made so far, and a batch
+		 * for each one running, fall short */
 		for (int i = 0; i < o->jobs; i++) {
-			if (run[i].pid) {
-				busy++;
+			if (run[i].pid || t->calls + o->batch * (uint64_t)busy >= calls)
 				continue;
-			}
-			/* start one more while the calls made so far, and at
-			 * most a batch for each one running, fall short */
-			if (t->calls + o->batch * (uint64_t)busy >= calls)
-				continue;
-			before = o->check_each ? kmem_baseline() : 0;
 			start_worker(&run[i], i, k++, o, o->batch);
 			busy++;
-			if (o->check_each && o->jobs == 1) {
-				while (!reap(run, o, t)) {
-					watch(&run[i], i, o, t);
-					sleep_ms(2);
-				}
-				char dir[64];
-				long after;
-
-				worker_dir(i, dir, sizeof(dir));
-				remove_tree(dir);
-				after = kmem_usage();
-				if (after != before)
-					printf("# worker %lu: kmem %ld -> %ld\n",
-					       k - 1, before, after);
-				busy--;
-			}
 		}
-		if (!busy)
-			break;
 		sleep_ms(2);
 		reap(run, o, t);
 		for (int i = 0; i < o->jobs; i++)
 			if (run[i].pid)
 				watch(&run[i], i, o, t);
-	}
-	while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
-		;
+	} while (busy);
+	reap_orphans();
 }
 
 static void cleanup_dirs(void)
@@ -685,7 +732,7 @@ static void cleanup_dirs(void)
 
 	for (int i = 0; i < MAX_JOBS; i++) {
 		worker_dir(i, dir, sizeof(dir));
-		remove_tree(dir);
+		clean(dir);
 	}
 }
 
@@ -710,6 +757,8 @@ static void parse(int argc, char **argv, struct options *o)
 			o->warmup = strtoull(v, NULL, 0), i++;
 		else if (!strcmp(argv[i], "--jobs"))
 			o->jobs = atoi(v), i++;
+		else if (!strcmp(argv[i], "--first"))
+			o->first = strtoull(v, NULL, 0), i++;
 		else if (!strcmp(argv[i], "--worker"))
 			o->only_worker = atol(v), i++;
 		else if (!strcmp(argv[i], "--check-each"))
@@ -767,6 +816,7 @@ int main(int argc, char **argv)
 	}
 	if (o.only_worker >= 0) {
 		o.jobs = 1;
+		o.check_each = true;
 		fuzz(&o, (uint64_t)o.only_worker, 1, &t);
 		report(&o, &t, 1);
 		cleanup_dirs();
@@ -778,7 +828,7 @@ int main(int argc, char **argv)
 	cleanup_dirs();
 	before = kmem_baseline();
 	start = now_ms();
-	fuzz(&o, 0, o.calls, &t);
+	fuzz(&o, o.first, o.calls, &t);
 	ms = now_ms() - start;
 	cleanup_dirs();
 	after = kmem_usage();
