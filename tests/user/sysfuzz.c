@@ -817,9 +817,12 @@ int main(int argc, char **argv)
 	if (o.only_worker >= 0) {
 		o.jobs = 1;
 		o.check_each = true;
+		before = kmem_baseline();
 		fuzz(&o, (uint64_t)o.only_worker, 1, &t);
-		report(&o, &t, 1);
 		cleanup_dirs();
+		after = kmem_usage();
+		report(&o, &t, 1);
+		leak_check("this worker leaked no kernel memory", before, after);
 		return tap_done();
 	}
 	/* A short pass first, with other workers' seeds, so that what the
