@@ -284,8 +284,12 @@ fuzz-build: deps $(FUZZ_BINS) $(FIXTURES)/elf.stamp $(FIXTURES)/cpio.stamp
 fuzz-smoke: fuzz-build
 	$(PYTHON) tests/fuzz/run.py --seconds 8 --strict
 
-fuzz: fuzz-build
+# ... and the system-call fuzzer in QEMU: ten million calls with a new seed
+# (tests/user/sysfuzz.c; the log is build/test-logs/sysfuzz-long.log).
+fuzz: fuzz-build kernel initrd
 	$(PYTHON) tests/fuzz/run.py --seconds $(FUZZ_SECONDS) --strict
+	$(PYTHON) tests/run.py --only sysfuzz-long
+	@grep -h "sysfuzz: seed\|calls/s\|^# replay" $(BUILD)/test-logs/sysfuzz-long.log
 
 # ---- the VMA tree (mm/vma.c): host unit test sources
 UNIT_SRC_vma := mm/vma.c

@@ -146,6 +146,18 @@ QEMU_TESTS = [
          initrd=[INITRD], exit=2 * 126 + 1,
          expect=[r"vmtrace: crash\[1\] exec 0x[0-9a-f]+ in /tests/crash r-xp: file page",
                  r"vmtrace: crash\[1\] write 0x0 in no region: SIGSEGV: no region here"]),
+    # The system-call fuzzer (tests/user/sysfuzz.c): a fixed seed, so a
+    # failure here replays; norandmaps, so the replay is exact.
+    dict(name="user-sysfuzz",
+         append="norandmaps init=/tests/sysfuzz --seed 1 --calls 100000",
+         initrd=[INITRD], exit=EXIT_OK, tap=True, timeout=120,
+         expect=[r"sysfuzz: seed 1$", r"\d+ calls/s"], forbid=[r"HUNG"]),
+    # make fuzz: ten million calls with a new seed each time (--only
+    # sysfuzz-long; "manual" tests are not part of the default run).
+    dict(name="sysfuzz-long", manual=True,
+         append="norandmaps init=/tests/sysfuzz --calls 10000000 --jobs 2",
+         initrd=[INITRD], exit=EXIT_OK, tap=True, timeout=3600,
+         expect=[r"sysfuzz: seed \d+", r"\d+ calls/s"], forbid=[r"HUNG"]),
     dict(name="user-fs", append="init=/tests/fs_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
     dict(name="user-busybox-pipeline",
@@ -506,7 +518,12 @@ def judge_qemu(res, test, code, text, secs):
 
 
 def run_qemu_tests(res, only, jobs):
-    tests = [t for t in QEMU_TESTS if not only or only in f"qemu/{t['name']}"]
+    def chosen(t):
+        name = f"qemu/{t['name']}"
+        if t.get("manual"): # only when named in full
+            return bool(only) and name.endswith(only) and only in name
+        return not only or only in name
+    tests = [t for t in QEMU_TESTS if chosen(t)]
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = [(t, pool.submit(run_qemu, t)) for t in tests]
         for test, fut in futures:

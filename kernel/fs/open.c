@@ -351,10 +351,26 @@ static int fd_inode(int fd, struct inode **res)
 	return 0;
 }
 
-static void set_mode(struct inode *inode, u32 mode)
+/* owner_or_root - may the caller change inode's attributes?  As Linux:
+ * its owner or root (CAP_FOWNER), else -EPERM.  The VFS checks no other
+ * permission yet, but a user must not take over another's files (or
+ * /dev/null) with chmod and chown. */
+static int owner_or_root(const struct inode *inode)
 {
+	u32 euid = current->cred.euid;
+
+	return euid == 0 || euid == inode->uid ? 0 : -EPERM;
+}
+
+static int set_mode(struct inode *inode, u32 mode)
+{
+	int err = owner_or_root(inode);
+
+	if (err)
+		return err;
 	inode->mode = (inode->mode & S_IFMT) | (mode & S_IALLUGO);
 	inode->ctime_ns = vfs_now_ns();
+	return 0;
 }
 
 static long chmod_at(int dirfd, const char __user *path, u32 mode, int flags)
@@ -364,9 +380,9 @@ static long chmod_at(int dirfd, const char __user *path, u32 mode, int flags)
 
 	if (err)
 		return err;
-	set_mode(inode, mode);
+	err = set_mode(inode, mode);
 	iput(inode);
-	return 0;
+	return err;
 }
 
 SYSCALL_DEFINE3(fchmodat, int, dirfd, const char __user *, path, u32, mode)
@@ -386,19 +402,28 @@ SYSCALL_DEFINE2(fchmod, int, fd, u32, mode)
 
 	if (err)
 		return err;
-	set_mode(inode, mode);
+	err = set_mode(inode, mode);
 	iput(inode);
-	return 0;
+	return err;
 }
 
-/* set_owner - uid and gid; (u32)-1 keeps one as it is. */
-static void set_owner(struct inode *inode, u32 uid, u32 gid)
+/* set_owner - uid and gid; (u32)-1 keeps one as it is.  Only root gives
+ * a file away; an owner may set the group to its own (every process is in
+ * group 0 here), as Linux: -EPERM otherwise. */
+static int set_owner(struct inode *inode, u32 uid, u32 gid)
 {
+	bool root = current->cred.euid == 0;
+
+	if (!root && (owner_or_root(inode) ||
+		      (uid != (u32)-1 && uid != inode->uid) ||
+		      (gid != (u32)-1 && gid != inode->gid && gid != 0)))
+		return -EPERM;
 	if (uid != (u32)-1)
 		inode->uid = uid;
 	if (gid != (u32)-1)
 		inode->gid = gid;
 	inode->ctime_ns = vfs_now_ns();
+	return 0;
 }
 
 static long chown_at(int dirfd, const char __user *path, u32 uid, u32 gid,
@@ -412,9 +437,9 @@ static long chown_at(int dirfd, const char __user *path, u32 uid, u32 gid,
 	err = user_path_at(dirfd, path, flags, &inode);
 	if (err)
 		return err;
-	set_owner(inode, uid, gid);
+	err = set_owner(inode, uid, gid);
 	iput(inode);
-	return 0;
+	return err;
 }
 
 SYSCALL_DEFINE5(fchownat, int, dirfd, const char __user *, path, u32, uid,
@@ -440,9 +465,9 @@ SYSCALL_DEFINE3(fchown, int, fd, u32, uid, u32, gid)
 
 	if (err)
 		return err;
-	set_owner(inode, uid, gid);
+	err = set_owner(inode, uid, gid);
 	iput(inode);
-	return 0;
+	return err;
 }
 
 SYSCALL_DEFINE2(truncate, const char __user *, path, s64, length)

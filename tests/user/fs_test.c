@@ -317,6 +317,50 @@ static void t_busybox_pipeline(void)
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
 }
 
+/* chmod and chown: only the owner (or root) changes a file's mode, only
+ * root gives a file away (found by sysfuzz: any user could chmod and
+ * chown /dev/null). */
+static void t_owner_only(void)
+{
+	int fd = open("/tmp/own", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	struct stat st;
+
+	CHECK(fd >= 0, "open");
+	CHECK(chown("/tmp/own", 1000, 0) == 0, "root gives /tmp/own to 1000");
+	CHECK(setuid(2000) == 0, "become user 2000");
+	CHECK_ERR(chmod("/tmp/own", 0777), EPERM);
+	CHECK_ERR(fchmod(fd, 0777), EPERM);
+	CHECK_ERR(chmod("/dev/null", 0), EPERM);
+	CHECK_ERR(chown("/tmp/own", 2000, (gid_t)-1), EPERM);
+	CHECK_ERR(fchown(fd, 2000, (gid_t)-1), EPERM);
+	CHECK_ERR(lchown("/dev/null", 2000, 0), EPERM);
+	CHECK(stat("/tmp/own", &st) == 0 && (st.st_mode & 0777) == 0644 &&
+	      st.st_uid == 1000, "unchanged: mode %o uid %u", st.st_mode & 0777,
+	      st.st_uid);
+	close(fd);
+	unlink("/tmp/own");
+}
+
+/* ... and an owner that is not root may change its own file's mode and
+ * group (to its own, 0), not its owner. */
+static void t_owner_may(void)
+{
+	int fd = open("/tmp/own", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	struct stat st;
+
+	CHECK(chown("/tmp/own", 1000, 0) == 0, "root gives /tmp/own to 1000");
+	CHECK(setuid(1000) == 0, "become user 1000");
+	CHECK(fchmod(fd, 0600) == 0, "fchmod own file");
+	CHECK(chmod("/tmp/own", 0640) == 0, "chmod own file");
+	CHECK(chown("/tmp/own", (uid_t)-1, 0) == 0, "chown own file to own group");
+	CHECK(chown("/tmp/own", 1000, (gid_t)-1) == 0, "chown to self");
+	CHECK_ERR(chown("/tmp/own", 0, (gid_t)-1), EPERM);
+	CHECK(stat("/tmp/own", &st) == 0 && (st.st_mode & 0777) == 0640,
+	      "mode %o", st.st_mode & 0777);
+	close(fd);
+	unlink("/tmp/own");
+}
+
 static void run_all(void)
 {
 	RUN(t_create_write_read);
@@ -332,6 +376,8 @@ static void run_all(void)
 	RUN(t_bad_pointers);
 	RUN(t_limits);
 	RUN(t_busybox_pipeline);
+	RUN(t_owner_only);
+	RUN(t_owner_may);
 }
 
 /* Remove what the cases left in /tmp, so a second pass starts clean. */
