@@ -23,7 +23,9 @@ phys_addr_t pt_alloc_table(void);
  * pt_walk - find the level-1 entry for va. With alloc, missing tables on the
  * way are allocated (NULL then means out of memory). Without alloc, NULL
  * means a table on the way is missing. NULL also when a large page already
- * maps va (there is no level-1 entry to return).
+ * maps va (there is no level-1 entry to return).  The entries of one
+ * level-1 table are an array: the entry for va + PAGE_SIZE is the next one,
+ * as long as both addresses lie in the same pt_level_size(2) block.
  */
 pte_t *pt_walk(phys_addr_t root, u64 va, bool alloc);
 

@@ -67,29 +67,30 @@ static void account_page(struct mem_size_stats *mss,
 	}
 	if (v->vm_flags & VM_LOCKED)
 		mss->pss_locked += share;
-	if (dirty)
+	if (dirty) {
 		mss->pss_dirty += share;
-	if (dirty)
 		*(private ? &mss->private_dirty : &mss->shared_dirty) += PAGE_SIZE;
-	else
+	} else {
 		*(private ? &mss->private_clean : &mss->shared_clean) += PAGE_SIZE;
+	}
 }
 
+/* One walk from the root per last-level table, then along its entries:
+ * a process exits through here (its zombie's status), so it must not cost
+ * four table lookups a page. */
 void mm_region_stats(struct mm *mm, const struct vm_area_struct *v,
 		     struct mem_size_stats *mss)
 {
 	u64 table_span = pt_level_size(2); /* what one last-level table maps */
 
 	for (u64 va = v->vm_start; va < v->vm_end;) {
+		u64 end = MIN(ALIGN_DOWN(va, table_span) + table_span, v->vm_end);
 		pte_t *e = pt_walk(mm->pgd, va, false);
 
-		if (!e) { /* no table here: skip all it would map */
-			va = ALIGN_DOWN(va, table_span) + table_span;
-			continue;
-		}
-		if (pte_has_frame(*e))
-			account_page(mss, v, *e);
-		va += PAGE_SIZE;
+		for (; e && va < end; va += PAGE_SIZE, e++)
+			if (pte_has_frame(*e))
+				account_page(mss, v, *e);
+		va = end; /* no table here: skip all it would map */
 	}
 }
 
