@@ -67,8 +67,6 @@ static void add_rusage(struct rusage_counts *to, const struct rusage_counts *fro
 	to->maxrss_kb = MAX(to->maxrss_kb, from->maxrss_kb); /* a peak, not a sum */
 }
 
-#define KB_PER_PAGE (PAGE_SIZE / 1024)
-
 /* mm_peak_rss_kb - the most mm has had resident, in kB. */
 static u64 mm_peak_rss_kb(const struct mm *mm)
 {
@@ -350,6 +348,14 @@ static void unlink_child(struct task *p, struct task *c)
 	}
 }
 
+/* child_rusage - what wait4 and waitid report of zombie c's usage: its
+ * own, with ru_maxrss the larger of its peak and its children's (Linux). */
+static void child_rusage(const struct task *c, struct k_rusage *kru)
+{
+	rusage_fill(&c->ru, kru);
+	kru->maxrss = (s64)MAX(c->ru.maxrss_kb, c->ru_children.maxrss_kb);
+}
+
 /*
  * Reap zombie c: its memory goes away, its status and rusage to the
  * caller.  As on Linux, the child is reaped even if the caller's pointers
@@ -362,9 +368,7 @@ static long reap(struct task *p, struct task *c, int __user *wstatus,
 	struct k_rusage kru;
 	long ret = pid;
 
-	rusage_fill(&c->ru, &kru);
-	/* the child's peak, or its own children's if larger (Linux) */
-	kru.maxrss = (s64)MAX(c->ru.maxrss_kb, c->ru_children.maxrss_kb);
+	child_rusage(c, &kru);
 	if (wstatus && copy_to_user(wstatus, &status, sizeof(status)))
 		ret = -EFAULT;
 	if (ru && copy_to_user(ru, &kru, sizeof(kru)))
@@ -486,8 +490,7 @@ SYSCALL_DEFINE5(waitid, int, idtype, int, id, struct k_siginfo __user *, infop,
 	if (infop && copy_to_user(infop, &info, sizeof(info)))
 		return -EFAULT;
 	if (options & WNOWAIT) {
-		rusage_fill(&c->ru, &kru);
-		kru.maxrss = (s64)MAX(c->ru.maxrss_kb, c->ru_children.maxrss_kb);
+		child_rusage(c, &kru);
 		return ru && copy_to_user(ru, &kru, sizeof(kru)) ? -EFAULT : 0;
 	}
 	err = (int)reap(p, c, NULL, ru);

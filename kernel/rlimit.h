@@ -17,6 +17,7 @@
 #define RLIMIT_NOFILE 7
 #define RLIMIT_MEMLOCK 8
 #define RLIMIT_AS 9
+#define RLIMIT_SIGPENDING 11
 #define RLIM_NLIMITS 16
 #define RLIM_INFINITY (~0ull)
 

@@ -3,9 +3,10 @@
  * process groups, limits, resource usage, the system's name, randomness,
  * and reboot.  Every process starts as root (uid 0).  User IDs can be
  * dropped with setuid and setresuid (Linux's rules: root may set any; any
- * other user only to one of its real, effective or saved IDs); the only
- * thing that looks at them is /proc/PID/pagemap, which shows frame numbers
- * to root only.  Group IDs are all 0 and can be set only to 0.
+ * other user only to one of its real, effective or saved IDs).  What looks
+ * at them: /proc/PID/pagemap (frame numbers for root only), chmod and
+ * chown (kernel/fs/open.c: the owner or root).  Group IDs are all 0 and
+ * can be set only to 0.
  */
 #include "kernel/errno.h"
 #include "kernel/exit.h"

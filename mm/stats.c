@@ -23,7 +23,6 @@
 #include "mm/pagetable.h"
 #include <asm/page_types.h>
 
-#define KB_PER_PAGE (PAGE_SIZE / 1024)
 
 enum page_kind { PAGE_KIND_ANON, PAGE_KIND_FILE, PAGE_KIND_SHMEM };
 

@@ -16,6 +16,7 @@
 #include "kernel/types.h"
 
 #define PSS_SHIFT 12
+#define KB_PER_PAGE (PAGE_SIZE / 1024) /* /proc counts memory in kB */
 
 /* Linux's struct mem_size_stats: sizes in bytes, pss_* in bytes << PSS_SHIFT. */
 struct mem_size_stats {

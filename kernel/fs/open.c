@@ -412,11 +412,9 @@ SYSCALL_DEFINE2(fchmod, int, fd, u32, mode)
  * group 0 here), as Linux: -EPERM otherwise. */
 static int set_owner(struct inode *inode, u32 uid, u32 gid)
 {
-	bool root = current->cred.euid == 0;
-
-	if (!root && (owner_or_root(inode) ||
-		      (uid != (u32)-1 && uid != inode->uid) ||
-		      (gid != (u32)-1 && gid != inode->gid && gid != 0)))
+	if (current->cred.euid != 0 &&
+	    (owner_or_root(inode) || (uid != (u32)-1 && uid != inode->uid) ||
+	     (gid != (u32)-1 && gid != inode->gid && gid != 0)))
 		return -EPERM;
 	if (uid != (u32)-1)
 		inode->uid = uid;

@@ -16,7 +16,6 @@
 #define SMAPS_LABEL_WIDTH 16 /* "Label:" then spaces */
 #define SMAPS_VALUE_WIDTH 8  /* the number, right-aligned */
 #define BYTES_PER_KB 1024
-#define KB_PER_PAGE (PAGE_SIZE / BYTES_PER_KB)
 
 void pbuf_printf(struct pbuf *b, const char *fmt, ...)
 {

@@ -52,7 +52,6 @@
 #define NSEC_PER_SEC 1000000000ul
 #define TASK_NICE_PRIORITY 20   /* field 18 of stat for nice 0 */
 #define EXIT_SIGNAL_SIGCHLD 17
-#define KB_PER_PAGE (PAGE_SIZE / 1024)
 #define DIR_MODE (S_IFDIR | 0555)
 #define FILE_MODE (S_IFREG | 0444)
 #define LINK_MODE (S_IFLNK | 0777)
@@ -440,7 +439,6 @@ static void show_statm(struct task *t, struct pbuf *b)
 }
 
 #define CAP_FULL_SET 0x000001fffffffffful /* capabilities 0-40: root's */
-#define RLIMIT_SIGPENDING 11
 
 /* status_ids - Name .. Kthread: who the task is. */
 static void status_ids(struct task *t, struct pbuf *b)
@@ -531,23 +529,9 @@ static struct maps_entry region_entry(const struct mm *mm,
 	};
 }
 
-/* maps: one line per region (procfmt_maps_line). */
-static void show_maps(struct task *t, struct pbuf *b)
-{
-	struct mm *mm = t->mm;
-
-	if (!mm)
-		return;
-	for (struct vm_area_struct *v = vma_first(&mm->vmas); v;
-	     v = vma_next(&mm->vmas, v)) {
-		struct maps_entry e = region_entry(mm, v);
-
-		procfmt_maps_line(b, &e);
-	}
-}
-
-/* smaps: each region's line and what its pages are (mm_region_stats). */
-static void show_smaps(struct task *t, struct pbuf *b)
+/* show_regions - a maps line per region of t, or with_pages an smaps
+ * block: the line, then what its pages are (mm_region_stats). */
+static void show_regions(struct task *t, struct pbuf *b, bool with_pages)
 {
 	struct mm *mm = t->mm;
 
@@ -558,9 +542,23 @@ static void show_smaps(struct task *t, struct pbuf *b)
 		struct maps_entry e = region_entry(mm, v);
 		struct mem_size_stats mss = { 0 };
 
+		if (!with_pages) {
+			procfmt_maps_line(b, &e);
+			continue;
+		}
 		mm_region_stats(mm, v, &mss);
 		procfmt_smaps(b, &e, &mss);
 	}
+}
+
+static void show_maps(struct task *t, struct pbuf *b)
+{
+	show_regions(t, b, false);
+}
+
+static void show_smaps(struct task *t, struct pbuf *b)
+{
+	show_regions(t, b, true);
 }
 
 /* smaps_rollup: the sums over all regions, from the first region's start
