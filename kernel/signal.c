@@ -446,13 +446,29 @@ SYSCALL_DEFINE2(sigaltstack, const struct k_stack __user *, ss,
 	return 0;
 }
 
+/*
+ * may_signal - may the caller send sig to t?  Linux's rule: root, or the
+ * caller's real or effective uid is the target's real or saved uid; and
+ * SIGCONT to anyone in the caller's session.  Else -EPERM.
+ */
+static int may_signal(const struct task *t, int sig)
+{
+	const struct task_cred *c = &current->cred, *tc = &t->cred;
+
+	if (c->euid == 0 || c->euid == tc->uid || c->euid == tc->suid ||
+	    c->uid == tc->uid || c->uid == tc->suid)
+		return 0;
+	return sig == SIGCONT && t->sid == current->sid ? 0 : -EPERM;
+}
+
 /* Send sig to one thread, as the user asked (tgkill, tkill). */
 static int kill_one(struct task *t, int sig, int code)
 {
 	struct k_siginfo info = { .si_signo = sig, .si_code = code };
+	int err = may_signal(t, sig);
 
-	if (t->state == TASK_ZOMBIE)
-		return 0;
+	if (err || t->state == TASK_ZOMBIE)
+		return err;
 	if (sig == 0)
 		return 0; /* only checks that the target exists */
 	info.f.kill.pid = current->tgid;
@@ -465,10 +481,13 @@ static int kill_process(struct task *t, int sig)
 {
 	struct k_siginfo info = { .si_signo = sig, .si_code = SI_USER };
 
+	int err;
+
 	if (!process_alive(t))
 		return -ESRCH;
-	if (sig == 0)
-		return 0; /* only checks that the target exists */
+	err = may_signal(t, sig);
+	if (err || sig == 0)
+		return err; /* sig 0 only checks that the target exists */
 	info.f.kill.pid = current->tgid;
 	send_group_signal(t, sig, &info);
 	return 0;
@@ -476,7 +495,7 @@ static int kill_process(struct task *t, int sig)
 
 SYSCALL_DEFINE2(kill, int, pid, int, sig)
 {
-	int found = 0;
+	int found = 0, tried = 0, err = 0;
 
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
@@ -486,17 +505,26 @@ SYSCALL_DEFINE2(kill, int, pid, int, sig)
 		return t ? kill_process(t, sig) : -ESRCH;
 	}
 	/* 0: my process group; -1: everyone but init and me; < -1: group
-	 * -pid.  Processes are named by their leaders. */
+	 * -pid.  Processes are named by their leaders.  As Linux: a group
+	 * none of which could be signalled gives the last error (-EPERM);
+	 * -1 succeeds once there was anyone to try. */
 	for (struct task *t = task_first(); t; t = t->all_next) {
 		bool hit = pid == 0    ? t->pgid == current->pgid
 			   : pid == -1 ? t->pid > 1 && t->tgid != current->tgid
 				       : t->pgid == -pid;
 
-		if (hit && thread_group_leader(t) && t->pid > 0 &&
-		    kill_process(t, sig) == 0)
+		if (!hit || !thread_group_leader(t) || t->pid <= 0)
+			continue;
+		err = kill_process(t, sig);
+		if (err == -ESRCH)
+			continue; /* a zombie: not there any more */
+		tried++;
+		if (!err)
 			found++;
 	}
-	return found ? 0 : -ESRCH;
+	if (!tried)
+		return -ESRCH;
+	return found || pid == -1 ? 0 : err;
 }
 
 SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)

@@ -292,6 +292,14 @@ void rlimit_init_defaults(u64 lim[RLIM_NLIMITS][2])
 	lim[RLIMIT_NPROC][0] = lim[RLIMIT_NPROC][1] = 4096;
 }
 
+/* same_user - may c act on a process with credentials t (prlimit64)?  As
+ * Linux: root, or c's real uid is all three of t's. */
+static bool same_user(const struct task_cred *c, const struct task_cred *t)
+{
+	return c->euid == 0 ||
+	       (c->uid == t->uid && c->uid == t->euid && c->uid == t->suid);
+}
+
 SYSCALL_DEFINE4(prlimit64, int, pid, unsigned, resource,
 		const struct k_rlimit __user *, new_lim, struct k_rlimit __user *, old)
 {
@@ -300,8 +308,10 @@ SYSCALL_DEFINE4(prlimit64, int, pid, unsigned, resource,
 
 	if (resource >= RLIM_NLIMITS)
 		return -EINVAL;
-	if (!t)
+	if (!t || t->state == TASK_ZOMBIE)
 		return -ESRCH;
+	if (t->tgid != current->tgid && !same_user(&current->cred, &t->cred))
+		return -EPERM;
 	v.cur = t->rlimits[resource][0];
 	v.max = t->rlimits[resource][1];
 	if (old && copy_to_user(old, &v, sizeof(v)))
@@ -313,6 +323,8 @@ SYSCALL_DEFINE4(prlimit64, int, pid, unsigned, resource,
 			return -EINVAL;
 		if (resource == RLIMIT_NOFILE && v.max > 1024)
 			return -EPERM; /* our descriptor tables hold 1024 */
+		if (v.max > t->rlimits[resource][1] && current->cred.euid != 0)
+			return -EPERM; /* only root raises a hard limit */
 		t->rlimits[resource][0] = v.cur;
 		t->rlimits[resource][1] = v.max;
 	}

@@ -19,17 +19,46 @@ static const char *syscall_name(u64 nr)
 	return "unknown";
 }
 
+/* Out-of-range numbers logged so far: each once, up to OOR_LOGGED_MAX of
+ * them, then one line saying the rest are not (a fuzzer makes millions). */
+#define OOR_LOGGED_MAX 32
+static u64 oor_logged[OOR_LOGGED_MAX];
+static unsigned nr_oor_logged;
+
+/* first_time - note nr; true the first time it is seen. */
+static bool first_time(u64 nr)
+{
+	if (nr < NR_SYSCALLS) {
+		bool seen = enosys_logged[nr / 64] & (1ull << (nr % 64));
+
+		enosys_logged[nr / 64] |= 1ull << (nr % 64);
+		return !seen;
+	}
+	for (unsigned i = 0; i < nr_oor_logged && i < OOR_LOGGED_MAX; i++)
+		if (oor_logged[i] == nr)
+			return false;
+	if (nr_oor_logged > OOR_LOGGED_MAX)
+		return false;
+	if (nr_oor_logged++ == OOR_LOGGED_MAX) {
+		pr_warn("syscall: %u out-of-range numbers logged; no more will be\n",
+			OOR_LOGGED_MAX);
+		return false;
+	}
+	oor_logged[nr_oor_logged - 1] = nr;
+	return true;
+}
+
 /* An unimplemented call: log its number and name once, return -ENOSYS. */
 static long not_implemented(u64 nr)
 {
-	if (nr < NR_SYSCALLS && !(enosys_logged[nr / 64] & (1ull << (nr % 64)))) {
-		enosys_logged[nr / 64] |= 1ull << (nr % 64);
+	if (!first_time(nr))
+		return -ENOSYS;
+	if (nr < NR_SYSCALLS)
 		pr_warn("syscall %lu (%s) not implemented (called by %s[%d])\n",
 			nr, syscall_name(nr), current->comm, current->pid);
-	} else if (nr >= NR_SYSCALLS) {
+	else
 		pr_warn("syscall %lu is out of range (called by %s[%d])\n", nr,
 			current->comm, current->pid);
-	}
 	return -ENOSYS;
 }
 

@@ -182,6 +182,9 @@ static int walk(struct inode *start, const char *path, unsigned flags,
 			err = -ENOTDIR;
 			break;
 		}
+		err = inode_permission(cur, MAY_EXEC); /* search the directory */
+		if (err)
+			break;
 		if (is_last && last) {
 			*last = (struct last_name){ name, len, slash,
 						    is_dots(name, len) };
@@ -377,6 +380,74 @@ long vfs_path_of(struct inode *dir, char *buf, size_t size)
 /* need_op - the operation exists on the directory, or -EPERM. */
 #define need_op(dir, op) ((dir)->iops && (dir)->iops->op ? 0 : -EPERM)
 
+/*
+ * may_create - may the caller add the name last to dir?  A name that
+ * exists is -EEXIST before any permission is asked, as on Linux (so
+ * `mkdir -p /tmp/x` run by a user meets EEXIST at /tmp, not EACCES).
+ */
+static int may_create(struct inode *dir, const struct last_name *last)
+{
+	struct inode *inode;
+	int err = lookup_one(dir, last->name, last->len, &inode);
+
+	if (!err) {
+		iput(inode);
+		return -EEXIST;
+	}
+	if (err != -ENOENT)
+		return err;
+	return inode_permission(dir, MAY_WRITE | MAY_EXEC);
+}
+
+/*
+ * may_delete - may the caller remove victim's name from dir (unlink,
+ * rmdir, or rename it away)?  Write permission on the directory; in a
+ * sticky directory (/tmp, mode 1777) also ownership of the file or of the
+ * directory, so users cannot remove each other's files.
+ */
+static int may_delete(struct inode *dir, struct inode *victim)
+{
+	u32 uid = current_fsuid();
+	int err = inode_permission(dir, MAY_WRITE | MAY_EXEC);
+
+	if (err)
+		return err;
+	if ((dir->mode & S_ISVTX) && uid != 0 && uid != victim->uid &&
+	    uid != dir->uid)
+		return -EPERM;
+	return 0;
+}
+
+/* may_delete_name - may_delete for the entry called last in dir. */
+static int may_delete_name(struct inode *dir, const struct last_name *last)
+{
+	struct inode *victim;
+	int err = lookup_one(dir, last->name, last->len, &victim);
+
+	if (err)
+		return err;
+	err = may_delete(dir, victim);
+	iput(victim);
+	return err;
+}
+
+/*
+ * may_link - may the caller give old a new name?  Linux's
+ * protected_hardlinks (on by default): a user may link only files it owns,
+ * or regular files without set-id bits that it may read and write.
+ */
+static int may_link(struct inode *old)
+{
+	u32 uid = current_fsuid();
+
+	if (uid == 0 || uid == old->uid)
+		return 0;
+	if (!S_ISREG(old->mode) || (old->mode & (S_ISUID | S_ISGID)) ||
+	    inode_permission(old, MAY_READ | MAY_WRITE))
+		return -EPERM;
+	return 0;
+}
+
 int do_mknodat(int dirfd, const char *path, u32 mode, u32 rdev)
 {
 	struct last_name last;
@@ -404,6 +475,8 @@ int do_mknodat(int dirfd, const char *path, u32 mode, u32 rdev)
 		err = -ENOENT;
 	else
 		err = need_op(dir, mknod);
+	if (!err)
+		err = may_create(dir, &last);
 	if (!err)
 		err = dir->iops->mknod(dir, last.name, last.len,
 				       (mode & S_IFMT) | apply_umask(mode), rdev,
@@ -443,6 +516,8 @@ int do_unlinkat(int dirfd, const char *path, bool is_dir)
 		}
 	} else {
 		err = need_op(dir, unlink);
+		if (!err)
+			err = may_delete_name(dir, &last);
 	}
 	if (!err)
 		err = dir->iops->unlink(dir, last.name, last.len, is_dir);
@@ -467,6 +542,8 @@ int do_symlinkat(const char *target, int dirfd, const char *path)
 		err = -ENOENT;
 	else
 		err = need_op(dir, symlink);
+	if (!err)
+		err = may_create(dir, &last);
 	if (!err)
 		err = dir->iops->symlink(dir, last.name, last.len, target, &inode);
 	if (!err)
@@ -510,6 +587,10 @@ int do_linkat(int old_dirfd, const char *old_path, int new_dirfd,
 	else
 		err = need_op(dir, link);
 	if (!err)
+		err = may_create(dir, &last);
+	if (!err)
+		err = may_link(old);
+	if (!err)
 		err = dir->iops->link(dir, last.name, last.len, old);
 	iput(dir);
 	iput(old);
@@ -520,7 +601,7 @@ int do_linkat(int old_dirfd, const char *old_path, int new_dirfd,
 static int rename_check(struct inode *old_dir, const struct last_name *ol,
 			struct inode *new_dir, const struct last_name *nl)
 {
-	struct inode *src;
+	struct inode *src, *dst;
 	int err;
 
 	if (ol->len == 0 || ol->dots || nl->len == 0 || nl->dots)
@@ -529,13 +610,22 @@ static int rename_check(struct inode *old_dir, const struct last_name *ol,
 		return -EXDEV;
 	if (!old_dir->iops || !old_dir->iops->rename)
 		return -EPERM;
-	if (!ol->dir && !nl->dir)
-		return 0;
-	/* A trailing slash on either name: the source must be a directory. */
 	err = lookup_one(old_dir, ol->name, ol->len, &src);
 	if (err)
 		return err;
-	err = S_ISDIR(src->mode) ? 0 : -ENOTDIR;
+	err = may_delete(old_dir, src);
+	if (!err && lookup_one(new_dir, nl->name, nl->len, &dst) == 0) {
+		err = may_delete(new_dir, dst); /* it is replaced */
+		iput(dst);
+	} else if (!err) {
+		err = inode_permission(new_dir, MAY_WRITE | MAY_EXEC);
+	}
+	/* A directory that moves rewrites its "..": it must be writable. */
+	if (!err && S_ISDIR(src->mode) && old_dir != new_dir)
+		err = inode_permission(src, MAY_WRITE);
+	/* A trailing slash on either name: the source must be a directory. */
+	if (!err && (ol->dir || nl->dir) && !S_ISDIR(src->mode))
+		err = -ENOTDIR;
 	iput(src);
 	return err;
 }

@@ -3,8 +3,9 @@
  * inode says about itself: open, openat, creat, close, access, chdir,
  * getcwd, umask, chmod, chown, truncate, utimensat, fsync.
  *
- * Every process runs as root, so permission bits are stored and shown
- * but only the "some x bit" rule of exec is enforced.
+ * Permission bits are checked as Unix does (inode_permission in vfs.c):
+ * opening for reading or writing, creating in a directory, searching one,
+ * access(), chdir, truncate and utimensat.
  */
 #include "kernel/errno.h"
 #include "kernel/fs/internal.h"
@@ -45,7 +46,7 @@ static int open_create(int dirfd, const char *path, u32 flags, u32 mode,
 			err = -EISDIR;
 		else if (!dir->iops || !dir->iops->mknod)
 			err = -EACCES;
-		else
+		else if (!(err = inode_permission(dir, MAY_WRITE | MAY_EXEC)))
 			err = dir->iops->mknod(dir, last.name, last.len,
 					       S_IFREG | (mode & S_IALLUGO & ~current_umask()),
 					       0, res);
@@ -79,6 +80,14 @@ static int may_open(struct inode *inode, u32 flags, bool created)
 		return -EISDIR;
 	if (write && S_ISREG(inode->mode) && (!inode->fops || !inode->fops->write))
 		return -EACCES; /* a read-only file system (/proc) */
+	if (!created) { /* who makes a file may open it, whatever its mode */
+		int mask = ((flags & O_ACCMODE) != O_WRONLY ? MAY_READ : 0) |
+			   (write || (flags & O_TRUNC) ? MAY_WRITE : 0);
+		int err = inode_permission(inode, mask);
+
+		if (err)
+			return err;
+	}
 	if ((flags & O_TRUNC) && write && S_ISREG(inode->mode) && !created)
 		return vfs_truncate(inode, 0);
 	return 0;
@@ -233,9 +242,11 @@ static long user_faccessat(int dirfd, const char __user *upath, int mode,
 	err = user_path_at(dirfd, upath, flags & ~AT_EACCESS, &inode);
 	if (err)
 		return err;
-	/* root may read and write anything; executing needs an x bit */
-	if ((mode & X_OK) && !S_ISDIR(inode->mode) && !(inode->mode & S_IXUGO))
-		err = -EACCES;
+	/* X_OK, W_OK, R_OK are MAY_EXEC, MAY_WRITE, MAY_READ; access asks
+	 * for the real user unless AT_EACCESS (the walk used the effective
+	 * one: a simplification, as the two differ only in set-uid programs). */
+	err = inode_permission_uid(inode, mode, (flags & AT_EACCESS) ?
+				   current->cred.euid : current->cred.uid);
 	iput(inode);
 	return err;
 }
@@ -282,6 +293,8 @@ SYSCALL_DEFINE1(chdir, const char __user *, upath)
 		return err;
 	err = vfs_lookup(AT_FDCWD, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &dir);
 	putname(path);
+	if (!err && (err = inode_permission(dir, MAY_EXEC)))
+		iput(dir);
 	if (!err)
 		set_cwd(dir);
 	return err;
@@ -298,6 +311,8 @@ SYSCALL_DEFINE1(fchdir, int, fd)
 		err = -ENOENT;
 	else if (!S_ISDIR(f->inode->mode))
 		err = -ENOTDIR;
+	else
+		err = inode_permission(f->inode, MAY_EXEC);
 	if (!err) {
 		ihold(f->inode);
 		set_cwd(f->inode);
@@ -352,9 +367,7 @@ static int fd_inode(int fd, struct inode **res)
 }
 
 /* owner_or_root - may the caller change inode's attributes?  As Linux:
- * its owner or root (CAP_FOWNER), else -EPERM.  The VFS checks no other
- * permission yet, but a user must not take over another's files (or
- * /dev/null) with chmod and chown. */
+ * its owner or root (CAP_FOWNER), else -EPERM. */
 static int owner_or_root(const struct inode *inode)
 {
 	u32 euid = current->cred.euid;
@@ -478,7 +491,9 @@ SYSCALL_DEFINE2(truncate, const char __user *, path, s64, length)
 	err = user_path_at(AT_FDCWD, path, 0, &inode);
 	if (err)
 		return err;
-	err = vfs_truncate(inode, (u64)length);
+	err = S_ISDIR(inode->mode) ? -EISDIR : inode_permission(inode, MAY_WRITE);
+	if (!err)
+		err = vfs_truncate(inode, (u64)length);
 	iput(inode);
 	return err;
 }
@@ -518,6 +533,24 @@ static int utime_ns(const struct k_timespec_utime *t, u64 now, u64 *ns)
 	return 0;
 }
 
+/*
+ * may_set_times - as Linux: setting both times to now needs ownership or
+ * write permission (-EACCES); any other time needs ownership (-EPERM).
+ */
+static int may_set_times(const struct inode *inode,
+			 const struct k_timespec_utime t[2])
+{
+	bool to_now = t[0].tv_nsec == UTIME_NOW && t[1].tv_nsec == UTIME_NOW;
+
+	if (!owner_or_root(inode))
+		return 0;
+	if (to_now)
+		return inode_permission(inode, MAY_WRITE);
+	if (t[0].tv_nsec == UTIME_OMIT && t[1].tv_nsec == UTIME_OMIT)
+		return 0;
+	return -EPERM;
+}
+
 /* utimensat(dirfd, NULL, ...) is futimens(dirfd, ...). */
 SYSCALL_DEFINE4(utimensat, int, dirfd, const char __user *, path,
 		const struct k_timespec_utime __user *, utimes, int, flags)
@@ -536,7 +569,9 @@ SYSCALL_DEFINE4(utimensat, int, dirfd, const char __user *, path,
 		return err;
 	atime = inode->atime_ns;
 	mtime = inode->mtime_ns;
-	err = utime_ns(&t[0], now, &atime);
+	err = may_set_times(inode, t);
+	if (!err)
+		err = utime_ns(&t[0], now, &atime);
 	if (!err)
 		err = utime_ns(&t[1], now, &mtime);
 	if (!err) {

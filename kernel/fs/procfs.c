@@ -102,6 +102,7 @@ static struct inode *new_node_inode(u32 ino, u32 mode,
 {
 	struct proc_node *n = kmalloc(sizeof(*n));
 	struct inode *inode;
+	struct task *owner;
 
 	if (!n)
 		return NULL;
@@ -112,6 +113,9 @@ static struct inode *new_node_inode(u32 ino, u32 mode,
 	}
 	*n = (struct proc_node){ entry, pid, fd };
 	inode->private = n;
+	owner = proc_task(pid);
+	if (owner) /* /proc/PID/ belongs to the process's user, as on Linux */
+		inode->uid = owner->cred.euid;
 	if (S_ISDIR(mode))
 		inode->nlink = 2;
 	return inode;

@@ -195,6 +195,7 @@ static struct inode *new_inode(u32 mode, u32 rdev, struct inode *parent)
 	}
 	inode->private = priv;
 	inode->rdev = rdev;
+	inode->uid = current_fsuid(); /* the creator owns it; the group is 0 */
 	if (S_ISDIR(mode)) {
 		struct ramfs_dir *d = priv;
 

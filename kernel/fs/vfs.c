@@ -12,6 +12,7 @@
 #include "kernel/errno.h"
 #include "kernel/fs/internal.h"
 #include "kernel/printk.h"
+#include "kernel/task.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 #include <asm/arch.h>
@@ -201,12 +202,36 @@ unsigned inode_dtype(u32 mode)
 	return DT_UNKNOWN;
 }
 
-/* Every process runs as root: only the "some x bit" rule is left. */
+u32 current_fsuid(void)
+{
+	return current ? current->cred.euid : 0;
+}
+
+int inode_permission_uid(const struct inode *inode, int mask, u32 uid)
+{
+	u32 mode = inode->mode;
+
+	mask &= MAY_READ | MAY_WRITE | MAY_EXEC;
+	if (uid == 0) /* root: only exec needs a bit somewhere */
+		return !(mask & MAY_EXEC) || S_ISDIR(mode) || (mode & S_IXUGO)
+			       ? 0 : -EACCES;
+	if (uid == inode->uid)
+		mode >>= 6;
+	else if (inode->gid == 0) /* the only group a process is in */
+		mode >>= 3;
+	return (mask & ~mode & 7) ? -EACCES : 0;
+}
+
+int inode_permission(const struct inode *inode, int mask)
+{
+	return inode_permission_uid(inode, mask, current_fsuid());
+}
+
 int inode_permission_exec(const struct inode *inode)
 {
-	if (!S_ISREG(inode->mode) || !(inode->mode & S_IXUGO))
+	if (!S_ISREG(inode->mode))
 		return -EACCES;
-	return 0;
+	return inode_permission(inode, MAY_EXEC);
 }
 
 struct file *vfs_open(const char *path, u32 flags, u32 mode, int *err)

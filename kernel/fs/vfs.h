@@ -302,8 +302,24 @@ struct fs_context *fs_context_alloc(void);
 struct fs_context *fs_context_fork(struct fs_context *src);
 void fs_context_put(struct fs_context *fs);
 
+/*
+ * Permission checks, Unix's: root (effective uid 0) may read and write
+ * anything and execute what has some x bit (or search any directory);
+ * anyone else gets the owner's bits of files it owns and the group's bits
+ * of the rest (every process is in group 0 only, and so is every file
+ * until chown: the group bits act as "other" for users).
+ */
+#define MAY_EXEC 1
+#define MAY_WRITE 2
+#define MAY_READ 4
+/* inode_permission - may the caller (its effective uid) do mask? 0 or -EACCES. */
+int inode_permission(const struct inode *inode, int mask);
+/* inode_permission_uid - the same check for user uid (access() uses the real one). */
+int inode_permission_uid(const struct inode *inode, int mask, u32 uid);
 /* inode_permission_exec - may the file be executed (regular, x bit)? 0 or -EACCES. */
 int inode_permission_exec(const struct inode *inode);
+/* current_fsuid - the uid that file accesses are checked against (0 early in boot). */
+u32 current_fsuid(void);
 
 /*
  * ramfs_get_page - the physical frame holding bytes [pgoff * PAGE_SIZE,

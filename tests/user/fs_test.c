@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
@@ -337,8 +338,10 @@ static void t_owner_only(void)
 	CHECK(stat("/tmp/own", &st) == 0 && (st.st_mode & 0777) == 0644 &&
 	      st.st_uid == 1000, "unchanged: mode %o uid %u", st.st_mode & 0777,
 	      st.st_uid);
+	/* /tmp is sticky: only 1000 (or root) may remove 1000's file there */
+	CHECK_ERR(unlink("/tmp/own"), EPERM);
+	CHECK_ERR(rename("/tmp/own", "/tmp/own2"), EPERM);
 	close(fd);
-	unlink("/tmp/own");
 }
 
 /* ... and an owner that is not root may change its own file's mode and
@@ -361,6 +364,123 @@ static void t_owner_may(void)
 	unlink("/tmp/own");
 }
 
+/* as_user - run fn in a child that has become uid; true if it passed. */
+static int as_user(uid_t uid, void (*fn)(void))
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (setuid(uid))
+			_exit(2);
+		fn();
+		_exit(case_failed);
+	}
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       WEXITSTATUS(status) == 0;
+}
+
+static void perm_user_checks(void)
+{
+	struct stat st;
+	struct timespec ts[2] = { { 1, 0 }, { 2, 0 } };
+	char *argv[] = { "secret", NULL };
+	int fd;
+
+	/* reading and writing: the owner's bits, or the others' */
+	CHECK_ERR(open("/tmp/perm/secret", O_RDONLY), EACCES);
+	fd = open("/tmp/perm/pub", O_RDONLY);
+	CHECK(fd >= 0, "a 0644 file is readable by all");
+	close(fd);
+	CHECK_ERR(open("/tmp/perm/pub", O_WRONLY), EACCES);
+	CHECK_ERR(open("/tmp/perm/pub", O_RDONLY | O_TRUNC), EACCES);
+	CHECK_ERR(truncate("/tmp/perm/pub", 0), EACCES);
+	CHECK(access("/tmp/perm/pub", R_OK) == 0, "access R_OK");
+	CHECK_ERR(access("/tmp/perm/pub", W_OK), EACCES);
+	CHECK_ERR(access("/tmp/perm/secret", R_OK), EACCES);
+	CHECK_ERR(utimensat(AT_FDCWD, "/tmp/perm/pub", NULL, 0), EACCES);
+	CHECK_ERR(utimensat(AT_FDCWD, "/tmp/perm/pub", ts, 0), EPERM);
+	/* a directory: w to add and remove names, x to search it */
+	CHECK_ERR(open("/tmp/perm/new", O_CREAT | O_WRONLY, 0644), EACCES);
+	CHECK_ERR(mkdir("/tmp/perm/d", 0755), EACCES);
+	CHECK_ERR(mkdir("/tmp/perm", 0755), EEXIST); /* mkdir -p relies on it */
+	CHECK_ERR(symlink("pub", "/tmp/perm/sl"), EACCES);
+	CHECK_ERR(unlink("/tmp/perm/pub"), EACCES);
+	CHECK_ERR(rename("/tmp/perm/pub", "/tmp/perm/mine/pub"), EACCES);
+	CHECK_ERR(stat("/tmp/perm/closed/f", &st), EACCES);
+	CHECK_ERR(chdir("/tmp/perm/closed"), EACCES);
+	CHECK_ERR(mkdir("/bin/x", 0755), EACCES);
+	CHECK_ERR(unlink("/bin/busybox"), EACCES);
+	/* protected_hardlinks: no links to others' files one cannot write */
+	CHECK_ERR(link("/tmp/perm/pub", "/tmp/perm/mine/l"), EPERM);
+	/* exec: an x bit for this user */
+	CHECK_ERR(execve("/tmp/perm/secret", argv, NULL), EACCES);
+	/* a directory of one's own: anything goes, and new files are one's own */
+	fd = open("/tmp/perm/mine/f", O_CREAT | O_RDWR, 0600);
+	CHECK(fd >= 0 && write(fd, "hi", 2) == 2, "create in own directory");
+	CHECK(fstat(fd, &st) == 0 && st.st_uid == 1000, "owner %u", st.st_uid);
+	close(fd);
+	CHECK(rename("/tmp/perm/mine/f", "/tmp/perm/mine/g") == 0 &&
+	      unlink("/tmp/perm/mine/g") == 0, "rename and unlink own file");
+	/* /proc/PID belongs to the process's user */
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	CHECK(fd >= 0, "own pagemap");
+	close(fd);
+	CHECK_ERR(open("/proc/1/pagemap", O_RDONLY), EACCES);
+	CHECK_ERR(open("/proc/1/fd", O_RDONLY | O_DIRECTORY), EACCES);
+}
+
+/* Unix permissions: as user 1000 in a root-owned tree (found by sysfuzz:
+ * a user could make directories anywhere). */
+static void t_permissions(void)
+{
+	int fd;
+
+	mkdir("/tmp/perm", 0755);
+	mkdir("/tmp/perm/closed", 0700);
+	mkdir("/tmp/perm/mine", 0700);
+	CHECK(chown("/tmp/perm/mine", 1000, 0) == 0, "chown");
+	fd = open("/tmp/perm/secret", O_CREAT | O_WRONLY, 0600);
+	CHECK(fd >= 0 && write(fd, "\x7f" "ELF", 4) == 4, "secret");
+	close(fd);
+	close(open("/tmp/perm/pub", O_CREAT | O_WRONLY, 0644));
+	CHECK(as_user(1000, perm_user_checks), "the checks as user 1000");
+	/* root reads anything, but executes only what has an x bit */
+	fd = open("/tmp/perm/secret", O_RDWR);
+	CHECK(fd >= 0, "root opens a 0600 file of its own");
+	close(fd);
+	CHECK(access("/tmp/perm/closed", X_OK) == 0, "root searches any directory");
+	CHECK_ERR(execve("/tmp/perm/pub", (char *[]){ "pub", NULL }, NULL), EACCES);
+	unlink("/tmp/perm/secret");
+	unlink("/tmp/perm/pub");
+	rmdir("/tmp/perm/closed");
+	rmdir("/tmp/perm/mine");
+	rmdir("/tmp/perm");
+}
+
+static void signal_user_checks(void)
+{
+	struct rlimit rl;
+
+	CHECK_ERR(kill(1, SIGTERM), EPERM);
+	CHECK_ERR(kill(1, 0), EPERM);
+	CHECK_ERR(kill(getppid(), SIGKILL), EPERM);
+	CHECK(kill(getpid(), 0) == 0, "signal oneself");
+	CHECK(kill(-1, 0) == 0, "kill -1 tries others: 0 (as Linux)");
+	CHECK_ERR(syscall(SYS_tgkill, 1, 1, SIGTERM), EPERM);
+	CHECK_ERR(syscall(SYS_prlimit64, 1, RLIMIT_NOFILE, NULL, &rl), EPERM);
+	rl.rlim_cur = rl.rlim_max = 100;
+	CHECK(setrlimit(RLIMIT_CORE, &rl) == 0, "a user lowers its hard limit");
+	rl.rlim_max = 200;
+	CHECK_ERR(setrlimit(RLIMIT_CORE, &rl), EPERM); /* only root raises it */
+}
+
+/* kill and prlimit64: a user may act only on its own processes. */
+static void t_signal_permissions(void)
+{
+	CHECK(as_user(1000, signal_user_checks), "the checks as user 1000");
+}
+
 static void run_all(void)
 {
 	RUN(t_create_write_read);
@@ -378,6 +498,8 @@ static void run_all(void)
 	RUN(t_busybox_pipeline);
 	RUN(t_owner_only);
 	RUN(t_owner_may);
+	RUN(t_permissions);
+	RUN(t_signal_permissions);
 }
 
 /* Remove what the cases left in /tmp, so a second pass starts clean. */

@@ -102,9 +102,10 @@ struct pools {
 static struct pools P;
 
 /* Names a path argument may take: all relative, none with "..", so every
- * file a worker makes or removes is under its own directory.  The VFS
- * checks no permissions (every file is writable by everyone), so this,
- * not uid 1000, is what keeps a worker off /tests and /bin. */
+ * file a worker makes or removes is under its own directory.  Permissions
+ * (uid 1000) keep it off /tests and /bin, but /tmp is writable by all:
+ * with "../../x" a worker could leave files there, which the leak check
+ * would count. */
 static const char *const path_names[] = {
 	"a", "b", "d", "d/f", "d/e/", ".", "", "l", "a/x", "p", "dd/d2/d3",
 	"loooooooooooooooooooooooooooooooooooooooooooooooooooooooooooong",
@@ -444,15 +445,15 @@ static void __attribute__((noreturn)) worker(int slot, uint64_t seed, uint64_t b
 	dup2(null, 2);
 	close(null);
 	worker_dir(slot, dir, sizeof(dir));
-	if (mkdir(dir, 0777) || chdir(dir))
+	if (mkdir(dir, 0755) || chown(dir, FUZZ_UID, 0) || chdir(dir))
 		_exit(101);
 	rng_state = seed;
 	setrlimit(RLIMIT_AS, &as);
 	setrlimit(RLIMIT_NOFILE, &nofile);
 	setup_memory();
-	setup_files();
 	if (setuid(FUZZ_UID))
 		_exit(102);
+	setup_files(); /* as uid 1000: its files are its own */
 	s->ready = 1;
 	while (s->calls < batch)
 		one_call(s, enosys);
