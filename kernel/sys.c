@@ -140,15 +140,35 @@ SYSCALL_DEFINE3(membarrier, int, cmd, unsigned, flags, int, cpu_id)
 
 /* ---- process groups and sessions, as far as a shell needs them ---- */
 
+/* group_in_session - does some process of session sid lead or belong to
+ * process group pgid? */
+static bool group_in_session(int pgid, int sid)
+{
+	for (struct task *t = task_first(); t; t = t->all_next)
+		if (t->pgid == pgid && t->sid == sid && t->state != TASK_ZOMBIE)
+			return true;
+	return false;
+}
+
+/* setpgid, with POSIX's rules: the caller or its child, in the caller's
+ * session, not a session leader, into a group of that session (or a new
+ * group named after the process itself). */
 SYSCALL_DEFINE2(setpgid, int, pid, int, pgid)
 {
-	struct task *t = pid ? task_find(pid) : current;
+	struct task *t = pid ? task_find(pid) : current->group_leader;
 
 	if (pgid < 0)
 		return -EINVAL;
-	if (!t || (t != current && t->parent != current))
+	if (!t || !thread_group_leader(t) || t->state == TASK_ZOMBIE ||
+	    (t->tgid != current->tgid && (!t->parent || t->parent->tgid != current->tgid)))
 		return -ESRCH;
-	t->pgid = pgid ? pgid : t->pid;
+	if (!pgid)
+		pgid = t->tgid;
+	if (t->sid != current->sid || t->sid == t->tgid)
+		return -EPERM;
+	if (pgid != t->tgid && !group_in_session(pgid, current->sid))
+		return -EPERM;
+	t->pgid = pgid;
 	return 0;
 }
 

@@ -530,6 +530,49 @@ static void t_identity(void)
 		CHECK_ERR(syscall(nr), ENOSYS);
 }
 
+/* setpgid follows POSIX: only oneself or a child, only within the session,
+ * only into an existing group of it (found by sysfuzz: any pgid went). */
+static void t_setpgid_rules(void)
+{
+	int fds[2], ready[2], status;
+	pid_t child;
+	char c;
+
+	CHECK(pipe(fds) == 0, "pipe");
+	child = fork();
+	if (child == 0) {
+		read(fds[0], &c, 1);
+		_exit(0);
+	}
+	CHECK_ERR(setpgid(1, 0), ESRCH);              /* not my child */
+	CHECK_ERR(setpgid(child, 424242), EPERM);     /* no such group */
+	CHECK_ERR(setpgid(child, -1), EINVAL);
+	CHECK(setpgid(child, child) == 0 && getpgid(child) == child,
+	      "a child leads a new group");
+	CHECK(setpgid(0, child) == 0 && getpgrp() == child,
+	      "join the child's group");
+	CHECK(setpgid(0, 0) == 0 && getpgrp() == getpid(), "a group of my own");
+	CHECK_ERR(setsid(), EPERM);                   /* a group leader */
+	write(fds[1], "x", 1);
+	waitpid(child, &status, 0);
+	/* a child that made its own session is out of reach */
+	CHECK(pipe(ready) == 0, "pipe");
+	child = fork();
+	if (child == 0) {
+		int leader = setsid() == getpid();
+		int refused = setpgid(0, 0) == -1 && errno == EPERM;
+
+		write(ready[1], "x", 1);
+		read(fds[0], &c, 1);
+		_exit(leader && refused ? 0 : 1);
+	}
+	read(ready[0], &c, 1);
+	CHECK_ERR(setpgid(child, child), EPERM);
+	write(fds[1], "x", 1);
+	CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) &&
+	      WEXITSTATUS(status) == 0, "setsid, then setpgid refused (EPERM)");
+}
+
 /* ---- memory basics (the full suite is the address-space milestone's) ---- */
 
 static void t_brk_and_mmap(void)
@@ -580,6 +623,7 @@ static void run_all(void)
 	RUN(t_bad_pointers);
 	RUN(t_time);
 	RUN(t_identity);
+	RUN(t_setpgid_rules);
 	RUN(t_brk_and_mmap);
 }
 

@@ -307,22 +307,13 @@ static bool make_safe(long nr, uint64_t a[6])
 	case SYS_pidfd_send_signal:
 	case SYS_rt_tgsigqueueinfo:
 		return false;
-	case SYS_kill: case SYS_rt_sigqueueinfo: case SYS_prlimit64:
-		/* a signal (or new limits) for anyone but itself could reach
-		 * the parent, init, or every process (pid 0, -1, < -1) */
-		if ((long)(int)a[0] != self && (nr != SYS_prlimit64 || a[0]))
+	case SYS_kill:
+		/* -1 is every process the user may signal: the other workers
+		 * too.  Others (the parent, init) are root's: -EPERM. */
+		if ((int)a[0] == -1)
 			a[0] = (uint64_t)self;
 		return true;
-	case SYS_tkill:
-		if ((long)(int)a[0] != self)
-			a[0] = (uint64_t)self;
-		return true;
-	case SYS_tgkill:
-		a[0] = (uint64_t)self;
-		if ((long)(int)a[1] != self)
-			a[1] = (uint64_t)self;
-		return true;
-	case SYS_setpgid: case SYS_setpriority:
+	case SYS_setpriority:
 		a[0] = 0;
 		return true;
 	}
