@@ -143,8 +143,8 @@ void user_page_fault(const struct fault *f, enum fault_result r, u64 ip, u64 sp,
 	explain(f, r, why, sizeof(why));
 	ksnprintf(t->sig.fault_reason, sizeof(t->sig.fault_reason), "%s", why);
 	if (r == FAULT_OOM) {
-		printk(KERN_ERR "out of memory: killed %s[%d] at a page fault\n",
-		       t->comm, t->pid);
+		/* out_of_memory() chose this process (and said so), or found
+		 * nothing it could kill: either way it cannot go on. */
 		info.si_signo = sig = SIGKILL;
 	} else if (!has_handler(sig)) {
 		printk(KERN_INFO "%s[%d]: %s at %lx ip %016lx sp %016lx error %lx\n",

@@ -14,6 +14,7 @@
 #include "kernel/exit.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/printk.h"
+#include "kernel/rlimit.h"
 #include "kernel/random.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
@@ -23,8 +24,9 @@
 #include "mm/mm.h"
 #include <asm/arch.h>
 
-#define ARG_MAX_BYTES (2ul << 20)     /* argv + envp: RLIMIT_STACK / 4 */
-#define MAX_ARG_STRLEN (128ul << 10)  /* one string */
+#define ARG_MIN_BYTES (128ul << 10)   /* argv + envp may always be this */
+#define ARG_MAX_BYTES (6ul << 20)     /* and never more: 3/4 of 8 MiB */
+#define MAX_ARG_STRLEN (128ul << 10)  /* one string, its NUL included */
 #define SCRIPT_DEPTH_MAX 4            /* #! interpreters of interpreters */
 #define HEADER_BYTES 4096             /* read to identify the file */
 
@@ -55,12 +57,29 @@ struct exec_strings {
 	char *buf;
 	size_t len, cap;
 	int argc, envc;
+	int nr_strings;	/* appended so far, for arg_max()'s pointers */
 };
 
-/* Append exactly n bytes (already NUL-terminated strings, or none). */
+/*
+ * arg_max - how many bytes argv and envp may take, their strings and
+ * pointers: a quarter of the caller's stack limit (so that they leave
+ * room on the new stack), at least ARG_MIN_BYTES and at most
+ * ARG_MAX_BYTES, as Linux's bprm_stack_limits().  8 MiB gives 2 MiB.
+ */
+static size_t arg_max(void)
+{
+	u64 stack = current->rlimits[RLIMIT_STACK][0];
+
+	return (size_t)MAX(MIN(stack / 4, ARG_MAX_BYTES), ARG_MIN_BYTES);
+}
+
+/* Append exactly n bytes (already NUL-terminated strings, or none): the
+ * strings and a pointer for each must stay within arg_max(). */
 static int strings_append_raw(struct exec_strings *s, const char *bytes, size_t n)
 {
-	if (n > ARG_MAX_BYTES || s->len + n > ARG_MAX_BYTES)
+	size_t ptrs = (size_t)(s->nr_strings + 1) * sizeof(u64);
+
+	if (n > arg_max() || s->len + n + ptrs > arg_max())
 		return -E2BIG;
 	if (s->len + n > s->cap) {
 		size_t cap = s->cap ? s->cap : 4096;
@@ -86,11 +105,13 @@ static int strings_append(struct exec_strings *s, const char *str, size_t n)
 {
 	int err;
 
-	if (n >= ARG_MAX_BYTES)
+	if (n >= MAX_ARG_STRLEN)
 		return -E2BIG;
 	err = strings_append_raw(s, str, n);
 	if (!err)
 		err = strings_append_raw(s, "", 1);
+	if (!err)
+		s->nr_strings++;
 	return err;
 }
 
@@ -179,6 +200,7 @@ static int rewrite_for_script(struct exec_strings *s, char *path,
 	if (!err)
 		err = strings_append(&ns, path, strlen(path));
 	skip = s->argc ? strlen(s->buf) + 1 : 0; /* drop the old argv[0] */
+	ns.nr_strings += s->nr_strings - (s->argc ? 1 : 0);
 	if (!err) /* the other arguments and the environment, as they are */
 		err = strings_append_raw(&ns, s->buf + skip, s->len - skip);
 	if (err) {

@@ -21,6 +21,7 @@
 #include "kernel/task.h"
 #include "lib/string.h"
 #include "mm/mm.h"
+#include "mm/oom.h"
 #include <asm/arch.h>
 
 #define INIT_PID 1
@@ -152,6 +153,7 @@ static void exit_resources(struct task *t)
 		mm_activate(NULL);
 		t->mm = NULL;
 		mm_put(mm);
+		oom_victim_exited(t);
 	}
 }
 

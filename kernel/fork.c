@@ -13,9 +13,11 @@
 #include "kernel/errno.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/printk.h"
+#include "kernel/rlimit.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
 #include "lib/string.h"
+#include "mm/frame.h"
 #include "mm/mm.h"
 #include <asm/syscall.h>
 
@@ -40,6 +42,8 @@
 #define CLONE_NEWUSER 0x10000000
 #define CLONE_NEWPID 0x20000000
 #define CLONE_NEWNET 0x40000000
+
+#define MIN_THREADS 20 /* max_threads() on the smallest machine */
 
 /* What we do not implement: namespaces, and pidfds. */
 #define CLONE_UNSUPPORTED                                                  \
@@ -148,11 +152,40 @@ static void join_family(struct task *child, struct task *parent, u64 flags)
 }
 
 /*
+ * max_threads - how many tasks may exist at once: as Linux's
+ * set_max_threads(), so many that their kernel stacks take at most an
+ * eighth of memory (512 with 64 MiB), at least MIN_THREADS, and never
+ * more than there are PIDs.
+ */
+static unsigned max_threads(void)
+{
+	u64 n = frames_managed_count() * PAGE_SIZE / (8ul * KSTACK_SIZE);
+
+	return (unsigned)MIN(MAX(n, (u64)MIN_THREADS), (u64)PID_MAX - 2);
+}
+
+/*
+ * task_limits_ok - may the caller make one more task?  Not when
+ * max_threads() exist, nor when its user already has RLIMIT_NPROC tasks
+ * (root is exempt from that one, as Linux's CAP_SYS_RESOURCE): fork then
+ * fails with EAGAIN.
+ */
+static bool task_limits_ok(const struct task *parent)
+{
+	const struct task_cred *c = &parent->cred;
+
+	if (task_count() >= max_threads())
+		return false;
+	return c->uid == 0 || c->euid == 0 ||
+	       task_count_user(c->uid) < parent->rlimits[RLIMIT_NPROC][0];
+}
+
+/*
  * copy_process - a new task made from current as clone's flags say; its
  * user frame is the caller's with rax = 0 (and rsp = stack if given, the
  * TLS base = tls with CLONE_SETTLS).  Returns the child, not yet runnable,
- * or NULL with *err set: -ENOMEM, or -EINTR if the caller's process is
- * dying (no new thread or process may escape exit_group or execve).
+ * or NULL with *err set: -ENOMEM, -EAGAIN (too many tasks), or -EINTR
+ * if the caller's process is dying (no new thread or process may escape exit_group or execve).
  */
 static struct task *copy_process(u64 flags, u64 stack, u64 tls, int *err)
 {
@@ -161,6 +194,9 @@ static struct task *copy_process(u64 flags, u64 stack, u64 tls, int *err)
 
 	*err = -EINTR;
 	if (parent->group_leader->group_exiting || fatal_signal_pending(parent))
+		return NULL;
+	*err = -EAGAIN;
+	if (!task_limits_ok(parent))
 		return NULL;
 	*err = -ENOMEM;
 	child = task_alloc(parent->comm);

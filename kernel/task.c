@@ -8,6 +8,7 @@
 #include "mm/kmalloc.h"
 
 static struct task *all_tasks; /* every live task, newest last */
+static unsigned nr_tasks;       /* on all_tasks (zombies until reaped) */
 static int next_pid = 1;
 
 /* A free PID: counts up and wraps, skipping PIDs in use (as Linux does). */
@@ -48,6 +49,7 @@ struct task *task_alloc(const char *comm)
 	for (pp = &all_tasks; *pp; pp = &(*pp)->all_next)
 		;
 	*pp = t;
+	nr_tasks++;
 	return t;
 }
 
@@ -58,6 +60,7 @@ void task_free(struct task *t)
 	for (pp = &all_tasks; *pp; pp = &(*pp)->all_next) {
 		if (*pp == t) {
 			*pp = t->all_next;
+			nr_tasks--;
 			break;
 		}
 	}
@@ -72,6 +75,20 @@ struct task *task_find(int pid)
 		if (t->pid == pid)
 			return t;
 	return NULL;
+}
+
+unsigned task_count(void)
+{
+	return nr_tasks;
+}
+
+unsigned task_count_user(u32 uid)
+{
+	unsigned n = 0;
+
+	for (struct task *t = all_tasks; t; t = t->all_next)
+		n += t->cred.uid == uid;
+	return n;
 }
 
 struct task *task_first(void)

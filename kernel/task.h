@@ -109,6 +109,9 @@ struct task {
 	 * zombie's /proc/PID/status shows (see docs/memory.md). */
 	struct task_mem exit_mem;
 	bool exit_mem_valid;
+
+	bool oom_victim;           /* killed by the OOM killer, memory not yet
+				    * released (mm/oom.c waits for it) */
 };
 
 /* thread_group_leader - is t the first thread of its process? */
@@ -139,6 +142,12 @@ struct task *task_alloc(const char *comm);
 void task_free(struct task *t);
 /* task_find - the task with this PID, or NULL. */
 struct task *task_find(int pid);
+/* task_count - tasks that exist (threads, and zombies not yet reaped);
+ * the idle task is not one of them. */
+unsigned task_count(void);
+/* task_count_user - those of them whose real user ID is uid (Linux's
+ * user->processes, which RLIMIT_NPROC bounds). */
+unsigned task_count_user(u32 uid);
 /* task_first - iteration over all tasks in PID order of creation. */
 struct task *task_first(void);
 /* task_set_comm - the name shown by ps (a program's base name). */

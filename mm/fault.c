@@ -10,6 +10,7 @@
  *                                         do_fault(): the file's page
  *                                         (beyond the file's end: SIGBUS)
  *   a write to a page shared read-only -> do_wp_page(): copy-on-write
+ *   no frame for any of these          -> out_of_memory(), then again
  * Kernel-mode faults on kernel addresses are bugs (the caller panics);
  * kernel-mode faults on user addresses come from the user-copy functions
  * and are resolved like a user's, or become -EFAULT.
@@ -25,6 +26,7 @@
 #include "mm/frame.h"
 #include "mm/kstack.h"
 #include "mm/mm.h"
+#include "mm/oom.h"
 #include "mm/pagetable.h"
 #include <asm/page.h>
 #include <asm/page_types.h>
@@ -256,7 +258,12 @@ enum fault_result handle_mm_fault(const struct fault *f)
 
 	if (!mm || f->addr >= USER_SPACE_END)
 		return f->user ? FAULT_SIGSEGV_MAPERR : FAULT_KERNEL_BUG;
-	r = resolve(mm, f, &v, &how);
+	/* Out of memory: the OOM killer frees some and the fault is tried
+	 * again; a fault in user mode may wait for the victim to die (see
+	 * out_of_memory() for why a kernel-mode one does not). */
+	do
+		r = resolve(mm, f, &v, &how);
+	while (r == FAULT_OOM && out_of_memory(f->user));
 	if (r == FAULT_OK) {
 		current->ru.minflt++;
 		vm_faults_total++;

@@ -13,6 +13,7 @@
 #include "mm/frame.h"
 #include "mm/aslr.h"
 #include "mm/kmalloc.h"
+#include "mm/oom.h"
 #include "mm/paging.h"
 #include "mm/pagetable.h"
 #include <asm/page.h>
@@ -285,11 +286,33 @@ static void split_refs(struct mm *mm, u64 start, u64 end, bool take)
 		take ? file_get(b->vm_file) : file_put(b->vm_file);
 }
 
+/*
+ * map_count_ok - may [start, end) of mm become add new regions (1 for a
+ * mapping, 0 for a hole) without mm holding more than MAX_MAP_COUNT?
+ * The regions straddling start or end keep their outer parts.  Linux
+ * checks the same before a split (-ENOMEM), and lets mmap reach one
+ * more than the limit; here no call may pass it.
+ */
+static bool map_count_ok(const struct mm *mm, u64 start, u64 end, unsigned add)
+{
+	unsigned long after = mm->vmas.count + add +
+			      vma_unmap_spares_needed(&mm->vmas, start, end);
+
+	for (struct vm_area_struct *v = find_vma(&mm->vmas, start);
+	     v && v->vm_start < end; v = vma_next(&mm->vmas, v))
+		after--; /* it goes, or its part inside does */
+	return after <= MAX_MAP_COUNT;
+}
+
 int mm_unmap(struct mm *mm, u64 addr, u64 len)
 {
 	struct vm_area_struct *spare[VMA_UNMAP_MAX_SPARES] = { 0 };
 	unsigned n = vma_unmap_spares_needed(&mm->vmas, addr, addr + len);
-	int err = get_spares(spare, n);
+	int err;
+
+	if (!map_count_ok(mm, addr, addr + len, 0))
+		return -ENOMEM;
+	err = get_spares(spare, n);
 
 	if (!err) {
 		split_refs(mm, addr, addr + len, true);
@@ -322,8 +345,11 @@ int mm_map_file(struct mm *mm, u64 addr, u64 len, u64 vm_flags,
 		struct file *file, u64 pgoff)
 {
 	struct vm_area_struct *v;
-	int err = mm_unmap(mm, addr, len);
+	int err;
 
+	if (!map_count_ok(mm, addr, addr + len, 1))
+		return -ENOMEM;
+	err = mm_unmap(mm, addr, len);
 	if (err)
 		return err;
 	v = vma_alloc();
@@ -352,6 +378,10 @@ static struct vm_area_struct *isolate(struct mm *mm, struct vm_area_struct *v,
 {
 	struct vm_area_struct *spare[2] = { 0 };
 
+	*err = -ENOMEM;
+	if (mm->vmas.count + (start > v->vm_start) + (end < v->vm_end) >
+	    MAX_MAP_COUNT)
+		return NULL;
 	*err = get_spares(spare, 2);
 	if (*err) {
 		put_spares(spare, 2);
@@ -408,13 +438,20 @@ int mm_protect(struct mm *mm, u64 addr, u64 len, u64 vm_flags)
 	for (va = addr; va < end;) {
 		u64 piece_end;
 
+		u64 new_flags;
+
 		v = vma_lookup(&mm->vmas, va);
 		piece_end = MIN(end, v->vm_end);
+		new_flags = (v->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) |
+			    (vm_flags & (VM_READ | VM_WRITE | VM_EXEC));
+		if (new_flags == v->vm_flags) { /* nothing to split for */
+			va = piece_end;
+			continue;
+		}
 		v = isolate(mm, v, va, piece_end, &err);
 		if (!v)
 			return err;
-		v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) |
-			      (vm_flags & (VM_READ | VM_WRITE | VM_EXEC));
+		v->vm_flags = new_flags;
 		for (u64 p = v->vm_start; p < v->vm_end; p += PAGE_SIZE)
 			protect_page(mm, v, p);
 		va = piece_end;
@@ -552,16 +589,26 @@ int mm_copy_from(struct mm *mm, u64 addr, void *dst, size_t n)
 	return 0;
 }
 
+/* The region is looked up again for every page: out_of_memory() may
+ * sleep, and another thread may change the regions meanwhile. */
 int mm_populate(struct mm *mm, u64 addr, u64 len, bool write)
 {
-	for (u64 va = addr & PAGE_MASK; va < addr + len; va += PAGE_SIZE) {
+	u64 va = addr & PAGE_MASK;
+
+	while (va < addr + len) {
 		struct vm_area_struct *v = vma_lookup(&mm->vmas, va);
 		pte_t *e = pt_walk(mm->pgd, va, false);
+		int err = 0;
 
 		if (!v)
 			return -ENOMEM;
-		if ((!e || !pte_has_frame(*e)) && fault_in_page(mm, v, va, write))
+		if (!e || !pte_has_frame(*e))
+			err = fault_in_page(mm, v, va, write);
+		if (err == -ENOMEM && out_of_memory(true))
+			continue; /* memory was freed: this page again */
+		if (err)
 			return -ENOMEM;
+		va += PAGE_SIZE;
 	}
 	return 0;
 }

@@ -19,6 +19,8 @@
 #define STACK_RLIMIT_DEFAULT (8ul << 20)   /* RLIMIT_STACK: 8 MiB */
 #define STACK_INITIAL_SIZE (128ul << 10)   /* the stack region at exec */
 #define PIE_BASE 0x555555554000ul          /* ELF_ET_DYN_BASE, unrandomized */
+#define MAX_MAP_COUNT 65530                /* vm.max_map_count: regions per
+					      address space (-ENOMEM beyond) */
 
 struct mm {
 	u64 pgd;                 /* physical address of the PML4 */

@@ -163,6 +163,13 @@ QEMU_TESTS = [
          append="norandmaps init=/tests/sysfuzz --calls 10000000 --jobs 2",
          initrd=[INITRD], exit=EXIT_OK, tap=True, timeout=3600,
          expect=[r"sysfuzz: seed \d+", r"\d+ calls/s"], forbid=[r"HUNG"]),
+    # Out of memory and the limits (tests/user/oom_test.c): 64 MiB, so
+    # that memory runs out fast; each OOM kill is logged.
+    dict(name="user-oom", append="init=/tests/oom_test", initrd=[INITRD],
+         mem="64M", exit=EXIT_OK, tap=True, timeout=120,
+         expect=[r"out of memory: killed pid \d+ \(\S+\), rss \d+ kB",
+                 r"^# memory hog: pid (\d+)$[\s\S]*out of memory: killed "
+                 r"pid \1 \(oom_test\), rss \d{4,} kB"]),
     dict(name="user-fs", append="init=/tests/fs_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
     dict(name="user-busybox-pipeline",

@@ -10,6 +10,7 @@
 #include "kernel/errno.h"
 #include "kernel/fs/internal.h"
 #include "kernel/fs/path.h"
+#include "kernel/rlimit.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
 #include "lib/string.h"
@@ -174,14 +175,22 @@ struct file *do_open(int dirfd, const char *path, u32 flags, u32 mode, int *err)
 	return f;
 }
 
+/* vfs_truncate - a file growing past RLIMIT_FSIZE gets -EFBIG and the
+ * caller SIGXFSZ, as Linux's inode_newsize_ok(). */
 int vfs_truncate(struct inode *inode, u64 size)
 {
+	u64 lim = current->rlimits[RLIMIT_FSIZE][0];
+
 	if (S_ISDIR(inode->mode))
 		return -EISDIR;
 	if (!S_ISREG(inode->mode))
 		return -EINVAL;
 	if (!inode->iops || !inode->iops->setsize)
 		return -EACCES;
+	if (size > inode->size && lim != RLIM_INFINITY && size > lim) {
+		send_signal(current, SIGXFSZ, NULL);
+		return -EFBIG;
+	}
 	return inode->iops->setsize(inode, size);
 }
 

@@ -34,6 +34,7 @@
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
+#include "mm/oom.h"
 #include "mm/stats.h"
 #include <asm/arch.h>
 
@@ -176,6 +177,7 @@ static void show_vmstat(struct task *t, struct pbuf *b)
 	pbuf_printf(b, "nr_free_pages %lu\n", frames_free_count());
 	pbuf_printf(b, "pgfault %lu\n", vm_faults_total);
 	pbuf_printf(b, "pgmajfault %lu\n", 0ul); /* no swap, no disk: none */
+	pbuf_printf(b, "oom_kill %lu\n", oom_kills);
 }
 
 /* mm_counted_before - does a task before t in the task list use mm?

@@ -9,6 +9,7 @@
  */
 #include "kernel/errno.h"
 #include "kernel/fs/internal.h"
+#include "kernel/rlimit.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
 #include "mm/kmalloc.h"
@@ -33,14 +34,39 @@ static long vfs_read(struct file *f, struct uio *u, u64 *pos)
 	return f->fops->read(f, u, pos);
 }
 
+/*
+ * write_limit - a write to a regular file stops at RLIMIT_FSIZE, as
+ * Linux's generic_write_check_limits(): one that crosses it is cut short
+ * there; one that starts at or beyond it fails with -EFBIG and SIGXFSZ
+ * (whose default action kills the writer).  0 or -EFBIG.
+ */
+static int write_limit(struct uio *u, u64 pos)
+{
+	u64 lim = current->rlimits[RLIMIT_FSIZE][0];
+
+	if (lim == RLIM_INFINITY || !u->len)
+		return 0;
+	if (pos >= lim) {
+		send_signal(current, SIGXFSZ, NULL);
+		return -EFBIG;
+	}
+	if (u->len > lim - pos)
+		u->len = (size_t)(lim - pos);
+	return 0;
+}
+
 static long vfs_write(struct file *f, struct uio *u, u64 *pos)
 {
+	int err;
+
 	if (!file_writable(f))
 		return -EBADF;
 	if (!f->fops->write)
 		return -EINVAL;
 	if ((f->flags & O_APPEND) && S_ISREG(f->inode->mode))
 		*pos = f->inode->size;
+	if (S_ISREG(f->inode->mode) && (err = write_limit(u, *pos)))
+		return err;
 	return f->fops->write(f, u, pos);
 }
 
