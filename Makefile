@@ -268,10 +268,12 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined \
 	-Itests/unit/include -I. -Iarch/x86_64/include
 FUZZ_SHIM := lib/strlcpy.c
 FUZZ_BINS := $(BUILD)/fuzz/fuzz_elf $(BUILD)/fuzz/fuzz_cpio \
-	$(BUILD)/fuzz/fuzz_cmdline
+	$(BUILD)/fuzz/fuzz_cmdline $(BUILD)/fuzz/fuzz_path $(BUILD)/fuzz/fuzz_ldisc
 FUZZ_SRC_elf     := kernel/elf.c lib/format.c
 FUZZ_SRC_cpio    := kernel/fs/cpio.c
 FUZZ_SRC_cmdline := kernel/cmdline.c
+FUZZ_SRC_path    := kernel/fs/path.c
+FUZZ_SRC_ldisc   := kernel/fs/tty_ldisc.c
 FUZZ_SECONDS ?= 300
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SHIM) $(KERNEL_C) Makefile

@@ -547,7 +547,7 @@ def run_qemu_tests(res, only, jobs):
 
 
 # ---------------------------------------------------------------- fuzzing
-FUZZ_SMOKE_SECONDS = 5
+FUZZ_SMOKE_SECONDS = 4
 
 
 def run_fuzz_smoke(res, only):

@@ -136,9 +136,32 @@ def cmdline_seeds():
     }
 
 
+# ---------------------------------------------------------------- path
+def path_seeds():
+    """A size byte (255: 4096), the base directory, a NUL, the path."""
+    return {
+        "relative": b"\xff/home/user\0../lib/./x//y/",
+        "absolute": b"\xff/tmp\0/usr/bin/../lib",
+        "dotdot-above-root": b"\x40/\0../../../a/..",
+        "tight": b"\x08/abc\0defgh/ij",
+    }
+
+
+# ---------------------------------------------------------------- ldisc
+def ldisc_seeds():
+    """Typing, ^H, ^U, ^W, ^V, ^D, ^C, a read; raw mode with VMIN 3."""
+    return {
+        "canonical": b"echo hi\x08\x08ello\n\xc8\x20ls -l\x17\x15pwd\n\xc8\x10"
+                     b"\x16\x03x\x04\xc8\x10\x03",
+        "raw": b"\xc9\x00\x00\x03\x00abcdef\xc8\x02\xc8\x10\xca",
+        "literal": b"\xcb\xff\xcb\xc8\n\xc8\x08",
+    }
+
+
 def main():
     for kind, seeds in (("elf", elf_seeds()), ("cpio", cpio_seeds()),
-                        ("cmdline", cmdline_seeds())):
+                        ("cmdline", cmdline_seeds()), ("path", path_seeds()),
+                        ("ldisc", ldisc_seeds())):
         folder = os.path.join(CORPUS, kind)
         os.makedirs(folder, exist_ok=True)
         for name, data in seeds.items():

@@ -42,6 +42,8 @@ TARGETS = [
     dict(name="cpio", max_len=16384,
          fixtures=["tree.cpio", "tree-crc.cpio", "sub.cpio"]),
     dict(name="cmdline", max_len=4096, fixtures=[]),
+    dict(name="path", max_len=4096, fixtures=[]),
+    dict(name="ldisc", max_len=8192, fixtures=[]),
 ]
 
 DONE = re.compile(r"^Done (\d+) runs in (\d+) second", re.M)
