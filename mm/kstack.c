@@ -13,6 +13,7 @@
 
 static u64 slot_used[KSTACK_SLOTS / 64]; /* one bit per slot */
 static unsigned nr_in_use;
+static unsigned slots_high; /* one past the highest slot ever used */
 
 static u64 slot_base(unsigned slot)
 {
@@ -58,6 +59,7 @@ int kstack_alloc(struct kstack *ks)
 	}
 	slot_set(slot, true);
 	nr_in_use++;
+	slots_high = MAX(slots_high, slot + 1);
 	return 0;
 }
 
@@ -93,4 +95,14 @@ bool kstack_guard_hit(u64 addr)
 unsigned kstack_in_use(void)
 {
 	return nr_in_use;
+}
+
+unsigned kstack_table_frames(void)
+{
+	u64 end = slot_base(slots_high), step = pt_level_size(2);
+	unsigned n = 0;
+
+	for (u64 va = KSTACK_AREA_BASE; va < end; va += step)
+		n += pt_walk(kernel_pt_root, va, false) != NULL;
+	return n;
 }

@@ -29,5 +29,12 @@ void kstack_free(struct kstack *ks);
 bool kstack_guard_hit(u64 addr);
 /* kstack_in_use - stacks currently allocated. */
 unsigned kstack_in_use(void);
+/*
+ * kstack_table_frames - the last-level page tables mapping the stack area.
+ * They are made as stacks need them and kept when the stacks go (the most
+ * tasks ever alive at once decides how many): a high-water mark, which
+ * leak checks leave out (/proc/kmem frames_kstack_tables).
+ */
+unsigned kstack_table_frames(void);
 
 #endif

@@ -33,6 +33,7 @@
 #include "mm/pagetable.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
+#include "mm/kstack.h"
 #include "mm/mm.h"
 #include "mm/oom.h"
 #include "mm/stats.h"
@@ -151,7 +152,9 @@ static u64 ticks(u64 ns)
  * /proc/kmem: the kernel's own memory accounting, for leak checks.  Free
  * frames alone move with slab fragmentation (which processes ran in which
  * order); what must come back exactly after a test is the frames in use
- * outside kmalloc's slabs and the number of live kmalloc objects.
+ * outside kmalloc's slabs and the number of live kmalloc objects, less
+ * the page tables of the kernel-stack area (a high-water mark: more tasks
+ * alive at once than ever before add one, and it stays).
  */
 static void show_kmem(struct task *t, struct pbuf *b)
 {
@@ -167,6 +170,7 @@ static void show_kmem(struct task *t, struct pbuf *b)
 	pbuf_printf(b, "frames_slab %lu\n", ks.slab_pages);
 	pbuf_printf(b, "frames_kmalloc_large %lu\n", ks.large_pages);
 	pbuf_printf(b, "frames_used_outside_slabs %lu\n", managed - free - ks.slab_pages);
+	pbuf_printf(b, "frames_kstack_tables %u\n", kstack_table_frames());
 	pbuf_printf(b, "kmalloc_objects %lu\n", objects);
 }
 

@@ -100,8 +100,9 @@ static __attribute__((unused)) long kmem_field(const char *text, const char *nam
 
 /*
  * kmem_usage - what a leak check compares: frames in use outside kmalloc's
- * slabs plus live kmalloc objects, from /proc/kmem (free memory alone moves
- * with slab fragmentation).  -1 if /proc/kmem cannot be read.  It reads with
+ * slabs (less the kernel-stack area's page tables, a high-water mark) plus
+ * live kmalloc objects, from /proc/kmem (free memory alone moves with slab
+ * fragmentation).  -1 if /proc/kmem cannot be read.  It reads with
  * open and read into the stack, not stdio: fopen's malloc can map a new
  * heap region (a page and a region object) whenever the allocator decides
  * to, and the reader's own memory is not the kernel's leak.
@@ -119,7 +120,8 @@ static __attribute__((unused)) long kmem_usage(void)
 	if (n <= 0)
 		return -1;
 	text[n] = '\0';
-	frames = kmem_field(text, "frames_used_outside_slabs");
+	frames = kmem_field(text, "frames_used_outside_slabs") -
+		 kmem_field(text, "frames_kstack_tables");
 	objects = kmem_field(text, "kmalloc_objects");
 	return frames < 0 || objects < 0 ? -1 : frames * 100000 + objects;
 }
