@@ -210,6 +210,20 @@ QEMU_TESTS = [
                  r"rsp 0x[0-9a-f]+, page fault at 0x[0-9a-f]+ in the stack's guard page",
                  r"Call trace:", r"\.\.\. the same return address \d+ more times",
                  r"ktest_run\+0x", r"exit status 127"]),
+    # SMEP and SMAP (-cpu max has both): the kernel may neither run user
+    # code nor touch user memory outside copy_from_user / copy_to_user.
+    dict(name="panic-smep", append="ktest=smep", exit=EXIT_PANIC,
+         expect=[r"PANIC: page fault at 0x600000 in 0x0000000000600000: instruction "
+                 r"fetch from present \(protection violation\) page \(supervisor\); "
+                 r"the kernel executed a user page \(SMEP forbids it\)",
+                 r"RIP: 0008:0000000000600000", r"ktest_run\+0x"],
+         forbid=[r"nothing stopped it"]),
+    dict(name="panic-smap", append="ktest=smap", exit=EXIT_PANIC,
+         expect=[r"PANIC: page fault at 0x600000 in ktest_smap\+0x[0-9a-f]+: read "
+                 r"from present \(protection violation\) page \(supervisor\); "
+                 r"the kernel touched a user page outside the user-copy "
+                 r"functions \(SMAP forbids it\)", r"CR4: [0-9a-f]*[3-7][0-9a-f]{5}\b"],
+         forbid=[r"nothing stopped it"]),
     dict(name="panic-null-deref", append="ktest=null_deref", exit=EXIT_PANIC,
          expect=[r"PANIC: page fault at 0x8 in ktest_null_deref\+0x[0-9a-f]+: "
                  r"write to not-present page \(supervisor\); possibly a NULL "

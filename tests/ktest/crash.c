@@ -6,9 +6,14 @@
  *   ktest=stack_overflow  unbounded recursion runs into the guard page
  *                         below the stack: #PF, then #DF on its IST stack
  *   ktest=null_deref      a write through a NULL pointer
+ *   ktest=smep            the kernel calls code in a user page
+ *   ktest=smap            the kernel reads a user page without
+ *                         copy_from_user (which opens the window with stac)
  */
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
+#include "tests/ktest/ktest_util.h"
+#include <asm/arch.h>
 
 /* Each level keeps 512 bytes live, so the recursion cannot be optimised
  * into a loop and the stack really grows. */
@@ -41,4 +46,29 @@ void ktest_null_deref(void)
 
 	ktest_diag("writing through a NULL list pointer...");
 	head->value = 1;
+}
+
+/* With SMEP the kernel may not run user code: a bug (a corrupted function
+ * pointer) or an exploit that jumps into user memory stops here.  Without
+ * SMEP (-cpu qemu64) the call returns, and the test says so and fails. */
+void ktest_smep(void)
+{
+	if (!cpu_features.smep)
+		ktest_diag("this CPU has no SMEP: the call will succeed");
+	user_space_enter();
+	ktest_diag("calling code in a user page from the kernel...");
+	((void (*)(void))USER_TEST_VA)();
+	ktest_check(false, "the kernel ran a user page and nothing stopped it");
+}
+
+/* With SMAP the kernel may touch user memory only inside the user-copy
+ * functions: a plain dereference of a user pointer faults. */
+void ktest_smap(void)
+{
+	if (!cpu_features.smap)
+		ktest_diag("this CPU has no SMAP: the read will succeed");
+	user_space_enter();
+	ktest_diag("reading a user page without copy_from_user...");
+	ktest_diag("read 0x%x", *(volatile u8 *)USER_TEST_VA);
+	ktest_check(false, "the kernel read a user page and nothing stopped it");
 }

@@ -9,6 +9,7 @@
  */
 #include "kernel/catch.h"
 #include "kernel/ktest.h"
+#include "tests/ktest/ktest_util.h"
 #include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
@@ -17,9 +18,6 @@
 #include <asm/arch.h>
 #include <asm/page.h>
 #include <asm/tlb.h>
-
-#define X86_RET 0xC3
-#define USER_TEST_VA 0x600000ul
 
 static const u64 some_rodata = 42;
 static u8 data_code[16] = { X86_RET };
@@ -89,14 +87,8 @@ static void test_direct_map(void)
 /* SMEP and SMAP: a user page (PTE_U) in a scratch address space. */
 static void test_user_pages(void)
 {
-	phys_addr_t root = pt_alloc_table(), frame = frame_alloc();
-	pte_t *dst = phys_to_virt(root), *src = phys_to_virt(kernel_pt_root);
+	phys_addr_t root = user_space_enter();
 
-	for (unsigned i = PT_ENTRIES / 2; i < PT_ENTRIES; i++)
-		dst[i] = src[i];
-	*(u8 *)phys_to_virt(frame) = X86_RET;
-	pt_map(root, USER_TEST_VA, frame, PTE_U | PTE_W); /* user r-x page */
-	arch_load_page_table(root);
 	if (cpu_features.smep)
 		expect_fault(call_code, (void *)USER_TEST_VA, FAULT_EXEC,
 			     "executing a user page (SMEP)");
@@ -112,9 +104,7 @@ static void test_user_pages(void)
 	} else {
 		ktest_skip("SMAP: this CPU does not have it (try -cpu max)");
 	}
-	arch_load_page_table(kernel_pt_root);
-	pt_free_user(root);
-	frame_free(root);
+	user_space_leave(root);
 }
 
 void ktest_nx(void)

@@ -13,6 +13,8 @@ void ktest_nx(void);
 void ktest_traps(void);
 void ktest_stack_overflow(void);
 void ktest_null_deref(void);
+void ktest_smep(void);
+void ktest_smap(void);
 
 const struct ktest ktests[] = {
 	{ "boot", "the kernel booted and its basic invariants hold", ktest_boot, true },
@@ -26,5 +28,9 @@ const struct ktest ktests[] = {
 	  ktest_stack_overflow, false },
 	{ "null_deref", "write through NULL: expect a page-fault panic",
 	  ktest_null_deref, false },
+	{ "smep", "the kernel calls a user page: expect an SMEP panic",
+	  ktest_smep, false },
+	{ "smap", "the kernel reads a user page: expect an SMAP panic",
+	  ktest_smap, false },
 };
 const unsigned nr_ktests = sizeof(ktests) / sizeof(ktests[0]);
