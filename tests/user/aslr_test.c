@@ -103,11 +103,16 @@ static void t_no_randomize(void)
 	CHECK(personality(0xffffffff) != -1, "personality query");
 }
 
+static void run_all(void)
+{
+	RUN(t_randomized);
+	RUN(t_no_randomize);
+}
+
 int main(int argc, char **argv)
 {
 	fixed_mode = argc > 1 && !strcmp(argv[1], "--fixed");
 	printf("TAP version 13\n");
-	RUN(t_randomized);
-	RUN(t_no_randomize);
+	leak_checked_twice(run_all, NULL);
 	return tap_done();
 }

@@ -99,6 +99,14 @@ static void t_library_data_private(void)
 	CHECK(vmdemo_counter == 1, "the parent's is untouched (%d)", vmdemo_counter);
 }
 
+static void run_all(void)
+{
+	RUN(t_library_works);
+	RUN(t_library_regions);
+	RUN(t_library_data_private);
+	RUN(t_library_pages_shared);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--pfn")) {
@@ -107,9 +115,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	printf("TAP version 13\n");
-	RUN(t_library_works);
-	RUN(t_library_regions);
-	RUN(t_library_data_private);
-	RUN(t_library_pages_shared);
+	leak_checked_twice(run_all, NULL);
 	return tap_done();
 }

@@ -518,19 +518,10 @@ static void clean_tmp(void)
 
 int main(int argc, char **argv)
 {
-	long before = 0, after;
-
 	if (argc > 1 && !strcmp(argv[1], "--check-cloexec"))
 		return fcntl(50, F_GETFD) == 0 && fcntl(51, F_GETFD) == -1 &&
 		       errno == EBADF ? 0 : 1;
 	printf("TAP version 13\n");
-	for (int pass = 0; pass < 2; pass++) {
-		if (pass == 1)
-			before = kmem_baseline();
-		run_all();
-		clean_tmp();
-	}
-	after = kmem_usage();
-	leak_check("no memory lost by the second pass", before, after);
+	leak_checked_twice(run_all, clean_tmp);
 	return tap_done();
 }

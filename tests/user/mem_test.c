@@ -706,14 +706,7 @@ static void run_all(void)
 
 int main(void)
 {
-	long before = 0;
-
 	printf("TAP version 13\n");
-	for (int pass = 0; pass < 2; pass++) {
-		if (pass == 1)
-			before = kmem_baseline();
-		run_all();
-	}
-	leak_check("no memory lost by the second pass", before, kmem_usage());
+	leak_checked_twice(run_all, NULL);
 	return tap_done();
 }

@@ -662,6 +662,19 @@ static void wait_worker(struct running *run, int i, const struct options *o,
 	}
 }
 
+/* read_text - the start of file path, NUL-terminated, into buf. */
+static void read_text(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	long n = fd < 0 ? -1 : read(fd, buf, size - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	if (fd >= 0)
+		close(fd);
+}
+
+static char kmem_before[512], kmem_after[512];
+
 /* fuzz_checked - --check-each: one worker at a time, and /proc/kmem read
  * before and after each, to name the batch that leaks. */
 static void fuzz_checked(const struct options *o, uint64_t k, uint64_t calls,
@@ -822,6 +835,7 @@ int main(int argc, char **argv)
 	fuzz(&o, 1ul << 40, o.warmup, &t);
 	cleanup_dirs();
 	before = kmem_baseline();
+	read_text("/proc/kmem", kmem_before, sizeof(kmem_before));
 	start = now_ms();
 	fuzz(&o, o.first, o.calls, &t);
 	ms = now_ms() - start;
@@ -830,6 +844,11 @@ int main(int argc, char **argv)
 	report(&o, &t, ms);
 	leak_check("no kernel memory leaked (frames outside slabs, kmalloc objects)",
 		   before, after);
+	if (after != before) { /* every counter, to say what kind of memory */
+		read_text("/proc/kmem", kmem_after, sizeof(kmem_after));
+		printf("# /proc/kmem before:\n%s# /proc/kmem after:\n%s", kmem_before,
+		       kmem_after);
+	}
 	printf("# replay: sysfuzz --seed %lu --calls %lu --batch %lu --jobs 1\n",
 	       o.seed, o.calls, o.batch);
 	rmdir(FUZZ_DIR);
