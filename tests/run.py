@@ -158,6 +158,10 @@ QEMU_TESTS = [
          append="norandmaps init=/tests/sysfuzz --calls 10000000 --jobs 2",
          initrd=[INITRD], exit=EXIT_OK, tap=True, timeout=3600,
          expect=[r"sysfuzz: seed \d+", r"\d+ calls/s"], forbid=[r"HUNG"]),
+    # The adversarial suite (docs/robustness.md): bad pointers, bad stacks,
+    # bad ELF files, forged signal frames, bad mm arguments.
+    dict(name="user-adv-ptr", append="init=/tests/adv_ptr", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=180),
     dict(name="user-fs", append="init=/tests/fs_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
     dict(name="user-busybox-pipeline",
