@@ -162,6 +162,8 @@ QEMU_TESTS = [
     # bad ELF files, forged signal frames, bad mm arguments.
     dict(name="user-adv-ptr", append="init=/tests/adv_ptr", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=180),
+    dict(name="user-adv-cpu", append="init=/tests/adv_cpu", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=120),
     dict(name="user-fs", append="init=/tests/fs_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
     dict(name="user-busybox-pipeline",
