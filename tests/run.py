@@ -164,6 +164,8 @@ QEMU_TESTS = [
          exit=EXIT_OK, tap=True, timeout=180),
     dict(name="user-adv-cpu", append="init=/tests/adv_cpu", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
+    dict(name="user-adv-exec", append="init=/tests/adv_exec", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=120),
     dict(name="user-adv-signal", append="init=/tests/adv_signal", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
     dict(name="user-fs", append="init=/tests/fs_test", initrd=[INITRD],
