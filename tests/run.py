@@ -166,6 +166,8 @@ QEMU_TESTS = [
          exit=EXIT_OK, tap=True, timeout=120),
     dict(name="user-adv-exec", append="init=/tests/adv_exec", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
+    dict(name="user-adv-mm", append="init=/tests/adv_mm", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=120),
     dict(name="user-adv-signal", append="init=/tests/adv_signal", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
     dict(name="user-fs", append="init=/tests/fs_test", initrd=[INITRD],
