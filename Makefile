@@ -95,7 +95,7 @@ $(BUILD)/user/%: user/%.c Makefile
 	@mkdir -p $(dir $@)
 	$(USER_CC) $(USER_CFLAGS) -o $@ $<
 
-$(BUILD)/tests/user/%: tests/user/%.c tests/user/tap.h tests/user/bench.h Makefile
+$(BUILD)/tests/user/%: tests/user/%.c tests/user/tap.h tests/user/bench.h tests/user/adv.h Makefile
 	@mkdir -p $(dir $@)
 	$(USER_CC) $(USER_CFLAGS) -Itests/user -o $@ $<
 

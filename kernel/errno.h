@@ -54,4 +54,7 @@
 /* Added for futexes (Linux's value). */
 #define ETIMEDOUT 110
 
+/* Added for mmap: an offset past the largest file offset (Linux's value). */
+#define EOVERFLOW 75
+
 #endif

@@ -201,7 +201,8 @@ static bool on_altstack(const struct signal_state *s, u64 sp)
 /*
  * setup_frame - a handler frame for sig: on the alternate stack if the
  * handler asked for it (SA_ONSTACK) and is not already on it, else below
- * the red zone of the interrupted stack.  false if the stack is unusable.
+ * the red zone of the interrupted stack.  false if the stack (or the
+ * handler address) is unusable.
  */
 static bool setup_frame(struct trap_frame *tf, int sig,
 			const struct k_sigaction *ka)
@@ -270,7 +271,8 @@ static bool handle_one(struct trap_frame *tf, int sig)
 	fix_interrupted_syscall(tf, ka);
 	if (!setup_frame(tf, sig, ka)) {
 		printk(KERN_INFO "%s[%d]: cannot deliver signal %d: bad stack "
-		       "0x%lx; killed by SIGSEGV\n", t->comm, t->pid, sig, frame_user_sp(tf));
+		       "0x%lx or handler 0x%lx; killed by SIGSEGV\n", t->comm,
+		       t->pid, sig, frame_user_sp(tf), ka->handler);
 		do_group_exit(SIGSEGV | WCOREFLAG);
 	}
 	if (!(ka->flags & SA_NODEFER))

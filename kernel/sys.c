@@ -223,7 +223,7 @@ SYSCALL_DEFINE2(arch_prctl, int, code, u64, addr)
 
 	switch (code) {
 	case ARCH_SET_FS:
-		if (addr >= USER_SPACE_END)
+		if (addr >= TASK_SIZE_MAX) /* Linux's limit: the last page too */
 			return -EPERM;
 		arch_set_fs_base(&t->thread, addr);
 		return 0;
@@ -355,6 +355,8 @@ SYSCALL_DEFINE2(getrlimit, unsigned, resource, struct k_rlimit __user *, rl)
 {
 	struct syscall_args a = { { 0, resource, 0, (u64)rl, 0, 0 } };
 
+	if (!rl && resource < RLIM_NLIMITS)
+		return -EFAULT; /* not optional, unlike prlimit64's */
 	return sys_prlimit64(&a);
 }
 
@@ -362,6 +364,8 @@ SYSCALL_DEFINE2(setrlimit, unsigned, resource, const struct k_rlimit __user *, r
 {
 	struct syscall_args a = { { 0, resource, (u64)rl, 0, 0, 0 } };
 
+	if (!rl)
+		return -EFAULT; /* Linux copies it in before anything else */
 	return sys_prlimit64(&a);
 }
 

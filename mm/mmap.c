@@ -157,6 +157,8 @@ fail:
 	return NULL;
 }
 
+#define MAX_FILE_OFFSET 0x7ffffffffffffffful /* Linux's MAX_LFS_FILESIZE */
+
 SYSCALL_DEFINE6(mmap, u64, addr, u64, len, int, prot, int, flags, int, fd, u64, off)
 {
 	struct mm *mm = current->mm;
@@ -184,6 +186,13 @@ SYSCALL_DEFINE6(mmap, u64, addr, u64, len, int, prot, int, flags, int, fd, u64, 
 		file = file_for_mapping(fd, type, prot, &err, &zero);
 		if (!file && !zero)
 			return err;
+		/* Linux's file_mmap_ok: every byte mapped has a file offset
+		 * below 2^63 */
+		if (off > MAX_FILE_OFFSET - len) {
+			if (file)
+				file_put(file);
+			return -EOVERFLOW;
+		}
 	}
 	where = choose_address(mm, addr, len, flags);
 	if (where < 0) {
@@ -236,18 +245,20 @@ SYSCALL_DEFINE2(munmap, u64, addr, u64, len)
 	return mm_unmap(current->mm, addr, ALIGN_UP(len, PAGE_SIZE));
 }
 
+/* Linux's order of checks: a range that wraps or leaves user space is
+ * ENOMEM, like one without regions (munmap says EINVAL). */
 SYSCALL_DEFINE3(mprotect, u64, addr, u64, len, int, prot)
 {
-	int err = check_range(addr, len);
-
-	if (err)
-		return err;
-	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 /* PROT_GROWSDOWN */))
+	if (addr & (PAGE_SIZE - 1))
 		return -EINVAL;
 	if (!len)
 		return 0;
-	return mm_protect(current->mm, addr, ALIGN_UP(len, PAGE_SIZE),
-			  prot_to_vm_flags(prot));
+	len = ALIGN_UP(len, PAGE_SIZE); /* 0 if it wraps */
+	if (!len || addr >= USER_SPACE_END || len > USER_SPACE_END - addr)
+		return -ENOMEM;
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 /* PROT_GROWSDOWN */))
+		return -EINVAL;
+	return mm_protect(current->mm, addr, len, prot_to_vm_flags(prot));
 }
 
 /* Is [addr, addr + len) wholly covered by regions? */

@@ -49,6 +49,12 @@ TAP_LINE = re.compile(r"^(?:\[\s*[\d.]+\] )?(ok|not ok) (\d+)(?: -)? ?(.*)$")
 
 # name, kernel command line, expected QEMU exit code, and what the log must
 # (expect), must not (forbid) or must exactly once (once) contain. tap=True: each TAP line is a test.
+# What the kernel prints at pr_warn and KERN_ERR (kernel/syscall.c,
+# kernel/entry.c, kernel/main.c...): a warning is a failure in the
+# adversarial programs.
+ADV_FORBID = [r"not implemented \(called by", r"is out of range \(called by",
+              r"out of memory", r"WARN", r"HUNG"]
+
 QEMU_TESTS = [
     dict(name="direct-boot", append="poweroff", exit=EXIT_OK,
          expect=[BANNER, r"Physical memory map:", r"MemFree: +\d+ kB",
@@ -170,6 +176,24 @@ QEMU_TESTS = [
          expect=[r"out of memory: killed pid \d+ \(\S+\), rss \d+ kB",
                  r"^# memory hog: pid (\d+)$[\s\S]*out of memory: killed "
                  r"pid \1 \(oom_test\), rss \d{4,} kB"]),
+    # The adversarial suite (docs/robustness.md): bad pointers, bad stacks,
+    # bad ELF files, forged signal frames, bad mm arguments.  Besides a
+    # panic, none may draw a kernel warning (pr_warn, KERN_ERR).
+    dict(name="user-adv-ptr", append="init=/tests/adv_ptr", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=180,
+         forbid=list(ADV_FORBID)),
+    dict(name="user-adv-cpu", append="init=/tests/adv_cpu", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=120,
+         forbid=list(ADV_FORBID)),
+    dict(name="user-adv-exec", append="init=/tests/adv_exec", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=120,
+         forbid=list(ADV_FORBID)),
+    dict(name="user-adv-mm", append="init=/tests/adv_mm", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=120,
+         forbid=list(ADV_FORBID)),
+    dict(name="user-adv-signal", append="init=/tests/adv_signal", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=120,
+         forbid=list(ADV_FORBID)),
     dict(name="user-fs", append="init=/tests/fs_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
     dict(name="user-busybox-pipeline",

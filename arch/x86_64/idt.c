@@ -133,6 +133,15 @@ static void page_fault(struct trap_frame *tf)
 	 * run with them on, if the faulting code had them on. */
 	if (tf->rflags & RFLAGS_IF)
 		arch_irq_enable();
+	if (trap_from_user(tf) && !f.user) {
+		/* Ring 3, but a supervisor access (PF_USER clear): one the
+		 * instruction makes implicitly (QEMU reads a far return's
+		 * stack so, and SMAP refuses it).  The page may well be
+		 * there: retrying would fault forever.  SIGSEGV instead. */
+		user_exception(SIGSEGV, SI_KERNEL, 0, "page fault in a supervisor "
+			       "access from user mode", NULL, tf->rip, tf->rsp);
+		return;
+	}
 	r = handle_mm_fault(&f);
 	if (r == FAULT_OK)
 		return;

@@ -18,6 +18,7 @@
 #define CR4_OSXMMEXCPT (1ul << 10)
 #define RFLAGS_DF (1ul << 10)
 #define RFLAGS_TF (1ul << 8)
+#define RFLAGS_NT (1ul << 14)
 #define RFLAGS_RESERVED1 (1ul << 1) /* always reads as 1 */
 
 extern u64 cpu_kernel_rsp;
@@ -46,7 +47,10 @@ void arch_syscall_init(void)
 
 	wrmsr(MSR_STAR, star);
 	wrmsr(MSR_LSTAR, (u64)syscall_entry);
-	wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_AC);
+	/* Flags the kernel must not run with, whatever the user set with
+	 * popf: NT too, or the kernel's own iretq raises #GP (in 64-bit
+	 * mode iretq with NT set is a fault, not a task return). */
+	wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_DF | RFLAGS_TF | RFLAGS_AC | RFLAGS_NT);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 }
 

@@ -36,7 +36,9 @@ struct rt_sigframe {
 	struct k_siginfo info;
 };
 
-#define RFLAGS_USER_CHANGEABLE 0x00000000003f4dd5ul /* CF PF AF ZF SF TF DF OF NT RF AC ID */
+/* Linux's FIX_EFLAGS: CF PF AF ZF SF TF DF OF RF AC.  Not IF or IOPL
+ * (the kernel's), nor NT, VM, VIF, VIP, ID. */
+#define RFLAGS_USER_CHANGEABLE 0x0000000000050dd5ul
 #define UC_FP_XSTATE 0x1
 #define UC_SIGCONTEXT_SS 0x2
 
@@ -86,6 +88,10 @@ bool arch_signal_frame_setup(struct trap_frame *tf, u64 sp, int sig,
 	 * after a call. */
 	u64 frame_addr = ALIGN_DOWN(fp_addr - sizeof(frame), 16ul) - 8;
 
+	/* A handler outside user space cannot be returned to: on Intel CPUs
+	 * iretq to a non-canonical rip raises #GP in ring 0. */
+	if (fi->ka->handler >= USER_SPACE_END)
+		return false;
 	memset(&frame, 0, sizeof(frame));
 	frame.pretcode = fi->ka->restorer;
 	frame.uc.uc_flags = UC_FP_XSTATE | UC_SIGCONTEXT_SS;
@@ -122,10 +128,13 @@ int arch_signal_frame_restore(struct trap_frame *tf, ksigset_t *mask,
 	if (copy_from_user(&frame, (void __user *)frame_addr, sizeof(frame)) ||
 	    restore_context(tf, &frame.uc.uc_mcontext))
 		return -EFAULT;
-	if (frame.uc.uc_mcontext.fpstate &&
-	    !copy_from_user(t->fpu, (void __user *)frame.uc.uc_mcontext.fpstate,
-			    FPU_STATE_SIZE))
+	if (frame.uc.uc_mcontext.fpstate) {
+		/* An fpstate that cannot be read is a bad frame (Linux: SIGSEGV) */
+		if (copy_from_user(t->fpu, (void __user *)frame.uc.uc_mcontext.fpstate,
+				   FPU_STATE_SIZE))
+			return -EFAULT;
 		arch_thread_load_fpu(t);
+	}
 	*mask = frame.uc.uc_sigmask;
 	return 0;
 }

@@ -70,9 +70,15 @@ static long vfs_write(struct file *f, struct uio *u, u64 *pos)
 	return f->fops->write(f, u, pos);
 }
 
-/* rw_file - read or write u on descriptor fd; at *offset when given,
- * else at (and advancing) the file's position. */
-static long rw_file(int fd, struct uio *u, const s64 *offset, bool write)
+/*
+ * rw_file - read or write u on descriptor fd; at *offset when given, else
+ * at (and advancing) the file's position.  u_err is what describing the
+ * user's buffers gave (-EFAULT, -EINVAL, or 0: u is ready); as on Linux it
+ * counts only once the descriptor proved open for the direction, so
+ * read(-1, NULL, n) is EBADF, not EFAULT.
+ */
+static long rw_file(int fd, struct uio *u, int u_err, const s64 *offset,
+		    bool write)
 {
 	struct file *f = fd_get(current->files, fd);
 	u64 pos;
@@ -85,7 +91,12 @@ static long rw_file(int fd, struct uio *u, const s64 *offset, bool write)
 		return *offset < 0 ? -EINVAL : -ESPIPE;
 	}
 	pos = offset ? (u64)*offset : f->pos;
-	r = write ? vfs_write(f, u, &pos) : vfs_read(f, u, &pos);
+	if (!(write ? file_writable(f) : file_readable(f)))
+		r = -EBADF;
+	else if (u_err)
+		r = u_err;
+	else
+		r = write ? vfs_write(f, u, &pos) : vfs_read(f, u, &pos);
 	if (!offset && !f->fops->stream)
 		f->pos = pos;
 	file_put(f);
@@ -96,10 +107,9 @@ static long rw_buf(int fd, u64 buf, size_t count, const s64 *offset, bool write)
 {
 	struct uio u;
 
-	if (!access_ok((const void __user *)buf, count))
-		return -EFAULT;
 	uio_init(&u, buf, MIN(count, MAX_RW_COUNT), true);
-	return rw_file(fd, &u, offset, write);
+	return rw_file(fd, &u, access_ok((const void __user *)buf, count) ? 0 : -EFAULT,
+		       offset, write);
 }
 
 SYSCALL_DEFINE3(read, int, fd, void __user *, buf, size_t, count)
@@ -127,22 +137,20 @@ SYSCALL_DEFINE4(pwrite64, int, fd, const void __user *, buf, size_t, count,
 static long rw_vec(int fd, const struct uio_seg __user *uiov, int iovcnt,
 		   const s64 *offset, bool write)
 {
-	struct uio_seg *iov;
+	struct uio_seg *iov = NULL;
 	struct uio u;
-	long r;
+	long r = 0;
 
 	if (iovcnt < 0 || iovcnt > IOV_MAX)
-		return -EINVAL;
-	if (iovcnt == 0)
-		return 0;
-	iov = kmalloc((size_t)iovcnt * sizeof(*iov));
-	if (!iov)
+		r = -EINVAL;
+	else if (iovcnt > 0 && !(iov = kmalloc((size_t)iovcnt * sizeof(*iov))))
 		return -ENOMEM;
-	r = copy_from_user(iov, uiov, (size_t)iovcnt * sizeof(*iov)) ? -EFAULT : 0;
+	if (!r && iovcnt > 0 &&
+	    copy_from_user(iov, uiov, (size_t)iovcnt * sizeof(*iov)))
+		r = -EFAULT;
 	if (!r)
 		r = uio_init_vec(&u, iov, (unsigned)iovcnt, MAX_RW_COUNT, true);
-	if (!r)
-		r = rw_file(fd, &u, offset, write);
+	r = rw_file(fd, &u, (int)r, offset, write);
 	kfree(iov);
 	return r;
 }

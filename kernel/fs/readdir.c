@@ -59,7 +59,7 @@ static bool getdents_emit(struct dir_context *ctx, const char *name,
 	return true;
 }
 
-SYSCALL_DEFINE3(getdents64, int, fd, void __user *, dirp, size_t, count)
+SYSCALL_DEFINE3(getdents64, int, fd, void __user *, dirp, unsigned, count)
 {
 	struct getdents_ctx g = { .ctx.emit = getdents_emit };
 	struct file *f = fd_get(current->files, fd);
