@@ -11,9 +11,13 @@ KSYMS_RESERVE := 131072
 
 # The kernel: freestanding, no red zone (interrupts push on the stack), no
 # SSE (its registers are not saved on kernel entry), linked at -2 GiB.
+# Stack canaries in functions with arrays or address-taken locals, checked
+# against the global __stack_chk_guard (no TLS in the kernel; see
+# kernel/stackprotector.h).
 KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pie -fno-pic \
 	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
-	-fno-stack-protector -fno-omit-frame-pointer \
+	-fstack-protector-strong -mstack-protector-guard=global \
+	-fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-common -fno-delete-null-pointer-checks \
 	-Wall -Wextra -Werror -Wno-unused-parameter \
 	-I. -Iarch/x86_64/include -MMD -MP

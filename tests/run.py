@@ -204,6 +204,12 @@ QEMU_TESTS = [
                  r"pointer dereference",
                  r"RIP: 0008:ffffffff8", r"CR2: 0000000000000008",
                  r"\[<ffffffff8[0-9a-f]+>\] ktest_run\+0x"]),
+    dict(name="panic-stack-smash", append="ktest=stack_smash", exit=EXIT_PANIC,
+         expect=[r"writing 64 bytes into a 16-byte stack buffer",
+                 r"PANIC: stack protector: stack smashed in overflow_local\+0x[0-9a-f]+: "
+                 r"a local buffer overflowed over the canary below the return address",
+                 r"Call trace:", r"__stack_chk_fail\+0x", r"exit status 127"],
+         forbid=[r"the overflow went unnoticed"]),
 ]
 # The textbook demos, vmmap and pfstat (docs/demos.md), in one boot:
 # tests/user/demos.sh runs each and prints "== NAME exit N" after it.

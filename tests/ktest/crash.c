@@ -6,6 +6,7 @@
  *   ktest=stack_overflow  unbounded recursion runs into the guard page
  *                         below the stack: #PF, then #DF on its IST stack
  *   ktest=null_deref      a write through a NULL pointer
+ *   ktest=stack_smash     a local buffer overflows over the stack canary
  */
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
@@ -41,4 +42,26 @@ void ktest_null_deref(void)
 
 	ktest_diag("writing through a NULL list pointer...");
 	head->value = 1;
+}
+
+/* Writes n bytes into a 16-byte local array: past its end lies the canary
+ * (the compiler puts arrays next to it), then the saved rbp and the
+ * return address.  The canary check before `ret` must catch it. */
+static __attribute__((noinline)) void overflow_local(size_t n)
+{
+	char buf[16];
+	volatile char *p = buf; /* hides the overflow from the compiler */
+
+	for (size_t i = 0; i < n; i++)
+		p[i] = 'A';
+}
+
+static volatile size_t smash_bytes = 64; /* 48 bytes too many */
+
+void ktest_stack_smash(void)
+{
+	ktest_diag("writing %zu bytes into a 16-byte stack buffer...",
+		   smash_bytes);
+	overflow_local(smash_bytes);
+	ktest_check(false, "the overflow went unnoticed");
 }

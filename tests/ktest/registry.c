@@ -13,6 +13,7 @@ void ktest_nx(void);
 void ktest_traps(void);
 void ktest_stack_overflow(void);
 void ktest_null_deref(void);
+void ktest_stack_smash(void);
 
 const struct ktest ktests[] = {
 	{ "boot", "the kernel booted and its basic invariants hold", ktest_boot, true },
@@ -26,5 +27,7 @@ const struct ktest ktests[] = {
 	  ktest_stack_overflow, false },
 	{ "null_deref", "write through NULL: expect a page-fault panic",
 	  ktest_null_deref, false },
+	{ "stack_smash", "overflow a stack buffer: expect a stack-protector panic",
+	  ktest_stack_smash, false },
 };
 const unsigned nr_ktests = sizeof(ktests) / sizeof(ktests[0]);
