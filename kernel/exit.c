@@ -22,6 +22,7 @@
 #include "lib/string.h"
 #include "mm/mm.h"
 #include <asm/arch.h>
+#include <limits.h>
 
 #define INIT_PID 1
 #define INIT_SIGNALLED_STATUS 126 /* the contract: init killed by a signal */
@@ -393,6 +394,10 @@ SYSCALL_DEFINE4(wait4, int, pid, int __user *, wstatus, int, options,
 
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE))
 		return -EINVAL;
+	/* pid < -1 names process group -pid, and -INT_MIN is no int (the
+	 * checked kernel's UBSan found the overflow): Linux says ESRCH. */
+	if (pid == INT_MIN)
+		return -ESRCH;
 	for (;;) {
 		c = find_zombie(p, pid, &any);
 		if (c)
