@@ -25,7 +25,9 @@ NASMFLAGS := -f elf64 -g -F dwarf -DKSYMS_RESERVE=$(KSYMS_RESERVE)
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	-T linker.ld --no-warn-rwx-segments
 
-KERNEL_C   := $(wildcard arch/x86_64/*.c kernel/*.c kernel/fs/*.c mm/*.c lib/*.c tests/ktest/*.c)
+# kernel/ubsan.c is the checked kernel's alone (see "the checked kernel").
+KERNEL_C   := $(filter-out kernel/ubsan.c,$(wildcard arch/x86_64/*.c kernel/*.c \
+	kernel/fs/*.c mm/*.c lib/*.c tests/ktest/*.c))
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm kernel/*.asm)
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o)
 
@@ -36,7 +38,7 @@ QEMU_FLAGS := -cpu max -m 128M -no-reboot -display none -serial mon:stdio
 APPEND ?=
 export APPEND
 
-.PHONY: all kernel iso initrd run run-direct debug test unit deps clean help
+.PHONY: all kernel kernel-check iso initrd run run-direct debug test unit deps clean help
 all: kernel initrd
 
 help:
@@ -46,6 +48,7 @@ help:
 	@echo "make debug      QEMU paused with its gdb stub, and gdb with the kernel's symbols"
 	@echo "make test       build everything and run the whole test suite"
 	@echo "make iso        build build/os.iso (GRUB, BIOS boot)"
+	@echo "make kernel-check  build build/kernel-check.elf (UBSan, poisoning)"
 	@echo "make unit       build and run only the host unit tests"
 
 deps:
@@ -69,6 +72,37 @@ $(BUILD)/kernel.pass1.elf: $(KERNEL_OBJ) linker.ld
 $(BUILD)/kernel.elf: $(BUILD)/kernel.pass1.elf tools/ksyms.py
 	$(PYTHON) tools/ksyms.py $< $(BUILD)/ksyms.bin $(KSYMS_RESERVE)
 	$(OBJCOPY) --update-section .ksyms=$(BUILD)/ksyms.bin $< $@
+
+# ---- the checked kernel: the same sources with the undefined-behaviour
+# sanitizer (kernel/ubsan.c reports) and poisoned free memory (mm/poison.c),
+# objects in build/check/.  make test runs the QEMU tests on both kernels;
+# make run and the benchmarks use the normal one.  docs/robustness.md,
+# "The checked kernel".
+CHECK := $(BUILD)/check
+CHECK_CFLAGS := -fsanitize=undefined -DCONFIG_UBSAN -DCONFIG_POISON
+KERNEL_CHECK_OBJ := $(KERNEL_OBJ:$(BUILD)/%=$(CHECK)/%) $(CHECK)/kernel/ubsan.o
+
+kernel-check: $(BUILD)/kernel-check.elf
+
+$(CHECK)/%.o: %.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) $(CHECK_CFLAGS) -c $< -o $@
+
+# The handlers themselves are not instrumented: a check would call them.
+$(CHECK)/kernel/ubsan.o: CHECK_CFLAGS := -DCONFIG_UBSAN -DCONFIG_POISON
+
+$(CHECK)/%.asm.o: %.asm Makefile
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP $< -o $@
+
+$(CHECK)/kernel.pass1.elf: $(KERNEL_CHECK_OBJ) linker.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_CHECK_OBJ)
+
+$(BUILD)/kernel-check.elf: $(CHECK)/kernel.pass1.elf tools/ksyms.py
+	$(PYTHON) tools/ksyms.py $< $(CHECK)/ksyms.bin $(KSYMS_RESERVE)
+	$(OBJCOPY) --update-section .ksyms=$(CHECK)/ksyms.bin $< $@
+
+-include $(KERNEL_CHECK_OBJ:.o=.d)
 
 iso: $(BUILD)/os.iso
 $(BUILD)/os.iso: $(BUILD)/kernel.elf $(BUILD)/initrd.cpio iso/grub.cfg
@@ -201,7 +235,7 @@ unit: deps $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done
 
 # ---- the whole suite
-test: deps kernel initrd iso $(UNIT_TESTS) fuzz-build
+test: deps kernel kernel-check initrd iso $(UNIT_TESTS) fuzz-build
 	$(PYTHON) tests/run.py
 
 clean:

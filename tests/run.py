@@ -4,7 +4,9 @@
 It runs, in order:
   1. the host unit tests (build/unit/test_*, cmocka, TAP output);
   2. every QEMU test in QEMU_TESTS, two at a time, each with a timeout,
-     its serial log kept in build/test-logs/NAME.log;
+     its serial log kept in build/test-logs/NAME.log; then all of them
+     again on the checked kernel (build/kernel-check.elf: UBSan, poisoned
+     free memory), named check/NAME, logs in build/test-logs/check-NAME.log;
   3. the GRUB ISO boot (build/os.iso prints the banner);
   4. the gdb tests: gdb attaches to QEMU's stub, breaks in kmain, steps,
      reads kernel variables by name (gdb/boot); then runs the commands of
@@ -14,7 +16,8 @@ Every TAP point (a cmocka test, a ktest check) and every boot verdict is one
 test. It prints a line per test and closes with exactly "N passed, N failed";
 the exit status is non-zero when anything failed.
 
-usage: tests/run.py [--only SUBSTRING] [--jobs N] [--list]
+usage: tests/run.py [--only SUBSTRING] [--jobs N] [--list] [--kernel PATH]
+                    [--no-check]
 """
 import argparse
 import concurrent.futures
@@ -34,6 +37,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
 LOGS = os.path.join(BUILD, "test-logs")
 KERNEL = os.path.join(BUILD, "kernel.elf")
+KERNEL_CHECK = os.path.join(BUILD, "kernel-check.elf")
 INITRD = os.path.join(BUILD, "initrd.cpio")
 ISO = os.path.join(BUILD, "os.iso")
 QEMU = "qemu-system-x86_64"
@@ -198,13 +202,23 @@ QEMU_TESTS = [
                  r"rsp 0x[0-9a-f]+, page fault at 0x[0-9a-f]+ in the stack's guard page",
                  r"Call trace:", r"\.\.\. the same return address \d+ more times",
                  r"ktest_run\+0x", r"exit status 127"]),
+    # UBSan sees these two bugs before the CPU or the canary check does.
     dict(name="panic-null-deref", append="ktest=null_deref", exit=EXIT_PANIC,
+         reports=True, check_expect=[
+             r"UBSAN: null-pointer-dereference in tests/ktest/crash.c:\d+:\d+ "
+             r"\(ktest_null_deref\+0x[0-9a-f]+\)\n\[ *[\d.]+\] UBSAN:   member access within "
+             r"NULL pointer of type 'struct list_node'"],
          expect=[r"PANIC: page fault at 0x8 in ktest_null_deref\+0x[0-9a-f]+: "
                  r"write to not-present page \(supervisor\); possibly a NULL "
                  r"pointer dereference",
                  r"RIP: 0008:ffffffff8", r"CR2: 0000000000000008",
                  r"\[<ffffffff8[0-9a-f]+>\] ktest_run\+0x"]),
     dict(name="panic-stack-smash", append="ktest=stack_smash", exit=EXIT_PANIC,
+         reports=True, check_expect=[
+             r"UBSAN: object-size-mismatch in tests/ktest/crash.c:\d+:\d+ "
+             r"\(overflow_local\+0x[0-9a-f]+\)\n\[ *[\d.]+\] UBSAN:   store to address "
+             r"0x[0-9a-f]+ with too little space for an object of type "
+             r"'volatile char'"],
          expect=[r"writing 64 bytes into a 16-byte stack buffer",
                  r"PANIC: stack protector: stack smashed in overflow_local\+0x[0-9a-f]+: "
                  r"a local buffer overflowed over the canary below the return address",
@@ -341,9 +355,24 @@ QEMU_TESTS.append(dict(name="user-demos", append="init=/bin/sh /tests/demos.sh",
                        expect=DEMOS_EXPECT,
                        forbid=[r"UNEXPECTED", r"no fault!", r"\(membarrier\) not implemented"]))
 
+# What the checked kernel prints when it finds a bug (kernel/ubsan.c,
+# mm/poison.c): a test whose log has one fails, on either kernel, unless
+# it provokes them on purpose (reports=True).
+SANITIZER_REPORTS = [r"UBSAN:", r"POISON:"]
+
 for t in QEMU_TESTS:
     if t["exit"] != EXIT_PANIC:
         t.setdefault("forbid", []).append(r"PANIC")
+    if not t.get("reports"):
+        t.setdefault("forbid", []).extend(SANITIZER_REPORTS)
+
+
+def checked_variant(test):
+    """test run on the checked kernel: named check/NAME; check_expect
+    lists what that kernel must print in addition."""
+    return dict(test, group="check", kernel=KERNEL_CHECK,
+                log="check-" + test["name"],
+                expect=test.get("expect", []) + test.get("check_expect", []))
 
 
 class Results:
@@ -407,7 +436,8 @@ def qemu_command(test, extra=()):
     if "iso" in test:
         cmd += ["-cdrom", test["iso"]]
     else:
-        cmd += ["-kernel", KERNEL, "-append", test.get("append", "")]
+        cmd += ["-kernel", test.get("kernel", KERNEL), "-append",
+                test.get("append", "")]
     if "initrd" in test:
         cmd += ["-initrd", ",".join(initrd_module(m) for m in test["initrd"])]
     return cmd + list(extra)
@@ -498,13 +528,13 @@ def run_qemu(test):
     reader.join(5)
     out = b"".join(chunks)
     text = out.decode("utf-8", "replace").replace("\r", "")
-    with open(os.path.join(LOGS, test["name"] + ".log"), "w") as f:
+    with open(os.path.join(LOGS, test.get("log", test["name"]) + ".log"), "w") as f:
         f.write(text)
     return code, text, time.monotonic() - start
 
 
 def judge_qemu(res, test, code, text, secs):
-    name = f"qemu/{test['name']}"
+    name = f"{test.get('group', 'qemu')}/{test['name']}"
     if test.get("tap"):
         for ok, desc in parse_tap(text):
             res.add(ok, f"{name}: {desc}")
@@ -520,16 +550,26 @@ def judge_qemu(res, test, code, text, secs):
         if re.search(pattern, text, re.M):
             problems.append(f"log has /{pattern}/")
     res.add(not problems, f"{name}: boots and ends as expected ({secs:.2f} s)",
-            "; ".join(problems) + f"; log: build/test-logs/{test['name']}.log")
+            "; ".join(problems) +
+            f"; log: build/test-logs/{test.get('log', test['name'])}.log")
 
 
-def run_qemu_tests(res, only, jobs):
+def run_qemu_tests(res, only, jobs, kernel, check):
+    """The QEMU tests on kernel, then (check) on the checked kernel."""
     def chosen(t):
-        name = f"qemu/{t['name']}"
+        name = f"{t.get('group', 'qemu')}/{t['name']}"
         if t.get("manual"): # only when named in full
             return bool(only) and name.endswith(only) and only in name
         return not only or only in name
-    tests = [t for t in QEMU_TESTS if chosen(t)]
+    tests = [dict(t, kernel=kernel) for t in QEMU_TESTS
+             if not t.get("checked_only") and chosen(t)]
+    if check:
+        checked = [t for t in map(checked_variant, QEMU_TESTS) if chosen(t)]
+        if checked and not os.path.exists(KERNEL_CHECK):
+            res.add(False, "check: build/kernel-check.elf is missing",
+                    "make kernel-check builds it")
+            checked = []
+        tests += checked
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = [(t, pool.submit(run_qemu, t)) for t in tests]
         for test, fut in futures:
@@ -808,17 +848,24 @@ def main():
     ap.add_argument("--only", default="", help="run tests whose name contains this")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--list", action="store_true")
+    ap.add_argument("--kernel", default=KERNEL,
+                    help="the kernel the qemu/ tests boot (default build/kernel.elf)")
+    ap.add_argument("--no-check", action="store_true",
+                    help="skip the check/ tests (the QEMU tests on the checked kernel)")
     args = ap.parse_args()
     if args.list:
         for t in QEMU_TESTS:
-            print(f"qemu/{t['name']}: {t.get('append', '')}")
+            if not t.get("checked_only"):
+                print(f"qemu/{t['name']}: {t.get('append', '')}")
+        for t in QEMU_TESTS:
+            print(f"check/{t['name']}: {t.get('append', '')}")
         print("iso/grub-boot\ngdb/boot\ngdb/vm\nunit/* (build/unit/test_*)")
         return 0
     os.makedirs(LOGS, exist_ok=True)
     res = Results()
     start = time.monotonic()
     run_unit_tests(res, args.only)
-    run_qemu_tests(res, args.only, args.jobs)
+    run_qemu_tests(res, args.only, args.jobs, args.kernel, not args.no_check)
     run_fuzz_smoke(res, args.only)
     run_iso_test(res, args.only)
     run_gdb_test(res, args.only)
