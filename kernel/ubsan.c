@@ -12,11 +12,12 @@
 #include "kernel/ksyms.h"
 #include "kernel/printk.h"
 #include "lib/format.h"
+#include "lib/string.h"
 
 struct source_location {
 	const char *file;
 	u32 line;
-	u32 column; /* bit 31: reported already (set by us) */
+	u32 column;
 };
 
 #define TYPE_KIND_INT 0
@@ -88,17 +89,44 @@ static const char *const type_check_kinds[] = {
 	"dynamic operation on",
 };
 
-#define REPORTED (1u << 31)
 #define VALUE_BUF 48
+#define MAX_REMEMBERED 256
 
-struct ubsan_last_report ubsan_last;
+/*
+ * The locations reported so far.  A location is its file, line and
+ * column, not its data: when the compiler copies code (unrolling a loop,
+ * inlining a function twice) it may copy the check's data too.
+ */
+struct reported {
+	const char *file;
+	u32 line, column;
+	const char *kind;
+};
+static struct reported remembered[MAX_REMEMBERED];
+static unsigned nr_reports;
 static bool in_report;
+
+static bool same_file(const char *a, const char *b)
+{
+	return a == b || !strcmp(a, b);
+}
+
+static bool seen_before(const struct source_location *loc)
+{
+	for (unsigned i = 0; i < MIN(nr_reports, MAX_REMEMBERED); i++)
+		if (remembered[i].line == loc->line &&
+		    remembered[i].column == loc->column &&
+		    same_file(remembered[i].file, loc->file))
+			return true;
+	return false;
+}
 
 /*
  * report - print a report for loc, unless loc was reported before or a
  * report is being printed (printk and the formatting code are checked
  * too: UB in them must not recurse).  ret is the handler's return address,
- * in the function where the check failed.
+ * in the function where the check failed.  Once MAX_REMEMBERED locations
+ * were reported, a location may be reported more than once.
  */
 __printf(4, 5) static void report(struct source_location *loc,
 				   const char *kind, void *ret,
@@ -107,21 +135,39 @@ __printf(4, 5) static void report(struct source_location *loc,
 	char where[KSYM_NAME_BUF], detail[192];
 	va_list ap;
 
-	if (in_report || (loc->column & REPORTED))
+	if (in_report)
 		return;
 	in_report = true;
-	loc->column |= REPORTED;
+	if (seen_before(loc)) {
+		in_report = false;
+		return;
+	}
+	if (nr_reports < MAX_REMEMBERED)
+		remembered[nr_reports] = (struct reported){ loc->file, loc->line,
+							    loc->column, kind };
+	nr_reports++;
 	va_start(ap, fmt);
 	kvsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
 	ksym_format_return((u64)ret, where, sizeof(where));
 	printk(KERN_ERR "UBSAN: %s in %s:%u:%u (%s)\n", kind, loc->file,
-	       loc->line, loc->column & ~REPORTED, where);
+	       loc->line, loc->column, where);
 	printk(KERN_ERR "UBSAN:   %s\n", detail);
-	ubsan_last.count++;
-	ubsan_last.kind = kind;
-	ubsan_last.line = loc->line;
 	in_report = false;
+}
+
+unsigned ubsan_report_count(void)
+{
+	return nr_reports;
+}
+
+bool ubsan_was_reported(const char *kind, const char *file, u32 line)
+{
+	for (unsigned i = 0; i < MIN(nr_reports, MAX_REMEMBERED); i++)
+		if (remembered[i].line == line && !strcmp(remembered[i].kind, kind) &&
+		    same_file(remembered[i].file, file))
+			return true;
+	return false;
 }
 
 static bool type_is_int(const struct type_descriptor *t)

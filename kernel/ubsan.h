@@ -20,13 +20,9 @@
 
 #include "kernel/types.h"
 
-/* What the self-test (ktest=ubsan) reads back: reports so far, and the
- * kind and line of the last one. */
-struct ubsan_last_report {
-	unsigned count;
-	const char *kind; /* "signed-integer-overflow", ... */
-	u32 line;
-};
-extern struct ubsan_last_report ubsan_last;
+/* ubsan_report_count - how many reports were printed since boot. */
+unsigned ubsan_report_count(void);
+/* ubsan_was_reported - was a report of kind printed for file:line? */
+bool ubsan_was_reported(const char *kind, const char *file, u32 line);
 
 #endif

@@ -213,6 +213,20 @@ QEMU_TESTS = [
                  r"pointer dereference",
                  r"RIP: 0008:ffffffff8", r"CR2: 0000000000000008",
                  r"\[<ffffffff8[0-9a-f]+>\] ktest_run\+0x"]),
+    # The checked kernel's reports of undefined behaviour (kernel/ubsan.c).
+    dict(name="ktest-ubsan", append="ktest=ubsan", exit=EXIT_OK, tap=True,
+         checked_only=True, reports=True,
+         expect=[r"UBSAN: signed-integer-overflow in tests/ktest/ubsan.c:\d+:\d+ "
+                 r"\(signed_overflow\+0x[0-9a-f]+\)\n.*UBSAN:   2147483647 \+ 1 "
+                 r"cannot be represented in type 'int'",
+                 r"UBSAN:   negation of -2147483648 cannot be represented in type 'int'",
+                 r"UBSAN: shift-out-of-bounds in tests/ktest/ubsan.c:\d+:\d+ .*\n"
+                 r".*UBSAN:   shift exponent 40 is too large for 32-bit type "
+                 r"'unsigned int'",
+                 r"UBSAN:   index 4 is out of range for type 'int \[4\]'",
+                 r"UBSAN:   load of misaligned address 0x[0-9a-f]+ for type 'u32', "
+                 r"which requires 4-byte alignment",
+                 r"UBSAN:   load of value 2, which is not a valid value for type '_Bool'"]),
     dict(name="panic-stack-smash", append="ktest=stack_smash", exit=EXIT_PANIC,
          reports=True, check_expect=[
              r"UBSAN: object-size-mismatch in tests/ktest/crash.c:\d+:\d+ "

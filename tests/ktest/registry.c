@@ -14,6 +14,7 @@ void ktest_traps(void);
 void ktest_stack_overflow(void);
 void ktest_null_deref(void);
 void ktest_stack_smash(void);
+void ktest_ubsan(void);
 
 const struct ktest ktests[] = {
 	{ "boot", "the kernel booted and its basic invariants hold", ktest_boot, true },
@@ -29,5 +30,7 @@ const struct ktest ktests[] = {
 	  ktest_null_deref, false },
 	{ "stack_smash", "overflow a stack buffer: expect a stack-protector panic",
 	  ktest_stack_smash, false },
+	{ "ubsan", "undefined behaviour on purpose: the checked kernel reports it",
+	  ktest_ubsan, false },
 };
 const unsigned nr_ktests = sizeof(ktests) / sizeof(ktests[0]);
