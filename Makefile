@@ -25,8 +25,9 @@ NASMFLAGS := -f elf64 -g -F dwarf -DKSYMS_RESERVE=$(KSYMS_RESERVE)
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	-T linker.ld --no-warn-rwx-segments
 
-# kernel/ubsan.c is the checked kernel's alone (see "the checked kernel").
-KERNEL_C   := $(filter-out kernel/ubsan.c,$(wildcard arch/x86_64/*.c kernel/*.c \
+# Two files are the checked kernel's alone (see "the checked kernel").
+CHECK_ONLY_C := kernel/ubsan.c mm/poison.c
+KERNEL_C   := $(filter-out $(CHECK_ONLY_C),$(wildcard arch/x86_64/*.c kernel/*.c \
 	kernel/fs/*.c mm/*.c lib/*.c tests/ktest/*.c))
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm kernel/*.asm)
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o)
@@ -80,7 +81,8 @@ $(BUILD)/kernel.elf: $(BUILD)/kernel.pass1.elf tools/ksyms.py
 # "The checked kernel".
 CHECK := $(BUILD)/check
 CHECK_CFLAGS := -fsanitize=undefined -DCONFIG_UBSAN -DCONFIG_POISON
-KERNEL_CHECK_OBJ := $(KERNEL_OBJ:$(BUILD)/%=$(CHECK)/%) $(CHECK)/kernel/ubsan.o
+KERNEL_CHECK_OBJ := $(KERNEL_OBJ:$(BUILD)/%=$(CHECK)/%) \
+	$(CHECK_ONLY_C:%.c=$(CHECK)/%.o)
 
 kernel-check: $(BUILD)/kernel-check.elf
 

@@ -227,6 +227,15 @@ QEMU_TESTS = [
                  r"UBSAN:   load of misaligned address 0x[0-9a-f]+ for type 'u32', "
                  r"which requires 4-byte alignment",
                  r"UBSAN:   load of value 2, which is not a valid value for type '_Bool'"]),
+    # ... and of writes to freed memory (mm/poison.c).
+    dict(name="ktest-poison", append="ktest=poison", exit=EXIT_OK, tap=True,
+         checked_only=True, reports=True,
+         expect=[r"POISON: use after free: kmalloc object 0xffff888[0-9a-f]+ "
+                 r"\(64 bytes\) was written after it was freed: byte \+0x14 is "
+                 r"0x11, not 0x6b\n.*POISON:   \+0x010: 6b 6b 6b 6b 11 6b",
+                 r"POISON: use after free: frame 0x[0-9a-f]+000 \(4096 bytes\) was "
+                 r"written after it was freed: byte \+0x64 is 0x22, not 0x6b\n"
+                 r".*POISON:   \+0x060: 6b 6b 6b 6b 22 6b"]),
     dict(name="panic-stack-smash", append="ktest=stack_smash", exit=EXIT_PANIC,
          reports=True, check_expect=[
              r"UBSAN: object-size-mismatch in tests/ktest/crash.c:\d+:\d+ "

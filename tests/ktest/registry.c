@@ -15,6 +15,7 @@ void ktest_stack_overflow(void);
 void ktest_null_deref(void);
 void ktest_stack_smash(void);
 void ktest_ubsan(void);
+void ktest_poison(void);
 
 const struct ktest ktests[] = {
 	{ "boot", "the kernel booted and its basic invariants hold", ktest_boot, true },
@@ -32,5 +33,7 @@ const struct ktest ktests[] = {
 	  ktest_stack_smash, false },
 	{ "ubsan", "undefined behaviour on purpose: the checked kernel reports it",
 	  ktest_ubsan, false },
+	{ "poison", "use after free on purpose: the checked kernel reports it",
+	  ktest_poison, false },
 };
 const unsigned nr_ktests = sizeof(ktests) / sizeof(ktests[0]);
