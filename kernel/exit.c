@@ -424,8 +424,10 @@ static bool waitid_pid(int idtype, int id, int *pid)
 		*pid = id;
 		return id > 0;
 	case P_PGID: /* 0: the caller's own process group */
+		if (id < 0) /* -INT_MIN would overflow */
+			return false;
 		*pid = -id;
-		return id >= 0;
+		return true;
 	}
 	return false;
 }
