@@ -199,11 +199,11 @@ static __noreturn void kmain_late(void *arg)
 __no_stack_protector void kmain(u32 magic, u32 mbi)
 {
 	arch_early_init();
-	random_init();          /* needs cpu_init()'s RDRAND bit */
-	stack_protector_init(); /* from here on, canaries are random */
 	printk(KERN_NOTICE "%s %s (x86_64): a teaching kernel that shows "
 	       "virtual memory for real\n", KERNEL_NAME, KERNEL_VERSION);
 	multiboot_parse(magic, mbi, &boot_info);
+	random_init();          /* needs cpu_init()'s RDRAND bit */
+	stack_protector_init(); /* from here on, canaries are random */
 	cmdline_parse(&kernel_cmdline, boot_info.cmdline);
 	if (cmdline_get(&kernel_cmdline, "quiet"))
 		console_loglevel = 4;
