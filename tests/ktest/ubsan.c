@@ -7,7 +7,7 @@
  * Each case does one undefined thing whose hardware result is harmless
  * (x86 wraps the overflow, masks the shift count, reads the misaligned
  * word), on volatile operands so that the compiler cannot fold or drop it,
- * and checks that exactly one report of the right kind and line came.
+ * and checks that a report of the right kind and line came.
  */
 #include "kernel/ktest.h"
 #include "lib/string.h"
