@@ -266,9 +266,9 @@ SEGV_CASES = [  # name, signal the handler saw, si_code, the kernel's words
     ("overflow", "SIGSEGV", r"SEGV_MAPERR \(no region\), si_addr 0x7ff",
      r"write to 0x7ff[0-9a-f]+, \d+ KiB below the stack region \S+: beyond the stack "
      r"limit or into the guard gap \(stack overflow\)"),
-    ("sigbus", "SIGBUS", r"BUS_ADRERR \(no such address in the file\), si_addr 0x7f",
+    ("sigbus", "SIGBUS", r"BUS_ADRERR \(no such address in the file\), si_addr 0x7[ef]",
      r"read from 0x7[0-9a-f]+ in /tmp/segv-demo.txt: beyond the end of the file"),
-    ("protnone", "SIGSEGV", r"SEGV_ACCERR \(region forbids it\), si_addr 0x7f",
+    ("protnone", "SIGSEGV", r"SEGV_ACCERR \(region forbids it\), si_addr 0x7[ef]",
      r"read from 0x7[0-9a-f]+ in region \S+ ---p \(anonymous memory\): the region is PROT_NONE"),
 ]
 DEMOS_EXPECT = [
