@@ -11,9 +11,13 @@ KSYMS_RESERVE := 131072
 
 # The kernel: freestanding, no red zone (interrupts push on the stack), no
 # SSE (its registers are not saved on kernel entry), linked at -2 GiB.
+# Stack canaries in functions with arrays or address-taken locals, checked
+# against the global __stack_chk_guard (no TLS in the kernel; see
+# kernel/stackprotector.h).
 KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pie -fno-pic \
 	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
-	-fno-stack-protector -fno-omit-frame-pointer \
+	-fstack-protector-strong -mstack-protector-guard=global \
+	-fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-common -fno-delete-null-pointer-checks \
 	-Wall -Wextra -Werror -Wno-unused-parameter \
 	-I. -Iarch/x86_64/include -MMD -MP
@@ -21,7 +25,10 @@ NASMFLAGS := -f elf64 -g -F dwarf -DKSYMS_RESERVE=$(KSYMS_RESERVE)
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	-T linker.ld --no-warn-rwx-segments
 
-KERNEL_C   := $(wildcard arch/x86_64/*.c kernel/*.c kernel/fs/*.c mm/*.c lib/*.c tests/ktest/*.c)
+# Two files are the checked kernel's alone (see "the checked kernel").
+CHECK_ONLY_C := kernel/ubsan.c mm/poison.c
+KERNEL_C   := $(filter-out $(CHECK_ONLY_C),$(wildcard arch/x86_64/*.c kernel/*.c \
+	kernel/fs/*.c mm/*.c lib/*.c tests/ktest/*.c))
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm kernel/*.asm)
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o)
 
@@ -32,7 +39,7 @@ QEMU_FLAGS := -cpu max -m 128M -no-reboot -display none -serial mon:stdio
 APPEND ?=
 export APPEND
 
-.PHONY: all kernel iso initrd run run-direct debug test unit deps clean help
+.PHONY: all kernel kernel-check iso initrd run run-direct debug test unit deps clean help
 all: kernel initrd
 
 help:
@@ -42,6 +49,7 @@ help:
 	@echo "make debug      QEMU paused with its gdb stub, and gdb with the kernel's symbols"
 	@echo "make test       build everything and run the whole test suite"
 	@echo "make iso        build build/os.iso (GRUB, BIOS boot)"
+	@echo "make kernel-check  build build/kernel-check.elf (UBSan, poisoning)"
 	@echo "make unit       build and run only the host unit tests"
 
 deps:
@@ -65,6 +73,38 @@ $(BUILD)/kernel.pass1.elf: $(KERNEL_OBJ) linker.ld
 $(BUILD)/kernel.elf: $(BUILD)/kernel.pass1.elf tools/ksyms.py
 	$(PYTHON) tools/ksyms.py $< $(BUILD)/ksyms.bin $(KSYMS_RESERVE)
 	$(OBJCOPY) --update-section .ksyms=$(BUILD)/ksyms.bin $< $@
+
+# ---- the checked kernel: the same sources with the undefined-behaviour
+# sanitizer (kernel/ubsan.c reports) and poisoned free memory (mm/poison.c),
+# objects in build/check/.  make test runs the QEMU tests on both kernels;
+# make run and the benchmarks use the normal one.  docs/robustness.md,
+# "The checked kernel".
+CHECK := $(BUILD)/check
+CHECK_CFLAGS := -fsanitize=undefined -DCONFIG_UBSAN -DCONFIG_POISON
+KERNEL_CHECK_OBJ := $(KERNEL_OBJ:$(BUILD)/%=$(CHECK)/%) \
+	$(CHECK_ONLY_C:%.c=$(CHECK)/%.o)
+
+kernel-check: $(BUILD)/kernel-check.elf
+
+$(CHECK)/%.o: %.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) $(CHECK_CFLAGS) -c $< -o $@
+
+# The handlers themselves are not instrumented: a check would call them.
+$(CHECK)/kernel/ubsan.o: CHECK_CFLAGS := -DCONFIG_UBSAN -DCONFIG_POISON
+
+$(CHECK)/%.asm.o: %.asm Makefile
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP $< -o $@
+
+$(CHECK)/kernel.pass1.elf: $(KERNEL_CHECK_OBJ) linker.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_CHECK_OBJ)
+
+$(BUILD)/kernel-check.elf: $(CHECK)/kernel.pass1.elf tools/ksyms.py
+	$(PYTHON) tools/ksyms.py $< $(CHECK)/ksyms.bin $(KSYMS_RESERVE)
+	$(OBJCOPY) --update-section .ksyms=$(CHECK)/ksyms.bin $< $@
+
+-include $(KERNEL_CHECK_OBJ:.o=.d)
 
 iso: $(BUILD)/os.iso
 $(BUILD)/os.iso: $(BUILD)/kernel.elf $(BUILD)/initrd.cpio iso/grub.cfg
@@ -197,7 +237,7 @@ unit: deps $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done
 
 # ---- the whole suite
-test: deps kernel initrd iso $(UNIT_TESTS) fuzz-build
+test: deps kernel kernel-check initrd iso $(UNIT_TESTS) fuzz-build
 	$(PYTHON) tests/run.py
 
 clean:

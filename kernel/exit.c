@@ -23,6 +23,7 @@
 #include "mm/mm.h"
 #include "mm/oom.h"
 #include <asm/arch.h>
+#include <limits.h>
 
 #define INIT_PID 1
 #define INIT_SIGNALLED_STATUS 126 /* the contract: init killed by a signal */
@@ -395,6 +396,10 @@ SYSCALL_DEFINE4(wait4, int, pid, int __user *, wstatus, int, options,
 
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE))
 		return -EINVAL;
+	/* pid < -1 names process group -pid, and -INT_MIN is no int (the
+	 * checked kernel's UBSan found the overflow): Linux says ESRCH. */
+	if (pid == INT_MIN)
+		return -ESRCH;
 	for (;;) {
 		c = find_zombie(p, pid, &any);
 		if (c)
@@ -421,8 +426,10 @@ static bool waitid_pid(int idtype, int id, int *pid)
 		*pid = id;
 		return id > 0;
 	case P_PGID: /* 0: the caller's own process group */
+		if (id < 0) /* -INT_MIN would overflow */
+			return false;
 		*pid = -id;
-		return id >= 0;
+		return true;
 	}
 	return false;
 }

@@ -73,6 +73,18 @@ char *ksym_format(u64 addr, char *buf, size_t size)
 	return buf;
 }
 
+char *ksym_format_return(u64 ret, char *buf, size_t size)
+{
+	u64 off;
+	const char *name = ksym_lookup(ret - 1, &off);
+
+	if (name)
+		ksnprintf(buf, size, "%s+0x%lx", name, off + 1);
+	else
+		ksnprintf(buf, size, "0x%016lx", ret);
+	return buf;
+}
+
 u64 ksym_address(const char *name)
 {
 	const struct ksyms_header *h =

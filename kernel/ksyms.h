@@ -40,6 +40,12 @@ const char *ksym_lookup_in(const void *blob, size_t blob_size, u64 addr,
 const char *ksym_lookup(u64 addr, u64 *offset);
 /* ksym_format - "name+0x1f" or "0xffffffff80101234" into buf; returns buf. */
 char *ksym_format(u64 addr, char *buf, size_t size);
+/*
+ * ksym_format_return - the same for a return address, which may point just
+ * past the end of its function (when a call to a noreturn function is the
+ * last instruction): looked up as ret - 1, printed as name+offset of ret.
+ */
+char *ksym_format_return(u64 ret, char *buf, size_t size);
 /* ksym_address - the address of a function by name, or 0. */
 u64 ksym_address(const char *name);
 

@@ -16,6 +16,7 @@
 #include "kernel/printk.h"
 #include "kernel/random.h"
 #include "kernel/rlimit.h"
+#include "kernel/stackprotector.h"
 #include "kernel/task.h"
 #include "kernel/time.h"
 #include "kernel/version.h"
@@ -175,7 +176,6 @@ static __noreturn void kmain_late(void *arg)
 	(void)arg;
 	arch_fpu_init();
 	arch_syscall_init();
-	random_init();
 	time_init();
 	sched_init(&main_stack);
 	arch_irq_enable();
@@ -194,12 +194,16 @@ static __noreturn void kmain_late(void *arg)
 	sched_idle_loop();
 }
 
-void kmain(u32 magic, u32 mbi)
+/* Not stack-protected: kmain is active while the canary changes (it never
+ * returns, but a compiler may still check its canary before a tail call). */
+__no_stack_protector void kmain(u32 magic, u32 mbi)
 {
 	arch_early_init();
 	printk(KERN_NOTICE "%s %s (x86_64): a teaching kernel that shows "
 	       "virtual memory for real\n", KERNEL_NAME, KERNEL_VERSION);
 	multiboot_parse(magic, mbi, &boot_info);
+	random_init();          /* needs cpu_init()'s RDRAND bit */
+	stack_protector_init(); /* from here on, canaries are random */
 	cmdline_parse(&kernel_cmdline, boot_info.cmdline);
 	if (cmdline_get(&kernel_cmdline, "quiet"))
 		console_loglevel = 4;

@@ -133,7 +133,9 @@ SYSCALL_DEFINE3(membarrier, int, cmd, unsigned, flags, int, cpu_id)
 {
 	if (cmd == MEMBARRIER_CMD_QUERY)
 		return flags ? -EINVAL : MEMBARRIER_SUPPORTED;
-	if (flags || (cmd & (cmd - 1)) || !(cmd & MEMBARRIER_SUPPORTED))
+	/* One command bit; a negative cmd is none (and cmd - 1 would
+	 * overflow for INT_MIN: the checked kernel's UBSan found it). */
+	if (flags || cmd < 0 || (cmd & (cmd - 1)) || !(cmd & MEMBARRIER_SUPPORTED))
 		return -EINVAL;
 	return 0;
 }

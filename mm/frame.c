@@ -7,9 +7,17 @@
  *   PG_FREE                another frame inside a free block
  *   PG_HEAD                first frame of an allocated block, refcount >= 1
  *   0 (or PG_SLAB etc.)    another frame inside an allocated block
+ *
+ * In the checked kernel (CONFIG_POISON) a freed frame is filled with
+ * poison and keeps PG_POISON while it is free, through merges and splits;
+ * frames_alloc() checks the poison of each such frame it hands out.
+ * Frames given to the allocator at boot hold what the firmware left:
+ * they have no PG_POISON and are not checked.
  */
 #include "mm/frame.h"
+#include "mm/poison.h"
 #include "kernel/printk.h"
+#include <asm/page.h>
 
 static struct page *frame_table;
 static u64 nr_pfns;
@@ -101,11 +109,47 @@ static const char *free_check(const struct page *page, unsigned order)
 	return NULL;
 }
 
-/* Put the block at pfn on the free lists, merging it with free buddies. */
-static void free_block(u64 pfn, unsigned order)
+#ifdef CONFIG_POISON
+static void *frame_address(u64 pfn)
+{
+	return phys_to_virt(pfn << PAGE_SHIFT);
+}
+
+/* Poison the frames of a freed block: PG_POISON for free_block(). */
+static u8 poison_block(u64 pfn, unsigned order)
+{
+	for (u64 i = 0; i < (1ull << order); i++)
+		poison_fill(frame_address(pfn + i), PAGE_SIZE);
+	return PG_POISON;
+}
+
+/* Each frame of a block being handed out must still hold its poison. */
+static void check_block(u64 pfn, unsigned order)
+{
+	for (u64 i = 0; i < (1ull << order); i++)
+		if (frame_table[pfn + i].flags & PG_POISON)
+			poison_check(frame_address(pfn + i), 0, PAGE_SIZE,
+				     "frame", (pfn + i) << PAGE_SHIFT);
+}
+#else
+static u8 poison_block(u64 pfn, unsigned order)
+{
+	return 0;
+}
+
+static void check_block(u64 pfn, unsigned order)
+{
+}
+#endif
+
+/*
+ * Put the block at pfn on the free lists, merging it with free buddies.
+ * poisoned: PG_POISON if its frames hold poison, else 0.
+ */
+static void free_block(u64 pfn, unsigned order, u8 poisoned)
 {
 	for (u64 i = 0; i < (1ull << order); i++) {
-		frame_table[pfn + i].flags = PG_FREE;
+		frame_table[pfn + i].flags = PG_FREE | poisoned;
 		frame_table[pfn + i].refcount = 0;
 	}
 	nr_free += 1ull << order;
@@ -114,15 +158,16 @@ static void free_block(u64 pfn, unsigned order)
 		u64 buddy = pfn ^ (1ull << order);
 		struct page *b = &frame_table[buddy];
 
-		if (buddy >= nr_pfns || b->flags != (PG_FREE | PG_HEAD) ||
+		if (buddy >= nr_pfns ||
+		    (b->flags & ~PG_POISON) != (PG_FREE | PG_HEAD) ||
 		    b->order != order)
 			break;
 		list_del(order, buddy);
-		b->flags = PG_FREE;
+		b->flags &= ~PG_HEAD;
 		pfn &= ~(1ull << order); /* the merged block starts lower */
 		order++;
 	}
-	frame_table[pfn].flags = PG_FREE | PG_HEAD;
+	frame_table[pfn].flags |= PG_HEAD;
 	frame_table[pfn].order = (u8)order;
 	list_push(order, pfn);
 }
@@ -139,7 +184,8 @@ void frames_free(struct page *page, unsigned order)
 	if (why)
 		panic("frames_free: frame 0x%lx (order %u) %s",
 		      page_to_phys(page), order, why);
-	free_block(page_to_pfn(page), order);
+	free_block(page_to_pfn(page), order,
+		   poison_block(page_to_pfn(page), order));
 }
 
 void frame_add_range(phys_addr_t start, phys_addr_t end)
@@ -161,7 +207,7 @@ void frame_add_range(phys_addr_t start, phys_addr_t end)
 				panic("frame_add_range: frame 0x%lx added twice",
 				      (pfn + i) << PAGE_SHIFT);
 		nr_managed += 1ull << order;
-		free_block(pfn, order);
+		free_block(pfn, order, 0);
 		pfn += 1ull << order;
 	}
 }
@@ -186,10 +232,11 @@ struct page *frames_alloc(unsigned order)
 
 		k--;
 		upper = pfn + (1ull << k);
-		frame_table[upper].flags = PG_FREE | PG_HEAD;
+		frame_table[upper].flags |= PG_HEAD; /* was inside the block */
 		frame_table[upper].order = (u8)k;
 		list_push(k, upper);
 	}
+	check_block(pfn, order);
 	for (u64 i = 0; i < (1ull << order); i++)
 		frame_table[pfn + i].flags = 0;
 	frame_table[pfn].flags = PG_HEAD;
@@ -229,7 +276,8 @@ void page_put(struct page *page)
 		page->refcount--;
 		return;
 	}
-	free_block(page_to_pfn(page), page->order);
+	free_block(page_to_pfn(page), page->order,
+		   poison_block(page_to_pfn(page), page->order));
 }
 
 u64 frames_free_count(void)

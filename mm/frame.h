@@ -32,6 +32,7 @@
 #define PG_SLAB 0x08     /* used by kmalloc for small objects */
 #define PG_PAGETABLE 0x10 /* a page-table page */
 #define PG_PAGECACHE 0x20 /* holds a ramfs file's page (the file's reference) */
+#define PG_POISON 0x40   /* free, and filled with POISON_FREE since (mm/poison.h) */
 
 struct page {
 	u32 next, prev; /* free-list links, as pfns (FRAME_NONE ends) */

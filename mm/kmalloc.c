@@ -1,9 +1,14 @@
 /*
  * mm/kmalloc.c - slabs of size classes for small objects, buddy blocks for
  * large ones (see kmalloc.h).
+ *
+ * In the checked kernel (CONFIG_POISON) a free small object is poison
+ * after its free-list link (its first word), checked when it is handed out
+ * again; a large block is poisoned as the frames it is (mm/frame.c).
  */
 #include "mm/kmalloc.h"
 #include "mm/frame.h"
+#include "mm/poison.h"
 #include "kernel/printk.h"
 #include "lib/string.h"
 #include <asm/page.h>
@@ -101,6 +106,9 @@ static struct slab *slab_new(unsigned c)
 	end = (char *)s + PAGE_SIZE;
 	*s = (struct slab){ .magic = SLAB_MAGIC, .class = (u8)c };
 	for (; obj + size <= end; obj += size) { /* thread the free list */
+#ifdef CONFIG_POISON
+		poison_fill(obj, size);
+#endif
 		*(void **)obj = s->freelist;
 		s->freelist = obj;
 		s->total++;
@@ -109,6 +117,28 @@ static struct slab *slab_new(unsigned c)
 	slab_pages++;
 	return s;
 }
+
+#ifdef CONFIG_POISON
+/*
+ * The free object obj of slab s is being handed out: the rest of it must
+ * still be poison, and its link must point to another object of s (or be
+ * NULL).  A write after kfree to the link would send the next allocation
+ * anywhere: that is not survivable.
+ */
+static void check_free_object(struct slab *s, unsigned c, void *obj)
+{
+	uintptr_t next = *(uintptr_t *)obj, base = (uintptr_t)s;
+	size_t first = ALIGN_UP(sizeof(*s), class_size(c));
+
+	if (next && ((next & PAGE_MASK) != base || next - base < first ||
+		     (next - base - first) % class_size(c)))
+		panic("kmalloc: use after free: the free-list link of the free "
+		      "%zu-byte object %p was overwritten with 0x%lx",
+		      class_size(c), obj, (u64)next);
+	poison_check(obj, sizeof(void *), class_size(c), "kmalloc object",
+		     (u64)(uintptr_t)obj);
+}
+#endif
 
 static void *alloc_small(size_t size)
 {
@@ -119,6 +149,9 @@ static void *alloc_small(size_t size)
 	if (!s && !(s = slab_new(c)))
 		return NULL;
 	obj = s->freelist;
+#ifdef CONFIG_POISON
+	check_free_object(s, c, obj);
+#endif
 	s->freelist = *(void **)obj;
 	if (++s->inuse == s->total)
 		list_remove(&partial[c], s);
@@ -173,6 +206,9 @@ static void free_small(struct page *page, void *ptr)
 			      class_size(c));
 	if (s->inuse == s->total)
 		list_add(&partial[c], s); /* was full: has room again */
+#ifdef CONFIG_POISON
+	poison_fill(ptr, class_size(c));
+#endif
 	*(void **)ptr = s->freelist;
 	s->freelist = ptr;
 	s->inuse--;

@@ -432,11 +432,17 @@ SYSCALL_DEFINE1(mlockall, int, flags)
 
 	if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)))
 		return -EINVAL;
-	if (flags & MCL_CURRENT)
-		for (struct vm_area_struct *v = vma_first(&mm->vmas); v;
-		     v = vma_next(&mm->vmas, v))
-			if (set_locked(mm, v->vm_start, v->vm_end - v->vm_start, true))
-				return -ENOMEM;
+	if (!(flags & MCL_CURRENT))
+		return 0;
+	/* Locking v may merge it into its locked neighbour, which frees v:
+	 * the walk goes on from the address where v ended, not from v. */
+	for (struct vm_area_struct *v = vma_first(&mm->vmas); v;) {
+		u64 end = v->vm_end;
+
+		if (set_locked(mm, v->vm_start, end - v->vm_start, true))
+			return -ENOMEM;
+		v = find_vma(&mm->vmas, end);
+	}
 	return 0;
 }
 

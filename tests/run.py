@@ -4,7 +4,9 @@
 It runs, in order:
   1. the host unit tests (build/unit/test_*, cmocka, TAP output);
   2. every QEMU test in QEMU_TESTS, two at a time, each with a timeout,
-     its serial log kept in build/test-logs/NAME.log;
+     its serial log kept in build/test-logs/NAME.log; then all of them
+     again on the checked kernel (build/kernel-check.elf: UBSan, poisoned
+     free memory), named check/NAME, logs in build/test-logs/check-NAME.log;
   3. the GRUB ISO boot (build/os.iso prints the banner);
   4. the gdb tests: gdb attaches to QEMU's stub, breaks in kmain, steps,
      reads kernel variables by name (gdb/boot); then runs the commands of
@@ -14,7 +16,8 @@ Every TAP point (a cmocka test, a ktest check) and every boot verdict is one
 test. It prints a line per test and closes with exactly "N passed, N failed";
 the exit status is non-zero when anything failed.
 
-usage: tests/run.py [--only SUBSTRING] [--jobs N] [--list]
+usage: tests/run.py [--only SUBSTRING] [--jobs N] [--list] [--kernel PATH]
+                    [--no-check]
 """
 import argparse
 import concurrent.futures
@@ -34,6 +37,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
 LOGS = os.path.join(BUILD, "test-logs")
 KERNEL = os.path.join(BUILD, "kernel.elf")
+KERNEL_CHECK = os.path.join(BUILD, "kernel-check.elf")
 INITRD = os.path.join(BUILD, "initrd.cpio")
 ISO = os.path.join(BUILD, "os.iso")
 QEMU = "qemu-system-x86_64"
@@ -248,12 +252,51 @@ QEMU_TESTS = [
                  r"the kernel touched a user page outside the user-copy "
                  r"functions \(SMAP forbids it\)", r"CR4: [0-9a-f]*[3-7][0-9a-f]{5}\b"],
          forbid=[r"nothing stopped it"]),
+    # UBSan sees these two bugs before the CPU or the canary check does.
     dict(name="panic-null-deref", append="ktest=null_deref", exit=EXIT_PANIC,
+         reports=True, check_expect=[
+             r"UBSAN: null-pointer-dereference in tests/ktest/crash.c:\d+:\d+ "
+             r"\(ktest_null_deref\+0x[0-9a-f]+\)\n\[ *[\d.]+\] UBSAN:   member access within "
+             r"NULL pointer of type 'struct list_node'"],
          expect=[r"PANIC: page fault at 0x8 in ktest_null_deref\+0x[0-9a-f]+: "
                  r"write to not-present page \(supervisor\); possibly a NULL "
                  r"pointer dereference",
                  r"RIP: 0008:ffffffff8", r"CR2: 0000000000000008",
                  r"\[<ffffffff8[0-9a-f]+>\] ktest_run\+0x"]),
+    # The checked kernel's reports of undefined behaviour (kernel/ubsan.c).
+    dict(name="ktest-ubsan", append="ktest=ubsan", exit=EXIT_OK, tap=True,
+         checked_only=True, reports=True,
+         expect=[r"UBSAN: signed-integer-overflow in tests/ktest/ubsan.c:\d+:\d+ "
+                 r"\(signed_overflow\+0x[0-9a-f]+\)\n.*UBSAN:   2147483647 \+ 1 "
+                 r"cannot be represented in type 'int'",
+                 r"UBSAN:   negation of -2147483648 cannot be represented in type 'int'",
+                 r"UBSAN: shift-out-of-bounds in tests/ktest/ubsan.c:\d+:\d+ .*\n"
+                 r".*UBSAN:   shift exponent 40 is too large for 32-bit type "
+                 r"'unsigned int'",
+                 r"UBSAN:   index 4 is out of range for type 'int \[4\]'",
+                 r"UBSAN:   load of misaligned address 0x[0-9a-f]+ for type 'u32', "
+                 r"which requires 4-byte alignment",
+                 r"UBSAN:   load of value 2, which is not a valid value for type '_Bool'"]),
+    # ... and of writes to freed memory (mm/poison.c).
+    dict(name="ktest-poison", append="ktest=poison", exit=EXIT_OK, tap=True,
+         checked_only=True, reports=True,
+         expect=[r"POISON: use after free: kmalloc object 0xffff888[0-9a-f]+ "
+                 r"\(64 bytes\) was written after it was freed: byte \+0x14 is "
+                 r"0x11, not 0x6b\n.*POISON:   \+0x010: 6b 6b 6b 6b 11 6b",
+                 r"POISON: use after free: frame 0x[0-9a-f]+000 \(4096 bytes\) was "
+                 r"written after it was freed: byte \+0x64 is 0x22, not 0x6b\n"
+                 r".*POISON:   \+0x060: 6b 6b 6b 6b 22 6b"]),
+    dict(name="panic-stack-smash", append="ktest=stack_smash", exit=EXIT_PANIC,
+         reports=True, check_expect=[
+             r"UBSAN: object-size-mismatch in tests/ktest/crash.c:\d+:\d+ "
+             r"\(overflow_local\+0x[0-9a-f]+\)\n\[ *[\d.]+\] UBSAN:   store to address "
+             r"0x[0-9a-f]+ with too little space for an object of type "
+             r"'volatile char'"],
+         expect=[r"writing 64 bytes into a 16-byte stack buffer",
+                 r"PANIC: stack protector: stack smashed in overflow_local\+0x[0-9a-f]+: "
+                 r"a local buffer overflowed over the canary below the return address",
+                 r"Call trace:", r"__stack_chk_fail\+0x", r"exit status 127"],
+         forbid=[r"the overflow went unnoticed"]),
 ]
 # The textbook demos, vmmap and pfstat (docs/demos.md), in one boot:
 # tests/user/demos.sh runs each and prints "== NAME exit N" after it.
@@ -273,9 +316,9 @@ SEGV_CASES = [  # name, signal the handler saw, si_code, the kernel's words
     ("overflow", "SIGSEGV", r"SEGV_MAPERR \(no region\), si_addr 0x7ff",
      r"write to 0x7ff[0-9a-f]+, \d+ KiB below the stack region \S+: beyond the stack "
      r"limit or into the guard gap \(stack overflow\)"),
-    ("sigbus", "SIGBUS", r"BUS_ADRERR \(no such address in the file\), si_addr 0x7f",
+    ("sigbus", "SIGBUS", r"BUS_ADRERR \(no such address in the file\), si_addr 0x7[ef]",
      r"read from 0x7[0-9a-f]+ in /tmp/segv-demo.txt: beyond the end of the file"),
-    ("protnone", "SIGSEGV", r"SEGV_ACCERR \(region forbids it\), si_addr 0x7f",
+    ("protnone", "SIGSEGV", r"SEGV_ACCERR \(region forbids it\), si_addr 0x7[ef]",
      r"read from 0x7[0-9a-f]+ in region \S+ ---p \(anonymous memory\): the region is PROT_NONE"),
 ]
 DEMOS_EXPECT = [
@@ -385,9 +428,24 @@ QEMU_TESTS.append(dict(name="user-demos", append="init=/bin/sh /tests/demos.sh",
                        expect=DEMOS_EXPECT,
                        forbid=[r"UNEXPECTED", r"no fault!", r"\(membarrier\) not implemented"]))
 
+# What the checked kernel prints when it finds a bug (kernel/ubsan.c,
+# mm/poison.c): a test whose log has one fails, on either kernel, unless
+# it provokes them on purpose (reports=True).
+SANITIZER_REPORTS = [r"UBSAN:", r"POISON:"]
+
 for t in QEMU_TESTS:
     if t["exit"] != EXIT_PANIC:
         t.setdefault("forbid", []).append(r"PANIC")
+    if not t.get("reports"):
+        t.setdefault("forbid", []).extend(SANITIZER_REPORTS)
+
+
+def checked_variant(test):
+    """test run on the checked kernel: named check/NAME; check_expect
+    lists what that kernel must print in addition."""
+    return dict(test, group="check", kernel=KERNEL_CHECK,
+                log="check-" + test["name"],
+                expect=test.get("expect", []) + test.get("check_expect", []))
 
 
 class Results:
@@ -451,7 +509,8 @@ def qemu_command(test, extra=()):
     if "iso" in test:
         cmd += ["-cdrom", test["iso"]]
     else:
-        cmd += ["-kernel", KERNEL, "-append", test.get("append", "")]
+        cmd += ["-kernel", test.get("kernel", KERNEL), "-append",
+                test.get("append", "")]
     if "initrd" in test:
         cmd += ["-initrd", ",".join(initrd_module(m) for m in test["initrd"])]
     return cmd + list(extra)
@@ -542,13 +601,13 @@ def run_qemu(test):
     reader.join(5)
     out = b"".join(chunks)
     text = out.decode("utf-8", "replace").replace("\r", "")
-    with open(os.path.join(LOGS, test["name"] + ".log"), "w") as f:
+    with open(os.path.join(LOGS, test.get("log", test["name"]) + ".log"), "w") as f:
         f.write(text)
     return code, text, time.monotonic() - start
 
 
 def judge_qemu(res, test, code, text, secs):
-    name = f"qemu/{test['name']}"
+    name = f"{test.get('group', 'qemu')}/{test['name']}"
     if test.get("tap"):
         for ok, desc in parse_tap(text):
             res.add(ok, f"{name}: {desc}")
@@ -568,16 +627,26 @@ def judge_qemu(res, test, code, text, secs):
         if n != 1:
             problems.append(f"log has /{pattern}/ {n} times, not once")
     res.add(not problems, f"{name}: boots and ends as expected ({secs:.2f} s)",
-            "; ".join(problems) + f"; log: build/test-logs/{test['name']}.log")
+            "; ".join(problems) +
+            f"; log: build/test-logs/{test.get('log', test['name'])}.log")
 
 
-def run_qemu_tests(res, only, jobs):
+def run_qemu_tests(res, only, jobs, kernel, check):
+    """The QEMU tests on kernel, then (check) on the checked kernel."""
     def chosen(t):
-        name = f"qemu/{t['name']}"
+        name = f"{t.get('group', 'qemu')}/{t['name']}"
         if t.get("manual"): # only when named in full
             return bool(only) and name.endswith(only) and only in name
         return not only or only in name
-    tests = [t for t in QEMU_TESTS if chosen(t)]
+    tests = [dict(t, kernel=kernel) for t in QEMU_TESTS
+             if not t.get("checked_only") and chosen(t)]
+    if check:
+        checked = [t for t in map(checked_variant, QEMU_TESTS) if chosen(t)]
+        if checked and not os.path.exists(KERNEL_CHECK):
+            res.add(False, "check: build/kernel-check.elf is missing",
+                    "make kernel-check builds it")
+            checked = []
+        tests += checked
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = [(t, pool.submit(run_qemu, t)) for t in tests]
         for test, fut in futures:
@@ -856,17 +925,24 @@ def main():
     ap.add_argument("--only", default="", help="run tests whose name contains this")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--list", action="store_true")
+    ap.add_argument("--kernel", default=KERNEL,
+                    help="the kernel the qemu/ tests boot (default build/kernel.elf)")
+    ap.add_argument("--no-check", action="store_true",
+                    help="skip the check/ tests (the QEMU tests on the checked kernel)")
     args = ap.parse_args()
     if args.list:
         for t in QEMU_TESTS:
-            print(f"qemu/{t['name']}: {t.get('append', '')}")
+            if not t.get("checked_only"):
+                print(f"qemu/{t['name']}: {t.get('append', '')}")
+        for t in QEMU_TESTS:
+            print(f"check/{t['name']}: {t.get('append', '')}")
         print("iso/grub-boot\ngdb/boot\ngdb/vm\nunit/* (build/unit/test_*)")
         return 0
     os.makedirs(LOGS, exist_ok=True)
     res = Results()
     start = time.monotonic()
     run_unit_tests(res, args.only)
-    run_qemu_tests(res, args.only, args.jobs)
+    run_qemu_tests(res, args.only, args.jobs, args.kernel, not args.no_check)
     run_fuzz_smoke(res, args.only)
     run_iso_test(res, args.only)
     run_gdb_test(res, args.only)

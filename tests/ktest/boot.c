@@ -2,6 +2,7 @@
  * tests/ktest/boot.c - ktest=boot: the state a booted kernel must be in.
  */
 #include "kernel/ktest.h"
+#include "kernel/stackprotector.h"
 #include "mm/frame.h"
 #include "mm/kstack.h"
 #include "mm/paging.h"
@@ -29,4 +30,8 @@ void ktest_boot(void)
 		    arch_ticks());
 	ktest_check(arch_clock_ns() > 0, "the clock runs (%lu ns since boot)",
 		    arch_clock_ns());
+	ktest_check(__stack_chk_guard != STACK_CANARY_BOOT &&
+			    (__stack_chk_guard >> 8) != 0 &&
+			    (__stack_chk_guard & 0xff) == 0,
+		    "the stack canary is random, with a zero low byte");
 }

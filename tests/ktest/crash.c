@@ -9,6 +9,7 @@
  *   ktest=smep            the kernel calls code in a user page
  *   ktest=smap            the kernel reads a user page without
  *                         copy_from_user (which opens the window with stac)
+ *   ktest=stack_smash     a local buffer overflows over the stack canary
  */
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
@@ -71,4 +72,26 @@ void ktest_smap(void)
 	ktest_diag("reading a user page without copy_from_user...");
 	ktest_diag("read 0x%x", *(volatile u8 *)USER_TEST_VA);
 	ktest_check(false, "the kernel read a user page and nothing stopped it");
+}
+
+/* Writes n bytes into a 16-byte local array: past its end lies the canary
+ * (the compiler puts arrays next to it), then the saved rbp and the
+ * return address.  The canary check before `ret` must catch it. */
+static __attribute__((noinline)) void overflow_local(size_t n)
+{
+	char buf[16];
+	volatile char *p = buf; /* hides the overflow from the compiler */
+
+	for (size_t i = 0; i < n; i++)
+		p[i] = 'A';
+}
+
+static volatile size_t smash_bytes = 64; /* 48 bytes too many */
+
+void ktest_stack_smash(void)
+{
+	ktest_diag("writing %zu bytes into a 16-byte stack buffer...",
+		   smash_bytes);
+	overflow_local(smash_bytes);
+	ktest_check(false, "the overflow went unnoticed");
 }

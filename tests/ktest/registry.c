@@ -15,6 +15,9 @@ void ktest_stack_overflow(void);
 void ktest_null_deref(void);
 void ktest_smep(void);
 void ktest_smap(void);
+void ktest_stack_smash(void);
+void ktest_ubsan(void);
+void ktest_poison(void);
 
 const struct ktest ktests[] = {
 	{ "boot", "the kernel booted and its basic invariants hold", ktest_boot, true },
@@ -32,5 +35,11 @@ const struct ktest ktests[] = {
 	  ktest_smep, false },
 	{ "smap", "the kernel reads a user page: expect an SMAP panic",
 	  ktest_smap, false },
+	{ "stack_smash", "overflow a stack buffer: expect a stack-protector panic",
+	  ktest_stack_smash, false },
+	{ "ubsan", "undefined behaviour on purpose: the checked kernel reports it",
+	  ktest_ubsan, false },
+	{ "poison", "use after free on purpose: the checked kernel reports it",
+	  ktest_poison, false },
 };
 const unsigned nr_ktests = sizeof(ktests) / sizeof(ktests[0]);

@@ -464,6 +464,13 @@ static void t_mremap_madvise(void)
 		fclose(f);
 	CHECK(lck == 4, "VmLck %ld kB for one page", lck);
 	CHECK(madvise(q, PAGE, MADV_DONTNEED) == 0, "the rest is not locked");
+	/* mlockall locks region after region, and locking one merges it
+	 * with a locked neighbour (q + 2 * PAGE here): the walk must not go
+	 * on from a region the merge freed.  In a child: it locks every page. */
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(mlockall(MCL_CURRENT) == 0 && munlockall() == 0 ? 0 : 1);
+	CHECK(wait_status(pid) == 0, "mlockall across a locked page, munlockall");
 	CHECK_ERR(madvise(q, PAGE, 12345), EINVAL);
 	CHECK_ERR(mincore((void *)0x100000000ul, PAGE, vec), ENOMEM);
 }
