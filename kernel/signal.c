@@ -23,6 +23,7 @@
 #include "kernel/task.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
+#include <limits.h>
 #include <asm/arch.h>
 #include <asm/signal.h>
 #include <asm/syscall.h>
@@ -506,6 +507,8 @@ SYSCALL_DEFINE2(kill, int, pid, int, sig)
 
 		return t ? kill_process(t, sig) : -ESRCH;
 	}
+	if (pid == INT_MIN)
+		return -ESRCH; /* no group -INT_MIN (as Linux; found by sysfuzz) */
 	/* 0: my process group; -1: everyone but init and me; < -1: group
 	 * -pid.  Processes are named by their leaders.  As Linux: a group
 	 * none of which could be signalled gives the last error (-EPERM);

@@ -7,6 +7,7 @@
 #include "tap.h"
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
@@ -466,6 +467,7 @@ static void signal_user_checks(void)
 	CHECK_ERR(kill(1, 0), EPERM);
 	CHECK_ERR(kill(getppid(), SIGKILL), EPERM);
 	CHECK(kill(getpid(), 0) == 0, "signal oneself");
+	CHECK_ERR(kill(INT_MIN, 0), ESRCH); /* no group -INT_MIN */
 	CHECK(kill(-1, 0) == 0, "kill -1 tries others: 0 (as Linux)");
 	CHECK_ERR(syscall(SYS_tgkill, 1, 1, SIGTERM), EPERM);
 	CHECK_ERR(syscall(SYS_prlimit64, 1, RLIMIT_NOFILE, NULL, &rl), EPERM);
