@@ -183,21 +183,12 @@ QEMU_TESTS = [
     # The adversarial suite (docs/robustness.md): bad pointers, bad stacks,
     # bad ELF files, forged signal frames, bad mm arguments.  Besides a
     # panic, none may draw a kernel warning (pr_warn, KERN_ERR).
-    dict(name="user-adv-ptr", append="init=/tests/adv_ptr", initrd=[INITRD],
-         exit=EXIT_OK, tap=True, timeout=180,
-         forbid=list(ADV_FORBID)),
-    dict(name="user-adv-cpu", append="init=/tests/adv_cpu", initrd=[INITRD],
-         exit=EXIT_OK, tap=True, timeout=120,
-         forbid=list(ADV_FORBID)),
-    dict(name="user-adv-exec", append="init=/tests/adv_exec", initrd=[INITRD],
-         exit=EXIT_OK, tap=True, timeout=120,
-         forbid=list(ADV_FORBID)),
-    dict(name="user-adv-mm", append="init=/tests/adv_mm", initrd=[INITRD],
-         exit=EXIT_OK, tap=True, timeout=120,
-         forbid=list(ADV_FORBID)),
-    dict(name="user-adv-signal", append="init=/tests/adv_signal", initrd=[INITRD],
-         exit=EXIT_OK, tap=True, timeout=120,
-         forbid=list(ADV_FORBID)),
+] + [
+    dict(name=f"user-adv-{part}", append=f"init=/tests/adv_{part}", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=180 if part == "ptr" else 120,
+         forbid=list(ADV_FORBID))
+    for part in ("ptr", "cpu", "exec", "mm", "signal")
+] + [
     dict(name="user-fs", append="init=/tests/fs_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
     dict(name="user-busybox-pipeline",

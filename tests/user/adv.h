@@ -59,17 +59,9 @@ static __attribute__((unused)) void expect_death(const char *name,
 						 void (*fn)(void), int sig)
 {
 	char why[80];
-	int status = 0;
-	pid_t pid;
+	int status = run_child(fn);
 
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		fn();
-		fflush(stdout);
-		_exit(case_failed ? 1 : 0);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+	if (status == -1) {
 		tap_result(0, name, "fork or waitpid failed");
 		return;
 	}

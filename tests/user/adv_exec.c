@@ -272,17 +272,8 @@ static void c_args_too_many_pointers(void)
 static void run(const char *name, void (*fn)(void), int exit_status)
 {
 	char why[64];
-	int status = 0;
-	pid_t pid;
+	int status = run_child(fn);
 
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		fn();
-		fflush(stdout);
-		_exit(case_failed);
-	}
-	waitpid(pid, &status, 0);
 	snprintf(why, sizeof(why), "wait status 0x%x", status);
 	tap_result(WIFEXITED(status) && WEXITSTATUS(status) == exit_status, name,
 		   why);

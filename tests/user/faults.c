@@ -139,7 +139,7 @@ static const struct fault_case {
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
 /* Run case c in a child; its wait status. */
-static int run_child(const struct fault_case *c)
+static int run_fault_case(const struct fault_case *c)
 {
 	int status = 0;
 	pid_t pid;
@@ -161,7 +161,7 @@ static void run_all(int pass)
 	char name[80], why[64];
 
 	for (size_t i = 0; i < NCASES; i++) {
-		int st = run_child(&cases[i]);
+		int st = run_fault_case(&cases[i]);
 
 		snprintf(name, sizeof(name), "pass %d: %s: killed by signal %d",
 			 pass, cases[i].name, cases[i].sig);

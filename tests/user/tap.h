@@ -57,11 +57,12 @@ static void tap_result(int ok, const char *name, const char *why)
 }
 
 /* run_case - run fn in a child; it passes if it exits 0. */
-static __attribute__((unused)) void run_case(void (*fn)(void), const char *name)
+/* run_child - fn in a child process, which exits 1 if a CHECK failed, else
+ * 0: its wait status, or -1 if fork or waitpid failed. */
+static __attribute__((unused)) int run_child(void (*fn)(void))
 {
+	int status = 0;
 	pid_t pid;
-	int status;
-	char why[64];
 
 	fflush(stdout);
 	pid = fork();
@@ -70,15 +71,19 @@ static __attribute__((unused)) void run_case(void (*fn)(void), const char *name)
 		fflush(stdout);
 		_exit(case_failed ? 1 : 0);
 	}
-	if (pid < 0) {
-		tap_result(0, name, "fork failed");
-		return;
-	}
-	if (waitpid(pid, &status, 0) != pid) {
-		tap_result(0, name, "waitpid failed");
-		return;
-	}
-	if (WIFSIGNALED(status)) {
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return status;
+}
+
+static __attribute__((unused)) void run_case(void (*fn)(void), const char *name)
+{
+	int status = run_child(fn);
+	char why[64];
+
+	if (status == -1) {
+		tap_result(0, name, "fork or waitpid failed");
+	} else if (WIFSIGNALED(status)) {
 		snprintf(why, sizeof(why), "killed by signal %d", WTERMSIG(status));
 		tap_result(0, name, why);
 	} else {
