@@ -316,7 +316,7 @@ FUZZ_SRC_path    := kernel/fs/path.c
 FUZZ_SRC_ldisc   := kernel/fs/tty_ldisc.c
 FUZZ_SECONDS ?= 300
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_SHIM) $(KERNEL_C) Makefile
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_SHIM) $(KERNEL_C) Makefile
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SHIM) $(FUZZ_SRC_$*)
 

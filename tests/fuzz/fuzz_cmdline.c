@@ -7,20 +7,14 @@
  * value and argument is a string inside the parsed copy, keys hold no
  * '=', and cmdline_get returns the last value given for a key.
  */
+#define FUZZ_NAME "fuzz_cmdline"
+#include "tests/fuzz/fuzz.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kernel/cmdline.h"
 
-#define CHECK(cond)                                                           \
-	do {                                                                  \
-		if (!(cond)) {                                                \
-			fprintf(stderr, "fuzz_cmdline: broken promise: %s\n", \
-				#cond);                                       \
-			abort();                                              \
-		}                                                             \
-	} while (0)
 
 #define INPUT_MAX (2 * CMDLINE_MAX)
 

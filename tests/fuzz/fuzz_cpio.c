@@ -7,6 +7,8 @@
  * moves forward (no endless loop), a refusal leaves the offset alone and
  * says why, and a normalized path is absolute and clean.
  */
+#define FUZZ_NAME "fuzz_cpio"
+#include "tests/fuzz/fuzz.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,14 +16,6 @@
 #include "kernel/errno.h"
 #include "kernel/fs/cpio.h"
 
-#define CHECK(cond)                                                           \
-	do {                                                                  \
-		if (!(cond)) {                                                \
-			fprintf(stderr, "fuzz_cpio: broken promise: %s\n",    \
-				#cond);                                       \
-			abort();                                              \
-		}                                                             \
-	} while (0)
 
 /* check_path - a normalized path: "/", or "/a/b" without empty, "." or
  * ".." components. */

@@ -6,6 +6,8 @@
  * every answer must keep elf.h's promises: a refusal has a reason that
  * was not cut short, and an accepted file is safe for the loader to map.
  */
+#define FUZZ_NAME "fuzz_elf"
+#include "tests/fuzz/fuzz.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,14 +15,6 @@
 #include "kernel/elf.h"
 #include "kernel/errno.h"
 
-#define CHECK(cond)                                                           \
-	do {                                                                  \
-		if (!(cond)) {                                                \
-			fprintf(stderr, "fuzz_elf: broken promise: %s\n",     \
-				#cond);                                       \
-			abort();                                              \
-		}                                                             \
-	} while (0)
 
 /* check_segment - load k of an accepted file of size bytes. */
 static void check_segment(const struct elf_info *in, unsigned k, u64 size)

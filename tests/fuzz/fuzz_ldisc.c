@@ -16,20 +16,14 @@
  * ldisc_input_bytes said and takes exactly that many from the count, and
  * a flush leaves nothing readable.
  */
+#define FUZZ_NAME "fuzz_ldisc"
+#include "tests/fuzz/fuzz.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kernel/fs/tty_ldisc.h"
 
-#define CHECK(cond)                                                         \
-	do {                                                                \
-		if (!(cond)) {                                              \
-			fprintf(stderr, "fuzz_ldisc: broken promise: %s\n", \
-				#cond);                                     \
-			abort();                                            \
-		}                                                           \
-	} while (0)
 
 static size_t echoed;
 

@@ -14,6 +14,8 @@
  *    with a stack, and joining it again to "/" changes nothing.
  */
 #define _GNU_SOURCE /* memrchr */
+#define FUZZ_NAME "fuzz_path"
+#include "tests/fuzz/fuzz.h"
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,14 +23,6 @@
 
 #include "kernel/fs/path.h"
 
-#define CHECK(cond)                                                        \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "fuzz_path: broken promise: %s\n", \
-				#cond);                                    \
-			abort();                                           \
-		}                                                          \
-	} while (0)
 
 #define MODEL_MAX 8192
 
