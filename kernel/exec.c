@@ -142,10 +142,6 @@ static int copy_user_strings(struct exec_strings *s, const char __user *const __
 			break;
 		}
 		err = strings_append(s, tmp, (size_t)len);
-		/* The pointers go on the new stack too: Linux counts them
-		 * against the same limit (600,000 empty strings are E2BIG). */
-		if (!err && s->len + (u64)(s->argc + n + 1) * sizeof(u64) > ARG_MAX_BYTES)
-			err = -E2BIG;
 		if (err)
 			break;
 	}

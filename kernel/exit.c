@@ -25,7 +25,6 @@
 #include <asm/arch.h>
 #include <limits.h>
 
-#define INIT_PID 1
 #define INIT_SIGNALLED_STATUS 126 /* the contract: init killed by a signal */
 #define INIT_MAX_STATUS 125
 

@@ -515,7 +515,7 @@ SYSCALL_DEFINE2(kill, int, pid, int, sig)
 	 * -1 succeeds once there was anyone to try. */
 	for (struct task *t = task_first(); t; t = t->all_next) {
 		bool hit = pid == 0    ? t->pgid == current->pgid
-			   : pid == -1 ? t->pid > 1 && t->tgid != current->tgid
+			   : pid == -1 ? t->pid > INIT_PID && t->tgid != current->tgid
 				       : t->pgid == -pid;
 
 		if (!hit || !thread_group_leader(t) || t->pid <= 0)

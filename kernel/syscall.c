@@ -24,8 +24,9 @@ static const char *syscall_name(u64 nr)
 #define OOR_LOGGED_MAX 32
 static u64 oor_logged[OOR_LOGGED_MAX];
 static unsigned nr_oor_logged;
+static bool oor_full_said;
 
-/* first_time - note nr; true the first time it is seen. */
+/* first_time - note nr; true the first time it is seen (and still logged). */
 static bool first_time(u64 nr)
 {
 	if (nr < NR_SYSCALLS) {
@@ -34,17 +35,17 @@ static bool first_time(u64 nr)
 		enosys_logged[nr / 64] |= 1ull << (nr % 64);
 		return !seen;
 	}
-	for (unsigned i = 0; i < nr_oor_logged && i < OOR_LOGGED_MAX; i++)
+	for (unsigned i = 0; i < nr_oor_logged; i++)
 		if (oor_logged[i] == nr)
 			return false;
-	if (nr_oor_logged > OOR_LOGGED_MAX)
-		return false;
-	if (nr_oor_logged++ == OOR_LOGGED_MAX) {
-		pr_warn("syscall: %u out-of-range numbers logged; no more will be\n",
-			OOR_LOGGED_MAX);
+	if (nr_oor_logged == OOR_LOGGED_MAX) {
+		if (!oor_full_said)
+			pr_warn("syscall: %u out-of-range numbers logged; no more will be\n",
+				OOR_LOGGED_MAX);
+		oor_full_said = true;
 		return false;
 	}
-	oor_logged[nr_oor_logged - 1] = nr;
+	oor_logged[nr_oor_logged++] = nr;
 	return true;
 }
 

@@ -29,6 +29,7 @@
 
 #define TASK_COMM_LEN 16
 #define PID_MAX 32768
+#define INIT_PID 1 /* the first user process: reaps orphans, never OOM-killed first */
 
 enum task_state {
 	TASK_RUNNING,  /* on the run queue (or the one running) */

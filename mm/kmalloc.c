@@ -106,9 +106,7 @@ static struct slab *slab_new(unsigned c)
 	end = (char *)s + PAGE_SIZE;
 	*s = (struct slab){ .magic = SLAB_MAGIC, .class = (u8)c };
 	for (; obj + size <= end; obj += size) { /* thread the free list */
-#ifdef CONFIG_POISON
 		poison_fill(obj, size);
-#endif
 		*(void **)obj = s->freelist;
 		s->freelist = obj;
 		s->total++;
@@ -118,7 +116,6 @@ static struct slab *slab_new(unsigned c)
 	return s;
 }
 
-#ifdef CONFIG_POISON
 /*
  * The free object obj of slab s is being handed out: the rest of it must
  * still be poison, and its link must point to another object of s (or be
@@ -138,7 +135,6 @@ static void check_free_object(struct slab *s, unsigned c, void *obj)
 	poison_check(obj, sizeof(void *), class_size(c), "kmalloc object",
 		     (u64)(uintptr_t)obj);
 }
-#endif
 
 static void *alloc_small(size_t size)
 {
@@ -149,9 +145,8 @@ static void *alloc_small(size_t size)
 	if (!s && !(s = slab_new(c)))
 		return NULL;
 	obj = s->freelist;
-#ifdef CONFIG_POISON
-	check_free_object(s, c, obj);
-#endif
+	if (POISON_ENABLED)
+		check_free_object(s, c, obj);
 	s->freelist = *(void **)obj;
 	if (++s->inuse == s->total)
 		list_remove(&partial[c], s);
@@ -206,9 +201,7 @@ static void free_small(struct page *page, void *ptr)
 			      class_size(c));
 	if (s->inuse == s->total)
 		list_add(&partial[c], s); /* was full: has room again */
-#ifdef CONFIG_POISON
 	poison_fill(ptr, class_size(c));
-#endif
 	*(void **)ptr = s->freelist;
 	s->freelist = ptr;
 	s->inuse--;

@@ -436,9 +436,7 @@ int mm_protect(struct mm *mm, u64 addr, u64 len, u64 vm_flags)
 		va = v->vm_end;
 	}
 	for (va = addr; va < end;) {
-		u64 piece_end;
-
-		u64 new_flags;
+		u64 piece_end, new_flags;
 
 		v = vma_lookup(&mm->vmas, va);
 		piece_end = MIN(end, v->vm_end);

@@ -29,8 +29,6 @@
 #include "mm/stats.h"
 #include <asm/arch.h>
 
-#define INIT_PID 1
-
 u64 oom_kills;
 static unsigned oom_victims;       /* victim threads still holding memory */
 static struct wait_queue oom_wait; /* where callers wait for them */

@@ -37,6 +37,18 @@ bool poison_check(const void *p, size_t skip, size_t size, const char *what,
 		  u64 addr);
 /* poison_report_count - use-after-free reports since boot. */
 unsigned poison_report_count(void);
+#define POISON_ENABLED true
+#else /* the normal kernel: nothing to fill or check */
+static inline void poison_fill(void *p, size_t size)
+{
+}
+
+static inline bool poison_check(const void *p, size_t skip, size_t size,
+				const char *what, u64 addr)
+{
+	return true;
+}
+#define POISON_ENABLED false
 #endif
 
 #endif
