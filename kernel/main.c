@@ -142,6 +142,8 @@ static void print_memory_summary(void)
 		"page tables %lu KiB\n",
 		s->kernel_image_bytes >> 10, s->frame_table_bytes >> 10,
 		s->page_table_bytes >> 10);
+	pr_info("Memory: frame allocator set up in %lu us (with the kernel "
+		"page tables)\n", s->setup_ns / 1000);
 	pr_info("MemTotal:       %8lu kB\n", total >> 10);
 	pr_info("MemFree:        %8lu kB\n",
 		(frames_free_count() * PAGE_SIZE) >> 10);

@@ -16,6 +16,7 @@
  */
 #include "mm/frame.h"
 #include "mm/poison.h"
+#include "kernel/bootinfo.h"
 #include "kernel/printk.h"
 #include <asm/page.h>
 
@@ -25,10 +26,11 @@ static u32 free_list[FRAME_MAX_ORDER];
 static u64 nr_free_blocks[FRAME_MAX_ORDER];
 static u64 nr_free;
 static u64 nr_managed;
+static struct page *checked_page(u64 pfn, const char *who);
 
 struct page *pfn_to_page(u64 pfn)
 {
-	return &frame_table[pfn];
+	return checked_page(pfn, "pfn_to_page");
 }
 
 u64 page_to_pfn(const struct page *page)
@@ -43,12 +45,7 @@ phys_addr_t page_to_phys(const struct page *page)
 
 struct page *phys_to_page(phys_addr_t pa)
 {
-	u64 pfn = pa >> PAGE_SHIFT;
-
-	if (pfn >= nr_pfns)
-		panic("phys_to_page: 0x%lx is beyond the frame table (%lu frames)",
-		      pa, nr_pfns);
-	return &frame_table[pfn];
+	return checked_page(pa >> PAGE_SHIFT, "phys_to_page");
 }
 
 static void list_push(unsigned order, u64 pfn)
@@ -76,21 +73,78 @@ static void list_del(unsigned order, u64 pfn)
 	nr_free_blocks[order]--;
 }
 
-void frame_init(struct page *table, u64 npfns)
+/*
+ * The frame table is set up lazily, one section of FRAME_SECTION frames (a
+ * largest block, 4 MiB of memory, 16 KiB of table) at a time.  At -m 8G the
+ * table is 36 MiB, and writing all of it at boot took 120 ms under QEMU:
+ * the first write to each page of guest memory is what costs.  Linux defers
+ * the same work (deferred_init_memmap).  So:
+ *  - section_ready has one bit per section: its entries are valid.
+ *  - RAM added to sections not yet ready waits in pending[] (sorted pfn
+ *    ranges).  It counts as managed and free from the start.
+ *  - When the free lists cannot satisfy an allocation, grow() sets up the
+ *    lowest section with pending RAM: every entry reserved, then its
+ *    pending frames freed as blocks.  A section is a whole largest block,
+ *    so a buddy is always in the same section: merging never reads an
+ *    entry that is not set up.
+ */
+#define FRAME_SECTION_SHIFT (FRAME_MAX_ORDER - 1)
+#define FRAME_SECTION (1ull << FRAME_SECTION_SHIFT)
+#define PENDING_MAX (2 * BOOT_MAX_REGIONS)
+
+static u64 *section_ready;
+static struct pfn_range {
+	u64 start, end;
+} pending[PENDING_MAX];
+static unsigned nr_pending_ranges;
+static u64 nr_pending; /* frames in pending[] */
+
+static u64 nr_sections(u64 npfns)
+{
+	return (npfns + FRAME_SECTION - 1) >> FRAME_SECTION_SHIFT;
+}
+
+u64 frame_table_bytes(u64 npfns)
+{
+	return npfns * sizeof(struct page) + ALIGN_UP(nr_sections(npfns), 64) / 8;
+}
+
+void frame_init(void *area, u64 npfns)
 {
 	if (npfns >= FRAME_NONE)
 		panic("frame_init: %lu frames is more than the table can index",
 		      npfns);
-	frame_table = table;
+	frame_table = area;
 	nr_pfns = npfns;
-	for (u64 i = 0; i < npfns; i++)
-		table[i] = (struct page){ FRAME_NONE, FRAME_NONE, 0, 0,
-					  PG_RESERVED, 0 };
+	section_ready = (u64 *)(frame_table + npfns);
+	for (u64 i = 0; i < ALIGN_UP(nr_sections(npfns), 64) / 64; i++)
+		section_ready[i] = 0;
+	nr_pending_ranges = 0;
+	nr_pending = 0;
 	for (unsigned o = 0; o < FRAME_MAX_ORDER; o++) {
 		free_list[o] = FRAME_NONE;
 		nr_free_blocks[o] = 0;
 	}
 	nr_free = nr_managed = 0;
+}
+
+static bool section_is_ready(u64 pfn)
+{
+	u64 s = pfn >> FRAME_SECTION_SHIFT;
+
+	return section_ready[s / 64] & (1ull << (s % 64));
+}
+
+/* Would the entry of pfn be valid?  Every frame ever handed out has one. */
+static struct page *checked_page(u64 pfn, const char *who)
+{
+	if (pfn >= nr_pfns)
+		panic("%s: frame 0x%lx is beyond the frame table (%lu frames)",
+		      who, pfn << PAGE_SHIFT, nr_pfns);
+	if (!section_is_ready(pfn))
+		panic("%s: frame 0x%lx was never handed out (its part of the "
+		      "frame table is not set up)", who, pfn << PAGE_SHIFT);
+	return &frame_table[pfn];
 }
 
 /* Explain why page cannot be freed as a block of this order, or NULL. */
@@ -179,6 +233,7 @@ void frames_free(struct page *page, unsigned order)
 	if (page < frame_table || page >= frame_table + nr_pfns)
 		panic("frames_free: struct page %p is outside the frame table",
 		      (void *)page);
+	checked_page(page_to_pfn(page), "frames_free");
 	why = order >= FRAME_MAX_ORDER ? "has an impossible order"
 				       : free_check(page, order);
 	if (why)
@@ -188,13 +243,9 @@ void frames_free(struct page *page, unsigned order)
 		   poison_block(page_to_pfn(page), order));
 }
 
-void frame_add_range(phys_addr_t start, phys_addr_t end)
+/* Free the frames [pfn, last) of ready sections as the largest aligned blocks. */
+static void add_blocks(u64 pfn, u64 last)
 {
-	/* Round start up (without wrapping at the top of the address space),
-	 * and never frame 0: frame_alloc() returns 0 to mean "no memory". */
-	u64 pfn = MAX((start >> PAGE_SHIFT) + !IS_ALIGNED(start, PAGE_SIZE), 1ull);
-	u64 last = MIN(end >> PAGE_SHIFT, nr_pfns);
-
 	while (pfn < last) {
 		unsigned order = FRAME_MAX_ORDER - 1;
 
@@ -206,10 +257,95 @@ void frame_add_range(phys_addr_t start, phys_addr_t end)
 			if (!(frame_table[pfn + i].flags & PG_RESERVED))
 				panic("frame_add_range: frame 0x%lx added twice",
 				      (pfn + i) << PAGE_SHIFT);
-		nr_managed += 1ull << order;
 		free_block(pfn, order, 0);
 		pfn += 1ull << order;
 	}
+}
+
+/* Queue [pfn, last) in pending[], kept sorted; an overlap is a double add. */
+static void pending_add(u64 pfn, u64 last)
+{
+	unsigned i = 0;
+
+	while (i < nr_pending_ranges && pending[i].start < pfn)
+		i++;
+	if ((i > 0 && pending[i - 1].end > pfn) ||
+	    (i < nr_pending_ranges && pending[i].start < last))
+		panic("frame_add_range: frame 0x%lx added twice",
+		      MAX(pfn, i < nr_pending_ranges ? pending[i].start : pfn)
+			      << PAGE_SHIFT);
+	if (i > 0 && pending[i - 1].end == pfn) {
+		pending[i - 1].end = last; /* extends its lower neighbour */
+	} else {
+		if (nr_pending_ranges == PENDING_MAX)
+			panic("frame_add_range: more than %d separate ranges of RAM",
+			      PENDING_MAX);
+		for (unsigned j = nr_pending_ranges++; j > i; j--)
+			pending[j] = pending[j - 1];
+		pending[i] = (struct pfn_range){ pfn, last };
+	}
+	nr_pending += last - pfn;
+	nr_free += last - pfn;
+}
+
+void frame_add_range(phys_addr_t start, phys_addr_t end)
+{
+	/* Round start up (without wrapping at the top of the address space),
+	 * and never frame 0: frame_alloc() returns 0 to mean "no memory". */
+	u64 pfn = MAX((start >> PAGE_SHIFT) + !IS_ALIGNED(start, PAGE_SIZE), 1ull);
+	u64 last = MIN(end >> PAGE_SHIFT, nr_pfns);
+
+	while (pfn < last) {
+		u64 stop = MIN(ALIGN_UP(pfn + 1, FRAME_SECTION), last);
+
+		if (section_is_ready(pfn))
+			add_blocks(pfn, stop);
+		else
+			pending_add(pfn, stop);
+		nr_managed += stop - pfn;
+		pfn = stop;
+	}
+}
+
+/*
+ * grow - set up the lowest section that has pending RAM and free that RAM
+ * onto the lists.  False when nothing is pending: memory is exhausted.
+ */
+static bool grow(void)
+{
+	u64 base, end;
+
+	if (!nr_pending_ranges)
+		return false;
+	base = ALIGN_DOWN(pending[0].start, FRAME_SECTION);
+	end = MIN(base + FRAME_SECTION, nr_pfns);
+	for (u64 pfn = base; pfn < end; pfn++)
+		frame_table[pfn] = (struct page){ FRAME_NONE, FRAME_NONE, 0, 0,
+						  PG_RESERVED, 0 };
+	section_ready[(base >> FRAME_SECTION_SHIFT) / 64] |=
+		1ull << ((base >> FRAME_SECTION_SHIFT) % 64);
+	/* Pending ranges are sorted and none starts below base: the ones
+	 * in this section are a prefix of the array. */
+	while (nr_pending_ranges && pending[0].start < end) {
+		u64 stop = MIN(pending[0].end, end), n = stop - pending[0].start;
+
+		nr_pending -= n;
+		nr_free -= n; /* free_block() counts them again */
+		add_blocks(pending[0].start, stop);
+		pending[0].start = stop;
+		if (pending[0].start == pending[0].end) {
+			nr_pending_ranges--;
+			for (unsigned j = 0; j < nr_pending_ranges; j++)
+				pending[j] = pending[j + 1];
+		}
+	}
+	return true;
+}
+
+void frames_setup_all(void)
+{
+	while (grow())
+		;
 }
 
 struct page *frames_alloc(unsigned order)
@@ -219,10 +355,15 @@ struct page *frames_alloc(unsigned order)
 
 	if (order >= FRAME_MAX_ORDER)
 		return NULL;
-	while (k < FRAME_MAX_ORDER && free_list[k] == FRAME_NONE)
-		k++;
-	if (k == FRAME_MAX_ORDER)
-		return NULL;
+	for (;;) {
+		while (k < FRAME_MAX_ORDER && free_list[k] == FRAME_NONE)
+			k++;
+		if (k < FRAME_MAX_ORDER)
+			break;
+		if (!grow())
+			return NULL;
+		k = order;
+	}
 
 	pfn = free_list[k];
 	list_del(k, pfn);

@@ -44,15 +44,25 @@ struct page {
 
 #define FRAME_NONE 0xffffffffu
 
+/* frame_table_bytes - the memory frame_init() needs for nr_pfns frames: the
+ * frame table and a bitmap of its sections. */
+u64 frame_table_bytes(u64 nr_pfns);
 /*
- * frame_init - start managing frames 0 .. nr_pfns-1 with table as the frame
- * table (nr_pfns entries). Every frame starts reserved; frame_add_range()
- * hands usable RAM to the allocator.
+ * frame_init - start managing frames 0 .. nr_pfns-1, with area
+ * (frame_table_bytes(nr_pfns) bytes) for the frame table.  Every frame
+ * starts reserved; frame_add_range() hands usable RAM to the allocator.
+ * The table's entries are written later, a section at a time, when the
+ * allocator first needs frames from it (see frame.c): area need not be
+ * zeroed or even touched at boot.
  */
-void frame_init(struct page *table, u64 nr_pfns);
+void frame_init(void *area, u64 nr_pfns);
 /* frame_add_range - make whole frames inside [start, end) free. Frame 0 is
  * never added: frame_alloc() returns 0 for "no memory". */
 void frame_add_range(phys_addr_t start, phys_addr_t end);
+
+/* frames_setup_all - set up every section now, so that the free lists hold
+ * every free frame (tests and debugging compare them with a model). */
+void frames_setup_all(void);
 
 /* frames_alloc - 2^order contiguous frames, aligned to their size, or NULL. */
 struct page *frames_alloc(unsigned order);
@@ -83,10 +93,11 @@ static inline u32 page_mapcount(const struct page *page)
 struct page *pfn_to_page(u64 pfn);
 u64 page_to_pfn(const struct page *page);
 phys_addr_t page_to_phys(const struct page *page);
-/* phys_to_page - the struct page of pa; panics if pa is beyond the table. */
+/* phys_to_page - the struct page of pa; panics if pa is beyond the table
+ * or in a part of it not set up yet (no frame there was ever handed out). */
 struct page *phys_to_page(phys_addr_t pa);
 
-u64 frames_free_count(void);    /* frames on the free lists */
+u64 frames_free_count(void);    /* frames free: on the lists or not set up yet */
 u64 frames_managed_count(void); /* frames ever given to the allocator */
 u64 frames_table_size(void);    /* entries in the frame table (max pfn + 1) */
 /* frames_free_blocks - how many free blocks of exactly this order. */

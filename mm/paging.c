@@ -19,6 +19,7 @@
 #include "kernel/printk.h"
 #include "lib/string.h"
 #include <asm/page.h>
+#include <asm/arch.h>
 #include <asm/tlb.h>
 
 #define EARLY_MAP_LIMIT GiB(4)
@@ -129,14 +130,14 @@ static void build_kernel_tables(const struct boot_info *bi)
 void mm_init(const struct boot_info *bi)
 {
 	struct memmap ram;
-	u64 max_pfn, table_bytes, free_before;
+	u64 max_pfn, table_bytes, free_before, started = arch_clock_ns();
 	phys_addr_t table;
 
 	build_free_ram(bi, &ram);
 	if (ram.n == 0)
 		panic("mm_init: no usable RAM above 1 MiB in the memory map");
 	max_pfn = ram.r[ram.n - 1].end >> PAGE_SHIFT;
-	table_bytes = ALIGN_UP(max_pfn * sizeof(struct page), PAGE_SIZE);
+	table_bytes = ALIGN_UP(frame_table_bytes(max_pfn), PAGE_SIZE);
 	table = memmap_alloc(&ram, table_bytes, PAGE_SIZE, EARLY_MAP_LIMIT);
 	if (!table)
 		panic("mm_init: no room below 4 GiB for the frame table (%lu KiB)",
@@ -155,4 +156,5 @@ void mm_init(const struct boot_info *bi)
 		if (ram.r[i].end > EARLY_MAP_LIMIT)
 			frame_add_range(MAX(ram.r[i].start, EARLY_MAP_LIMIT),
 					ram.r[i].end);
+	mm_boot_stats.setup_ns = arch_clock_ns() - started;
 }

@@ -24,6 +24,7 @@ struct mm_boot_stats {
 	u64 kernel_image_bytes;
 	u64 frame_table_bytes;
 	u64 page_table_bytes;  /* the kernel's own page tables */
+	u64 setup_ns;          /* mm_init(): frame allocator and kernel tables */
 };
 extern struct mm_boot_stats mm_boot_stats;
 

@@ -59,15 +59,18 @@ extern struct page *host_frame_table; /* from host_frames_init() */
 /*
  * host_frames_init - simulated memory of bytes and a frame table covering
  * it, every frame reserved: the test hands ranges to frame_add_range().
+ * The table's memory starts as 0xa5 garbage, as at boot: the allocator
+ * must write each entry before it reads it.
  * (Inline: binaries without mm/frame.c never reference frame_init.)
  */
 static inline void host_frames_init(u64 bytes)
 {
-	u64 nr = bytes >> PAGE_SHIFT;
+	u64 nr = bytes >> PAGE_SHIFT, size = frame_table_bytes(nr);
 
 	host_mem_init(bytes);
-	host_frame_table = calloc(nr, sizeof(struct page));
+	host_frame_table = malloc(size);
 	assert_non_null(host_frame_table);
+	memset(host_frame_table, 0xa5, size);
 	frame_init(host_frame_table, nr);
 }
 

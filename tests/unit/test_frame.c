@@ -9,6 +9,7 @@
  *                                                 end of the table)
  */
 #include "host.h"
+#include "kernel/bootinfo.h"
 
 #define MEM_BYTES MiB(8)
 #define NR_PFNS (MEM_BYTES >> PAGE_SHIFT)
@@ -35,6 +36,7 @@ static int setup(void **state)
 		     p < MIN(ram[i][1] >> PAGE_SHIFT, NR_PFNS); p++)
 			managed[p] = true;
 	}
+	frames_setup_all(); /* the free lists hold everything: the model */
 	return 0;
 }
 
@@ -98,6 +100,16 @@ static void check_free_sum(void)
 	for (unsigned o = 0; o < FRAME_MAX_ORDER; o++)
 		sum += frames_free_blocks(o) << o;
 	assert_int_equal(sum, frames_free_count());
+}
+
+/* The same, with frames still waiting to be set up (not on any list). */
+static void check_free_sum_with_pending(u64 pending)
+{
+	u64 sum = 0;
+
+	for (unsigned o = 0; o < FRAME_MAX_ORDER; o++)
+		sum += frames_free_blocks(o) << o;
+	assert_int_equal(sum + pending, frames_free_count());
 }
 
 /* Mark the block at page as handed out: managed, aligned, not in use. */
@@ -175,6 +187,7 @@ static void test_add_adjacent_ranges_merge(void **state)
 	host_frames_init(MEM_BYTES);
 	frame_add_range(0x400000, 0x600000);
 	frame_add_range(0x600000, 0x800000);
+	frames_setup_all();
 	assert_int_equal(frames_free_blocks(FRAME_MAX_ORDER - 1), 1);
 	assert_int_equal(frames_free_count(), 1024);
 	check_free_sum();
@@ -251,6 +264,7 @@ static void test_split_and_coalesce(void **state)
 
 	host_frames_init(MEM_BYTES);
 	frame_add_range(0x408000, 0x410000); /* pfns 0x408 .. 0x40f */
+	frames_setup_all();
 	assert_int_equal(frames_free_blocks(3), 1);
 
 	a = frames_alloc(0);
@@ -442,6 +456,105 @@ static void test_random_stress(void **state)
 	check_coalesced();
 }
 
+/* ---- deferred set-up: the table is written a section (4 MiB) at a time */
+
+#define GARBAGE 0xa5 /* host_frames_init() fills the table with it */
+
+/* Is pfn's entry untouched since host_frames_init()? */
+static bool entry_untouched(u64 pfn)
+{
+	const u8 *e = (const u8 *)&host_frame_table[pfn];
+
+	for (size_t i = 0; i < sizeof(struct page); i++)
+		if (e[i] != GARBAGE)
+			return false;
+	return true;
+}
+
+/* Adding RAM writes no entry; it counts as managed and free at once. */
+static void test_deferred_add_touches_nothing(void **state)
+{
+	host_frames_init(MEM_BYTES);
+	frame_add_range(0x100000, 0x200000);
+	frame_add_range(0x400000, 0x800000);
+	for (u64 p = 0; p < NR_PFNS; p++)
+		if (!entry_untouched(p))
+			fail_msg("entry of pfn 0x%lx written by frame_add_range", p);
+	assert_int_equal(frames_managed_count(), 256 + 1024);
+	assert_int_equal(frames_free_count(), 256 + 1024);
+	for (unsigned o = 0; o < FRAME_MAX_ORDER; o++)
+		assert_int_equal(frames_free_blocks(o), 0);
+}
+
+/* An allocation sets up the lowest section with RAM, and only that one. */
+static void test_deferred_grows_lowest_section(void **state)
+{
+	host_frames_init(MEM_BYTES);
+	frame_add_range(0x400000, 0x800000);
+	frame_add_range(0x100000, 0x200000);
+	assert_int_equal(frame_alloc(), 0x100000);
+	assert_int_equal(frames_free_count(), 256 + 1024 - 1);
+	for (u64 p = 0; p < 0x400; p++) /* section 0: every entry valid */
+		assert_false(entry_untouched(p));
+	assert_true(pfn_to_page(0x80)->flags & PG_RESERVED); /* a hole */
+	for (u64 p = 0x400; p < NR_PFNS; p++)
+		if (!entry_untouched(p))
+			fail_msg("section 1 (pfn 0x%lx) set up too early", p);
+	/* Section 0's 255 other frames are on the lists, section 1 is not. */
+	check_free_sum_with_pending(1024);
+	expect_panic(phys_to_page(0x400000), "never handed out");
+	expect_panic(frame_free(0x500000), "never handed out");
+}
+
+/* RAM added to a section already set up goes straight to the lists. */
+static void test_deferred_add_to_ready_section(void **state)
+{
+	host_frames_init(MEM_BYTES);
+	frame_add_range(0x100000, 0x101000);
+	assert_int_equal(frame_alloc(), 0x100000);
+	frame_add_range(0x200000, 0x202000); /* section 0, set up */
+	assert_int_equal(frames_free_blocks(1), 1);
+	expect_panic(frame_add_range(0x201000, 0x203000), "added twice");
+	frame_add_range(0x600000, 0x601000); /* section 1, pending */
+	expect_panic(frame_add_range(0x5ff000, 0x601000), "added twice");
+	expect_panic(frame_add_range(0x600000, 0x600fff + 1), "added twice");
+	assert_int_equal(frames_free_count(), 3);
+	assert_int_equal(frames_free_blocks(0), 0);
+}
+
+/* Every frame can still be allocated, each exactly once, lowest first. */
+static void test_deferred_exhaust(void **state)
+{
+	static phys_addr_t got[MANAGED_FRAMES];
+	u64 n = 0;
+	phys_addr_t pa;
+
+	host_frames_init(MEM_BYTES);
+	memset(used, 0, sizeof(used));
+	for (unsigned i = ARRAY_SIZE(ram); i-- > 0;) /* highest first */
+		frame_add_range(ram[i][0], ram[i][1]);
+	while ((pa = frame_alloc())) {
+		assert_true(n < MANAGED_FRAMES);
+		take(phys_to_page(pa), 0);
+		got[n++] = pa;
+	}
+	assert_int_equal(n, MANAGED_FRAMES);
+	assert_true(got[0] < 0x400000 && got[n - 1] >= 0x400000);
+	while (n)
+		frame_free(got[--n]);
+	assert_int_equal(frames_free_count(), MANAGED_FRAMES);
+	check_free_sum();
+}
+
+/* The pending list has room for twice the boot memory map's regions. */
+static void test_deferred_too_many_ranges_panics(void **state)
+{
+	host_frames_init(MEM_BYTES);
+	for (unsigned i = 0; i < 2 * BOOT_MAX_REGIONS; i++)
+		frame_add_range((1 + 2 * i) * PAGE_SIZE, (2 + 2 * i) * PAGE_SIZE);
+	expect_panic(frame_add_range(0x7fe000, 0x7ff000), "separate ranges");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -466,6 +579,11 @@ int main(void)
 		T(test_outside_table_panics),
 		T(test_init_too_many_frames_panics),
 		T(test_random_stress),
+		T(test_deferred_add_touches_nothing),
+		T(test_deferred_grows_lowest_section),
+		T(test_deferred_add_to_ready_section),
+		T(test_deferred_exhaust),
+		T(test_deferred_too_many_ranges_panics),
 	};
 
 	return cmocka_run_group_tests_name("mm/frame", tests, host_group_setup,

@@ -468,11 +468,13 @@ class FramesCommand(VmosCommand):
     """frames: the frame allocator's counts of 4 KiB physical frames.
 
 From mm/frame.c's globals: nr_managed frames were given to the allocator,
-nr_free are on the free lists (nr_free_blocks[order] blocks of 2^order
-frames each), the rest are used.  Then, for a check, the frame table
-(one struct page per frame) is counted by its flags: PG_FREE, in use,
-PG_RESERVED (never managed), and among the used PG_PAGETABLE and PG_SLAB
-(kmalloc's slab pages, also counted in mm/kmalloc.c's slab_pages)."""
+nr_free are free: on the free lists (nr_free_blocks[order] blocks of
+2^order frames each) or, nr_pending of them, in sections of the frame
+table not set up yet; the rest are used.  Then, for a check, the frame
+table (one struct page per frame) is counted by its flags, in the
+sections set up (section_ready): PG_FREE, in use, PG_RESERVED (never
+managed), and among the used PG_PAGETABLE and PG_SLAB (kmalloc's slab
+pages, also counted in mm/kmalloc.c's slab_pages)."""
 
     def __init__(self):
         self.name = "frames"
@@ -490,13 +492,15 @@ PG_RESERVED (never managed), and among the used PG_PAGETABLE and PG_SLAB
         large = int(kvar("large_pages", "mm/kmalloc.c"))
         gdb.write(f"frames: {managed} managed ({managed * 4} KiB), {free} free, "
                   f"{managed - free} used\n")
+        pending = int(kvar("nr_pending", "mm/frame.c"))
         gdb.write("free lists (blocks x frames): " + (", ".join(
             f"{n}x{1 << o}" for o, n in enumerate(by_order) if n) or "empty") +
-            f" = {sum(n << o for o, n in enumerate(by_order))} frames\n")
+            f" = {sum(n << o for o, n in enumerate(by_order))} frames; "
+            f"{pending} more free in sections not set up yet\n")
         gdb.write(f"kmalloc: {slab} slab pages, {large} pages in large blocks\n")
-        self.count_table()
+        self.count_table(1 << (orders - 1))
 
-    def count_table(self):
+    def count_table(self, section):
         nr_pfns = int(kvar("nr_pfns", "mm/frame.c"))
         if nr_pfns > FRAME_TABLE_READ_MAX:
             gdb.write(f"frame table: {nr_pfns} entries, too many to read "
@@ -506,16 +510,24 @@ PG_RESERVED (never managed), and among the used PG_PAGETABLE and PG_SLAB
         flags_off = next(f.bitpos // 8 for f in page_t.fields() if f.name == "flags")
         table = read_bytes(int(kvar("frame_table", "mm/frame.c")),
                            nr_pfns * page_t.sizeof)
-        free = reserved = pagetable = slab = 0
+        sections = (nr_pfns + section - 1) // section
+        ready = read_bytes(int(kvar("section_ready", "mm/frame.c")),
+                           (sections + 63) // 64 * 8)
+        free = reserved = pagetable = slab = unset = 0
         for pfn in range(nr_pfns):
+            s = pfn // section
+            if not ready[s // 8] >> (s % 8) & 1:
+                unset += 1
+                continue
             flags = table[pfn * page_t.sizeof + flags_off]
             free += bool(flags & PG_FREE)
             reserved += bool(flags & PG_RESERVED)
             pagetable += bool(flags & PG_PAGETABLE)
             slab += bool(flags & PG_SLAB)
-        used = nr_pfns - free - reserved
+        used = nr_pfns - free - reserved - unset
         gdb.write(f"frame table: {nr_pfns} entries: {free} free, {used} used "
-                  f"({pagetable} page tables, {slab} slab), {reserved} reserved\n")
+                  f"({pagetable} page tables, {slab} slab), {reserved} reserved, "
+                  f"{unset} not set up yet\n")
 
 
 PtCommand()
