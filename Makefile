@@ -39,7 +39,7 @@ QEMU_FLAGS := -cpu max -m 128M -no-reboot -display none -serial mon:stdio
 APPEND ?=
 export APPEND
 
-.PHONY: all kernel kernel-check iso initrd run run-direct debug test unit deps clean help
+.PHONY: all kernel kernel-check iso initrd run run-direct debug test unit bench deps clean help
 all: kernel initrd
 
 help:
@@ -51,6 +51,7 @@ help:
 	@echo "make iso        build build/os.iso (GRUB, BIOS boot)"
 	@echo "make kernel-check  build build/kernel-check.elf (UBSan, poisoning)"
 	@echo "make unit       build and run only the host unit tests"
+	@echo "make bench      vmos against Linux in the same QEMU (docs/bench.md)"
 
 deps:
 	@tools/install-deps.sh
@@ -239,6 +240,13 @@ unit: deps $(UNIT_TESTS)
 # ---- the whole suite
 test: deps kernel kernel-check initrd iso $(UNIT_TESTS) fuzz-build
 	$(PYTHON) tests/run.py
+
+# ---- the benchmark: vmos and Debian's Linux kernel (fetched into
+# build/peer/ once) boot the same vmbench alternately; a side-by-side
+# table.  BENCH_ARGS='--runs 5', '--icount' (instruction counts), '--write-doc'.
+BENCH_ARGS ?=
+bench: deps kernel $(BUILD)/tests/user/vmbench
+	$(PYTHON) tools/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD)

@@ -1,14 +1,28 @@
 /*
- * tests/user/vmbench.c - the costs of the virtual-memory paths, as medians
- * of REPS repetitions (clock_gettime in the guest):
- *   demand-zero fault      ns per page, 64 MiB touched once
- *   COW fault after fork   ns per page, 16 MiB written by the child
- *   fork+exit+wait         us, with 16 MiB touched
- *   mmap+touch+munmap      ns, one page
- *   brk growth + touch     ns per page
- *   fault cost             ns per fault with 16, 1024 and 16384 regions
- * Prints one "name: value unit" line each; the same program is meant to
- * run on Linux for comparison (issue 7's make bench).
+ * tests/user/vmbench.c - the benchmark of `make bench`: the costs of system
+ * calls, page faults and process operations, each the median of REPS
+ * repetitions timed with clock_gettime in the guest.  The same static
+ * binary runs on vmos and, as /init, on Linux (tools/bench.py).
+ *
+ *   getpid            ns per call: the system-call round trip
+ *   demand-zero       ns per page: 64 MiB of fresh anonymous memory touched
+ *   cow               ns per page: a child writes 16 MiB its parent touched
+ *   fork-exit-16M     us: fork, _exit, wait, with 16 MiB present
+ *   fork-exec         us: fork, execve of a small static program, wait
+ *   mmap-cycle        ns: mmap one page, write it, munmap it
+ *   brk-touch         ns per page: grow the heap a page, write it
+ *   fault-N           ns per fault with N separate regions (N = 16, 1024,
+ *                     16384), always in the same 16 of them: region lookup
+ *   fault-N-spread    the same, the faults spread over all N regions
+ *   pipe-rtt          ns: one byte there and back between two processes
+ *
+ * Output: "vmbench: start" first (tools/bench.py times the boot to it),
+ * then one "NAME VALUE UNIT" line per benchmark, then "vmbench: done".
+ * Run as PID 1 it powers the machine off at the end (Linux needs reboot();
+ * vmos would also power off when init exits).
+ *
+ * usage: vmbench [-q]    -q: one repetition each (the test suite's run)
+ *        vmbench -x      exit at once (the program fork-exec runs)
  */
 #define _GNU_SOURCE
 #include "bench.h"
@@ -16,13 +30,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/reboot.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #define PAGE 4096ul
-#define REPS 7
+#define MAX_REPS 7
+
+static const char *self = "/tests/vmbench"; /* for fork-exec's execve */
 
 static void touch(char *p, size_t len)
 {
@@ -30,10 +48,31 @@ static void touch(char *p, size_t len)
 		p[i] = 1;
 }
 
+static char *map_anon(size_t len, int prot)
+{
+	char *p = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("vmbench: mmap");
+		exit(1);
+	}
+	return p;
+}
+
+static long getpid_ns(void)
+{
+	int n = 20000;
+	long t = now_ns();
+
+	for (int i = 0; i < n; i++)
+		syscall(SYS_getpid); /* not getpid(): a libc may cache it */
+	return (now_ns() - t) / n;
+}
+
 static long demand_zero(void)
 {
 	size_t len = 64ul << 20;
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p = map_anon(len, PROT_READ | PROT_WRITE);
 	long t = now_ns();
 
 	touch(p, len);
@@ -45,12 +84,13 @@ static long demand_zero(void)
 static long cow(void)
 {
 	size_t len = 16ul << 20;
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p = map_anon(len, PROT_READ | PROT_WRITE);
 	int fds[2];
 	long t = 0;
 
 	touch(p, len);
-	pipe(fds);
+	if (pipe(fds) < 0)
+		return -1;
 	if (fork() == 0) {
 		long t0 = now_ns();
 
@@ -59,7 +99,8 @@ static long cow(void)
 		write(fds[1], &t0, sizeof(t0));
 		_exit(0);
 	}
-	read(fds[0], &t, sizeof(t));
+	if (read(fds[0], &t, sizeof(t)) != sizeof(t))
+		t = -1;
 	wait(NULL);
 	close(fds[0]);
 	close(fds[1]);
@@ -70,7 +111,7 @@ static long cow(void)
 static long fork_exit(void)
 {
 	size_t len = 16ul << 20;
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p = map_anon(len, PROT_READ | PROT_WRITE);
 	long t;
 
 	touch(p, len);
@@ -83,17 +124,37 @@ static long fork_exit(void)
 	return t / 1000;
 }
 
-static long mmap_cycle(void)
+static long fork_exec(void)
 {
+	int n = 10;
 	long t = now_ns();
 
-	for (int i = 0; i < 100; i++) {
-		char *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	for (int i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			char *argv[] = { (char *)self, "-x", NULL };
+
+			execv(self, argv);
+			_exit(127);
+		}
+		waitpid(pid, NULL, 0);
+	}
+	return (now_ns() - t) / n / 1000;
+}
+
+static long mmap_cycle(void)
+{
+	int n = 200;
+	long t = now_ns();
+
+	for (int i = 0; i < n; i++) {
+		char *p = map_anon(PAGE, PROT_READ | PROT_WRITE);
 
 		p[0] = 1;
 		munmap(p, PAGE);
 	}
-	return (now_ns() - t) / 100;
+	return (now_ns() - t) / n;
 }
 
 static long brk_touch(void)
@@ -112,15 +173,16 @@ static long brk_touch(void)
 }
 
 /*
- * Fault cost with n separate regions mapped (alternate protections keep
- * neighbours from merging): 256 demand-zero faults, each on a page given
- * back with MADV_DONTNEED first.  spread: the faults land all over the n
- * regions (so memory locality changes with n too); local: always in the
- * same 16 regions, so only the region lookup depends on n.
+ * Fault cost with n separate regions mapped (a PROT_NONE page between each
+ * two read-write pages keeps them from merging): 256 demand-zero faults,
+ * each on a page given back with MADV_DONTNEED first.  spread: the faults
+ * land all over the n regions (so memory locality changes with n too);
+ * otherwise always in the same 16 regions, so only the region lookup
+ * depends on n.
  */
 static long fault_with_regions(int n, int spread)
 {
-	char *base = mmap(NULL, (size_t)n * 2 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *base = map_anon((size_t)n * 2 * PAGE, PROT_NONE);
 	int span = spread ? n : 16;
 	long t = 0;
 
@@ -141,26 +203,87 @@ static long fault_with_regions(int n, int spread)
 	return t / 256;
 }
 
-#define MEASURE(name, unit, expr)                         \
-	do {                                              \
-		long v[REPS];                             \
-		for (int r = 0; r < REPS; r++)            \
-			v[r] = (expr);                    \
-		printf("%-24s %8ld %s\n", name, median(v, REPS), unit); \
-		fflush(stdout);                           \
-	} while (0)
-
-int main(void)
+static long pipe_rtt(void)
 {
-	MEASURE("demand-zero fault:", "ns/page", demand_zero());
-	MEASURE("COW fault:", "ns/page", cow());
-	MEASURE("fork+exit+wait 16 MiB:", "us", fork_exit());
-	MEASURE("mmap+touch+munmap:", "ns", mmap_cycle());
-	MEASURE("brk+touch:", "ns/page", brk_touch());
-	MEASURE("fault, 16 regions:", "ns", fault_with_regions(16, 0));
-	MEASURE("fault, 1024 regions:", "ns", fault_with_regions(1024, 0));
-	MEASURE("fault, 16384 regions:", "ns", fault_with_regions(16384, 0));
-	MEASURE("fault, 1024 spread:", "ns", fault_with_regions(1024, 1));
-	MEASURE("fault, 16384 spread:", "ns", fault_with_regions(16384, 1));
+	int there[2], back[2], n = 2000;
+	char c = 0;
+	long t;
+	pid_t pid;
+
+	if (pipe(there) < 0 || pipe(back) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(there[1]); /* so that read sees the end when the parent closes */
+		while (read(there[0], &c, 1) == 1)
+			write(back[1], &c, 1);
+		_exit(0);
+	}
+	t = now_ns();
+	for (int i = 0; i < n; i++) {
+		write(there[1], &c, 1);
+		read(back[0], &c, 1);
+	}
+	t = now_ns() - t;
+	close(there[1]);
+	waitpid(pid, NULL, 0);
+	close(there[0]);
+	close(back[0]);
+	close(back[1]);
+	return t / n;
+}
+
+static int reps = MAX_REPS;
+
+static void measure(const char *name, const char *unit, long (*fn)(void))
+{
+	long v[MAX_REPS];
+
+	for (int r = 0; r < reps; r++)
+		v[r] = fn();
+	printf("%-20s %8ld %s\n", name, median(v, reps), unit);
+	fflush(stdout);
+}
+
+#define REGIONS(n, spread) \
+	static long fault_##n##_##spread(void) { return fault_with_regions(n, spread); }
+REGIONS(16, 0)
+REGIONS(1024, 0)
+REGIONS(16384, 0)
+REGIONS(1024, 1)
+REGIONS(16384, 1)
+
+int main(int argc, char **argv)
+{
+	struct utsname u;
+
+	if (argc > 1 && !strcmp(argv[1], "-x"))
+		return 0;
+	printf("vmbench: start\n");
+	fflush(stdout);
+	if (argc > 1 && !strcmp(argv[1], "-q"))
+		reps = 1;
+	if (argv[0] && strchr(argv[0], '/'))
+		self = argv[0];
+	if (uname(&u) == 0)
+		printf("vmbench: kernel %s %s\n", u.sysname, u.release);
+
+	measure("getpid", "ns", getpid_ns);
+	measure("demand-zero", "ns/page", demand_zero);
+	measure("cow", "ns/page", cow);
+	measure("fork-exit-16M", "us", fork_exit);
+	measure("fork-exec", "us", fork_exec);
+	measure("mmap-cycle", "ns", mmap_cycle);
+	measure("brk-touch", "ns/page", brk_touch);
+	measure("fault-16", "ns", fault_16_0);
+	measure("fault-1024", "ns", fault_1024_0);
+	measure("fault-16384", "ns", fault_16384_0);
+	measure("fault-1024-spread", "ns", fault_1024_1);
+	measure("fault-16384-spread", "ns", fault_16384_1);
+	measure("pipe-rtt", "ns", pipe_rtt);
+	printf("vmbench: done\n");
+	fflush(stdout);
+	if (getpid() == 1)
+		reboot(RB_POWER_OFF);
 	return 0;
 }
