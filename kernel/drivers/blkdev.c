@@ -66,9 +66,9 @@ static int check_request(struct blkdev *dev, u64 sector, const void *buf,
 	const char *op = write ? "write" : "read";
 
 	if (sector > dev->sectors || count > dev->sectors - sector) {
-		pr_err("blkdev: %s: %s of sectors %lu-%lu is beyond the end "
-		       "(%lu sectors)\n", dev->name, op, sector,
-		       sector + count - 1, dev->sectors);
+		pr_err("blkdev: %s: %s of %u sectors at sector %lu is beyond "
+		       "the end (%lu sectors)\n", dev->name, op, count, sector,
+		       dev->sectors);
 		return -EINVAL;
 	}
 	if (!in_direct_map(buf, (u64)count << SECTOR_SHIFT)) {

@@ -343,9 +343,12 @@ static void add_disk(const struct pci_dev *pci)
 		return;
 	}
 	nr_disks++;
-	pr_info("virtio_blk %02x:%02x.%x: [%s] %lu 512-byte sectors (%lu MiB)%s, "
+	pr_info("virtio_blk %02x:%02x.%x: [%s] %lu 512-byte sectors (%lu %s)%s, "
 		"queue of %u, polled\n", pci->bus, pci->slot, pci->func,
-		vb->blk.name, vb->blk.sectors, vb->blk.sectors >> 11,
+		vb->blk.name, vb->blk.sectors,
+		vb->blk.sectors >= MiB(1) / SECTOR_SIZE ? vb->blk.sectors >> 11
+							: vb->blk.sectors >> 1,
+		vb->blk.sectors >= MiB(1) / SECTOR_SIZE ? "MiB" : "KiB",
 		vb->blk.read_only ? ", read-only" : "", vb->qsize);
 }
 
