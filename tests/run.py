@@ -55,7 +55,9 @@ TAP_LINE = re.compile(r"^(?:\[\s*[\d.]+\] )?(ok|not ok) (\d+)(?: -)? ?(.*)$")
 # (expect), must not (forbid) or must exactly once (once) contain. tap=True: each TAP line is a test.
 # disks=["256M", "64K:ro"]: virtio disks, vda first, each a fresh sparse
 # file of that size made for this run (build/test-logs/LOG-vda.img ...);
-# ":ro" attaches it read-only.
+# ":ro" attaches it read-only; ":ioerr" makes every read and write that
+# touches sector 8 (the disk's second page) fail with an I/O error (QEMU's
+# blkdebug driver).
 # What the kernel prints at pr_warn and KERN_ERR (kernel/syscall.c,
 # kernel/entry.c, kernel/main.c...): a warning is a failure in the
 # adversarial programs.
@@ -218,6 +220,17 @@ QEMU_TESTS = [
          initrd=[INITRD], exit=EXIT_OK, tap=True,
          expect=[r"pci 0000:00:00\.0: \[8086:1237\] class 0x060000 \(bridge\)"],
          forbid=[r"1af4:1001", r"virtio_blk"]),
+    # A disk that fails: the device's error status reaches the program as
+    # EIO and the kernel log names the request; other sectors still work.
+    dict(name="user-blk-ioerr", disks=["1M:ioerr"], initrd=[INITRD], exit=EXIT_OK,
+         append='init=/bin/sh -c "dd if=/dev/vda of=/dev/null bs=4096 count=1 && '
+                'echo page0 ok; dd if=/dev/vda of=/dev/null bs=4096 skip=1 count=1 || '
+                'echo read rc=$?; dd if=/dev/zero of=/dev/vda bs=512 seek=8 count=1 || '
+                'echo write rc=$?"',
+         expect=[r"^page0 ok$", r"^read rc=1$", r"^write rc=1$",
+                 r"virtio_blk: vda: read of 8 sectors at 8 failed: status 1 \(I/O error\)",
+                 r"virtio_blk: vda: write of 1 sectors at 8 failed: status 1 \(I/O error\)",
+                 r"Input/output error"]),
     # busybox's dd and hexdump on /dev/vda, as a student would use them.
     dict(name="user-blk-busybox", disks=["1M"], initrd=[INITRD], exit=EXIT_OK,
          append='init=/bin/sh -c "echo hello disk | dd of=/dev/vda bs=1 seek=1000 '
@@ -553,6 +566,12 @@ def disk_option(test, index, spec):
     path = os.path.join(LOGS, f"{test.get('log', test['name'])}-vd{chr(ord('a') + index)}.img")
     with open(path, "wb") as f:
         f.truncate(nbytes)
+    if mode == "ioerr":
+        conf = path[:-len(".img")] + "-blkdebug.conf"
+        with open(conf, "w") as f:
+            for event in ("read_aio", "write_aio"):
+                f.write(f'[inject-error]\nevent = "{event}"\nerrno = "5"\nsector = "8"\n\n')
+        path = f"blkdebug:{conf}:{path}"
     opts = f"file={path},format=raw,if=virtio" + (",readonly=on" if mode == "ro" else "")
     return ["-drive", opts]
 
