@@ -137,12 +137,20 @@ struct virtio_blk {
 
 static unsigned nr_disks;
 
-/* vring_size - bytes of a legacy queue of n entries. */
+/* vring_used_offset - where the used ring of a legacy queue of n entries
+ * starts: after the descriptors and the avail ring (flags, idx, n entries,
+ * used_event), at the next VIRTIO_VRING_ALIGN boundary. */
+static u64 vring_used_offset(u16 n)
+{
+	return ALIGN_UP(sizeof(struct vring_desc) * n + 2 * (3ull + n),
+			(u64)VIRTIO_VRING_ALIGN);
+}
+
+/* vring_size - bytes of the whole queue: the used ring is flags, idx,
+ * n entries and avail_event. */
 static u64 vring_size(u16 n)
 {
-	u64 desc_avail = 16ull * n + 2 * (3ull + n); /* + flags, idx, used_event */
-
-	return ALIGN_UP(desc_avail, VIRTIO_VRING_ALIGN) + 2 * 3 + 8ull * n;
+	return vring_used_offset(n) + 2 * 3 + sizeof(struct vring_used_elem) * n;
 }
 
 /* setup_queue - allocate queue 0 in zeroed frames and give it to the
@@ -166,9 +174,8 @@ static int setup_queue(struct virtio_blk *vb)
 	ring = phys_to_virt(page_to_phys(pages));
 	memset(ring, 0, PAGE_SIZE << vb->ring_order);
 	vb->desc = (struct vring_desc *)ring;
-	vb->avail = (struct vring_avail *)(ring + 16ul * vb->qsize);
-	vb->used = (struct vring_used *)(ring +
-		ALIGN_UP(16ul * vb->qsize + 2 * (3ul + vb->qsize), VIRTIO_VRING_ALIGN));
+	vb->avail = (struct vring_avail *)(ring + sizeof(struct vring_desc) * vb->qsize);
+	vb->used = (struct vring_used *)(ring + vring_used_offset(vb->qsize));
 	pci_io_write32(vb->iobase + VIRTIO_PCI_QUEUE_PFN,
 		       (u32)(page_to_phys(pages) >> VIRTIO_PCI_QUEUE_ADDR_SHIFT));
 	return 0;
