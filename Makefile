@@ -28,11 +28,15 @@ KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 # Two files are the checked kernel's alone (see "the checked kernel").
 CHECK_ONLY_C := kernel/ubsan.c mm/poison.c
 KERNEL_C   := $(filter-out $(CHECK_ONLY_C),$(wildcard arch/x86_64/*.c kernel/*.c \
-	kernel/fs/*.c mm/*.c lib/*.c tests/ktest/*.c))
+	kernel/fs/*.c kernel/drivers/*.c mm/*.c lib/*.c tests/ktest/*.c))
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm kernel/*.asm)
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o)
 
 QEMU_FLAGS := -cpu max -m 128M -no-reboot -display none -serial mon:stdio
+# The disk make run and run-direct attach as /dev/vda (virtio, found by
+# the PCI scan): a 256 MiB sparse file, made once and kept, for swap.
+SWAP_IMG := $(BUILD)/swap.img
+DISK_FLAGS := -drive file=$(SWAP_IMG),format=raw,if=virtio
 # The kernel command line for run-direct and debug.  The recipes read it
 # from the environment (make exports command-line variables), so it may
 # hold quotes: make debug APPEND='init=/bin/sh -c "cow; vmmap"'.
@@ -116,12 +120,17 @@ $(BUILD)/os.iso: $(BUILD)/kernel.elf $(BUILD)/initrd.cpio iso/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/isodir 2>$(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
-run: deps iso
-	$(QEMU) $(QEMU_FLAGS) -cdrom $(BUILD)/os.iso
+run: deps iso $(SWAP_IMG)
+	$(QEMU) $(QEMU_FLAGS) $(DISK_FLAGS) -cdrom $(BUILD)/os.iso
 
-run-direct: deps kernel initrd
-	$(QEMU) $(QEMU_FLAGS) -kernel $(BUILD)/kernel.elf \
+run-direct: deps kernel initrd $(SWAP_IMG)
+	$(QEMU) $(QEMU_FLAGS) $(DISK_FLAGS) -kernel $(BUILD)/kernel.elf \
 		-initrd $(BUILD)/initrd.cpio -append "$$APPEND"
+
+# Sparse: it takes no space on the host until the guest writes to it.
+$(SWAP_IMG):
+	@mkdir -p $(dir $@)
+	truncate -s 256M $@
 
 debug: deps kernel initrd
 	tools/gdb/debug.sh $(BUILD)/kernel.elf "$$APPEND"
@@ -238,7 +247,7 @@ unit: deps $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done
 
 # ---- the whole suite
-test: deps kernel kernel-check initrd iso $(UNIT_TESTS) fuzz-build
+test: deps kernel kernel-check initrd iso $(SWAP_IMG) $(UNIT_TESTS) fuzz-build
 	$(PYTHON) tests/run.py
 
 # ---- the benchmark: vmos and Debian's Linux kernel (fetched into

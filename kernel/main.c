@@ -9,6 +9,7 @@
  */
 #include "kernel/bootinfo.h"
 #include "kernel/cmdline.h"
+#include "kernel/drivers/virtio_blk.h"
 #include "kernel/exec.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/ktest.h"
@@ -29,6 +30,7 @@
 #include "mm/paging.h"
 #include <asm/arch.h>
 #include <asm/page_types.h>
+#include <asm/pci.h>
 #include <asm/segment.h>
 #include <asm/thread.h>
 
@@ -183,6 +185,8 @@ static __noreturn void kmain_late(void *arg)
 	arch_irq_enable();
 	pr_info("Running on a guarded kernel stack [0x%lx-0x%lx]\n",
 		main_stack.bottom, main_stack.top - 1);
+	pci_scan();
+	virtio_blk_init();
 	if (tests)
 		arch_power_off(ktest_run(tests));
 	if (cmdline_get(&kernel_cmdline, "poweroff")) {

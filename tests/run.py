@@ -53,6 +53,11 @@ TAP_LINE = re.compile(r"^(?:\[\s*[\d.]+\] )?(ok|not ok) (\d+)(?: -)? ?(.*)$")
 
 # name, kernel command line, expected QEMU exit code, and what the log must
 # (expect), must not (forbid) or must exactly once (once) contain. tap=True: each TAP line is a test.
+# disks=["256M", "64K:ro"]: virtio disks, vda first, each a fresh sparse
+# file of that size made for this run (build/test-logs/LOG-vda.img ...);
+# ":ro" attaches it read-only; ":ioerr" makes every read and write that
+# touches sector 8 (the disk's second page) fail with an I/O error (QEMU's
+# blkdebug driver).
 # What the kernel prints at pr_warn and KERN_ERR (kernel/syscall.c,
 # kernel/entry.c, kernel/main.c...): a warning is a failure in the
 # adversarial programs.
@@ -80,6 +85,15 @@ QEMU_TESTS = [
                  r"the 2 boot module\(s\) are untouched"]),
     dict(name="ktest-all-qemu64", append="ktest=boot,nx,traps", cpu="qemu64",
          exit=EXIT_OK, tap=True, expect=[r"SMEP: this CPU does not have it"]),
+    # The block-device layer (tests/ktest/blk.c), with a writable vda and
+    # a read-only vdb; every refused request is also logged.
+    dict(name="ktest-blk", append="ktest=blk", exit=EXIT_OK, tap=True,
+         disks=["1M", "64K:ro"],
+         expect=[r"blkdev: vda: read of 8 sectors at sector 2048 is beyond the "
+                 r"end \(2048 sectors\)",
+                 r"blkdev: vda: read buffer 0xffffc9\w+ is not in the direct map",
+                 r"blkdev: vdb: write to a read-only disk"],
+         forbid=[r"# SKIP"]),
     dict(name="ktest-unknown", append="ktest=nosuchtest", exit=EXIT_FAIL,
          expect=[r"not ok 1 - ktest=nosuchtest names no known test"]),
     dict(name="memory-32M", append="ktest=boot,frames,kmalloc", mem="32M",
@@ -191,6 +205,40 @@ QEMU_TESTS = [
 ] + [
     dict(name="user-fs", append="init=/tests/fs_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
+    # Disks (tests/user/blk_test.c): /dev/vda, vdb and a read-only vdc,
+    # found by the PCI scan; without a disk there is no /dev/vda.
+    dict(name="user-blk", append="init=/tests/blk_test", initrd=[INITRD],
+         disks=["256M", "1M", "64K:ro"], exit=EXIT_OK, tap=True, timeout=120,
+         expect=[r"^\[ *[\d.]+\] pci 0000:00:0[0-9a-f]\.0: \[1af4:1001\] class 0x010000 "
+                 r"\(mass storage\)$",
+                 r"virtio_blk 00:0[0-9a-f]\.0: \[vda\] 524288 512-byte sectors \(256 MiB\)",
+                 r"virtio_blk 00:0[0-9a-f]\.0: \[vdb\] 2048 512-byte sectors \(1 MiB\)",
+                 r"virtio_blk 00:0[0-9a-f]\.0: \[vdc\] 128 512-byte sectors \(64 KiB\), "
+                 r"read-only"],
+         forbid=[r"blkdev:", r"virtio_blk: "]),
+    dict(name="user-blk-none", append="init=/tests/blk_test --none",
+         initrd=[INITRD], exit=EXIT_OK, tap=True,
+         expect=[r"pci 0000:00:00\.0: \[8086:1237\] class 0x060000 \(bridge\)"],
+         forbid=[r"1af4:1001", r"virtio_blk"]),
+    # A disk that fails: the device's error status reaches the program as
+    # EIO and the kernel log names the request; other sectors still work.
+    dict(name="user-blk-ioerr", disks=["1M:ioerr"], initrd=[INITRD], exit=EXIT_OK,
+         append='init=/bin/sh -c "dd if=/dev/vda of=/dev/null bs=4096 count=1 && '
+                'echo page0 ok; dd if=/dev/vda of=/dev/null bs=4096 skip=1 count=1 || '
+                'echo read rc=$?; dd if=/dev/zero of=/dev/vda bs=512 seek=8 count=1 || '
+                'echo write rc=$?"',
+         expect=[r"^page0 ok$", r"^read rc=1$", r"^write rc=1$",
+                 r"virtio_blk: vda: read of 8 sectors at 8 failed: status 1 \(I/O error\)",
+                 r"virtio_blk: vda: write of 1 sectors at 8 failed: status 1 \(I/O error\)",
+                 r"Input/output error"]),
+    # busybox's dd and hexdump on /dev/vda, as a student would use them.
+    dict(name="user-blk-busybox", disks=["1M"], initrd=[INITRD], exit=EXIT_OK,
+         append='init=/bin/sh -c "echo hello disk | dd of=/dev/vda bs=1 seek=1000 '
+                '2>/dev/null; dd if=/dev/vda bs=512 skip=1 count=1 2>/dev/null | '
+                'hexdump -C; blockdev --getsize64 /dev/vda; ls -l /dev/vda"',
+         expect=[r"^000001e0  00 00 00 00 00 00 00 00  68 65 6c 6c 6f 20 64 69  "
+                 r"\|\.\.\.\.\.\.\.\.hello di\|$", r"^1048576$",
+                 r"^brw-rw---- +1 root +root +254, +0 .* /dev/vda$"]),
     dict(name="user-busybox-pipeline",
          append='init=/bin/sh -c "echo hi | cat | wc -c"', initrd=[INITRD],
          exit=EXIT_OK, expect=[r"^3$"]),
@@ -504,7 +552,28 @@ def qemu_command(test, extra=()):
                 test.get("append", "")]
     if "initrd" in test:
         cmd += ["-initrd", ",".join(initrd_module(m) for m in test["initrd"])]
+    for i, spec in enumerate(test.get("disks", [])):
+        cmd += disk_option(test, i, spec)
     return cmd + list(extra)
+
+
+def disk_option(test, index, spec):
+    """QEMU's -drive for disk number index of test ("256M", "64K:ro"): a
+    new sparse file each run, private to this test and kernel."""
+    size, _, mode = spec.partition(":")
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    nbytes = int(size[:-1]) * units[size[-1]] if size[-1] in units else int(size)
+    path = os.path.join(LOGS, f"{test.get('log', test['name'])}-vd{chr(ord('a') + index)}.img")
+    with open(path, "wb") as f:
+        f.truncate(nbytes)
+    if mode == "ioerr":
+        conf = path[:-len(".img")] + "-blkdebug.conf"
+        with open(conf, "w") as f:
+            for event in ("read_aio", "write_aio"):
+                f.write(f'[inject-error]\nevent = "{event}"\nerrno = "5"\nsector = "8"\n\n')
+        path = f"blkdebug:{conf}:{path}"
+    opts = f"file={path},format=raw,if=virtio" + (",readonly=on" if mode == "ro" else "")
+    return ["-drive", opts]
 
 
 def newc_archive(name, files):

@@ -5,8 +5,11 @@
  *
  * A device node is an inode with S_IFCHR and an rdev; opening it looks
  * rdev up in chrdevs[] (file.c), so a node made by the initrd or by mknod
- * works the same as one made here.
+ * works the same as one made here.  The disks the drivers found
+ * (kernel/drivers/blkdev.h) get block special files, /dev/vda and on,
+ * whose operations are in block_dev.c.
  */
+#include "kernel/drivers/blkdev.h"
 #include "kernel/errno.h"
 #include "kernel/fs/internal.h"
 #include "kernel/printk.h"
@@ -93,21 +96,29 @@ const struct file_operations *chrdev_fops(u32 rdev)
 	return NULL;
 }
 
-void devices_init(void)
+/* make_node - /dev/name, reporting a failure other than "already there". */
+static void make_node(const char *name, u32 mode, u32 rdev)
 {
 	char path[64];
+	int err;
+
+	ksnprintf(path, sizeof(path), "/dev/%s", name);
+	err = do_mknodat(AT_FDCWD, path, mode, rdev);
+	if (err && err != -EEXIST)
+		pr_err("devices: cannot make %s: error %d\n", path, err);
+}
+
+void devices_init(void)
+{
+	struct blkdev *disk;
 	int err = do_mkdirat(AT_FDCWD, "/dev", 0755);
 
 	if (err && err != -EEXIST) {
 		pr_err("devices: cannot make /dev: error %d\n", err);
 		return;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(chrdevs); i++) {
-		const struct chrdev *c = &chrdevs[i];
-
-		ksnprintf(path, sizeof(path), "/dev/%s", c->name);
-		err = do_mknodat(AT_FDCWD, path, S_IFCHR | c->mode, c->rdev);
-		if (err && err != -EEXIST)
-			pr_err("devices: cannot make %s: error %d\n", path, err);
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(chrdevs); i++)
+		make_node(chrdevs[i].name, S_IFCHR | chrdevs[i].mode, chrdevs[i].rdev);
+	for (unsigned i = 0; (disk = blkdev_nth(i)); i++)
+		make_node(disk->name, S_IFBLK | 0660, disk->rdev); /* Linux's mode */
 }

@@ -53,6 +53,8 @@ static const struct file_operations *file_fops(struct inode *inode, u32 flags,
 			*err = -ENXIO; /* a device node without a driver */
 		return fops;
 	}
+	if (S_ISBLK(inode->mode))
+		return &blkdev_fops; /* its open() finds the disk */
 	if (S_ISFIFO(inode->mode) && !fops) {
 		*err = -ENXIO; /* named pipes (mkfifo) are not supported */
 		return NULL;

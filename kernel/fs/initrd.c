@@ -199,12 +199,13 @@ static int unpack_entry(struct unpack *u, const struct cpio_entry *e)
 		err = unpack_symlink(u, e);
 		break;
 	case S_IFCHR:
+	case S_IFBLK:
 	case S_IFIFO:
 		err = do_mknodat(AT_FDCWD, u->path, e->mode,
 				 MKDEV(e->rdevmajor, e->rdevminor));
 		break;
 	default:
-		return -EINVAL; /* block devices and sockets: not here */
+		return -EINVAL; /* sockets: not here */
 	}
 	if (!err)
 		set_attrs(u->path, e);

@@ -14,7 +14,8 @@
  *	fcntl.c      dup family, fcntl, ioctl
  *	ramfs.c      the root file system, in memory
  *	initrd.c     unpacking the boot modules (cpio.c reads them)
- *	devices.c    /dev: null, zero, urandom, console
+ *	devices.c    /dev: null, zero, urandom, console, the disks' nodes
+ *	block_dev.c  block special files (/dev/vda): read, write, lseek, ioctl
  *	tty.c        the console as a terminal (tty_ldisc.c: line editing)
  *	pipe.c       pipes
  *	poll.c       poll, ppoll, select, pselect6
@@ -153,6 +154,11 @@ int ramfs_attach(struct inode *dir, const char *name, struct inode *inode);
 const struct file_operations *chrdev_fops(u32 rdev);
 /* devices_init - /dev and its nodes (those the initrd did not make). */
 void devices_init(void);
+
+/* ---- block_dev.c ---- */
+
+/* blkdev_fops - the operations of every block special file (/dev/vda). */
+extern const struct file_operations blkdev_fops;
 
 /* ---- tty.c ---- */
 

@@ -461,10 +461,11 @@ int do_mknodat(int dirfd, const char *path, u32 mode, u32 rdev)
 	case S_IFREG:
 	case S_IFDIR:
 	case S_IFCHR:
+	case S_IFBLK:
 	case S_IFIFO:
 		break;
 	default:
-		return -EINVAL; /* no block devices or sockets here */
+		return -EINVAL; /* no sockets here */
 	}
 	err = vfs_lookup_parent(dirfd, path, &dir, &last);
 	if (err)

@@ -182,7 +182,8 @@ SYSCALL_DEFINE4(pwritev, int, fd, const struct uio_seg __user *, iov,
 /* new_position - where lseek moves f: the offset, or -errno. */
 static s64 new_position(struct file *f, s64 offset, int whence)
 {
-	s64 size = (s64)f->inode->size, base;
+	bool fixed = f->fops->size; /* a disk: no position past its end */
+	s64 size = (s64)(fixed ? f->fops->size(f) : f->inode->size), base;
 
 	switch (whence) {
 	case SEEK_SET:
@@ -203,6 +204,8 @@ static s64 new_position(struct file *f, s64 offset, int whence)
 	}
 	if ((offset > 0 && base > SSIZE_MAX - offset) || base + offset < 0)
 		return -EINVAL;
+	if (fixed && base + offset > size)
+		return -EINVAL; /* as Linux's fixed_size_llseek() */
 	return base + offset;
 }
 

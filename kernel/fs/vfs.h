@@ -25,6 +25,7 @@
  *	/dev/null, zero         1:3, 1:5     Linux's mem devices
  *	/dev/random, urandom    1:8, 1:9
  *	/dev/tty, /dev/console  5:0, 5:1
+ *	/dev/vda, vdb, ...      254:0, 254:16  virtio disks (block devices)
  *
  * Locking: one CPU and a kernel that is not preempted, so file system
  * code runs undisturbed until it sleeps; only the tty's input buffer is
@@ -49,6 +50,7 @@
 #define S_ISDIR(m) (((m) & S_IFMT) == S_IFDIR)
 #define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
 #define S_ISCHR(m) (((m) & S_IFMT) == S_IFCHR)
+#define S_ISBLK(m) (((m) & S_IFMT) == S_IFBLK)
 #define S_ISFIFO(m) (((m) & S_IFMT) == S_IFIFO)
 #define S_ISUID 04000
 #define S_ISGID 02000
@@ -189,6 +191,10 @@ struct file_operations {
 	 * makes a file ready calls poll_notify()).  NULL: always ready. */
 	unsigned (*poll)(struct file *f);
 	void (*release)(struct file *f);
+	/* size: where SEEK_END is and the furthest lseek may go, for a file
+	 * whose size is not its inode's (a disk).  NULL: inode->size, and
+	 * lseek may go past it. */
+	u64 (*size)(struct file *f);
 	/* A stream (pipe, tty): no file position; lseek, pread and pwrite
 	 * fail with -ESPIPE. */
 	bool stream;
@@ -234,7 +240,7 @@ struct inode {
 	u32 nlink;
 	u32 uid, gid;
 	u32 dev;       /* device of the file system: for stat and /proc maps */
-	u32 rdev;      /* device number of a character device */
+	u32 rdev;      /* device number of a character or block device */
 	u64 size;
 	u64 blocks;    /* 512-byte units of storage held (stat's st_blocks) */
 	u64 atime_ns, mtime_ns, ctime_ns; /* since the Unix epoch */

@@ -11,6 +11,7 @@ void ktest_kmalloc(void);
 void ktest_kstack(void);
 void ktest_nx(void);
 void ktest_traps(void);
+void ktest_blk(void);
 void ktest_stack_overflow(void);
 void ktest_null_deref(void);
 void ktest_smep(void);
@@ -27,6 +28,7 @@ const struct ktest ktests[] = {
 	{ "kstack", "kernel stacks and their guard pages", ktest_kstack, true },
 	{ "nx", "W^X in the kernel: NX, CR0.WP, SMEP, SMAP", ktest_nx, true },
 	{ "traps", "CPU exceptions reach their handlers", ktest_traps, true },
+	{ "blk", "the block-device layer on the attached disks", ktest_blk, true },
 	{ "stack_overflow", "overflow the kernel stack: expect a double-fault panic",
 	  ktest_stack_overflow, false },
 	{ "null_deref", "write through NULL: expect a page-fault panic",
