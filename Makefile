@@ -247,7 +247,8 @@ unit: deps $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done
 
 # ---- the whole suite
-test: deps kernel kernel-check initrd iso $(SWAP_IMG) $(UNIT_TESTS) fuzz-build
+test: deps kernel kernel-check initrd iso $(SWAP_IMG) $(UNIT_TESTS) fuzz-build \
+		$(BUILD)/bench/bench.cpio
 	$(PYTHON) tests/run.py
 
 # ---- the benchmark: vmos and Debian's Linux kernel (fetched into
@@ -256,6 +257,10 @@ test: deps kernel kernel-check initrd iso $(SWAP_IMG) $(UNIT_TESTS) fuzz-build
 BENCH_ARGS ?=
 bench: deps kernel $(BUILD)/tests/user/vmbench
 	$(PYTHON) tools/bench.py $(BENCH_ARGS)
+
+# The same archive, for make test's bench-smoke.
+$(BUILD)/bench/bench.cpio: $(BUILD)/tests/user/vmbench tools/bench.py
+	$(PYTHON) tools/bench.py --cpio
 
 clean:
 	rm -rf $(BUILD)

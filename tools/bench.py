@@ -2,7 +2,7 @@
 """make bench: vmos against Linux, side by side in the same QEMU.
 
 usage: tools/bench.py [--runs N] [--accel auto|tcg|kvm] [--icount]
-                      [--write-doc] [--only-ours]
+                      [--write-doc] [--only-ours] [--cpio]
 
 The benchmark is one static musl program, tests/user/vmbench.c.  It goes
 into one small cpio archive as /init (with /dev/console), and the same
@@ -312,7 +312,12 @@ def main():
     ap.add_argument("--write-doc", action="store_true")
     ap.add_argument("--only-ours", action="store_true",
                     help="skip Linux (no download)")
+    ap.add_argument("--cpio", action="store_true",
+                    help="only write build/bench/bench.cpio (make test boots it)")
     args = ap.parse_args()
+    if args.cpio:
+        bench_cpio()
+        return
 
     for need in (KERNEL, VMBENCH):
         if not os.path.exists(need):
