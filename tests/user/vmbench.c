@@ -23,6 +23,9 @@
  *
  * usage: vmbench [-q]    -q: one repetition each (the test suite's run)
  *        vmbench -x      exit at once (the program fork-exec runs)
+ *        vmbench -p      the faults tools/faultprof.py single-steps: 16
+ *                        demand-zero faults at PROFILE_BASE, then 16
+ *                        copy-on-write faults on the same pages in a child
  */
 #define _GNU_SOURCE
 #include "bench.h"
@@ -233,6 +236,29 @@ static long pipe_rtt(void)
 	return t / n;
 }
 
+#define PROFILE_BASE 0x100000000000ul /* tools/faultprof.py knows it */
+#define PROFILE_PAGES 16
+
+static int profile_faults(void)
+{
+	size_t len = PROFILE_PAGES * PAGE;
+	char *p = mmap((void *)PROFILE_BASE, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (p != (char *)PROFILE_BASE) {
+		perror("vmbench: mmap at PROFILE_BASE");
+		return 1;
+	}
+	touch(p, len); /* demand-zero faults */
+	if (fork() == 0) {
+		touch(p, len); /* copy-on-write faults */
+		_exit(0);
+	}
+	wait(NULL);
+	printf("vmbench: profile faults done\n");
+	return 0;
+}
+
 static int reps = MAX_REPS;
 
 static void measure(const char *name, const char *unit, long (*fn)(void))
@@ -259,6 +285,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "-x"))
 		return 0;
+	if (argc > 1 && !strcmp(argv[1], "-p"))
+		return profile_faults();
 	printf("vmbench: start\n");
 	fflush(stdout);
 	if (argc > 1 && !strcmp(argv[1], "-q"))
