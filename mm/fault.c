@@ -148,12 +148,10 @@ static int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 addr,
 	pa = copy_frame(pte_addr(*e));
 	if (!pa)
 		return -ENOMEM;
-	pt_unmap(mm->pgd, addr, false);
-	mm->rss--;
-	if (install(mm, v, addr, pa, true)) {
-		frame_free(pa);
-		return -ENOMEM;
-	}
+	/* The same entry, now the copy's, writable: no second walk, and the
+	 * resident count does not change. */
+	pt_replace(mm->pgd, addr, e, pa,
+		   vm_flags_to_pte(v->vm_flags) & ~PTE_SW_PROTNONE);
 	page_put(old);
 	return 0;
 }
@@ -233,10 +231,11 @@ static void vmtrace(struct mm *mm, const struct fault *f, struct vm_area_struct 
 		    const char *how)
 {
 	char perms[6] = "";
-	const char *name = v ? mm_region_name(mm, v) : "";
+	const char *name;
 
 	if (!vmtrace_all && !mm->vmtrace)
-		return;
+		return; /* first: every fault comes here */
+	name = v ? mm_region_name(mm, v) : "";
 	if (v) {
 		perms[0] = ' ';
 		mm_region_perms(v, perms + 1);

@@ -131,6 +131,15 @@ int pt_map_large(phys_addr_t root, u64 va, phys_addr_t pa, pte_t flags)
 	return 0;
 }
 
+void pt_replace(phys_addr_t root, u64 va, pte_t *e, phys_addr_t pa, pte_t flags)
+{
+	check_map_args("pt_replace", va, pa, PAGE_SIZE);
+	if (!pte_has_frame(*e))
+		panic("pt_replace: va 0x%lx maps no frame (entry 0x%lx)", va, *e);
+	*e = pa | ((flags | PTE_P) & pte_supported & ~PTE_ADDR_MASK);
+	flush_if_active(root, va);
+}
+
 bool pt_unmap(phys_addr_t root, u64 va, bool free_frame)
 {
 	pte_t *e = pt_walk(root, va, false);

@@ -42,6 +42,14 @@ int pt_map(phys_addr_t root, u64 va, phys_addr_t pa, pte_t flags);
 int pt_map_large(phys_addr_t root, u64 va, phys_addr_t pa, pte_t flags);
 
 /*
+ * pt_replace - point e, the entry of va that pt_walk() returned, at frame pa
+ * with flags, and forget the old translation: copy-on-write's one walk,
+ * instead of pt_unmap() and pt_map() walking twice more.  The caller owns
+ * the old frame's reference.
+ */
+void pt_replace(phys_addr_t root, u64 va, pte_t *e, phys_addr_t pa, pte_t flags);
+
+/*
  * pt_unmap - remove the 4 KiB mapping at va. With free_frame the frame's
  * reference is dropped (page_put). Returns false if nothing was mapped.
  */
