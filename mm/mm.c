@@ -158,40 +158,39 @@ pte_t vm_flags_to_pte(u64 vm_flags)
 }
 
 /*
- * Share the pages present in region v of src with dst (fork).  A shared
- * region's pages stay writable in both.  A private region's pages become
- * read-only in both and take a reference: the first write in either
- * process copies the page (do_wp_page), so fork copies page tables, not
- * pages.
+ * The child's entry for a page present in the parent, region v (fork).  A
+ * shared region's pages stay writable in both.  A private region's pages
+ * become read-only in both and take a reference: the first write in
+ * either process copies the page (do_wp_page), so fork copies page tables,
+ * not pages.  As Linux's fork: the child's entry starts not accessed, and
+ * clean in a shared region (the dirt is the parent's to report); a private
+ * page keeps its dirty bit in both.  A PROT_NONE entry (PTE_SW_PROTNONE,
+ * not present) is copied as it is.
  */
-static int copy_region_pages(struct mm *dst, struct mm *src,
-			     const struct vm_area_struct *v)
+static pte_t fork_entry(pte_t *e, void *arg)
 {
-	for (u64 va = v->vm_start; va < v->vm_end; va += PAGE_SIZE) {
-		pte_t *e = pt_walk(src->pgd, va, false), flags;
-		phys_addr_t pa;
+	const struct vm_area_struct *v = arg;
+	pte_t child = *e & ~PTE_A;
 
-		if (!e || !pte_has_frame(*e))
-			continue;
-		pa = pte_addr(*e);
-		flags = *e & ~PTE_ADDR_MASK;
-		if (!(v->vm_flags & VM_SHARED) && (flags & PTE_W)) {
-			flags &= ~PTE_W;
-			pt_protect(src->pgd, va, flags);
-		}
-		/* As Linux's fork: the child's entry starts not accessed, and
-		 * clean in a shared region (the dirt is the parent's to
-		 * report); a private page keeps its dirty bit in both. */
-		flags &= ~PTE_A;
-		if (v->vm_flags & VM_SHARED)
-			flags &= ~PTE_D;
-		if (pt_map(dst->pgd, va, pa, flags & ~PTE_SW_PROTNONE) < 0)
-			return -ENOMEM;
-		page_get(phys_to_page(pa));
-		if (flags & PTE_SW_PROTNONE)
-			pt_protect(dst->pgd, va, PTE_SW_PROTNONE);
-		dst->rss++;
+	if (v->vm_flags & VM_SHARED)
+		child &= ~PTE_D;
+	else if (*e & PTE_W) {
+		*e &= ~PTE_W; /* the parent's TLB: mm_fork flushes once */
+		child &= ~PTE_W;
 	}
+	page_get(phys_to_page(pte_addr(*e)));
+	return child;
+}
+
+static int copy_region_pages(struct mm *dst, struct mm *src,
+			     struct vm_area_struct *v)
+{
+	long n = pt_copy_range(dst->pgd, src->pgd, v->vm_start, v->vm_end,
+			       fork_entry, v);
+
+	if (n < 0)
+		return (int)n;
+	dst->rss += (u64)n;
 	return 0;
 }
 
@@ -234,9 +233,11 @@ struct mm *mm_fork(struct mm *src)
 		if (copy_region_pages(dst, src, v))
 			goto fail;
 	}
+	pt_flush(src->pgd); /* the parent's pages just became read-only */
 	dst->hiwater_rss = dst->rss;
 	return dst;
 fail:
+	pt_flush(src->pgd);
 	mm_put(dst);
 	return NULL;
 }
@@ -246,9 +247,7 @@ static void unmap_piece(struct vm_area_struct *piece, void *ctx)
 {
 	struct mm *mm = ctx;
 
-	for (u64 va = piece->vm_start; va < piece->vm_end; va += PAGE_SIZE)
-		if (pt_unmap(mm->pgd, va, true))
-			mm->rss--;
+	mm->rss -= pt_unmap_range(mm->pgd, piece->vm_start, piece->vm_end);
 	mm_account(mm, -(s64)vma_pages(piece));
 	vma_free(piece);
 }

@@ -179,6 +179,97 @@ bool pt_translate(phys_addr_t root, u64 va, phys_addr_t *pa, pte_t *flags)
 	return false;
 }
 
+/*
+ * The level-1 table holding va's entry, or NULL if a table on the way is
+ * missing; *next is the first address the caller should look at after
+ * this table or hole, so that a loop over a range skips what is absent.
+ */
+static pte_t *leaf_table(phys_addr_t root, u64 va, u64 *next)
+{
+	pte_t *table = table_of(root);
+
+	for (int level = PT_LEVELS; level > 1; level--) {
+		pte_t e = table[pt_index(va, level)];
+
+		if (!(e & PTE_P) || (e & PTE_PS)) {
+			*next = ALIGN_DOWN(va, pt_level_size(level)) + pt_level_size(level);
+			return NULL;
+		}
+		table = table_of(pte_addr(e));
+	}
+	*next = ALIGN_DOWN(va, pt_level_size(2)) + pt_level_size(2);
+	return table;
+}
+
+long pt_copy_range(phys_addr_t dst, phys_addr_t src, u64 start, u64 end,
+		   pte_t (*copy)(pte_t *e, void *arg), void *arg)
+{
+	long copied = 0;
+	u64 next;
+
+	for (u64 va = start; va < end && va >= start; va = next) {
+		pte_t *from = leaf_table(src, va, &next), *to = NULL;
+
+		if (!from)
+			continue;
+		for (u64 a = va; a < MIN(next, end); a += PAGE_SIZE) {
+			pte_t *e = &from[pt_index(a, 1)];
+
+			if (!pte_has_frame(*e))
+				continue;
+			if (!to) { /* the child's table, made once per 2 MiB */
+				pte_t *first = pt_walk(dst, a, true);
+
+				if (!first)
+					return -ENOMEM;
+				to = first - pt_index(a, 1);
+			}
+			if (pte_has_frame(to[pt_index(a, 1)]))
+				panic("pt_copy_range: remap of va 0x%lx", a);
+			to[pt_index(a, 1)] = copy(e, arg);
+			copied++;
+		}
+	}
+	return copied;
+}
+
+/* Past this many pages one reload of CR3 is cheaper than an invlpg each
+ * (Linux's tlb_single_page_flush_ceiling is 33). */
+#define FLUSH_PAGES_MAX 32
+
+u64 pt_unmap_range(phys_addr_t root, u64 start, u64 end)
+{
+	u64 next, n = 0;
+
+	for (u64 va = start; va < end && va >= start; va = next) {
+		pte_t *t = leaf_table(root, va, &next);
+
+		if (!t)
+			continue;
+		for (u64 a = va; a < MIN(next, end); a += PAGE_SIZE) {
+			pte_t *e = &t[pt_index(a, 1)];
+			phys_addr_t pa;
+
+			if (!pte_has_frame(*e))
+				continue;
+			pa = pte_addr(*e);
+			*e = 0;
+			if (++n <= FLUSH_PAGES_MAX)
+				flush_if_active(root, a);
+			page_put(phys_to_page(pa));
+		}
+	}
+	if (n > FLUSH_PAGES_MAX)
+		pt_flush(root);
+	return n;
+}
+
+void pt_flush(phys_addr_t root)
+{
+	if (root == arch_current_page_table())
+		arch_flush_tlb_all();
+}
+
 int pt_protect(phys_addr_t root, u64 va, pte_t flags)
 {
 	pte_t *e = pt_walk(root, va, false), keep;

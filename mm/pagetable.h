@@ -50,6 +50,30 @@ int pt_map_large(phys_addr_t root, u64 va, phys_addr_t pa, pte_t flags);
 void pt_replace(phys_addr_t root, u64 va, pte_t *e, phys_addr_t pa, pte_t flags);
 
 /*
+ * pt_copy_range - fork's copy of the entries that map a frame in
+ * [start, end) from the tables at src to those at dst (made as needed):
+ * the child's entry is copy(e, arg), which may also change the parent's
+ * *e.  Visits only the level-1 tables that exist, each child table is
+ * found once per 2 MiB, and nothing is flushed: a caller that changes
+ * the parent's entries calls pt_flush() once after.  Returns how many
+ * entries were copied, or -ENOMEM (some may have been copied).
+ */
+long pt_copy_range(phys_addr_t dst, phys_addr_t src, u64 start, u64 end,
+		   pte_t (*copy)(pte_t *e, void *arg), void *arg);
+
+/*
+ * pt_unmap_range - pt_unmap(root, va, true) for every page of [start, end)
+ * that maps a frame, visiting only the tables that exist (an untouched
+ * gigabyte costs a few steps, not 262,144 walks); one TLB reload instead
+ * of the invlpgs past 32 pages.  Returns how many frames it unmapped.
+ */
+u64 pt_unmap_range(phys_addr_t root, u64 start, u64 end);
+
+/* pt_flush - forget every cached user translation of root, if it is the
+ * active table (one reload instead of an invlpg per page). */
+void pt_flush(phys_addr_t root);
+
+/*
  * pt_unmap - remove the 4 KiB mapping at va. With free_frame the frame's
  * reference is dropped (page_put). Returns false if nothing was mapped.
  */

@@ -453,6 +453,90 @@ static void test_free_user_large_page_panics(void **state)
 	expect_panic(pt_free_user(root), "large page in user half");
 }
 
+/* pt_copy_range's callback for the tests: counts its calls, makes the
+ * child's entry read-only and takes a reference, as fork does. */
+static int copy_calls;
+
+static pte_t copy_readonly(pte_t *e, void *arg)
+{
+	copy_calls++;
+	*e &= ~PTE_W;
+	page_get(phys_to_page(pte_addr(*e)));
+	return *e;
+}
+
+/* Only present entries inside the range are copied, into tables made as
+ * needed; holes cost nothing, and the parent's TLB is left to pt_flush. */
+static void test_copy_range(void **state)
+{
+	u64 far = USER_LOW + GiB(64); /* another PML4 entry's tables */
+	phys_addr_t a = map_new(USER_LOW, PTE_U | PTE_W);
+	phys_addr_t b = map_new(USER_LOW + 3 * PAGE_SIZE, PTE_U | PTE_W);
+	phys_addr_t c = map_new(far, PTE_U);
+	phys_addr_t outside = map_new(far + PAGE_SIZE, PTE_U);
+	phys_addr_t child = pt_alloc_table();
+	phys_addr_t pa;
+	pte_t flags;
+
+	host_current_root = root;
+	assert_int_equal(pt_protect(root, USER_LOW + 3 * PAGE_SIZE, PTE_SW_PROTNONE), 0);
+	host_tlb_page_flushes = host_tlb_all_flushes = 0;
+	assert_int_equal(pt_copy_range(child, root, USER_LOW, far + PAGE_SIZE,
+				       copy_readonly, NULL), 3);
+	assert_int_equal(copy_calls, 3); /* a, b (PROT_NONE) and c */
+	assert_int_equal(host_tlb_page_flushes + host_tlb_all_flushes, 0);
+	assert_true(pt_translate(child, USER_LOW, &pa, &flags));
+	assert_int_equal(pa, a);
+	assert_false(flags & PTE_W);
+	check_maps_to(USER_LOW, a, PTE_P | PTE_U); /* the parent's too */
+	assert_false(pt_translate(child, USER_LOW + 3 * PAGE_SIZE, &pa, NULL));
+	assert_true(pte_has_frame(*pt_walk(child, USER_LOW + 3 * PAGE_SIZE, false)));
+	assert_int_equal(pte_addr(*pt_walk(child, USER_LOW + 3 * PAGE_SIZE, false)), b);
+	assert_true(pt_translate(child, far, &pa, NULL));
+	assert_int_equal(pa, c);
+	assert_false(pt_translate(child, far + PAGE_SIZE, &pa, NULL)); /* end */
+	assert_int_equal(phys_to_page(a)->refcount, 2);
+	assert_int_equal(phys_to_page(outside)->refcount, 1);
+	/* The same tables as the parent's: two PDPTs, PDs and PTs, nothing
+	 * for the 64 GiB between. */
+	assert_int_equal(pt_count_user_tables(child), pt_count_user_tables(root));
+	pt_flush(root);
+	assert_int_equal(host_tlb_all_flushes, 1);
+	expect_panic(pt_copy_range(child, root, USER_LOW, USER_LOW + PAGE_SIZE,
+				   copy_readonly, NULL), "remap");
+	pt_free_user(child);
+}
+
+/* Unmapping a range drops only what is mapped, and flushes per page up to
+ * 32 pages, once after that. */
+static void test_unmap_range(void **state)
+{
+	u64 far = USER_LOW + GiB(64);
+	phys_addr_t a = map_new(USER_LOW, PTE_U | PTE_W);
+
+	map_new(far, PTE_U);
+	page_get(phys_to_page(a)); /* also mapped elsewhere: survives */
+	host_current_root = root;
+	host_tlb_page_flushes = host_tlb_all_flushes = 0;
+	assert_int_equal(pt_unmap_range(root, USER_LOW, far + GiB(1)), 2);
+	assert_int_equal(host_tlb_page_flushes, 2);
+	assert_int_equal(host_tlb_all_flushes, 0);
+	assert_false(pt_translate(root, USER_LOW, NULL, NULL));
+	assert_false(pt_translate(root, far, NULL, NULL));
+	assert_int_equal(phys_to_page(a)->refcount, 1);
+	assert_int_equal(pt_unmap_range(root, USER_LOW, far + GiB(1)), 0);
+
+	for (int i = 0; i < 40; i++)
+		map_new(USER_LOW + (u64)i * PAGE_SIZE, PTE_U);
+	map_new(USER_LOW + 40 * PAGE_SIZE, PTE_U); /* just past the end */
+	host_tlb_page_flushes = 0;
+	assert_int_equal(pt_unmap_range(root, USER_LOW, USER_LOW + 40 * PAGE_SIZE), 40);
+	assert_int_equal(host_tlb_page_flushes, 32);
+	assert_int_equal(host_tlb_all_flushes, 1);
+	assert_true(pt_translate(root, USER_LOW + 40 * PAGE_SIZE, NULL, NULL));
+	page_put(phys_to_page(a));
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -480,6 +564,8 @@ int main(void)
 		T(test_free_user_empty),
 		T(test_enomem_mid_walk),
 		T(test_free_user_large_page_panics),
+		T(test_copy_range),
+		T(test_unmap_range),
 	};
 
 	return cmocka_run_group_tests_name("mm/pagetable", tests,
