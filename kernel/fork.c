@@ -152,14 +152,18 @@ static void join_family(struct task *child, struct task *parent, u64 flags)
 }
 
 /*
- * max_threads - how many tasks may exist at once: as Linux's
- * set_max_threads(), so many that their kernel stacks take at most an
- * eighth of memory (512 with 64 MiB), at least MIN_THREADS, and never
- * more than there are PIDs.
+ * max_threads - how many tasks may exist at once.  Linux's
+ * set_max_threads() lets their kernel stacks take an eighth of memory.  A
+ * task here costs about six times its kernel stack (the task, its file
+ * table and signal handlers, page tables, the reverse map of its pages:
+ * 23 frames for a small forked process), so an eighth in kernel stacks
+ * would be nearly all of memory, and a fork bomb would meet the OOM killer
+ * before EAGAIN.  So a sixteenth: 240 tasks with 64 MiB, half of memory.
+ * At least MIN_THREADS, and never more than there are PIDs.
  */
 static unsigned max_threads(void)
 {
-	u64 n = frames_managed_count() * PAGE_SIZE / (8ul * KSTACK_SIZE);
+	u64 n = frames_managed_count() * PAGE_SIZE / (16ul * KSTACK_SIZE);
 
 	return (unsigned)MIN(MAX(n, (u64)MIN_THREADS), (u64)PID_MAX - 2);
 }

@@ -28,6 +28,9 @@
 #include "mm/mm.h"
 #include "mm/oom.h"
 #include "mm/pagetable.h"
+#include "mm/rmap.h"
+#include "mm/swap_state.h"
+#include "mm/vmscan.h"
 #include <asm/page.h>
 #include <asm/page_types.h>
 #include <asm/pgtable.h>
@@ -69,8 +72,12 @@ static int install(struct mm *mm, struct vm_area_struct *v, u64 addr,
 
 	if (!writable)
 		prot &= ~PTE_W;
-	if (pt_map(mm->pgd, addr, pa, prot & ~PTE_SW_PROTNONE))
+	if (rmap_add(phys_to_page(pa), mm, addr))
 		return -ENOMEM;
+	if (pt_map(mm->pgd, addr, pa, prot & ~PTE_SW_PROTNONE)) {
+		rmap_remove(phys_to_page(pa), mm, addr);
+		return -ENOMEM;
+	}
 	if (prot & PTE_SW_PROTNONE)
 		pt_protect(mm->pgd, addr, PTE_SW_PROTNONE);
 	mm->rss++;
@@ -148,18 +155,31 @@ static int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 addr,
 	pa = copy_frame(pte_addr(*e));
 	if (!pa)
 		return -ENOMEM;
+	if (rmap_add(phys_to_page(pa), mm, addr)) {
+		frame_free(pa);
+		return -ENOMEM;
+	}
 	/* The same entry, now the copy's, writable: no second walk, and the
 	 * resident count does not change. */
 	pt_replace(mm->pgd, addr, e, pa,
 		   vm_flags_to_pte(v->vm_flags) & ~PTE_SW_PROTNONE);
+	rmap_remove(old, mm, addr);
 	page_put(old);
 	return 0;
 }
 
 /* fault_in_page_how - fault_in_page(), saying which case it was. */
+static const char how_swap_in[] = "major fault: swap-in";
+
 static int fault_in_page_how(struct mm *mm, struct vm_area_struct *v, u64 addr,
 			     bool write, const char **how)
 {
+	pte_t *e = pt_walk(mm->pgd, addr, false);
+
+	if (e && pte_is_swap(*e)) {
+		*how = how_swap_in;
+		return do_swap_page(mm, v, addr, e, write);
+	}
 	if (v->vm_file)
 		return do_fault(mm, v, addr, write, how);
 	*how = "zero-fill";
@@ -260,11 +280,15 @@ enum fault_result handle_mm_fault(const struct fault *f)
 	/* Out of memory: the OOM killer frees some and the fault is tried
 	 * again; a fault in user mode may wait for the victim to die (see
 	 * out_of_memory() for why a kernel-mode one does not). */
+	reclaim_if_low(); /* before the walk: eviction changes entries */
 	do
 		r = resolve(mm, f, &v, &how);
 	while (r == FAULT_OOM && out_of_memory(f->user));
 	if (r == FAULT_OK) {
-		current->ru.minflt++;
+		if (how == how_swap_in)
+			current->ru.majflt++;
+		else
+			current->ru.minflt++;
 		vm_faults_total++;
 	}
 	vmtrace(mm, f, v, how);
@@ -310,6 +334,10 @@ static enum fault_result resolve(struct mm *mm, const struct fault *f,
 		err = fault_in_page_how(mm, v, page, f->access == FAULT_WRITE, how);
 		if (err == -EFAULT) {
 			*how = "SIGBUS: beyond the end of the file";
+			return FAULT_SIGBUS;
+		}
+		if (err == -EIO) {
+			*how = "SIGBUS: the page could not be read back from swap";
 			return FAULT_SIGBUS;
 		}
 		if (err) {

@@ -27,6 +27,12 @@ static u64 nr_free_blocks[FRAME_MAX_ORDER];
 static u64 nr_free;
 static u64 nr_managed;
 static struct page *checked_page(u64 pfn, const char *who);
+static bool section_is_ready(u64 pfn);
+
+struct page *frame_lookup(u64 pfn)
+{
+	return pfn < nr_pfns && section_is_ready(pfn) ? &frame_table[pfn] : NULL;
+}
 
 struct page *pfn_to_page(u64 pfn)
 {
@@ -160,6 +166,8 @@ static const char *free_check(const struct page *page, unsigned order)
 		return "is freed with a different order than allocated";
 	if (page->refcount != 1)
 		return "is still referenced";
+	if (page->rmap)
+		return "is still mapped (its reverse map is not empty)";
 	return NULL;
 }
 
@@ -320,8 +328,9 @@ static bool grow(void)
 	base = ALIGN_DOWN(pending[0].start, FRAME_SECTION);
 	end = MIN(base + FRAME_SECTION, nr_pfns);
 	for (u64 pfn = base; pfn < end; pfn++)
-		frame_table[pfn] = (struct page){ FRAME_NONE, FRAME_NONE, 0, 0,
-						  PG_RESERVED, 0 };
+		frame_table[pfn] = (struct page){ .next = FRAME_NONE,
+						  .prev = FRAME_NONE,
+						  .flags = PG_RESERVED };
 	section_ready[(base >> FRAME_SECTION_SHIFT) / 64] |=
 		1ull << ((base >> FRAME_SECTION_SHIFT) % 64);
 	/* Pending ranges are sorted and none starts below base: the ones
@@ -384,6 +393,7 @@ struct page *frames_alloc(unsigned order)
 	frame_table[pfn].order = (u8)order;
 	frame_table[pfn].refcount = 1;
 	frame_table[pfn].private = 0;
+	frame_table[pfn].rmap = NULL;
 	nr_free -= 1ull << order;
 	return &frame_table[pfn];
 }
@@ -417,6 +427,9 @@ void page_put(struct page *page)
 		page->refcount--;
 		return;
 	}
+	if (page->rmap)
+		panic("page_put: frame 0x%lx is freed while still mapped",
+		      page_to_phys(page));
 	free_block(page_to_pfn(page), page->order,
 		   poison_block(page_to_pfn(page), page->order));
 }

@@ -33,6 +33,9 @@
 #define PG_PAGETABLE 0x10 /* a page-table page */
 #define PG_PAGECACHE 0x20 /* holds a ramfs file's page (the file's reference) */
 #define PG_POISON 0x40   /* free, and filled with POISON_FREE since (mm/poison.h) */
+#define PG_SWAPCACHE 0x80 /* also in the swap cache: a slot holds a copy (mm/swap_state.c) */
+
+struct rmap_item;
 
 struct page {
 	u32 next, prev; /* free-list links, as pfns (FRAME_NONE ends) */
@@ -40,6 +43,7 @@ struct page {
 	u8 order;       /* block size 2^order (head only) */
 	u8 flags;       /* PG_* */
 	u16 private;    /* owner's use: kmalloc stores its size class here */
+	struct rmap_item *rmap; /* the user mappings of the frame (mm/rmap.h) */
 };
 
 #define FRAME_NONE 0xffffffffu
@@ -91,6 +95,9 @@ static inline u32 page_mapcount(const struct page *page)
 }
 
 struct page *pfn_to_page(u64 pfn);
+/* frame_lookup - pfn's struct page, or NULL beyond the table or in a part
+ * not set up yet (a scan over every frame uses it). */
+struct page *frame_lookup(u64 pfn);
 u64 page_to_pfn(const struct page *page);
 phys_addr_t page_to_phys(const struct page *page);
 /* phys_to_page - the struct page of pa; panics if pa is beyond the table

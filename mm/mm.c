@@ -16,6 +16,8 @@
 #include "mm/oom.h"
 #include "mm/paging.h"
 #include "mm/pagetable.h"
+#include "mm/rmap.h"
+#include "mm/swap_state.h"
 #include <asm/page.h>
 #include <asm/tlb.h>
 
@@ -134,7 +136,7 @@ void mm_put(struct mm *mm)
 		return;
 	if (arch_current_page_table() == mm->pgd)
 		panic("mm_put: freeing the active address space");
-	pt_free_user(mm->pgd);
+	pt_free_user(mm->pgd, mm_drop_entry, mm);
 	frame_free(mm->pgd);
 	free_all_vmas(mm);
 	kfree(mm);
@@ -157,41 +159,75 @@ pte_t vm_flags_to_pte(u64 vm_flags)
 	       ((vm_flags & VM_EXEC) ? 0 : PTE_NX);
 }
 
+void mm_drop_entry(pte_t old, u64 va, void *arg)
+{
+	struct mm *mm = arg;
+
+	if (pte_is_swap(old)) {
+		swap_entry_put((swp_entry_t){ pte_to_swap_val(old) });
+		mm->swapents--;
+		return;
+	}
+	struct page *page = phys_to_page(pte_addr(old));
+
+	rmap_remove(page, mm, va);
+	page_put(page);
+	mm->rss--;
+}
+
+struct fork_ctx {
+	struct mm *dst;
+	const struct vm_area_struct *v;
+};
+
 /*
- * The child's entry for a page present in the parent, region v (fork).  A
- * shared region's pages stay writable in both.  A private region's pages
+ * The child's entry for a non-empty entry of the parent, region v (fork).
+ * A shared region's pages stay writable in both.  A private region's pages
  * become read-only in both and take a reference: the first write in
  * either process copies the page (do_wp_page), so fork copies page tables,
  * not pages.  As Linux's fork: the child's entry starts not accessed, and
  * clean in a shared region (the dirt is the parent's to report); a private
  * page keeps its dirty bit in both.  A PROT_NONE entry (PTE_SW_PROTNONE,
- * not present) is copied as it is.
+ * not present) is copied as it is.  A swapped-out page's entry is copied
+ * too, with one more reference on its slot.
  */
-static pte_t fork_entry(pte_t *e, void *arg)
+static int fork_entry(pte_t *e, pte_t *child, u64 va, void *arg)
 {
-	const struct vm_area_struct *v = arg;
-	pte_t child = *e & ~PTE_A;
+	struct fork_ctx *c = arg;
+	struct page *page;
+	int err;
 
-	if (v->vm_flags & VM_SHARED)
-		child &= ~PTE_D;
+	if (pte_is_swap(*e)) {
+		err = swap_slot_dup((swp_entry_t){ pte_to_swap_val(*e) });
+		if (err)
+			return err;
+		*child = *e;
+		c->dst->swapents++;
+		return 0;
+	}
+	page = phys_to_page(pte_addr(*e));
+	if (rmap_add(page, c->dst, va))
+		return -ENOMEM;
+	*child = *e & ~PTE_A;
+	if (c->v->vm_flags & VM_SHARED)
+		*child &= ~PTE_D;
 	else if (*e & PTE_W) {
 		*e &= ~PTE_W; /* the parent's TLB: mm_fork flushes once */
-		child &= ~PTE_W;
+		*child &= ~PTE_W;
 	}
-	page_get(phys_to_page(pte_addr(*e)));
-	return child;
+	page_get(page);
+	c->dst->rss++;
+	return 0;
 }
 
 static int copy_region_pages(struct mm *dst, struct mm *src,
 			     struct vm_area_struct *v)
 {
+	struct fork_ctx c = { dst, v };
 	long n = pt_copy_range(dst->pgd, src->pgd, v->vm_start, v->vm_end,
-			       fork_entry, v);
+			       fork_entry, &c);
 
-	if (n < 0)
-		return (int)n;
-	dst->rss += (u64)n;
-	return 0;
+	return n < 0 ? (int)n : 0;
 }
 
 struct mm *mm_fork(struct mm *src)
@@ -247,7 +283,7 @@ static void unmap_piece(struct vm_area_struct *piece, void *ctx)
 {
 	struct mm *mm = ctx;
 
-	mm->rss -= pt_unmap_range(mm->pgd, piece->vm_start, piece->vm_end);
+	pt_unmap_range(mm->pgd, piece->vm_start, piece->vm_end, mm_drop_entry, mm);
 	mm_account(mm, -(s64)vma_pages(piece));
 	vma_free(piece);
 }

@@ -11,6 +11,7 @@
 
 #include "kernel/types.h"
 #include "mm/vma.h"
+#include <asm/pgtable.h>
 
 /* Linux's default x86-64 layout (with randomization off). */
 #define MMAP_MIN_ADDR 0x10000ul            /* nothing is ever mapped below */
@@ -34,6 +35,7 @@ struct mm {
 	u64 total_vm;            /* pages in all regions */
 	u64 hiwater_vm;          /* peak total_vm (VmPeak) */
 	u64 rss;                 /* pages present (mapped) */
+	u64 swapents;            /* entries holding a swap slot (VmSwap) */
 	u64 hiwater_rss;         /* peak rss (VmHWM) */
 	u64 stack_top;           /* where the stack region ends (randomized) */
 	bool vmtrace;            /* log every fault (prctl PR_VMOS_VMTRACE) */
@@ -94,6 +96,12 @@ int mm_map_anon(struct mm *mm, u64 addr, u64 len, u64 vm_flags);
 struct file;
 int mm_map_file(struct mm *mm, u64 addr, u64 len, u64 vm_flags,
 		struct file *file, u64 pgoff);
+/*
+ * mm_drop_entry - a pt_drop_fn for mm's tables: the entry old at va was
+ * just cleared: a frame leaves the reverse map and loses a reference, a
+ * swap entry its slot reference; the counters follow.
+ */
+void mm_drop_entry(pte_t old, u64 va, void *arg);
 /* mm_unmap - remove [addr, addr + len): pages freed, regions split. */
 int mm_unmap(struct mm *mm, u64 addr, u64 len);
 /* mm_protect - change the access of [addr, addr + len): 0, -ENOMEM (a hole). */

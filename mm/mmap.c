@@ -5,14 +5,17 @@
  * use the region operations of mm/mm.c.
  */
 #include "kernel/errno.h"
+#include "kernel/printk.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/rlimit.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
 #include "mm/aslr.h"
+#include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
+#include "mm/rmap.h"
 
 #define MAP_TYPE 0x0f
 #define MAP_SHARED_VALIDATE 0x03
@@ -316,8 +319,7 @@ static int drop_pages(struct mm *mm, u64 addr, u64 len)
 		 * mapping and refaults the same shmem page). */
 		if (v && (v->vm_flags & VM_SHARED) && !v->vm_file)
 			continue;
-		if (pt_unmap(mm->pgd, va, true))
-			mm->rss--;
+		pt_unmap_range(mm->pgd, va, va + PAGE_SIZE, mm_drop_entry, mm);
 	}
 	return 0;
 }
@@ -460,23 +462,27 @@ SYSCALL_DEFINE0(munlockall)
 
 /*
  * Move the page-table entries of [old, old + len) to new_addr: the frames
- * do not move and are not copied; the TLB forgets the old addresses.
+ * do not move and are not copied (their reverse map follows), swapped-out
+ * entries move as they are; the TLB forgets the old addresses.
  */
 static int move_ptes(struct mm *mm, u64 old, u64 new_addr, u64 len)
 {
 	for (u64 off = 0; off < len; off += PAGE_SIZE) {
-		pte_t *e = pt_walk(mm->pgd, old + off, false), flags;
-		phys_addr_t pa;
+		pte_t *e = pt_walk(mm->pgd, old + off, false), *to, val;
 
-		if (!e || !pte_has_frame(*e))
+		if (!e || !*e)
 			continue;
-		pa = pte_addr(*e);
-		flags = *e & ~PTE_ADDR_MASK;
-		if (pt_map(mm->pgd, new_addr + off, pa, flags & ~PTE_SW_PROTNONE))
+		to = pt_walk(mm->pgd, new_addr + off, true);
+		if (!to)
 			return -ENOMEM;
-		if (flags & PTE_SW_PROTNONE)
-			pt_protect(mm->pgd, new_addr + off, PTE_SW_PROTNONE);
-		pt_unmap(mm->pgd, old + off, false); /* the frame now lives at new */
+		val = *e;
+		if (*to)
+			panic("move_ptes: 0x%lx is already mapped", new_addr + off);
+		*to = val;
+		pt_set(mm->pgd, old + off, e, 0);
+		if (pte_has_frame(val))
+			rmap_move(phys_to_page(pte_addr(val)), mm, old + off,
+				  new_addr + off);
 	}
 	return 0;
 }

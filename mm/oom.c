@@ -27,6 +27,7 @@
 #include "mm/mm.h"
 #include "mm/pagetable.h"
 #include "mm/stats.h"
+#include "mm/vmscan.h"
 #include <asm/arch.h>
 
 u64 oom_kills;
@@ -113,6 +114,9 @@ static bool wait_for_victims(void)
 	return !err;
 }
 
+/* What the OOM path asks of page replacement before it kills (1 MiB). */
+#define OOM_RECLAIM_PAGES 256
+
 bool out_of_memory(bool wait)
 {
 	struct task *victim;
@@ -120,6 +124,8 @@ bool out_of_memory(bool wait)
 
 	if (fatal_signal_pending(current))
 		return false; /* dying already: its own memory comes back */
+	if (reclaim_pages(OOM_RECLAIM_PAGES))
+		return true; /* pages went to swap instead: try again */
 	victim = select_bad_process(&dying);
 	if (victim)
 		oom_kill_process(victim);

@@ -202,7 +202,7 @@ static pte_t *leaf_table(phys_addr_t root, u64 va, u64 *next)
 }
 
 long pt_copy_range(phys_addr_t dst, phys_addr_t src, u64 start, u64 end,
-		   pte_t (*copy)(pte_t *e, void *arg), void *arg)
+		   pt_copy_fn copy, void *arg)
 {
 	long copied = 0;
 	u64 next;
@@ -213,9 +213,10 @@ long pt_copy_range(phys_addr_t dst, phys_addr_t src, u64 start, u64 end,
 		if (!from)
 			continue;
 		for (u64 a = va; a < MIN(next, end); a += PAGE_SIZE) {
-			pte_t *e = &from[pt_index(a, 1)];
+			pte_t *e = &from[pt_index(a, 1)], child;
+			int err;
 
-			if (!pte_has_frame(*e))
+			if (!*e)
 				continue;
 			if (!to) { /* the child's table, made once per 2 MiB */
 				pte_t *first = pt_walk(dst, a, true);
@@ -224,22 +225,52 @@ long pt_copy_range(phys_addr_t dst, phys_addr_t src, u64 start, u64 end,
 					return -ENOMEM;
 				to = first - pt_index(a, 1);
 			}
-			if (pte_has_frame(to[pt_index(a, 1)]))
+			if (to[pt_index(a, 1)])
 				panic("pt_copy_range: remap of va 0x%lx", a);
-			to[pt_index(a, 1)] = copy(e, arg);
+			err = copy(e, &child, a, arg);
+			if (err)
+				return err;
+			to[pt_index(a, 1)] = child;
 			copied++;
 		}
 	}
 	return copied;
 }
 
+int pt_for_each(phys_addr_t root, u64 start, u64 end,
+		int (*fn)(pte_t *e, u64 va, void *arg), void *arg)
+{
+	u64 next;
+
+	for (u64 va = start; va < end && va >= start; va = next) {
+		pte_t *t = leaf_table(root, va, &next);
+
+		for (u64 a = va; t && a < MIN(next, end); a += PAGE_SIZE) {
+			pte_t *e = &t[pt_index(a, 1)];
+			int err;
+
+			if (*e && (err = fn(e, a, arg)))
+				return err;
+		}
+	}
+	return 0;
+}
+
 /* Past this many pages one reload of CR3 is cheaper than an invlpg each
  * (Linux's tlb_single_page_flush_ceiling is 33). */
 #define FLUSH_PAGES_MAX 32
 
-u64 pt_unmap_range(phys_addr_t root, u64 start, u64 end)
+/* The default pt_drop_fn: drop a frame's reference. */
+static void put_frame(pte_t old, u64 va, void *arg)
 {
-	u64 next, n = 0;
+	if (pte_has_frame(old))
+		page_put(phys_to_page(pte_addr(old)));
+}
+
+u64 pt_unmap_range(phys_addr_t root, u64 start, u64 end, pt_drop_fn drop,
+		   void *arg)
+{
+	u64 next, n = 0, flushed = 0;
 
 	for (u64 va = start; va < end && va >= start; va = next) {
 		pte_t *t = leaf_table(root, va, &next);
@@ -247,21 +278,30 @@ u64 pt_unmap_range(phys_addr_t root, u64 start, u64 end)
 		if (!t)
 			continue;
 		for (u64 a = va; a < MIN(next, end); a += PAGE_SIZE) {
-			pte_t *e = &t[pt_index(a, 1)];
-			phys_addr_t pa;
+			pte_t *e = &t[pt_index(a, 1)], old = *e;
 
-			if (!pte_has_frame(*e))
+			if (!old)
 				continue;
-			pa = pte_addr(*e);
 			*e = 0;
-			if (++n <= FLUSH_PAGES_MAX)
+			n++;
+			/* Only a present entry can be in the TLB. */
+			if ((old & PTE_P) && ++flushed <= FLUSH_PAGES_MAX)
 				flush_if_active(root, a);
-			page_put(phys_to_page(pa));
+			(drop ? drop : put_frame)(old, a, arg);
 		}
 	}
-	if (n > FLUSH_PAGES_MAX)
+	if (flushed > FLUSH_PAGES_MAX)
 		pt_flush(root);
 	return n;
+}
+
+void pt_set(phys_addr_t root, u64 va, pte_t *e, pte_t val)
+{
+	pte_t old = *e;
+
+	*e = val;
+	if (old & PTE_P)
+		flush_if_active(root, va);
 }
 
 void pt_flush(phys_addr_t root)
@@ -288,34 +328,38 @@ int pt_protect(phys_addr_t root, u64 va, pte_t flags)
 	return 0;
 }
 
-/* Free the table at pa (level >= 1) and everything below it. */
-static void free_subtree(phys_addr_t pa, int level)
+/* Free the table at pa (level >= 1, covering from va up) and everything
+ * below it; each non-empty last-level entry goes to drop. */
+static void free_subtree(phys_addr_t pa, int level, u64 va, pt_drop_fn drop,
+			 void *arg)
 {
 	pte_t *table = table_of(pa);
 
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
 		pte_t e = table[i];
+		u64 at = va + i * pt_level_size(level);
 
-		if (level == 1 ? !pte_has_frame(e) : !(e & PTE_P))
+		if (level == 1 ? !e : !(e & PTE_P))
 			continue;
+		table[i] = 0;
 		if (level == 1)
-			page_put(phys_to_page(pte_addr(e)));
+			(drop ? drop : put_frame)(e, at, arg);
 		else if (e & PTE_PS)
 			panic("pt_free_user: large page in user half (entry 0x%lx)", e);
 		else
-			free_subtree(pte_addr(e), level - 1);
-		table[i] = 0;
+			free_subtree(pte_addr(e), level - 1, at, drop, arg);
 	}
 	pt_free_table(pa);
 }
 
-void pt_free_user(phys_addr_t root)
+void pt_free_user(phys_addr_t root, pt_drop_fn drop, void *arg)
 {
 	pte_t *pml4 = table_of(root);
 
 	for (unsigned i = 0; i < PT_ENTRIES / 2; i++) {
 		if (pml4[i] & PTE_P)
-			free_subtree(pte_addr(pml4[i]), PT_LEVELS - 1);
+			free_subtree(pte_addr(pml4[i]), PT_LEVELS - 1,
+				     i * pt_level_size(PT_LEVELS), drop, arg);
 		pml4[i] = 0;
 	}
 	if (root == arch_current_page_table())

@@ -50,24 +50,50 @@ int pt_map_large(phys_addr_t root, u64 va, phys_addr_t pa, pte_t flags);
 void pt_replace(phys_addr_t root, u64 va, pte_t *e, phys_addr_t pa, pte_t flags);
 
 /*
- * pt_copy_range - fork's copy of the entries that map a frame in
- * [start, end) from the tables at src to those at dst (made as needed):
- * the child's entry is copy(e, arg), which may also change the parent's
- * *e.  Visits only the level-1 tables that exist, each child table is
- * found once per 2 MiB, and nothing is flushed: a caller that changes
- * the parent's entries calls pt_flush() once after.  Returns how many
- * entries were copied, or -ENOMEM (some may have been copied).
+ * pt_copy_fn - for pt_copy_range: set *child, the child's entry for the
+ * parent's entry *parent at va (which it may change too); 0, or an error
+ * that stops the copy.
+ */
+typedef int (*pt_copy_fn)(pte_t *parent, pte_t *child, u64 va, void *arg);
+/*
+ * pt_copy_range - fork's copy of the non-empty entries of [start, end)
+ * (frames, and whatever else the caller keeps in a last-level entry, such
+ * as a swap entry) from the tables at src to those at dst, made as
+ * needed.  Visits only the level-1 tables that exist, each child table is
+ * found once per 2 MiB, and nothing is flushed: a caller that changes the
+ * parent's entries calls pt_flush() once after.  Returns how many entries
+ * were copied, or a negative error (some may have been copied).
  */
 long pt_copy_range(phys_addr_t dst, phys_addr_t src, u64 start, u64 end,
-		   pte_t (*copy)(pte_t *e, void *arg), void *arg);
+		   pt_copy_fn copy, void *arg);
 
 /*
- * pt_unmap_range - pt_unmap(root, va, true) for every page of [start, end)
- * that maps a frame, visiting only the tables that exist (an untouched
- * gigabyte costs a few steps, not 262,144 walks); one TLB reload instead
- * of the invlpgs past 32 pages.  Returns how many frames it unmapped.
+ * pt_for_each - call fn(e, va, arg) for every non-empty last-level entry
+ * of [start, end), visiting only the tables that exist; a non-zero return
+ * stops the walk and is returned.  fn may change *e.
  */
-u64 pt_unmap_range(phys_addr_t root, u64 start, u64 end);
+int pt_for_each(phys_addr_t root, u64 start, u64 end,
+		int (*fn)(pte_t *e, u64 va, void *arg), void *arg);
+
+/*
+ * pt_drop_fn - what to do with an entry just cleared (old, at va): NULL
+ * means "drop the frame's reference" (page_put), enough for tables that
+ * hold only frames.
+ */
+typedef void (*pt_drop_fn)(pte_t old, u64 va, void *arg);
+/*
+ * pt_unmap_range - clear every non-empty entry of [start, end), visiting
+ * only the tables that exist (an untouched gigabyte costs a few steps,
+ * not 262,144 walks), and hand each old entry to drop.  Present entries
+ * are flushed from the TLB: an invlpg each, or one reload past 32.
+ * Returns how many entries it cleared.
+ */
+u64 pt_unmap_range(phys_addr_t root, u64 start, u64 end, pt_drop_fn drop,
+		   void *arg);
+
+/* pt_set - store val in e, the entry of va from pt_walk(), forgetting the
+ * old translation if it was present (eviction's frame-to-swap-entry). */
+void pt_set(phys_addr_t root, u64 va, pte_t *e, pte_t val);
 
 /* pt_flush - forget every cached user translation of root, if it is the
  * active table (one reload instead of an invlpg per page). */
@@ -92,11 +118,12 @@ bool pt_translate(phys_addr_t root, u64 va, phys_addr_t *pa, pte_t *flags);
 int pt_protect(phys_addr_t root, u64 va, pte_t flags);
 
 /*
- * pt_free_user - tear down the lower (user) half: drop a reference on every
- * mapped frame and free every page-table page below the PML4. The root
- * itself and the kernel half are left alone.
+ * pt_free_user - tear down the lower (user) half: hand every non-empty
+ * last-level entry to drop (NULL: drop the frame's reference) and free
+ * every page-table page below the PML4. The root itself and the kernel
+ * half are left alone.
  */
-void pt_free_user(phys_addr_t root);
+void pt_free_user(phys_addr_t root, pt_drop_fn drop, void *arg);
 
 /* pt_count_user_tables - table pages below root in the user half (VmPTE). */
 u64 pt_count_user_tables(phys_addr_t root);

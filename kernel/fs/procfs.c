@@ -36,6 +36,8 @@
 #include "mm/kstack.h"
 #include "mm/mm.h"
 #include "mm/oom.h"
+#include "mm/rmap.h"
+#include "mm/swap_state.h"
 #include "mm/stats.h"
 #include <asm/arch.h>
 
@@ -156,6 +158,20 @@ static u64 ticks(u64 ns)
  * the page tables of the kernel-stack area (a high-water mark: more tasks
  * alive at once than ever before add one, and it stays).
  */
+static bool mm_counted_before(const struct task *t, const struct mm *mm);
+
+/* The entries that map a frame, in all address spaces: what the reverse
+ * map must hold, item for item (rmap_items). */
+static u64 mapped_entries(void)
+{
+	u64 n = 0;
+
+	for (struct task *t = task_first(); t; t = t->all_next)
+		if (t->mm && !mm_counted_before(t, t->mm))
+			n += t->mm->rss;
+	return n;
+}
+
 static void show_kmem(struct task *t, struct pbuf *b)
 {
 	struct kmalloc_stats ks;
@@ -172,6 +188,8 @@ static void show_kmem(struct task *t, struct pbuf *b)
 	pbuf_printf(b, "frames_used_outside_slabs %lu\n", managed - free - ks.slab_pages);
 	pbuf_printf(b, "frames_kstack_tables %u\n", kstack_table_frames());
 	pbuf_printf(b, "kmalloc_objects %lu\n", objects);
+	pbuf_printf(b, "rmap_items %lu\n", rmap_items());
+	pbuf_printf(b, "mapped_entries %lu\n", mapped_entries());
 }
 
 /* /proc/vmstat: Linux's "name value" counters; the ones that exist here. */
@@ -180,7 +198,9 @@ static void show_vmstat(struct task *t, struct pbuf *b)
 	(void)t;
 	pbuf_printf(b, "nr_free_pages %lu\n", frames_free_count());
 	pbuf_printf(b, "pgfault %lu\n", vm_faults_total);
-	pbuf_printf(b, "pgmajfault %lu\n", 0ul); /* no swap, no disk: none */
+	pbuf_printf(b, "pgmajfault %lu\n", vm_swap_ins);
+	pbuf_printf(b, "pswpin %lu\n", vm_swap_ins);
+	pbuf_printf(b, "pswpout %lu\n", vm_swap_outs);
 	pbuf_printf(b, "oom_kill %lu\n", oom_kills);
 }
 

@@ -48,7 +48,7 @@ static inline phys_addr_t user_space_enter(void)
 static inline void user_space_leave(phys_addr_t root)
 {
 	arch_load_page_table(kernel_pt_root);
-	pt_free_user(root);
+	pt_free_user(root, NULL, NULL);
 	frame_free(root);
 }
 

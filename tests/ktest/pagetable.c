@@ -81,7 +81,7 @@ void ktest_pagetable(void)
 
 	ktest_check(!pt_unmap(root, TEST_VA_HIGH, true),
 		    "unmapping twice reports nothing mapped");
-	pt_free_user(root);
+	pt_free_user(root, NULL, NULL);
 	frame_free(root);
 	KTEST_EQ(frames_free_count(), free0,
 		 "pt_free_user returns every table page and mapped frame");

@@ -120,7 +120,7 @@ static void test_neighbours_share_tables(void **state)
 			 pt_walk(root, USER_LOW + PAGE_SIZE, false));
 	pt_unmap(root, USER_LOW, true);
 	check_maps_to(USER_LOW + PAGE_SIZE, b, PTE_P | PTE_U);
-	pt_free_user(root);
+	pt_free_user(root, NULL, NULL);
 	assert_int_equal(frames_free_count(), free);
 }
 
@@ -139,7 +139,7 @@ static void test_count_user_tables(void **state)
 	assert_int_equal(pt_count_user_tables(root), 9);
 	pt_unmap(root, USER_LOW, true); /* tables stay until pt_free_user */
 	assert_int_equal(pt_count_user_tables(root), 9);
-	pt_free_user(root);
+	pt_free_user(root, NULL, NULL);
 	assert_int_equal(pt_count_user_tables(root), 0);
 }
 
@@ -330,7 +330,7 @@ static void test_tlb_flush_only_when_active(void **state)
 	host_current_root = root + PAGE_SIZE; /* some other address space */
 	assert_int_equal(pt_protect(root, USER_LOW, 0), 0);
 	assert_true(pt_unmap(root, USER_LOW, true));
-	pt_free_user(root);
+	pt_free_user(root, NULL, NULL);
 	assert_int_equal(host_tlb_page_flushes, 0);
 	assert_int_equal(host_tlb_all_flushes, 0);
 
@@ -345,7 +345,7 @@ static void test_tlb_flush_only_when_active(void **state)
 	assert_int_equal(host_tlb_last_va, USER_LOW + PAGE_SIZE);
 	assert_false(pt_unmap(root, USER_LOW + PAGE_SIZE, true));
 	assert_int_equal(host_tlb_page_flushes, 2); /* nothing changed */
-	pt_free_user(root);
+	pt_free_user(root, NULL, NULL);
 	assert_int_equal(host_tlb_all_flushes, 1);
 }
 
@@ -394,7 +394,7 @@ static void test_free_user(void **state)
 	page_get(phys_to_page(shared)); /* also mapped elsewhere */
 	assert_true(pt_count_user_tables(root) > 10);
 
-	pt_free_user(root);
+	pt_free_user(root, NULL, NULL);
 	/* All but the shared frame's other reference came back. */
 	assert_int_equal(frames_free_count(), free - 1);
 	assert_int_equal(phys_to_page(shared)->refcount, 1);
@@ -411,7 +411,7 @@ static void test_free_user(void **state)
 	/* The root itself survives and can be used again. */
 	assert_true(phys_to_page(root)->flags & PG_PAGETABLE);
 	map_new(USER_LOW, PTE_U);
-	pt_free_user(root);
+	pt_free_user(root, NULL, NULL);
 	assert_int_equal(frames_free_count(), free);
 }
 
@@ -419,8 +419,8 @@ static void test_free_user_empty(void **state)
 {
 	u64 free = frames_free_count();
 
-	pt_free_user(root);
-	pt_free_user(root);
+	pt_free_user(root, NULL, NULL);
+	pt_free_user(root, NULL, NULL);
 	assert_int_equal(frames_free_count(), free);
 }
 
@@ -442,7 +442,7 @@ static void test_enomem_mid_walk(void **state)
 	page_get(phys_to_page(pa)); /* mapped twice now */
 	while (n)
 		frame_free(hoard[--n]);
-	pt_free_user(root);
+	pt_free_user(root, NULL, NULL);
 	assert_int_equal(frames_free_count(), free);
 }
 
@@ -450,19 +450,20 @@ static void test_enomem_mid_walk(void **state)
 static void test_free_user_large_page_panics(void **state)
 {
 	assert_int_equal(pt_map_large(root, 0x200000, 0x200000, PTE_U), 0);
-	expect_panic(pt_free_user(root), "large page in user half");
+	expect_panic(pt_free_user(root, NULL, NULL), "large page in user half");
 }
 
 /* pt_copy_range's callback for the tests: counts its calls, makes the
  * child's entry read-only and takes a reference, as fork does. */
 static int copy_calls;
 
-static pte_t copy_readonly(pte_t *e, void *arg)
+static int copy_readonly(pte_t *e, pte_t *child, u64 va, void *arg)
 {
 	copy_calls++;
 	*e &= ~PTE_W;
 	page_get(phys_to_page(pte_addr(*e)));
-	return *e;
+	*child = *e;
+	return 0;
 }
 
 /* Only present entries inside the range are copied, into tables made as
@@ -504,7 +505,7 @@ static void test_copy_range(void **state)
 	assert_int_equal(host_tlb_all_flushes, 1);
 	expect_panic(pt_copy_range(child, root, USER_LOW, USER_LOW + PAGE_SIZE,
 				   copy_readonly, NULL), "remap");
-	pt_free_user(child);
+	pt_free_user(child, NULL, NULL);
 }
 
 /* Unmapping a range drops only what is mapped, and flushes per page up to
@@ -518,19 +519,19 @@ static void test_unmap_range(void **state)
 	page_get(phys_to_page(a)); /* also mapped elsewhere: survives */
 	host_current_root = root;
 	host_tlb_page_flushes = host_tlb_all_flushes = 0;
-	assert_int_equal(pt_unmap_range(root, USER_LOW, far + GiB(1)), 2);
+	assert_int_equal(pt_unmap_range(root, USER_LOW, far + GiB(1), NULL, NULL), 2);
 	assert_int_equal(host_tlb_page_flushes, 2);
 	assert_int_equal(host_tlb_all_flushes, 0);
 	assert_false(pt_translate(root, USER_LOW, NULL, NULL));
 	assert_false(pt_translate(root, far, NULL, NULL));
 	assert_int_equal(phys_to_page(a)->refcount, 1);
-	assert_int_equal(pt_unmap_range(root, USER_LOW, far + GiB(1)), 0);
+	assert_int_equal(pt_unmap_range(root, USER_LOW, far + GiB(1), NULL, NULL), 0);
 
 	for (int i = 0; i < 40; i++)
 		map_new(USER_LOW + (u64)i * PAGE_SIZE, PTE_U);
 	map_new(USER_LOW + 40 * PAGE_SIZE, PTE_U); /* just past the end */
 	host_tlb_page_flushes = 0;
-	assert_int_equal(pt_unmap_range(root, USER_LOW, USER_LOW + 40 * PAGE_SIZE), 40);
+	assert_int_equal(pt_unmap_range(root, USER_LOW, USER_LOW + 40 * PAGE_SIZE, NULL, NULL), 40);
 	assert_int_equal(host_tlb_page_flushes, 32);
 	assert_int_equal(host_tlb_all_flushes, 1);
 	assert_true(pt_translate(root, USER_LOW + 40 * PAGE_SIZE, NULL, NULL));

@@ -59,6 +59,29 @@ static inline bool pte_has_frame(pte_t e)
 	return e & (PTE_P | PTE_SW_PROTNONE);
 }
 
+/*
+ * A swapped-out page's entry: not present, PTE_SW_PROTNONE clear, and the
+ * swap entry (mm/swap.h: the area and the slot) from bit 10 up.  Never 0,
+ * because slot 0 of an area is its header.  The CPU faults on it like on
+ * an empty entry; the fault handler tells them apart.
+ */
+#define PTE_SWAP_SHIFT 10
+
+static inline bool pte_is_swap(pte_t e)
+{
+	return e && !pte_has_frame(e);
+}
+
+static inline pte_t swap_val_to_pte(u64 val)
+{
+	return val << PTE_SWAP_SHIFT;
+}
+
+static inline u64 pte_to_swap_val(pte_t e)
+{
+	return e >> PTE_SWAP_SHIFT;
+}
+
 static inline phys_addr_t pte_addr(pte_t e)
 {
 	return e & PTE_ADDR_MASK;

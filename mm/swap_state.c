@@ -1,0 +1,201 @@
+/*
+ * mm/swap_state.c - pages coming back from swap: the major fault, the
+ * swap cache, and swapoff's sweep.
+ *
+ * A page-table entry that holds a swap entry (asm/pgtable.h: pte_is_swap)
+ * faults like an empty one; do_swap_page() reads the slot into a fresh
+ * frame and maps it.  The slot loses this entry's reference.
+ *
+ * The swap cache.  After fork, or in a shared region, several entries
+ * hold the same slot.  The first to fault reads it; the others must get
+ * the same frame, not copies of their own (a shared region would stop
+ * being shared, and memory would double).  So while other entries still
+ * hold the slot, the frame is also kept in the swap cache, a hash from
+ * slot to frame: the cache holds one reference on the frame and one on
+ * the slot (PG_SWAPCACHE marks the frame).  When the last entry has
+ * faulted in, only the cache's reference on the slot is left, and
+ * swap_entry_put() drops both: the slot is free, the frame an ordinary
+ * page.  Linux keeps every swapped-in page in its swap cache for longer
+ * (to avoid rewriting a clean page); this cache keeps only what sharing
+ * needs.
+ */
+#include "mm/swap_state.h"
+#include "mm/frame.h"
+#include "mm/kmalloc.h"
+#include "mm/mm.h"
+#include "mm/pagetable.h"
+#include "mm/rmap.h"
+#include "mm/swap.h"
+#include "kernel/errno.h"
+#include "kernel/printk.h"
+#include "kernel/task.h"
+#include "lib/string.h"
+#include <asm/page.h>
+
+u64 vm_swap_ins;  /* pages read back from swap (/proc/vmstat pswpin) */
+u64 vm_swap_outs; /* pages written to swap (pswpout) */
+
+#define CACHE_BUCKETS 256
+
+struct cache_node {
+	swp_entry_t entry;
+	struct page *page;
+	struct cache_node *next;
+};
+
+static struct cache_node *cache[CACHE_BUCKETS];
+static u64 cache_pages;
+
+static struct cache_node **bucket(swp_entry_t e)
+{
+	return &cache[(e.val * 0x9e3779b97f4a7c15ull) >> 56];
+}
+
+static struct page *cache_lookup(swp_entry_t e)
+{
+	for (struct cache_node *n = *bucket(e); n; n = n->next)
+		if (n->entry.val == e.val)
+			return n->page;
+	return NULL;
+}
+
+/* Keep page in the cache for slot e: the cache's references are taken. */
+static int cache_add(swp_entry_t e, struct page *page)
+{
+	struct cache_node *n = kmalloc(sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	if (swap_slot_dup(e)) {
+		kfree(n);
+		return -ENOMEM;
+	}
+	*n = (struct cache_node){ e, page, *bucket(e) };
+	*bucket(e) = n;
+	page_get(page);
+	page->flags |= PG_SWAPCACHE;
+	cache_pages++;
+	return 0;
+}
+
+/* Take slot e's page out of the cache, dropping the cache's references. */
+static void cache_remove(swp_entry_t e)
+{
+	for (struct cache_node **p = bucket(e); *p; p = &(*p)->next) {
+		struct cache_node *n = *p;
+
+		if (n->entry.val != e.val)
+			continue;
+		*p = n->next;
+		n->page->flags &= ~PG_SWAPCACHE;
+		page_put(n->page);
+		swap_slot_free(e);
+		kfree(n);
+		cache_pages--;
+		return;
+	}
+	panic("swap cache: slot 0x%lx is not cached", e.val);
+}
+
+u64 swap_cache_pages(void)
+{
+	return cache_pages;
+}
+
+void swap_entry_put(swp_entry_t e)
+{
+	/* One reference left and the page cached: it is the cache's own. */
+	if (swap_slot_free(e) == 1 && cache_lookup(e))
+		cache_remove(e);
+}
+
+int do_swap_page(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e,
+		 bool write)
+{
+	swp_entry_t entry = { pte_to_swap_val(*e) };
+	struct page *page = cache_lookup(entry);
+	pte_t prot = vm_flags_to_pte(v->vm_flags);
+	phys_addr_t pa;
+
+	if (page) {
+		page_get(page);
+	} else {
+		pa = frame_alloc();
+		if (!pa)
+			return -ENOMEM;
+		page = phys_to_page(pa);
+		if (swap_read_page(entry, phys_to_virt(pa))) {
+			frame_free(pa);
+			return -EIO;
+		}
+		vm_swap_ins++;
+		/* Other entries still hold the slot: they must find this
+		 * frame, not read their own copy. */
+		if (swap_slot_count(entry) > 1 && cache_add(entry, page)) {
+			frame_free(pa);
+			return -ENOMEM;
+		}
+	}
+	if (rmap_add(page, mm, addr)) {
+		page_put(page);
+		return -ENOMEM;
+	}
+	/* A private page others may still see (the cache, or other
+	 * mappings) is mapped read-only: a write copies it (do_wp_page). */
+	if (!(v->vm_flags & VM_SHARED) && page->refcount > 1)
+		prot &= ~PTE_W;
+	pt_set(mm->pgd, addr, e, page_to_phys(page) |
+	       ((prot | PTE_P | PTE_A | (write ? PTE_D : 0)) & ~PTE_SW_PROTNONE &
+		~PTE_ADDR_MASK));
+	if (prot & PTE_SW_PROTNONE)
+		pt_protect(mm->pgd, addr, PTE_SW_PROTNONE);
+	mm->rss++;
+	mm->hiwater_rss = MAX(mm->hiwater_rss, mm->rss);
+	mm->swapents--;
+	swap_entry_put(entry);
+	return 0;
+}
+
+struct unuse_ctx {
+	struct mm *mm;
+	struct vm_area_struct *v;
+	unsigned type;
+};
+
+static int unuse_entry(pte_t *e, u64 va, void *arg)
+{
+	struct unuse_ctx *c = arg;
+
+	if (!pte_is_swap(*e) || swp_type((swp_entry_t){ pte_to_swap_val(*e) }) != c->type)
+		return 0;
+	return do_swap_page(c->mm, c->v, va, e, false);
+}
+
+/* Bring back every page of area type that mm's tables hold. */
+static int unuse_mm(struct mm *mm, unsigned type)
+{
+	struct unuse_ctx c = { mm, NULL, type };
+
+	for (c.v = vma_first(&mm->vmas); c.v; c.v = vma_next(&mm->vmas, c.v)) {
+		int err = pt_for_each(mm->pgd, c.v->vm_start, c.v->vm_end,
+				      unuse_entry, &c);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int swap_unuse(unsigned type)
+{
+	for (struct task *t = task_first(); t; t = t->all_next) {
+		int err;
+
+		if (!t->mm)
+			continue;
+		err = unuse_mm(t->mm, type);
+		if (err)
+			return err;
+	}
+	return 0;
+}

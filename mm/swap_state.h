@@ -1,0 +1,30 @@
+/*
+ * mm/swap_state.h - pages coming back from swap (mm/swap_state.c) and the
+ * counters of swap traffic.
+ */
+#ifndef MM_SWAP_STATE_H
+#define MM_SWAP_STATE_H
+
+#include "kernel/types.h"
+#include "mm/swap.h"
+#include <asm/pgtable.h>
+
+struct mm;
+struct vm_area_struct;
+
+extern u64 vm_swap_ins, vm_swap_outs; /* /proc/vmstat pswpin, pswpout */
+
+/*
+ * do_swap_page - the major fault: e (mm's entry for addr in region v)
+ * holds a swap entry; map the page back, from the swap cache or read from
+ * its slot.  0, -ENOMEM, or -EIO when the disk failed (the entry is kept).
+ */
+int do_swap_page(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e,
+		 bool write);
+/* swap_entry_put - an entry holding e is gone (unmapped, or faulted in):
+ * drop its slot reference, and the cache's too when only that is left. */
+void swap_entry_put(swp_entry_t e);
+/* swap_cache_pages - frames the swap cache holds (SwapCached). */
+u64 swap_cache_pages(void);
+
+#endif

@@ -1,0 +1,141 @@
+/*
+ * mm/vmscan.c - page replacement over the real frame table.
+ *
+ * The clock policy (mm/clock.c) walks the frames; this file answers its
+ * questions with the reverse map (mm/rmap.h):
+ *  - a candidate is an order-0 user frame all of whose references are
+ *    page-table entries (so nothing else holds it: no page table, no
+ *    kmalloc slab, no file's page, no page in the swap cache), none of
+ *    them in a locked (mlock) region;
+ *  - it is young if any entry that maps it has the accessed bit, which
+ *    the CPU sets on every use; looking clears the bits;
+ *  - evicting it writes it to a free swap slot, then turns every entry
+ *    that maps it, in every address space, into that swap entry (one slot
+ *    reference each), and frees the frame.
+ * Kernel memory is never a candidate.  Eviction writes every page (there
+ * is no record of which copies on disk are still current).
+ */
+#include "mm/vmscan.h"
+#include "mm/clock.h"
+#include "mm/fault.h"
+#include "mm/frame.h"
+#include "mm/mm.h"
+#include "mm/pagetable.h"
+#include "mm/rmap.h"
+#include "mm/swap.h"
+#include "mm/swap_state.h"
+#include "mm/vma.h"
+#include "kernel/printk.h"
+#include "kernel/task.h"
+#include <asm/page.h>
+
+static struct clock hand;
+
+static bool mapping_locked(const struct rmap_item *r)
+{
+	const struct vm_area_struct *v = vma_lookup(&r->mm->vmas, r->va);
+
+	return !v || (v->vm_flags & VM_LOCKED);
+}
+
+static bool candidate(u64 pfn, void *arg)
+{
+	struct page *p = frame_lookup(pfn);
+	unsigned n = 0;
+
+	if (!p || (p->flags & (PG_HEAD | PG_FREE | PG_RESERVED | PG_SLAB |
+			       PG_PAGETABLE | PG_PAGECACHE | PG_SWAPCACHE)) != PG_HEAD ||
+	    p->order != 0 || !p->rmap)
+		return false;
+	for (const struct rmap_item *r = p->rmap; r; r = r->next) {
+		if (mapping_locked(r))
+			return false;
+		n++;
+	}
+	return n == p->refcount && n <= SWAP_SLOT_MAX_REFS;
+}
+
+static bool test_and_clear_young(u64 pfn, void *arg)
+{
+	bool young = false;
+
+	for (struct rmap_item *r = pfn_to_page(pfn)->rmap; r; r = r->next) {
+		pte_t *e = pt_walk(r->mm->pgd, r->va, false);
+
+		if (e && (*e & PTE_A)) {
+			pt_set(r->mm->pgd, r->va, e, *e & ~PTE_A);
+			young = true;
+		}
+	}
+	return young;
+}
+
+/* vmtrace's line for an eviction: under the name of a task of the mm. */
+static void trace_eviction(struct mm *mm, u64 va, swp_entry_t slot)
+{
+	if (!vmtrace_all && !mm->vmtrace)
+		return;
+	for (struct task *t = task_first(); t; t = t->all_next)
+		if (t->mm == mm) {
+			printk("vmtrace: %s[%d] page 0x%lx evicted to swap %u:%lu\n",
+			       t->comm, t->tgid, va, swp_type(slot), swp_offset(slot));
+			return;
+		}
+}
+
+static int evict(u64 pfn, void *arg)
+{
+	struct page *page = pfn_to_page(pfn);
+	swp_entry_t slot = swap_slot_alloc();
+	bool first = true;
+	struct rmap_item *r;
+
+	if (!slot.val)
+		return -1; /* no swap space left */
+	if (swap_write_page(slot, phys_to_virt(page_to_phys(page)))) {
+		swap_slot_free(slot);
+		return -1;
+	}
+	vm_swap_outs++;
+	while ((r = page->rmap)) {
+		struct mm *mm = r->mm;
+		u64 va = r->va;
+		pte_t *e = pt_walk(mm->pgd, va, false);
+
+		if (!first && swap_slot_dup(slot))
+			panic("evict: slot 0x%lx refused a reference", slot.val);
+		first = false;
+		pt_set(mm->pgd, va, e, swap_val_to_pte(slot.val));
+		mm->rss--;
+		mm->swapents++;
+		trace_eviction(mm, va, slot);
+		rmap_remove(page, mm, va);
+		page_put(page); /* the last one frees the frame */
+	}
+	return 1;
+}
+
+static const struct clock_ops ops = { candidate, test_and_clear_young, evict };
+
+u64 reclaim_pages(u64 want)
+{
+	if (!swap_free_pages())
+		return 0;
+	hand.nframes = frames_table_size();
+	if (hand.hand >= hand.nframes)
+		hand.hand = 0;
+	return clock_reclaim(&hand, want, &ops, NULL);
+}
+
+static u64 low_watermark(void)
+{
+	return MAX(frames_managed_count() / 32, 64ull);
+}
+
+void reclaim_if_low(void)
+{
+	u64 free = frames_free_count(), low = low_watermark();
+
+	if (free < low)
+		reclaim_pages(2 * low - free);
+}
