@@ -76,8 +76,10 @@ union swap_header {
  * of dev_pages pages called dev (for the messages)?  The number of pages
  * the area spans (last_page + 1, header included), or -EINVAL with a line
  * in the log saying why.  Rules as Linux's read_swap_header: the magic,
- * version 1, at most MAX_SWAP_BADPAGES bad pages, each in 1 .. last_page,
- * and the area no longer than the device.
+ * version 1, last_page not 0, at most MAX_SWAP_BADPAGES bad pages, each
+ * in 1 .. last_page, and the area no longer than the device (Linux
+ * refuses a longer one, "Swap area shorter than signature indicates",
+ * rather than using what fits).
  */
 long swap_header_check(const union swap_header *h, u64 dev_pages,
 		       const char *dev);

@@ -52,6 +52,10 @@ long swap_header_check(const union swap_header *h, u64 dev_pages,
 		       "header\n", dev, h->info.nr_badpages, MAX_SWAP_BADPAGES);
 		return -EINVAL;
 	}
+	if (h->info.last_page == 0) {
+		pr_err("swapon: %s: Empty swap-file (last page 0)\n", dev);
+		return -EINVAL;
+	}
 	max = (u64)h->info.last_page + 1;
 	if (max > dev_pages) {
 		pr_err("swapon: %s: Swap area shorter than signature indicates "
