@@ -46,6 +46,8 @@ static int free_type(void)
 /* type_on - the area in use on disk dev, or -1. */
 static int type_on(const struct blkdev *dev)
 {
+	if (!dev)
+		return -1;
 	for (unsigned t = 0; t < MAX_SWAPFILES; t++)
 		if ((swap_areas[t].flags & SWP_USED) && swap_areas[t].bdev == dev)
 			return (int)t;
@@ -183,7 +185,7 @@ SYSCALL_DEFINE2(swapon, const char __user *, path, int, flags)
 						 : -1);
 	pr_info("Adding %luk swap on %s.  Priority:%d extents:1 across:%luk\n",
 		a->map.pages * (PAGE_SIZE / 1024), a->path, a->prio,
-		(a->map.max - 1) * (PAGE_SIZE / 1024));
+		a->map.pages * (PAGE_SIZE / 1024));
 	return 0;
 }
 
@@ -207,7 +209,9 @@ SYSCALL_DEFINE1(swapoff, const char __user *, path)
 	swap_area_disable((unsigned)type);
 	err = swap_unuse((unsigned)type);
 	if (err) {
-		a->flags |= SWP_WRITEOK; /* still active, nothing lost */
+		/* still active, nothing lost, and with the same priority
+		 * (Linux gives it a new lowest default one) */
+		a->flags |= SWP_WRITEOK;
 		return err;
 	}
 	if (a->map.inuse)
