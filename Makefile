@@ -358,6 +358,23 @@ fuzz: fuzz-build kernel initrd
 # ---- the VMA tree (mm/vma.c): host unit test sources
 UNIT_SRC_vma := mm/vma.c
 
+# ---- swap areas: the pure half (header check, slot maps, priorities).
+# Its test also reads a header written by util-linux's mkswap, when
+# installed (a fixed UUID and label, so the file is the same each time).
+UNIT_SRC_swapfile := mm/swapslots.c lib/format.c
+$(BUILD)/unit/test_swapfile: $(FIXTURES)/swap.stamp
+$(BUILD)/unit/test_swapfile: \
+	UNIT_CFLAGS += -DVMOS_FIXTURES='"$(abspath $(FIXTURES))"'
+$(FIXTURES)/swap.stamp: Makefile
+	@mkdir -p $(FIXTURES)
+	rm -f $(FIXTURES)/swap-4M.img
+	if PATH="$$PATH:/sbin:/usr/sbin" command -v mkswap >/dev/null; then \
+		truncate -s 4M $(FIXTURES)/swap-4M.img && \
+		PATH="$$PATH:/sbin:/usr/sbin" mkswap -L vmos-test \
+			-U 6d6f7376-7377-6170-0000-000000000001 \
+			$(FIXTURES)/swap-4M.img >/dev/null 2>&1; fi
+	@touch $@
+
 # ---- kernel/fs: the pure parts
 UNIT_SRC_tty := kernel/fs/tty_ldisc.c
 UNIT_SRC_fspath := kernel/fs/path.c

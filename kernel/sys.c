@@ -20,6 +20,7 @@
 #include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/mm.h"
+#include "mm/swap.h"
 #include <asm/arch.h>
 
 SYSCALL_DEFINE0(getpid) { return current->tgid; }
@@ -485,6 +486,8 @@ SYSCALL_DEFINE1(sysinfo, struct k_sysinfo __user *, info)
 	k.uptime = (s64)(arch_clock_ns() / 1000000000);
 	k.totalram = frames_managed_count() * PAGE_SIZE;
 	k.freeram = frames_free_count() * PAGE_SIZE;
+	k.totalswap = swap_total_pages() * PAGE_SIZE;
+	k.freeswap = swap_free_pages() * PAGE_SIZE;
 	k.procs = procs;
 	k.mem_unit = 1;
 	return copy_to_user(info, &k, sizeof(k)) ? -EFAULT : 0;

@@ -252,6 +252,25 @@ QEMU_TESTS = [
          expect=[r"^000001e0  00 00 00 00 00 00 00 00  68 65 6c 6c 6f 20 64 69  "
                  r"\|\.\.\.\.\.\.\.\.hello di\|$", r"^1048576$",
                  r"^brw-rw---- +1 root +root +254, +0 .* /dev/vda$"]),
+    # Swap areas (tests/user/swapon_test.c, docs/swap.md): swapon and
+    # swapoff on disks prepared by busybox's mkswap or by hand, their
+    # errors, /proc/swaps, SwapTotal and SwapFree, sysinfo.
+    dict(name="user-swapon", append="init=/tests/swapon_test", initrd=[INITRD],
+         disks=["256M", "1M", "1M", "256M"], exit=EXIT_OK, tap=True, timeout=120,
+         expect=[r"Adding 262140k swap on /dev/vda\.  Priority:-2",
+                 r"swapon: /dev/vdb: Unable to find swap-space signature",
+                 r"swapon: /tmp/swapfile: swap files are not supported"],
+         forbid=[r"blkdev:", r"virtio_blk: "]),
+    # busybox's mkswap, swapon, swapoff and free, as a student types them.
+    dict(name="user-swapon-busybox", disks=["256M"], initrd=[INITRD], exit=EXIT_OK,
+         append='init=/bin/sh -c "mkswap /dev/vda && swapon /dev/vda && '
+                'cat /proc/swaps && free && swapoff /dev/vda && cat /proc/swaps && '
+                'free | grep Swap:"',
+         expect=[r"^Setting up swapspace version 1, size = 268431360 bytes",
+                 r"^Filename\t+Type\t+Size\t+Used\t+Priority$",
+                 r"^/dev/vda {32}partition\t262140\t\t0\t\t-2$",
+                 r"^Swap: +262140 +0 +262140$",
+                 r"^Swap: +0 +0 +0$"]),
     dict(name="user-busybox-pipeline",
          append='init=/bin/sh -c "echo hi | cat | wc -c"', initrd=[INITRD],
          exit=EXIT_OK, expect=[r"^3$"]),

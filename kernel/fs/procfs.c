@@ -4,6 +4,7 @@
  *
  *   /proc/self            symlink to the caller's PID directory
  *   /proc/meminfo stat uptime loadavg version cpuinfo mounts filesystems
+ *   /proc/swaps (the active swap areas: mm/swapfile.c)
  *   /proc/kmem (vmos: frame and kmalloc counters for leak checks)
  *   /proc/PID/            one directory per task (not the idle task, PID 0)
  *      cmdline comm stat statm status maps   generated text
@@ -39,6 +40,8 @@
 #include "mm/rmap.h"
 #include "mm/swap_state.h"
 #include "mm/stats.h"
+#include "mm/swap.h"
+#include "mm/swapfile.h"
 #include <asm/arch.h>
 
 #define PROC_ROOT_INO 1
@@ -249,8 +252,8 @@ static void show_meminfo(struct task *t, struct pbuf *b)
 		{ "SwapCached:", 0 },
 		{ "Active:", 0 },
 		{ "Inactive:", 0 },
-		{ "SwapTotal:", 0 },
-		{ "SwapFree:", 0 },
+		{ "SwapTotal:", swap_total_pages() * KB_PER_PAGE },
+		{ "SwapFree:", swap_free_pages() * KB_PER_PAGE },
 		{ "Dirty:", 0 },
 		{ "Writeback:", 0 },
 		{ "AnonPages:", anon },  /* anonymous pages mapped */
@@ -265,6 +268,12 @@ static void show_meminfo(struct task *t, struct pbuf *b)
 
 	for (l = lines; l < lines + ARRAY_SIZE(lines); l++)
 		pbuf_printf(b, "%-16s%8lu kB\n", l->name, l->kb);
+}
+
+static void show_swaps(struct task *t, struct pbuf *b)
+{
+	(void)t;
+	swap_show(b);
 }
 
 /* busy_ns - CPU time every task has used: what is not idle. */
@@ -671,6 +680,7 @@ static const struct proc_entry root_entries[] = {
 	{ "cpuinfo", FILE_MODE, show_cpuinfo, NULL, NULL },
 	{ "mounts", FILE_MODE, show_mounts, NULL, NULL },
 	{ "filesystems", FILE_MODE, show_filesystems, NULL, NULL },
+	{ "swaps", FILE_MODE, show_swaps, NULL, NULL },
 	{ "loadavg", FILE_MODE, show_loadavg, NULL, NULL },
 	{ "stat", FILE_MODE, show_kernel_stat, NULL, NULL },
 };
