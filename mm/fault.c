@@ -169,7 +169,7 @@ static int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 addr,
 }
 
 /* fault_in_page_how - fault_in_page(), saying which case it was. */
-static const char how_swap_in[] = "major fault: swap-in";
+static const char how_swap_in[] = "major fault: swap-in, read from disk";
 
 static int fault_in_page_how(struct mm *mm, struct vm_area_struct *v, u64 addr,
 			     bool write, const char **how)
@@ -177,8 +177,11 @@ static int fault_in_page_how(struct mm *mm, struct vm_area_struct *v, u64 addr,
 	pte_t *e = pt_walk(mm->pgd, addr, false);
 
 	if (e && pte_is_swap(*e)) {
-		*how = how_swap_in;
-		return do_swap_page(mm, v, addr, e, write);
+		bool major;
+		int err = do_swap_page(mm, v, addr, e, write, &major);
+
+		*how = major ? how_swap_in : "swap-in from the swap cache";
+		return err;
 	}
 	if (v->vm_file)
 		return do_fault(mm, v, addr, write, how);

@@ -58,6 +58,11 @@ u32 swap_slot_count(swp_entry_t e);
  * kernel buffer (direct-map memory: a frame).  0 or -EIO (logged). */
 int swap_write_page(swp_entry_t e, const void *kbuf);
 int swap_read_page(swp_entry_t e, void *kbuf);
+/* swap_write_pages - n (<= 32) slots from first on, in one area, from the
+ * frames at pages[i]: one disk request.  0 or -EIO (logged). */
+int swap_write_pages(swp_entry_t first, void *const *pages, unsigned n);
+/* swap_read_pages - the same, from the disk into the frames. */
+int swap_read_pages(swp_entry_t first, void *const *pages, unsigned n);
 
 /* Totals over the active areas, in pages (SwapTotal, SwapFree, free(1)). */
 u64 swap_total_pages(void);

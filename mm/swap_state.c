@@ -45,6 +45,7 @@ struct cache_node {
 
 static struct cache_node *cache[CACHE_BUCKETS];
 static u64 cache_pages;
+u64 readahead_pages; /* read ahead into the cache (/proc/vmstat swap_ra) */
 
 static struct cache_node **bucket(swp_entry_t e)
 {
@@ -109,30 +110,109 @@ void swap_entry_put(swp_entry_t e)
 		cache_remove(e);
 }
 
+void swap_cache_drop(struct page *page)
+{
+	for (unsigned b = 0; b < CACHE_BUCKETS; b++)
+		for (struct cache_node *n = cache[b]; n; n = n->next)
+			if (n->page == page) {
+				cache_remove(n->entry);
+				return;
+			}
+	panic("swap cache: frame 0x%lx is not cached", page_to_phys(page));
+}
+
+/*
+ * Readahead: a major fault reads its slot's neighbours too (the aligned
+ * window of READAHEAD slots around it that are in use and not cached),
+ * in one disk request per run, into the swap cache: pages evicted
+ * together were often used together, and a disk request costs far more
+ * than its 4 KiB.  Their owners find them there (a minor fault's worth of
+ * work); page replacement drops them again if nobody maps them.  Only
+ * while memory is not short.
+ */
+#define READAHEAD 16
+
+/* The page of entry, read with its window; NULL if out of memory, or
+ * with *err -EIO if the disk failed. */
+static struct page *swap_in(swp_entry_t entry, int *err)
+{
+	u64 first = swp_offset(entry) & ~(u64)(READAHEAD - 1);
+	struct page *pages[READAHEAD] = { NULL }, *page = NULL;
+	bool room = frames_free_count() > frames_managed_count() / 64 + READAHEAD;
+
+	*err = 0;
+	for (unsigned i = 0; i < READAHEAD; i++) {
+		swp_entry_t e = swp_entry(swp_type(entry), first + i);
+		phys_addr_t pa;
+
+		if (e.val != entry.val && (!room || !swap_slot_count(e) || cache_lookup(e)))
+			continue;
+		pa = frame_alloc();
+		if (!pa)
+			break;
+		pages[i] = phys_to_page(pa);
+	}
+	for (unsigned i = 0; i < READAHEAD;) {
+		void *bufs[READAHEAD];
+		unsigned n = 0;
+
+		if (!pages[i]) {
+			i++;
+			continue;
+		}
+		while (i + n < READAHEAD && pages[i + n]) {
+			bufs[n] = phys_to_virt(page_to_phys(pages[i + n]));
+			n++;
+		}
+		if (swap_read_pages(swp_entry(swp_type(entry), first + i), bufs, n)) {
+			*err = -EIO;
+			for (unsigned k = i; k < i + n; k++) {
+				page_put(pages[k]);
+				pages[k] = NULL;
+			}
+		} else {
+			vm_swap_ins += n;
+		}
+		i += n;
+	}
+	for (unsigned i = 0; i < READAHEAD; i++) {
+		swp_entry_t e = swp_entry(swp_type(entry), first + i);
+
+		if (!pages[i])
+			continue;
+		if (e.val == entry.val) {
+			page = pages[i];
+			continue;
+		}
+		/* A neighbour: the cache holds it (and drops it if it cannot). */
+		if (!cache_add(e, pages[i]))
+			readahead_pages++;
+		page_put(pages[i]);
+	}
+	if (page)
+		*err = 0;
+	return page;
+}
+
 int do_swap_page(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e,
-		 bool write)
+		 bool write, bool *major)
 {
 	swp_entry_t entry = { pte_to_swap_val(*e) };
 	struct page *page = cache_lookup(entry);
 	pte_t prot = vm_flags_to_pte(v->vm_flags);
-	phys_addr_t pa;
+	int err;
 
+	*major = !page;
 	if (page) {
 		page_get(page);
 	} else {
-		pa = frame_alloc();
-		if (!pa)
-			return -ENOMEM;
-		page = phys_to_page(pa);
-		if (swap_read_page(entry, phys_to_virt(pa))) {
-			frame_free(pa);
-			return -EIO;
-		}
-		vm_swap_ins++;
+		page = swap_in(entry, &err);
+		if (!page)
+			return err ? err : -ENOMEM;
 		/* Other entries still hold the slot: they must find this
 		 * frame, not read their own copy. */
 		if (swap_slot_count(entry) > 1 && cache_add(entry, page)) {
-			frame_free(pa);
+			page_put(page);
 			return -ENOMEM;
 		}
 	}
@@ -168,7 +248,9 @@ static int unuse_entry(pte_t *e, u64 va, void *arg)
 
 	if (!pte_is_swap(*e) || swp_type((swp_entry_t){ pte_to_swap_val(*e) }) != c->type)
 		return 0;
-	return do_swap_page(c->mm, c->v, va, e, false);
+	bool major;
+
+	return do_swap_page(c->mm, c->v, va, e, false, &major);
 }
 
 /* Bring back every page of area type that mm's tables hold. */

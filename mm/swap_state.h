@@ -10,21 +10,27 @@
 #include <asm/pgtable.h>
 
 struct mm;
+struct page;
 struct vm_area_struct;
 
 extern u64 vm_swap_ins, vm_swap_outs; /* /proc/vmstat pswpin, pswpout */
+extern u64 readahead_pages;           /* /proc/vmstat swap_ra */
 
 /*
- * do_swap_page - the major fault: e (mm's entry for addr in region v)
- * holds a swap entry; map the page back, from the swap cache or read from
- * its slot.  0, -ENOMEM, or -EIO when the disk failed (the entry is kept).
+ * do_swap_page - e (mm's entry for addr in region v) holds a swap entry:
+ * map the page back, from the swap cache (*major false) or read from its
+ * slot (*major true: a major fault).  0, -ENOMEM, or -EIO when the disk
+ * failed (the entry is kept).
  */
 int do_swap_page(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e,
-		 bool write);
+		 bool write, bool *major);
 /* swap_entry_put - an entry holding e is gone (unmapped, or faulted in):
  * drop its slot reference, and the cache's too when only that is left. */
 void swap_entry_put(swp_entry_t e);
 /* swap_cache_pages - frames the swap cache holds (SwapCached). */
 u64 swap_cache_pages(void);
+/* swap_cache_drop - take page (PG_SWAPCACHE, mapped nowhere) out of the
+ * cache: the frame is freed, its slot keeps the copy. */
+void swap_cache_drop(struct page *page);
 
 #endif

@@ -256,6 +256,35 @@ int swap_read_page(swp_entry_t e, void *kbuf)
 	return err ? -EIO : 0;
 }
 
+/* The area of n allocated slots from first on: the disk request. */
+static int transfer_slots(swp_entry_t first, void *const *pages, unsigned n,
+			  bool write)
+{
+	const char *who = write ? "swap_write_pages" : "swap_read_pages";
+	struct swap_area *a = io_area(first, who);
+	int err;
+
+	for (unsigned i = 1; i < n; i++)
+		io_area(swp_entry(swp_type(first), swp_offset(first) + i), who);
+	err = write ? blkdev_write_pages(a->bdev, swp_offset(first), pages, n)
+		    : blkdev_read_pages(a->bdev, swp_offset(first), pages, n);
+	if (err)
+		pr_err("swap: %s slots %lu..%lu of %s failed (error %d)\n",
+		       write ? "writing" : "reading", swp_offset(first),
+		       swp_offset(first) + n - 1, a->path, err);
+	return err ? -EIO : 0;
+}
+
+int swap_write_pages(swp_entry_t first, void *const *pages, unsigned n)
+{
+	return transfer_slots(first, pages, n, true);
+}
+
+int swap_read_pages(swp_entry_t first, void *const *pages, unsigned n)
+{
+	return transfer_slots(first, pages, n, false);
+}
+
 /* ---- /proc/swaps ---- */
 
 void swap_show(struct pbuf *b)

@@ -25,6 +25,7 @@
 #include "mm/swap.h"
 #include "mm/swap_state.h"
 #include "mm/vma.h"
+#include "kernel/drivers/blkdev.h"
 #include "kernel/printk.h"
 #include "kernel/task.h"
 #include <asm/page.h>
@@ -43,9 +44,14 @@ static bool candidate(u64 pfn, void *arg)
 	struct page *p = frame_lookup(pfn);
 	unsigned n = 0;
 
-	if (!p || (p->flags & (PG_HEAD | PG_FREE | PG_RESERVED | PG_SLAB |
-			       PG_PAGETABLE | PG_PAGECACHE | PG_SWAPCACHE)) != PG_HEAD ||
-	    p->order != 0 || !p->rmap)
+	if (!p || p->order != 0)
+		return false;
+	/* A page read ahead that nobody mapped: the cache's alone, and its
+	 * slot holds the copy. */
+	if ((p->flags & (PG_HEAD | PG_FREE | PG_SWAPCACHE)) == (PG_HEAD | PG_SWAPCACHE))
+		return p->refcount == 1 && !p->rmap;
+	if ((p->flags & (PG_HEAD | PG_FREE | PG_RESERVED | PG_SLAB | PG_PAGETABLE |
+			 PG_PAGECACHE | PG_SWAPCACHE)) != PG_HEAD || !p->rmap)
 		return false;
 	for (const struct rmap_item *r = p->rmap; r; r = r->next) {
 		if (mapping_locked(r))
@@ -83,35 +89,91 @@ static void trace_eviction(struct mm *mm, u64 va, swp_entry_t slot)
 		}
 }
 
-static int evict(u64 pfn, void *arg)
+/*
+ * Eviction goes in batches: the clock queues each victim with a slot of
+ * its own, and a batch is written with one disk request per run of
+ * consecutive slots (the allocator hands them out in order, so usually
+ * one request for the whole batch) before any entry changes.  Nothing
+ * runs between queueing and writing: one CPU, and the caller is in the
+ * kernel.
+ */
+#define BATCH BLKDEV_MAX_PAGES
+
+static struct victim {
+	struct page *page;
+	swp_entry_t slot;
+} batch[BATCH];
+static unsigned batched;
+static bool batch_failed; /* a write failed: stop this reclaim */
+
+/* Every entry that maps the victim's page becomes its swap entry. */
+static void unmap_victim(struct victim *vi)
 {
-	struct page *page = pfn_to_page(pfn);
-	swp_entry_t slot = swap_slot_alloc();
+	struct page *page = vi->page;
 	bool first = true;
 	struct rmap_item *r;
 
-	if (!slot.val)
-		return -1; /* no swap space left */
-	if (swap_write_page(slot, phys_to_virt(page_to_phys(page)))) {
-		swap_slot_free(slot);
-		return -1;
-	}
-	vm_swap_outs++;
 	while ((r = page->rmap)) {
 		struct mm *mm = r->mm;
 		u64 va = r->va;
 		pte_t *e = pt_walk(mm->pgd, va, false);
 
-		if (!first && swap_slot_dup(slot))
-			panic("evict: slot 0x%lx refused a reference", slot.val);
+		if (!first && swap_slot_dup(vi->slot))
+			panic("evict: slot 0x%lx refused a reference", vi->slot.val);
 		first = false;
-		pt_set(mm->pgd, va, e, swap_val_to_pte(slot.val));
+		pt_set(mm->pgd, va, e, swap_val_to_pte(vi->slot.val));
 		mm->rss--;
 		mm->swapents++;
-		trace_eviction(mm, va, slot);
+		trace_eviction(mm, va, vi->slot);
 		rmap_remove(page, mm, va);
 		page_put(page); /* the last one frees the frame */
 	}
+}
+
+/* Write the batch, a run of consecutive slots per request, then unmap
+ * what was written; what could not be written stays resident. */
+static void flush_batch(void)
+{
+	for (unsigned i = 0; i < batched;) {
+		void *pages[BATCH];
+		unsigned n = 0;
+
+		while (i + n < batched &&
+		       swp_type(batch[i + n].slot) == swp_type(batch[i].slot) &&
+		       swp_offset(batch[i + n].slot) == swp_offset(batch[i].slot) + n) {
+			pages[n] = phys_to_virt(page_to_phys(batch[i + n].page));
+			n++;
+		}
+		if (swap_write_pages(batch[i].slot, pages, n)) {
+			for (unsigned k = i; k < i + n; k++)
+				swap_slot_free(batch[k].slot);
+			batch_failed = true;
+		} else {
+			vm_swap_outs += n;
+			for (unsigned k = i; k < i + n; k++)
+				unmap_victim(&batch[k]);
+		}
+		i += n;
+	}
+	batched = 0;
+}
+
+static int evict(u64 pfn, void *arg)
+{
+	swp_entry_t slot;
+
+	if (pfn_to_page(pfn)->flags & PG_SWAPCACHE) {
+		swap_cache_drop(pfn_to_page(pfn)); /* no write: the slot has it */
+		return 1;
+	}
+	if (batch_failed)
+		return -1;
+	slot = swap_slot_alloc();
+	if (!slot.val)
+		return -1; /* no swap space left */
+	batch[batched++] = (struct victim){ pfn_to_page(pfn), slot };
+	if (batched == BATCH)
+		flush_batch();
 	return 1;
 }
 
@@ -119,12 +181,17 @@ static const struct clock_ops ops = { candidate, test_and_clear_young, evict };
 
 u64 reclaim_pages(u64 want)
 {
+	u64 n;
+
 	if (!swap_free_pages())
 		return 0;
 	hand.nframes = frames_table_size();
 	if (hand.hand >= hand.nframes)
 		hand.hand = 0;
-	return clock_reclaim(&hand, want, &ops, NULL);
+	batch_failed = false;
+	n = clock_reclaim(&hand, want, &ops, NULL);
+	flush_batch();
+	return batch_failed ? 0 : n;
 }
 
 static u64 low_watermark(void)

@@ -122,3 +122,46 @@ int blkdev_write_page(struct blkdev *dev, u64 page_index, const void *kbuf)
 {
 	return blkdev_write(dev, page_sector(page_index), kbuf, SECTORS_PER_PAGE);
 }
+
+static int transfer_pages(struct blkdev *dev, u64 page_index, void *const *pages,
+			  unsigned n, bool write)
+{
+	u64 sector = page_sector(page_index);
+	int err;
+
+	if (n > BLKDEV_MAX_PAGES) {
+		pr_err("blkdev: %s: %u pages in one request (at most %d)\n",
+		       dev->name, n, BLKDEV_MAX_PAGES);
+		return -EINVAL;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		u64 s = sector == ~0ull ? ~0ull : sector + (u64)i * SECTORS_PER_PAGE;
+
+		err = check_request(dev, s, pages[i], SECTORS_PER_PAGE, write);
+		if (err)
+			return err;
+	}
+	if (!n)
+		return 0;
+	if (dev->ops->transfer_pages)
+		return dev->ops->transfer_pages(dev, sector, pages, n, write);
+	for (unsigned i = 0; i < n; i++) {
+		err = dev->ops->transfer(dev, sector + (u64)i * SECTORS_PER_PAGE,
+					 pages[i], SECTORS_PER_PAGE, write);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int blkdev_read_pages(struct blkdev *dev, u64 page_index, void *const *pages,
+		      unsigned n)
+{
+	return transfer_pages(dev, page_index, pages, n, false);
+}
+
+int blkdev_write_pages(struct blkdev *dev, u64 page_index, void *const *pages,
+		       unsigned n)
+{
+	return transfer_pages(dev, page_index, pages, n, true);
+}

@@ -19,6 +19,7 @@
 #define SECTOR_SIZE (1u << SECTOR_SHIFT)              /* 512 bytes */
 #define SECTORS_PER_PAGE (PAGE_SIZE >> SECTOR_SHIFT) /* 8 */
 #define MAX_BLKDEVS 8                                /* vda .. vdh */
+#define BLKDEV_MAX_PAGES 32 /* pages in one blkdev_read_pages/write_pages */
 
 /* Linux's numbers for virtio disks: major 254, 16 minors per disk. */
 #define VIRTBLK_MAJOR 254
@@ -31,6 +32,10 @@ struct blkdev;
 struct blkdev_ops {
 	int (*transfer)(struct blkdev *dev, u64 sector, void *buf, u32 count,
 			bool write);
+	/* n pages, each anywhere in memory, consecutive on the disk from
+	 * sector on: one request (n <= BLKDEV_MAX_PAGES).  Optional. */
+	int (*transfer_pages)(struct blkdev *dev, u64 sector, void *const *pages,
+			      unsigned n, bool write);
 };
 
 struct blkdev {
@@ -71,5 +76,14 @@ int blkdev_write(struct blkdev *dev, u64 sector, const void *buf, u32 count);
  * the disk (sectors page_index * 8 ..) to or from kbuf: as above. */
 int blkdev_read_page(struct blkdev *dev, u64 page_index, void *kbuf);
 int blkdev_write_page(struct blkdev *dev, u64 page_index, const void *kbuf);
+
+/* blkdev_read_pages / blkdev_write_pages - n (<= BLKDEV_MAX_PAGES) pages
+ * of the disk from page_index on, to or from the frames at pages[i] (each
+ * a 4 KiB direct-map buffer): one request where the driver can, so that
+ * swap writes and reads a cluster at once.  Errors as above. */
+int blkdev_read_pages(struct blkdev *dev, u64 page_index, void *const *pages,
+		      unsigned n);
+int blkdev_write_pages(struct blkdev *dev, u64 page_index, void *const *pages,
+		       unsigned n);
 
 #endif

@@ -39,6 +39,7 @@
 #include "mm/kmalloc.h"
 #include <asm/arch.h>
 #include <asm/barrier.h>
+#include <asm/irq.h>
 #include <asm/page.h>
 #include <asm/pci.h>
 
@@ -132,10 +133,13 @@ struct virtio_blk {
 	struct vring_used *used;
 	u16 used_seen;  /* used->idx when the last answer was taken */
 	bool broken;    /* a request timed out: the queue is the device's */
+	bool irq;       /* its interrupt line is ours: wait with hlt */
 	struct virtio_blk_req *req;
 };
 
 static unsigned nr_disks;
+static struct virtio_blk *disks[MAX_BLKDEVS];
+static bool line_taken[NR_IRQS]; /* a disk waits on this line with hlt */
 
 /* vring_used_offset - where the used ring of a legacy queue of n entries
  * starts: after the descriptors and the avail ring (flags, idx, n entries,
@@ -163,7 +167,7 @@ static int setup_queue(struct virtio_blk *vb)
 
 	pci_io_write16(vb->iobase + VIRTIO_PCI_QUEUE_SEL, VIRTIO_BLK_QUEUE);
 	vb->qsize = pci_io_read16(vb->iobase + VIRTIO_PCI_QUEUE_SIZE);
-	if (vb->qsize == 0)
+	if (vb->qsize < BLKDEV_MAX_PAGES + 2) /* a chain of pages, header, status */
 		return -ENODEV;
 	bytes = vring_size(vb->qsize);
 	while ((PAGE_SIZE << vb->ring_order) < bytes)
@@ -187,21 +191,50 @@ static bool wait_for_answer(struct virtio_blk *vb)
 {
 	volatile u16 *used_idx = &vb->used->idx;
 	u64 deadline = arch_clock_ns() + VIRTIO_BLK_TIMEOUT_NS;
+	u64 flags = arch_irq_save();
+	bool answered = true;
 
-	while (*used_idx == vb->used_seen)
-		if (arch_clock_ns() > deadline)
-			return false;
+	/* With its interrupt, the CPU halts until the device (or the timer)
+	 * wakes it: under QEMU that hands the CPU to the thread doing the I/O,
+	 * where spinning would make it wait for its turn. */
+	while (*used_idx == vb->used_seen) {
+		if (arch_clock_ns() > deadline) {
+			answered = false;
+			break;
+		}
+		if (vb->irq)
+			arch_wait_irq();
+	}
+	arch_irq_restore(flags);
 	dma_rmb(); /* read the answer only after seeing idx move */
-	return true;
+	return answered;
 }
 
-/* submit - one request of count sectors at sector, data at buf; waits
+/* The interrupt: reading ISR acknowledges it (and lowers the line); the
+ * waiter sees the used ring move.  Lines are shared (level-triggered
+ * PCI): every disk is asked, or one that is polled would keep the line
+ * up for ever. */
+static void virtio_blk_interrupt(struct trap_frame *tf)
+{
+	for (unsigned i = 0; i < nr_disks; i++)
+		(void)pci_io_read8(disks[i]->iobase + VIRTIO_PCI_ISR);
+}
+
+/* One piece of a request's data: len bytes at buf (direct-map memory). */
+struct segment {
+	void *buf;
+	u32 len;
+};
+
+/* submit - one request: the sectors from sector on, their data in nsegs
+ * segments (a chain of descriptors: header, the segments, status); waits
  * for the device: 0 or -EIO (logged). */
-static int submit(struct virtio_blk *vb, u64 sector, void *buf, u32 count,
-		  bool write)
+static int submit(struct virtio_blk *vb, u64 sector, const struct segment *segs,
+		  unsigned nsegs, bool write)
 {
 	struct virtio_blk_req *req = vb->req;
 	const char *op = write ? "write" : "read";
+	u32 count = 0;
 	u16 slot;
 
 	req->type = write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN;
@@ -210,10 +243,15 @@ static int submit(struct virtio_blk *vb, u64 sector, void *buf, u32 count,
 	req->status = VIRTIO_BLK_S_NONE;
 	vb->desc[0] = (struct vring_desc){ virt_to_phys(req), VIRTIO_BLK_REQ_HDR_SIZE,
 					   VRING_DESC_F_NEXT, 1 };
-	vb->desc[1] = (struct vring_desc){ virt_to_phys(buf), count << SECTOR_SHIFT,
-					   VRING_DESC_F_NEXT | (write ? 0 : VRING_DESC_F_WRITE), 2 };
-	vb->desc[2] = (struct vring_desc){ virt_to_phys(&req->status), 1,
-					   VRING_DESC_F_WRITE, 0 };
+	for (unsigned i = 0; i < nsegs; i++) {
+		vb->desc[1 + i] = (struct vring_desc){
+			virt_to_phys(segs[i].buf), segs[i].len,
+			VRING_DESC_F_NEXT | (write ? 0 : VRING_DESC_F_WRITE),
+			(u16)(2 + i) };
+		count += segs[i].len >> SECTOR_SHIFT;
+	}
+	vb->desc[1 + nsegs] = (struct vring_desc){ virt_to_phys(&req->status), 1,
+						   VRING_DESC_F_WRITE, 0 };
 	slot = vb->avail->idx % vb->qsize;
 	vb->avail->ring[slot] = 0; /* the chain starts at descriptor 0 */
 	dma_wmb(); /* the device must see the chain before the new idx */
@@ -241,20 +279,30 @@ static int submit(struct virtio_blk *vb, u64 sector, void *buf, u32 count,
 	return 0;
 }
 
-/* virtio_blk_transfer - the blkdev operation: requests of at most
- * VIRTIO_BLK_MAX_SECTORS each (blkdev.c checked the range and buffer). */
-static int virtio_blk_transfer(struct blkdev *dev, u64 sector, void *buf,
-			       u32 count, bool write)
+static struct virtio_blk *usable(struct blkdev *dev)
 {
 	struct virtio_blk *vb = container_of(dev, struct virtio_blk, blk);
 
 	if (vb->broken) {
 		pr_err("virtio_blk: %s: disabled after a timeout\n", dev->name);
-		return -EIO;
+		return NULL;
 	}
+	return vb;
+}
+
+/* virtio_blk_transfer - the blkdev operation: requests of at most
+ * VIRTIO_BLK_MAX_SECTORS each (blkdev.c checked the range and buffer). */
+static int virtio_blk_transfer(struct blkdev *dev, u64 sector, void *buf,
+			       u32 count, bool write)
+{
+	struct virtio_blk *vb = usable(dev);
+
+	if (!vb)
+		return -EIO;
 	while (count) {
 		u32 n = MIN(count, VIRTIO_BLK_MAX_SECTORS);
-		int err = submit(vb, sector, buf, n, write);
+		struct segment seg = { buf, n << SECTOR_SHIFT };
+		int err = submit(vb, sector, &seg, 1, write);
 
 		if (err)
 			return err;
@@ -265,8 +313,24 @@ static int virtio_blk_transfer(struct blkdev *dev, u64 sector, void *buf,
 	return 0;
 }
 
+/* virtio_blk_transfer_pages - the blkdev operation for n pages anywhere in
+ * memory and consecutive on the disk: one request (n <= BLKDEV_MAX_PAGES). */
+static int virtio_blk_transfer_pages(struct blkdev *dev, u64 sector,
+				     void *const *pages, unsigned n, bool write)
+{
+	struct virtio_blk *vb = usable(dev);
+	struct segment segs[BLKDEV_MAX_PAGES];
+
+	if (!vb)
+		return -EIO;
+	for (unsigned i = 0; i < n; i++)
+		segs[i] = (struct segment){ pages[i], PAGE_SIZE };
+	return submit(vb, sector, segs, n, write);
+}
+
 static const struct blkdev_ops virtio_blk_ops = {
 	.transfer = virtio_blk_transfer,
+	.transfer_pages = virtio_blk_transfer_pages,
 };
 
 static void set_status(struct virtio_blk *vb, u8 bits)
@@ -349,14 +413,24 @@ static void add_disk(const struct pci_dev *pci)
 			kfree(vb);
 		return;
 	}
-	nr_disks++;
+	disks[nr_disks++] = vb;
+	/* The first disk on a line waits for its interrupt; later ones on the
+	 * same line poll (a shared wake-up would also do, but one waiter per
+	 * line keeps it simple), and the handler serves them all. */
+	if (pci->irq_line < NR_IRQS && pci->irq_line != IRQ_TIMER &&
+	    !line_taken[pci->irq_line]) {
+		line_taken[pci->irq_line] = true;
+		vb->irq = true;
+		irq_register(pci->irq_line, virtio_blk_interrupt);
+	}
 	pr_info("virtio_blk %02x:%02x.%x: [%s] %lu 512-byte sectors (%lu %s)%s, "
-		"queue of %u, polled\n", pci->bus, pci->slot, pci->func,
+		"queue of %u, %s\n", pci->bus, pci->slot, pci->func,
 		vb->blk.name, vb->blk.sectors,
 		vb->blk.sectors >= MiB(1) / SECTOR_SIZE ? vb->blk.sectors >> 11
 							: vb->blk.sectors >> 1,
 		vb->blk.sectors >= MiB(1) / SECTOR_SIZE ? "MiB" : "KiB",
-		vb->blk.read_only ? ", read-only" : "", vb->qsize);
+		vb->blk.read_only ? ", read-only" : "", vb->qsize,
+		vb->irq ? "interrupt-driven" : "polled");
 }
 
 void virtio_blk_init(void)

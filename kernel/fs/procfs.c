@@ -204,6 +204,7 @@ static void show_vmstat(struct task *t, struct pbuf *b)
 	pbuf_printf(b, "pgmajfault %lu\n", vm_swap_ins);
 	pbuf_printf(b, "pswpin %lu\n", vm_swap_ins);
 	pbuf_printf(b, "pswpout %lu\n", vm_swap_outs);
+	pbuf_printf(b, "swap_ra %lu\n", readahead_pages);
 	pbuf_printf(b, "oom_kill %lu\n", oom_kills);
 }
 
@@ -249,7 +250,7 @@ static void show_meminfo(struct task *t, struct pbuf *b)
 		{ "MemAvailable:", free },
 		{ "Buffers:", 0 },
 		{ "Cached:", files + shmem }, /* the root file system is in memory */
-		{ "SwapCached:", 0 },
+		{ "SwapCached:", swap_cache_pages() * KB_PER_PAGE },
 		{ "Active:", 0 },
 		{ "Inactive:", 0 },
 		{ "SwapTotal:", swap_total_pages() * KB_PER_PAGE },

@@ -54,6 +54,14 @@ static inline void arch_idle(void)
 	asm volatile("sti; hlt" ::: "memory");
 }
 
+/* arch_wait_irq - with interrupts off: let one in and wait for it (no
+ * interrupt is lost between a check and the wait: sti takes effect
+ * after hlt has begun), then off again. */
+static inline void arch_wait_irq(void)
+{
+	asm volatile("sti; hlt; cli" ::: "memory");
+}
+
 /* arch_power_off - leave QEMU with exit status (QEMU exits with 2*status+1
  * under isa-debug-exit; ACPI S5 otherwise). Never returns. */
 __noreturn void arch_power_off(int status);
