@@ -16,11 +16,14 @@
  *     write(2)); frames here have no such mark, so only the bit counts;
  *   - referenced if the CPU set the accessed bit (fork gives the child
  *     entries without it, as Linux).
+ * An entry holding a swap entry is a page swapped out: Swap, and SwapPss
+ * its share among the entries that hold the same slot.
  */
 #include "mm/stats.h"
 #include "mm/frame.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
+#include "mm/swap_state.h"
 #include <asm/page_types.h>
 
 
@@ -86,9 +89,17 @@ void mm_region_stats(struct mm *mm, const struct vm_area_struct *v,
 		u64 end = MIN(ALIGN_DOWN(va, table_span) + table_span, v->vm_end);
 		pte_t *e = pt_walk(mm->pgd, va, false);
 
-		for (; e && va < end; va += PAGE_SIZE, e++)
-			if (pte_has_frame(*e))
+		for (; e && va < end; va += PAGE_SIZE, e++) {
+			if (pte_has_frame(*e)) {
 				account_page(mss, v, *e);
+			} else if (pte_is_swap(*e)) {
+				swp_entry_t s = { pte_to_swap_val(*e) };
+
+				mss->swap += PAGE_SIZE;
+				mss->swap_pss += ((u64)PAGE_SIZE << PSS_SHIFT) /
+						 MAX(swap_entry_users(s), 1u);
+			}
+		}
 		va = end; /* no table here: skip all it would map */
 	}
 }
@@ -150,6 +161,7 @@ void mm_task_mem(struct mm *mm, struct task_mem *tm)
 		.vm_exe = text * KB_PER_PAGE,
 		.vm_lib = (exec - text) * KB_PER_PAGE,
 		.vm_pte = pt_count_user_tables(mm->pgd) * KB_PER_PAGE,
+		.vm_swap = mm->swapents * KB_PER_PAGE,
 		.code_span = span * KB_PER_PAGE,
 	};
 }
@@ -163,9 +175,15 @@ bool mm_page_info(struct mm *mm, u64 va, struct page_info *pi)
 	if (va >= USER_SPACE_END || !(v = vma_lookup(&mm->vmas, va)))
 		return false;
 	e = pt_walk(mm->pgd, va, false);
+	if (e && pte_is_swap(*e)) {
+		*pi = (struct page_info){ .swapped = true,
+					  .swap = { pte_to_swap_val(*e) } };
+		return true;
+	}
 	if (!e || !pte_has_frame(*e))
 		return false;
 	pg = phys_to_page(pte_addr(*e));
+	pi->swapped = false;
 	pi->pfn = pte_addr(*e) >> PAGE_SHIFT;
 	pi->file_or_shared = page_kind(v, pg) != PAGE_KIND_ANON;
 	pi->exclusive = page_mapcount(pg) == 1;

@@ -14,6 +14,7 @@
 #define MM_STATS_H
 
 #include "kernel/types.h"
+#include "mm/swap.h"
 
 #define PSS_SHIFT 12
 #define KB_PER_PAGE (PAGE_SIZE / 1024) /* /proc counts memory in kB */
@@ -27,6 +28,8 @@ struct mem_size_stats {
 	u64 anonymous;     /* anonymous pages (private copies of file pages too) */
 	u64 rss_file, rss_shmem; /* present file pages, shared anonymous pages */
 	u64 pss, pss_dirty, pss_anon, pss_file, pss_shmem, pss_locked;
+	u64 swap;          /* pages swapped out (Swap) */
+	u64 swap_pss;      /* each divided by the entries sharing its slot */
 };
 
 /*
@@ -41,7 +44,8 @@ struct mem_size_stats {
  *                      regions, at most the span start_code..end_code
  *   vm_lib             other executable, not writable regions
  *   vm_pte             page-table pages below the root
- * vm_pin and vm_swap are always 0 here (no pinning, no swap).
+ *   vm_swap            entries holding a swap slot (mm->swapents)
+ * vm_pin is always 0 here (no pinning).
  * code_span, start_code..end_code in kB, is statm's "text" (which Linux
  * does not bound by the executable regions, as VmExe is).
  */
@@ -66,12 +70,15 @@ void mm_task_mem(struct mm *mm, struct task_mem *tm);
 /*
  * What pagemap says of the page at va of mm (Linux's bit names):
  * present (with its frame number), not anonymous (a file page or shared
- * anonymous memory), and mapped exactly once.  false if no frame is there.
+ * anonymous memory), and mapped exactly once; or swapped out, with its
+ * swap entry.  false if neither a frame nor a swap entry is there.
  */
 struct page_info {
 	u64 pfn;
 	bool file_or_shared;
 	bool exclusive;
+	bool swapped;
+	swp_entry_t swap; /* when swapped */
 };
 bool mm_page_info(struct mm *mm, u64 va, struct page_info *pi);
 

@@ -103,6 +103,13 @@ u64 swap_cache_pages(void)
 	return cache_pages;
 }
 
+u32 swap_entry_users(swp_entry_t e)
+{
+	u32 n = swap_slot_count(e);
+
+	return cache_lookup(e) && n ? n - 1 : n;
+}
+
 void swap_entry_put(swp_entry_t e)
 {
 	/* One reference left and the page cached: it is the cache's own. */

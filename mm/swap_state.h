@@ -27,6 +27,9 @@ int do_swap_page(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e,
 /* swap_entry_put - an entry holding e is gone (unmapped, or faulted in):
  * drop its slot reference, and the cache's too when only that is left. */
 void swap_entry_put(swp_entry_t e);
+/* swap_entry_users - the page-table entries that hold slot e (its
+ * references, less the swap cache's): SwapPss divides by it. */
+u32 swap_entry_users(swp_entry_t e);
 /* swap_cache_pages - frames the swap cache holds (SwapCached). */
 u64 swap_cache_pages(void);
 /* swap_cache_drop - take page (PG_SWAPCACHE, mapped nowhere) out of the

@@ -100,14 +100,13 @@ static void fields_pss_split(struct pbuf *b, const struct mem_size_stats *m)
 	pss_field(b, "Pss_Shmem:", m->pss_shmem);
 }
 
-/* No huge pages, no KSM, no swap, no lazily freed pages here: Linux's
- * lines for them are all 0. */
+/* No huge pages, no KSM, no lazily freed pages here: Linux's lines for
+ * them are all 0. */
 static void fields_rest(struct pbuf *b, const struct mem_size_stats *m)
 {
 	static const char *const never[] = {
 		"KSM:", "LazyFree:", "AnonHugePages:", "ShmemPmdMapped:",
 		"FilePmdMapped:", "Shared_Hugetlb:", "Private_Hugetlb:",
-		"Swap:", "SwapPss:",
 	};
 
 	field(b, "Shared_Clean:", m->shared_clean);
@@ -118,6 +117,8 @@ static void fields_rest(struct pbuf *b, const struct mem_size_stats *m)
 	field(b, "Anonymous:", m->anonymous);
 	for (unsigned i = 0; i < ARRAY_SIZE(never); i++)
 		field(b, never[i], 0);
+	field(b, "Swap:", m->swap);
+	pss_field(b, "SwapPss:", m->swap_pss);
 	pss_field(b, "Locked:", m->pss_locked);
 }
 

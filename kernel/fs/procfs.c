@@ -702,6 +702,7 @@ static const struct proc_entry root_entries[] = {
  * must be multiples of 8, else -EINVAL.
  */
 #define PM_PRESENT (1ull << 63)
+#define PM_SWAP (1ull << 62)
 #define PM_FILE_OR_SHARED (1ull << 61)
 #define PM_EXCLUSIVE (1ull << 56)
 #define PM_PFN_MASK ((1ull << 55) - 1)
@@ -715,6 +716,9 @@ static u64 pagemap_entry(struct mm *mm, u64 va, bool show_pfn)
 
 	if (!mm_page_info(mm, va, &pi))
 		return 0;
+	if (pi.swapped) /* bits 0-4 the area, 5-54 the slot */
+		return PM_SWAP | (swp_type(pi.swap) & 0x1f) |
+		       ((swp_offset(pi.swap) << 5) & PM_PFN_MASK);
 	pm = PM_PRESENT | (show_pfn ? pi.pfn & PM_PFN_MASK : 0);
 	if (pi.file_or_shared)
 		pm |= PM_FILE_OR_SHARED;
