@@ -232,6 +232,7 @@ UNIT_TESTS := $(patsubst tests/unit/test_%.c,$(BUILD)/unit/test_%,$(wildcard tes
 # Which kernel sources each test binary compiles (all pure code).
 UNIT_SRC_memmap  := mm/memmap.c
 UNIT_SRC_frame   := mm/frame.c
+UNIT_SRC_clock   := mm/clock.c
 UNIT_SRC_pagetable := mm/pagetable.c mm/frame.c
 UNIT_SRC_kmalloc := mm/kmalloc.c mm/frame.c
 UNIT_SRC_cmdline := kernel/cmdline.c
