@@ -39,19 +39,20 @@
 #define NULL_GUARD_END 4096 /* accesses below this: a NULL pointer, surely */
 
 static int install(struct mm *mm, struct vm_area_struct *v, u64 addr,
-		   phys_addr_t pa, bool writable);
+		   pte_t *e, phys_addr_t pa, bool writable);
 static phys_addr_t copy_frame(phys_addr_t src);
 
 /* install_new_frame - a fresh frame holding a copy of frame src (zeros
- * if src is 0), mapped writable (as the region allows) at addr. */
+ * if src is 0), mapped writable (as the region allows) at addr, whose
+ * (empty) entry is e. */
 static int install_new_frame(struct mm *mm, struct vm_area_struct *v, u64 addr,
-			     phys_addr_t src)
+			     pte_t *e, phys_addr_t src)
 {
 	phys_addr_t pa = copy_frame(src);
 
 	if (!pa)
 		return -ENOMEM;
-	if (install(mm, v, addr, pa, true)) {
+	if (install(mm, v, addr, e, pa, true)) {
 		frame_free(pa);
 		return -ENOMEM;
 	}
@@ -60,13 +61,15 @@ static int install_new_frame(struct mm *mm, struct vm_area_struct *v, u64 addr,
 
 int do_anonymous_page(struct mm *mm, struct vm_area_struct *v, u64 addr)
 {
-	return install_new_frame(mm, v, addr, 0);
+	pte_t *e = pt_walk(mm->pgd, addr, true);
+
+	return e ? install_new_frame(mm, v, addr, e, 0) : -ENOMEM;
 }
 
-/* Install frame pa at addr with the region's permissions (write
- * permission only if writable is also true). */
+/* Install frame pa at addr, in its empty entry e, with the region's
+ * permissions (write permission only if writable is also true). */
 static int install(struct mm *mm, struct vm_area_struct *v, u64 addr,
-		   phys_addr_t pa, bool writable)
+		   pte_t *e, phys_addr_t pa, bool writable)
 {
 	pte_t prot = vm_flags_to_pte(v->vm_flags);
 
@@ -74,10 +77,7 @@ static int install(struct mm *mm, struct vm_area_struct *v, u64 addr,
 		prot &= ~PTE_W;
 	if (rmap_add(phys_to_page(pa), mm, addr))
 		return -ENOMEM;
-	if (pt_map(mm->pgd, addr, pa, prot & ~PTE_SW_PROTNONE)) {
-		rmap_remove(phys_to_page(pa), mm, addr);
-		return -ENOMEM;
-	}
+	pt_fill(addr, e, pa, prot & ~PTE_SW_PROTNONE);
 	if (prot & PTE_SW_PROTNONE)
 		pt_protect(mm->pgd, addr, PTE_SW_PROTNONE);
 	mm->rss++;
@@ -103,8 +103,8 @@ static phys_addr_t copy_frame(phys_addr_t src)
  * file's page read-only until a write, or a private copy for a write.
  * -EFAULT (SIGBUS) beyond the end of the file, -ENOMEM.
  */
-static int do_fault(struct mm *mm, struct vm_area_struct *v, u64 addr, bool write,
-		    const char **how)
+static int do_fault(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e,
+		    bool write, const char **how)
 {
 	struct inode *inode = v->vm_file->inode;
 	u64 pgoff = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
@@ -121,13 +121,13 @@ static int do_fault(struct mm *mm, struct vm_area_struct *v, u64 addr, bool writ
 		if (!pa)
 			return -ENOMEM;
 		page_get(phys_to_page(pa));
-		if (!install(mm, v, addr, pa, shared))
+		if (!install(mm, v, addr, e, pa, shared))
 			return 0;
 		page_put(phys_to_page(pa));
 		return -ENOMEM;
 	}
 	/* A private page of its own (zeros for a hole). */
-	return install_new_frame(mm, v, addr, pa);
+	return install_new_frame(mm, v, addr, e, pa);
 }
 
 /*
@@ -171,12 +171,16 @@ static int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 addr,
 /* fault_in_page_how - fault_in_page(), saying which case it was. */
 static const char how_swap_in[] = "major fault: swap-in, read from disk";
 
+/* One walk (making the tables the page needs), then the entry it found:
+ * a swap entry comes back from swap, an empty one gets a page. */
 static int fault_in_page_how(struct mm *mm, struct vm_area_struct *v, u64 addr,
 			     bool write, const char **how)
 {
-	pte_t *e = pt_walk(mm->pgd, addr, false);
+	pte_t *e = pt_walk(mm->pgd, addr, true);
 
-	if (e && pte_is_swap(*e)) {
+	if (!e)
+		return -ENOMEM;
+	if (pte_is_swap(*e)) {
 		bool major;
 		int err = do_swap_page(mm, v, addr, e, write, &major);
 
@@ -184,9 +188,9 @@ static int fault_in_page_how(struct mm *mm, struct vm_area_struct *v, u64 addr,
 		return err;
 	}
 	if (v->vm_file)
-		return do_fault(mm, v, addr, write, how);
+		return do_fault(mm, v, addr, e, write, how);
 	*how = "zero-fill";
-	return do_anonymous_page(mm, v, addr);
+	return install_new_frame(mm, v, addr, e, 0);
 }
 
 int fault_in_page(struct mm *mm, struct vm_area_struct *v, u64 addr, bool write)

@@ -26,8 +26,8 @@ static u32 free_list[FRAME_MAX_ORDER];
 static u64 nr_free_blocks[FRAME_MAX_ORDER];
 static u64 nr_free;
 static u64 nr_managed;
-static struct page *checked_page(u64 pfn, const char *who);
-static bool section_is_ready(u64 pfn);
+static inline struct page *checked_page(u64 pfn, const char *who);
+static inline bool section_is_ready(u64 pfn);
 
 struct page *frame_lookup(u64 pfn)
 {
@@ -134,7 +134,7 @@ void frame_init(void *area, u64 npfns)
 	nr_free = nr_managed = 0;
 }
 
-static bool section_is_ready(u64 pfn)
+static inline bool section_is_ready(u64 pfn)
 {
 	u64 s = pfn >> FRAME_SECTION_SHIFT;
 
@@ -142,14 +142,22 @@ static bool section_is_ready(u64 pfn)
 }
 
 /* Would the entry of pfn be valid?  Every frame ever handed out has one. */
-static struct page *checked_page(u64 pfn, const char *who)
+static __attribute__((noinline, cold)) __noreturn void bad_pfn(u64 pfn,
+								 const char *who)
 {
 	if (pfn >= nr_pfns)
 		panic("%s: frame 0x%lx is beyond the frame table (%lu frames)",
 		      who, pfn << PAGE_SHIFT, nr_pfns);
-	if (!section_is_ready(pfn))
-		panic("%s: frame 0x%lx was never handed out (its part of the "
-		      "frame table is not set up)", who, pfn << PAGE_SHIFT);
+	panic("%s: frame 0x%lx was never handed out (its part of the "
+	      "frame table is not set up)", who, pfn << PAGE_SHIFT);
+}
+
+/* Every phys_to_page() comes here: the check is two tests inline, the
+ * message out of the way. */
+static inline struct page *checked_page(u64 pfn, const char *who)
+{
+	if (pfn >= nr_pfns || !section_is_ready(pfn))
+		bad_pfn(pfn, who);
 	return &frame_table[pfn];
 }
 

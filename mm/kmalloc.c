@@ -20,6 +20,7 @@
 struct slab {
 	struct slab *next, *prev; /* on its class's partial list */
 	void *freelist;           /* first free object; each holds the next */
+	u64 free_map[PAGE_SIZE / KMALLOC_MIN_SIZE / 64]; /* bit i: object i is free */
 	u32 magic;
 	u16 inuse;                /* objects handed out */
 	u16 total;                /* objects in this slab */
@@ -30,9 +31,18 @@ static struct slab *partial[KMALLOC_CLASSES]; /* slabs with free objects */
 static u64 live_objects[KMALLOC_CLASSES];
 static u64 slab_pages, large_pages;
 
+#define KMALLOC_MIN_SHIFT 4
+_Static_assert(KMALLOC_MIN_SIZE == 1 << KMALLOC_MIN_SHIFT, "KMALLOC_MIN_SHIFT");
+
 static size_t class_size(unsigned c)
 {
 	return (size_t)KMALLOC_MIN_SIZE << c;
+}
+
+/* Sizes are powers of two: an object's index is a shift, not a division. */
+static unsigned class_shift(unsigned c)
+{
+	return KMALLOC_MIN_SHIFT + c;
 }
 
 /* The smallest class holding size bytes (size <= KMALLOC_MAX_SMALL). */
@@ -90,6 +100,27 @@ static void list_remove(struct slab **head, struct slab *s)
 }
 
 /* A new slab for class c on the partial list, or NULL when out of memory. */
+/* The index of obj in slab s of class c, for free_map. */
+static unsigned object_index(const struct slab *s, unsigned c, const void *obj)
+{
+	size_t first = ALIGN_UP(sizeof(*s), class_size(c));
+
+	return (unsigned)(((const char *)obj - (const char *)s - first) >> class_shift(c));
+}
+
+static bool object_free(const struct slab *s, unsigned i)
+{
+	return s->free_map[i / 64] & (1ull << (i % 64));
+}
+
+static void mark_object(struct slab *s, unsigned i, bool free)
+{
+	if (free)
+		s->free_map[i / 64] |= 1ull << (i % 64);
+	else
+		s->free_map[i / 64] &= ~(1ull << (i % 64));
+}
+
 static struct slab *slab_new(unsigned c)
 {
 	struct page *page = frames_alloc(0);
@@ -109,6 +140,7 @@ static struct slab *slab_new(unsigned c)
 		poison_fill(obj, size);
 		*(void **)obj = s->freelist;
 		s->freelist = obj;
+		mark_object(s, s->total, true);
 		s->total++;
 	}
 	list_add(&partial[c], s);
@@ -148,6 +180,7 @@ static void *alloc_small(size_t size)
 	if (POISON_ENABLED)
 		check_free_object(s, c, obj);
 	s->freelist = *(void **)obj;
+	mark_object(s, object_index(s, c, obj), false);
 	if (++s->inuse == s->total)
 		list_remove(&partial[c], s);
 	live_objects[c]++;
@@ -190,15 +223,16 @@ static void free_small(struct page *page, void *ptr)
 	size_t first = ALIGN_UP(sizeof(*s), class_size(c));
 
 	if (s->magic != SLAB_MAGIC || c >= KMALLOC_CLASSES || off < first ||
-	    (off - first) % class_size(c))
+	    ((off - first) & (class_size(c) - 1)))
 		panic("kfree: %p is not an object of a %zu-byte slab", ptr,
 		      class_size(c));
-	/* A free object is on the slab's free list (at most a few hundred):
-	 * freeing it again would hand it out twice later. */
-	for (void *o = s->freelist; o; o = *(void **)o)
-		if (o == ptr)
-			panic("kfree: double free of %p (%zu-byte object)", ptr,
-			      class_size(c));
+	/* Freeing a free object again would hand it out twice later; the
+	 * slab's bitmap says at once (walking its free list cost hundreds of
+	 * instructions a kfree). */
+	if (object_free(s, object_index(s, c, ptr)))
+		panic("kfree: double free of %p (%zu-byte object)", ptr,
+		      class_size(c));
+	mark_object(s, object_index(s, c, ptr), true);
 	if (s->inuse == s->total)
 		list_add(&partial[c], s); /* was full: has room again */
 	poison_fill(ptr, class_size(c));

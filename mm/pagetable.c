@@ -117,6 +117,14 @@ int pt_map(phys_addr_t root, u64 va, phys_addr_t pa, pte_t flags)
 	return 0;
 }
 
+void pt_fill(u64 va, pte_t *e, phys_addr_t pa, pte_t flags)
+{
+	check_map_args("pt_fill", va, pa, PAGE_SIZE);
+	if (*e)
+		panic("pt_fill: va 0x%lx is not empty (entry 0x%lx)", va, *e);
+	*e = pa | ((flags | PTE_P) & pte_supported & ~PTE_ADDR_MASK);
+}
+
 int pt_map_large(phys_addr_t root, u64 va, phys_addr_t pa, pte_t flags)
 {
 	pte_t *e;

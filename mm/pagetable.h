@@ -37,6 +37,11 @@ pte_t *pt_walk(phys_addr_t root, u64 va, bool alloc);
  */
 int pt_map(phys_addr_t root, u64 va, phys_addr_t pa, pte_t flags);
 
+/* pt_fill - pt_map() into e, va's empty entry from pt_walk(va, true): the
+ * fault path's walk done once.  Panics if e is not empty.  (No flush: an
+ * empty entry is in no TLB.) */
+void pt_fill(u64 va, pte_t *e, phys_addr_t pa, pte_t flags);
+
 /* pt_map_large - map the 2 MiB page at va to pa (both 2 MiB-aligned),
  * as pt_map. */
 int pt_map_large(phys_addr_t root, u64 va, phys_addr_t pa, pte_t flags);
