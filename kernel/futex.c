@@ -24,6 +24,7 @@
 #include "kernel/syscall.h"
 #include "kernel/task.h"
 #include "kernel/time.h"
+#include "mm/frame.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
 #include <asm/arch.h>
@@ -113,6 +114,32 @@ static bool waits_for(const struct task *t, const struct futex_key *key,
  * bitset, oldest first, then move up to nr_requeue of the others to key
  * to (if given).  Interrupts disabled.  Returns woken + moved.
  */
+/*
+ * A shared futex is known by its frame's physical address.  Page
+ * replacement must not move that page to swap while a task sleeps on it:
+ * it would come back in another frame, and the waker would never find the
+ * sleeper.  So a sleeper holds a reference on the frame (page
+ * replacement takes only frames whose every reference is a mapping), and
+ * moves it with the key when FUTEX_REQUEUE moves it.
+ */
+static struct page *pin_key(const struct futex_key *key)
+{
+	struct page *page;
+
+	if (key->space != FUTEX_SPACE_PHYS)
+		return NULL;
+	page = phys_to_page(key->addr & PAGE_MASK);
+	page_get(page);
+	return page;
+}
+
+static void unpin(struct futex_waiter *w)
+{
+	if (w->pinned)
+		page_put(w->pinned);
+	w->pinned = NULL;
+}
+
 static int wake_key(const struct futex_key *key, u32 bitset, int nr,
 		    const struct futex_key *to, int nr_requeue)
 {
@@ -130,6 +157,8 @@ static int wake_key(const struct futex_key *key, u32 bitset, int nr,
 			woken++;
 		} else {
 			t->futex.key = *to;
+			unpin(&t->futex);
+			t->futex.pinned = pin_key(to);
 			if (dest != q) { /* else it keeps its place */
 				wait_remove(q, t);
 				wait_add(dest, t);
@@ -180,7 +209,8 @@ static int futex_wait(u32 __user *uaddr, bool private, u32 val,
 	err = read_word(uaddr, &cur);
 	if (!err && cur != val)
 		err = -EAGAIN;
-	t->futex = (struct futex_waiter){ .key = key, .bitset = bitset };
+	t->futex = (struct futex_waiter){ .key = key, .bitset = bitset,
+					  .pinned = err ? NULL : pin_key(&key) };
 	while (!err) {
 		if (deadline_ns && arch_clock_ns() >= deadline_ns) {
 			err = -ETIMEDOUT;
@@ -197,6 +227,7 @@ static int futex_wait(u32 __user *uaddr, bool private, u32 val,
 	}
 	if (err == -ERESTARTSYS && deadline_ns)
 		err = -EINTR;
+	unpin(&t->futex);
 	t->futex = (struct futex_waiter){ 0 };
 	arch_irq_restore(flags);
 	return err;

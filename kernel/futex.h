@@ -29,10 +29,13 @@ struct futex_key {
 };
 
 /* What a task sleeping in FUTEX_WAIT waits for (in struct task). */
+struct page;
+
 struct futex_waiter {
 	struct futex_key key;
 	u32 bitset; /* FUTEX_WAKE_BITSET wakes it if the bitsets intersect */
 	bool woken; /* set by the waker: the wait succeeded */
+	struct page *pinned; /* a shared futex's frame, held while asleep */
 };
 
 /*
