@@ -606,6 +606,13 @@ int mm_copy_from(struct mm *mm, u64 addr, void *dst, size_t n)
 
 		if (!v)
 			return -EFAULT;
+		/* Swapped out: bring it back first (/proc/PID/cmdline of a
+		 * process whose arguments went to swap must not read zeros). */
+		if (e && pte_is_swap(*e)) {
+			if (fault_in_page(mm, v, addr & PAGE_MASK, false))
+				return -EFAULT;
+			e = pt_walk(mm->pgd, addr & PAGE_MASK, false);
+		}
 		if (e && pte_has_frame(*e))
 			pa = pte_addr(*e);
 		else if (v->vm_file && is_ramfs_file(v->vm_file->inode))
