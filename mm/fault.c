@@ -6,11 +6,15 @@
  *   below a stack region               -> expand_stack(), within the limit
  *                                         and never into the guard gap
  *   the region forbids the access      -> SIGSEGV (SEGV_ACCERR)
+ *   the page is in swap                -> do_swap_page(): read it back
+ *                                         (mm/swap_state.c: a major fault)
  *   the page is not there yet          -> do_anonymous_page(): a zeroed frame
  *                                         do_fault(): the file's page
  *                                         (beyond the file's end: SIGBUS)
  *   a write to a page shared read-only -> do_wp_page(): copy-on-write
  *   no frame for any of these          -> out_of_memory(), then again
+ * Before any of it, reclaim_if_low() (mm/vmscan.c) moves pages to swap
+ * when free frames run low: no page-table pointer is held yet.
  * Kernel-mode faults on kernel addresses are bugs (the caller panics);
  * kernel-mode faults on user addresses come from the user-copy functions
  * and are resolved like a user's, or become -EFAULT.
