@@ -272,6 +272,19 @@ QEMU_TESTS = [
                  r"^/dev/vda {32}partition\t262140\t\t0\t\t-2$",
                  r"^Swap: +262140 +0 +262140$",
                  r"^Swap: +0 +0 +0$"]),
+    # Page replacement and swap (tests/user/swap_test.c, issue 8): 64 MiB
+    # of memory, programs of up to 192 MiB, a 256 MiB swap disk.  While
+    # swap has room the OOM killer must never fire; the traced process's
+    # evictions and swap-ins are logged by vmtrace.
+    dict(name="user-swap", append="init=/tests/swap_test", initrd=[INITRD],
+         mem="64M", disks=["256M"], exit=EXIT_OK, tap=True, timeout=120,
+         expect=[r"^# vmtrace: traced pid (\d+)$[\s\S]*vmtrace: swaptraced\[\1\] "
+                 r"page 0x[0-9a-f]+ evicted to swap 0:\d+$",
+                 r"vmtrace: swaptraced\[\d+\] read 0x[0-9a-f]+ in anonymous memory "
+                 r"rw-p: major fault: swap-in, read from disk",
+                 r"vmtrace: swaptraced\[\d+\] read 0x[0-9a-f]+ in anonymous memory "
+                 r"rw-p: swap-in from the swap cache"],
+         forbid=[r"out of memory", r"blkdev:", r"virtio_blk: "]),
     dict(name="user-busybox-pipeline",
          append='init=/bin/sh -c "echo hi | cat | wc -c"', initrd=[INITRD],
          exit=EXIT_OK, expect=[r"^3$"]),
