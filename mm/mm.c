@@ -261,6 +261,9 @@ struct mm *mm_fork(struct mm *src)
 		if (!c)
 			goto fail;
 		*c = *v;
+		/* "Memory locks are not inherited by a child created via
+		 * fork" (mlock(2)): the child's regions are not locked. */
+		c->vm_flags &= ~(VM_LOCKED | VM_LOCKONFAULT);
 		vma_file_get(c);
 		if (vma_insert(&dst->vmas, c)) {
 			vma_free(c);

@@ -26,6 +26,7 @@
 #include "mm/pagetable.h"
 #include "mm/rmap.h"
 #include "mm/swap.h"
+#include "mm/vmscan.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/task.h"
@@ -37,27 +38,46 @@ u64 vm_swap_outs; /* pages written to swap (pswpout) */
 
 #define CACHE_BUCKETS 256
 
+/* A cached page is found by its slot (a fault) and by its frame (page
+ * replacement): each node is on a chain of both hashes. */
 struct cache_node {
 	swp_entry_t entry;
 	struct page *page;
-	struct cache_node *next;
+	struct cache_node *next_by_slot, *next_by_page;
 };
 
-static struct cache_node *cache[CACHE_BUCKETS];
+static struct cache_node *by_slot[CACHE_BUCKETS], *by_page[CACHE_BUCKETS];
 static u64 cache_pages;
 u64 readahead_pages; /* read ahead into the cache (/proc/vmstat swap_ra) */
 
-static struct cache_node **bucket(swp_entry_t e)
+static u64 hash(u64 v)
 {
-	return &cache[(e.val * 0x9e3779b97f4a7c15ull) >> 56];
+	return (v * 0x9e3779b97f4a7c15ull) >> 56;
+}
+
+static struct cache_node **slot_bucket(swp_entry_t e)
+{
+	return &by_slot[hash(e.val)];
+}
+
+static struct cache_node **page_bucket(const struct page *page)
+{
+	return &by_page[hash((u64)(uintptr_t)page)];
+}
+
+static struct cache_node *cache_node_of(swp_entry_t e)
+{
+	for (struct cache_node *n = *slot_bucket(e); n; n = n->next_by_slot)
+		if (n->entry.val == e.val)
+			return n;
+	return NULL;
 }
 
 static struct page *cache_lookup(swp_entry_t e)
 {
-	for (struct cache_node *n = *bucket(e); n; n = n->next)
-		if (n->entry.val == e.val)
-			return n->page;
-	return NULL;
+	struct cache_node *n = cache_node_of(e);
+
+	return n ? n->page : NULL;
 }
 
 /* Keep page in the cache for slot e: the cache's references are taken. */
@@ -71,31 +91,47 @@ static int cache_add(swp_entry_t e, struct page *page)
 		kfree(n);
 		return -ENOMEM;
 	}
-	*n = (struct cache_node){ e, page, *bucket(e) };
-	*bucket(e) = n;
+	*n = (struct cache_node){ e, page, *slot_bucket(e), *page_bucket(page) };
+	*slot_bucket(e) = n;
+	*page_bucket(page) = n;
 	page_get(page);
 	page->flags |= PG_SWAPCACHE;
 	cache_pages++;
 	return 0;
 }
 
+static void unlink(struct cache_node **head, struct cache_node *n, bool slot_chain)
+{
+	for (struct cache_node **p = head; *p;
+	     p = slot_chain ? &(*p)->next_by_slot : &(*p)->next_by_page)
+		if (*p == n) {
+			*p = slot_chain ? n->next_by_slot : n->next_by_page;
+			return;
+		}
+}
+
 /* Take slot e's page out of the cache, dropping the cache's references. */
 static void cache_remove(swp_entry_t e)
 {
-	for (struct cache_node **p = bucket(e); *p; p = &(*p)->next) {
-		struct cache_node *n = *p;
+	struct cache_node *n = cache_node_of(e);
 
-		if (n->entry.val != e.val)
-			continue;
-		*p = n->next;
-		n->page->flags &= ~PG_SWAPCACHE;
-		page_put(n->page);
-		swap_slot_free(e);
-		kfree(n);
-		cache_pages--;
-		return;
-	}
-	panic("swap cache: slot 0x%lx is not cached", e.val);
+	if (!n)
+		panic("swap cache: slot 0x%lx is not cached", e.val);
+	unlink(slot_bucket(e), n, true);
+	unlink(page_bucket(n->page), n, false);
+	n->page->flags &= ~PG_SWAPCACHE;
+	page_put(n->page);
+	swap_slot_free(e);
+	kfree(n);
+	cache_pages--;
+}
+
+swp_entry_t swap_cache_slot(const struct page *page)
+{
+	for (struct cache_node *n = *page_bucket(page); n; n = n->next_by_page)
+		if (n->page == page)
+			return n->entry;
+	panic("swap cache: frame 0x%lx is not cached", page_to_phys(page));
 }
 
 u64 swap_cache_pages(void)
@@ -119,13 +155,7 @@ void swap_entry_put(swp_entry_t e)
 
 void swap_cache_drop(struct page *page)
 {
-	for (unsigned b = 0; b < CACHE_BUCKETS; b++)
-		for (struct cache_node *n = cache[b]; n; n = n->next)
-			if (n->page == page) {
-				cache_remove(n->entry);
-				return;
-			}
-	panic("swap cache: frame 0x%lx is not cached", page_to_phys(page));
+	cache_remove(swap_cache_slot(page));
 }
 
 /*
@@ -255,6 +285,10 @@ static int unuse_entry(pte_t *e, u64 va, void *arg)
 
 	if (!pte_is_swap(*e) || swp_type((swp_entry_t){ pte_to_swap_val(*e) }) != c->type)
 		return 0;
+	/* Stop with room to spare: the area comes back on, and the system
+	 * must still be able to run (a system call needs a page or two). */
+	if (frames_free_count() < reclaim_low_watermark())
+		return -ENOMEM;
 	bool major;
 
 	return do_swap_page(c->mm, c->v, va, e, false, &major);

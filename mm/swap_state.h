@@ -32,8 +32,11 @@ void swap_entry_put(swp_entry_t e);
 u32 swap_entry_users(swp_entry_t e);
 /* swap_cache_pages - frames the swap cache holds (SwapCached). */
 u64 swap_cache_pages(void);
-/* swap_cache_drop - take page (PG_SWAPCACHE, mapped nowhere) out of the
- * cache: the frame is freed, its slot keeps the copy. */
+/* swap_cache_drop - take page (PG_SWAPCACHE) out of the cache, dropping
+ * the cache's references: mapped nowhere, the frame is freed, and its slot
+ * keeps the copy. */
 void swap_cache_drop(struct page *page);
+/* swap_cache_slot - the slot whose copy the cached page is. */
+swp_entry_t swap_cache_slot(const struct page *page);
 
 #endif

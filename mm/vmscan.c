@@ -42,23 +42,24 @@ static bool mapping_locked(const struct rmap_item *r)
 static bool candidate(u64 pfn, void *arg)
 {
 	struct page *p = frame_lookup(pfn);
-	unsigned n = 0;
+	unsigned n = 0, cached = 0;
 
 	if (!p || p->order != 0)
 		return false;
-	/* A page read ahead that nobody mapped: the cache's alone, and its
-	 * slot holds the copy. */
+	/* In the swap cache its slot already holds a copy: the cache's
+	 * reference is one more than its mappings (none: read ahead and
+	 * never mapped). */
 	if ((p->flags & (PG_HEAD | PG_FREE | PG_SWAPCACHE)) == (PG_HEAD | PG_SWAPCACHE))
-		return p->refcount == 1 && !p->rmap;
-	if ((p->flags & (PG_HEAD | PG_FREE | PG_RESERVED | PG_SLAB | PG_PAGETABLE |
-			 PG_PAGECACHE | PG_SWAPCACHE)) != PG_HEAD || !p->rmap)
+		cached = 1;
+	else if ((p->flags & (PG_HEAD | PG_FREE | PG_RESERVED | PG_SLAB | PG_PAGETABLE |
+			      PG_PAGECACHE | PG_SWAPCACHE)) != PG_HEAD || !p->rmap)
 		return false;
 	for (const struct rmap_item *r = p->rmap; r; r = r->next) {
 		if (mapping_locked(r))
 			return false;
 		n++;
 	}
-	return n == p->refcount && n <= SWAP_SLOT_MAX_REFS;
+	return n + cached == p->refcount && n <= SWAP_SLOT_MAX_REFS;
 }
 
 static bool test_and_clear_young(u64 pfn, void *arg)
@@ -107,6 +108,37 @@ static unsigned batched;
 static bool batch_failed; /* a write failed: stop this reclaim */
 
 /* Every entry that maps the victim's page becomes its swap entry. */
+static void unmap_victim(struct victim *vi);
+
+/*
+ * A page in the swap cache goes without a new slot: its own slot holds
+ * its copy (rewritten first if a shared mapping made it dirty since), the
+ * entries that map it get that slot, and leaving the cache frees it.
+ */
+static int evict_cached(struct page *page)
+{
+	struct victim vi = { page, swap_cache_slot(page) };
+	bool dirty = false;
+
+	for (struct rmap_item *r = page->rmap; r; r = r->next) {
+		pte_t *e = pt_walk(r->mm->pgd, r->va, false);
+
+		dirty |= e && (*e & PTE_D);
+	}
+	if (dirty) {
+		if (swap_write_page(vi.slot, phys_to_virt(page_to_phys(page))))
+			return 0;
+		vm_swap_outs++;
+	}
+	if (page->rmap) {
+		if (swap_slot_dup(vi.slot)) /* unmap_victim's first entry */
+			return 0;
+		unmap_victim(&vi);
+	}
+	swap_cache_drop(page);
+	return 1;
+}
+
 static void unmap_victim(struct victim *vi)
 {
 	struct page *page = vi->page;
@@ -162,10 +194,8 @@ static int evict(u64 pfn, void *arg)
 {
 	swp_entry_t slot;
 
-	if (pfn_to_page(pfn)->flags & PG_SWAPCACHE) {
-		swap_cache_drop(pfn_to_page(pfn)); /* no write: the slot has it */
-		return 1;
-	}
+	if (pfn_to_page(pfn)->flags & PG_SWAPCACHE)
+		return evict_cached(pfn_to_page(pfn));
 	if (batch_failed)
 		return -1;
 	slot = swap_slot_alloc();
@@ -194,14 +224,14 @@ u64 reclaim_pages(u64 want)
 	return batch_failed ? 0 : n;
 }
 
-static u64 low_watermark(void)
+u64 reclaim_low_watermark(void)
 {
 	return MAX(frames_managed_count() / 32, 64ull);
 }
 
 void reclaim_if_low(void)
 {
-	u64 free = frames_free_count(), low = low_watermark();
+	u64 free = frames_free_count(), low = reclaim_low_watermark();
 
 	if (free < low)
 		reclaim_pages(2 * low - free);

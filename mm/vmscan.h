@@ -12,6 +12,9 @@
  * evict pages until free frames reach twice that.  Called where no caller
  * holds a pointer into a page table: the start of a page fault. */
 void reclaim_if_low(void);
+/* reclaim_low_watermark - free frames below which reclaim starts (1/32
+ * of memory); swapoff stops bringing pages back there. */
+u64 reclaim_low_watermark(void);
 /* reclaim_pages - evict up to want pages now; returns how many (the OOM
  * path tries this before it kills). */
 u64 reclaim_pages(u64 want);
