@@ -198,6 +198,12 @@ static int evict(u64 pfn, void *arg)
 		return evict_cached(pfn_to_page(pfn));
 	if (batch_failed)
 		return -1;
+	/* The hand may come round again before the batch is written (few
+	 * candidates in a whole turn): a page queued already stays queued
+	 * once, or it would take a second slot. */
+	for (unsigned i = 0; i < batched; i++)
+		if (batch[i].page == pfn_to_page(pfn))
+			return 0;
 	slot = swap_slot_alloc();
 	if (!slot.val)
 		return -1; /* no swap space left */
