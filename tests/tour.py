@@ -18,7 +18,9 @@ The tour marks what it asks the student to do:
 
 All console blocks run in one boot, in order, as a shell script given to
 init (/bin/sh) in an extra initrd module; each command must exit 0.  Each
-gdb block gets its own boot with QEMU's gdb stub.  run.py calls run().
+gdb block gets its own boot with QEMU's gdb stub.  Every boot has the
+memory of `make run` (128 MiB) and, like it, a 256 MiB disk as /dev/vda
+(a fresh one each boot) for the swap stop.  run.py calls run().
 """
 import os
 import re
@@ -30,6 +32,7 @@ GDB_PROMPT = re.compile(r"^\(gdb\) (.*)$")
 EXPECT = re.compile(r"^<!-- expect: (.*) -->$")
 GDB_APPEND = re.compile(r"^<!-- gdb: (.*) -->$")
 MARK = "@@tour"
+DISKS = ["256M"]  # make run's build/swap.img
 
 
 def parse(path):
@@ -146,7 +149,7 @@ def run(res, h, only):
     script = shell_script(console)
     module = h.newc_archive("tour.cpio", {"tour.sh": (0o100755, script.encode())})
     test = dict(name="tour-console", append="init=/bin/sh /tour.sh",
-                initrd=[h.INITRD, module], timeout=240)
+                initrd=[h.INITRD, module], disks=DISKS, timeout=240)
     code, text, _ = h.run_qemu(test)
     log = "build/test-logs/tour-console.log"
     res.add(code == h.EXIT_OK and "PANIC" not in text,
@@ -160,7 +163,8 @@ def run(res, h, only):
             f.write(gdb_script(b))
         for attempt in range(2):
             out, _, _ = h.gdb_session(
-                dict(name=name, append=b["append"] or "", initrd=[h.INITRD]),
+                dict(name=name, append=b["append"] or "", initrd=[h.INITRD],
+                     disks=DISKS),
                 script, setup=[os.path.join(h.ROOT, "tools", "gdb", "vmos.py")])
             # Rarely (about one run in 40, under load) QEMU's gdb stub lets
             # the program run past a hardware breakpoint to power-off;
