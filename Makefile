@@ -43,7 +43,7 @@ DISK_FLAGS := -drive file=$(SWAP_IMG),format=raw,if=virtio
 APPEND ?=
 export APPEND
 
-.PHONY: all kernel kernel-check iso initrd run run-direct debug test unit bench deps clean help
+.PHONY: all kernel kernel-check iso initrd run run-direct debug test test-build unit bench deps clean help
 all: kernel initrd
 
 help:
@@ -248,9 +248,15 @@ unit: deps $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done
 
 # ---- the whole suite
-test: deps kernel kernel-check initrd iso $(SWAP_IMG) $(UNIT_TESTS) fuzz-build \
-		$(BUILD)/bench/bench.cpio
+# The tools first (a fresh machine has no nasm), then everything in
+# parallel on every core, then the harness.
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+test: deps
+	$(MAKE) --no-print-directory -j$(NPROC) test-build
 	$(PYTHON) tests/run.py
+
+test-build: kernel kernel-check initrd iso $(SWAP_IMG) $(UNIT_TESTS) fuzz-build \
+		$(BUILD)/bench/bench.cpio
 
 # ---- the benchmark: vmos and Debian's Linux kernel (fetched into
 # build/peer/ once) boot the same vmbench alternately; a side-by-side

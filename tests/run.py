@@ -7,6 +7,8 @@ It runs, in order:
      its serial log kept in build/test-logs/NAME.log; then all of them
      again on the checked kernel (build/kernel-check.elf: UBSan, poisoned
      free memory), named check/NAME, logs in build/test-logs/check-NAME.log;
+     meanwhile, in the background, each libFuzzer target for a few seconds
+     (fuzz/NAME);
   3. the GRUB ISO boot (build/os.iso prints the banner);
   4. the gdb tests: gdb attaches to QEMU's stub, breaks in kmain, steps,
      reads kernel variables by name (gdb/boot); then runs the commands of
@@ -792,16 +794,30 @@ def run_qemu_tests(res, only, jobs, kernel, check):
 FUZZ_SMOKE_SECONDS = 4
 
 
-def run_fuzz_smoke(res, only):
-    """Each libFuzzer target (tests/fuzz) for a few seconds: no crash."""
+def start_fuzz_smoke(only):
+    """Each libFuzzer target (tests/fuzz) for a few seconds: no crash.
+    Started in the background while the QEMU tests run (each target runs
+    for a fixed time, so it costs them some CPU, not the suite its 20 s);
+    finish_fuzz_smoke() collects it."""
     if only and only not in "fuzz/":
+        return None
+    return subprocess.Popen([sys.executable, os.path.join(ROOT, "tests", "fuzz", "run.py"),
+                             "--seconds", str(FUZZ_SMOKE_SECONDS)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, cwd=ROOT)
+
+
+def finish_fuzz_smoke(res, proc):
+    if proc is None:
         return
-    proc = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "fuzz", "run.py"),
-                           "--seconds", str(FUZZ_SMOKE_SECONDS)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=600)
+    try:
+        out, _ = proc.communicate(timeout=600)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
     with open(os.path.join(LOGS, "fuzz-smoke.log"), "w") as f:
-        f.write(proc.stdout + proc.stderr)
-    points = parse_tap(proc.stdout)
+        f.write(out)
+    points = parse_tap(out)
     for ok, desc in points:
         res.add(ok, f"fuzz/{desc}", "see build/test-logs/fuzz-smoke.log")
     if not points:
@@ -1079,8 +1095,9 @@ def main():
     res = Results()
     start = time.monotonic()
     run_unit_tests(res, args.only)
+    fuzz = start_fuzz_smoke(args.only)
     run_qemu_tests(res, args.only, args.jobs, args.kernel, not args.no_check)
-    run_fuzz_smoke(res, args.only)
+    finish_fuzz_smoke(res, fuzz)
     run_iso_test(res, args.only)
     run_gdb_test(res, args.only)
     tour.run(res, sys.modules[__name__], args.only)
