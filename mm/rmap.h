@@ -39,5 +39,7 @@ unsigned rmap_count(const struct page *page);
 /* rmap_items - items in all the lists: one per user entry that maps a
  * frame, so the sum of every address space's rss (/proc/kmem). */
 u64 rmap_items(void);
+/* rmap_pool_frames - the frames holding items (/proc/kmem frames_rmap). */
+u64 rmap_pool_frames(void);
 
 #endif

@@ -125,11 +125,13 @@ static __attribute__((unused)) long kmem_usage(void)
 	if (n <= 0)
 		return -1;
 	text[n] = '\0';
+	/* The reverse map's frames (an item per mapped page) come and go
+	 * with the program's own mappings, which the frames already count;
+	 * rmap_mismatch() checks the items themselves. */
 	frames = kmem_field(text, "frames_used_outside_slabs") -
-		 kmem_field(text, "frames_kstack_tables");
-	/* A reverse-map item per mapped page: they come and go with the
-	 * program's own mappings, which the frames already account for. */
-	objects = kmem_field(text, "kmalloc_objects") - kmem_field(text, "rmap_items");
+		 kmem_field(text, "frames_kstack_tables") -
+		 kmem_field(text, "frames_rmap");
+	objects = kmem_field(text, "kmalloc_objects");
 	return frames < 0 || objects < 0 ? -1 : frames * 100000 + objects;
 }
 
