@@ -234,28 +234,6 @@ static struct swap_area *io_area(swp_entry_t e, const char *who)
 	return &swap_areas[swp_type(e)];
 }
 
-int swap_write_page(swp_entry_t e, const void *kbuf)
-{
-	struct swap_area *a = io_area(e, "swap_write_page");
-	int err = blkdev_write_page(a->bdev, swp_offset(e), kbuf);
-
-	if (err)
-		pr_err("swap: writing slot %lu of %s failed (error %d)\n",
-		       swp_offset(e), a->path, err);
-	return err ? -EIO : 0;
-}
-
-int swap_read_page(swp_entry_t e, void *kbuf)
-{
-	struct swap_area *a = io_area(e, "swap_read_page");
-	int err = blkdev_read_page(a->bdev, swp_offset(e), kbuf);
-
-	if (err)
-		pr_err("swap: reading slot %lu of %s failed (error %d)\n",
-		       swp_offset(e), a->path, err);
-	return err ? -EIO : 0;
-}
-
 /* The area of n allocated slots from first on: the disk request. */
 static int transfer_slots(swp_entry_t first, void *const *pages, unsigned n,
 			  bool write)
@@ -283,6 +261,18 @@ int swap_write_pages(swp_entry_t first, void *const *pages, unsigned n)
 int swap_read_pages(swp_entry_t first, void *const *pages, unsigned n)
 {
 	return transfer_slots(first, pages, n, false);
+}
+
+int swap_write_page(swp_entry_t e, const void *kbuf)
+{
+	void *page = (void *)kbuf; /* only read: a write's one buffer */
+
+	return transfer_slots(e, &page, 1, true);
+}
+
+int swap_read_page(swp_entry_t e, void *kbuf)
+{
+	return transfer_slots(e, &kbuf, 1, false);
 }
 
 /* ---- /proc/swaps ---- */

@@ -751,24 +751,6 @@ static void run_swap_case(void (*fn)(void), const char *name)
 
 #define RUN_SWAP(fn) run_swap_case(fn, #fn)
 
-/* run - a program with its output thrown away: its exit status. */
-static int run(const char *prog, const char *arg)
-{
-	int status = -1;
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(null, 1);
-		dup2(null, 2);
-		execl(prog, prog, arg, (char *)NULL);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 int main(void)
 {
@@ -778,7 +760,7 @@ int main(void)
 	/* This process's own pages must not go to swap: they would count
 	 * as slots in use and as frames freed between the checks. */
 	tap_result(mlockall(MCL_CURRENT) == 0, "mlockall: the test runner stays resident", NULL);
-	tap_result(run("/bin/mkswap", "/dev/vda") == 0 && swapon("/dev/vda", 0) == 0,
+	tap_result(run_quiet("/bin/mkswap", "/dev/vda") == 0 && swapon("/dev/vda", 0) == 0,
 		   "mkswap and swapon /dev/vda", NULL);
 	RUN_SWAP(t_page_linear);
 	RUN_SWAP(t_page_parallel);

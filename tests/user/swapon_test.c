@@ -94,24 +94,6 @@ static void swap_totals_are(long total_kb, long free_kb)
 	      si.freeswap, si.mem_unit);
 }
 
-/* run - a program with its output thrown away: its exit status. */
-static int run(const char *prog, const char *arg)
-{
-	int status = -1;
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		dup2(null, 1);
-		dup2(null, 2);
-		execl(prog, prog, arg, (char *)NULL);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 /* write_header - a hand-made header on /dev/vdc. */
 static void write_header(const char *magic, uint32_t version,
@@ -159,7 +141,7 @@ static void t_errors(void)
 	/* a regular file, even with a good header: not on this file system */
 	CHECK(fd >= 0 && ftruncate(fd, 1 << 20) == 0, "make " SWAPFILE);
 	close(fd);
-	CHECK(run("/bin/mkswap", SWAPFILE) == 0, "mkswap " SWAPFILE);
+	CHECK(run_quiet("/bin/mkswap", SWAPFILE) == 0, "mkswap " SWAPFILE);
 	CHECK_ERR(swapon(SWAPFILE, 0), EINVAL);
 	CHECK_ERR(swapoff(SWAPFILE), EINVAL);
 	unlink(SWAPFILE);
@@ -269,8 +251,8 @@ static void all(void)
 int main(void)
 {
 	mkdir("/tmp", 01777);
-	tap_result(run("/bin/mkswap", "/dev/vda") == 0 &&
-			   run("/bin/mkswap", "/dev/vdd") == 0,
+	tap_result(run_quiet("/bin/mkswap", "/dev/vda") == 0 &&
+			   run_quiet("/bin/mkswap", "/dev/vdd") == 0,
 		   "mkswap /dev/vda /dev/vdd", NULL);
 	leak_checked_twice(all, NULL);
 	return tap_done();

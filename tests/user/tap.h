@@ -56,6 +56,26 @@ static void tap_result(int ok, const char *name, const char *why)
 	fflush(stdout);
 }
 
+/* run_quiet - the program prog with one argument, its output thrown away:
+ * its exit status, or -1 (busybox mkswap in the swap tests). */
+static __attribute__((unused)) int run_quiet(const char *prog, const char *arg)
+{
+	int status = -1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		dup2(null, 2);
+		execl(prog, prog, arg, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 /* run_case - run fn in a child; it passes if it exits 0. */
 /* run_child - fn in a child process, which exits 1 if a CHECK failed, else
  * 0: its wait status, or -1 if fork or waitpid failed. */
