@@ -4,16 +4,18 @@
  * The clock policy (mm/clock.c) walks the frames; this file answers its
  * questions with the reverse map (mm/rmap.h):
  *  - a candidate is an order-0 user frame all of whose references are
- *    page-table entries (so nothing else holds it: no page table, no
- *    kmalloc slab, no file's page, no page in the swap cache), none of
- *    them in a locked (mlock) region;
+ *    page-table entries, plus the swap cache's if it is cached (so
+ *    nothing else holds it: no page table, no kmalloc slab, no file's
+ *    page, no futex sleeper), none of them in a locked (mlock) region;
  *  - it is young if any entry that maps it has the accessed bit, which
  *    the CPU sets on every use; looking clears the bits;
  *  - evicting it writes it to a free swap slot, then turns every entry
  *    that maps it, in every address space, into that swap entry (one slot
- *    reference each), and frees the frame.
- * Kernel memory is never a candidate.  Eviction writes every page (there
- * is no record of which copies on disk are still current).
+ *    reference each), and frees the frame.  A page in the swap cache
+ *    already has its slot: it is rewritten only if a mapping made it
+ *    dirty (evict_cached()).
+ * Kernel memory is never a candidate.  A page not in the swap cache is
+ * always written: there is no record of an older copy on disk.
  */
 #include "mm/vmscan.h"
 #include "mm/clock.h"
