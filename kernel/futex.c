@@ -110,11 +110,6 @@ static bool waits_for(const struct task *t, const struct futex_key *key,
 }
 
 /*
- * wake_key - wake up to nr tasks waiting on key with a bitset meeting
- * bitset, oldest first, then move up to nr_requeue of the others to key
- * to (if given).  Interrupts disabled.  Returns woken + moved.
- */
-/*
  * A shared futex is known by its frame's physical address.  Page
  * replacement must not move that page to swap while a task sleeps on it:
  * it would come back in another frame, and the waker would never find the
@@ -122,6 +117,8 @@ static bool waits_for(const struct task *t, const struct futex_key *key,
  * replacement takes only frames whose every reference is a mapping), and
  * moves it with the key when FUTEX_REQUEUE moves it.
  */
+/* pin_key - take a reference on a shared key's frame: the frame, or NULL
+ * for a private key (its address is virtual: nothing to pin). */
 static struct page *pin_key(const struct futex_key *key)
 {
 	struct page *page;
@@ -133,12 +130,19 @@ static struct page *pin_key(const struct futex_key *key)
 	return page;
 }
 
+/* unpin - drop the waiter's reference, if it holds one. */
 static void unpin(struct futex_waiter *w)
 {
 	if (w->pinned)
 		page_put(w->pinned);
 	w->pinned = NULL;
 }
+
+/*
+ * wake_key - wake up to nr tasks waiting on key with a bitset meeting
+ * bitset, oldest first, then move up to nr_requeue of the others to key
+ * to (if given).  Interrupts disabled.  Returns woken + moved.
+ */
 
 static int wake_key(const struct futex_key *key, u32 bitset, int nr,
 		    const struct futex_key *to, int nr_requeue)

@@ -172,11 +172,15 @@ static int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 addr,
 	return 0;
 }
 
-/* fault_in_page_how - fault_in_page(), saying which case it was. */
+/* What vmtrace says of a major fault; handle_mm_fault() counts a fault
+ * that answered with it in majflt rather than minflt. */
 static const char how_swap_in[] = "major fault: swap-in, read from disk";
 
-/* One walk (making the tables the page needs), then the entry it found:
- * a swap entry comes back from swap, an empty one gets a page. */
+/*
+ * fault_in_page_how - fault_in_page(), saying which case it was: one walk
+ * (making the tables the page needs), then the entry it found: a swap
+ * entry comes back from swap, an empty one gets a page.
+ */
 static int fault_in_page_how(struct mm *mm, struct vm_area_struct *v, u64 addr,
 			     bool write, const char **how)
 {
@@ -251,6 +255,7 @@ static bool access_allowed(const struct vm_area_struct *v, const struct fault *f
 
 bool vmtrace_all; /* "vmtrace" on the command line: every process */
 u64 vm_faults_total; /* every fault resolved, all processes (/proc/vmstat) */
+u64 vm_major_faults; /* those that read their page from swap (pgmajfault) */
 
 static const char *access_name(enum fault_access a)
 {
@@ -296,10 +301,12 @@ enum fault_result handle_mm_fault(const struct fault *f)
 		r = resolve(mm, f, &v, &how);
 	while (r == FAULT_OOM && out_of_memory(f->user));
 	if (r == FAULT_OK) {
-		if (how == how_swap_in)
+		if (how == how_swap_in) {
 			current->ru.majflt++;
-		else
+			vm_major_faults++;
+		} else {
 			current->ru.minflt++;
+		}
 		vm_faults_total++;
 	}
 	vmtrace(mm, f, v, how);

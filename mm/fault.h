@@ -35,6 +35,8 @@ enum fault_result {
 extern bool vmtrace_all;
 /* vm_faults_total - page faults resolved since boot (/proc/vmstat pgfault). */
 extern u64 vm_faults_total;
+/* vm_major_faults - those that read their page back from disk (pgmajfault). */
+extern u64 vm_major_faults;
 
 /* handle_mm_fault - resolve f if a case applies; see fault.c. */
 enum fault_result handle_mm_fault(const struct fault *f);

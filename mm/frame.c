@@ -26,6 +26,7 @@ static u32 free_list[FRAME_MAX_ORDER];
 static u64 nr_free_blocks[FRAME_MAX_ORDER];
 static u64 nr_free;
 static u64 nr_managed;
+
 static inline struct page *checked_page(u64 pfn, const char *who);
 static inline bool section_is_ready(u64 pfn);
 

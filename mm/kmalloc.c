@@ -99,7 +99,6 @@ static void list_remove(struct slab **head, struct slab *s)
 	s->next = s->prev = NULL;
 }
 
-/* A new slab for class c on the partial list, or NULL when out of memory. */
 /* The index of obj in slab s of class c, for free_map. */
 static unsigned object_index(const struct slab *s, unsigned c, const void *obj)
 {
@@ -121,6 +120,7 @@ static void mark_object(struct slab *s, unsigned i, bool free)
 		s->free_map[i / 64] &= ~(1ull << (i % 64));
 }
 
+/* A new slab for class c on the partial list, or NULL when out of memory. */
 static struct slab *slab_new(unsigned c)
 {
 	struct page *page = frames_alloc(0);
@@ -221,6 +221,7 @@ static void free_small(struct page *page, void *ptr)
 	struct slab *s = (struct slab *)((uintptr_t)ptr & PAGE_MASK);
 	size_t off = (char *)ptr - (char *)s;
 	size_t first = ALIGN_UP(sizeof(*s), class_size(c));
+	unsigned i;
 
 	if (s->magic != SLAB_MAGIC || c >= KMALLOC_CLASSES || off < first ||
 	    ((off - first) & (class_size(c) - 1)))
@@ -229,10 +230,11 @@ static void free_small(struct page *page, void *ptr)
 	/* Freeing a free object again would hand it out twice later; the
 	 * slab's bitmap says at once (walking its free list cost hundreds of
 	 * instructions a kfree). */
-	if (object_free(s, object_index(s, c, ptr)))
+	i = (unsigned)((off - first) >> class_shift(c));
+	if (object_free(s, i))
 		panic("kfree: double free of %p (%zu-byte object)", ptr,
 		      class_size(c));
-	mark_object(s, object_index(s, c, ptr), true);
+	mark_object(s, i, true);
 	if (s->inuse == s->total)
 		list_add(&partial[c], s); /* was full: has room again */
 	poison_fill(ptr, class_size(c));

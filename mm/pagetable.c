@@ -103,6 +103,11 @@ static int map_failed(const char *fn, phys_addr_t root, u64 va)
 	return -ENOMEM;
 }
 
+pte_t pt_entry(phys_addr_t pa, pte_t flags)
+{
+	return pa | ((flags | PTE_P) & pte_supported & ~PTE_ADDR_MASK);
+}
+
 int pt_map(phys_addr_t root, u64 va, phys_addr_t pa, pte_t flags)
 {
 	pte_t *e;
@@ -113,7 +118,7 @@ int pt_map(phys_addr_t root, u64 va, phys_addr_t pa, pte_t flags)
 		return map_failed("pt_map", root, va);
 	if (pte_has_frame(*e))
 		panic("pt_map: remap of va 0x%lx (entry 0x%lx)", va, *e);
-	*e = pa | ((flags | PTE_P) & pte_supported & ~PTE_ADDR_MASK);
+	*e = pt_entry(pa, flags);
 	return 0;
 }
 
@@ -122,7 +127,7 @@ void pt_fill(u64 va, pte_t *e, phys_addr_t pa, pte_t flags)
 	check_map_args("pt_fill", va, pa, PAGE_SIZE);
 	if (*e)
 		panic("pt_fill: va 0x%lx is not empty (entry 0x%lx)", va, *e);
-	*e = pa | ((flags | PTE_P) & pte_supported & ~PTE_ADDR_MASK);
+	*e = pt_entry(pa, flags);
 }
 
 int pt_map_large(phys_addr_t root, u64 va, phys_addr_t pa, pte_t flags)
@@ -135,7 +140,7 @@ int pt_map_large(phys_addr_t root, u64 va, phys_addr_t pa, pte_t flags)
 		return map_failed("pt_map_large", root, va);
 	if (*e & PTE_P)
 		panic("pt_map_large: remap of va 0x%lx (entry 0x%lx)", va, *e);
-	*e = pa | ((flags | PTE_P | PTE_PS) & pte_supported & ~PTE_ADDR_MASK);
+	*e = pt_entry(pa, flags | PTE_PS);
 	return 0;
 }
 
@@ -144,7 +149,7 @@ void pt_replace(phys_addr_t root, u64 va, pte_t *e, phys_addr_t pa, pte_t flags)
 	check_map_args("pt_replace", va, pa, PAGE_SIZE);
 	if (!pte_has_frame(*e))
 		panic("pt_replace: va 0x%lx maps no frame (entry 0x%lx)", va, *e);
-	*e = pa | ((flags | PTE_P) & pte_supported & ~PTE_ADDR_MASK);
+	*e = pt_entry(pa, flags);
 	flush_if_active(root, va);
 }
 
@@ -209,44 +214,11 @@ static pte_t *leaf_table(phys_addr_t root, u64 va, u64 *next)
 	return table;
 }
 
-long pt_copy_range(phys_addr_t dst, phys_addr_t src, u64 start, u64 end,
-		   pt_copy_fn copy, void *arg)
-{
-	long copied = 0;
-	u64 next;
-
-	for (u64 va = start; va < end && va >= start; va = next) {
-		pte_t *from = leaf_table(src, va, &next), *to = NULL;
-
-		if (!from)
-			continue;
-		for (u64 a = va; a < MIN(next, end); a += PAGE_SIZE) {
-			pte_t *e = &from[pt_index(a, 1)], child;
-			int err;
-
-			if (!*e)
-				continue;
-			if (!to) { /* the child's table, made once per 2 MiB */
-				pte_t *first = pt_walk(dst, a, true);
-
-				if (!first)
-					return -ENOMEM;
-				to = first - pt_index(a, 1);
-			}
-			if (to[pt_index(a, 1)])
-				panic("pt_copy_range: remap of va 0x%lx", a);
-			err = copy(e, &child, a, arg);
-			if (err)
-				return err;
-			to[pt_index(a, 1)] = child;
-			copied++;
-		}
-	}
-	return copied;
-}
-
-int pt_for_each(phys_addr_t root, u64 start, u64 end,
-		int (*fn)(pte_t *e, u64 va, void *arg), void *arg)
+/* The loop of pt_for_each(), inlined into its callers here so that fork
+ * and munmap do not pay an indirect call per entry. */
+static inline __attribute__((always_inline)) int
+walk_leaves(phys_addr_t root, u64 start, u64 end,
+	    int (*fn)(pte_t *e, u64 va, void *arg), void *arg)
 {
 	u64 next;
 
@@ -264,6 +236,54 @@ int pt_for_each(phys_addr_t root, u64 start, u64 end,
 	return 0;
 }
 
+int pt_for_each(phys_addr_t root, u64 start, u64 end,
+		int (*fn)(pte_t *e, u64 va, void *arg), void *arg)
+{
+	return walk_leaves(root, start, end, fn, arg);
+}
+
+struct copy_ctx {
+	phys_addr_t dst;
+	pte_t *to;      /* the child's last-level table last used */
+	u64 to_base;    /* the 2 MiB it maps */
+	pt_copy_fn copy;
+	void *arg;
+	long copied;
+};
+
+static int copy_entry(pte_t *e, u64 va, void *arg)
+{
+	struct copy_ctx *c = arg;
+	pte_t child;
+	int err;
+
+	if (!c->to || ALIGN_DOWN(va, pt_level_size(2)) != c->to_base) {
+		pte_t *first = pt_walk(c->dst, va, true); /* once per 2 MiB */
+
+		if (!first)
+			return -ENOMEM;
+		c->to = first - pt_index(va, 1);
+		c->to_base = ALIGN_DOWN(va, pt_level_size(2));
+	}
+	if (c->to[pt_index(va, 1)])
+		panic("pt_copy_range: remap of va 0x%lx", va);
+	err = c->copy(e, &child, va, c->arg);
+	if (err)
+		return err;
+	c->to[pt_index(va, 1)] = child;
+	c->copied++;
+	return 0;
+}
+
+long pt_copy_range(phys_addr_t dst, phys_addr_t src, u64 start, u64 end,
+		   pt_copy_fn copy, void *arg)
+{
+	struct copy_ctx c = { .dst = dst, .copy = copy, .arg = arg };
+	int err = walk_leaves(src, start, end, copy_entry, &c);
+
+	return err ? err : c.copied;
+}
+
 /* Past this many pages one reload of CR3 is cheaper than an invlpg each
  * (Linux's tlb_single_page_flush_ceiling is 33). */
 #define FLUSH_PAGES_MAX 32
@@ -275,32 +295,36 @@ static void put_frame(pte_t old, u64 va, void *arg)
 		page_put(phys_to_page(pte_addr(old)));
 }
 
+struct unmap_ctx {
+	phys_addr_t root;
+	pt_drop_fn drop;
+	void *arg;
+	u64 cleared, flushed;
+};
+
+static int unmap_entry(pte_t *e, u64 va, void *arg)
+{
+	struct unmap_ctx *c = arg;
+	pte_t old = *e;
+
+	*e = 0;
+	c->cleared++;
+	/* Only a present entry can be in the TLB. */
+	if ((old & PTE_P) && ++c->flushed <= FLUSH_PAGES_MAX)
+		flush_if_active(c->root, va);
+	c->drop(old, va, c->arg);
+	return 0;
+}
+
 u64 pt_unmap_range(phys_addr_t root, u64 start, u64 end, pt_drop_fn drop,
 		   void *arg)
 {
-	u64 next, n = 0, flushed = 0;
+	struct unmap_ctx c = { root, drop ? drop : put_frame, arg, 0, 0 };
 
-	for (u64 va = start; va < end && va >= start; va = next) {
-		pte_t *t = leaf_table(root, va, &next);
-
-		if (!t)
-			continue;
-		for (u64 a = va; a < MIN(next, end); a += PAGE_SIZE) {
-			pte_t *e = &t[pt_index(a, 1)], old = *e;
-
-			if (!old)
-				continue;
-			*e = 0;
-			n++;
-			/* Only a present entry can be in the TLB. */
-			if ((old & PTE_P) && ++flushed <= FLUSH_PAGES_MAX)
-				flush_if_active(root, a);
-			(drop ? drop : put_frame)(old, a, arg);
-		}
-	}
-	if (flushed > FLUSH_PAGES_MAX)
+	walk_leaves(root, start, end, unmap_entry, &c);
+	if (c.flushed > FLUSH_PAGES_MAX)
 		pt_flush(root);
-	return n;
+	return c.cleared;
 }
 
 void pt_set(phys_addr_t root, u64 va, pte_t *e, pte_t val)

@@ -175,7 +175,8 @@ static struct page *swap_in(swp_entry_t entry, int *err)
 {
 	u64 first = swp_offset(entry) & ~(u64)(READAHEAD - 1);
 	struct page *pages[READAHEAD] = { NULL }, *page = NULL;
-	bool room = frames_free_count() > frames_managed_count() / 64 + READAHEAD;
+	/* Neighbours only with half the low watermark to spare. */
+	bool room = frames_free_count() > reclaim_low_watermark() / 2 + READAHEAD;
 
 	*err = 0;
 	for (unsigned i = 0; i < READAHEAD; i++) {
@@ -261,9 +262,9 @@ int do_swap_page(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e,
 	 * mappings) is mapped read-only: a write copies it (do_wp_page). */
 	if (!(v->vm_flags & VM_SHARED) && page->refcount > 1)
 		prot &= ~PTE_W;
-	pt_set(mm->pgd, addr, e, page_to_phys(page) |
-	       ((prot | PTE_P | PTE_A | (write ? PTE_D : 0)) & ~PTE_SW_PROTNONE &
-		~PTE_ADDR_MASK));
+	pt_set(mm->pgd, addr, e, pt_entry(page_to_phys(page),
+					  (prot | PTE_A | (write ? PTE_D : 0)) &
+						  ~PTE_SW_PROTNONE));
 	if (prot & PTE_SW_PROTNONE)
 		pt_protect(mm->pgd, addr, PTE_SW_PROTNONE);
 	mm->rss++;
@@ -279,9 +280,11 @@ struct unuse_ctx {
 	unsigned type;
 };
 
+/* pt_for_each's callback: bring back e if it holds a slot of the area. */
 static int unuse_entry(pte_t *e, u64 va, void *arg)
 {
 	struct unuse_ctx *c = arg;
+	bool major;
 
 	if (!pte_is_swap(*e) || swp_type((swp_entry_t){ pte_to_swap_val(*e) }) != c->type)
 		return 0;
@@ -289,8 +292,6 @@ static int unuse_entry(pte_t *e, u64 va, void *arg)
 	 * must still be able to run (a system call needs a page or two). */
 	if (frames_free_count() < reclaim_low_watermark())
 		return -ENOMEM;
-	bool major;
-
 	return do_swap_page(c->mm, c->v, va, e, false, &major);
 }
 

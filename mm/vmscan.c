@@ -32,6 +32,11 @@
 #include "kernel/task.h"
 #include <asm/page.h>
 
+/* Reclaim starts below 1/LOW_WATERMARK_SHARE of memory free (at least
+ * MIN_LOW_WATERMARK frames) and stops at twice that. */
+#define LOW_WATERMARK_SHARE 32
+#define MIN_LOW_WATERMARK 64
+
 static struct clock hand;
 
 static bool mapping_locked(const struct rmap_item *r)
@@ -234,7 +239,8 @@ u64 reclaim_pages(u64 want)
 
 u64 reclaim_low_watermark(void)
 {
-	return MAX(frames_managed_count() / 32, 64ull);
+	return MAX(frames_managed_count() / LOW_WATERMARK_SHARE,
+		   (u64)MIN_LOW_WATERMARK);
 }
 
 void reclaim_if_low(void)

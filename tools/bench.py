@@ -168,19 +168,20 @@ def qemu_base(accel, icount, mem=MEM):
     return cmd
 
 
-def boot(cmd, marker=b"vmbench: start"):
+def boot(cmd, marker=b"vmbench: start", until=None, timeout=RUN_TIMEOUT):
     """Run QEMU; returns (seconds to marker or None, seconds to exit,
-    exit code, output)."""
+    exit code, output).  With until, QEMU is stopped when that appears
+    (the second figure is then the time to it, the exit code None)."""
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     seen, marked = b"", None
     while True:
-        ready, _, _ = select.select([proc.stdout], [], [], RUN_TIMEOUT)
+        ready, _, _ = select.select([proc.stdout], [], [], timeout)
         if not ready:
             proc.kill()
             proc.wait()
-            sys.exit(f"bench: no output for {RUN_TIMEOUT} s from {' '.join(cmd)}\n"
+            sys.exit(f"no output for {timeout} s from {' '.join(cmd)}\n"
                      + seen.decode(errors="replace")[-2000:])
         chunk = os.read(proc.stdout.fileno(), 65536)
         if not chunk:
@@ -188,6 +189,11 @@ def boot(cmd, marker=b"vmbench: start"):
         seen += chunk
         if marked is None and marker in seen:
             marked = time.monotonic() - start
+        if until and until in seen:
+            at = time.monotonic() - start
+            proc.kill()
+            proc.wait()
+            return marked, at, None, seen.decode(errors="replace")
     code = proc.wait()
     return marked, time.monotonic() - start, code, seen.decode(errors="replace")
 

@@ -153,14 +153,6 @@ static u64 ticks(u64 ns)
 	return ns / NSEC_PER_TICK;
 }
 
-/*
- * /proc/kmem: the kernel's own memory accounting, for leak checks.  Free
- * frames alone move with slab fragmentation (which processes ran in which
- * order); what must come back exactly after a test is the frames in use
- * outside kmalloc's slabs and the number of live kmalloc objects, less
- * the page tables of the kernel-stack area (a high-water mark: more tasks
- * alive at once than ever before add one, and it stays).
- */
 static bool mm_counted_before(const struct task *t, const struct mm *mm);
 
 /* The entries that map a frame, in all address spaces: what the reverse
@@ -175,6 +167,16 @@ static u64 mapped_entries(void)
 	return n;
 }
 
+/*
+ * /proc/kmem: the kernel's own memory accounting, for leak checks.  Free
+ * frames alone move with slab fragmentation (which processes ran in which
+ * order); what must come back exactly after a test is the frames in use
+ * outside kmalloc's slabs and the number of live kmalloc objects, less
+ * the page tables of the kernel-stack area (a high-water mark: more tasks
+ * alive at once than ever before add one, and it stays) and the reverse
+ * map's frames (they follow the mappings; rmap_items must equal
+ * mapped_entries).
+ */
 static void show_kmem(struct task *t, struct pbuf *b)
 {
 	struct kmalloc_stats ks;
@@ -202,7 +204,7 @@ static void show_vmstat(struct task *t, struct pbuf *b)
 	(void)t;
 	pbuf_printf(b, "nr_free_pages %lu\n", frames_free_count());
 	pbuf_printf(b, "pgfault %lu\n", vm_faults_total);
-	pbuf_printf(b, "pgmajfault %lu\n", vm_swap_ins);
+	pbuf_printf(b, "pgmajfault %lu\n", vm_major_faults);
 	pbuf_printf(b, "pswpin %lu\n", vm_swap_ins);
 	pbuf_printf(b, "pswpout %lu\n", vm_swap_outs);
 	pbuf_printf(b, "swap_ra %lu\n", readahead_pages);
