@@ -1,11 +1,18 @@
 /*
  * kernel/sched.c - the round-robin scheduler, sleeping and waking.
  *
- * Runnable tasks sit on a circular run queue; the timer gives each one
- * SCHED_SLICE_TICKS before need_resched is set, and the switch happens on
- * the next return to user mode (the kernel itself is not preempted).  The
- * idle task runs when the queue is empty.  A task goes to sleep by leaving
- * the queue (TASK_SLEEPING) and calling schedule(); wake_up() puts it back.
+ * Runnable tasks sit on a circular run queue and take turns in its order.
+ * Each turn is a slice of timer ticks (sched_slice(): the more tasks are
+ * runnable, the shorter, so that every one of them runs again within
+ * SCHED_LATENCY_TICKS); when the running task's slice is used up and
+ * another task is runnable, the tick sets need_resched, and the switch
+ * happens on the next return to user mode, whether the kernel was entered
+ * by a system call, a fault or an interrupt (the kernel itself is not
+ * preempted).  A task that is alone keeps the CPU and starts a new slice.
+ * The idle task runs when the queue is empty.  A task goes to sleep by
+ * leaving the queue (TASK_SLEEPING) and calling schedule(); wake_up() puts
+ * it back at the end of the round, just behind the running task, so a
+ * task that sleeps and wakes often cannot keep the others from running.
  * Threads are tasks like any other: each has its own slice.
  */
 #include "kernel/task.h"
@@ -14,7 +21,9 @@
 #include "mm/mm.h"
 #include <asm/arch.h>
 
-#define SCHED_SLICE_TICKS 10 /* 10 ms at TIMER_HZ 1000 */
+#define SCHED_SLICE_TICKS 10   /* the longest slice: 10 ms at TIMER_HZ 1000 */
+#define SCHED_MIN_SLICE_TICKS 2 /* the shortest, however many tasks run */
+#define SCHED_LATENCY_TICKS 24  /* a round of every runnable task, at most */
 
 struct task *current;
 static struct task idle_task;
@@ -27,18 +36,42 @@ unsigned sched_nr_running(void)
 	return nr_running;
 }
 
+/* runq_add - put t last in the round: just behind the running task if it
+ * is on the queue (so every other runnable task runs before t), else
+ * behind the queue's head. */
 static void runq_add(struct task *t)
 {
-	if (!run_queue) {
+	struct task *after_last = current->run_next ? current : run_queue;
+
+	if (!after_last) {
 		t->run_next = t->run_prev = t;
 		run_queue = t;
 	} else {
-		t->run_next = run_queue;
-		t->run_prev = run_queue->run_prev;
-		run_queue->run_prev->run_next = t;
-		run_queue->run_prev = t;
+		t->run_next = after_last;
+		t->run_prev = after_last->run_prev;
+		after_last->run_prev->run_next = t;
+		after_last->run_prev = t;
 	}
 	nr_running++;
+}
+
+/* sched_slice - the ticks a task may run before it must let the next one
+ * run: SCHED_LATENCY_TICKS shared among the runnable tasks, within
+ * [SCHED_MIN_SLICE_TICKS, SCHED_SLICE_TICKS]. */
+static unsigned sched_slice(void)
+{
+	unsigned n = nr_running ? nr_running : 1;
+	unsigned slice = SCHED_LATENCY_TICKS / n;
+
+	if (slice < SCHED_MIN_SLICE_TICKS)
+		return SCHED_MIN_SLICE_TICKS;
+	return slice > SCHED_SLICE_TICKS ? SCHED_SLICE_TICKS : slice;
+}
+
+/* Is a task other than current waiting to run? */
+static bool others_runnable(void)
+{
+	return run_queue && (run_queue != current || current->run_next != current);
 }
 
 static void runq_remove(struct task *t)
@@ -71,20 +104,19 @@ void sched_add(struct task *t)
 	u64 flags = arch_irq_save();
 
 	t->state = TASK_RUNNING;
-	t->slice_left = SCHED_SLICE_TICKS;
 	if (t != &idle_task && !t->run_next)
 		runq_add(t);
+	t->slice_left = sched_slice();
 	arch_irq_restore(flags);
 }
 
-/* The next task to run after prev: round robin, idle if none. */
-static struct task *pick_next(struct task *prev)
+/* The next task to run after prev (next_in_round: the task that followed
+ * prev on the queue, or NULL): round robin, idle if none. */
+static struct task *pick_next(struct task *next_in_round)
 {
 	if (!run_queue)
 		return &idle_task;
-	if (prev->run_next && prev->state == TASK_RUNNING)
-		return prev->run_next;
-	return run_queue;
+	return next_in_round ? next_in_round : run_queue;
 }
 
 /* finish_switch - first thing on the new task's stack after a switch:
@@ -103,13 +135,16 @@ void schedule(void)
 {
 	u64 flags = arch_irq_save();
 	struct task *prev = current, *next;
+	struct task *next_in_round = prev->run_next;
 
+	if (next_in_round == prev)
+		next_in_round = NULL; /* alone on the queue */
 	if (prev->state != TASK_RUNNING && prev->run_next)
 		runq_remove(prev);
-	next = pick_next(prev);
+	next = pick_next(next_in_round);
 	prev->need_resched = false;
+	next->slice_left = sched_slice(); /* also when prev goes on alone */
 	if (next != prev) {
-		next->slice_left = SCHED_SLICE_TICKS;
 		if (prev->state == TASK_RUNNING)
 			prev->ru.nivcsw++;
 		else
@@ -180,18 +215,18 @@ void sched_tick(bool from_user)
 			t->need_resched = true;
 		return;
 	}
-	if (t->slice_left && --t->slice_left == 0)
+	if (t->slice_left)
+		t->slice_left--;
+	/* Checked on every tick, not only when the slice ends: a task whose
+	 * slice ran out while it was alone must still give way to a task
+	 * that wakes up later. */
+	if (!t->slice_left && others_runnable())
 		t->need_resched = true;
 }
 
 void sched_yield(void)
 {
-	u64 flags = arch_irq_save();
-
-	if (current->run_next) /* go to the back of the queue */
-		run_queue = current->run_next;
-	schedule();
-	arch_irq_restore(flags);
+	schedule(); /* moves on to the next task in the round, if any */
 }
 
 int sched_sleep_until(u64 ns)

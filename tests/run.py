@@ -138,6 +138,10 @@ QEMU_TESTS = [
          exit=EXIT_OK, tap=True, timeout=120),
     dict(name="user-threads", append="init=/tests/thread_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
+    # No task can stall the machine (issue 14): hogs of every kind beside
+    # a sleeper, a pipe echo and two counters.
+    dict(name="user-sched", append="init=/tests/sched_test", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=60),
     dict(name="user-init-killed", append="init=/tests/crash", initrd=[INITRD],
          exit=2 * 126 + 1,
          expect=[r"crash\[1\]: segfault at 0 ip [0-9a-f]{16} sp [0-9a-f]{16} error 6",
