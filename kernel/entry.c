@@ -36,14 +36,6 @@ void exit_to_user_mode(struct trap_frame *tf)
 	}
 }
 
-static bool has_handler(int sig)
-{
-	u64 h = current->sig.action[sig - 1].handler;
-
-	return h != SIG_DFL && h != SIG_IGN &&
-	       !(current->sig.blocked & sigmask(sig));
-}
-
 /* What to call a region in a message: its maps name, or a description. */
 static const char *region_label(const struct mm *mm, const struct vm_area_struct *v)
 {
@@ -128,6 +120,11 @@ static void explain(const struct fault *f, enum fault_result r, char *buf,
 	}
 }
 
+/* What a fatal fault prints is rate-limited, so that no program can flood
+ * the console (a fork loop of crashing children). */
+static struct ratelimit fault_messages = RATELIMIT_INIT("segfault");
+static struct ratelimit trap_messages = RATELIMIT_INIT("trap");
+
 void user_page_fault(const struct fault *f, enum fault_result r, u64 ip, u64 sp,
 		     u64 hw_error)
 {
@@ -146,13 +143,16 @@ void user_page_fault(const struct fault *f, enum fault_result r, u64 ip, u64 sp,
 		/* out_of_memory() chose this process (and said so), or found
 		 * nothing it could kill: either way it cannot go on. */
 		info.si_signo = sig = SIGKILL;
-	} else if (!has_handler(sig)) {
+	} else if (fault_signal_fatal(sig) && printk_ratelimit(&fault_messages)) {
 		printk(KERN_INFO "%s[%d]: %s at %lx ip %016lx sp %016lx error %lx\n",
 		       t->comm, t->pid, sig == SIGBUS ? "bus error" : "segfault",
 		       f->addr, ip, sp, hw_error);
 		printk(KERN_INFO "%s[%d]: %s\n", t->comm, t->pid, why);
 	}
-	send_signal(t, sig, &info);
+	if (sig == SIGKILL)
+		send_signal(t, sig, &info);
+	else
+		force_sig_fault(sig, &info);
 }
 
 void user_exception(int sig, int code, u64 addr, const char *what,
@@ -165,11 +165,11 @@ void user_exception(int sig, int code, u64 addr, const char *what,
 	if (why)
 		ksnprintf(t->sig.fault_reason, sizeof(t->sig.fault_reason), "%s",
 			  why);
-	if (!has_handler(sig)) {
+	if (fault_signal_fatal(sig) && printk_ratelimit(&trap_messages)) {
 		printk(KERN_INFO "%s[%d]: %s ip %016lx sp %016lx: signal %d\n",
 		       t->comm, t->pid, what, ip, sp, sig);
 		if (why)
 			printk(KERN_INFO "%s[%d]: %s\n", t->comm, t->pid, why);
 	}
-	send_signal(t, sig, &info);
+	force_sig_fault(sig, &info);
 }

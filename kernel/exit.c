@@ -322,20 +322,44 @@ static bool wait_matches(const struct task *p, const struct task *c, int pid)
 	return c->pgid == -pid;
 }
 
-/* A zombie child matching pid, or NULL; *any says whether any child
- * matches.  A child is a process (a leader): a zombie only once its last
- * thread has exited. */
-static struct task *find_zombie(struct task *p, int pid, bool *any)
+/* Has child process c ended (its last thread too), ready to be reaped? */
+static bool child_ended(const struct task *c)
+{
+	return c->state == TASK_ZOMBIE && !process_alive(c);
+}
+
+/* Is there a job-control change of child c that wait may report with
+ * these options (WUNTRACED: it stopped, WCONTINUED: it resumed)? */
+static bool jobctl_reportable(const struct task *c, int options)
+{
+	if (c->jobctl_report == JOBCTL_STOPPED)
+		return (options & WUNTRACED) && c->group_stop_sig;
+	return c->jobctl_report == JOBCTL_CONTINUED && (options & WCONTINUED);
+}
+
+/* A child matching pid that wait may report with these options (WEXITED:
+ * ended; WUNTRACED, WCONTINUED: see jobctl_reportable), or NULL; *any says
+ * whether any child matches.  A child is a process (a leader): ended only
+ * once its last thread has exited. */
+static struct task *find_waitable(struct task *p, int pid, int options, bool *any)
 {
 	*any = false;
 	for (struct task *c = p->children; c; c = c->next_sibling) {
 		if (!wait_matches(p, c, pid))
 			continue;
 		*any = true;
-		if (c->state == TASK_ZOMBIE && !process_alive(c))
+		if (child_ended(c) ? (options & WEXITED)
+				   : jobctl_reportable(c, options))
 			return c;
 	}
 	return NULL;
+}
+
+/* jobctl_status - the wait status of child c's job-control change. */
+static int jobctl_status(const struct task *c)
+{
+	return c->jobctl_report == JOBCTL_STOPPED ? W_STOPCODE(c->group_stop_sig)
+						  : W_CONTINUED;
 }
 
 static void unlink_child(struct task *p, struct task *c)
@@ -385,7 +409,27 @@ static long reap(struct task *p, struct task *c, int __user *wstatus,
 	return ret;
 }
 
-/* wait4: any thread waits for the children of its process. */
+/*
+ * report_jobctl - wait4's answer for child c, which stopped or resumed: its
+ * pid, the status (W_STOPCODE or W_CONTINUED) and its usage so far; the
+ * change is reported once.
+ */
+static long report_jobctl(struct task *c, int __user *wstatus,
+			  struct k_rusage __user *ru)
+{
+	int status = jobctl_status(c);
+	struct k_rusage kru;
+
+	c->jobctl_report = JOBCTL_NONE;
+	child_rusage(c, &kru);
+	if ((wstatus && copy_to_user(wstatus, &status, sizeof(status))) ||
+	    (ru && copy_to_user(ru, &kru, sizeof(kru))))
+		return -EFAULT;
+	return c->pid;
+}
+
+/* wait4: any thread waits for the children of its process: ended ones,
+ * and with WUNTRACED / WCONTINUED stopped and resumed ones. */
 SYSCALL_DEFINE4(wait4, int, pid, int __user *, wstatus, int, options,
 		struct k_rusage __user *, ru)
 {
@@ -399,15 +443,18 @@ SYSCALL_DEFINE4(wait4, int, pid, int __user *, wstatus, int, options,
 	 * checked kernel's UBSan found the overflow): Linux says ESRCH. */
 	if (pid == INT_MIN)
 		return -ESRCH;
+	options |= WEXITED;
 	for (;;) {
-		c = find_zombie(p, pid, &any);
+		c = find_waitable(p, pid, options, &any);
 		if (c)
-			return reap(p, c, wstatus, ru);
+			return child_ended(c) ? reap(p, c, wstatus, ru)
+					      : report_jobctl(c, wstatus, ru);
 		if (!any)
 			return -ECHILD;
 		if (options & WNOHANG)
 			return 0;
-		err = wait_event(&p->child_exit, find_zombie(p, pid, &any) || !any);
+		err = wait_event(&p->child_exit,
+				 find_waitable(p, pid, options, &any) || !any);
 		if (err)
 			return err;
 	}
@@ -433,16 +480,8 @@ static bool waitid_pid(int idtype, int id, int *pid)
 	return false;
 }
 
-/* waitable - a zombie child waitid may report (only with WEXITED), or
- * NULL; *any says whether any child matches pid. */
-static struct task *waitable(struct task *p, int pid, int options, bool *any)
-{
-	struct task *c = find_zombie(p, pid, any);
-
-	return (options & WEXITED) ? c : NULL;
-}
-
-/* fill_child_info - the siginfo waitid reports for zombie c. */
+/* fill_child_info - the siginfo waitid reports for child c: ended, or
+ * stopped or resumed. */
 static void fill_child_info(const struct task *c, struct k_siginfo *info)
 {
 	int status = c->exit_status, sig = status & 0x7f;
@@ -454,6 +493,12 @@ static void fill_child_info(const struct task *c, struct k_siginfo *info)
 	info->f.child.pid = c->pid;
 	info->f.child.uid = c->cred.uid;
 	info->f.child.status = sig ? sig : (status >> 8) & 0xff;
+	if (!child_ended(c)) {
+		bool stopped = c->jobctl_report == JOBCTL_STOPPED;
+
+		info->si_code = stopped ? CLD_STOPPED : CLD_CONTINUED;
+		info->f.child.status = stopped ? c->group_stop_sig : SIGCONT;
+	}
 }
 
 /*
@@ -461,9 +506,10 @@ static void fill_child_info(const struct task *c, struct k_siginfo *info)
  * (idtype, id), what happened comes back as a siginfo (si_signo SIGCHLD,
  * si_code CLD_EXITED / CLD_KILLED / CLD_DUMPED, si_pid, si_uid, si_status:
  * the exit code or the signal), and WNOWAIT leaves the child a zombie so
- * that it can still be looked at (/proc/PID) and reaped later.  WEXITED
- * is required (stopped and continued children are never reported here).
- * WNOHANG with no zombie yet returns 0 with si_signo and si_pid 0.
+ * that it can still be looked at (/proc/PID) and reaped later.  WSTOPPED
+ * and WCONTINUED report stopped and resumed children (CLD_STOPPED,
+ * CLD_CONTINUED), once unless WNOWAIT.  WNOHANG with nothing to report
+ * returns 0 with si_signo and si_pid 0.
  */
 SYSCALL_DEFINE5(waitid, int, idtype, int, id, struct k_siginfo __user *, infop,
 		int, options, struct k_rusage __user *, ru)
@@ -480,7 +526,7 @@ SYSCALL_DEFINE5(waitid, int, idtype, int, id, struct k_siginfo __user *, infop,
 	    !waitid_pid(idtype, id, &pid))
 		return -EINVAL;
 	for (;;) {
-		c = waitable(p, pid, options, &any);
+		c = find_waitable(p, pid, options, &any);
 		if (c)
 			break;
 		if (!any)
@@ -490,13 +536,20 @@ SYSCALL_DEFINE5(waitid, int, idtype, int, id, struct k_siginfo __user *, infop,
 			return infop && copy_to_user(infop, &info, sizeof(info))
 				       ? -EFAULT : 0;
 		}
-		err = wait_event(&p->child_exit, waitable(p, pid, options, &any) || !any);
+		err = wait_event(&p->child_exit,
+				 find_waitable(p, pid, options, &any) || !any);
 		if (err)
 			return err;
 	}
 	fill_child_info(c, &info);
 	if (infop && copy_to_user(infop, &info, sizeof(info)))
 		return -EFAULT;
+	if (!child_ended(c)) {
+		if (!(options & WNOWAIT))
+			c->jobctl_report = JOBCTL_NONE;
+		child_rusage(c, &kru);
+		return ru && copy_to_user(ru, &kru, sizeof(kru)) ? -EFAULT : 0;
+	}
 	if (options & WNOWAIT) {
 		child_rusage(c, &kru);
 		return ru && copy_to_user(ru, &kru, sizeof(kru)) ? -EFAULT : 0;

@@ -3,7 +3,8 @@
  *
  * Wait status, as Linux's wait4 encodes it: exit(n) gives n << 8; death by
  * signal s gives s, with WCOREFLAG (0x80) for signals whose default action
- * dumps core.
+ * dumps core.  A child stopped by signal s (job control) is reported as
+ * (s << 8) | 0x7f, and one resumed by SIGCONT as 0xffff.
  */
 #ifndef KERNEL_EXIT_H
 #define KERNEL_EXIT_H
@@ -12,6 +13,8 @@
 
 #define WCOREFLAG 0x80
 #define W_EXITCODE(code) (((code) & 0xff) << 8)
+#define W_STOPCODE(sig) (((sig) << 8) | 0x7f) /* stopped by sig */
+#define W_CONTINUED 0xffff                     /* resumed by SIGCONT */
 #define WNOHANG 1
 #define WUNTRACED 2
 #define WSTOPPED WUNTRACED /* waitid's name for it */

@@ -79,3 +79,30 @@ int printk(const char *fmt, ...)
 	}
 	return (int)len;
 }
+
+/* ---- rate limits (Linux's ___ratelimit) ---- */
+
+int printk_ratelimit_s = PRINTK_RATELIMIT_S_DEFAULT;
+int printk_ratelimit_burst = PRINTK_RATELIMIT_BURST_DEFAULT;
+
+bool printk_ratelimit(struct ratelimit *rs)
+{
+	u64 now = arch_clock_ns();
+	u64 interval = (u64)printk_ratelimit_s * 1000000000ull;
+
+	if (printk_ratelimit_s <= 0)
+		return true;
+	if (!rs->begin_ns || now - rs->begin_ns >= interval) {
+		if (rs->missed)
+			printk(KERN_WARNING "%s: %d messages suppressed\n", rs->kind,
+			       rs->missed);
+		rs->begin_ns = now ? now : 1;
+		rs->printed = rs->missed = 0;
+	}
+	if (rs->printed < printk_ratelimit_burst) {
+		rs->printed++;
+		return true;
+	}
+	rs->missed++;
+	return false;
+}

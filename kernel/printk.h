@@ -30,6 +30,28 @@ __printf(1, 2) int printk(const char *fmt, ...);
 #define pr_debug(...) printk(KERN_DEBUG __VA_ARGS__)
 
 /*
+ * Rate limits for messages a user program can cause (Linux's
+ * printk_ratelimit): of each kind, at most printk_ratelimit_burst messages
+ * in printk_ratelimit_s seconds; the rest are counted, and the next message
+ * of the kind after the interval is preceded by "KIND: N messages
+ * suppressed".  An interval of 0 turns the limit off.  Both are set in
+ * /proc/sys/kernel/printk_ratelimit and printk_ratelimit_burst.
+ */
+struct ratelimit {
+	const char *kind; /* names the messages in the "suppressed" line */
+	u64 begin_ns;     /* when the current interval began (0: none yet) */
+	int printed;      /* messages printed in it */
+	int missed;       /* messages suppressed in it */
+};
+#define RATELIMIT_INIT(name) { .kind = (name) }
+#define PRINTK_RATELIMIT_S_DEFAULT 5
+#define PRINTK_RATELIMIT_BURST_DEFAULT 10
+extern int printk_ratelimit_s, printk_ratelimit_burst;
+
+/* printk_ratelimit - may one more message of rs's kind be printed now? */
+bool printk_ratelimit(struct ratelimit *rs);
+
+/*
  * panic - a kernel bug was detected: print the message, the registers and a
  * backtrace, then power off with exit status 127 (QEMU exit code 255).
  * Host unit tests supply their own panic() that the test can catch.

@@ -2,10 +2,10 @@
  * kernel/sched.c - the round-robin scheduler, sleeping and waking.
  *
  * Runnable tasks sit on a circular run queue and take turns in its order.
- * Each turn is a slice of timer ticks (sched_slice(): the more tasks are
+ * Each turn is a slice of time (sched_slice(): the more tasks are
  * runnable, the shorter, so that every one of them runs again within
- * SCHED_LATENCY_TICKS); when the running task's slice is used up and
- * another task is runnable, the tick sets need_resched, and the switch
+ * SCHED_LATENCY_NS); when the running task's slice is used up and another
+ * task is runnable, the tick sets need_resched, and the switch
  * happens on the next return to user mode, whether the kernel was entered
  * by a system call, a fault or an interrupt (the kernel itself is not
  * preempted).  A task that is alone keeps the CPU and starts a new slice.
@@ -21,9 +21,12 @@
 #include "mm/mm.h"
 #include <asm/arch.h>
 
-#define SCHED_SLICE_TICKS 10   /* the longest slice: 10 ms at TIMER_HZ 1000 */
-#define SCHED_MIN_SLICE_TICKS 2 /* the shortest, however many tasks run */
-#define SCHED_LATENCY_TICKS 24  /* a round of every runnable task, at most */
+/* Slices are measured on the clock, not counted in ticks: a host that
+ * delays QEMU's timer interrupts (they then arrive merged) must not make
+ * the turns longer. */
+#define SCHED_SLICE_NS 10000000ull    /* the longest slice: 10 ms */
+#define SCHED_MIN_SLICE_NS 2000000ull /* the shortest, however many run */
+#define SCHED_LATENCY_NS 24000000ull  /* a round of every runnable task */
 
 struct task *current;
 static struct task idle_task;
@@ -55,17 +58,16 @@ static void runq_add(struct task *t)
 	nr_running++;
 }
 
-/* sched_slice - the ticks a task may run before it must let the next one
- * run: SCHED_LATENCY_TICKS shared among the runnable tasks, within
- * [SCHED_MIN_SLICE_TICKS, SCHED_SLICE_TICKS]. */
-static unsigned sched_slice(void)
+/* sched_slice - how long a task may run before it must let the next one
+ * run: SCHED_LATENCY_NS shared among the runnable tasks, within
+ * [SCHED_MIN_SLICE_NS, SCHED_SLICE_NS]. */
+static u64 sched_slice(void)
 {
-	unsigned n = nr_running ? nr_running : 1;
-	unsigned slice = SCHED_LATENCY_TICKS / n;
+	u64 slice = SCHED_LATENCY_NS / (nr_running ? nr_running : 1);
 
-	if (slice < SCHED_MIN_SLICE_TICKS)
-		return SCHED_MIN_SLICE_TICKS;
-	return slice > SCHED_SLICE_TICKS ? SCHED_SLICE_TICKS : slice;
+	if (slice < SCHED_MIN_SLICE_NS)
+		return SCHED_MIN_SLICE_NS;
+	return slice > SCHED_SLICE_NS ? SCHED_SLICE_NS : slice;
 }
 
 /* Is a task other than current waiting to run? */
@@ -106,7 +108,7 @@ void sched_add(struct task *t)
 	t->state = TASK_RUNNING;
 	if (t != &idle_task && !t->run_next)
 		runq_add(t);
-	t->slice_left = sched_slice();
+	t->slice_end_ns = arch_clock_ns() + sched_slice();
 	arch_irq_restore(flags);
 }
 
@@ -143,7 +145,8 @@ void schedule(void)
 		runq_remove(prev);
 	next = pick_next(next_in_round);
 	prev->need_resched = false;
-	next->slice_left = sched_slice(); /* also when prev goes on alone */
+	/* a new turn, also when prev goes on alone */
+	next->slice_end_ns = arch_clock_ns() + sched_slice();
 	if (next != prev) {
 		if (prev->state == TASK_RUNNING)
 			prev->ru.nivcsw++;
@@ -204,23 +207,22 @@ void sched_tick(bool from_user)
 {
 	struct task *t = current;
 	const u64 tick_ns = 1000000000ull / TIMER_HZ;
+	u64 now = arch_clock_ns();
 
 	if (from_user) /* charge the tick to whoever it interrupted */
 		t->ru.utime_ns += tick_ns;
 	else
 		t->ru.stime_ns += tick_ns;
-	wake_timed_sleepers(arch_clock_ns());
+	wake_timed_sleepers(now);
 	if (t == &idle_task) {
 		if (run_queue)
 			t->need_resched = true;
 		return;
 	}
-	if (t->slice_left)
-		t->slice_left--;
 	/* Checked on every tick, not only when the slice ends: a task whose
 	 * slice ran out while it was alone must still give way to a task
 	 * that wakes up later. */
-	if (!t->slice_left && others_runnable())
+	if (now >= t->slice_end_ns && others_runnable())
 		t->need_resched = true;
 }
 

@@ -64,9 +64,15 @@ static enum sig_default default_action(int sig)
 	}
 }
 
+/* Is t's process stopping or stopped (job control)? */
+static bool group_stop_pending(const struct task *t)
+{
+	return t->group_leader->group_stop_sig != 0;
+}
+
 bool signal_pending(struct task *t)
 {
-	return t->sig.pending & ~t->sig.blocked;
+	return (t->sig.pending & ~t->sig.blocked) || group_stop_pending(t);
 }
 
 bool fatal_signal_pending(const struct task *t)
@@ -100,18 +106,100 @@ void signal_use_sighand(struct signal_state *s, struct sighand *sh)
 	s->action = sh ? sh->action : NULL;
 }
 
+#define STOP_SIGNALS \
+	(sigmask(SIGSTOP) | sigmask(SIGTSTP) | sigmask(SIGTTIN) | sigmask(SIGTTOU))
+
+/* A signal the kernel itself sends (a fault, SIGPIPE, the tty, killing a
+ * group's threads) rather than a process through kill(2), tkill, sigqueue
+ * or a timer: Linux's !SI_FROMUSER. */
+static bool from_kernel(const struct k_siginfo *info)
+{
+	return !info || info->si_code > 0;
+}
+
+/* sig_unkillable - is t part of init, which gets no signal it has no
+ * handler for (Linux's SIGNAL_UNKILLABLE), until a fault signal it cannot
+ * handle lifts that (force_sig_fault)? */
+static bool sig_unkillable(const struct task *t)
+{
+	return t->tgid == INIT_PID && !t->group_leader->unkillable_lifted;
+}
+
 /* An ignored signal is dropped when sent (unless blocked: the handler may
- * change before it is unblocked), so it never interrupts a sleep. */
-static bool sig_ignored(const struct task *t, int sig)
+ * change before it is unblocked), so it never interrupts a sleep.  Init
+ * drops every signal it has no handler for, except SIGKILL and SIGSTOP
+ * that the kernel itself sends. */
+static bool sig_ignored(const struct task *t, int sig,
+			const struct k_siginfo *info)
 {
 	u64 h = t->sig.action[sig - 1].handler;
 
+	if (sig_unkillable(t) && h == SIG_DFL &&
+	    !(from_kernel(info) && (sig == SIGKILL || sig == SIGSTOP)))
+		return true;
 	if (t->sig.blocked & sigmask(sig))
 		return false;
 	if (h == SIG_IGN)
 		return sig != SIGKILL && sig != SIGSTOP;
-	return h == SIG_DFL && (default_action(sig) == SIGDFL_IGNORE ||
-				default_action(sig) == SIGDFL_STOP);
+	return h == SIG_DFL && default_action(sig) == SIGDFL_IGNORE;
+}
+
+/* Take the signals in mask off t's pending set (interrupts off: see
+ * send_signal). */
+static void clear_pending(struct task *t, ksigset_t mask)
+{
+	u64 flags = arch_irq_save();
+
+	t->sig.pending &= ~mask;
+	arch_irq_restore(flags);
+}
+
+/*
+ * notify_parent_jobctl - tell the parent of leader's process that it
+ * stopped (CLD_STOPPED, status: the stop signal) or continued
+ * (CLD_CONTINUED, SIGCONT): SIGCHLD unless the parent asked for none with
+ * SA_NOCLDSTOP, and a wake-up for its wait (WUNTRACED, WCONTINUED).
+ */
+static void notify_parent_jobctl(struct task *leader, int code, int status)
+{
+	struct task *parent = leader->parent;
+	struct k_siginfo info = { .si_signo = SIGCHLD, .si_code = code };
+
+	if (!parent)
+		return;
+	info.f.child.pid = leader->pid;
+	info.f.child.uid = leader->cred.uid;
+	info.f.child.status = status;
+	if (!(parent->sig.action[SIGCHLD - 1].flags & SA_NOCLDSTOP))
+		send_group_signal(parent, SIGCHLD, &info);
+	wake_up(&parent->child_exit);
+}
+
+/*
+ * prepare_signal - what sending sig does to t's whole process at once,
+ * even if sig is then ignored (Linux's prepare_signal): a stop signal
+ * cancels a pending SIGCONT; SIGCONT cancels pending stop signals and
+ * resumes a stopped process, whose parent is told.
+ */
+static void prepare_signal(struct task *t, int sig)
+{
+	struct task *leader = t->group_leader;
+
+	if (sigmask(sig) & STOP_SIGNALS) {
+		for_each_thread(t, u)
+			clear_pending(u, sigmask(SIGCONT));
+	} else if (sig == SIGCONT) {
+		for_each_thread(t, u)
+			clear_pending(u, STOP_SIGNALS);
+		if (leader->group_stop_sig) {
+			leader->group_stop_sig = 0;
+			leader->jobctl_report = JOBCTL_CONTINUED;
+			for_each_thread(t, u)
+				if (u->state == TASK_STOPPED)
+					sched_add(u);
+			notify_parent_jobctl(leader, CLD_CONTINUED, SIGCONT);
+		}
+	}
 }
 
 /*
@@ -124,10 +212,14 @@ void send_signal(struct task *t, int sig, const struct k_siginfo *info)
 	struct k_siginfo *slot;
 	u64 flags;
 
-	if (sig < 1 || sig > NSIG || t->state == TASK_ZOMBIE ||
-	    sig_ignored(t, sig))
+	if (sig < 1 || sig > NSIG || t->state == TASK_ZOMBIE)
 		return;
 	flags = arch_irq_save();
+	prepare_signal(t, sig);
+	if (sig_ignored(t, sig, info)) {
+		arch_irq_restore(flags);
+		return;
+	}
 	slot = &t->sig.info[sig - 1];
 	if (info) {
 		*slot = *info;
@@ -137,9 +229,46 @@ void send_signal(struct task *t, int sig, const struct k_siginfo *info)
 	}
 	slot->si_signo = sig;
 	t->sig.pending |= sigmask(sig);
-	if (sig == SIGKILL || !(t->sig.blocked & sigmask(sig)))
+	if (sig == SIGKILL && t->state == TASK_STOPPED)
+		sched_add(t); /* SIGKILL ends a stopped process too */
+	else if (sig == SIGKILL || !(t->sig.blocked & sigmask(sig)))
 		sched_wake_for_signal(t);
 	arch_irq_restore(flags);
+}
+
+/*
+ * force_sig_fault - the signal of a fault current caused (SIGSEGV, SIGBUS,
+ * SIGILL, SIGFPE, SIGTRAP), as Linux's force_sig_info_to_task: the
+ * instruction would fault again if the program went on, so a signal it
+ * blocks or ignores is unblocked and reset to its default action (the
+ * process dies of it), and a handler that faults while its own signal is
+ * blocked kills it too.  Init loses its protection for this signal.
+ */
+void force_sig_fault(int sig, const struct k_siginfo *info)
+{
+	struct task *t = current;
+	struct k_sigaction *ka = &t->sig.action[sig - 1];
+	u64 flags = arch_irq_save();
+
+	if ((t->sig.blocked & sigmask(sig)) || ka->handler == SIG_IGN) {
+		ka->handler = SIG_DFL;
+		t->sig.blocked &= ~sigmask(sig);
+	}
+	if (ka->handler == SIG_DFL)
+		t->group_leader->unkillable_lifted = true;
+	send_signal(t, sig, info);
+	arch_irq_restore(flags);
+}
+
+/* fault_signal_fatal - would force_sig_fault(sig) kill current?  (Then
+ * the kernel explains the fault on the console.) */
+bool fault_signal_fatal(int sig)
+{
+	const struct task *t = current;
+
+	return t->sig.action[sig - 1].handler == SIG_DFL ||
+	       t->sig.action[sig - 1].handler == SIG_IGN ||
+	       (t->sig.blocked & sigmask(sig));
 }
 
 /* Can thread t take sig now: alive and not blocking it? */
@@ -176,13 +305,10 @@ void send_group_signal(struct task *t, int sig, const struct k_siginfo *info)
 	arch_irq_restore(flags);
 }
 
-/* Take sig off t's pending set (interrupts off: see send_signal). */
+/* Take sig off t's pending set. */
 static void take_pending(struct task *t, int sig)
 {
-	u64 flags = arch_irq_save();
-
-	t->sig.pending &= ~sigmask(sig);
-	arch_irq_restore(flags);
+	clear_pending(t, sigmask(sig));
 }
 
 void signal_reset_on_exec(struct signal_state *s)
@@ -249,6 +375,52 @@ static void fix_interrupted_syscall(struct trap_frame *tf,
 	syscall_restart(tf);
 }
 
+bool pgrp_orphaned(int pgid, int sid)
+{
+	for (struct task *t = task_first(); t; t = t->all_next) {
+		struct task *p = t->parent;
+
+		/* A parent that is init does not count (Linux's
+		 * will_become_orphaned_pgrp): init resumes nobody. */
+		if (t->pgid != pgid || !thread_group_leader(t) ||
+		    t->state == TASK_ZOMBIE || !p || p->tgid == INIT_PID)
+			continue;
+		if (p->pgid != pgid && p->sid == sid)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * do_signal_stop - stop current's whole process with sig (job control):
+ * the first thread to get here marks the process stopped, tells the
+ * parent and interrupts the other threads' sleeps so that they stop too
+ * on their way back to user mode; each thread then waits in TASK_STOPPED
+ * until SIGCONT (prepare_signal) or SIGKILL wakes it.
+ */
+static void do_signal_stop(int sig)
+{
+	struct task *t = current, *leader = t->group_leader;
+	u64 flags = arch_irq_save();
+
+	if (!leader->group_stop_sig && sig && !leader->group_exiting) {
+		leader->group_stop_sig = sig;
+		leader->jobctl_report = JOBCTL_STOPPED;
+		for_each_thread(t, u)
+			if (u != t)
+				sched_wake_for_signal(u);
+		notify_parent_jobctl(leader, CLD_STOPPED, sig);
+	}
+	while (leader->group_stop_sig && !fatal_signal_pending(t)) {
+		t->state = TASK_STOPPED;
+		schedule();
+	}
+	arch_irq_restore(flags);
+}
+
+/* Messages about signal frames a program broke, rate-limited. */
+static struct ratelimit frame_messages = RATELIMIT_INIT("signal frame");
+
 /* Act on one pending signal: returns true if a handler frame was set up. */
 static bool handle_one(struct trap_frame *tf, int sig)
 {
@@ -259,9 +431,16 @@ static bool handle_one(struct trap_frame *tf, int sig)
 	if (ka->handler == SIG_IGN)
 		return false;
 	if (ka->handler == SIG_DFL) {
+		if (sig_unkillable(t) && sig != SIGKILL && sig != SIGSTOP)
+			return false; /* init: queued before its handler went */
 		switch (default_action(sig)) {
 		case SIGDFL_IGNORE:
-		case SIGDFL_STOP: /* job control is not supported: ignored */
+			return false;
+		case SIGDFL_STOP:
+			/* The terminal's stop signals do nothing to an
+			 * orphaned process group (POSIX). */
+			if (sig == SIGSTOP || !pgrp_orphaned(t->pgid, t->sid))
+				do_signal_stop(sig);
 			return false;
 		case SIGDFL_CORE: /* the whole process dies (Linux) */
 			do_group_exit(sig | WCOREFLAG);
@@ -271,9 +450,10 @@ static bool handle_one(struct trap_frame *tf, int sig)
 	}
 	fix_interrupted_syscall(tf, ka);
 	if (!setup_frame(tf, sig, ka)) {
-		printk(KERN_INFO "%s[%d]: cannot deliver signal %d: bad stack "
-		       "0x%lx or handler 0x%lx; killed by SIGSEGV\n", t->comm,
-		       t->pid, sig, frame_user_sp(tf), ka->handler);
+		if (printk_ratelimit(&frame_messages))
+			printk(KERN_INFO "%s[%d]: cannot deliver signal %d: bad stack "
+			       "0x%lx or handler 0x%lx; killed by SIGSEGV\n", t->comm,
+			       t->pid, sig, frame_user_sp(tf), ka->handler);
 		do_group_exit(SIGSEGV | WCOREFLAG);
 	}
 	if (!(ka->flags & SA_NODEFER))
@@ -292,10 +472,16 @@ void signal_deliver(struct trap_frame *tf)
 
 	while (signal_pending(t)) {
 		ksigset_t ready = t->sig.pending & ~t->sig.blocked;
-		int sig = __builtin_ctzll(ready) + 1;
+		int sig;
 
-		if (sigmask(SIGKILL) & ready)
+		if (sigmask(SIGKILL) & ready) {
 			sig = SIGKILL;
+		} else if (group_stop_pending(t)) {
+			do_signal_stop(0); /* another thread stopped the process */
+			continue;
+		} else {
+			sig = __builtin_ctzll(ready) + 1;
+		}
 		if (handle_one(tf, sig))
 			return; /* one handler frame at a time */
 	}
@@ -415,8 +601,10 @@ SYSCALL_DEFINE0(rt_sigreturn)
 	ksigset_t mask;
 
 	if (arch_signal_frame_restore(tf, &mask, &t->thread)) {
-		printk(KERN_INFO "%s[%d]: bad signal frame near 0x%lx; killed by "
-		       "SIGSEGV\n", t->comm, t->pid, frame_user_sp(tf));
+		if (printk_ratelimit(&frame_messages))
+			printk(KERN_INFO "%s[%d]: bad signal frame near 0x%lx; "
+			       "killed by SIGSEGV\n", t->comm, t->pid,
+			       frame_user_sp(tf));
 		do_group_exit(SIGSEGV | WCOREFLAG);
 	}
 	t->sig.blocked = mask & ~UNBLOCKABLE;

@@ -66,6 +66,8 @@
 #define CLD_EXITED 1
 #define CLD_KILLED 2
 #define CLD_DUMPED 3
+#define CLD_STOPPED 5
+#define CLD_CONTINUED 6
 
 #define SS_ONSTACK 1
 #define SS_DISABLE 2
@@ -137,7 +139,19 @@ void send_signal(struct task *t, int sig, const struct k_siginfo *info);
  * queued for t if it does not block sig, else for another thread of the
  * group that does not, else for t (it waits there until unblocked). */
 void send_group_signal(struct task *t, int sig, const struct k_siginfo *info);
-/* signal_pending - does t have an unblocked pending signal? */
+/* force_sig_fault - the signal for a fault current caused: unblocked and
+ * reset to its default action if the program blocks or ignores it, so
+ * that a fault can never be retried forever (Linux's force_sig_fault). */
+void force_sig_fault(int sig, const struct k_siginfo *info);
+/* pgrp_orphaned - is process group pgid of session sid orphaned: no
+ * member has a parent other than init in another group of the same
+ * session (POSIX, Linux), so nobody would resume it after a terminal stop
+ * signal? */
+bool pgrp_orphaned(int pgid, int sid);
+/* fault_signal_fatal - would force_sig_fault(sig) kill current? */
+bool fault_signal_fatal(int sig);
+/* signal_pending - does t have an unblocked pending signal, or must its
+ * process stop (job control)?  Either ends an interruptible sleep. */
 bool signal_pending(struct task *t);
 /* fatal_signal_pending - is SIGKILL pending for t (it is about to die)? */
 bool fatal_signal_pending(const struct task *t);

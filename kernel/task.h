@@ -35,6 +35,15 @@ enum task_state {
 	TASK_RUNNING,  /* on the run queue (or the one running) */
 	TASK_SLEEPING, /* waiting on a wait queue or a timer; a signal wakes it */
 	TASK_ZOMBIE,   /* exited; its parent has not reaped it yet */
+	TASK_STOPPED,  /* job control: stopped by SIGSTOP/SIGTSTP/...; only
+			* SIGCONT or SIGKILL wakes it */
+};
+
+/* What wait must still report about a child process (jobctl_report). */
+enum jobctl_report {
+	JOBCTL_NONE,
+	JOBCTL_STOPPED,   /* WUNTRACED: stopped by group_stop_sig */
+	JOBCTL_CONTINUED, /* WCONTINUED: resumed by SIGCONT */
 };
 
 struct mm;
@@ -88,6 +97,13 @@ struct task {
 					* is ending the threads */
 	int group_exit_status;         /* ...and the status they end with */
 	struct wait_queue thread_exit; /* woken as each thread exits (execve) */
+	int group_stop_sig;            /* job control: the signal that stopped
+					* the process (0: not stopped) */
+	enum jobctl_report jobctl_report; /* ...what its parent's wait has
+					   * not reported yet */
+	bool unkillable_lifted;        /* init only: a fault signal reset its
+					* action, so init can die of it (Linux
+					* clears SIGNAL_UNKILLABLE) */
 
 	struct signal_state sig;
 
@@ -97,7 +113,7 @@ struct task {
 	struct task *all_next;            /* every task, for /proc and reparenting */
 	u64 wake_at_ns;                   /* a timed sleep ends then (0: none) */
 	u64 start_ns;                     /* when the task was created */
-	u64 slice_left;                   /* timer ticks before preemption */
+	u64 slice_end_ns;                 /* its turn ends then (arch_clock_ns) */
 
 	u64 clear_child_tid;              /* set_tid_address, CLONE_CHILD_CLEARTID */
 	struct futex_waiter futex;        /* while it sleeps in FUTEX_WAIT */

@@ -34,15 +34,21 @@ void wake_up(struct wait_queue *wq);
 /* wait_remove - take t off wq (a signal or timeout woke it elsewhere). */
 void wait_remove(struct wait_queue *wq, struct task *t);
 
-/* wait_event - sleep until cond holds: 0, or -ERESTARTSYS. */
+/* wait_event - sleep until cond holds: 0, or -ERESTARTSYS if a signal
+ * came first.  cond is tested once more after a signal: what the task
+ * waited for wins over a signal that came with it (a child that exits
+ * sends SIGCHLD too; wait4 must still return it, as on Linux). */
 #define wait_event(wq, cond)                                   \
 	({                                                     \
 		int __r = 0;                                   \
 		u64 __flags = arch_irq_save();                 \
 		while (!(cond)) {                              \
 			__r = wait_sleep(wq);                  \
-			if (__r)                               \
+			if (__r) {                             \
+				if (cond)                      \
+					__r = 0;               \
 				break;                         \
+			}                                      \
 		}                                              \
 		arch_irq_restore(__flags);                     \
 		__r;                                           \

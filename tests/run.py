@@ -142,6 +142,19 @@ QEMU_TESTS = [
     # a sleeper, a pipe echo and two counters.
     dict(name="user-sched", append="init=/tests/sched_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=60),
+    # Fault signals cannot be blocked or ignored, int3, int $0x80, init's
+    # protection, job control (issue 14).
+    dict(name="user-signals", append="init=/tests/signal_test", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=60,
+         expect=[r"signal_test\[\d+\]: int \$0x80, the 32-bit system-call entry"]),
+    # The segfault lines are rate-limited as Linux's printk_ratelimit: 40
+    # crashes in a row print 10, and the next one after 5 s says how many
+    # were suppressed.
+    dict(name="user-segfault-ratelimit", initrd=[INITRD], exit=EXIT_OK,
+         timeout=60,
+         append='init=/bin/sh -c "i=0; while [ $i -lt 40 ]; do /tests/crash '
+                '2>/dev/null; i=$((i+1)); done; sleep 6; /tests/crash; true"',
+         expect=[r"segfault: 30 messages suppressed"]),
     dict(name="user-init-killed", append="init=/tests/crash", initrd=[INITRD],
          exit=2 * 126 + 1,
          expect=[r"crash\[1\]: segfault at 0 ip [0-9a-f]{16} sp [0-9a-f]{16} error 6",
@@ -313,6 +326,18 @@ QEMU_TESTS = [
                  r"init: the shell exited with status 0; starting a new one",
                  r"^new shell\r?$",
                  r"init: power off requested \(signal 12\)"]),
+    # Job control at the shell (issue 14): ^Z stops the foreground job,
+    # jobs lists it, bg resumes it in the background, fg brings it back,
+    # ^C ends it; kill -9 1 does nothing to init (Linux protects it).
+    dict(name="user-job-control", append="", initrd=[INITRD],
+         exit=EXIT_OK, timeout=60,
+         typed=[(1.5, "sleep 30\n"), (0.8, "\x1a"), (0.5, "jobs\n"),
+                (0.5, "bg\n"), (0.5, "jobs\n"), (0.5, "fg\n"), (0.8, "\x03"),
+                (0.5, "echo status=$?\n"), (0.5, "kill -9 1; echo init-alive\n"),
+                (0.5, "poweroff\n")],
+         expect=[r"\[1\]\+ +Stopped +sleep 30", r"\[1\] sleep 30",
+                 r"\[1\]\+ +Running +sleep 30", r"status=130",
+                 r"^init-alive\r?$", r"init: power off requested"]),
     # make bench's archive (tools/bench.py --cpio): vmbench as /init with
     # /dev/console, the one Linux boots too; one repetition of each.
     dict(name="bench-smoke", initrd=[os.path.join(BUILD, "bench", "bench.cpio")],

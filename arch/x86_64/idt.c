@@ -34,6 +34,9 @@ struct idt_gate {
 } __packed;
 
 #define GATE_INTERRUPT 0x8E /* present, DPL 0, 64-bit interrupt gate */
+#define GATE_DPL_USER 0x60  /* DPL 3: user code may raise it with int N */
+#define GP_ERR_IDT 0x2      /* #GP error code: the selector is an IDT entry */
+#define OPCODE_INT 0xcd      /* int imm8 */
 
 static struct idt_gate idt[256] __aligned(16);
 extern const u64 trap_stubs[NR_VECTORS];
@@ -65,7 +68,8 @@ static void set_gate(unsigned vec, u64 handler, u8 ist)
 		.offset_low = handler & 0xffff,
 		.selector = KERNEL_CS,
 		.ist = ist,
-		.type_attr = GATE_INTERRUPT,
+		.type_attr = GATE_INTERRUPT |
+			     (vec == VEC_BREAKPOINT ? GATE_DPL_USER : 0),
 		.offset_mid = (handler >> 16) & 0xffff,
 		.offset_high = handler >> 32,
 	};
@@ -84,6 +88,9 @@ void idt_init(void)
 	set_gate(VEC_NMI, trap_stubs[VEC_NMI], IST_NMI);
 	set_gate(VEC_MACHINE_CHECK, trap_stubs[VEC_MACHINE_CHECK],
 		 IST_MACHINE_CHECK);
+	/* Only int3 may be raised from user mode (DPL 3), as on Linux: a
+	 * debugger's breakpoint is SIGTRAP.  Any other int N, int $0x80
+	 * included (no IA32 emulation), is a #GP and so SIGSEGV. */
 	asm volatile("lidt %0" : : "m"(ptr));
 }
 
@@ -206,7 +213,7 @@ static bool privileged_insn(const u8 *b)
  * instruction: a privileged one, or else most likely a memory access to a
  * non-canonical address (bits 63..47 not all equal).
  */
-static const char *gp_reason(u64 ip)
+static const char *gp_reason(u64 ip, u64 error_code)
 {
 	u8 insn[2] = { 0, 0 };
 
@@ -214,6 +221,13 @@ static const char *gp_reason(u64 ip)
 		return "the instruction pointer is outside user space";
 	if (copy_from_user(insn, (const void __user *)ip, sizeof(insn)))
 		return NULL;
+	if ((error_code & GP_ERR_IDT) && insn[0] == OPCODE_INT && insn[1] == 0x80)
+		return "int $0x80, the 32-bit system-call entry: vmos (like Linux "
+		       "built without IA32 emulation) has none; 64-bit programs "
+		       "use the syscall instruction";
+	if (error_code & GP_ERR_IDT)
+		return "an int N instruction: user code may raise only int3 "
+		       "(a breakpoint, SIGTRAP)";
 	if (privileged_insn(insn))
 		return "a privileged instruction: only the kernel (ring 0) may run it";
 	return "most likely an access to a non-canonical address: on x86-64 "
@@ -248,7 +262,8 @@ static void user_exception_signal(struct trap_frame *tf)
 		break;
 	}
 	user_exception(sig, code, sig == SIGSEGV ? 0 : tf->rip, trap_name(tf->vector),
-		       tf->vector == VEC_GP ? gp_reason(tf->rip) : NULL, tf->rip,
+		       tf->vector == VEC_GP ? gp_reason(tf->rip, tf->error_code) : NULL,
+		       tf->rip,
 		       tf->rsp);
 }
 

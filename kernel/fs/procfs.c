@@ -378,6 +378,8 @@ static char state_char(const struct task *t)
 		return 'S';
 	case TASK_ZOMBIE:
 		return 'Z';
+	case TASK_STOPPED:
+		return 'T';
 	}
 	return '?';
 }
@@ -391,6 +393,8 @@ static const char *state_name(const struct task *t)
 		return "S (sleeping)";
 	case TASK_ZOMBIE:
 		return "Z (zombie)";
+	case TASK_STOPPED:
+		return "T (stopped)";
 	}
 	return "? (unknown)";
 }

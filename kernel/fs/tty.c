@@ -184,12 +184,39 @@ static long take_input(struct tty *tty, struct file *f, u8 *buf, size_t n)
 	return r;
 }
 
+/*
+ * tty_check_change - job control for a process that reads its controlling
+ * terminal (sig SIGTTIN) or changes it (SIGTTOU) from a background process
+ * group, as Linux's __tty_check_change: its group gets sig (which stops it
+ * by default) and the call is restarted once it is resumed in the
+ * foreground.  If the caller ignores or blocks sig, a change goes ahead
+ * and a read fails with EIO; an orphaned group, which nobody would resume,
+ * gets EIO too.  0 if the caller may go ahead.
+ */
+static long tty_check_change(struct tty *tty, int sig)
+{
+	struct task *t = current;
+
+	if (!is_ctty(tty) || !tty->pgrp || t->pgid == tty->pgrp)
+		return 0;
+	if (t->sig.action[sig - 1].handler == SIG_IGN ||
+	    (t->sig.blocked & sigmask(sig)))
+		return sig == SIGTTIN ? -EIO : 0;
+	if (pgrp_orphaned(t->pgid, t->sid))
+		return -EIO;
+	signal_pgrp(t->pgid, sig);
+	return -ERESTARTSYS;
+}
+
 static long tty_read(struct file *f, struct uio *u, u64 *pos)
 {
 	size_t n = MIN(u->len, (size_t)LDISC_BUF_SIZE);
 	u8 *buf;
 	long r;
 
+	r = tty_check_change(&console_tty, SIGTTIN);
+	if (r)
+		return r;
 	if (!n)
 		return 0;
 	buf = kmalloc(n);
@@ -263,9 +290,13 @@ static long set_ctty(struct tty *tty, u64 arg)
 static long set_pgrp(struct tty *tty, u64 arg)
 {
 	int pgrp;
+	long r;
 
 	if (!is_ctty(tty))
 		return -ENOTTY;
+	r = tty_check_change(tty, SIGTTOU);
+	if (r)
+		return r;
 	if (copy_from_user(&pgrp, (const void __user *)arg, sizeof(pgrp)))
 		return -EFAULT;
 	if (pgrp < 0)

@@ -248,7 +248,8 @@ static bool map_input(const struct ldisc *ld, u8 *c)
 	return true;
 }
 
-/* signal_char - ^C or ^\ with ISIG: flush, echo, and name the signal. */
+/* signal_char - ^C, ^\ or ^Z with ISIG: flush, echo, and name the signal
+ * (SIGINT, SIGQUIT, SIGTSTP). */
 static bool signal_char(struct ldisc *ld, u8 c, struct ldisc_result *res)
 {
 	int sig = 0;
@@ -258,7 +259,7 @@ static bool signal_char(struct ldisc *ld, u8 c, struct ldisc_result *res)
 	else if (is_cc(ld, VQUIT, c))
 		sig = SIGQUIT;
 	else if (is_cc(ld, VSUSP, c))
-		return true; /* no job control: ^Z is swallowed */
+		sig = SIGTSTP;
 	if (!sig)
 		return false;
 	if (!lflag(ld, NOFLSH))
