@@ -213,13 +213,13 @@ QEMU_TESTS = [
     dict(name="user-sysfuzz",
          append="norandmaps init=/tests/sysfuzz --seed 1 --calls 100000",
          initrd=[INITRD], exit=EXIT_OK, tap=True, timeout=120,
-         expect=[r"sysfuzz: seed 1$", r"\d+ calls/s"], forbid=[r"HUNG"]),
+         expect=[r"sysfuzz: seed 1$", r"\d+ calls/s"], forbid=[r"HUNG", r"LOOPED"]),
     # make fuzz: ten million calls with a new seed each time (--only
     # sysfuzz-long; "manual" tests are not part of the default run).
     dict(name="sysfuzz-long", manual=True,
          append="norandmaps init=/tests/sysfuzz --calls 10000000 --jobs 2",
          initrd=[INITRD], exit=EXIT_OK, tap=True, timeout=3600,
-         expect=[r"sysfuzz: seed \d+", r"\d+ calls/s"], forbid=[r"HUNG"]),
+         expect=[r"sysfuzz: seed \d+", r"\d+ calls/s"], forbid=[r"HUNG", r"LOOPED"]),
     # Out of memory and the limits (tests/user/oom_test.c): 64 MiB, so
     # that memory runs out fast; each OOM kill is logged.
     dict(name="user-oom", append="init=/tests/oom_test", initrd=[INITRD],

@@ -81,6 +81,7 @@ struct slot {
 	volatile uint64_t args[6];
 	volatile long recent[8];  /* the calls before, recent[calls % 8] */
 	volatile int ready;       /* set up, calls starting */
+	volatile int in_call;     /* inside raw_syscall() now */
 };
 
 static struct slot *slots;
@@ -407,11 +408,45 @@ static void one_call(struct slot *s, uint8_t *enosys)
 	s->nr = nr;
 	for (int i = 0; i < 6; i++)
 		s->args[i] = a[i];
+	s->in_call = 1;
 	ret = raw_syscall(nr, a, forks(nr));
+	s->in_call = 0;
 	if (ret == -ENOSYS && nr >= 0 && nr <= MAX_NR)
 		enosys[nr] = 1;
 	s->recent[s->calls % 8] = nr;
 	s->calls++;
+}
+
+/*
+ * set_fault_dispositions - what the worker does with the signals of its own
+ * faults (its calls may unmap or protect its code and stack), drawn per
+ * worker: the default, ignored, blocked, or a handler the kernel cannot
+ * run (an unmapped, a PROT_NONE or a non-executable address).  None of
+ * them may make a fault repeat forever: the kernel must kill the worker
+ * (Linux's force_sig_fault).
+ */
+static void set_fault_dispositions(void)
+{
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP };
+	void *bad_handlers[] = { P.unmapped, P.none, P.rw };
+	uint64_t how = rnd_below(6);
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction sa = { .sa_handler = SIG_IGN };
+
+		if (how == 0)
+			return; /* the default: the fault kills */
+		if (how == 2) {
+			sigaddset(&set, sigs[i]);
+			continue;
+		}
+		if (how >= 3)
+			sa.sa_handler = (void (*)(int))bad_handlers[how - 3];
+		sigaction(sigs[i], &sa, NULL);
+	}
+	sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
 /* worker_dir - the directory worker slot i works in. */
@@ -442,6 +477,7 @@ static void __attribute__((noreturn)) worker(int slot, uint64_t seed, uint64_t b
 	setrlimit(RLIMIT_AS, &as);
 	setrlimit(RLIMIT_NOFILE, &nofile);
 	setup_memory();
+	set_fault_dispositions();
 	if (setuid(FUZZ_UID))
 		_exit(102);
 	setup_files(); /* as uid 1000: its files are its own */
@@ -471,7 +507,7 @@ struct running {
 };
 
 struct totals {
-	uint64_t calls, workers, crashed, exited_early, stalled, hung;
+	uint64_t calls, workers, crashed, exited_early, stalled, hung, looped;
 	uint64_t sig_count[65];
 };
 
@@ -562,8 +598,29 @@ static void describe_call(int i, char *buf, size_t n)
 		len += snprintf(buf + len, n - (size_t)len, " %ld", s->recent[c % 8]);
 }
 
+/* proc_state - the state letter in /proc/PID/stat ('?' if unreadable). */
+static char proc_state(pid_t pid)
+{
+	char path[64], text[256], *p;
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return '?';
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return '?';
+	text[n] = '\0';
+	p = strrchr(text, ')');
+	return p && p[1] == ' ' ? p[2] : '?';
+}
+
 /* watch - kill a worker that made no progress for STALL_MS; one that has
- * not died HANG_MS after SIGKILL is stuck in the kernel. */
+ * not died HANG_MS after SIGKILL is stuck in the kernel.  A worker that
+ * stalls outside any call and is not stopped (a fuzzed kill can send it
+ * SIGSTOP) loops on a fault: the kernel let it retry a fault forever. */
 static void watch(struct running *r, int i, const struct options *o, struct totals *t)
 {
 	uint64_t now = now_ms(), calls = slots[i].calls;
@@ -574,6 +631,12 @@ static void watch(struct running *r, int i, const struct options *o, struct tota
 		r->last_move = now;
 	}
 	if (!r->killed_at && now - r->last_move > STALL_MS) {
+		if (!slots[i].in_call && slots[i].ready && proc_state(r->pid) != 'T') {
+			describe_call(i, call, sizeof(call));
+			printf("# LOOPED worker %lu (seed %lu): stuck outside a call, "
+			       "after %s\n", r->k, o->seed, call);
+			t->looped++;
+		}
 		kill(r->pid, SIGKILL);
 		r->killed_at = now;
 		t->stalled++;
@@ -825,6 +888,9 @@ static void report(const struct options *o, const struct totals *t, uint64_t ms)
 	snprintf(why, sizeof(why), "%lu hung", t->hung);
 	tap_result(t->hung == 0, "no worker outlived SIGKILL (no kernel hang)",
 		   t->hung ? why : NULL);
+	snprintf(why, sizeof(why), "%lu looped", t->looped);
+	tap_result(t->looped == 0, "no worker looped on a fault it blocks, "
+		   "ignores or cannot handle", t->looped ? why : NULL);
 }
 
 int main(int argc, char **argv)
