@@ -11,6 +11,7 @@
 #include "kernel/elf.h"
 #include "kernel/errno.h"
 #include "kernel/exec.h"
+#include "kernel/ptrace.h"
 #include "kernel/exit.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/printk.h"
@@ -595,6 +596,7 @@ static int exec_strings(char *path, struct exec_strings *s)
 	if (err)
 		goto out;
 	commit_exec(mm, path, img.entry, sp);
+	ptrace_exec();
 	mm = NULL;
 	err = 0;
 out:

@@ -12,6 +12,7 @@
  * (exec_kill_other_threads).
  */
 #include "kernel/exit.h"
+#include "kernel/ptrace.h"
 #include "kernel/errno.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/futex.h"
@@ -181,6 +182,7 @@ __noreturn void do_exit(int wait_status)
 	release_child_tid(t);
 	exit_resources(t);
 	arch_irq_disable();
+	ptrace_exit(t);
 	t->exit_status = wait_status;
 	t->state = TASK_ZOMBIE;
 	if (--leader->group_live == 0) {
@@ -338,12 +340,11 @@ static bool jobctl_reportable(const struct task *c, int options)
 }
 
 /* A child matching pid that wait may report with these options (WEXITED:
- * ended; WUNTRACED, WCONTINUED: see jobctl_reportable), or NULL; *any says
- * whether any child matches.  A child is a process (a leader): ended only
- * once its last thread has exited. */
+ * ended; WUNTRACED, WCONTINUED: see jobctl_reportable), or NULL; *any is
+ * set if any child matches (and left alone otherwise).  A child is a
+ * process (a leader): ended only once its last thread has exited. */
 static struct task *find_waitable(struct task *p, int pid, int options, bool *any)
 {
-	*any = false;
 	for (struct task *c = p->children; c; c = c->next_sibling) {
 		if (!wait_matches(p, c, pid))
 			continue;
@@ -428,8 +429,37 @@ static long report_jobctl(struct task *c, int __user *wstatus,
 	return c->pid;
 }
 
+/* find_reportable - what wait4 reports next: a stop of a thread p traces
+ * (*traced set), else find_waitable's child; *any: whether any tracee or
+ * child matches pid. */
+static struct task *find_reportable(struct task *p, int pid, int options,
+				    bool *any, bool *traced)
+{
+	struct task *c;
+
+	*any = false;
+	c = ptrace_waitable(p, pid, any);
+	*traced = c != NULL;
+	return c ? c : find_waitable(p, pid, options, any);
+}
+
+/* report_ptrace - wait4's answer for tracee t's stop (ptrace). */
+static long report_ptrace(struct task *t, int __user *wstatus,
+			  struct k_rusage __user *ru)
+{
+	int status = ptrace_report(t);
+	struct k_rusage kru;
+
+	child_rusage(t, &kru);
+	if ((wstatus && copy_to_user(wstatus, &status, sizeof(status))) ||
+	    (ru && copy_to_user(ru, &kru, sizeof(kru))))
+		return -EFAULT;
+	return t->pid;
+}
+
 /* wait4: any thread waits for the children of its process: ended ones,
- * and with WUNTRACED / WCONTINUED stopped and resumed ones. */
+ * and with WUNTRACED / WCONTINUED stopped and resumed ones; and for the
+ * stops of the threads it traces (ptrace). */
 SYSCALL_DEFINE4(wait4, int, pid, int __user *, wstatus, int, options,
 		struct k_rusage __user *, ru)
 {
@@ -445,7 +475,11 @@ SYSCALL_DEFINE4(wait4, int, pid, int __user *, wstatus, int, options,
 		return -ESRCH;
 	options |= WEXITED;
 	for (;;) {
-		c = find_waitable(p, pid, options, &any);
+		bool traced;
+
+		c = find_reportable(p, pid, options, &any, &traced);
+		if (c && traced)
+			return report_ptrace(c, wstatus, ru);
 		if (c)
 			return child_ended(c) ? reap(p, c, wstatus, ru)
 					      : report_jobctl(c, wstatus, ru);
@@ -454,7 +488,7 @@ SYSCALL_DEFINE4(wait4, int, pid, int __user *, wstatus, int, options,
 		if (options & WNOHANG)
 			return 0;
 		err = wait_event(&p->child_exit,
-				 find_waitable(p, pid, options, &any) || !any);
+				 find_reportable(p, pid, options, &any, &traced) || !any);
 		if (err)
 			return err;
 	}
@@ -526,6 +560,7 @@ SYSCALL_DEFINE5(waitid, int, idtype, int, id, struct k_siginfo __user *, infop,
 	    !waitid_pid(idtype, id, &pid))
 		return -EINVAL;
 	for (;;) {
+		any = false;
 		c = find_waitable(p, pid, options, &any);
 		if (c)
 			break;
@@ -537,7 +572,8 @@ SYSCALL_DEFINE5(waitid, int, idtype, int, id, struct k_siginfo __user *, infop,
 				       ? -EFAULT : 0;
 		}
 		err = wait_event(&p->child_exit,
-				 find_waitable(p, pid, options, &any) || !any);
+				 (any = false, find_waitable(p, pid, options, &any)) ||
+					 !any);
 		if (err)
 			return err;
 	}

@@ -19,6 +19,7 @@
 #include "kernel/errno.h"
 #include "kernel/exit.h"
 #include "kernel/printk.h"
+#include "kernel/ptrace.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
 #include "lib/string.h"
@@ -229,8 +230,8 @@ void send_signal(struct task *t, int sig, const struct k_siginfo *info)
 	}
 	slot->si_signo = sig;
 	t->sig.pending |= sigmask(sig);
-	if (sig == SIGKILL && t->state == TASK_STOPPED)
-		sched_add(t); /* SIGKILL ends a stopped process too */
+	if (sig == SIGKILL && (t->state == TASK_STOPPED || t->state == TASK_TRACED))
+		sched_add(t); /* SIGKILL ends a stopped or traced process too */
 	else if (sig == SIGKILL || !(t->sig.blocked & sigmask(sig)))
 		sched_wake_for_signal(t);
 	arch_irq_restore(flags);
@@ -261,11 +262,14 @@ void force_sig_fault(int sig, const struct k_siginfo *info)
 }
 
 /* fault_signal_fatal - would force_sig_fault(sig) kill current?  (Then
- * the kernel explains the fault on the console.) */
+ * the kernel explains the fault on the console.)  Not if it is traced: the
+ * tracer decides (Linux's unhandled_signal). */
 bool fault_signal_fatal(int sig)
 {
 	const struct task *t = current;
 
+	if (t->ptracer)
+		return false;
 	return t->sig.action[sig - 1].handler == SIG_DFL ||
 	       t->sig.action[sig - 1].handler == SIG_IGN ||
 	       (t->sig.blocked & sigmask(sig));
@@ -421,13 +425,13 @@ static void do_signal_stop(int sig)
 /* Messages about signal frames a program broke, rate-limited. */
 static struct ratelimit frame_messages = RATELIMIT_INIT("signal frame");
 
-/* Act on one pending signal: returns true if a handler frame was set up. */
+/* Act on one signal, taken off the pending set: returns true if a handler
+ * frame was set up. */
 static bool handle_one(struct trap_frame *tf, int sig)
 {
 	struct task *t = current;
 	struct k_sigaction *ka = &t->sig.action[sig - 1];
 
-	take_pending(t, sig);
 	if (ka->handler == SIG_IGN)
 		return false;
 	if (ka->handler == SIG_DFL) {
@@ -482,6 +486,10 @@ void signal_deliver(struct trap_frame *tf)
 		} else {
 			sig = __builtin_ctzll(ready) + 1;
 		}
+		take_pending(t, sig);
+		/* A tracer sees every signal but SIGKILL first, and decides. */
+		if (t->ptracer && sig != SIGKILL && !(sig = ptrace_signal(sig)))
+			continue;
 		if (handle_one(tf, sig))
 			return; /* one handler frame at a time */
 	}

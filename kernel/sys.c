@@ -144,11 +144,12 @@ SYSCALL_DEFINE3(membarrier, int, cmd, unsigned, flags, int, cpu_id)
 /* ---- process groups and sessions, as far as a shell needs them ---- */
 
 /* group_in_session - does some process of session sid lead or belong to
- * process group pgid? */
+ * process group pgid?  A zombie not yet reaped still does (its IDs exist
+ * until then, as on Linux). */
 static bool group_in_session(int pgid, int sid)
 {
 	for (struct task *t = task_first(); t; t = t->all_next)
-		if (t->pgid == pgid && t->sid == sid && t->state != TASK_ZOMBIE)
+		if (t->pgid == pgid && t->sid == sid)
 			return true;
 	return false;
 }

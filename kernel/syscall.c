@@ -5,6 +5,7 @@
 #include "kernel/entry.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
+#include "kernel/ptrace.h"
 #include "kernel/syscall_table.h"
 #include "kernel/task.h"
 #include <asm/arch.h>
@@ -72,10 +73,19 @@ void syscall_dispatch(struct trap_frame *tf)
 
 	syscall_get_args(tf, args.a);
 	arch_irq_enable();
-	if (nr < NR_SYSCALLS && syscall_table[nr].fn)
+	if (unlikely(ptrace_wants_syscalls())) {
+		ptrace_syscall_entry(tf); /* the tracer may change the call */
+		nr = syscall_get_nr(tf);
+		syscall_get_args(tf, args.a);
+	}
+	if (nr == (u64)-1 && current->ptracer)
+		ret = syscall_get_return(tf); /* skipped by the tracer */
+	else if (nr < NR_SYSCALLS && syscall_table[nr].fn)
 		ret = syscall_table[nr].fn(&args);
 	else
 		ret = not_implemented(nr);
 	syscall_set_return(tf, ret);
+	if (unlikely(ptrace_wants_syscalls()))
+		ptrace_syscall_exit(tf);
 	exit_to_user_mode(tf);
 }

@@ -37,6 +37,8 @@ enum task_state {
 	TASK_ZOMBIE,   /* exited; its parent has not reaped it yet */
 	TASK_STOPPED,  /* job control: stopped by SIGSTOP/SIGTSTP/...; only
 			* SIGCONT or SIGKILL wakes it */
+	TASK_TRACED,   /* stopped for its tracer (ptrace); only the tracer's
+			* resume or SIGKILL wakes it */
 };
 
 /* What wait must still report about a child process (jobctl_report). */
@@ -106,6 +108,20 @@ struct task {
 					* clears SIGNAL_UNKILLABLE) */
 
 	struct signal_state sig;
+
+	/* ptrace (kernel/ptrace.c): this thread's tracer and its stop; a
+	 * tracer's leader lists the threads it traces. */
+	struct task *ptracer;          /* the tracing process's leader, or NULL */
+	struct task *ptraced;          /* (leader) first thread it traces */
+	struct task *ptraced_next;     /* next in the tracer's list */
+	u32 ptrace_options;            /* PTRACE_O_* */
+	int ptrace_resume;             /* enum ptrace_resume */
+	int ptrace_code;               /* the stop: a signal, SIGTRAP | 0x80, ... */
+	int ptrace_sig;                /* the signal the tracer lets through */
+	bool ptrace_report;            /* the tracer has not waited for the stop */
+	bool ptrace_resumed;           /* the tracer let it go on */
+	bool ptrace_step;              /* the trap flag is the tracer's */
+	struct k_siginfo ptrace_info;  /* the stop's siginfo (GETSIGINFO) */
 
 	struct task *run_next, *run_prev; /* run queue links */
 	struct task *wait_next;           /* wait queue link */

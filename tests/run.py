@@ -155,6 +155,9 @@ QEMU_TESTS = [
          append='init=/bin/sh -c "i=0; while [ $i -lt 40 ]; do /tests/crash '
                 '2>/dev/null; i=$((i+1)); done; sleep 6; /tests/crash; true"',
          expect=[r"segfault: 30 messages suppressed"]),
+    # ptrace(2): what a debugger and strace need (issue 14).
+    dict(name="user-ptrace", append="init=/tests/ptrace_test", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=60),
     dict(name="user-init-killed", append="init=/tests/crash", initrd=[INITRD],
          exit=2 * 126 + 1,
          expect=[r"crash\[1\]: segfault at 0 ip [0-9a-f]{16} sp [0-9a-f]{16} error 6",

@@ -244,7 +244,9 @@ static void user_exception_signal(struct trap_frame *tf)
 	case VEC_DIVIDE:
 		sig = SIGFPE, code = 1; /* FPE_INTDIV */
 		break;
-	case VEC_DEBUG:
+	case VEC_DEBUG: /* a single step (the trap flag) */
+		sig = SIGTRAP, code = TRAP_TRACE;
+		break;
 	case VEC_BREAKPOINT:
 		sig = SIGTRAP, code = SI_KERNEL;
 		break;

@@ -380,6 +380,8 @@ static char state_char(const struct task *t)
 		return 'Z';
 	case TASK_STOPPED:
 		return 'T';
+	case TASK_TRACED:
+		return 't';
 	}
 	return '?';
 }
@@ -395,6 +397,8 @@ static const char *state_name(const struct task *t)
 		return "Z (zombie)";
 	case TASK_STOPPED:
 		return "T (stopped)";
+	case TASK_TRACED:
+		return "t (tracing stop)";
 	}
 	return "? (unknown)";
 }
@@ -494,8 +498,9 @@ static void status_ids(struct task *t, struct pbuf *b)
 	int ppid = t->parent ? t->parent->tgid : 0;
 
 	pbuf_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\n"
-		    "Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", t->comm,
-		    t->fs ? t->fs->umask : 0, state_name(t), t->tgid, t->pid, ppid);
+		    "Pid:\t%d\nPPid:\t%d\nTracerPid:\t%d\n", t->comm,
+		    t->fs ? t->fs->umask : 0, state_name(t), t->tgid, t->pid, ppid,
+		    t->ptracer ? t->ptracer->tgid : 0);
 	pbuf_printf(b, "Uid:\t%u\t%u\t%u\t%u\nGid:\t0\t0\t0\t0\nFDSize:\t%d\n"
 		    "Groups:\t \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n"
 		    "Kthread:\t0\n", c->uid, c->euid, c->suid, c->euid,

@@ -301,8 +301,11 @@ static long set_pgrp(struct tty *tty, u64 arg)
 		return -EFAULT;
 	if (pgrp < 0)
 		return -EINVAL;
+	/* A group whose members have all exited but are not reaped yet still
+	 * exists (Linux: its pid is found until the zombies are released); a
+	 * shell sets a short pipeline's group after it may have ended. */
 	for (struct task *t = task_first(); t; t = t->all_next) {
-		if (t->pgid == pgrp && t->state != TASK_ZOMBIE) {
+		if (t->pgid == pgrp) {
 			if (t->sid != current->sid)
 				return -EPERM;
 			tty->pgrp = pgrp;
