@@ -170,6 +170,8 @@ void mm_drop_entry(pte_t old, u64 va, void *arg)
 	}
 	struct page *page = phys_to_page(pte_addr(old));
 
+	if (old & PTE_D)
+		set_page_dirty(page); /* the entry's dirt must not go with it */
 	rmap_remove(page, mm, va);
 	page_put(page);
 	mm->rss--;
