@@ -327,14 +327,13 @@ static int unuse_mm(struct mm *mm, unsigned type)
 	return 0;
 }
 
+/* Every address space, not every task's: exec's new one belongs to no
+ * task while exec waits for the other threads to exit. */
 int swap_unuse(unsigned type)
 {
-	for (struct task *t = task_first(); t; t = t->all_next) {
-		int err;
+	for (struct mm *mm = mm_first(); mm; mm = mm->mmlist_next) {
+		int err = unuse_mm(mm, type);
 
-		if (!t->mm)
-			continue;
-		err = unuse_mm(t->mm, type);
 		if (err)
 			return err;
 	}

@@ -19,6 +19,7 @@
 #include <sys/resource.h>
 #include <sys/swap.h>
 #include <sys/syscall.h>
+#include <sched.h>
 #include <time.h>
 
 #define PAGE 4096UL
@@ -274,6 +275,110 @@ static void t_shared_dirty_after_exit(void)
 	munmap(p, SHARED_LEN);
 }
 
+/* ---- 3. swapoff while an exec waits for its other threads ---- */
+
+/* task_state - the State letter of /proc/PID/status, '?' if gone. */
+static char task_state(pid_t pid)
+{
+	char path[64];
+	const char *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	p = strstr(slurp(path), "State:\t");
+	return p ? p[7] : '?';
+}
+
+/*
+ * The swapper: each byte on go, while the exec below sleeps waiting for
+ * its other thread to die, it makes free memory short with locked pages
+ * (no reclaim yet: mlock does not run it), faults once (reclaim then takes
+ * two turns of the clock over the few pages left to choose from, and
+ * evicts them all, the new image's stack too), gives the locked pages
+ * back, and turns swap off and on: every page must come back, also the
+ * new image's, which no task uses yet.
+ */
+static void swapper(int go, int done)
+{
+	pid_t x;
+
+	while (read(go, &x, sizeof(x)) == sizeof(x)) {
+		char st = task_state(x);
+
+		while (st == 'R') /* until the exec sleeps */
+			st = task_state(x);
+		if (st != 'S')
+			printf("# the exec was not waiting (state %c)\n", st);
+		long len = (meminfo_kb("MemFree:") - low_watermark_kb() + 256) * (long)KiB;
+		char *q = len > 0 ? map_anon(len, MAP_PRIVATE) : NULL;
+		char *touch = map_anon(PAGE, MAP_PRIVATE);
+		int ok;
+
+		if (q && mlock(q, len))
+			printf("# swapper: mlock %ld kB failed\n", len / 1024);
+		if (touch)
+			*(volatile char *)touch = 1; /* reclaim runs here */
+		if (q)
+			munmap(q, len);
+		if (touch)
+			munmap(touch, PAGE);
+		ok = swapoff("/dev/vda") == 0 && swapon("/dev/vda", 0) == 0;
+		(void)!write(done, ok ? "y" : "n", 1);
+	}
+	_exit(0);
+}
+
+static void *sleeper(void *arg)
+{
+	for (;;)
+		pause();
+	return arg;
+}
+
+/* The exec: a second thread, then wake the swapper and exec at once, so
+ * that the swapper runs while exec waits for the thread to exit. */
+static void exec_with_thread(int go)
+{
+	pthread_t t;
+	char *argv[] = { "/tests/mmrace_test", "--exit", NULL };
+
+	if (pthread_create(&t, NULL, sleeper, NULL))
+		_exit(3);
+	pid_t self = getpid();
+
+	(void)!write(go, &self, sizeof(self));
+	sched_yield(); /* the swapper polls */
+	execv(argv[0], argv);
+	_exit(4);
+}
+
+static void t_swapoff_during_exec(void)
+{
+	int go[2], done[2], turned = 0;
+	pid_t swp, pid;
+	char c;
+
+	CHECK(!pipe(go) && !pipe(done), "pipes");
+	fflush(stdout);
+	swp = fork();
+	if (swp == 0) {
+		close(go[1]);
+		swapper(go[0], done[1]);
+	}
+	close(go[0]);
+	for (int round = 0; round < 3 * rounds; round++) {
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0)
+			exec_with_thread(go[1]);
+		CHECK(pid > 0 && wait_ok(pid), "the exec'd program");
+		CHECK(read(done[0], &c, 1) == 1, "the swapper answered");
+		turned += c == 'y';
+	}
+	close(go[1]);
+	CHECK(wait_ok(swp), "the swapper");
+	CHECK(turned == 3 * rounds, "swapoff and swapon %d times of %d", turned, 3 * rounds);
+}
+
 /* ---- after each case ---- */
 
 static void swap_all_free(const char *name)
@@ -308,6 +413,8 @@ static void run_mm_case(void (*fn)(void), const char *name)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "--exit"))
+		return 0; /* exec'd by t_swapoff_during_exec */
 	if (argc > 2 && !strcmp(argv[1], "--rounds"))
 		rounds = atoi(argv[2]);
 	printf("# mmrace_test: %d round(s)\n", rounds);
@@ -318,6 +425,7 @@ int main(int argc, char **argv)
 		   "mkswap and swapon /dev/vda", NULL);
 	RUN_MM(t_fault_own_page);
 	RUN_MM(t_shared_dirty_after_exit);
+	RUN_MM(t_swapoff_during_exec);
 	if (meminfo_kb("SwapFree:") == meminfo_kb("SwapTotal:"))
 		tap_result(swapoff("/dev/vda") == 0, "swapoff /dev/vda at the end", NULL);
 	else
