@@ -14,7 +14,9 @@
  *   a write to a page shared read-only -> do_wp_page(): copy-on-write
  *   no frame for any of these          -> out_of_memory(), then again
  * Before any of it, reclaim_if_low() (mm/vmscan.c) moves pages to swap
- * when free frames run low: no page-table pointer is held yet.
+ * when free frames run low: no page-table pointer is held yet, and the
+ * decision reads the entry afterwards, not the CPU's error code (which
+ * says "present" for a page that reclaim may just have sent to swap).
  * Kernel-mode faults on kernel addresses are bugs (the caller panics);
  * kernel-mode faults on user addresses come from the user-copy functions
  * and are resolved like a user's, or become -EFAULT.
@@ -313,6 +315,22 @@ enum fault_result handle_mm_fault(const struct fault *f)
 	return r;
 }
 
+enum entry_state { ENTRY_MISSING, ENTRY_PRESENT, ENTRY_COW };
+
+/*
+ * entry_state - what the page-table entry for page holds now: no frame
+ * (empty, or in swap), a frame, or a frame that a write must copy first
+ * (cow: the write is to a private region, and the entry is read-only).
+ */
+static enum entry_state entry_state(struct mm *mm, u64 page, bool cow)
+{
+	pte_t *e = pt_walk(mm->pgd, page, false);
+
+	if (!e || !pte_has_frame(*e))
+		return ENTRY_MISSING;
+	return cow && !(*e & PTE_W) ? ENTRY_COW : ENTRY_PRESENT;
+}
+
 /* The decision tree itself (see the top of this file). */
 static enum fault_result resolve(struct mm *mm, const struct fault *f,
 				 struct vm_area_struct **vp, const char **how)
@@ -340,15 +358,23 @@ static enum fault_result resolve(struct mm *mm, const struct fault *f,
 		*how = "SIGSEGV: the region forbids this access (SEGV_ACCERR)";
 		return FAULT_SIGSEGV_ACCERR;
 	}
-	if (f->present && f->access == FAULT_WRITE && !(v->vm_flags & VM_SHARED)) {
+	/* The entry as it is now, not as the CPU saw it: reclaim_if_low(),
+	 * or the OOM path before a retry, may have sent the page to swap
+	 * since (Linux re-reads the entry under its lock the same way). */
+	switch (entry_state(mm, page, f->access == FAULT_WRITE &&
+					  !(v->vm_flags & VM_SHARED))) {
+	case ENTRY_COW:
 		if (do_wp_page(mm, v, page, how))
 			return FAULT_OOM;
-	} else if (f->present) {
+		break;
+	case ENTRY_PRESENT:
 		/* Allowed by the region, present in the table: the TLB held an
-		 * old entry (after mprotect). Retry. */
+		 * old entry (after mprotect), or the fault was resolved
+		 * already. Retry. */
 		*how = "spurious (stale TLB entry)";
 		arch_flush_tlb_page(f->addr);
-	} else {
+		break;
+	case ENTRY_MISSING:
 		err = fault_in_page_how(mm, v, page, f->access == FAULT_WRITE, how);
 		if (err == -EFAULT) {
 			*how = "SIGBUS: beyond the end of the file";

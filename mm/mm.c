@@ -48,6 +48,32 @@ static void vma_free(struct vm_area_struct *v)
 	kfree(v);
 }
 
+static struct mm *mmlist; /* every mm, newest first */
+
+struct mm *mm_first(void)
+{
+	return mmlist;
+}
+
+static void mmlist_add(struct mm *mm)
+{
+	mm->mmlist_prev = NULL;
+	mm->mmlist_next = mmlist;
+	if (mmlist)
+		mmlist->mmlist_prev = mm;
+	mmlist = mm;
+}
+
+static void mmlist_del(struct mm *mm)
+{
+	if (mm->mmlist_prev)
+		mm->mmlist_prev->mmlist_next = mm->mmlist_next;
+	else
+		mmlist = mm->mmlist_next;
+	if (mm->mmlist_next)
+		mm->mmlist_next->mmlist_prev = mm->mmlist_prev;
+}
+
 struct mm *mm_create(void)
 {
 	struct mm *mm = kzalloc(sizeof(*mm));
@@ -67,6 +93,7 @@ struct mm *mm_create(void)
 		dst[i] = src[i];
 	vma_tree_init(&mm->vmas, MMAP_MIN_ADDR, STACK_TOP);
 	mm->users = 1;
+	mmlist_add(mm);
 	mm_layout(mm, PER_LINUX);
 	return mm;
 }
@@ -139,6 +166,7 @@ void mm_put(struct mm *mm)
 	pt_free_user(mm->pgd, mm_drop_entry, mm);
 	frame_free(mm->pgd);
 	free_all_vmas(mm);
+	mmlist_del(mm);
 	kfree(mm);
 }
 
@@ -170,6 +198,8 @@ void mm_drop_entry(pte_t old, u64 va, void *arg)
 	}
 	struct page *page = phys_to_page(pte_addr(old));
 
+	if (old & PTE_D)
+		set_page_dirty(page); /* the entry's dirt must not go with it */
 	rmap_remove(page, mm, va);
 	page_put(page);
 	mm->rss--;

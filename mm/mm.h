@@ -43,7 +43,13 @@ struct mm {
 				    Linux keeps them per task; here they live
 				    with the address space and carry across
 				    fork and exec */
+	struct mm *mmlist_prev, *mmlist_next; /* every mm (mm_first()) */
 };
+
+/* mm_first - the first of every address space that exists (follow
+ * mmlist_next), also those no task uses yet: exec's new one while it
+ * waits for the other threads to exit (Linux's mmlist, for swapoff). */
+struct mm *mm_first(void);
 
 /* mm_create - an empty user address space sharing the kernel half, or NULL. */
 struct mm *mm_create(void);

@@ -44,6 +44,7 @@ struct cache_node {
 	swp_entry_t entry;
 	struct page *page;
 	struct cache_node *next_by_slot, *next_by_page;
+	bool dirty; /* an entry that wrote to the page has gone since */
 };
 
 static struct cache_node *by_slot[CACHE_BUCKETS], *by_page[CACHE_BUCKETS];
@@ -91,7 +92,7 @@ static int cache_add(swp_entry_t e, struct page *page)
 		kfree(n);
 		return -ENOMEM;
 	}
-	*n = (struct cache_node){ e, page, *slot_bucket(e), *page_bucket(page) };
+	*n = (struct cache_node){ e, page, *slot_bucket(e), *page_bucket(page), false };
 	*slot_bucket(e) = n;
 	*page_bucket(page) = n;
 	page_get(page);
@@ -126,12 +127,28 @@ static void cache_remove(swp_entry_t e)
 	cache_pages--;
 }
 
-swp_entry_t swap_cache_slot(const struct page *page)
+static struct cache_node *cache_node_of_page(const struct page *page)
 {
 	for (struct cache_node *n = *page_bucket(page); n; n = n->next_by_page)
 		if (n->page == page)
-			return n->entry;
+			return n;
 	panic("swap cache: frame 0x%lx is not cached", page_to_phys(page));
+}
+
+swp_entry_t swap_cache_slot(const struct page *page)
+{
+	return cache_node_of_page(page)->entry;
+}
+
+void set_page_dirty(struct page *page)
+{
+	if (page->flags & PG_SWAPCACHE)
+		cache_node_of_page(page)->dirty = true;
+}
+
+bool swap_cache_dirty(const struct page *page)
+{
+	return cache_node_of_page(page)->dirty;
 }
 
 u64 swap_cache_pages(void)
@@ -310,14 +327,13 @@ static int unuse_mm(struct mm *mm, unsigned type)
 	return 0;
 }
 
+/* Every address space, not every task's: exec's new one belongs to no
+ * task while exec waits for the other threads to exit. */
 int swap_unuse(unsigned type)
 {
-	for (struct task *t = task_first(); t; t = t->all_next) {
-		int err;
+	for (struct mm *mm = mm_first(); mm; mm = mm->mmlist_next) {
+		int err = unuse_mm(mm, type);
 
-		if (!t->mm)
-			continue;
-		err = unuse_mm(t->mm, type);
 		if (err)
 			return err;
 	}

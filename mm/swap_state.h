@@ -38,5 +38,16 @@ u64 swap_cache_pages(void);
 void swap_cache_drop(struct page *page);
 /* swap_cache_slot - the slot whose copy the cached page is. */
 swp_entry_t swap_cache_slot(const struct page *page);
+/*
+ * set_page_dirty - an entry mapping page is going away (munmap, exit,
+ * exec, MADV_DONTNEED) with its dirty bit set: the page, if in the swap
+ * cache, now differs from its slot's copy and must be written before it
+ * is dropped (Linux's set_page_dirty() in zap_pte_range()).  A page not in
+ * the cache needs nothing: eviction always writes it.
+ */
+void set_page_dirty(struct page *page);
+/* swap_cache_dirty - was page (PG_SWAPCACHE) dirtied by an entry that is
+ * gone?  Eviction also looks at the entries still mapped. */
+bool swap_cache_dirty(const struct page *page);
 
 #endif

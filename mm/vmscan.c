@@ -15,7 +15,9 @@
  *    already has its slot: it is rewritten only if a mapping made it
  *    dirty (evict_cached()).
  * Kernel memory is never a candidate.  A page not in the swap cache is
- * always written: there is no record of an older copy on disk.
+ * always written: there is no record of an older copy on disk.  A cached
+ * page whose writers have unmapped it since remembers their dirty bits
+ * (set_page_dirty()): eviction cannot see entries that are gone.
  */
 #include "mm/vmscan.h"
 #include "mm/clock.h"
@@ -125,7 +127,7 @@ static void unmap_victim(struct victim *vi);
 static int evict_cached(struct page *page)
 {
 	struct victim vi = { page, swap_cache_slot(page) };
-	bool dirty = false;
+	bool dirty = swap_cache_dirty(page); /* by entries gone since */
 
 	for (struct rmap_item *r = page->rmap; r; r = r->next) {
 		pte_t *e = pt_walk(r->mm->pgd, r->va, false);
