@@ -49,10 +49,21 @@ struct rusage_counts {
 			* (exec, exit); the live one adds its own */
 };
 
-/* The user IDs of a task (Linux's struct cred, only the uids).  Everyone
- * starts as root (0); setuid and setresuid may drop to another user. */
+/* The user and group IDs of a task (Linux's struct cred, without the
+ * capabilities: an effective uid 0 has them all).  Everyone starts as
+ * root (0); the set*id calls of kernel/sys.c change them. */
+#define NGROUPS_KEPT 32 /* supplementary groups a task may have here */
 struct task_cred {
-	u32 uid, euid, suid;
+	union { /* real, effective, saved: by name or as ids[3] (sys.c) */
+		struct { u32 uid, euid, suid; };
+		u32 uids[3];
+	};
+	union {
+		struct { u32 gid, egid, sgid; };
+		u32 gids[3];
+	};
+	u32 ngroups;
+	u32 groups[NGROUPS_KEPT];
 };
 
 struct task {

@@ -430,13 +430,13 @@ SYSCALL_DEFINE2(fchmod, int, fd, u32, mode)
 }
 
 /* set_owner - uid and gid; (u32)-1 keeps one as it is.  Only root gives
- * a file away; an owner may set the group to its own (every process is in
- * group 0 here), as Linux: -EPERM otherwise. */
+ * a file away; an owner may set the group to one of its own groups, as
+ * Linux: -EPERM otherwise. */
 static int set_owner(struct inode *inode, u32 uid, u32 gid)
 {
 	if (current->cred.euid != 0 &&
 	    (owner_or_root(inode) || (uid != (u32)-1 && uid != inode->uid) ||
-	     (gid != (u32)-1 && gid != inode->gid && gid != 0)))
+	     (gid != (u32)-1 && gid != inode->gid && !in_group_p(gid))))
 		return -EPERM;
 	if (uid != (u32)-1)
 		inode->uid = uid;

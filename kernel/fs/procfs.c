@@ -492,10 +492,14 @@ static void status_ids(struct task *t, struct pbuf *b)
 	pbuf_printf(b, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\n"
 		    "Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", t->comm,
 		    t->fs ? t->fs->umask : 0, state_name(t), t->tgid, t->pid, ppid);
-	pbuf_printf(b, "Uid:\t%u\t%u\t%u\t%u\nGid:\t0\t0\t0\t0\nFDSize:\t%d\n"
-		    "Groups:\t \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n"
-		    "Kthread:\t0\n", c->uid, c->euid, c->suid, c->euid,
-		    NR_OPEN_DEFAULT, t->tgid, t->pid, t->pgid, t->sid);
+	pbuf_printf(b, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\n"
+		    "Groups:\t", c->uid, c->euid, c->suid, c->euid, c->gid,
+		    c->egid, c->sgid, c->egid, NR_OPEN_DEFAULT);
+	for (u32 i = 0; i < c->ngroups; i++)
+		pbuf_printf(b, "%u ", c->groups[i]);
+	pbuf_printf(b, "%s\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n"
+		    "Kthread:\t0\n", c->ngroups ? "" : " ", t->tgid, t->pid,
+		    t->pgid, t->sid);
 }
 
 /* bits_set - how many bits of x are 1 (no popcount instruction assumed). */

@@ -207,6 +207,11 @@ u32 current_fsuid(void)
 	return current ? current->cred.euid : 0;
 }
 
+u32 current_fsgid(void)
+{
+	return current ? current->cred.egid : 0;
+}
+
 int inode_permission_uid(const struct inode *inode, int mask, u32 uid)
 {
 	u32 mode = inode->mode;
@@ -217,7 +222,7 @@ int inode_permission_uid(const struct inode *inode, int mask, u32 uid)
 			       ? 0 : -EACCES;
 	if (uid == inode->uid)
 		mode >>= 6;
-	else if (inode->gid == 0) /* the only group a process is in */
+	else if (in_group_p(inode->gid))
 		mode >>= 3;
 	return (mask & ~mode & 7) ? -EACCES : 0;
 }

@@ -326,6 +326,11 @@ int inode_permission_uid(const struct inode *inode, int mask, u32 uid);
 int inode_permission_exec(const struct inode *inode);
 /* current_fsuid - the uid that file accesses are checked against (0 early in boot). */
 u32 current_fsuid(void);
+/* current_fsgid - the group a new file gets: the effective gid. */
+u32 current_fsgid(void);
+/* in_group_p - is gid the caller's effective or a supplementary group?
+ * (kernel/sys.c) */
+bool in_group_p(u32 gid);
 
 /*
  * ramfs_get_page - the physical frame holding bytes [pgoff * PAGE_SIZE,
