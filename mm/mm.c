@@ -269,7 +269,8 @@ struct mm *mm_fork(struct mm *src)
 			vma_free(c);
 			goto fail;
 		}
-		if (copy_region_pages(dst, src, v))
+		/* MADV_WIPEONFORK: the child's region starts empty (zeros) */
+		if (!(v->vm_flags & VM_WIPEONFORK) && copy_region_pages(dst, src, v))
 			goto fail;
 	}
 	pt_flush(src->pgd); /* the parent's pages just became read-only */

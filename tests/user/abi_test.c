@@ -19,6 +19,13 @@
 #include <grp.h>
 
 #define PAGE 4096l
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#define MADV_POPULATE_WRITE 23
+#endif
+#ifndef MLOCK_ONFAULT
+#define MLOCK_ONFAULT 1
+#endif
 
 /* become - drop to uid/gid (both), as a non-root user would run. */
 static __attribute__((unused)) void become(unsigned id)
@@ -147,6 +154,221 @@ static void t_group_permission(void)
 	unlink("/tmp/abi-grp");
 }
 
+/* ---- mmap, mlock, msync, madvise, mincore (mm/mmap.c) ---- */
+
+/* region_count - lines of /proc/self/maps that overlap [a, a + len). */
+static int region_count(const char *a, long len)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/maps", "r");
+	int n = 0;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned long s, e;
+
+		if (sscanf(line, "%lx-%lx", &s, &e) == 2 &&
+		    s < (unsigned long)a + len && e > (unsigned long)a)
+			n++;
+	}
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* vm_flags - the VmFlags line of the smaps entry holding a, into out. */
+static int vm_flags(const void *a, char *out, size_t size)
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/smaps", "r");
+	int in = 0, found = 0;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned long s, e;
+
+		if (sscanf(line, "%lx-%lx ", &s, &e) == 2 && strchr(line, '-') < strchr(line, ' '))
+			in = s <= (unsigned long)a && (unsigned long)a < e;
+		else if (in && !strncmp(line, "VmFlags:", 8)) {
+			snprintf(out, size, "%s", line);
+			found = 1;
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* Linux's do_mmap: an unaligned offset is EINVAL first, then fget's
+ * EBADF (even with length 0), then the file mode: EACCES for a write-only
+ * descriptor, and for a shared writable mapping of a read-only one
+ * (/dev/zero too, LTP mmap). */
+static void t_mmap_errors(void)
+{
+	int wr = open("/tmp/abi-map", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+	int zero = open("/dev/zero", O_RDONLY);
+	void *p;
+
+	CHECK(wr >= 0 && zero >= 0, "open");
+	CHECK(ftruncate(wr, PAGE) == 0, "ftruncate");
+	CHECK_ERR(mmap(NULL, 0, PROT_READ, MAP_PRIVATE, -1, 0), EBADF);
+	CHECK_ERR(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, 9999, 0), EBADF);
+	CHECK_ERR(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, -1, 1), EINVAL);
+	CHECK_ERR(mmap(NULL, 0, PROT_READ, MAP_PRIVATE, wr, 0), EINVAL);
+	CHECK_ERR(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, wr, 0), EACCES);
+	CHECK_ERR(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, wr, 0), EACCES);
+	CHECK_ERR(mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, zero, 0), EACCES);
+	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, zero, 0);
+	CHECK(p != MAP_FAILED && ((char *)p)[5] == 0, "private /dev/zero maps");
+	p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, zero, 0);
+	CHECK(p != MAP_FAILED, "shared read-only /dev/zero maps");
+	unlink("/tmp/abi-map");
+}
+
+/* mlock's errors (LTP mlock02, mlock201..203, mlockall02): a hole is
+ * ENOMEM; an unprivileged user over RLIMIT_MEMLOCK gets ENOMEM, with a
+ * zero limit EPERM; bad flags EINVAL; msync over a hole ENOMEM,
+ * MS_INVALIDATE of locked pages EBUSY; mprotect over a hole ENOMEM. */
+static void t_mlock_errors(void)
+{
+	char *p = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct rlimit rl = { 2 * PAGE, 2 * PAGE };
+
+	CHECK(munmap(p + 2 * PAGE, PAGE) == 0, "a hole");
+	CHECK_ERR(mlock(p, 4 * PAGE), ENOMEM);
+	CHECK_ERR(munlock(p, 4 * PAGE), ENOMEM);
+	CHECK_ERR(mlock2(p, PAGE, 2), EINVAL);
+	CHECK_ERR(mlockall(0), EINVAL);
+	CHECK_ERR(mlockall(MCL_ONFAULT), EINVAL);
+	CHECK_ERR(msync(p, 4 * PAGE, MS_SYNC), ENOMEM);
+	CHECK_ERR(mprotect(p, 4 * PAGE, PROT_READ), ENOMEM);
+	CHECK(mlock(p, PAGE) == 0, "mlock");
+	CHECK_ERR(msync(p, PAGE, MS_INVALIDATE), EBUSY);
+	CHECK(munlock(p, PAGE) == 0, "munlock");
+	CHECK(setrlimit(RLIMIT_MEMLOCK, &rl) == 0, "limit 2 pages");
+	become(1000);
+	CHECK_ERR(mlock(p, 3 * PAGE), ENOMEM);
+	CHECK(mlock(p, 2 * PAGE) == 0, "two pages fit");
+	/* mlock2 counts only the pages not locked yet (LTP mlock203) */
+	CHECK(mlock2(p, 2 * PAGE, 0) == 0, "locking them again is no more");
+	CHECK(mlock(p + 1, 1) == 0, "an unaligned start: its page");
+	CHECK_ERR(mlock(p + 3 * PAGE, PAGE), ENOMEM);
+	CHECK_ERR(mlockall(MCL_CURRENT), ENOMEM);
+	CHECK_ERR(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0),
+		  EAGAIN);
+	rl.rlim_cur = 0;
+	CHECK(setrlimit(RLIMIT_MEMLOCK, &rl) == 0, "limit 0");
+	CHECK_ERR(mlock(p, PAGE), EPERM);
+	CHECK_ERR(mlockall(MCL_CURRENT), EPERM);
+}
+
+/* MAP_LOCKED and mlock make pages present and show "lo"; MLOCK_ONFAULT
+ * (smaps "??" on 6.1) leaves them to the first touch; munlock of the middle of a
+ * locked region splits it in three. */
+static void t_mlock_flags(void)
+{
+	char *p = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0);
+	char *q = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char vec[3];
+	char flags[256];
+
+	CHECK(p != MAP_FAILED && q != MAP_FAILED, "mmap");
+	CHECK(mincore(p, 3 * PAGE, vec) == 0 && vec[0] && vec[1] && vec[2],
+	      "MAP_LOCKED populates: %d %d %d", vec[0], vec[1], vec[2]);
+	CHECK(vm_flags(p, flags, sizeof(flags)) && strstr(flags, " lo"), "lo: %s", flags);
+	CHECK(munlock(p + PAGE, PAGE) == 0, "munlock the middle");
+	CHECK(region_count(p, 3 * PAGE) == 3, "three regions: %d", region_count(p, 3 * PAGE));
+	CHECK(vm_flags(p + PAGE, flags, sizeof(flags)) && !strstr(flags, " lo"),
+	      "the middle is unlocked: %s", flags);
+	CHECK(mlock2(q, 3 * PAGE, MLOCK_ONFAULT) == 0, "mlock2 ONFAULT");
+	CHECK(mincore(q, 3 * PAGE, vec) == 0 && !vec[0] && !vec[1], "not populated");
+	CHECK(vm_flags(q, flags, sizeof(flags)) && strstr(flags, " lo") && strstr(flags, " ??"),
+	      "lo lf: %s", flags);
+	q[PAGE] = 1;
+	CHECK(mincore(q, 3 * PAGE, vec) == 0 && !vec[0] && vec[1], "touched page only");
+	CHECK(mlock(q, 3 * PAGE) == 0, "mlock without ONFAULT");
+	CHECK(vm_flags(q, flags, sizeof(flags)) && !strstr(flags, " ??"), "lf gone: %s", flags);
+	CHECK(mincore(q, 3 * PAGE, vec) == 0 && vec[0] && vec[2], "now populated");
+	CHECK(munlockall() == 0, "munlockall");
+	CHECK(vm_flags(q, flags, sizeof(flags)) && !strstr(flags, " lo"), "unlocked: %s", flags);
+	CHECK(mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) == 0, "mlockall onfault");
+	p = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(vm_flags(p, flags, sizeof(flags)) && strstr(flags, " ??"),
+	      "MCL_FUTURE: a new region is locked on fault: %s", flags);
+	CHECK(munlockall() == 0, "munlockall");
+}
+
+/* mincore (LTP mincore01..04): an absurd length is ENOMEM (access_ok),
+ * an unaligned start EINVAL; a ramfs file mapping reports the file's
+ * pages as resident without touching them, a page past the end not. */
+static void t_mincore(void)
+{
+	int fd = open("/tmp/abi-mc", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	unsigned char vec[4];
+	char *p;
+
+	CHECK(fd >= 0 && write(fd, "abc", 3) == 3, "file");
+	CHECK(pwrite(fd, "z", 1, 2 * PAGE) == 1, "third page");
+	p = mmap(NULL, 4 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(p != MAP_FAILED, "mmap");
+	CHECK_ERR(mincore(p, (size_t)-PAGE, vec), ENOMEM);
+	CHECK_ERR(mincore(p, 1ul << 62, vec), ENOMEM);
+	CHECK_ERR(mincore(p + 1, PAGE, vec), EINVAL);
+	CHECK(mincore(p, 4 * PAGE, vec) == 0, "mincore");
+	CHECK(vec[0] == 1 && vec[2] == 1 && vec[3] == 0,
+	      "cached pages resident: %d %d %d %d", vec[0], vec[1], vec[2], vec[3]);
+	unlink("/tmp/abi-mc");
+}
+
+/* madvise: MERGEABLE as on a kernel with KSM (Debian's): 0, "mg";
+ * WIPEONFORK: the child sees zeros (EINVAL on shared memory);
+ * POPULATE_READ/WRITE fault pages in (EINVAL without the permission);
+ * an unknown advice is EINVAL, a hole ENOMEM. */
+static void t_madvise(void)
+{
+	char *p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *s = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char *n = mmap(NULL, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *r = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char vec[2];
+	char flags[256];
+	int st;
+
+	CHECK(madvise(p, 2 * PAGE, MADV_MERGEABLE) == 0, "MERGEABLE");
+	CHECK(vm_flags(p, flags, sizeof(flags)) && strstr(flags, " mg"), "mg: %s", flags);
+	CHECK(madvise(p, 2 * PAGE, MADV_UNMERGEABLE) == 0, "UNMERGEABLE");
+	CHECK_ERR(madvise(p, PAGE, 999), EINVAL);
+	CHECK_ERR(madvise(p + 1, PAGE, 999), EINVAL);
+	CHECK_ERR(madvise(s, PAGE, MADV_WIPEONFORK), EINVAL);
+	p[0] = 'x';
+	p[PAGE] = 'y';
+	CHECK(madvise(p, PAGE, MADV_WIPEONFORK) == 0, "WIPEONFORK");
+	CHECK(vm_flags(p, flags, sizeof(flags)) && strstr(flags, " wf"), "wf: %s", flags);
+	if (fork() == 0)
+		_exit(p[0] == 0 && p[PAGE] == 'y' ? 0 : 1);
+	CHECK(wait(&st) > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "the child sees zeros in the wiped page only");
+	CHECK(p[0] == 'x', "the parent keeps its data");
+	CHECK(madvise(p, PAGE, MADV_KEEPONFORK) == 0, "KEEPONFORK");
+	if (fork() == 0)
+		_exit(p[0] == 'x' ? 0 : 1);
+	CHECK(wait(&st) > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "kept again");
+	CHECK(madvise(p, 2 * PAGE, MADV_DONTNEED) == 0, "DONTNEED");
+	CHECK(madvise(p, 2 * PAGE, MADV_POPULATE_READ) == 0, "POPULATE_READ");
+	CHECK(mincore(p, 2 * PAGE, vec) == 0 && vec[0] && vec[1], "present");
+	CHECK(madvise(p, 2 * PAGE, MADV_POPULATE_WRITE) == 0, "POPULATE_WRITE");
+	CHECK_ERR(madvise(n, PAGE, MADV_POPULATE_READ), EINVAL);
+	CHECK_ERR(madvise(r, PAGE, MADV_POPULATE_WRITE), EINVAL);
+	CHECK(madvise(r, PAGE, MADV_POPULATE_READ) == 0, "POPULATE_READ of PROT_READ");
+	CHECK(munmap(r, PAGE) == 0, "a hole");
+	CHECK_ERR(madvise(r, PAGE, MADV_POPULATE_READ), ENOMEM);
+	CHECK_ERR(madvise(r, PAGE, MADV_NORMAL), ENOMEM);
+}
+
 /* mount_proc - on the Linux peer, /init starts without /proc. */
 static void mount_proc(void)
 {
@@ -164,5 +386,10 @@ int main(void)
 	RUN(t_setgid_root);
 	RUN(t_setgid_user);
 	RUN(t_group_permission);
+	RUN(t_mmap_errors);
+	RUN(t_mlock_errors);
+	RUN(t_mlock_flags);
+	RUN(t_mincore);
+	RUN(t_madvise);
 	return tap_done();
 }
