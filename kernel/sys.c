@@ -348,42 +348,126 @@ SYSCALL_DEFINE2(arch_prctl, int, code, u64, addr)
 	}
 }
 
+/* prctl options (include/uapi/linux/prctl.h). */
+#define PR_SET_PDEATHSIG 1
+#define PR_GET_PDEATHSIG 2
+#define PR_GET_DUMPABLE 3
+#define PR_SET_DUMPABLE 4
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+#define PR_GET_TSC 25
+#define PR_SET_TSC 26
+#define PR_TSC_ENABLE 1
+#define PR_TSC_SIGSEGV 2
+#define PR_SET_TIMERSLACK 29
+#define PR_GET_TIMERSLACK 30
+#define PR_SET_CHILD_SUBREAPER 36
+#define PR_GET_CHILD_SUBREAPER 37
+#define NSIG_MAX 64
+#define TIMER_SLACK_DEFAULT_NS 50000 /* Linux's, for a normal task */
 /* vmos's own prctl: log every page fault of this process (and of what it
  * forks and execs) with its resolution; arg2 = 1 on, 0 off. */
 #define PR_VMOS_VMTRACE 0x564d5452 /* "VMTR" */
-#define PR_SET_NAME 15
-#define PR_GET_NAME 16
-#define PR_SET_PDEATHSIG 1
-#define PR_GET_DUMPABLE 3
-#define PR_SET_DUMPABLE 4
 
-SYSCALL_DEFINE5(prctl, int, option, u64, arg2, u64, arg3, u64, arg4, u64, arg5)
+struct task *reaper_for_orphans(struct task *leader)
+{
+	struct k_siginfo info = { .si_code = SI_USER };
+
+	info.f.kill.pid = leader->tgid;
+	info.f.kill.uid = leader->cred.uid;
+	for (struct task *c = leader->children; c; c = c->next_sibling)
+		for_each_thread(c, t)
+			if (t->pdeath_signal && t->state != TASK_ZOMBIE) {
+				info.si_signo = t->pdeath_signal;
+				send_group_signal(t, t->pdeath_signal, &info);
+			}
+	/* As Linux's find_new_reaper(): the ancestors below init. */
+	for (struct task *a = leader->parent; a && a->pid != INIT_PID; a = a->parent)
+		if (a->child_subreaper && process_alive(a) && !a->group_exiting)
+			return a;
+	return task_find(INIT_PID);
+}
+
+/* timer_slack - the slack a sleep of current may take (for the timers:
+ * Linux's current->timer_slack_ns). */
+static u64 timer_slack(const struct task *t)
+{
+	return t->timer_slack_ns ? t->timer_slack_ns : TIMER_SLACK_DEFAULT_NS;
+}
+
+/* put_int - prctl's PR_GET_* answers go to an int in user memory. */
+static long put_int(u64 uaddr, int v)
+{
+	return copy_to_user((void __user *)uaddr, &v, sizeof(v)) ? -EFAULT : 0;
+}
+
+/* prctl_name - PR_SET_NAME / PR_GET_NAME. */
+static long prctl_name(int option, u64 arg2)
 {
 	char name[TASK_COMM_LEN];
 	long n;
 
+	if (option == PR_GET_NAME)
+		return copy_to_user((void __user *)arg2, current->comm,
+				    sizeof(current->comm)) ? -EFAULT : 0;
+	n = strncpy_from_user(name, (const char __user *)arg2, sizeof(name));
+	if (n == -EFAULT)
+		return -EFAULT;
+	name[sizeof(name) - 1] = '\0';
+	strlcpy(current->comm, name, sizeof(current->comm));
+	return 0;
+}
+
+/*
+ * prctl: the options below, with Linux's checks; others are EINVAL.
+ * PDEATHSIG: a signal sent to this task when its parent process ends
+ * (not inherited by fork).  TSC: PR_TSC_SIGSEGV makes rdtsc fault.
+ * TIMERSLACK: how late a timer may fire, 0 sets the default back.
+ * CHILD_SUBREAPER: orphaned descendants are reparented to this process
+ * instead of init.
+ */
+SYSCALL_DEFINE5(prctl, int, option, u64, arg2, u64, arg3, u64, arg4, u64, arg5)
+{
+	struct task *t = current;
+
 	(void)arg3, (void)arg4, (void)arg5;
 	switch (option) {
 	case PR_SET_NAME:
-		n = strncpy_from_user(name, (const char __user *)arg2, sizeof(name));
-		if (n == -EFAULT)
-			return -EFAULT;
-		name[sizeof(name) - 1] = '\0';
-		strlcpy(current->comm, name, sizeof(current->comm));
-		return 0;
 	case PR_GET_NAME:
-		return copy_to_user((void __user *)arg2, current->comm,
-				    sizeof(current->comm)) ? -EFAULT : 0;
+		return prctl_name(option, arg2);
 	case PR_VMOS_VMTRACE:
-		if (!current->mm)
+		if (!t->mm)
 			return -EINVAL;
-		current->mm->vmtrace = arg2 != 0;
+		t->mm->vmtrace = arg2 != 0;
 		return 0;
 	case PR_SET_PDEATHSIG:
-	case PR_SET_DUMPABLE:
+		if (arg2 > NSIG_MAX)
+			return -EINVAL;
+		t->pdeath_signal = (int)arg2;
 		return 0;
+	case PR_GET_PDEATHSIG:
+		return put_int(arg2, t->pdeath_signal);
+	case PR_SET_DUMPABLE:
+		return arg2 > 1 ? -EINVAL : 0;
 	case PR_GET_DUMPABLE:
 		return 1;
+	case PR_SET_TSC:
+		if (arg2 != PR_TSC_ENABLE && arg2 != PR_TSC_SIGSEGV)
+			return -EINVAL;
+		arch_set_notsc(&t->thread, arg2 == PR_TSC_SIGSEGV);
+		return 0;
+	case PR_GET_TSC:
+		return put_int(arg2, t->thread.notsc ? PR_TSC_SIGSEGV : PR_TSC_ENABLE);
+	case PR_SET_TIMERSLACK:
+		t->timer_slack_ns = arg2 ? arg2 : t->default_timer_slack_ns;
+		return 0;
+	case PR_GET_TIMERSLACK:
+		return (long)timer_slack(t);
+	case PR_SET_CHILD_SUBREAPER:
+		t->group_leader->child_subreaper = arg2 != 0;
+		return 0;
+	case PR_GET_CHILD_SUBREAPER:
+		return put_int(arg2, t->group_leader->child_subreaper);
 	default:
 		return -EINVAL;
 	}

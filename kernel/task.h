@@ -124,6 +124,20 @@ struct task {
 
 	bool oom_victim;           /* killed by the OOM killer, memory not yet
 				    * released (mm/oom.c waits for it) */
+
+	/* prctl (kernel/sys.c) */
+	int pdeath_signal;         /* PR_SET_PDEATHSIG: sent when the parent dies */
+	bool child_subreaper;      /* PR_SET_CHILD_SUBREAPER (the leader's):
+				    * adopts orphaned descendants */
+	u64 timer_slack_ns;        /* PR_SET_TIMERSLACK (0: the default) */
+	u64 default_timer_slack_ns;
+
+	/* vfork (kernel/fork.c): the caller sleeps on its vfork_wq until the
+	 * child (vfork_child) execs or exits, which vfork_done() tells the
+	 * task named by the child's vfork_parent.  PIDs, not pointers: either
+	 * may be gone first. */
+	int vfork_child, vfork_parent;
+	struct wait_queue vfork_wq;
 };
 
 /* thread_group_leader - is t the first thread of its process? */
@@ -172,6 +186,16 @@ struct task *thread_next(const struct task *g, struct task *t);
 /* for_each_thread - `for_each_thread(g, t) { ... }` with t declared. */
 #define for_each_thread(g, t) \
 	for (struct task *t = thread_first(g); t; t = thread_next(g, t))
+
+/* reaper_for_orphans - sys.c, for exit.c: send each child of the ended
+ * process leader its parent-death signal (PR_SET_PDEATHSIG) and return
+ * who adopts them: the nearest live ancestor that is a child subreaper
+ * (PR_SET_CHILD_SUBREAPER), else init. */
+struct task *reaper_for_orphans(struct task *leader);
+
+/* vfork_done - fork.c, for exit.c: t leaves its memory (exits or execs):
+ * wake the vfork caller waiting for it, if any. */
+void vfork_done(struct task *t);
 
 /* sched.c */
 /* sched_init - the running boot code becomes the idle task (PID 0). */

@@ -369,6 +369,245 @@ static void t_madvise(void)
 	CHECK_ERR(madvise(r, PAGE, MADV_NORMAL), ENOMEM);
 }
 
+/* ---- prctl (kernel/sys.c) ---- */
+
+/* PR_SET/GET_TIMERSLACK (LTP prctl08): the default is 50 us, 0 sets the
+ * default back, a child inherits it; PR_SET/GET_TSC: PR_TSC_SIGSEGV
+ * makes rdtsc raise SIGSEGV; bad values EINVAL. */
+static void t_prctl_slack_tsc(void)
+{
+	int v = -1, st;
+
+	CHECK(prctl(PR_GET_TIMERSLACK) == 50000, "default %d", prctl(PR_GET_TIMERSLACK));
+	CHECK(prctl(PR_SET_TIMERSLACK, 200000) == 0, "set");
+	CHECK(prctl(PR_GET_TIMERSLACK) == 200000, "got %d", prctl(PR_GET_TIMERSLACK));
+	if (fork() == 0) {
+		int ok = prctl(PR_GET_TIMERSLACK) == 200000;
+
+		prctl(PR_SET_TIMERSLACK, 7);
+		prctl(PR_SET_TIMERSLACK, 0); /* back to the inherited default */
+		_exit(ok && prctl(PR_GET_TIMERSLACK) == 200000 ? 0 : 1);
+	}
+	CHECK(wait(&st) > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "inherited");
+	CHECK(prctl(PR_SET_TIMERSLACK, 0) == 0 && prctl(PR_GET_TIMERSLACK) == 50000,
+	      "0: the default again");
+	CHECK(prctl(PR_GET_TSC, &v) == 0 && v == PR_TSC_ENABLE, "tsc %d", v);
+	CHECK_ERR(prctl(PR_SET_TSC, 3), EINVAL);
+	if (fork() == 0) {
+		unsigned lo, hi;
+
+		prctl(PR_SET_TSC, PR_TSC_SIGSEGV);
+		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+		_exit(0);
+	}
+	CHECK(wait(&st) > 0 && WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
+	      "rdtsc killed by SIGSEGV: status 0x%x", st);
+	if (fork() == 0) {
+		unsigned lo, hi;
+
+		prctl(PR_SET_TSC, PR_TSC_SIGSEGV);
+		prctl(PR_GET_TSC, &v);
+		prctl(PR_SET_TSC, PR_TSC_ENABLE);
+		__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+		_exit(v == PR_TSC_SIGSEGV ? 0 : 1);
+	}
+	CHECK(wait(&st) > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "enabled again: status 0x%x", st);
+}
+
+static volatile sig_atomic_t got_signal;
+static void note_signal(int sig) { got_signal = sig; }
+
+/* PR_SET_PDEATHSIG (LTP prctl01/02): a signal when the parent process
+ * ends; invalid signal EINVAL; not inherited by fork. */
+static void t_prctl_pdeathsig(void)
+{
+	int v = -1, fds[2];
+	char c = 0;
+
+	CHECK_ERR(prctl(PR_SET_PDEATHSIG, 65), EINVAL);
+	CHECK(prctl(PR_SET_PDEATHSIG, SIGUSR2) == 0, "set");
+	CHECK(prctl(PR_GET_PDEATHSIG, &v) == 0 && v == SIGUSR2, "get %d", v);
+	if (fork() == 0)
+		_exit(prctl(PR_GET_PDEATHSIG, &v) == 0 && v == 0 ? 0 : 1);
+	int st;
+	CHECK(wait(&st) > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "not inherited");
+	CHECK(pipe(fds) == 0, "pipe");
+	if (fork() == 0) { /* the middle process */
+		if (fork() == 0) { /* the grandchild: told when the middle dies */
+			sigset_t set, old;
+
+			signal(SIGUSR1, note_signal);
+			sigemptyset(&set);
+			sigaddset(&set, SIGUSR1);
+			sigprocmask(SIG_BLOCK, &set, &old);
+			prctl(PR_SET_PDEATHSIG, SIGUSR1);
+			write(fds[1], "r", 1);
+			while (!got_signal)
+				sigsuspend(&old);
+			write(fds[1], got_signal == SIGUSR1 ? "y" : "n", 1);
+			_exit(0);
+		}
+		read(fds[0], &c, 1); /* it is ready */
+		_exit(0);
+	}
+	wait(&st);
+	CHECK(read(fds[0], &c, 1) == 1 && c == 'y', "the orphan got SIGUSR1 (%c)", c);
+}
+
+/* PR_SET_CHILD_SUBREAPER (LTP prctl06..): orphans of descendants are
+ * reparented to the subreaper, which can wait for them. */
+static void t_prctl_subreaper(void)
+{
+	int v = -1, fds[2], go[2], st;
+	pid_t middle, orphan = 0;
+
+	CHECK(prctl(PR_SET_CHILD_SUBREAPER, 1) == 0, "set");
+	CHECK(prctl(PR_GET_CHILD_SUBREAPER, &v) == 0 && v == 1, "get %d", v);
+	CHECK(pipe(fds) == 0 && pipe(go) == 0, "pipes");
+	middle = fork();
+	if (middle == 0) {
+		pid_t g = fork();
+
+		if (g == 0) {
+			char c;
+
+			read(go[0], &c, 1); /* until the middle has gone */
+			_exit(7);
+		}
+		write(fds[1], &g, sizeof(g));
+		_exit(0);
+	}
+	CHECK(read(fds[0], &orphan, sizeof(orphan)) == sizeof(orphan), "orphan pid");
+	CHECK(waitpid(middle, &st, 0) == middle, "middle reaped");
+	{
+		char path[64], buf[512], *pp;
+
+		snprintf(path, sizeof(path), "/proc/%d/status", orphan);
+		CHECK(read_file(path, buf, sizeof(buf)) > 0 &&
+		      (pp = strstr(buf, "PPid:")) && atoi(pp + 5) == getpid(),
+		      "the orphan's parent is the subreaper (%s)", path);
+	}
+	write(go[1], "x", 1);
+	CHECK(waitpid(orphan, &st, 0) == orphan && WIFEXITED(st) && WEXITSTATUS(st) == 7,
+	      "and it reaps it");
+}
+
+/* ---- clone (kernel/fork.c) ---- */
+
+static pid_t raw_clone(unsigned long flags)
+{
+	return syscall(SYS_clone, flags, 0, NULL, NULL, 0);
+}
+
+/* CLONE_PARENT (LTP clone): the child is the caller's sibling; init may
+ * not (EINVAL, not tested: we are not init in a case). */
+static void t_clone_parent(void)
+{
+	int fds[2];
+	pid_t got = 0, child;
+
+	CHECK(pipe(fds) == 0, "pipe");
+	child = raw_clone(CLONE_PARENT | SIGCHLD);
+	if (child == 0) {
+		pid_t pp = getppid();
+
+		write(fds[1], &pp, sizeof(pp));
+		_exit(0);
+	}
+	CHECK(child > 0, "clone");
+	CHECK(read(fds[0], &got, sizeof(got)) == sizeof(got) && got == getppid(),
+	      "its parent is ours: %d, want %d", got, getppid());
+	CHECK_ERR(waitpid(child, NULL, WNOHANG), ECHILD);
+}
+
+/* vfork and CLONE_VM|CLONE_VFORK: the child shares the memory and the
+ * parent sleeps until it execs or exits. */
+static int vfork_shared;
+static char vfork_stack[65536] __attribute__((aligned(16)));
+
+/* posix_spawn's way: a child on its own stack, in the parent's memory. */
+static int vfork_child(void *arg)
+{
+	usleep(20000);
+	vfork_shared = 7;
+	execl("/nonexistent", "x", (char *)NULL); /* fails: still sharing */
+	execl("/init", "init", "--exit0", (char *)NULL); /* the Linux peer */
+	execl("/tests/hello", "hello", "0", (char *)NULL);
+	_exit(3);
+}
+
+static void t_vfork(void)
+{
+	volatile int order = 0;
+	pid_t child;
+	int st;
+
+	child = vfork();
+	if (child == 0) {
+		usleep(50000); /* the parent must still be asleep after this */
+		vfork_shared = 42;
+		order = 1;
+		_exit(0);
+	}
+	CHECK(order == 1 && vfork_shared == 42, "the parent ran after the child: %d %d",
+	      order, vfork_shared);
+	CHECK(waitpid(child, &st, 0) == child && WIFEXITED(st), "reaped");
+	child = clone(vfork_child, vfork_stack + sizeof(vfork_stack),
+		      CLONE_VM | CLONE_VFORK | SIGCHLD, NULL);
+	CHECK(child > 0 && vfork_shared == 7, "shared memory, waited for exec: %d",
+	      vfork_shared);
+	CHECK(waitpid(child, &st, 0) == child && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "the child ran /tests/hello: 0x%x", st);
+}
+
+struct clone_args_v0 {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+		stack_size, tls;
+};
+
+/* clone3 (LTP clone301..303, selftests clone3): size checks (EINVAL
+ * below 64 bytes, E2BIG above a page or with nonzero bytes beyond what
+ * the kernel knows), the argument checks, and a working fork-like call. */
+static void t_clone3(void)
+{
+	struct { struct clone_args_v0 a; uint64_t more[16]; } big;
+	struct clone_args_v0 a;
+	int child_tid = 0, st;
+	pid_t pid;
+
+	memset(&a, 0, sizeof(a));
+	memset(&big, 0, sizeof(big));
+	a.exit_signal = SIGCHLD;
+	CHECK_ERR(syscall(SYS_clone3, &a, 63), EINVAL);
+	CHECK_ERR(syscall(SYS_clone3, &a, 4097), E2BIG);
+	big.a.exit_signal = SIGCHLD;
+	big.more[10] = 1;
+	CHECK_ERR(syscall(SYS_clone3, &big, sizeof(big)), E2BIG);
+	a.exit_signal = 65;
+	CHECK_ERR(syscall(SYS_clone3, &a, sizeof(a)), EINVAL);
+	a.exit_signal = SIGCHLD;
+	a.flags = CLONE_THREAD | CLONE_SIGHAND | CLONE_VM;
+	CHECK_ERR(syscall(SYS_clone3, &a, sizeof(a)), EINVAL); /* exit signal with THREAD */
+	a.flags = 0;
+	a.stack_size = 4096;
+	CHECK_ERR(syscall(SYS_clone3, &a, sizeof(a)), EINVAL); /* size without stack */
+	a.stack_size = 0;
+	a.flags = CLONE_CHILD_SETTID;
+	a.child_tid = (uintptr_t)&child_tid;
+	pid = syscall(SYS_clone3, &a, sizeof(a));
+	if (pid == 0)
+		_exit(child_tid == getpid() ? 5 : 6);
+	CHECK(pid > 0, "clone3");
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 5,
+	      "the child ran, its tid stored: 0x%x", st);
+	big.more[10] = 0; /* a larger struct of zeros is fine */
+	pid = syscall(SYS_clone3, &big, sizeof(big));
+	if (pid == 0)
+		_exit(0);
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid, "clone3 with a larger struct");
+}
+
 /* mount_proc - on the Linux peer, /init starts without /proc. */
 static void mount_proc(void)
 {
@@ -378,8 +617,10 @@ static void mount_proc(void)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "--exit0"))
+		return 0;
 	mount_proc();
 	mkdir("/tmp", 01777);
 	RUN(t_syscall_nr_low32);
@@ -391,5 +632,11 @@ int main(void)
 	RUN(t_mlock_flags);
 	RUN(t_mincore);
 	RUN(t_madvise);
+	RUN(t_prctl_slack_tsc);
+	RUN(t_prctl_pdeathsig);
+	RUN(t_prctl_subreaper);
+	RUN(t_clone_parent);
+	RUN(t_vfork);
+	RUN(t_clone3);
 	return tap_done();
 }
