@@ -139,6 +139,10 @@ void mm_put(struct mm *mm)
 	pt_free_user(mm->pgd, mm_drop_entry, mm);
 	frame_free(mm->pgd);
 	free_all_vmas(mm);
+	if (mm->exe_deny) { /* the program may be written again */
+		allow_write_access(mm->exe_deny);
+		iput(mm->exe_deny);
+	}
 	kfree(mm);
 }
 
@@ -252,6 +256,10 @@ struct mm *mm_fork(struct mm *src)
 	dst->stack_top = src->stack_top;
 	dst->personality = src->personality;
 	dst->vmtrace = src->vmtrace;
+	if (src->exe_deny && !deny_write_access(src->exe_deny)) {
+		ihold(src->exe_deny); /* the child runs the same program */
+		dst->exe_deny = src->exe_deny;
+	}
 	dst->total_vm = src->total_vm;
 	dst->hiwater_vm = src->total_vm;
 	for (v = vma_first(&src->vmas); v; v = vma_next(&src->vmas, v)) {

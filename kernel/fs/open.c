@@ -501,6 +501,8 @@ SYSCALL_DEFINE2(truncate, const char __user *, path, s64, length)
 	if (err)
 		return err;
 	err = S_ISDIR(inode->mode) ? -EISDIR : inode_permission(inode, MAY_WRITE);
+	if (!err && inode->writecount < 0)
+		err = -ETXTBSY; /* a running program (Linux's get_write_access) */
 	if (!err)
 		err = vfs_truncate(inode, (u64)length);
 	iput(inode);
@@ -518,6 +520,77 @@ SYSCALL_DEFINE2(ftruncate, int, fd, s64, length)
 		err = -EINVAL;
 	else
 		err = vfs_truncate(f->inode, (u64)length);
+	file_put(f);
+	return err;
+}
+
+#define FALLOC_FL_KEEP_SIZE 0x01
+#define FALLOC_FL_PUNCH_HOLE 0x02
+#define FALLOC_FL_COLLAPSE_RANGE 0x08
+#define FALLOC_FL_ZERO_RANGE 0x10
+#define FALLOC_FL_INSERT_RANGE 0x20
+#define FALLOC_FL_UNSHARE_RANGE 0x40
+#define FALLOC_FL_KNOWN (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE |        \
+			 FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_ZERO_RANGE |     \
+			 FALLOC_FL_INSERT_RANGE | FALLOC_FL_UNSHARE_RANGE)
+#define MAX_FILE_SIZE 0x7ffffffffffffffful
+
+/*
+ * fallocate: checked in Linux's order (vfs_fallocate): EINVAL for a
+ * negative offset or a length <= 0, EOPNOTSUPP for unknown modes, EBADF
+ * if not open for writing, ESPIPE for a pipe, EISDIR, ENODEV for other
+ * non-regular files, EFBIG past the largest size.  ramfs then does mode
+ * 0 (the file grows to offset + len; its pages come on first write) and
+ * FALLOC_FL_KEEP_SIZE (nothing to reserve); other modes EOPNOTSUPP.
+ */
+SYSCALL_DEFINE4(fallocate, int, fd, int, mode, s64, offset, s64, len)
+{
+	struct file *f = fd_get(current->files, fd);
+	struct inode *inode;
+	int err = 0;
+
+	if (!f)
+		return -EBADF;
+	inode = f->inode;
+	if (offset < 0 || len <= 0)
+		err = -EINVAL;
+	else if ((mode & ~FALLOC_FL_KNOWN) ||
+		 ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE)))
+		err = -EOPNOTSUPP;
+	else if (!file_writable(f))
+		err = -EBADF;
+	else if (S_ISFIFO(inode->mode))
+		err = -ESPIPE;
+	else if (S_ISDIR(inode->mode))
+		err = -EISDIR;
+	else if (!S_ISREG(inode->mode))
+		err = -ENODEV;
+	else if ((u64)offset + (u64)len > MAX_FILE_SIZE)
+		err = -EFBIG;
+	else if ((mode & ~FALLOC_FL_KEEP_SIZE) || !is_ramfs_file(inode))
+		err = -EOPNOTSUPP;
+	else if (!mode && (u64)(offset + len) > inode->size)
+		err = vfs_truncate(inode, (u64)(offset + len));
+	file_put(f);
+	return err;
+}
+
+#define POSIX_FADV_NOREUSE 5 /* the last of NORMAL..NOREUSE (0..5) */
+
+/* fadvise64: advice about caching, which has nothing to do in memory:
+ * as Linux for ramfs and tmpfs, EBADF, ESPIPE for a pipe, EINVAL for a
+ * negative length or an unknown advice, else 0. */
+SYSCALL_DEFINE4(fadvise64, int, fd, s64, offset, s64, len, int, advice)
+{
+	struct file *f = fd_get(current->files, fd);
+	int err = 0;
+
+	if (!f)
+		return -EBADF;
+	if (S_ISFIFO(f->inode->mode))
+		err = -ESPIPE;
+	else if (len < 0 || advice < 0 || advice > POSIX_FADV_NOREUSE)
+		err = -EINVAL;
 	file_put(f);
 	return err;
 }

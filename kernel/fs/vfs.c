@@ -244,6 +244,23 @@ struct file *vfs_open(const char *path, u32 flags, u32 mode, int *err)
 	return do_open(AT_FDCWD, path, flags, mode, err);
 }
 
+struct file *open_exec(const char *path, int *err)
+{
+	struct file *pf = vfs_open(path, O_PATH, 0, err), *f = NULL;
+
+	if (!pf)
+		return NULL;
+	*err = inode_permission_exec(pf->inode);
+	if (!*err)
+		f = file_open_inode(pf->inode, O_RDONLY, pf->path, err);
+	file_put(pf);
+	if (f && (*err = deny_write_access(f->inode))) {
+		file_put(f);
+		f = NULL;
+	}
+	return f;
+}
+
 long kernel_read(struct file *f, void *buf, size_t n, u64 off)
 {
 	struct uio u;

@@ -19,6 +19,15 @@
 #include <grp.h>
 
 #define PAGE 4096l
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
+#define FUTEX_REQUEUE 3
+#define FUTEX_CMP_REQUEUE 4
+#define FUTEX_CMP_REQUEUE_PRIVATE (FUTEX_CMP_REQUEUE | 128)
+#ifndef FALLOC_FL_KEEP_SIZE
+#define FALLOC_FL_KEEP_SIZE 1
+#define FALLOC_FL_PUNCH_HOLE 2
+#endif
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ 22
 #define MADV_POPULATE_WRITE 23
@@ -608,6 +617,245 @@ static void t_clone3(void)
 	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid, "clone3 with a larger struct");
 }
 
+/* ---- files: FIFOs, pipe sizes, fallocate, fadvise (kernel/fs) ---- */
+
+/* A named pipe (LTP open, mkfifo): O_RDWR opens both ends at once;
+ * O_WRONLY|O_NONBLOCK without a reader is ENXIO; O_RDONLY|O_NONBLOCK
+ * does not wait; a blocking open waits for the other end. */
+static void t_fifo(void)
+{
+	const char *path = "/tmp/abi-fifo";
+	char buf[8] = "";
+	int fd, rd, st;
+
+	unlink(path);
+	CHECK(mkfifo(path, 0644) == 0, "mkfifo");
+	fd = open(path, O_RDWR);
+	CHECK(fd >= 0, "O_RDWR");
+	CHECK(write(fd, "hi", 2) == 2 && read(fd, buf, 2) == 2 && !memcmp(buf, "hi", 2),
+	      "through itself");
+	CHECK(fcntl(fd, F_GETPIPE_SZ) == 65536, "F_GETPIPE_SZ %d", fcntl(fd, F_GETPIPE_SZ));
+	close(fd);
+	CHECK_ERR(open(path, O_WRONLY | O_NONBLOCK), ENXIO);
+	rd = open(path, O_RDONLY | O_NONBLOCK);
+	CHECK(rd >= 0, "O_RDONLY|O_NONBLOCK does not wait");
+	fd = open(path, O_WRONLY | O_NONBLOCK);
+	CHECK(fd >= 0, "a writer now that there is a reader");
+	CHECK(write(fd, "ab", 2) == 2 && read(rd, buf, 8) == 2, "data");
+	close(fd);
+	close(rd);
+	if (fork() == 0) {
+		fd = open(path, O_WRONLY); /* waits for the reader */
+		_exit(fd >= 0 && write(fd, "xyz", 3) == 3 ? 0 : 1);
+	}
+	usleep(20000);
+	rd = open(path, O_RDONLY);
+	CHECK(rd >= 0 && read(rd, buf, 3) == 3 && !memcmp(buf, "xyz", 3), "blocking opens meet");
+	CHECK(wait(&st) > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "writer");
+	close(rd);
+	unlink(path);
+}
+
+/* F_SETPIPE_SZ / F_GETPIPE_SZ (LTP fcntl30, fcntl35, fcntl37): rounded
+ * up to a power of two pages; above 2^31 EINVAL; less than the bytes
+ * held EBUSY; above /proc/sys/fs/pipe-max-size EPERM for a user; not a
+ * pipe EBADF. */
+static void t_pipe_size(void)
+{
+	int p[2], fd = open("/tmp/abi-psz", O_CREAT | O_RDWR, 0644);
+	char buf[8192];
+
+	memset(buf, 'q', sizeof(buf));
+	CHECK(pipe(p) == 0, "pipe");
+	CHECK(fcntl(p[0], F_GETPIPE_SZ) == 65536, "default 64 KiB");
+	CHECK(fcntl(p[1], F_SETPIPE_SZ, 5000) == 8192, "5000 -> 8192");
+	CHECK(fcntl(p[0], F_GETPIPE_SZ) == 8192, "read end sees it");
+	CHECK(fcntl(p[0], F_SETPIPE_SZ, 0) == 4096, "0 -> one page");
+	CHECK(fcntl(p[0], F_SETPIPE_SZ, 8192) == 8192, "8 KiB again");
+	fcntl(p[1], F_SETFL, O_NONBLOCK);
+	CHECK(write(p[1], buf, sizeof(buf)) == 8192, "fills it");
+	CHECK_ERR(write(p[1], buf, 1), EAGAIN);
+	CHECK_ERR(fcntl(p[1], F_SETPIPE_SZ, 4096), EBUSY);
+	CHECK_ERR(fcntl(p[1], F_SETPIPE_SZ, (1u << 31) + 1), EINVAL);
+	CHECK_ERR(fcntl(fd, F_SETPIPE_SZ, 4096), EBADF);
+	CHECK_ERR(fcntl(fd, F_GETPIPE_SZ), EBADF);
+	CHECK(read(p[0], buf, sizeof(buf)) == 8192, "all there");
+	become(1000);
+	CHECK_ERR(fcntl(p[1], F_SETPIPE_SZ, 2 << 20), EPERM);
+	CHECK(fcntl(p[1], F_SETPIPE_SZ, 1 << 20) == 1 << 20, "up to pipe-max-size");
+	unlink("/tmp/abi-psz");
+}
+
+/* fallocate (LTP fallocate01..03, on tmpfs/ramfs): mode 0 extends the
+ * file, KEEP_SIZE does not; Linux's checks. */
+static void t_fallocate(void)
+{
+	int fd = open("/tmp/abi-fa", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	int ro = open("/tmp/abi-fa", O_RDONLY), p[2];
+	struct stat st;
+	char c = 1;
+
+	CHECK(fd >= 0 && ro >= 0 && pipe(p) == 0, "open");
+	CHECK(fallocate(fd, 0, 0, 10000) == 0, "mode 0");
+	CHECK(fstat(fd, &st) == 0 && st.st_size == 10000, "size %ld", (long)st.st_size);
+	CHECK(pread(fd, &c, 1, 9999) == 1 && c == 0, "zeros");
+	CHECK(fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 20000) == 0, "KEEP_SIZE");
+	CHECK(fstat(fd, &st) == 0 && st.st_size == 10000, "size kept %ld", (long)st.st_size);
+	CHECK(fallocate(fd, 0, 100, 10) == 0, "inside: nothing changes");
+	CHECK(fstat(fd, &st) == 0 && st.st_size == 10000, "size %ld", (long)st.st_size);
+	CHECK_ERR(fallocate(fd, 0, 0, 0), EINVAL);
+	CHECK_ERR(fallocate(fd, 0, -1, 10), EINVAL);
+	CHECK_ERR(fallocate(fd, 0x80, 0, 10), EOPNOTSUPP);
+	CHECK_ERR(fallocate(fd, FALLOC_FL_PUNCH_HOLE, 0, 10), EOPNOTSUPP);
+	CHECK_ERR(fallocate(ro, 0, 0, 10), EBADF);
+	CHECK_ERR(fallocate(p[1], 0, 0, 10), ESPIPE);
+	CHECK_ERR(fallocate(9999, 0, 0, 10), EBADF);
+	CHECK_ERR(fallocate(fd, 0, 0x7ffffffffffff000l, 0x2000), EFBIG);
+	unlink("/tmp/abi-fa");
+}
+
+/* posix_fadvise (LTP posix_fadvise01..04): EBADF, ESPIPE for a pipe,
+ * EINVAL for a bad advice or a negative length; else 0. */
+static void t_fadvise(void)
+{
+	int fd = open("/tmp/abi-fd", O_CREAT | O_RDWR, 0644), p[2];
+
+	CHECK(fd >= 0 && pipe(p) == 0, "open");
+	CHECK(syscall(SYS_fadvise64, fd, 0, 100, POSIX_FADV_SEQUENTIAL) == 0, "SEQUENTIAL");
+	CHECK(syscall(SYS_fadvise64, fd, 0, 0, POSIX_FADV_DONTNEED) == 0, "DONTNEED");
+	CHECK(syscall(SYS_fadvise64, fd, 0, 0, POSIX_FADV_NOREUSE) == 0, "NOREUSE");
+	CHECK_ERR(syscall(SYS_fadvise64, fd, 0, 0, 6), EINVAL);
+	CHECK_ERR(syscall(SYS_fadvise64, fd, 0, -1l, 0), EINVAL);
+	CHECK_ERR(syscall(SYS_fadvise64, p[0], 0, 0, 0), ESPIPE);
+	CHECK_ERR(syscall(SYS_fadvise64, 9999, 0, 0, 0), EBADF);
+	unlink("/tmp/abi-fd");
+}
+
+/* ---- futex (kernel/futex.c) ---- */
+
+/* LTP futex_wake02/futex_cmp_requeue02: a shared futex word must be
+ * mapped and accessible: EFAULT for a hole or PROT_NONE; a requeue's
+ * compare reads the word (EFAULT, private too). */
+static void t_futex_efault(void)
+{
+	int *hole = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int *none = mmap(NULL, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int word = 0;
+
+	munmap(hole, PAGE);
+	CHECK(syscall(SYS_futex, &word, FUTEX_WAKE, 1, NULL, NULL, 0) == 0, "a good word");
+	CHECK_ERR(syscall(SYS_futex, hole, FUTEX_WAKE, 1, NULL, NULL, 0), EFAULT);
+	CHECK_ERR(syscall(SYS_futex, none, FUTEX_WAKE, 1, NULL, NULL, 0), EFAULT);
+	CHECK_ERR(syscall(SYS_futex, &word, FUTEX_REQUEUE, 1, 1, hole, 0), EFAULT);
+	CHECK_ERR(syscall(SYS_futex, hole, FUTEX_CMP_REQUEUE_PRIVATE, 1, 1, &word, 0), EFAULT);
+	CHECK_ERR(syscall(SYS_futex, none, FUTEX_CMP_REQUEUE, 1, 1, &word, 0), EFAULT);
+	CHECK_ERR(syscall(SYS_futex, hole, FUTEX_WAIT, 0, NULL, NULL, 0), EFAULT);
+}
+
+/* ---- execve (kernel/exec.c) ---- */
+
+static const char *self; /* this program's path (argv[0]) */
+
+/* copy_self - this program as an executable file at path: 0 or -1. */
+static int copy_self(const char *path)
+{
+	char buf[65536];
+	int in = open(self, O_RDONLY), out = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0755);
+	long n;
+
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			return -1;
+	close(in);
+	close(out);
+	return in >= 0 && out >= 0 ? 0 : -1;
+}
+
+/* exec_status - run path with argv in a child: its exit status, or 1000 +
+ * execve's errno. */
+static int exec_status(const char *path, char *const argv[])
+{
+	int st, p[2], err = 0;
+	pid_t pid;
+
+	pipe(p);
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		fcntl(p[1], F_SETFD, FD_CLOEXEC);
+		syscall(SYS_execve, path, argv, (char *[]){ "A=1", NULL });
+		err = errno;
+		write(p[1], &err, sizeof(err));
+		_exit(127);
+	}
+	close(p[1]);
+	if (read(p[0], &err, sizeof(err)) != sizeof(err))
+		err = 0;
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	return err ? 1000 + err : WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* ETXTBSY both ways (LTP execve04, open-for-write of a running program,
+ * creat07): Linux 6.1 still denies writes to a running program. */
+static void t_exec_txtbsy(void)
+{
+	const char *prog = "/tmp/abi-prog";
+	char *argv[] = { (char *)prog, "--exit0", NULL };
+	char *pause_argv[] = { (char *)prog, "--pause", NULL };
+	int fd, st, tries;
+	pid_t pid;
+
+	CHECK(copy_self(prog) == 0, "copy");
+	fd = open(prog, O_WRONLY);
+	CHECK(exec_status(prog, argv) == 1000 + ETXTBSY, "exec of a file open for writing: %d",
+	      exec_status(prog, argv));
+	close(fd);
+	CHECK(exec_status(prog, argv) == 0, "closed: it runs");
+	pid = fork();
+	if (pid == 0) {
+		execv(prog, pause_argv);
+		_exit(127);
+	}
+	for (tries = 0; tries < 200; tries++) {
+		fd = open(prog, O_WRONLY);
+		if (fd < 0)
+			break;
+		close(fd);
+		usleep(10000);
+	}
+	CHECK(fd < 0 && errno == ETXTBSY, "open for writing while it runs: ETXTBSY (%d)", errno);
+	CHECK_ERR(truncate(prog, 0), ETXTBSY);
+	fd = open(prog, O_RDONLY);
+	CHECK(fd >= 0, "reading is fine");
+	close(fd);
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	fd = open(prog, O_WRONLY);
+	CHECK(fd >= 0, "writable again once it has gone");
+	close(fd);
+	unlink(prog);
+}
+
+/* execve of a FIFO or a device is EACCES (Linux's may_open: before the
+ * FIFO's open could wait), with a NULL argv the program gets argc 1 and
+ * argv[0] = "" (Linux >= 5.18). */
+static void t_exec_special(void)
+{
+	char *argv[] = { "x", NULL };
+
+	unlink("/tmp/abi-xfifo");
+	CHECK(mkfifo("/tmp/abi-xfifo", 0755) == 0, "mkfifo");
+	CHECK(exec_status("/tmp/abi-xfifo", argv) == 1000 + EACCES, "FIFO: %d",
+	      exec_status("/tmp/abi-xfifo", argv));
+	CHECK(exec_status("/dev/null", argv) == 1000 + EACCES, "device: %d",
+	      exec_status("/dev/null", argv));
+	CHECK(exec_status(self, NULL) == 42, "NULL argv: argc 1, argv[0] empty: %d",
+	      exec_status(self, NULL));
+	CHECK(exec_status(self, (char *[]){ NULL }) == 42, "empty argv too");
+	unlink("/tmp/abi-xfifo");
+}
+
 /* mount_proc - on the Linux peer, /init starts without /proc. */
 static void mount_proc(void)
 {
@@ -619,8 +867,14 @@ static void mount_proc(void)
 
 int main(int argc, char **argv)
 {
+	if (argc == 1 && !argv[0][0] && argv[1] == NULL && argv[2] && !strcmp(argv[2], "A=1"))
+		return 42; /* exec'd with a NULL argv: argv[1] ends it, envp follows */
 	if (argc > 1 && !strcmp(argv[1], "--exit0"))
 		return 0;
+	if (argc > 1 && !strcmp(argv[1], "--pause"))
+		for (;;)
+			pause();
+	self = argv[0];
 	mount_proc();
 	mkdir("/tmp", 01777);
 	RUN(t_syscall_nr_low32);
@@ -638,5 +892,12 @@ int main(int argc, char **argv)
 	RUN(t_clone_parent);
 	RUN(t_vfork);
 	RUN(t_clone3);
+	RUN(t_fifo);
+	RUN(t_pipe_size);
+	RUN(t_fallocate);
+	RUN(t_fadvise);
+	RUN(t_futex_efault);
+	RUN(t_exec_txtbsy);
+	RUN(t_exec_special);
 	return tap_done();
 }
