@@ -196,6 +196,9 @@ int wait_sleep_deadline(struct wait_queue *wq, u64 deadline);
 
 /* procfs_create_root - the /proc directory, for ramfs_attach. */
 struct inode *procfs_create_root(void);
+/* proc_sys_root - the /proc/sys directory (proc_sys.c), whose ".." is
+ * proc: 0 or -ENOMEM. */
+int proc_sys_root(struct inode *proc, struct inode **res);
 
 /* ---- initrd.c ---- */
 

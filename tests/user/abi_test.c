@@ -856,6 +856,87 @@ static void t_exec_special(void)
 	unlink("/tmp/abi-xfifo");
 }
 
+/* ---- /proc/sys (kernel/fs/proc_sys.c) ---- */
+
+/* sys_value - the number in /proc/sys/NAME, or -1. */
+static long sys_value(const char *name)
+{
+	char path[96], buf[160];
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", name);
+	return read_file(path, buf, sizeof(buf)) > 0 ? strtol(buf, NULL, 10) : -1;
+}
+
+/* stack_of_child - where a freshly exec'd copy of us has its stack. */
+static unsigned long stack_of_child(void)
+{
+	unsigned long where = 0;
+	int p[2], st;
+	pid_t pid;
+
+	pipe(p);
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 1);
+		execl(self, self, "--stack", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	if (read(p[0], &where, sizeof(where)) != sizeof(where))
+		where = 0;
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	return where;
+}
+
+/* Linux 6.1's values in this setup (Debian's kernel, one CPU: pid_max
+ * 32768); randomize_va_space 0 turns ASLR off for the next execve;
+ * writes are root's (EACCES otherwise) and range-checked (EINVAL). */
+static void t_proc_sys(void)
+{
+	char buf[160];
+	unsigned long a, b;
+
+	CHECK(sys_value("vm/mmap_min_addr") == 65536, "mmap_min_addr %ld",
+	      sys_value("vm/mmap_min_addr"));
+	CHECK(sys_value("vm/overcommit_memory") == 0, "overcommit_memory");
+	CHECK(sys_value("vm/max_map_count") == 65530, "max_map_count");
+	CHECK(sys_value("vm/swappiness") == 60, "swappiness %ld", sys_value("vm/swappiness"));
+	CHECK(sys_value("kernel/randomize_va_space") == 2, "randomize_va_space");
+	CHECK(sys_value("kernel/pid_max") == 32768, "pid_max %ld", sys_value("kernel/pid_max"));
+	CHECK(sys_value("kernel/tainted") >= 0, "tainted");
+	CHECK(read_file("/proc/sys/kernel/core_pattern", buf, sizeof(buf)) > 0 &&
+	      !strcmp(buf, "core\n"), "core_pattern '%s'", buf);
+	CHECK(sys_value("fs/pipe-max-size") == 1048576, "pipe-max-size");
+	CHECK(sys_value("fs/pipe-user-pages-hard") == 0, "pipe-user-pages-hard");
+	CHECK(sys_value("fs/pipe-user-pages-soft") == 16384, "pipe-user-pages-soft");
+	CHECK(write_file("/proc/sys/vm/overcommit_memory", "1\n") == 0 &&
+	      sys_value("vm/overcommit_memory") == 1, "overcommit_memory set");
+	CHECK(write_file("/proc/sys/vm/overcommit_memory", "0") == 0, "and back");
+	errno = 0;
+	CHECK(write_file("/proc/sys/vm/overcommit_memory", "abc") == -1 && errno == EINVAL,
+	      "not a number: EINVAL");
+	CHECK(write_file("/proc/sys/fs/pipe-max-size", "5000") == 0 &&
+	      sys_value("fs/pipe-max-size") == 8192, "pipe-max-size rounds up: %ld",
+	      sys_value("fs/pipe-max-size"));
+	CHECK(write_file("/proc/sys/fs/pipe-max-size", "1048576") == 0, "and back");
+	CHECK(write_file("/proc/sys/kernel/randomize_va_space", "0") == 0, "ASLR off");
+	a = stack_of_child();
+	b = stack_of_child();
+	CHECK(a && a == b, "the same stack twice: %lx %lx", a, b);
+	CHECK(write_file("/proc/sys/kernel/randomize_va_space", "2") == 0, "ASLR on");
+	a = stack_of_child();
+	b = stack_of_child();
+	CHECK(a && b && a != b, "randomized again: %lx %lx", a, b);
+	if (fork() == 0) {
+		become(1000);
+		errno = 0;
+		_exit(write_file("/proc/sys/vm/swappiness", "10") == -1 && errno == EACCES ? 0 : 1);
+	}
+	int st;
+	CHECK(wait(&st) > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "a user may not write");
+}
+
 /* mount_proc - on the Linux peer, /init starts without /proc. */
 static void mount_proc(void)
 {
@@ -871,6 +952,11 @@ int main(int argc, char **argv)
 		return 42; /* exec'd with a NULL argv: argv[1] ends it, envp follows */
 	if (argc > 1 && !strcmp(argv[1], "--exit0"))
 		return 0;
+	if (argc > 1 && !strcmp(argv[1], "--stack")) {
+		unsigned long here = (unsigned long)&argc;
+
+		return write(1, &here, sizeof(here)) == sizeof(here) ? 0 : 1;
+	}
 	if (argc > 1 && !strcmp(argv[1], "--pause"))
 		for (;;)
 			pause();
@@ -899,5 +985,6 @@ int main(int argc, char **argv)
 	RUN(t_futex_efault);
 	RUN(t_exec_txtbsy);
 	RUN(t_exec_special);
+	RUN(t_proc_sys);
 	return tap_done();
 }
