@@ -18,11 +18,14 @@
 #include "mm/rmap.h"
 
 #define MAP_TYPE 0x0f
+#define MAP_32BIT 0x40          /* x86-64: below 2 GiB (for old JITs) */
+#define MAP_32BIT_START 0x40000000ul
+#define MAP_32BIT_END 0x80000000ul
 #define MAP_SHARED_VALIDATE 0x03
 #define MAP_KNOWN_FLAGS (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN | \
 			 MAP_DENYWRITE | MAP_EXECUTABLE | MAP_LOCKED |        \
 			 MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK |        \
-			 MAP_STACK | MAP_HUGETLB | MAP_FIXED_NOREPLACE)
+			 MAP_STACK | MAP_HUGETLB | MAP_FIXED_NOREPLACE | MAP_32BIT)
 #define USER_MAP_END STACK_TOP /* the last user page is never mapped */
 
 static u64 prot_to_vm_flags(int prot)
@@ -119,7 +122,12 @@ static s64 choose_address(struct mm *mm, u64 addr, u64 len, int flags)
 	if (addr >= MMAP_MIN_ADDR && addr <= USER_MAP_END && len <= USER_MAP_END - addr &&
 	    !find_vma_intersection(&mm->vmas, addr, addr + len))
 		return (s64)addr;
-	addr = mm_get_unmapped_area(mm, len);
+	/* MAP_32BIT: Linux's x86-64 places it bottom-up in [1 GiB, 2 GiB) */
+	if (flags & MAP_32BIT)
+		addr = vma_gap_bottomup(&mm->vmas, len, PAGE_SIZE, MAP_32BIT_START,
+					MAP_32BIT_END);
+	else
+		addr = mm_get_unmapped_area(mm, len);
 	return addr ? (s64)addr : -ENOMEM;
 }
 
@@ -181,6 +189,10 @@ static int mmap_checks(u64 *len, int type, int flags, int prot)
 		return -ENOMEM;
 	*len = ALIGN_UP(*len, PAGE_SIZE);
 	if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	/* Linux validates flags for files only: anonymous memory takes
+	 * MAP_SHARED or MAP_PRIVATE */
+	if (type == MAP_SHARED_VALIDATE && (flags & MAP_ANONYMOUS))
 		return -EINVAL;
 	if (type == MAP_SHARED_VALIDATE && (flags & ~MAP_KNOWN_FLAGS))
 		return -EOPNOTSUPP;
@@ -698,6 +710,7 @@ SYSCALL_DEFINE0(munlockall)
 
 #define MREMAP_MAYMOVE 1
 #define MREMAP_FIXED 2
+#define MREMAP_DONTUNMAP 4
 
 /*
  * Move the page-table entries of [old, old + len) to new_addr: the frames
@@ -730,6 +743,8 @@ static int move_ptes(struct mm *mm, u64 old, u64 new_addr, u64 len)
  * mremap: shrink in place, grow in place if the pages after are free, or
  * (MREMAP_MAYMOVE) move the region: a new region with the same flags and
  * backing takes over the page-table entries; the contents are kept.
+ * MREMAP_DONTUNMAP (with MREMAP_MAYMOVE and the same length, else EINVAL)
+ * always moves and leaves the old range mapped but empty.
  */
 SYSCALL_DEFINE5(mremap, u64, old, u64, old_len, u64, new_len, int, flags, u64, new_addr)
 {
@@ -738,21 +753,26 @@ SYSCALL_DEFINE5(mremap, u64, old, u64, old_len, u64, new_len, int, flags, u64, n
 	u64 dest, pgoff;
 	int err;
 
-	if ((old & (PAGE_SIZE - 1)) || !new_len || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) ||
-	    ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)))
+	if ((old & (PAGE_SIZE - 1)) || !new_len ||
+	    (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) ||
+	    ((flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) && !(flags & MREMAP_MAYMOVE)))
 		return -EINVAL;
 	old_len = ALIGN_UP(old_len, PAGE_SIZE);
 	new_len = ALIGN_UP(new_len, PAGE_SIZE);
+	if ((flags & MREMAP_DONTUNMAP) && old_len != new_len)
+		return -EINVAL;
 	v = vma_lookup(&mm->vmas, old);
 	if (!v || old + old_len > v->vm_end || !old_len)
 		return -EFAULT;
-	if (new_len <= old_len && !(flags & MREMAP_FIXED)) {
+	if ((flags & MREMAP_DONTUNMAP) && (v->vm_flags & (VM_DONTEXPAND | VM_PFNMAP)))
+		return -EINVAL;
+	if (new_len <= old_len && !(flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))) {
 		if (new_len < old_len && (err = mm_unmap(mm, old + new_len, old_len - new_len)))
 			return err;
 		return (long)old;
 	}
 	/* In place: the region ends here and nothing follows closely. */
-	if (!(flags & MREMAP_FIXED) && old + old_len == v->vm_end &&
+	if (!(flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) && old + old_len == v->vm_end &&
 	    old + new_len <= STACK_TOP &&
 	    !find_vma_intersection(&mm->vmas, v->vm_end, old + new_len) &&
 	    !vma_adjust(&mm->vmas, v, v->vm_start, old + new_len)) {
@@ -778,7 +798,12 @@ SYSCALL_DEFINE5(mremap, u64, old, u64, old_len, u64, new_len, int, flags, u64, n
 		mm_unmap(mm, dest, new_len);
 		return err;
 	}
-	mm_unmap(mm, old, old_len);
+	/* MREMAP_DONTUNMAP: the old range stays, empty (zeros, or the
+	 * file's contents again), and no longer locked, as Linux */
+	if (flags & MREMAP_DONTUNMAP)
+		mm_set_flags(mm, old, old_len, VM_LOCKED | VM_LOCKONFAULT, false);
+	else
+		mm_unmap(mm, old, old_len);
 	return (long)dest;
 }
 

@@ -13,6 +13,7 @@
 #include "kernel/rlimit.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
+#include "lib/format.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 
@@ -145,8 +146,54 @@ static void resolve_links(char *out, size_t size)
 	kfree(joined);
 }
 
+#define __O_TMPFILE 020000000
+#define O_TMPFILE (__O_TMPFILE | O_DIRECTORY)
+
+/*
+ * open_tmpfile - O_TMPFILE: a new regular file in directory path with no
+ * name, deleted at its last close.  Linux's checks (build_open_flags,
+ * vfs_tmpfile): EINVAL without O_DIRECTORY, with O_CREAT, or not for
+ * writing; ENOENT/ENOTDIR for the directory; EACCES without write and
+ * search permission in it; EOPNOTSUPP where files cannot be made (/proc).
+ * Here the file is made under a passing name and unlinked at once.
+ */
+static struct file *open_tmpfile(int dirfd, const char *path, u32 flags,
+				 u32 mode, int *err)
+{
+	static u32 tmpfile_seq;
+	struct inode *dir, *inode;
+	struct file *f = NULL;
+	char name[32], dname[sizeof(f->path)], fname[sizeof(f->path)];
+	int len;
+
+	*err = -EINVAL;
+	if ((flags & (O_TMPFILE | O_CREAT)) != O_TMPFILE || (flags & O_ACCMODE) == O_RDONLY)
+		return NULL;
+	*err = vfs_lookup(dirfd, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &dir);
+	if (*err)
+		return NULL;
+	*err = -EOPNOTSUPP;
+	if (dir->iops && dir->iops->mknod && dir->iops->unlink)
+		*err = inode_permission(dir, MAY_WRITE | MAY_EXEC);
+	len = ksnprintf(name, sizeof(name), "#%u", ++tmpfile_seq);
+	if (!*err)
+		*err = dir->iops->mknod(dir, name, (size_t)len,
+					S_IFREG | (mode & S_IALLUGO & ~current_umask()), 0, &inode);
+	if (!*err) {
+		file_name(dirfd, path, dname, sizeof(dname));
+		ksnprintf(fname, sizeof(fname), "%s/%s", dname, name);
+		f = file_open_inode(inode, flags & ~O_TMPFILE, fname, err);
+		dir->iops->unlink(dir, name, (size_t)len, false);
+		iput(inode);
+	}
+	iput(dir);
+	return f;
+}
+
 struct file *do_open(int dirfd, const char *path, u32 flags, u32 mode, int *err)
 {
+	if (flags & __O_TMPFILE)
+		return open_tmpfile(dirfd, path, flags, mode, err);
 	char name[sizeof(((struct file *)0)->path)];
 	struct inode *inode;
 	struct file *f = NULL;

@@ -19,6 +19,9 @@
 #include <grp.h>
 
 #define PAGE 4096l
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4
+#endif
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1
 #define FUTEX_REQUEUE 3
@@ -376,6 +379,64 @@ static void t_madvise(void)
 	CHECK(munmap(r, PAGE) == 0, "a hole");
 	CHECK_ERR(madvise(r, PAGE, MADV_POPULATE_READ), ENOMEM);
 	CHECK_ERR(madvise(r, PAGE, MADV_NORMAL), ENOMEM);
+}
+
+/* MAP_32BIT (x86-64): the region is placed in [1 GiB, 2 GiB). */
+static void t_map_32bit(void)
+{
+	char *p = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+
+	CHECK(p != MAP_FAILED && (unsigned long)p >= 0x40000000ul &&
+	      (unsigned long)p + 3 * PAGE <= 0x80000000ul, "at %p", (void *)p);
+	p[0] = 1;
+	/* Linux 6.1 validates flags only for files: anonymous is EINVAL */
+	CHECK_ERR(mmap(NULL, PAGE, PROT_READ, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, 0),
+		  EINVAL);
+}
+
+/* MREMAP_DONTUNMAP (selftests mremap_dontunmap): the pages move, the old
+ * range stays mapped and reads zeros; it needs MREMAP_MAYMOVE and the
+ * same length (EINVAL). */
+static void t_mremap_dontunmap(void)
+{
+	char *p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *q;
+
+	p[0] = 'a';
+	p[PAGE] = 'b';
+	CHECK_ERR(mremap(p, 2 * PAGE, 2 * PAGE, MREMAP_DONTUNMAP), EINVAL);
+	CHECK_ERR(mremap(p, 2 * PAGE, 3 * PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP), EINVAL);
+	q = mremap(p, 2 * PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP);
+	CHECK(q != MAP_FAILED && q != p, "moved to %p", (void *)q);
+	CHECK(q[0] == 'a' && q[PAGE] == 'b', "the contents moved");
+	CHECK(p[0] == 0 && p[PAGE] == 0, "the old range reads zeros");
+	p[0] = 'c';
+	CHECK(q[0] == 'a', "and is a separate mapping");
+}
+
+/* O_TMPFILE (LTP open_tmpfile01, openat03 on tmpfs): an unnamed file in
+ * a directory; EINVAL without write access, ENOTDIR on a file, ENOENT,
+ * EISDIR-free; EOPNOTSUPP where files cannot be made (/proc). */
+static void t_o_tmpfile(void)
+{
+	int fd = open("/tmp", O_TMPFILE | O_RDWR, 0600);
+	struct stat st;
+	char buf[4];
+
+	CHECK(fd >= 0, "O_TMPFILE in /tmp");
+	CHECK(write(fd, "tmp", 3) == 3 && pread(fd, buf, 3, 0) == 3 && !memcmp(buf, "tmp", 3),
+	      "usable");
+	CHECK(fstat(fd, &st) == 0 && st.st_nlink == 0 && S_ISREG(st.st_mode),
+	      "no name: nlink %ld", (long)st.st_nlink);
+	close(fd);
+	CHECK_ERR(open("/tmp", O_TMPFILE | O_RDONLY, 0600), EINVAL);
+	CHECK_ERR(open("/tmp", O_TMPFILE | O_RDWR | O_CREAT, 0600), EINVAL);
+	CHECK_ERR(open("/tmp/abi-none/x", O_TMPFILE | O_RDWR, 0600), ENOENT);
+	close(open("/tmp/abi-file", O_CREAT | O_WRONLY, 0644));
+	CHECK_ERR(open("/tmp/abi-file", O_TMPFILE | O_RDWR, 0600), ENOTDIR);
+	CHECK_ERR(open("/proc", O_TMPFILE | O_RDWR, 0600), EOPNOTSUPP);
+	unlink("/tmp/abi-file");
 }
 
 /* ---- prctl (kernel/sys.c) ---- */
@@ -972,6 +1033,9 @@ int main(int argc, char **argv)
 	RUN(t_mlock_flags);
 	RUN(t_mincore);
 	RUN(t_madvise);
+	RUN(t_map_32bit);
+	RUN(t_mremap_dontunmap);
+	RUN(t_o_tmpfile);
 	RUN(t_prctl_slack_tsc);
 	RUN(t_prctl_pdeathsig);
 	RUN(t_prctl_subreaper);
