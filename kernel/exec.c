@@ -150,6 +150,24 @@ static int copy_user_strings(struct exec_strings *s, const char __user *const __
 	return err ? err : n;
 }
 
+/*
+ * empty_argv - an execve with argv NULL or empty gets one empty string as
+ * argv[0], so that a program that starts reading at argv[1] does not walk
+ * into envp; Linux 6.1 does it and logs a line once
+ * (do_execveat_common).  Returns the new argc, 1, or -errno.
+ */
+static int empty_argv(struct exec_strings *s)
+{
+	static bool said;
+	int err = strings_append(s, "", 0);
+
+	if (!said && !err)
+		printk(KERN_INFO "process '%s' launched with NULL argv: empty "
+		       "string added\n", current->comm);
+	said = true;
+	return err ? err : 1;
+}
+
 /* The i-th string of s (argv first, then envp). */
 static const char *string_at(const struct exec_strings *s, int i)
 {
@@ -284,28 +302,32 @@ static int load_segments(struct mm *mm, struct file *f, const struct elf_info *e
 	return err;
 }
 
-/* Open and check a program file; fills ei and hdr (HEADER_BYTES). */
+/* open_program - open_exec() (the checks, the write denial) and read the
+ * first HEADER_BYTES into hdr; close_program ends it. */
 static struct file *open_program(const char *path, void *hdr, size_t *hdr_len,
 				 int *err)
 {
-	struct file *f = vfs_open(path, O_RDONLY, 0, err);
+	struct file *f = open_exec(path, err);
 	long n;
 
 	if (!f)
 		return NULL;
-	*err = inode_permission_exec(f->inode);
-	if (*err) {
-		file_put(f);
-		return NULL;
-	}
 	n = kernel_read(f, hdr, HEADER_BYTES, 0);
 	if (n < 0) {
 		*err = (int)n;
+		allow_write_access(f->inode);
 		file_put(f);
 		return NULL;
 	}
 	*hdr_len = (size_t)n;
 	return f;
+}
+
+/* close_program - the end of open_program's file. */
+static void close_program(struct file *f)
+{
+	allow_write_access(f->inode);
+	file_put(f);
 }
 
 struct loaded_image {
@@ -407,7 +429,7 @@ static int load_image(struct mm *mm, struct file *f, const void *hdr,
 				err = -ELIBBAD; /* an interpreter needing one */
 			img->entry = ii->entry + ibias;
 			img->interp_base = ii->span_start + ibias;
-			file_put(interp);
+			close_program(interp);
 		}
 		kfree(ihdr);
 	}
@@ -558,7 +580,7 @@ static int exec_strings(char *path, struct exec_strings *s)
 		err = rewrite_for_script(s, path, hdr, hdr_len);
 		if (err <= 0)
 			break;
-		file_put(f);
+		close_program(f);
 		f = NULL;
 		if (depth == SCRIPT_DEPTH_MAX) {
 			err = -ELOOP;
@@ -595,6 +617,10 @@ static int exec_strings(char *path, struct exec_strings *s)
 	err = exec_kill_other_threads();
 	if (err)
 		goto out;
+	mm->exe_deny = f->inode; /* the denial stays as long as mm does */
+	ihold(f->inode);
+	file_put(f);
+	f = NULL;
 	commit_exec(mm, path, img.entry, sp);
 	ptrace_exec();
 	mm = NULL;
@@ -603,7 +629,7 @@ out:
 	if (mm)
 		mm_put(mm);
 	if (f)
-		file_put(f);
+		close_program(f);
 	kfree(hdr);
 	return err;
 }
@@ -644,6 +670,8 @@ SYSCALL_DEFINE3(execve, const char __user *, filename,
 	err = len < 0 ? (int)len : len == 0 ? -ENOENT : 0;
 	if (!err) {
 		err = copy_user_strings(&s, argv);
+		if (err == 0) /* no argv: argv[0] = "" (Linux >= 5.18) */
+			err = empty_argv(&s);
 		if (err >= 0) {
 			s.argc = err;
 			err = copy_user_strings(&s, envp);

@@ -96,14 +96,15 @@ static void set_process_parent(struct task *c, struct task *p)
 		u->parent = p;
 }
 
-/* Give the ended process's children (leader's) to init; wake init if one
- * is already a zombie. */
+/* Give the ended process's children (leader's) to init, or to a child
+ * subreaper above (prctl); wake it if one is already a zombie. */
 static void reparent_children(struct task *leader)
 {
-	struct task *init = task_find(INIT_PID), *c, **tail;
+	struct task *init, *c, **tail;
 
 	if (!leader->children)
 		return;
+	init = reaper_for_orphans(leader);
 	for (tail = &init->children; *tail; tail = &(*tail)->next_sibling)
 		;
 	for (c = leader->children; c; c = c->next_sibling)
@@ -124,6 +125,7 @@ static void release_child_tid(struct task *t)
 	u32 __user *tidptr = (u32 __user *)t->clear_child_tid;
 	u32 zero = 0;
 
+	vfork_done(t);
 	t->clear_child_tid = 0;
 	if (!tidptr || !t->mm || copy_to_user(tidptr, &zero, sizeof(zero)))
 		return;

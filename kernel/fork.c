@@ -42,6 +42,10 @@
 #define CLONE_NEWUSER 0x10000000
 #define CLONE_NEWPID 0x20000000
 #define CLONE_NEWNET 0x40000000
+#define CLONE_DETACHED 0x00400000
+#define CLONE_NEWTIME 0x00000080        /* clone3 only: in CSIGNAL's bits */
+#define CLONE_CLEAR_SIGHAND 0x100000000ull /* clone3 only */
+#define CLONE_INTO_CGROUP 0x200000000ull   /* clone3 only */
 
 #define MIN_THREADS 20 /* max_threads() on the smallest machine */
 
@@ -76,17 +80,11 @@ static void fork_fail(struct task *child)
 	task_free(child);
 }
 
-/*
- * share_vm - does clone share the address space?  CLONE_VM does, except
- * in vfork's CLONE_VM|CLONE_VFORK (posix_spawn): we run that as fork, the
- * child getting a copy, since the parent is not suspended until the child
- * execs.  A child sharing the handlers (CLONE_SIGHAND) needs the memory
- * the handlers are in, so it always shares.
- */
+/* share_vm - does clone share the address space?  CLONE_VM does (vfork
+ * too: the caller sleeps meanwhile, see vfork_wait()). */
 static bool share_vm(u64 flags)
 {
-	return (flags & CLONE_VM) &&
-	       (!(flags & CLONE_VFORK) || (flags & CLONE_SIGHAND));
+	return flags & CLONE_VM;
 }
 
 /* The child's address space, descriptors and fs context: shared with the
@@ -126,6 +124,10 @@ static void copy_signals(struct task *child, struct task *parent, u64 flags)
 		memcpy(child->sig.action, parent->sig.action,
 		       sizeof(child->sig.sighand->action));
 	}
+	if (flags & CLONE_CLEAR_SIGHAND) /* clone3: handlers back to default */
+		for (int i = 0; i < NSIG; i++)
+			if (child->sig.action[i].handler != SIG_IGN)
+				child->sig.action[i] = (struct k_sigaction){ 0 };
 	child->sig.blocked = parent->sig.blocked;
 	child->sig.altstack = parent->sig.altstack;
 	if (share_vm(flags))
@@ -146,6 +148,8 @@ static void join_family(struct task *child, struct task *parent, u64 flags)
 		child->group_leader = leader;
 		child->parent = leader->parent;
 		leader->group_live++;
+	} else if (flags & CLONE_PARENT) { /* a sibling of the caller */
+		link_child(leader->parent, child);
 	} else {
 		link_child(leader, child);
 	}
@@ -217,6 +221,10 @@ static struct task *copy_process(u64 flags, u64 stack, u64 tls, int *err)
 	copy_signals(child, parent, flags);
 	memcpy(child->rlimits, parent->rlimits, sizeof(child->rlimits));
 	child->cred = parent->cred;
+	/* Linux: the slack is inherited and becomes the child's default;
+	 * the parent-death signal is not inherited. */
+	child->timer_slack_ns = child->default_timer_slack_ns =
+		parent->timer_slack_ns ? parent->timer_slack_ns : parent->default_timer_slack_ns;
 
 	tf = task_user_frame(child);
 	*tf = *task_user_frame(parent);
@@ -231,6 +239,47 @@ static struct task *copy_process(u64 flags, u64 stack, u64 tls, int *err)
 	return child;
 }
 
+/*
+ * vfork_wait - the caller of a CLONE_VFORK clone sleeps until the child
+ * (pid) execs or exits, as Linux (only a fatal signal ends the wait).
+ * The child runs in the caller's memory meanwhile (CLONE_VM).
+ */
+static void vfork_wait(void)
+{
+	u64 flags = arch_irq_save();
+
+	while (current->vfork_child && !wait_sleep_killable(&current->vfork_wq))
+		;
+	current->vfork_child = 0;
+	arch_irq_restore(flags);
+}
+
+void vfork_done(struct task *t)
+{
+	struct task *p = t->vfork_parent ? task_find(t->vfork_parent) : NULL;
+
+	t->vfork_parent = 0;
+	if (p && p->vfork_child == t->pid) {
+		p->vfork_child = 0;
+		wake_up(&p->vfork_wq);
+	}
+}
+
+/* start_child - make the child runnable; with CLONE_VFORK wait for it. */
+static long start_child(struct task *child, u64 flags)
+{
+	int pid = child->pid;
+
+	if (flags & CLONE_VFORK) {
+		current->vfork_child = pid;
+		child->vfork_parent = current->pid;
+	}
+	sched_add(child);
+	if (flags & CLONE_VFORK)
+		vfork_wait();
+	return pid;
+}
+
 SYSCALL_DEFINE0(fork)
 {
 	int err;
@@ -238,20 +287,26 @@ SYSCALL_DEFINE0(fork)
 
 	if (!child)
 		return err;
-	sched_add(child);
-	return child->pid;
+	return start_child(child, 0);
 }
 
-/* vfork may behave as fork: the child gets its own copy of memory. */
+/* vfork: the child shares the caller's memory, and the caller sleeps
+ * until the child execs or exits. */
 SYSCALL_DEFINE0(vfork)
 {
-	return sys_fork(NULL);
+	int err;
+	struct task *child = copy_process(CLONE_VM | CLONE_VFORK, 0, 0, &err);
+
+	if (!child)
+		return err;
+	return start_child(child, CLONE_VM | CLONE_VFORK);
 }
 
 /*
  * clone_flags_valid - 0, or -EINVAL for combinations Linux refuses (a
- * thread shares the handlers, handlers live in shared memory) and for
- * what we do not implement; -EPERM for a TLS base outside user space.
+ * thread shares the handlers, handlers live in shared memory, init may
+ * not make a sibling) and for what we do not implement; -EPERM for a TLS
+ * base outside user space.
  */
 static int clone_flags_valid(u64 flags, u64 tls)
 {
@@ -261,23 +316,16 @@ static int clone_flags_valid(u64 flags, u64 tls)
 		return -EINVAL;
 	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
 		return -EINVAL;
+	if ((flags & CLONE_PARENT) && current->group_leader->pid == INIT_PID)
+		return -EINVAL;
 	if ((flags & CLONE_SETTLS) && tls >= USER_SPACE_END)
 		return -EPERM;
 	return 0;
 }
 
-/*
- * clone: fork-like uses (flags = a signal number, maybe with
- * CLONE_CHILD_SETTID/CLEARTID/PARENT_SETTID, or CLONE_VM|CLONE_VFORK as
- * posix_spawn uses, which we run as fork) and threads, as musl's
- * pthread_create makes them: CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|
- * CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|
- * CLONE_CHILD_CLEARTID|CLONE_DETACHED, a new stack and a TLS base.
- * CLONE_SYSVSEM, CLONE_DETACHED, CLONE_PARENT and the exit signal in
- * CSIGNAL are accepted and ignored (the parent always gets SIGCHLD).
- */
-SYSCALL_DEFINE5(clone, u64, flags, u64, stack, int __user *, parent_tid,
-		int __user *, child_tid, u64, tls)
+/* do_clone - clone and clone3 once their arguments are read. */
+static long do_clone(u64 flags, u64 stack, int __user *parent_tid,
+		     int __user *child_tid, u64 tls)
 {
 	int err = clone_flags_valid(flags, tls);
 	struct task *child;
@@ -293,6 +341,99 @@ SYSCALL_DEFINE5(clone, u64, flags, u64, stack, int __user *, parent_tid,
 		mm_put_user_u32(child->mm, (u64)child_tid, (u32)child->pid);
 	if (flags & CLONE_CHILD_CLEARTID)
 		child->clear_child_tid = (u64)child_tid;
-	sched_add(child);
-	return child->pid;
+	return start_child(child, flags);
+}
+
+/*
+ * clone: fork-like uses (flags = a signal number, maybe with
+ * CLONE_CHILD_SETTID/CLEARTID/PARENT_SETTID, or CLONE_VM|CLONE_VFORK as
+ * posix_spawn uses) and threads, as musl's pthread_create makes them:
+ * CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|
+ * CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID|CLONE_DETACHED, a
+ * new stack and a TLS base.  CLONE_PARENT makes the child the caller's
+ * sibling.  CLONE_SYSVSEM and CLONE_DETACHED are accepted and ignored, and
+ * so is the exit signal in CSIGNAL (the parent always gets SIGCHLD).
+ */
+SYSCALL_DEFINE5(clone, u64, flags, u64, stack, int __user *, parent_tid,
+		int __user *, child_tid, u64, tls)
+{
+	return do_clone(flags & ~(CLONE_CLEAR_SIGHAND | CLONE_INTO_CGROUP) & 0xffffffffull,
+			stack, parent_tid, child_tid, tls);
+}
+
+/* struct clone_args of clone3, its first version (64 bytes); later ones
+ * add set_tid, set_tid_size (80) and cgroup (88). */
+struct clone_args {
+	u64 flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+	u64 set_tid, set_tid_size, cgroup;
+};
+#define CLONE_ARGS_SIZE_VER0 64
+
+/* clone3_args - copy in size bytes of struct clone_args; as Linux's
+ * copy_struct_from_user: EINVAL if smaller than the first version,
+ * E2BIG if larger than a page or than ours with a nonzero byte beyond. */
+static int clone3_args(struct clone_args *a, const u8 __user *uargs, size_t size)
+{
+	u8 rest[64];
+
+	memset(a, 0, sizeof(*a));
+	if (size > PAGE_SIZE)
+		return -E2BIG;
+	if (size < CLONE_ARGS_SIZE_VER0)
+		return -EINVAL;
+	if (copy_from_user(a, uargs, MIN(size, sizeof(*a))))
+		return -EFAULT;
+	for (size_t off = sizeof(*a); off < size; off += sizeof(rest)) {
+		size_t n = MIN(size - off, sizeof(rest));
+
+		if (copy_from_user(rest, uargs + off, n))
+			return -EFAULT;
+		for (size_t i = 0; i < n; i++)
+			if (rest[i])
+				return -E2BIG;
+	}
+	return 0;
+}
+
+/*
+ * clone3_valid - Linux's checks of the arguments: EINVAL for an exit
+ * signal out of range (or with CLONE_THREAD/CLONE_PARENT), flags of the
+ * legacy call's signal bits or CLONE_DETACHED, CLONE_SIGHAND with
+ * CLONE_CLEAR_SIGHAND, a stack without a size or a size without a stack.
+ * set_tid and CLONE_INTO_CGROUP are not supported here: EINVAL.
+ */
+static int clone3_valid(const struct clone_args *a)
+{
+	if ((a->exit_signal & ~0xffull) || a->exit_signal > NSIG)
+		return -EINVAL;
+	if (a->flags & ~(0xffffffffull | CLONE_CLEAR_SIGHAND))
+		return -EINVAL;
+	if (a->flags & (CLONE_DETACHED | (CSIGNAL & ~CLONE_NEWTIME)))
+		return -EINVAL;
+	if ((a->flags & CLONE_SIGHAND) && (a->flags & CLONE_CLEAR_SIGHAND))
+		return -EINVAL;
+	if ((a->flags & (CLONE_THREAD | CLONE_PARENT)) && a->exit_signal)
+		return -EINVAL;
+	if (!a->stack != !a->stack_size ||
+	    (a->stack && (a->stack >= USER_SPACE_END ||
+			  a->stack_size > USER_SPACE_END - a->stack)))
+		return -EINVAL;
+	if (a->set_tid || a->set_tid_size || (a->flags & CLONE_NEWTIME))
+		return -EINVAL;
+	return 0;
+}
+
+/* clone3: clone with its arguments in a struct; the stack is given as
+ * its lowest address and size. */
+SYSCALL_DEFINE2(clone3, const u8 __user *, uargs, size_t, size)
+{
+	struct clone_args a;
+	int err = clone3_args(&a, uargs, size);
+
+	if (!err)
+		err = clone3_valid(&a);
+	if (err)
+		return err;
+	return do_clone(a.flags, a.stack ? a.stack + a.stack_size : 0,
+			(int __user *)a.parent_tid, (int __user *)a.child_tid, a.tls);
 }

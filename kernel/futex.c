@@ -76,7 +76,8 @@ static int read_word(u32 __user *uaddr, u32 *val)
  * Private futexes, and words in private mappings, are (mm, address); a
  * word in a MAP_SHARED region is its physical address (the word is read
  * first so that its page is present).  0, -EINVAL (not 4-byte aligned) or
- * -EFAULT.
+ * -EFAULT (a shared futex's word must be in a readable region, as Linux;
+ * a private one is not looked at).
  */
 static int get_futex_key(u32 __user *uaddr, bool private, struct futex_key *key)
 {
@@ -94,7 +95,12 @@ static int get_futex_key(u32 __user *uaddr, bool private, struct futex_key *key)
 	if (private)
 		return 0;
 	v = find_vma(&mm->vmas, addr);
-	if (!v || v->vm_start > addr || !(v->vm_flags & VM_SHARED))
+	/* Linux pins the page (get_user_pages): no page, no access, or a
+	 * read-only anonymous one (it can never change) is -EFAULT. */
+	if (!v || v->vm_start > addr || !(v->vm_flags & VM_READ) ||
+	    (!v->vm_file && !(v->vm_flags & (VM_SHARED | VM_WRITE))))
+		return -EFAULT;
+	if (!(v->vm_flags & VM_SHARED))
 		return 0;
 	if (read_word(uaddr, &val) || !pt_translate(mm->pgd, addr, &pa, NULL))
 		return -EFAULT;

@@ -1,12 +1,12 @@
 /*
  * kernel/sys.c - the small system calls about the process itself: IDs,
  * process groups, limits, resource usage, the system's name, randomness,
- * and reboot.  Every process starts as root (uid 0).  User IDs can be
- * dropped with setuid and setresuid (Linux's rules: root may set any; any
- * other user only to one of its real, effective or saved IDs).  What looks
- * at them: /proc/PID/pagemap (frame numbers for root only), chmod and
- * chown (kernel/fs/open.c: the owner or root).  Group IDs are all 0 and
- * can be set only to 0.
+ * and reboot.  Every process starts as root (uid 0, gid 0).  User and
+ * group IDs change with the set*id calls, by Linux's rules: root may set
+ * any; any other user only to one of its real, effective or saved IDs.
+ * What looks at them: /proc/PID/pagemap (frame numbers for root only),
+ * file permissions (kernel/fs/vfs.c: owner, group, supplementary groups),
+ * chmod and chown (kernel/fs/open.c: the owner or root).
  */
 #include "kernel/errno.h"
 #include "kernel/exit.h"
@@ -26,52 +26,121 @@
 SYSCALL_DEFINE0(getpid) { return current->tgid; }
 SYSCALL_DEFINE0(gettid) { return current->pid; }
 SYSCALL_DEFINE0(getppid) { return current->parent ? current->parent->tgid : 0; }
-#define ID_UNCHANGED ((u32)-1) /* setresuid: leave this one as it is */
+#define ID_UNCHANGED ((u32)-1) /* setres*id: leave this one as it is */
+#define NGROUPS_MAX 65536          /* Linux's limit for setgroups */
 
 SYSCALL_DEFINE0(getuid) { return current->cred.uid; }
 SYSCALL_DEFINE0(geteuid) { return current->cred.euid; }
-SYSCALL_DEFINE0(getgid) { return 0; }
-SYSCALL_DEFINE0(getegid) { return 0; }
-SYSCALL_DEFINE1(setgid, u32, gid) { return gid == 0 ? 0 : -EPERM; }
+SYSCALL_DEFINE0(getgid) { return current->cred.gid; }
+SYSCALL_DEFINE0(getegid) { return current->cred.egid; }
 
-/* uid_allowed - may the caller (cred c) take id as one of its IDs?  Root
- * may take any; another user one it already has. */
-static bool uid_allowed(const struct task_cred *c, u32 id)
+/*
+ * The set*id rules are Linux's (kernel/sys.c), for uids and gids alike;
+ * "privileged" is an effective uid of 0 (CAP_SETUID, CAP_SETGID).  ids
+ * points at the real, effective and saved ID of one kind: c->uid.. or
+ * c->gid...
+ */
+static bool privileged(const struct task_cred *c) { return c->euid == 0; }
+
+/* id_is_ours - is id one of the three in ids? */
+static bool id_is_ours(const u32 ids[3], u32 id)
 {
-	return c->euid == 0 || id == c->uid || id == c->euid || id == c->suid;
+	return id == ids[0] || id == ids[1] || id == ids[2];
 }
 
-/* setuid: root sets all three IDs; another user only its effective one. */
-SYSCALL_DEFINE1(setuid, u32, uid)
+/* set_id - setuid/setgid: privileged, all three become id; otherwise
+ * only the effective one, to the real or saved ID; else -EPERM. */
+static long set_id(struct task_cred *c, u32 ids[3], u32 id)
 {
-	struct task_cred *c = &current->cred;
-
-	if (c->euid == 0) {
-		*c = (struct task_cred){ uid, uid, uid };
+	if (id == ID_UNCHANGED)
+		return -EINVAL;
+	if (privileged(c)) {
+		ids[0] = ids[1] = ids[2] = id;
 		return 0;
 	}
-	if (uid != c->uid && uid != c->suid)
+	if (id != ids[0] && id != ids[2])
 		return -EPERM;
-	c->euid = uid;
+	ids[1] = id;
 	return 0;
+}
+
+/* set_re_id - setreuid/setregid: the real ID may become the real or
+ * effective one, the effective any of the three; the saved one follows
+ * the effective when the real one is set or the effective one becomes
+ * other than the old real ID. */
+static long set_re_id(struct task_cred *c, u32 ids[3], u32 r, u32 e)
+{
+	u32 old_real = ids[0];
+
+	if (!privileged(c) &&
+	    ((r != ID_UNCHANGED && r != ids[0] && r != ids[1]) ||
+	     (e != ID_UNCHANGED && !id_is_ours(ids, e))))
+		return -EPERM;
+	if (r != ID_UNCHANGED)
+		ids[0] = r;
+	if (e != ID_UNCHANGED)
+		ids[1] = e;
+	if (r != ID_UNCHANGED || (e != ID_UNCHANGED && e != old_real))
+		ids[2] = ids[1];
+	return 0;
+}
+
+/* set_res_id - setresuid/setresgid: each given ID one of the three
+ * (or anything when privileged). */
+static long set_res_id(struct task_cred *c, u32 ids[3], u32 r, u32 e, u32 s)
+{
+	if (!privileged(c) &&
+	    ((r != ID_UNCHANGED && !id_is_ours(ids, r)) ||
+	     (e != ID_UNCHANGED && !id_is_ours(ids, e)) ||
+	     (s != ID_UNCHANGED && !id_is_ours(ids, s))))
+		return -EPERM;
+	if (r != ID_UNCHANGED)
+		ids[0] = r;
+	if (e != ID_UNCHANGED)
+		ids[1] = e;
+	if (s != ID_UNCHANGED)
+		ids[2] = s;
+	return 0;
+}
+
+#define UIDS(c) ((c)->uids)
+#define GIDS(c) ((c)->gids)
+
+SYSCALL_DEFINE1(setuid, u32, uid)
+{
+	return set_id(&current->cred, UIDS(&current->cred), uid);
+}
+
+SYSCALL_DEFINE1(setgid, u32, gid)
+{
+	return set_id(&current->cred, GIDS(&current->cred), gid);
+}
+
+SYSCALL_DEFINE2(setreuid, u32, r, u32, e)
+{
+	return set_re_id(&current->cred, UIDS(&current->cred), r, e);
+}
+
+SYSCALL_DEFINE2(setregid, u32, r, u32, e)
+{
+	return set_re_id(&current->cred, GIDS(&current->cred), r, e);
 }
 
 SYSCALL_DEFINE3(setresuid, u32, r, u32, e, u32, s)
 {
-	struct task_cred *c = &current->cred;
-
-	if ((r != ID_UNCHANGED && !uid_allowed(c, r)) ||
-	    (e != ID_UNCHANGED && !uid_allowed(c, e)) ||
-	    (s != ID_UNCHANGED && !uid_allowed(c, s)))
-		return -EPERM;
-	if (r != ID_UNCHANGED)
-		c->uid = r;
-	if (e != ID_UNCHANGED)
-		c->euid = e;
-	if (s != ID_UNCHANGED)
-		c->suid = s;
-	return 0;
+	return set_res_id(&current->cred, UIDS(&current->cred), r, e, s);
 }
+
+SYSCALL_DEFINE3(setresgid, u32, r, u32, e, u32, s)
+{
+	return set_res_id(&current->cred, GIDS(&current->cred), r, e, s);
+}
+
+/* setfsuid/setfsgid: the file-system IDs here are always the effective
+ * ones, so these change nothing and return the current one (Linux
+ * returns the old value whether or not it changed it). */
+SYSCALL_DEFINE1(setfsuid, u32, uid) { return current->cred.euid; }
+SYSCALL_DEFINE1(setfsgid, u32, gid) { return current->cred.egid; }
 
 /* put_ids - store three IDs for getresuid / getresgid. */
 static long put_ids(u32 __user *r, u32 __user *e, u32 __user *s,
@@ -86,23 +155,65 @@ static long put_ids(u32 __user *r, u32 __user *e, u32 __user *s,
 
 SYSCALL_DEFINE3(getresuid, u32 __user *, r, u32 __user *, e, u32 __user *, s)
 {
-	const struct task_cred *c = &current->cred;
-	const u32 ids[3] = { c->uid, c->euid, c->suid };
-
-	return put_ids(r, e, s, ids);
+	return put_ids(r, e, s, UIDS(&current->cred));
 }
 
 SYSCALL_DEFINE3(getresgid, u32 __user *, r, u32 __user *, e, u32 __user *, s)
 {
-	const u32 ids[3] = { 0, 0, 0 };
-
-	return put_ids(r, e, s, ids);
+	return put_ids(r, e, s, GIDS(&current->cred));
 }
 
+/* getgroups: size 0 asks for the count; a smaller size is -EINVAL. */
 SYSCALL_DEFINE2(getgroups, int, size, u32 __user *, list)
 {
-	(void)list;
-	return size < 0 ? -EINVAL : 0;
+	const struct task_cred *c = &current->cred;
+
+	if (size < 0)
+		return -EINVAL;
+	if (size == 0)
+		return c->ngroups;
+	if ((u32)size < c->ngroups)
+		return -EINVAL;
+	if (copy_to_user(list, c->groups, c->ngroups * sizeof(u32)))
+		return -EFAULT;
+	return c->ngroups;
+}
+
+/* setgroups: privileged only (-EPERM); more than NGROUPS_MAX is -EINVAL,
+ * more than the NGROUPS_KEPT we keep -ENOMEM (Linux's allocation failing). */
+SYSCALL_DEFINE2(setgroups, int, size, const u32 __user *, list)
+{
+	struct task_cred *c = &current->cred;
+	u32 groups[NGROUPS_KEPT];
+
+	if (!privileged(c))
+		return -EPERM;
+	if ((u32)size > NGROUPS_MAX)
+		return -EINVAL;
+	if (size > NGROUPS_KEPT)
+		return -ENOMEM;
+	if (copy_from_user(groups, list, (size_t)size * sizeof(u32)))
+		return -EFAULT;
+	memcpy(c->groups, groups, (size_t)size * sizeof(u32));
+	c->ngroups = (u32)size;
+	return 0;
+}
+
+/* in_group_p - is gid the caller's effective group or one of its
+ * supplementary groups?  (File permission checks, chown.) */
+bool in_group_p(u32 gid)
+{
+	const struct task_cred *c;
+
+	if (!current)
+		return true; /* the kernel at boot */
+	c = &current->cred;
+	if (gid == c->egid)
+		return true;
+	for (u32 i = 0; i < c->ngroups; i++)
+		if (c->groups[i] == gid)
+			return true;
+	return false;
 }
 
 SYSCALL_DEFINE0(sched_yield)
@@ -238,42 +349,126 @@ SYSCALL_DEFINE2(arch_prctl, int, code, u64, addr)
 	}
 }
 
+/* prctl options (include/uapi/linux/prctl.h). */
+#define PR_SET_PDEATHSIG 1
+#define PR_GET_PDEATHSIG 2
+#define PR_GET_DUMPABLE 3
+#define PR_SET_DUMPABLE 4
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+#define PR_GET_TSC 25
+#define PR_SET_TSC 26
+#define PR_TSC_ENABLE 1
+#define PR_TSC_SIGSEGV 2
+#define PR_SET_TIMERSLACK 29
+#define PR_GET_TIMERSLACK 30
+#define PR_SET_CHILD_SUBREAPER 36
+#define PR_GET_CHILD_SUBREAPER 37
+#define NSIG_MAX 64
+#define TIMER_SLACK_DEFAULT_NS 50000 /* Linux's, for a normal task */
 /* vmos's own prctl: log every page fault of this process (and of what it
  * forks and execs) with its resolution; arg2 = 1 on, 0 off. */
 #define PR_VMOS_VMTRACE 0x564d5452 /* "VMTR" */
-#define PR_SET_NAME 15
-#define PR_GET_NAME 16
-#define PR_SET_PDEATHSIG 1
-#define PR_GET_DUMPABLE 3
-#define PR_SET_DUMPABLE 4
 
-SYSCALL_DEFINE5(prctl, int, option, u64, arg2, u64, arg3, u64, arg4, u64, arg5)
+struct task *reaper_for_orphans(struct task *leader)
+{
+	struct k_siginfo info = { .si_code = SI_USER };
+
+	info.f.kill.pid = leader->tgid;
+	info.f.kill.uid = leader->cred.uid;
+	for (struct task *c = leader->children; c; c = c->next_sibling)
+		for_each_thread(c, t)
+			if (t->pdeath_signal && t->state != TASK_ZOMBIE) {
+				info.si_signo = t->pdeath_signal;
+				send_group_signal(t, t->pdeath_signal, &info);
+			}
+	/* As Linux's find_new_reaper(): the ancestors below init. */
+	for (struct task *a = leader->parent; a && a->pid != INIT_PID; a = a->parent)
+		if (a->child_subreaper && process_alive(a) && !a->group_exiting)
+			return a;
+	return task_find(INIT_PID);
+}
+
+/* timer_slack - the slack a sleep of current may take (for the timers:
+ * Linux's current->timer_slack_ns). */
+static u64 timer_slack(const struct task *t)
+{
+	return t->timer_slack_ns ? t->timer_slack_ns : TIMER_SLACK_DEFAULT_NS;
+}
+
+/* put_int - prctl's PR_GET_* answers go to an int in user memory. */
+static long put_int(u64 uaddr, int v)
+{
+	return copy_to_user((void __user *)uaddr, &v, sizeof(v)) ? -EFAULT : 0;
+}
+
+/* prctl_name - PR_SET_NAME / PR_GET_NAME. */
+static long prctl_name(int option, u64 arg2)
 {
 	char name[TASK_COMM_LEN];
 	long n;
 
+	if (option == PR_GET_NAME)
+		return copy_to_user((void __user *)arg2, current->comm,
+				    sizeof(current->comm)) ? -EFAULT : 0;
+	n = strncpy_from_user(name, (const char __user *)arg2, sizeof(name));
+	if (n == -EFAULT)
+		return -EFAULT;
+	name[sizeof(name) - 1] = '\0';
+	strlcpy(current->comm, name, sizeof(current->comm));
+	return 0;
+}
+
+/*
+ * prctl: the options below, with Linux's checks; others are EINVAL.
+ * PDEATHSIG: a signal sent to this task when its parent process ends
+ * (not inherited by fork).  TSC: PR_TSC_SIGSEGV makes rdtsc fault.
+ * TIMERSLACK: how late a timer may fire, 0 sets the default back.
+ * CHILD_SUBREAPER: orphaned descendants are reparented to this process
+ * instead of init.
+ */
+SYSCALL_DEFINE5(prctl, int, option, u64, arg2, u64, arg3, u64, arg4, u64, arg5)
+{
+	struct task *t = current;
+
 	(void)arg3, (void)arg4, (void)arg5;
 	switch (option) {
 	case PR_SET_NAME:
-		n = strncpy_from_user(name, (const char __user *)arg2, sizeof(name));
-		if (n == -EFAULT)
-			return -EFAULT;
-		name[sizeof(name) - 1] = '\0';
-		strlcpy(current->comm, name, sizeof(current->comm));
-		return 0;
 	case PR_GET_NAME:
-		return copy_to_user((void __user *)arg2, current->comm,
-				    sizeof(current->comm)) ? -EFAULT : 0;
+		return prctl_name(option, arg2);
 	case PR_VMOS_VMTRACE:
-		if (!current->mm)
+		if (!t->mm)
 			return -EINVAL;
-		current->mm->vmtrace = arg2 != 0;
+		t->mm->vmtrace = arg2 != 0;
 		return 0;
 	case PR_SET_PDEATHSIG:
-	case PR_SET_DUMPABLE:
+		if (arg2 > NSIG_MAX)
+			return -EINVAL;
+		t->pdeath_signal = (int)arg2;
 		return 0;
+	case PR_GET_PDEATHSIG:
+		return put_int(arg2, t->pdeath_signal);
+	case PR_SET_DUMPABLE:
+		return arg2 > 1 ? -EINVAL : 0;
 	case PR_GET_DUMPABLE:
 		return 1;
+	case PR_SET_TSC:
+		if (arg2 != PR_TSC_ENABLE && arg2 != PR_TSC_SIGSEGV)
+			return -EINVAL;
+		arch_set_notsc(&t->thread, arg2 == PR_TSC_SIGSEGV);
+		return 0;
+	case PR_GET_TSC:
+		return put_int(arg2, t->thread.notsc ? PR_TSC_SIGSEGV : PR_TSC_ENABLE);
+	case PR_SET_TIMERSLACK:
+		t->timer_slack_ns = arg2 ? arg2 : t->default_timer_slack_ns;
+		return 0;
+	case PR_GET_TIMERSLACK:
+		return (long)timer_slack(t);
+	case PR_SET_CHILD_SUBREAPER:
+		t->group_leader->child_subreaper = arg2 != 0;
+		return 0;
+	case PR_GET_CHILD_SUBREAPER:
+		return put_int(arg2, t->group_leader->child_subreaper);
 	default:
 		return -EINVAL;
 	}
@@ -314,6 +509,7 @@ void rlimit_init_defaults(u64 lim[RLIM_NLIMITS][2])
 	lim[RLIMIT_NOFILE][0] = lim[RLIMIT_NOFILE][1] = 1024;
 	lim[RLIMIT_CORE][0] = 0;
 	lim[RLIMIT_NPROC][0] = lim[RLIMIT_NPROC][1] = 4096;
+	lim[RLIMIT_MEMLOCK][0] = lim[RLIMIT_MEMLOCK][1] = 8ul << 20; /* Linux >= 5.16 */
 }
 
 /* same_user - may c act on a process with credentials t (prlimit64)?  As

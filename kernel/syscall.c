@@ -64,10 +64,14 @@ static long not_implemented(u64 nr)
 	return -ENOSYS;
 }
 
-/* Called from entry.asm with the user's registers saved in tf. */
+/*
+ * Called from entry.asm with the user's registers saved in tf.  Only the
+ * low 32 bits of rax name the call, as on Linux >= 5.12 (do_syscall_64
+ * takes an int and compares it as unsigned): 0x100000027 is getpid.
+ */
 void syscall_dispatch(struct trap_frame *tf)
 {
-	u64 nr = syscall_get_nr(tf);
+	u64 nr = (u32)syscall_get_nr(tf);
 	struct syscall_args args;
 	long ret;
 

@@ -60,10 +60,21 @@ struct rusage_counts {
 			* (exec, exit); the live one adds its own */
 };
 
-/* The user IDs of a task (Linux's struct cred, only the uids).  Everyone
- * starts as root (0); setuid and setresuid may drop to another user. */
+/* The user and group IDs of a task (Linux's struct cred, without the
+ * capabilities: an effective uid 0 has them all).  Everyone starts as
+ * root (0); the set*id calls of kernel/sys.c change them. */
+#define NGROUPS_KEPT 32 /* supplementary groups a task may have here */
 struct task_cred {
-	u32 uid, euid, suid;
+	union { /* real, effective, saved: by name or as ids[3] (sys.c) */
+		struct { u32 uid, euid, suid; };
+		u32 uids[3];
+	};
+	union {
+		struct { u32 gid, egid, sgid; };
+		u32 gids[3];
+	};
+	u32 ngroups;
+	u32 groups[NGROUPS_KEPT];
 };
 
 struct task {
@@ -145,6 +156,20 @@ struct task {
 
 	bool oom_victim;           /* killed by the OOM killer, memory not yet
 				    * released (mm/oom.c waits for it) */
+
+	/* prctl (kernel/sys.c) */
+	int pdeath_signal;         /* PR_SET_PDEATHSIG: sent when the parent dies */
+	bool child_subreaper;      /* PR_SET_CHILD_SUBREAPER (the leader's):
+				    * adopts orphaned descendants */
+	u64 timer_slack_ns;        /* PR_SET_TIMERSLACK (0: the default) */
+	u64 default_timer_slack_ns;
+
+	/* vfork (kernel/fork.c): the caller sleeps on its vfork_wq until the
+	 * child (vfork_child) execs or exits, which vfork_done() tells the
+	 * task named by the child's vfork_parent.  PIDs, not pointers: either
+	 * may be gone first. */
+	int vfork_child, vfork_parent;
+	struct wait_queue vfork_wq;
 };
 
 /* thread_group_leader - is t the first thread of its process? */
@@ -193,6 +218,16 @@ struct task *thread_next(const struct task *g, struct task *t);
 /* for_each_thread - `for_each_thread(g, t) { ... }` with t declared. */
 #define for_each_thread(g, t) \
 	for (struct task *t = thread_first(g); t; t = thread_next(g, t))
+
+/* reaper_for_orphans - sys.c, for exit.c: send each child of the ended
+ * process leader its parent-death signal (PR_SET_PDEATHSIG) and return
+ * who adopts them: the nearest live ancestor that is a child subreaper
+ * (PR_SET_CHILD_SUBREAPER), else init. */
+struct task *reaper_for_orphans(struct task *leader);
+
+/* vfork_done - fork.c, for exit.c: t leaves its memory (exits or execs):
+ * wake the vfork caller waiting for it, if any. */
+void vfork_done(struct task *t);
 
 /* sched.c */
 /* sched_init - the running boot code becomes the idle task (PID 0). */

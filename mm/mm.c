@@ -167,6 +167,10 @@ void mm_put(struct mm *mm)
 	frame_free(mm->pgd);
 	free_all_vmas(mm);
 	mmlist_del(mm);
+	if (mm->exe_deny) { /* the program may be written again */
+		allow_write_access(mm->exe_deny);
+		iput(mm->exe_deny);
+	}
 	kfree(mm);
 }
 
@@ -282,6 +286,10 @@ struct mm *mm_fork(struct mm *src)
 	dst->stack_top = src->stack_top;
 	dst->personality = src->personality;
 	dst->vmtrace = src->vmtrace;
+	if (src->exe_deny && !deny_write_access(src->exe_deny)) {
+		ihold(src->exe_deny); /* the child runs the same program */
+		dst->exe_deny = src->exe_deny;
+	}
 	dst->total_vm = src->total_vm;
 	dst->hiwater_vm = src->total_vm;
 	for (v = vma_first(&src->vmas); v; v = vma_next(&src->vmas, v)) {
@@ -299,7 +307,8 @@ struct mm *mm_fork(struct mm *src)
 			vma_free(c);
 			goto fail;
 		}
-		if (copy_region_pages(dst, src, v))
+		/* MADV_WIPEONFORK: the child's region starts empty (zeros) */
+		if (!(v->vm_flags & VM_WIPEONFORK) && copy_region_pages(dst, src, v))
 			goto fail;
 	}
 	pt_flush(src->pgd); /* the parent's pages just became read-only */

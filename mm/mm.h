@@ -39,6 +39,11 @@ struct mm {
 	u64 hiwater_rss;         /* peak rss (VmHWM) */
 	u64 stack_top;           /* where the stack region ends (randomized) */
 	bool vmtrace;            /* log every fault (prctl PR_VMOS_VMTRACE) */
+	struct inode *exe_deny;  /* the program it runs, denied write access
+				    (ETXTBSY) while this address space lives */
+	u64 def_flags;           /* VM_LOCKED(|VM_LOCKONFAULT) for every new
+				    region after mlockall(MCL_FUTURE); not
+				    inherited by fork or exec (Linux's) */
 	u32 personality;         /* personality(2) flags: ADDR_NO_RANDOMIZE.
 				    Linux keeps them per task; here they live
 				    with the address space and carry across

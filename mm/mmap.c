@@ -18,11 +18,14 @@
 #include "mm/rmap.h"
 
 #define MAP_TYPE 0x0f
+#define MAP_32BIT 0x40          /* x86-64: below 2 GiB (for old JITs) */
+#define MAP_32BIT_START 0x40000000ul
+#define MAP_32BIT_END 0x80000000ul
 #define MAP_SHARED_VALIDATE 0x03
 #define MAP_KNOWN_FLAGS (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN | \
 			 MAP_DENYWRITE | MAP_EXECUTABLE | MAP_LOCKED |        \
 			 MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK |        \
-			 MAP_STACK | MAP_HUGETLB | MAP_FIXED_NOREPLACE)
+			 MAP_STACK | MAP_HUGETLB | MAP_FIXED_NOREPLACE | MAP_32BIT)
 #define USER_MAP_END STACK_TOP /* the last user page is never mapped */
 
 static u64 prot_to_vm_flags(int prot)
@@ -119,91 +122,134 @@ static s64 choose_address(struct mm *mm, u64 addr, u64 len, int flags)
 	if (addr >= MMAP_MIN_ADDR && addr <= USER_MAP_END && len <= USER_MAP_END - addr &&
 	    !find_vma_intersection(&mm->vmas, addr, addr + len))
 		return (s64)addr;
-	addr = mm_get_unmapped_area(mm, len);
+	/* MAP_32BIT: Linux's x86-64 places it bottom-up in [1 GiB, 2 GiB) */
+	if (flags & MAP_32BIT)
+		addr = vma_gap_bottomup(&mm->vmas, len, PAGE_SIZE, MAP_32BIT_START,
+					MAP_32BIT_END);
+	else
+		addr = mm_get_unmapped_area(mm, len);
 	return addr ? (s64)addr : -ENOMEM;
 }
 
 /*
- * The open file behind fd, checked for a mapping: regular (ramfs) files
- * only (-ENODEV), opened for reading (-EACCES), and for writing too if a
- * shared mapping may write (-EACCES).  Returns it with a reference, or
- * NULL with *err set.  /dev/zero is no file to map: NULL, *err 0 and
- * *zero true (an anonymous mapping, private or shared, as on Linux).
+ * check_file_mapping - may f be mapped with this type and prot?  Linux's
+ * do_mmap() order: a shared writable mapping needs the file open for
+ * writing, every mapping needs it open for reading (-EACCES); then only
+ * what can be mapped: regular ramfs files and /dev/zero (-ENODEV).
+ * Returns 0 or -errno; *zero tells /dev/zero, whose mapping is plain
+ * anonymous memory (private or shared, as on Linux).
  */
-static struct file *file_for_mapping(int fd, int type, int prot, int *err,
-				     bool *zero)
+static int check_file_mapping(struct file *f, int type, int prot, bool *zero)
 {
-	struct file *f = fd_get(current->files, fd);
-	u32 mode;
+	u32 mode = f->flags & O_ACCMODE;
 
-	*err = -EBADF;
-	if (!f)
-		return NULL;
+	if ((type != MAP_PRIVATE && (prot & PROT_WRITE) && mode != O_RDWR) ||
+	    mode == O_WRONLY)
+		return -EACCES;
 	*zero = S_ISCHR(f->inode->mode) && f->inode->rdev == DEV_ZERO;
-	if (*zero) { /* /dev/zero: the mapping is plain anonymous memory */
-		file_put(f);
-		*err = 0;
-		return NULL;
-	}
-	mode = f->flags & O_ACCMODE;
-	*err = -ENODEV;
-	if (!S_ISREG(f->inode->mode) || !is_ramfs_file(f->inode))
-		goto fail;
-	*err = -EACCES;
-	if (mode == O_WRONLY)
-		goto fail;
-	if (type != MAP_PRIVATE && (prot & PROT_WRITE) && mode != O_RDWR)
-		goto fail;
-	return f;
-fail:
-	file_put(f);
-	return NULL;
+	if (!*zero && (!S_ISREG(f->inode->mode) || !is_ramfs_file(f->inode)))
+		return -ENODEV;
+	return 0;
 }
 
 #define MAX_FILE_OFFSET 0x7ffffffffffffffful /* Linux's MAX_LFS_FILESIZE */
 
-SYSCALL_DEFINE6(mmap, u64, addr, u64, len, int, prot, int, flags, int, fd, u64, off)
+/* mm_locked_pages - pages of [start, end) in locked (VM_LOCKED) regions. */
+static u64 mm_locked_pages(struct mm *mm, u64 start, u64 end)
 {
-	struct mm *mm = current->mm;
-	int type = flags & MAP_TYPE, err;
-	struct file *file = NULL;
-	u64 vm_flags;
-	s64 where;
+	u64 n = 0;
 
-	if (!len || (off & (PAGE_SIZE - 1)))
+	for (struct vm_area_struct *v = find_vma(&mm->vmas, start);
+	     v && v->vm_start < end; v = vma_next(&mm->vmas, v))
+		if (v->vm_flags & VM_LOCKED)
+			n += (MIN(v->vm_end, end) - MAX(v->vm_start, start)) >> PAGE_SHIFT;
+	return n;
+}
+
+/*
+ * mlock_limit_ok - may mm lock this many more pages (besides what it has
+ * locked already)?  Within RLIMIT_MEMLOCK, or root (CAP_IPC_LOCK).
+ */
+static bool mlock_limit_ok(struct mm *mm, u64 pages)
+{
+	u64 limit = current->rlimits[RLIMIT_MEMLOCK][0];
+
+	if (current->cred.euid == 0 || limit == RLIM_INFINITY)
+		return true;
+	return mm_locked_pages(mm, 0, USER_SPACE_END) + pages <= limit >> PAGE_SHIFT;
+}
+
+/* mmap_checks - the argument checks of mmap before any file is looked at,
+ * and the length rounded up to pages in *len. */
+static int mmap_checks(u64 *len, int type, int flags, int prot)
+{
+	if (!*len)
 		return -EINVAL;
-	if (len > USER_MAP_END)
+	if (*len > USER_MAP_END)
 		return -ENOMEM;
-	len = ALIGN_UP(len, PAGE_SIZE);
+	*len = ALIGN_UP(*len, PAGE_SIZE);
 	if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	/* Linux validates flags for files only: anonymous memory takes
+	 * MAP_SHARED or MAP_PRIVATE */
+	if (type == MAP_SHARED_VALIDATE && (flags & MAP_ANONYMOUS))
 		return -EINVAL;
 	if (type == MAP_SHARED_VALIDATE && (flags & ~MAP_KNOWN_FLAGS))
 		return -EOPNOTSUPP;
 	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
 		return -EINVAL;
-	if (over_limits(mm, len, 0))
-		return -ENOMEM;
-	if (!(flags & MAP_ANONYMOUS)) {
-		bool zero = false;
+	return 0;
+}
 
-		file = file_for_mapping(fd, type, prot, &err, &zero);
-		if (!file && !zero)
-			return err;
-		/* Linux's file_mmap_ok: every byte mapped has a file offset
-		 * below 2^63 */
-		if (off > MAX_FILE_OFFSET - len) {
-			if (file)
-				file_put(file);
-			return -EOVERFLOW;
-		}
+/*
+ * mmap: checked in Linux's order (an unaligned offset, then a bad
+ * descriptor: EBADF even with a zero length), then mapped.  MAP_LOCKED
+ * (or mlockall(MCL_FUTURE)) locks the region and makes it present:
+ * EPERM if RLIMIT_MEMLOCK is 0, EAGAIN over it (root is exempt).
+ */
+SYSCALL_DEFINE6(mmap, u64, addr, u64, len, int, prot, int, flags, int, fd, u64, off)
+{
+	struct mm *mm = current->mm;
+	int type = flags & MAP_TYPE, err;
+	struct file *file = NULL;
+	bool zero = false;
+	u64 vm_flags;
+	s64 where;
+
+	if (off & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS)) {
+		file = fd_get(current->files, fd);
+		if (!file)
+			return -EBADF;
 	}
-	where = choose_address(mm, addr, len, flags);
+	err = mmap_checks(&len, type, flags, prot);
+	/* Linux's file_mmap_ok: every byte mapped has a file offset below 2^63 */
+	if (!err && file && off > MAX_FILE_OFFSET - len)
+		err = -EOVERFLOW;
+	if (!err && over_limits(mm, len, 0))
+		err = -ENOMEM;
+	vm_flags = prot_to_vm_flags(prot) | mm->def_flags;
+	if (flags & MAP_LOCKED)
+		vm_flags |= VM_LOCKED;
+	if (!err && (vm_flags & VM_LOCKED)) {
+		if (!current->rlimits[RLIMIT_MEMLOCK][0] && current->cred.euid)
+			err = -EPERM;
+		else if (!mlock_limit_ok(mm, len >> PAGE_SHIFT))
+			err = -EAGAIN;
+	}
+	if (!err && file)
+		err = check_file_mapping(file, type, prot, &zero);
+	if (zero) { /* /dev/zero: the mapping is plain anonymous memory */
+		file_put(file);
+		file = NULL;
+	}
+	where = err ? err : choose_address(mm, addr, len, flags);
 	if (where < 0) {
 		if (file)
 			file_put(file);
 		return where;
 	}
-	vm_flags = prot_to_vm_flags(prot);
 	if (type != MAP_PRIVATE)
 		vm_flags |= VM_SHARED | VM_MAYSHARE;
 	/* A shared mapping of a file not open for writing may never become
@@ -219,7 +265,8 @@ SYSCALL_DEFINE6(mmap, u64, addr, u64, len, int, prot, int, flags, int, fd, u64, 
 		file_put(file); /* the region holds its own reference */
 	/* Shared anonymous memory is made present now, so that a fork shares
 	 * every page of it (anonymous pages have no file to share through). */
-	if (!err && (((vm_flags & VM_SHARED) && !file) || (flags & MAP_POPULATE)))
+	if (!err && (((vm_flags & VM_SHARED) && !file) || (flags & MAP_POPULATE) ||
+		     (vm_flags & (VM_LOCKED | VM_LOCKONFAULT)) == VM_LOCKED))
 		err = mm_populate(mm, (u64)where, len, false);
 	if (err) {
 		mm_unmap(mm, (u64)where, len);
@@ -289,13 +336,18 @@ static bool range_mapped(struct mm *mm, u64 addr, u64 len)
  */
 SYSCALL_DEFINE3(msync, u64, addr, u64, len, int, flags)
 {
+	struct mm *mm = current->mm;
+
 	if ((addr & (PAGE_SIZE - 1)) || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
 	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
 		return -EINVAL;
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (addr >= USER_SPACE_END || len > USER_SPACE_END - addr)
 		return -ENOMEM;
-	return range_mapped(current->mm, addr, len) ? 0 : -ENOMEM;
+	/* Linux: MS_INVALIDATE of locked pages is -EBUSY */
+	if ((flags & MS_INVALIDATE) && mm_locked_pages(mm, addr, addr + len))
+		return -EBUSY;
+	return range_mapped(mm, addr, len) ? 0 : -ENOMEM;
 }
 
 #define MADV_NORMAL 0
@@ -324,37 +376,164 @@ static int drop_pages(struct mm *mm, u64 addr, u64 len)
 	return 0;
 }
 
+#define MADV_REMOVE 9
+#define MADV_DONTFORK 10
+#define MADV_DOFORK 11
+#define MADV_MERGEABLE 12
+#define MADV_UNMERGEABLE 13
+#define MADV_HUGEPAGE 14
+#define MADV_NOHUGEPAGE 15
+#define MADV_DONTDUMP 16
+#define MADV_DODUMP 17
+#define MADV_WIPEONFORK 18
+#define MADV_KEEPONFORK 19
+#define MADV_COLD 20
+#define MADV_PAGEOUT 21
+#define MADV_POPULATE_READ 22
+#define MADV_POPULATE_WRITE 23
+
+/* wipe_ok - MADV_WIPEONFORK applies to private anonymous memory only
+ * (Linux: EINVAL for a file or shared region). */
+static bool wipe_ok(struct mm *mm, u64 addr, u64 len)
+{
+	for (struct vm_area_struct *v = find_vma(&mm->vmas, addr);
+	     v && v->vm_start < addr + len; v = vma_next(&mm->vmas, v))
+		if (v->vm_file || (v->vm_flags & VM_SHARED))
+			return false;
+	return true;
+}
+
+/* set_mergeable - MADV_MERGEABLE as Linux with KSM (Debian's kernel has
+ * it): private regions get VM_MERGEABLE (smaps "mg"), shared ones are
+ * left alone; nothing is ever merged here. */
+static int set_mergeable(struct mm *mm, u64 addr, u64 len)
+{
+	u64 end = addr + len;
+
+	for (u64 va = addr; va < end;) {
+		struct vm_area_struct *v = vma_lookup(&mm->vmas, va);
+		u64 piece_end = MIN(end, v->vm_end);
+		int err = 0;
+
+		if (!(v->vm_flags & (VM_SHARED | VM_MAYSHARE | VM_SPECIAL)))
+			err = mm_set_flags(mm, va, piece_end - va, VM_MERGEABLE, true);
+		if (err)
+			return err;
+		va = piece_end;
+	}
+	return 0;
+}
+
+/*
+ * populate - MADV_POPULATE_READ/WRITE: fault every page in, as a read or
+ * a write would (a write breaks copy-on-write).  Linux 6.1's errors
+ * (faultin_vma_page_range): EINVAL for I/O regions and where the access
+ * is not allowed (PROT_NONE, a write to a read-only region), ENOMEM when
+ * memory runs out.
+ */
+static int populate(struct mm *mm, u64 addr, u64 len, bool write)
+{
+	u64 end = addr + len;
+
+	for (struct vm_area_struct *v = find_vma(&mm->vmas, addr);
+	     v && v->vm_start < end; v = vma_next(&mm->vmas, v)) {
+		u64 s = MAX(v->vm_start, addr), e = MIN(v->vm_end, end);
+
+		if (v->vm_flags & (VM_IO | VM_PFNMAP))
+			return -EINVAL;
+		if (!(v->vm_flags & (write ? VM_WRITE : VM_READ)))
+			return -EINVAL;
+		if (mm_populate(mm, s, e - s, write))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* madvise_valid - is advice one Linux 6.1 (x86-64, with KSM) knows? */
+static bool madvise_valid(int advice)
+{
+	switch (advice) {
+	case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL:
+	case MADV_WILLNEED: case MADV_DONTNEED: case MADV_FREE:
+	case MADV_REMOVE: case MADV_DONTFORK: case MADV_DOFORK:
+	case MADV_MERGEABLE: case MADV_UNMERGEABLE: case MADV_HUGEPAGE:
+	case MADV_NOHUGEPAGE: case MADV_DONTDUMP: case MADV_DODUMP:
+	case MADV_WIPEONFORK: case MADV_KEEPONFORK: case MADV_COLD:
+	case MADV_PAGEOUT: case MADV_POPULATE_READ: case MADV_POPULATE_WRITE:
+		return true;
+	}
+	return false;
+}
+
+/*
+ * madvise: checked in Linux's order (an unknown advice, an unaligned
+ * start, a range that wraps: EINVAL; an empty one: 0; a hole: ENOMEM),
+ * then applied.  Advice about paging policy is taken and ignored.
+ */
 SYSCALL_DEFINE3(madvise, u64, addr, u64, len, int, advice)
 {
 	struct mm *mm = current->mm;
+	u64 alen;
 
-	if (addr & (PAGE_SIZE - 1))
+	if (!madvise_valid(advice) || (addr & (PAGE_SIZE - 1)))
 		return -EINVAL;
-	len = ALIGN_UP(len, PAGE_SIZE);
-	if (addr >= USER_SPACE_END || len > USER_SPACE_END - addr)
+	alen = ALIGN_UP(len, PAGE_SIZE);
+	if ((len && !alen) || addr >= USER_SPACE_END || alen > USER_SPACE_END - addr)
 		return -EINVAL;
-	if (!range_mapped(mm, addr, len))
+	if (!alen)
+		return 0;
+	if (!range_mapped(mm, addr, alen))
 		return -ENOMEM;
 	switch (advice) {
 	case MADV_DONTNEED:
 	case MADV_FREE:
-		return drop_pages(mm, addr, len);
-	case MADV_NORMAL:
-	case MADV_RANDOM:
-	case MADV_SEQUENTIAL:
-	case MADV_WILLNEED:
-	case 10: /* MADV_DONTFORK */
-	case 11: /* MADV_DOFORK */
-	case 12: /* MADV_MERGEABLE */
-	case 14: /* MADV_HUGEPAGE */
-	case 15: /* MADV_NOHUGEPAGE */
-		return 0; /* advice taken, nothing to do */
+		return drop_pages(mm, addr, alen);
+	case MADV_DONTFORK:
+	case MADV_DOFORK:
+		return mm_set_flags(mm, addr, alen, VM_DONTCOPY, advice == MADV_DONTFORK);
+	case MADV_WIPEONFORK:
+		if (!wipe_ok(mm, addr, alen))
+			return -EINVAL;
+		return mm_set_flags(mm, addr, alen, VM_WIPEONFORK, true);
+	case MADV_KEEPONFORK:
+		return mm_set_flags(mm, addr, alen, VM_WIPEONFORK, false);
+	case MADV_MERGEABLE:
+		return set_mergeable(mm, addr, alen);
+	case MADV_UNMERGEABLE:
+		return mm_set_flags(mm, addr, alen, VM_MERGEABLE, false);
+	case MADV_POPULATE_READ:
+	case MADV_POPULATE_WRITE:
+		return populate(mm, addr, alen, advice == MADV_POPULATE_WRITE);
+	case MADV_REMOVE:
+		return -EINVAL; /* Linux: only for shared file mappings (tmpfs) */
 	default:
-		return -EINVAL;
+		return 0; /* advice taken, nothing to do */
 	}
 }
 
-/* mincore: one byte per page, bit 0 set if the page is present. */
+/*
+ * page_resident - mincore's answer for the page at va of region v: a
+ * page mapped here, or one the file holds in its page cache (a ramfs
+ * file's pages are all in memory), as Linux's mincore_page().
+ */
+static u8 page_resident(struct mm *mm, struct vm_area_struct *v, u64 va)
+{
+	pte_t *e = pt_walk(mm->pgd, va, false);
+
+	if (e && pte_has_frame(*e))
+		return 1;
+	if (v->vm_file && is_ramfs_file(v->vm_file->inode))
+		return ramfs_get_page(v->vm_file->inode,
+				      v->vm_pgoff + ((va - v->vm_start) >> PAGE_SHIFT),
+				      false) != 0;
+	return 0;
+}
+
+/*
+ * mincore: one byte per page, bit 0 set if the page is resident.  As
+ * Linux: EINVAL for an unaligned start, ENOMEM for a range outside user
+ * space (an absurd length too) or with a hole.
+ */
 SYSCALL_DEFINE3(mincore, u64, addr, u64, len, u8 __user *, vec)
 {
 	struct mm *mm = current->mm;
@@ -363,18 +542,18 @@ SYSCALL_DEFINE3(mincore, u64, addr, u64, len, u8 __user *, vec)
 
 	if (addr & (PAGE_SIZE - 1))
 		return -EINVAL;
-	len = ALIGN_UP(len, PAGE_SIZE);
 	if (addr >= USER_SPACE_END || len > USER_SPACE_END - addr)
 		return -ENOMEM;
+	len = ALIGN_UP(len, PAGE_SIZE);
 	if (!range_mapped(mm, addr, len))
 		return -ENOMEM;
 	for (pages = len >> PAGE_SHIFT; done < pages;) {
 		u64 n = MIN(pages - done, (u64)sizeof(chunk));
 
 		for (u64 i = 0; i < n; i++) {
-			pte_t *e = pt_walk(mm->pgd, addr + (done + i) * PAGE_SIZE, false);
+			u64 va = addr + (done + i) * PAGE_SIZE;
 
-			chunk[i] = e && pte_has_frame(*e);
+			chunk[i] = page_resident(mm, vma_lookup(&mm->vmas, va), va);
 		}
 		if (copy_to_user(vec + done, chunk, n))
 			return -EFAULT;
@@ -383,66 +562,133 @@ SYSCALL_DEFINE3(mincore, u64, addr, u64, len, u8 __user *, vec)
 	return 0;
 }
 
-/* Set or clear VM_LOCKED on exactly [addr, addr + len) (regions are split
- * at its ends), making locked pages resident now. */
-static int set_locked(struct mm *mm, u64 addr, u64 len, bool lock)
+/*
+ * mlock_populate - make the locked pages of [addr, addr + len) present,
+ * as Linux's __mm_populate: not those of MLOCK_ONFAULT regions (they
+ * come on first touch) nor of PROT_NONE ones.  0, or -EAGAIN when
+ * memory ran out (mlock's answer for that).
+ */
+static int mlock_populate(struct mm *mm, u64 addr, u64 len)
 {
-	int err = mm_set_flags(mm, addr, len, VM_LOCKED, lock);
+	u64 end = addr + len;
+
+	for (struct vm_area_struct *v = find_vma(&mm->vmas, addr);
+	     v && v->vm_start < end; v = vma_next(&mm->vmas, v)) {
+		u64 s = MAX(v->vm_start, addr), e = MIN(v->vm_end, end);
+
+		if ((v->vm_flags & VM_LOCKONFAULT) ||
+		    !(v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+			continue;
+		if (mm_populate(mm, s, e - s, false))
+			return -EAGAIN;
+	}
+	return 0;
+}
+
+/*
+ * set_lock_flags - the lock state of exactly [addr, addr + len) becomes
+ * lock (VM_LOCKED, or VM_LOCKED|VM_LOCKONFAULT; 0 unlocks), regions split
+ * at its ends and merged again where they can (munlock of the middle of
+ * a locked region leaves three regions).
+ */
+static int set_lock_flags(struct mm *mm, u64 addr, u64 len, u64 lock)
+{
+	int err = mm_set_flags(mm, addr, len, (VM_LOCKED | VM_LOCKONFAULT) & ~lock,
+			       false);
 
 	if (!err && lock)
-		err = mm_populate(mm, addr, len, false);
+		err = mm_set_flags(mm, addr, len, lock, true);
 	return err;
 }
 
-static int lock_range(u64 addr, u64 len, bool lock)
+/*
+ * do_mlock - Linux's: EPERM if RLIMIT_MEMLOCK is 0 (root is exempt);
+ * ENOMEM if the range has a hole or locking it would pass the limit
+ * (pages of the range already locked are not counted twice); lock 0
+ * unlocks, with no limit.  addr need not be aligned: the pages it
+ * touches count.
+ */
+static int do_mlock(u64 addr, u64 len, u64 lock)
 {
 	struct mm *mm = current->mm;
-	u64 start = ALIGN_DOWN(addr, PAGE_SIZE);
+	u64 start = ALIGN_DOWN(addr, PAGE_SIZE), end;
+	int err;
 
-	len = ALIGN_UP(addr + len, PAGE_SIZE) - start;
-	if (start >= USER_SPACE_END || len > USER_SPACE_END - start)
+	if (lock && !current->rlimits[RLIMIT_MEMLOCK][0] && current->cred.euid)
+		return -EPERM;
+	if (len > USER_SPACE_END)
 		return -ENOMEM;
-	if (!range_mapped(mm, start, len))
+	end = ALIGN_UP(addr + len, PAGE_SIZE);
+	if (end == start)
+		return 0;
+	if (start >= USER_SPACE_END || end > USER_SPACE_END || !range_mapped(mm, start, end - start))
 		return -ENOMEM;
-	return set_locked(mm, start, len, lock);
+	if (lock && !mlock_limit_ok(mm, ((end - start) >> PAGE_SHIFT) -
+						mm_locked_pages(mm, start, end)))
+		return -ENOMEM;
+	err = set_lock_flags(mm, start, end - start, lock);
+	if (!err && lock)
+		err = mlock_populate(mm, start, end - start);
+	return err;
 }
+
+#define MLOCK_ONFAULT 1
 
 SYSCALL_DEFINE2(mlock, u64, addr, u64, len)
 {
-	return lock_range(addr, len, true);
+	return do_mlock(addr, len, VM_LOCKED);
 }
 
+/* mlock2: MLOCK_ONFAULT locks pages as they are touched (VM_LOCKONFAULT,
+ * which smaps on Linux 6.1 shows as "??": it has no name for it). */
 SYSCALL_DEFINE3(mlock2, u64, addr, u64, len, int, flags)
 {
-	if (flags & ~1) /* MLOCK_ONFAULT */
+	if (flags & ~MLOCK_ONFAULT)
 		return -EINVAL;
-	return lock_range(addr, len, true);
+	return do_mlock(addr, len, VM_LOCKED | ((flags & MLOCK_ONFAULT) ? VM_LOCKONFAULT : 0));
 }
 
 SYSCALL_DEFINE2(munlock, u64, addr, u64, len)
 {
-	return lock_range(addr, len, false);
+	return do_mlock(addr, len, 0);
 }
 
 #define MCL_CURRENT 1
 #define MCL_FUTURE 2
 #define MCL_ONFAULT 4
 
+/*
+ * mlockall: MCL_CURRENT locks every region now (ENOMEM if the whole
+ * address space is over RLIMIT_MEMLOCK), MCL_FUTURE every region made
+ * later, MCL_ONFAULT either way only as pages are touched.  Linux's
+ * checks: EINVAL for no flag, an unknown one or MCL_ONFAULT alone; EPERM
+ * if the limit is 0 (root is exempt).
+ */
 SYSCALL_DEFINE1(mlockall, int, flags)
 {
 	struct mm *mm = current->mm;
+	u64 lock = VM_LOCKED | ((flags & MCL_ONFAULT) ? VM_LOCKONFAULT : 0);
+	u64 limit = current->rlimits[RLIMIT_MEMLOCK][0];
 
-	if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)))
+	if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) ||
+	    flags == MCL_ONFAULT)
 		return -EINVAL;
+	if (!limit && current->cred.euid)
+		return -EPERM;
+	if ((flags & MCL_CURRENT) && current->cred.euid && limit != RLIM_INFINITY &&
+	    mm->total_vm > limit >> PAGE_SHIFT)
+		return -ENOMEM;
+	mm->def_flags = (flags & MCL_FUTURE) ? lock : 0;
 	if (!(flags & MCL_CURRENT))
 		return 0;
 	/* Locking v may merge it into its locked neighbour, which frees v:
 	 * the walk goes on from the address where v ended, not from v. */
 	for (struct vm_area_struct *v = vma_first(&mm->vmas); v;) {
-		u64 end = v->vm_end;
+		u64 start = v->vm_start, end = v->vm_end;
 
-		if (set_locked(mm, v->vm_start, end - v->vm_start, true))
+		if (set_lock_flags(mm, start, end - start, lock))
 			return -ENOMEM;
+		mlock_populate(mm, start, end - start); /* errors ignored, as Linux */
 		v = find_vma(&mm->vmas, end);
 	}
 	return 0;
@@ -452,13 +698,19 @@ SYSCALL_DEFINE0(munlockall)
 {
 	struct mm *mm = current->mm;
 
-	for (struct vm_area_struct *v = vma_first(&mm->vmas); v; v = vma_next(&mm->vmas, v))
-		v->vm_flags &= ~VM_LOCKED;
+	mm->def_flags = 0;
+	for (struct vm_area_struct *v = vma_first(&mm->vmas); v;) {
+		u64 end = v->vm_end;
+
+		set_lock_flags(mm, v->vm_start, end - v->vm_start, 0);
+		v = find_vma(&mm->vmas, end);
+	}
 	return 0;
 }
 
 #define MREMAP_MAYMOVE 1
 #define MREMAP_FIXED 2
+#define MREMAP_DONTUNMAP 4
 
 /*
  * Move the page-table entries of [old, old + len) to new_addr: the frames
@@ -491,6 +743,8 @@ static int move_ptes(struct mm *mm, u64 old, u64 new_addr, u64 len)
  * mremap: shrink in place, grow in place if the pages after are free, or
  * (MREMAP_MAYMOVE) move the region: a new region with the same flags and
  * backing takes over the page-table entries; the contents are kept.
+ * MREMAP_DONTUNMAP (with MREMAP_MAYMOVE and the same length, else EINVAL)
+ * always moves and leaves the old range mapped but empty.
  */
 SYSCALL_DEFINE5(mremap, u64, old, u64, old_len, u64, new_len, int, flags, u64, new_addr)
 {
@@ -499,21 +753,26 @@ SYSCALL_DEFINE5(mremap, u64, old, u64, old_len, u64, new_len, int, flags, u64, n
 	u64 dest, pgoff;
 	int err;
 
-	if ((old & (PAGE_SIZE - 1)) || !new_len || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) ||
-	    ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)))
+	if ((old & (PAGE_SIZE - 1)) || !new_len ||
+	    (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) ||
+	    ((flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) && !(flags & MREMAP_MAYMOVE)))
 		return -EINVAL;
 	old_len = ALIGN_UP(old_len, PAGE_SIZE);
 	new_len = ALIGN_UP(new_len, PAGE_SIZE);
+	if ((flags & MREMAP_DONTUNMAP) && old_len != new_len)
+		return -EINVAL;
 	v = vma_lookup(&mm->vmas, old);
 	if (!v || old + old_len > v->vm_end || !old_len)
 		return -EFAULT;
-	if (new_len <= old_len && !(flags & MREMAP_FIXED)) {
+	if ((flags & MREMAP_DONTUNMAP) && (v->vm_flags & (VM_DONTEXPAND | VM_PFNMAP)))
+		return -EINVAL;
+	if (new_len <= old_len && !(flags & (MREMAP_FIXED | MREMAP_DONTUNMAP))) {
 		if (new_len < old_len && (err = mm_unmap(mm, old + new_len, old_len - new_len)))
 			return err;
 		return (long)old;
 	}
 	/* In place: the region ends here and nothing follows closely. */
-	if (!(flags & MREMAP_FIXED) && old + old_len == v->vm_end &&
+	if (!(flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) && old + old_len == v->vm_end &&
 	    old + new_len <= STACK_TOP &&
 	    !find_vma_intersection(&mm->vmas, v->vm_end, old + new_len) &&
 	    !vma_adjust(&mm->vmas, v, v->vm_start, old + new_len)) {
@@ -539,7 +798,12 @@ SYSCALL_DEFINE5(mremap, u64, old, u64, old_len, u64, new_len, int, flags, u64, n
 		mm_unmap(mm, dest, new_len);
 		return err;
 	}
-	mm_unmap(mm, old, old_len);
+	/* MREMAP_DONTUNMAP: the old range stays, empty (zeros, or the
+	 * file's contents again), and no longer locked, as Linux */
+	if (flags & MREMAP_DONTUNMAP)
+		mm_set_flags(mm, old, old_len, VM_LOCKED | VM_LOCKONFAULT, false);
+	else
+		mm_unmap(mm, old, old_len);
 	return (long)dest;
 }
 

@@ -44,7 +44,8 @@ const struct vma_flag_name vma_flag_names[] = {
 	{ VM_LOCKED, "lo" },      { VM_IO, "io" },
 	{ VM_SEQ_READ, "sr" },    { VM_RAND_READ, "rr" },
 	{ VM_DONTCOPY, "dc" },    { VM_DONTEXPAND, "de" },
-	{ VM_LOCKONFAULT, "lf" }, { VM_ACCOUNT, "ac" },
+	{ VM_LOCKONFAULT, "??" }, /* Linux 6.1 has no name for it */
+	{ VM_ACCOUNT, "ac" },
 	{ VM_NORESERVE, "nr" },   { VM_HUGETLB, "ht" },
 	{ VM_SYNC, "sf" },        { VM_ARCH_1, "ar" },
 	{ VM_WIPEONFORK, "wf" },  { VM_DONTDUMP, "dd" },

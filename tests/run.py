@@ -134,6 +134,10 @@ QEMU_TESTS = [
          once=[r"syscall 1000 is out of range", r"syscall 334 \(rseq\) not implemented",
                r"32 out-of-range numbers logged; no more will be"],
          forbid=[r"syscall 1039 is out of range"]),
+    # Issue 14's ABI points (tests/user/abi_test.c); the same program
+    # passes on Linux 6.1 (tools/abi_peer.py boots it there).
+    dict(name="user-abi", append="init=/tests/abi_test", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=120),
     dict(name="user-procmem", append="init=/tests/procmem_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
     dict(name="user-threads", append="init=/tests/thread_test", initrd=[INITRD],

@@ -76,6 +76,7 @@ void arch_thread_fork(struct arch_thread *child)
 	/* The caller runs: its FPU registers are live in the CPU. */
 	asm volatile("fxsave64 %0" : "=m"(child->fpu));
 	child->fs_base = rdmsr(MSR_FS_BASE);
+	child->notsc = read_cr4() & CR4_TSD ? true : false; /* inherited, as Linux */
 }
 
 void arch_thread_save_fpu(struct arch_thread *t)
@@ -148,9 +149,19 @@ void arch_set_fs_base(struct arch_thread *t, u64 base)
 	wrmsr(MSR_FS_BASE, base);
 }
 
+void arch_set_notsc(struct arch_thread *t, bool notsc)
+{
+	u64 cr4 = read_cr4();
+
+	t->notsc = notsc;
+	write_cr4(notsc ? cr4 | CR4_TSD : cr4 & ~CR4_TSD);
+}
+
 void arch_switch(struct arch_thread *prev, struct arch_thread *next,
 		 u64 next_kstack_top)
 {
+	if (prev->notsc != next->notsc)
+		write_cr4(next->notsc ? read_cr4() | CR4_TSD : read_cr4() & ~CR4_TSD);
 	asm volatile("fxsave64 %0" : "=m"(prev->fpu));
 	asm volatile("fxrstor64 %0" : : "m"(next->fpu));
 	wrmsr(MSR_FS_BASE, next->fs_base);

@@ -16,7 +16,6 @@
 #define F_SETLK 6
 #define F_SETLKW 7
 #define F_DUPFD_CLOEXEC 1030
-#define F_GETPIPE_SZ 1032
 #define FD_CLOEXEC 1
 #define F_UNLCK 2
 #define SETFL_MASK (O_APPEND | O_NONBLOCK) /* what F_SETFL may change */
@@ -118,7 +117,8 @@ static long do_fcntl(int fd, struct file *f, unsigned cmd, u64 arg)
 	case F_SETLKW:
 		return fcntl_lock(cmd, arg);
 	case F_GETPIPE_SZ:
-		return S_ISFIFO(f->inode->mode) ? (long)PIPE_SIZE : -EBADF;
+	case F_SETPIPE_SZ:
+		return pipe_fcntl(f, cmd, (u32)arg);
 	}
 	return -EINVAL;
 }

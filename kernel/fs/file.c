@@ -55,10 +55,8 @@ static const struct file_operations *file_fops(struct inode *inode, u32 flags,
 	}
 	if (S_ISBLK(inode->mode))
 		return &blkdev_fops; /* its open() finds the disk */
-	if (S_ISFIFO(inode->mode) && !fops) {
-		*err = -ENXIO; /* named pipes (mkfifo) are not supported */
-		return NULL;
-	}
+	if (S_ISFIFO(inode->mode) && !fops)
+		return &fifo_fops; /* a named pipe (mkfifo) */
 	return fops ? fops : &empty_fops;
 }
 
@@ -83,13 +81,17 @@ struct file *file_open_inode(struct inode *inode, u32 flags, const char *path,
 	f->flags = flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOCTTY | O_CLOEXEC);
 	f->refcount = 1;
 	strlcpy(f->path, path, sizeof(f->path));
-	if (f->fops->open) {
+	if (S_ISREG(inode->mode) && file_writable(f) && !(flags & O_PATH))
+		*err = get_write_access(inode);
+	if (!*err && f->fops->open) {
 		*err = f->fops->open(inode, f);
-		if (*err) {
-			iput(inode);
-			kfree(f);
-			return NULL;
-		}
+		if (*err && S_ISREG(inode->mode) && file_writable(f) && !(flags & O_PATH))
+			put_write_access(inode);
+	}
+	if (*err) {
+		iput(inode);
+		kfree(f);
+		return NULL;
 	}
 	return f;
 }
@@ -111,8 +113,42 @@ void file_put(struct file *f)
 		return;
 	if (f->fops->release)
 		f->fops->release(f);
+	if (S_ISREG(f->inode->mode) && file_writable(f) && !(f->flags & O_PATH))
+		put_write_access(f->inode);
 	iput(f->inode);
 	kfree(f);
+}
+
+int get_write_access(struct inode *inode)
+{
+	if (inode->writecount < 0)
+		return -ETXTBSY;
+	inode->writecount++;
+	return 0;
+}
+
+void put_write_access(struct inode *inode)
+{
+	if (inode->writecount <= 0)
+		panic("put_write_access: inode %u writecount %d", inode->ino,
+		      inode->writecount);
+	inode->writecount--;
+}
+
+int deny_write_access(struct inode *inode)
+{
+	if (inode->writecount > 0)
+		return -ETXTBSY;
+	inode->writecount--;
+	return 0;
+}
+
+void allow_write_access(struct inode *inode)
+{
+	if (inode->writecount >= 0)
+		panic("allow_write_access: inode %u writecount %d", inode->ino,
+		      inode->writecount);
+	inode->writecount++;
 }
 
 /* ---- descriptor tables ---- */

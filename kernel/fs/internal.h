@@ -171,7 +171,14 @@ void tty_of_session(int sid, u32 *tty_nr, int *tpgid);
 
 /* ---- pipe.c ---- */
 
-#define PIPE_SIZE (64ul << 10) /* bytes a pipe holds (F_GETPIPE_SZ) */
+#define PIPE_SIZE (64ul << 10) /* bytes a pipe holds at first (F_GETPIPE_SZ) */
+#define F_SETPIPE_SZ 1031
+#define F_GETPIPE_SZ 1032
+/* pipe_fcntl - F_GETPIPE_SZ / F_SETPIPE_SZ of a pipe or named pipe (pipe.c). */
+long pipe_fcntl(struct file *f, unsigned cmd, u32 arg);
+/* pipe_max_size - /proc/sys/fs/pipe-max-size: the most F_SETPIPE_SZ gives
+ * a user other than root. */
+extern unsigned pipe_max_size;
 #define PIPE_BUF 4096          /* writes up to this size are never split */
 
 /* ---- poll.c ---- */
@@ -189,6 +196,9 @@ int wait_sleep_deadline(struct wait_queue *wq, u64 deadline);
 
 /* procfs_create_root - the /proc directory, for ramfs_attach. */
 struct inode *procfs_create_root(void);
+/* proc_sys_root - the /proc/sys directory (proc_sys.c), whose ".." is
+ * proc: 0 or -ENOMEM. */
+int proc_sys_root(struct inode *proc, struct inode **res);
 
 /* ---- initrd.c ---- */
 

@@ -13,6 +13,7 @@
 #include "kernel/rlimit.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
+#include "lib/format.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 
@@ -145,8 +146,54 @@ static void resolve_links(char *out, size_t size)
 	kfree(joined);
 }
 
+#define __O_TMPFILE 020000000
+#define O_TMPFILE (__O_TMPFILE | O_DIRECTORY)
+
+/*
+ * open_tmpfile - O_TMPFILE: a new regular file in directory path with no
+ * name, deleted at its last close.  Linux's checks (build_open_flags,
+ * vfs_tmpfile): EINVAL without O_DIRECTORY, with O_CREAT, or not for
+ * writing; ENOENT/ENOTDIR for the directory; EACCES without write and
+ * search permission in it; EOPNOTSUPP where files cannot be made (/proc).
+ * Here the file is made under a passing name and unlinked at once.
+ */
+static struct file *open_tmpfile(int dirfd, const char *path, u32 flags,
+				 u32 mode, int *err)
+{
+	static u32 tmpfile_seq;
+	struct inode *dir, *inode;
+	struct file *f = NULL;
+	char name[32], dname[sizeof(f->path)], fname[sizeof(f->path)];
+	int len;
+
+	*err = -EINVAL;
+	if ((flags & (O_TMPFILE | O_CREAT)) != O_TMPFILE || (flags & O_ACCMODE) == O_RDONLY)
+		return NULL;
+	*err = vfs_lookup(dirfd, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &dir);
+	if (*err)
+		return NULL;
+	*err = -EOPNOTSUPP;
+	if (dir->iops && dir->iops->mknod && dir->iops->unlink)
+		*err = inode_permission(dir, MAY_WRITE | MAY_EXEC);
+	len = ksnprintf(name, sizeof(name), "#%u", ++tmpfile_seq);
+	if (!*err)
+		*err = dir->iops->mknod(dir, name, (size_t)len,
+					S_IFREG | (mode & S_IALLUGO & ~current_umask()), 0, &inode);
+	if (!*err) {
+		file_name(dirfd, path, dname, sizeof(dname));
+		ksnprintf(fname, sizeof(fname), "%s/%s", dname, name);
+		f = file_open_inode(inode, flags & ~O_TMPFILE, fname, err);
+		dir->iops->unlink(dir, name, (size_t)len, false);
+		iput(inode);
+	}
+	iput(dir);
+	return f;
+}
+
 struct file *do_open(int dirfd, const char *path, u32 flags, u32 mode, int *err)
 {
+	if (flags & __O_TMPFILE)
+		return open_tmpfile(dirfd, path, flags, mode, err);
 	char name[sizeof(((struct file *)0)->path)];
 	struct inode *inode;
 	struct file *f = NULL;
@@ -430,13 +477,13 @@ SYSCALL_DEFINE2(fchmod, int, fd, u32, mode)
 }
 
 /* set_owner - uid and gid; (u32)-1 keeps one as it is.  Only root gives
- * a file away; an owner may set the group to its own (every process is in
- * group 0 here), as Linux: -EPERM otherwise. */
+ * a file away; an owner may set the group to one of its own groups, as
+ * Linux: -EPERM otherwise. */
 static int set_owner(struct inode *inode, u32 uid, u32 gid)
 {
 	if (current->cred.euid != 0 &&
 	    (owner_or_root(inode) || (uid != (u32)-1 && uid != inode->uid) ||
-	     (gid != (u32)-1 && gid != inode->gid && gid != 0)))
+	     (gid != (u32)-1 && gid != inode->gid && !in_group_p(gid))))
 		return -EPERM;
 	if (uid != (u32)-1)
 		inode->uid = uid;
@@ -501,6 +548,8 @@ SYSCALL_DEFINE2(truncate, const char __user *, path, s64, length)
 	if (err)
 		return err;
 	err = S_ISDIR(inode->mode) ? -EISDIR : inode_permission(inode, MAY_WRITE);
+	if (!err && inode->writecount < 0)
+		err = -ETXTBSY; /* a running program (Linux's get_write_access) */
 	if (!err)
 		err = vfs_truncate(inode, (u64)length);
 	iput(inode);
@@ -518,6 +567,77 @@ SYSCALL_DEFINE2(ftruncate, int, fd, s64, length)
 		err = -EINVAL;
 	else
 		err = vfs_truncate(f->inode, (u64)length);
+	file_put(f);
+	return err;
+}
+
+#define FALLOC_FL_KEEP_SIZE 0x01
+#define FALLOC_FL_PUNCH_HOLE 0x02
+#define FALLOC_FL_COLLAPSE_RANGE 0x08
+#define FALLOC_FL_ZERO_RANGE 0x10
+#define FALLOC_FL_INSERT_RANGE 0x20
+#define FALLOC_FL_UNSHARE_RANGE 0x40
+#define FALLOC_FL_KNOWN (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE |        \
+			 FALLOC_FL_COLLAPSE_RANGE | FALLOC_FL_ZERO_RANGE |     \
+			 FALLOC_FL_INSERT_RANGE | FALLOC_FL_UNSHARE_RANGE)
+#define MAX_FILE_SIZE 0x7ffffffffffffffful
+
+/*
+ * fallocate: checked in Linux's order (vfs_fallocate): EINVAL for a
+ * negative offset or a length <= 0, EOPNOTSUPP for unknown modes, EBADF
+ * if not open for writing, ESPIPE for a pipe, EISDIR, ENODEV for other
+ * non-regular files, EFBIG past the largest size.  ramfs then does mode
+ * 0 (the file grows to offset + len; its pages come on first write) and
+ * FALLOC_FL_KEEP_SIZE (nothing to reserve); other modes EOPNOTSUPP.
+ */
+SYSCALL_DEFINE4(fallocate, int, fd, int, mode, s64, offset, s64, len)
+{
+	struct file *f = fd_get(current->files, fd);
+	struct inode *inode;
+	int err = 0;
+
+	if (!f)
+		return -EBADF;
+	inode = f->inode;
+	if (offset < 0 || len <= 0)
+		err = -EINVAL;
+	else if ((mode & ~FALLOC_FL_KNOWN) ||
+		 ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE)))
+		err = -EOPNOTSUPP;
+	else if (!file_writable(f))
+		err = -EBADF;
+	else if (S_ISFIFO(inode->mode))
+		err = -ESPIPE;
+	else if (S_ISDIR(inode->mode))
+		err = -EISDIR;
+	else if (!S_ISREG(inode->mode))
+		err = -ENODEV;
+	else if ((u64)offset + (u64)len > MAX_FILE_SIZE)
+		err = -EFBIG;
+	else if ((mode & ~FALLOC_FL_KEEP_SIZE) || !is_ramfs_file(inode))
+		err = -EOPNOTSUPP;
+	else if (!mode && (u64)(offset + len) > inode->size)
+		err = vfs_truncate(inode, (u64)(offset + len));
+	file_put(f);
+	return err;
+}
+
+#define POSIX_FADV_NOREUSE 5 /* the last of NORMAL..NOREUSE (0..5) */
+
+/* fadvise64: advice about caching, which has nothing to do in memory:
+ * as Linux for ramfs and tmpfs, EBADF, ESPIPE for a pipe, EINVAL for a
+ * negative length or an unknown advice, else 0. */
+SYSCALL_DEFINE4(fadvise64, int, fd, s64, offset, s64, len, int, advice)
+{
+	struct file *f = fd_get(current->files, fd);
+	int err = 0;
+
+	if (!f)
+		return -EBADF;
+	if (S_ISFIFO(f->inode->mode))
+		err = -ESPIPE;
+	else if (len < 0 || advice < 0 || advice > POSIX_FADV_NOREUSE)
+		err = -EINVAL;
 	file_put(f);
 	return err;
 }

@@ -14,6 +14,12 @@
  *   O_NONBLOCK turns every wait into -EAGAIN.
  *
  * Each side wakes the other's wait queue, and poll() (poll_notify).
+ *
+ * A named pipe (mkfifo, a ramfs S_IFIFO inode) gets the same struct pipe
+ * on its first open, freed at its last close (its bytes go with it, as on
+ * Linux).  Opening for reading waits for a writer and for writing waits
+ * for a reader (O_NONBLOCK: reading does not wait, writing fails with
+ * ENXIO); O_RDWR is both ends at once and never waits.
  */
 #include "kernel/errno.h"
 #include "kernel/fs/internal.h"
@@ -31,11 +37,13 @@
 #define FIONREAD 0x541B
 
 struct pipe {
-	u8 *buf;         /* PIPE_SIZE bytes */
+	u8 *buf;         /* size bytes */
+	u32 size;        /* PIPE_SIZE, or what F_SETPIPE_SZ made it */
 	u32 head;        /* the next byte to read */
 	u32 len;         /* bytes in the pipe */
 	u32 readers;     /* open read ends */
 	u32 writers;     /* open write ends */
+	u32 r_counter, w_counter; /* opens of each end so far (named pipes) */
 	struct wait_queue rd_wait, wr_wait;
 };
 
@@ -85,7 +93,7 @@ static long pipe_read(struct file *f, struct uio *u, u64 *pos)
 			return err;
 	}
 	while (p->len && u->len) { /* at most two runs: the ring may wrap */
-		size_t run = MIN(p->len, PIPE_SIZE - p->head);
+		size_t run = MIN(p->len, p->size - p->head);
 		long n = uio_copy_out(u, p->buf + p->head, run);
 
 		if (n < 0) {
@@ -93,7 +101,7 @@ static long pipe_read(struct file *f, struct uio *u, u64 *pos)
 				done = n;
 			break;
 		}
-		p->head = (u32)((p->head + (u64)n) % PIPE_SIZE);
+		p->head = (u32)((p->head + (u64)n) % p->size);
 		p->len -= (u32)n;
 		done += n;
 		if ((size_t)n < run)
@@ -109,9 +117,9 @@ static long pipe_put(struct pipe *p, struct uio *u)
 {
 	long done = 0;
 
-	while (p->len < PIPE_SIZE && u->len) {
-		u32 tail = (u32)((p->head + p->len) % PIPE_SIZE);
-		size_t run = MIN(PIPE_SIZE - p->len, PIPE_SIZE - tail);
+	while (p->len < p->size && u->len) {
+		u32 tail = (u32)((p->head + p->len) % p->size);
+		size_t run = MIN(p->size - p->len, p->size - tail);
 		long n = uio_copy_in(u, p->buf + tail, run);
 
 		if (n < 0)
@@ -136,7 +144,7 @@ static long pipe_write(struct file *f, struct uio *u, u64 *pos)
 			send_signal(current, SIGPIPE, NULL);
 			return done ? done : -EPIPE;
 		}
-		if (PIPE_SIZE - p->len >= need) {
+		if (p->size - p->len >= need) {
 			n = pipe_put(p, u);
 			if (n < 0)
 				return done ? done : n;
@@ -147,7 +155,7 @@ static long pipe_write(struct file *f, struct uio *u, u64 *pos)
 		if (f->flags & O_NONBLOCK)
 			return done ? done : -EAGAIN;
 		err = wait_event(&p->wr_wait,
-				 PIPE_SIZE - p->len >= need || !p->readers);
+				 p->size - p->len >= need || !p->readers);
 		if (err)
 			return done ? done : err;
 	}
@@ -166,7 +174,7 @@ static unsigned pipe_poll(struct file *f)
 			mask |= POLLHUP;
 	}
 	if (file_writable(f)) {
-		if (PIPE_SIZE - p->len >= PIPE_BUF)
+		if (p->size - p->len >= PIPE_BUF)
 			mask |= POLLOUT | POLLWRNORM;
 		if (!p->readers)
 			mask |= POLLERR;
@@ -207,13 +215,24 @@ static void pipe_release(struct file *f)
 		wake_readers(p);
 }
 
-static void pipe_evict(struct inode *inode)
+/* pipe_evict_pipe - free p and its buffer. */
+static void pipe_evict_pipe(struct pipe *p)
 {
-	struct pipe *p = inode->private;
-
 	kfree(p->buf);
 	kfree(p);
 	nr_pipes--;
+}
+
+static void pipe_evict(struct inode *inode)
+{
+	pipe_evict_pipe(inode->private);
+}
+
+/* fifo_free - a named pipe's last end closed: its pipe goes. */
+static void fifo_free(struct inode *inode)
+{
+	pipe_evict_pipe(inode->private);
+	inode->private = NULL;
 }
 
 static const struct file_operations pipe_fops = {
@@ -230,11 +249,13 @@ static const struct inode_operations pipe_iops = {
 	.evict = pipe_evict,
 };
 
-/* new_pipe - the pipe's inode (one reference), or NULL with *err. */
-static struct inode *new_pipe(int *err)
+/* ---- named pipes ---- */
+
+/* pipe_alloc - a pipe with an empty buffer of PIPE_SIZE (*err 0), or NULL
+ * with *err -ENFILE (too many pipes) or -ENOMEM. */
+static struct pipe *pipe_alloc(int *err)
 {
 	struct pipe *p;
-	struct inode *inode;
 
 	*err = -ENFILE;
 	if (nr_pipes >= pipes_max())
@@ -244,15 +265,146 @@ static struct inode *new_pipe(int *err)
 	if (!p)
 		return NULL;
 	p->buf = kmalloc(PIPE_SIZE);
-	inode = p->buf ? inode_alloc(PIPEFS_DEV, next_pipe_ino++, PIPE_MODE,
-				     &pipe_iops, &pipe_fops) : NULL;
-	if (!inode) {
-		kfree(p->buf);
+	if (!p->buf) {
 		kfree(p);
 		return NULL;
 	}
-	inode->private = p;
+	p->size = PIPE_SIZE;
 	nr_pipes++;
+	*err = 0;
+	return p;
+}
+
+/* fifo_wait - sleep until *counter moves on from seen (the other end was
+ * opened): 0, or -ERESTARTSYS for a signal. */
+static int fifo_wait(struct pipe *p, u32 *counter, u32 seen)
+{
+	int err = wait_event(&p->rd_wait, *counter != seen);
+
+	wake_writers(p);
+	return err;
+}
+
+/* fifo_open - as Linux's fifo_open(): see the comment at the top. */
+static int fifo_open(struct inode *inode, struct file *f)
+{
+	struct pipe *p = inode->private;
+	bool rd = file_readable(f), wr = file_writable(f);
+	int err = 0;
+
+	if (!p) {
+		p = pipe_alloc(&err);
+		if (!p)
+			return err;
+		inode->private = p;
+	}
+	if (wr && !rd && (f->flags & O_NONBLOCK) && !p->readers) {
+		err = -ENXIO;
+		goto out;
+	}
+	pipe_open(inode, f);
+	p->r_counter += rd;
+	p->w_counter += wr;
+	wake_up(&p->rd_wait); /* whoever waits for a partner */
+	wake_up(&p->wr_wait);
+	if (rd && !wr && !p->writers && !(f->flags & O_NONBLOCK))
+		err = fifo_wait(p, &p->w_counter, p->w_counter);
+	else if (wr && !rd && !p->readers)
+		err = fifo_wait(p, &p->r_counter, p->r_counter);
+	if (err)
+		pipe_release(f);
+out:
+	if (!p->readers && !p->writers)
+		fifo_free(inode);
+	return err;
+}
+
+static void fifo_release(struct file *f)
+{
+	pipe_release(f);
+	if (!pipe_of(f)->readers && !pipe_of(f)->writers)
+		fifo_free(f->inode);
+}
+
+const struct file_operations fifo_fops = {
+	.open = fifo_open,
+	.read = pipe_read,
+	.write = pipe_write,
+	.ioctl = pipe_ioctl,
+	.poll = pipe_poll,
+	.release = fifo_release,
+	.stream = true,
+};
+
+/* ---- F_SETPIPE_SZ, F_GETPIPE_SZ ---- */
+
+unsigned pipe_max_size = 1u << 20; /* /proc/sys/fs/pipe-max-size */
+
+/* pipe_resize - the buffer of p becomes size bytes, its bytes kept in
+ * order: 0, -EBUSY if they would not fit, -ENOMEM. */
+static int pipe_resize(struct pipe *p, u32 size)
+{
+	u8 *nb;
+
+	if (p->len > size)
+		return -EBUSY;
+	nb = kmalloc(size);
+	if (!nb)
+		return -ENOMEM;
+	for (u32 i = 0; i < p->len; i++)
+		nb[i] = p->buf[(p->head + i) % p->size];
+	kfree(p->buf);
+	p->buf = nb;
+	p->head = 0;
+	p->size = size;
+	wake_writers(p); /* there may be room now */
+	return 0;
+}
+
+/*
+ * pipe_fcntl - F_GETPIPE_SZ and F_SETPIPE_SZ as Linux's: the size is
+ * rounded up to a power of two pages (at least one); above 2^31 bytes is
+ * EINVAL, above pipe-max-size EPERM for all but root, less than the bytes
+ * in the pipe EBUSY.  Returns the size, or -errno (-EBADF: not a pipe).
+ */
+long pipe_fcntl(struct file *f, unsigned cmd, u32 arg)
+{
+	struct pipe *p = S_ISFIFO(f->inode->mode) ? f->inode->private : NULL;
+	u64 size = PAGE_SIZE;
+	int err;
+
+	if (!p || (f->fops != &pipe_fops && f->fops != &fifo_fops))
+		return -EBADF;
+	if (cmd == F_GETPIPE_SZ)
+		return p->size;
+	if (arg > (1u << 31))
+		return -EINVAL;
+	while (size < arg)
+		size <<= 1;
+	if (size > p->size && size > pipe_max_size && current->cred.euid != 0)
+		return -EPERM;
+	if (size == p->size)
+		return (long)size;
+	err = pipe_resize(p, (u32)size);
+	return err ? err : (long)size;
+}
+
+/* new_pipe - the pipe's inode (one reference), or NULL with *err. */
+static struct inode *new_pipe(int *err)
+{
+	struct pipe *p = pipe_alloc(err);
+	struct inode *inode;
+
+	if (!p)
+		return NULL;
+	inode = inode_alloc(PIPEFS_DEV, next_pipe_ino++, PIPE_MODE, &pipe_iops,
+			    &pipe_fops);
+	if (!inode) {
+		*err = -ENOMEM;
+		pipe_evict_pipe(p);
+		return NULL;
+	}
+	inode->private = p;
 	return inode;
 }
 

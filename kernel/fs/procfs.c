@@ -6,6 +6,7 @@
  *   /proc/meminfo stat uptime loadavg version cpuinfo mounts filesystems
  *   /proc/swaps (the active swap areas: mm/swapfile.c)
  *   /proc/kmem (vmos: frame and kmalloc counters for leak checks)
+ *   /proc/sys/            the tunables (proc_sys.c)
  *   /proc/PID/            one directory per task (not the idle task, PID 0)
  *      cmdline comm stat statm status maps   generated text
  *      smaps smaps_rollup                    (memory files: procfmt.c)
@@ -138,7 +139,12 @@ static struct inode *entry_inode(const struct proc_entry *e, u32 ino, int pid)
 {
 	if (S_ISLNK(e->mode))
 		return new_node_inode(ino, e->mode, &proc_link_iops, NULL, e, pid, -1);
-	if (S_ISDIR(e->mode)) /* the only table directory: fd */
+	if (S_ISDIR(e->mode) && !pid) { /* /proc/sys: its own tree */
+		struct inode *sys;
+
+		return proc_sys_root(proc_root, &sys) ? NULL : sys;
+	}
+	if (S_ISDIR(e->mode)) /* the only PID table directory: fd */
 		return new_node_inode(pid_ino(pid, PROC_FD_DIR_SUB), e->mode,
 				      &proc_fd_iops, &proc_fd_fops, e, pid, -1);
 	return new_node_inode(ino, e->mode, &proc_file_iops,
@@ -501,10 +507,14 @@ static void status_ids(struct task *t, struct pbuf *b)
 		    "Pid:\t%d\nPPid:\t%d\nTracerPid:\t%d\n", t->comm,
 		    t->fs ? t->fs->umask : 0, state_name(t), t->tgid, t->pid, ppid,
 		    t->ptracer ? t->ptracer->tgid : 0);
-	pbuf_printf(b, "Uid:\t%u\t%u\t%u\t%u\nGid:\t0\t0\t0\t0\nFDSize:\t%d\n"
-		    "Groups:\t \nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n"
-		    "Kthread:\t0\n", c->uid, c->euid, c->suid, c->euid,
-		    NR_OPEN_DEFAULT, t->tgid, t->pid, t->pgid, t->sid);
+	pbuf_printf(b, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t%d\n"
+		    "Groups:\t", c->uid, c->euid, c->suid, c->euid, c->gid,
+		    c->egid, c->sgid, c->egid, NR_OPEN_DEFAULT);
+	for (u32 i = 0; i < c->ngroups; i++)
+		pbuf_printf(b, "%u ", c->groups[i]);
+	pbuf_printf(b, "%s\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n"
+		    "Kthread:\t0\n", c->ngroups ? "" : " ", t->tgid, t->pid,
+		    t->pgid, t->sid);
 }
 
 /* bits_set - how many bits of x are 1 (no popcount instruction assumed). */
@@ -696,6 +706,7 @@ static const struct proc_entry root_entries[] = {
 	{ "swaps", FILE_MODE, show_swaps, NULL, NULL },
 	{ "loadavg", FILE_MODE, show_loadavg, NULL, NULL },
 	{ "stat", FILE_MODE, show_kernel_stat, NULL, NULL },
+	{ "sys", DIR_MODE, NULL, NULL, NULL }, /* proc_sys.c */
 };
 
 /*

@@ -195,7 +195,8 @@ static struct inode *new_inode(u32 mode, u32 rdev, struct inode *parent)
 	}
 	inode->private = priv;
 	inode->rdev = rdev;
-	inode->uid = current_fsuid(); /* the creator owns it; the group is 0 */
+	inode->uid = current_fsuid(); /* the creator owns it, its group too */
+	inode->gid = current_fsgid();
 	if (S_ISDIR(mode)) {
 		struct ramfs_dir *d = priv;
 

@@ -207,6 +207,11 @@ u32 current_fsuid(void)
 	return current ? current->cred.euid : 0;
 }
 
+u32 current_fsgid(void)
+{
+	return current ? current->cred.egid : 0;
+}
+
 int inode_permission_uid(const struct inode *inode, int mask, u32 uid)
 {
 	u32 mode = inode->mode;
@@ -217,7 +222,7 @@ int inode_permission_uid(const struct inode *inode, int mask, u32 uid)
 			       ? 0 : -EACCES;
 	if (uid == inode->uid)
 		mode >>= 6;
-	else if (inode->gid == 0) /* the only group a process is in */
+	else if (in_group_p(inode->gid))
 		mode >>= 3;
 	return (mask & ~mode & 7) ? -EACCES : 0;
 }
@@ -237,6 +242,23 @@ int inode_permission_exec(const struct inode *inode)
 struct file *vfs_open(const char *path, u32 flags, u32 mode, int *err)
 {
 	return do_open(AT_FDCWD, path, flags, mode, err);
+}
+
+struct file *open_exec(const char *path, int *err)
+{
+	struct file *pf = vfs_open(path, O_PATH, 0, err), *f = NULL;
+
+	if (!pf)
+		return NULL;
+	*err = inode_permission_exec(pf->inode);
+	if (!*err)
+		f = file_open_inode(pf->inode, O_RDONLY, pf->path, err);
+	file_put(pf);
+	if (f && (*err = deny_write_access(f->inode))) {
+		file_put(f);
+		f = NULL;
+	}
+	return f;
 }
 
 long kernel_read(struct file *f, void *buf, size_t n, u64 off)

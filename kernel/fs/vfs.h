@@ -245,6 +245,8 @@ struct inode {
 	u64 blocks;    /* 512-byte units of storage held (stat's st_blocks) */
 	u64 atime_ns, mtime_ns, ctime_ns; /* since the Unix epoch */
 	u32 refcount;  /* open files, directory entries, cwd, mappings */
+	s32 writecount; /* > 0: files open for writing; < 0: programs running
+			 * from it (write access denied: ETXTBSY) */
 	const struct inode_operations *iops;
 	const struct file_operations *fops;
 	void *private; /* the file system's data (ramfs: entries or pages) */
@@ -282,6 +284,12 @@ void vfs_init(void);
 /* vfs_open - open path (relative to cwd of current) for the kernel;
  * returns a file or an ERR_PTR-style NULL with *err = -errno. */
 struct file *vfs_open(const char *path, u32 flags, u32 mode, int *err);
+/* open_exec - open a program for execve, as Linux's: anything but a
+ * regular file (a FIFO, a device) is -EACCES before it is opened, and so
+ * is a file without execute permission (read permission is not needed);
+ * a file open for writing is -ETXTBSY.  The file returned is denied write
+ * access (allow_write_access ends that). */
+struct file *open_exec(const char *path, int *err);
 /* kernel_read - read into a kernel buffer at offset off: bytes or -errno. */
 long kernel_read(struct file *f, void *buf, size_t n, u64 off);
 /* kernel_write - write from a kernel buffer at offset off: bytes or -errno. */
@@ -326,6 +334,11 @@ int inode_permission_uid(const struct inode *inode, int mask, u32 uid);
 int inode_permission_exec(const struct inode *inode);
 /* current_fsuid - the uid that file accesses are checked against (0 early in boot). */
 u32 current_fsuid(void);
+/* current_fsgid - the group a new file gets: the effective gid. */
+u32 current_fsgid(void);
+/* in_group_p - is gid the caller's effective or a supplementary group?
+ * (kernel/sys.c) */
+bool in_group_p(u32 gid);
 
 /*
  * ramfs_get_page - the physical frame holding bytes [pgoff * PAGE_SIZE,
@@ -335,6 +348,16 @@ u32 current_fsuid(void);
  * (page_get) to keep it mapped past a truncate.  O(1).
  */
 phys_addr_t ramfs_get_page(struct inode *inode, u64 pgoff, bool alloc);
+/* get_write_access / put_write_access - a file of a regular inode opens
+ * (closes) for writing: -ETXTBSY while a program runs from it.
+ * deny_write_access / allow_write_access - a program runs from it (exec):
+ * -ETXTBSY while it is open for writing (Linux's names). */
+int get_write_access(struct inode *inode);
+void put_write_access(struct inode *inode);
+int deny_write_access(struct inode *inode);
+void allow_write_access(struct inode *inode);
+/* fifo_fops - what a named pipe (mkfifo) opens with (pipe.c). */
+extern const struct file_operations fifo_fops;
 /* is_ramfs_file - does ramfs_get_page() work on this inode? */
 bool is_ramfs_file(const struct inode *inode);
 

@@ -13,6 +13,7 @@
 #define CR0_PE (1ul << 0)
 #define CR0_WP (1ul << 16)
 #define CR0_PG (1ul << 31)
+#define CR4_TSD (1ul << 2)  /* rdtsc only at CPL 0 */
 #define CR4_PAE (1ul << 5)
 #define CR4_PGE (1ul << 7)
 #define CR4_OSFXSR (1ul << 9)

@@ -13,6 +13,7 @@
 struct arch_thread {
 	u64 kernel_sp; /* saved by arch_switch_to while switched out */
 	u64 fs_base;   /* user TLS pointer (arch_prctl ARCH_SET_FS) */
+	bool notsc;    /* rdtsc in user mode faults (prctl PR_SET_TSC) */
 	u8 fpu[FPU_STATE_SIZE] __aligned(16);
 };
 
@@ -53,6 +54,9 @@ void arch_frame_setup_user(struct trap_frame *tf, u64 ip, u64 sp);
  */
 void arch_switch(struct arch_thread *prev, struct arch_thread *next,
 		 u64 next_kstack_top);
+/* arch_set_notsc - make rdtsc/rdtscp fault in user mode (CR4.TSD) for
+ * thread t, the current one (prctl PR_SET_TSC, PR_TSC_SIGSEGV). */
+void arch_set_notsc(struct arch_thread *t, bool notsc);
 /* arch_set_fs_base - load the user TLS base now (current task). */
 void arch_set_fs_base(struct arch_thread *t, u64 base);
 
