@@ -84,7 +84,12 @@ static s64 clock_now(int id)
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
 		return (s64)now;
-	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_PROCESS_CPUTIME_ID: {
+		u64 user, sys;
+
+		process_cputime(current->group_leader, &user, &sys);
+		return (s64)(user + sys);
+	}
 	case CLOCK_THREAD_CPUTIME_ID:
 		return (s64)(current->ru.utime_ns + current->ru.stime_ns);
 	default:

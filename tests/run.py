@@ -136,6 +136,10 @@ QEMU_TESTS = [
          forbid=[r"syscall 1039 is out of range"]),
     dict(name="user-procmem", append="init=/tests/procmem_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
+    # Timers and sleeping (tests/user/timer_test.c): alarm, itimers, POSIX
+    # timers, RLIMIT_CPU, clock_nanosleep, sleep accuracy.
+    dict(name="user-timers", append="init=/tests/timer_test", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=120),
     dict(name="user-threads", append="init=/tests/thread_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
     dict(name="user-init-killed", append="init=/tests/crash", initrd=[INITRD],

@@ -293,7 +293,6 @@ static void clock_refine_edge(u64 tsc, u64 rtc)
 	ppm = phase * 1000000 / window;
 	ppm = ppm > SLEW_MAX_PPM ? SLEW_MAX_PPM : ppm < -SLEW_MAX_PPM ? -SLEW_MAX_PPM : ppm;
 	clock_set_mult(tsc, (u64)((s64)rate + (s64)(rate / 1000000) * ppm));
-	pr_debug("XXX refine secs=%lu hz=%lu phase=%ld ppm=%ld\n", secs, (tsc - refine.first_tsc) / secs, phase, ppm);
 }
 
 /* clock_refine_poll - from the tick while hunting for an RTC edge: read the
