@@ -60,7 +60,7 @@ void sched_tick(bool from_user);
 #define REFINE_MAX_GAP_S 1024  /* windows grow 2x up to this gap */
 #define REFINE_BRACKET_TICKS 3 /* an RTC edge is believed within this */
 #define REFINE_LEAD_MS 30      /* start polling this early */
-#define REFINE_LIMIT_PPM 20000 /* farther from the boot rate: not the same clock */
+#define REFINE_LIMIT_PPM 5000  /* farther from the boot rate: not the same clock */
 #define SLEW_MAX_PPM 5000      /* phase correction: at most 0.5% faster/slower */
 
 static volatile u64 ticks;
@@ -280,9 +280,9 @@ static void clock_refine_edge(u64 tsc, u64 rtc)
 		return (void)(refine.have_first = false);
 	rate = mult_from_hz((tsc - refine.first_tsc) / secs);
 	if (refine.boot_mult && !agree(rate, refine.boot_mult, REFINE_LIMIT_PPM)) {
-		pr_warn("clock: the RTC and the TSC disagree by more than %d%% "
+		pr_warn("clock: the RTC and the TSC disagree by more than %d.%d%% "
 			"(-icount?): keeping the boot calibration\n",
-			REFINE_LIMIT_PPM / 10000);
+			REFINE_LIMIT_PPM / 10000, REFINE_LIMIT_PPM / 1000 % 10);
 		refine.stopped = true;
 		return;
 	}
