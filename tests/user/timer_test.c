@@ -612,6 +612,34 @@ static void t_sleep_accuracy(void)
 	CHECK(dt >= 20 * MS && dt < 300 * MS, "futex 20 ms timeout took %lld us", dt / 1000);
 }
 
+/* A sleeper still wakes on time while another process spins: it waits at
+ * most for the spinner's time slice (10 ms).  Each sleep is longer than a
+ * slice, so the spinner's slice runs out while it is alone: this needs the
+ * scheduler to switch away from it all the same (issue 14, section 1). */
+static void t_sleep_beside_cpu_hog(void)
+{
+	struct timespec ts = { 0, 25 * MS };
+	long long late[9], t0;
+	int status;
+	pid_t hog = fork();
+
+	if (hog == 0)
+		for (;;)
+			__asm__ volatile("");
+	for (int i = 0; i < 9; i++) {
+		t0 = mono();
+		nanosleep(&ts, NULL);
+		late[i] = mono() - t0 - 25 * MS;
+	}
+	kill(hog, SIGKILL);
+	CHECK(waitpid(hog, &status, 0) == hog, "waitpid");
+	qsort(late, 9, sizeof(late[0]), cmp_ll);
+	printf("# nanosleep(25 ms) beside a CPU hog late by: %lld us (median), "
+	       "%lld us (worst)\n", late[4] / 1000, late[8] / 1000);
+	CHECK(late[0] >= 0, "woke early");
+	CHECK(late[4] < 15 * MS, "%lld us late (median)", late[4] / 1000);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--after-exec"))
@@ -637,5 +665,6 @@ int main(int argc, char **argv)
 	RUN(t_rlimit_cpu);
 	RUN(t_clock_nanosleep_abstime);
 	RUN(t_sleep_accuracy);
+	RUN(t_sleep_beside_cpu_hog);
 	return tap_done();
 }
