@@ -108,6 +108,8 @@ void schedule(void)
 		runq_remove(prev);
 	next = pick_next(prev);
 	prev->need_resched = false;
+	if (next == prev)
+		prev->slice_left = SCHED_SLICE_TICKS;
 	if (next != prev) {
 		next->slice_left = SCHED_SLICE_TICKS;
 		if (prev->state == TASK_RUNNING)
@@ -182,6 +184,8 @@ void sched_tick(bool from_user)
 		return;
 	}
 	if (t->slice_left && --t->slice_left == 0)
+		t->need_resched = true;
+	else if (!t->slice_left && run_queue)
 		t->need_resched = true;
 }
 
