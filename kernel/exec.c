@@ -548,6 +548,7 @@ static void commit_exec(struct mm *mm, const char *path, u64 entry, u64 sp)
 	if (t->files)
 		files_close_on_exec(t->files);
 	signal_reset_on_exec(&t->sig);
+	timers_exec(t->group_leader);
 	arch_thread_reset_fpu(&t->thread);
 	task_set_comm(t, path);
 	strlcpy(t->exe_path, path, sizeof(t->exe_path));

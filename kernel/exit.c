@@ -188,6 +188,7 @@ __noreturn void do_exit(int wait_status)
 	t->exit_status = wait_status;
 	t->state = TASK_ZOMBIE;
 	if (--leader->group_live == 0) {
+		timers_exit(leader);
 		leader->exit_status = process_exit_status(leader, t, wait_status);
 		exit_notify(leader);
 	}
@@ -263,6 +264,7 @@ static void take_leadership(struct task *t, struct task *old)
 	t->start_ns = old->start_ns;
 	add_rusage(&t->ru, &old->ru);
 	t->ru_children = old->ru_children;
+	timers_take_over(t, old);
 	task_free(old);
 }
 

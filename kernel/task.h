@@ -20,6 +20,7 @@
 #define KERNEL_TASK_H
 
 #include "kernel/futex.h"
+#include "kernel/itimer.h"
 #include "kernel/signal.h"
 #include "kernel/types.h"
 #include "kernel/wait.h"
@@ -170,6 +171,10 @@ struct task {
 	 * may be gone first. */
 	int vfork_child, vfork_parent;
 	struct wait_queue vfork_wq;
+
+	/* The process's timers (alarm, setitimer, timer_create), in its
+	 * leader; NULL until it arms one (kernel/itimer.h). */
+	struct process_timers *timers;
 };
 
 /* thread_group_leader - is t the first thread of its process? */

@@ -38,15 +38,36 @@ static struct k_timespec ns_to_timespec(u64 ns)
 }
 
 static u64 boot_epoch_ns; /* the date at boot, from the RTC */
+static bool epoch_exact;  /* ...set from an RTC second edge */
 
 void time_init(void)
 {
 	boot_epoch_ns = (arch_rtc_seconds() * NSEC_PER_SEC) - arch_clock_ns();
 }
 
+/*
+ * real_epoch - the date at boot.  The RTC read at boot gives whole
+ * seconds, so the date starts up to 1 s behind; once the clock has seen
+ * the RTC's seconds change (arch_rtc_edge, within the first second), the
+ * epoch is set from that moment: the wall clock steps forward once, by
+ * less than a second, and is exact to the millisecond from then on.
+ */
+static u64 real_epoch(void)
+{
+	u64 rtc, ns, epoch;
+
+	if (!epoch_exact && arch_rtc_edge(&rtc, &ns)) {
+		epoch = rtc * NSEC_PER_SEC - ns;
+		if (epoch > boot_epoch_ns) /* never back */
+			boot_epoch_ns = epoch;
+		epoch_exact = true;
+	}
+	return boot_epoch_ns;
+}
+
 u64 ktime_get_real_ns(void)
 {
-	return boot_epoch_ns + arch_clock_ns();
+	return real_epoch() + arch_clock_ns();
 }
 
 /* clock_now - nanoseconds on clock id, or -EINVAL. */
@@ -57,13 +78,18 @@ static s64 clock_now(int id)
 	switch (id) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
-		return (s64)(boot_epoch_ns + now);
+		return (s64)(real_epoch() + now);
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
 	case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_BOOTTIME:
 		return (s64)now;
-	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_PROCESS_CPUTIME_ID: {
+		u64 user, sys;
+
+		process_cputime(current->group_leader, &user, &sys);
+		return (s64)(user + sys);
+	}
 	case CLOCK_THREAD_CPUTIME_ID:
 		return (s64)(current->ru.utime_ns + current->ru.stime_ns);
 	default:
@@ -154,23 +180,30 @@ SYSCALL_DEFINE2(nanosleep, const struct k_timespec __user *, req,
 	return sleep_until(arch_clock_ns() + ns, rem);
 }
 
+/*
+ * clock_nanosleep - sleep for req on clock id, or until it reads req
+ * (TIMER_ABSTIME).  An absolute time is converted to the monotonic clock
+ * with the clock's offset from it (0 for the monotonic clocks, the boot
+ * date for CLOCK_REALTIME), both read at one instant; a time already past
+ * returns at once.  CPU-time clocks cannot be slept on here (-EINVAL,
+ * where Linux would wait for the CPU time; rare).
+ */
 SYSCALL_DEFINE4(clock_nanosleep, int, id, int, flags,
 		const struct k_timespec __user *, req, struct k_timespec __user *, rem)
 {
-	s64 now = clock_now(id);
-	u64 ns;
+	u64 mono = arch_clock_ns(), ns, offset;
 	int err;
 
-	if (now < 0 || id == CLOCK_PROCESS_CPUTIME_ID || id == CLOCK_THREAD_CPUTIME_ID)
+	if (clock_now(id) < 0 || id == CLOCK_PROCESS_CPUTIME_ID ||
+	    id == CLOCK_THREAD_CPUTIME_ID)
 		return -EINVAL;
 	err = read_timespec(req, &ns);
 	if (err)
 		return err;
-	if (flags & TIMER_ABSTIME) /* convert to time since boot */
-		ns = ns > (u64)now - arch_clock_ns() ? ns - ((u64)now - arch_clock_ns()) : 0;
-	else
-		ns += arch_clock_ns();
-	return sleep_until(ns, (flags & TIMER_ABSTIME) ? NULL : rem);
+	if (!(flags & TIMER_ABSTIME))
+		return sleep_until(mono + ns, rem);
+	offset = (id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE) ? real_epoch() : 0;
+	return sleep_until(ns > offset ? ns - offset : 0, NULL);
 }
 
 struct k_tms {

@@ -1,6 +1,7 @@
 /*
  * arch/x86_64/rtc.c - the date, from the CMOS real-time clock (MC146818).
- * Read once at boot; after that the TSC keeps time (kernel/time.c).
+ * Read at boot for the date; after that the TSC keeps time, and the
+ * moments the seconds register changes refine its rate (arch/x86_64/timer.c).
  */
 #include <asm/arch.h>
 #include <asm/cpu.h>
@@ -42,6 +43,11 @@ static u64 days_since_epoch(unsigned y, unsigned m, unsigned d)
 	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
 	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	return era * 146097 + doe - 719468;
+}
+
+u8 arch_rtc_second_register(void)
+{
+	return cmos_read(RTC_SECONDS);
 }
 
 u64 arch_rtc_seconds(void)
