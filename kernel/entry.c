@@ -24,7 +24,7 @@ void exit_to_user_mode(struct trap_frame *tf)
 			continue;
 		}
 		if (!delivered && (signal_pending(current) ||
-				   (syscall_frame(tf) &&
+				   (syscall_restartable(tf) &&
 				    (syscall_get_return(tf) == -ERESTARTSYS ||
 				     syscall_get_return(tf) == -ERESTARTNOHAND)))) {
 			arch_irq_enable();

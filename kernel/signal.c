@@ -370,7 +370,7 @@ static void fix_interrupted_syscall(struct trap_frame *tf,
 {
 	s64 r = syscall_get_return(tf);
 
-	if (!syscall_frame(tf) || (r != -ERESTARTSYS && r != -ERESTARTNOHAND))
+	if (!syscall_restartable(tf) || (r != -ERESTARTSYS && r != -ERESTARTNOHAND))
 		return;
 	if (ka && (r == -ERESTARTNOHAND || !(ka->flags & SA_RESTART))) {
 		syscall_set_return(tf, -EINTR);

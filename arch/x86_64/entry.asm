@@ -74,10 +74,21 @@ trap_common:
 ; Restore the registers of a struct trap_frame at rsp and return to where it
 ; says (kernel or user mode).  Also the first return of a forked task.
 global trap_return
+global trap_return_iret
 trap_return:
     POP_REGS
     add rsp, 16                 ; vector and error code
+trap_return_iret:               ; a fault here is the user's (idt.c: bad_iret)
     iretq
+
+; arch_resume_user(frame): return to user mode with the registers of frame,
+; the user frame at the top of the kernel stack, dropping everything below
+; it (idt.c: bad_iret starts the return over once the signal is set up).
+global arch_resume_user
+arch_resume_user:
+    cli
+    mov rsp, rdi
+    jmp trap_return
 
 section .rodata
 global trap_stubs

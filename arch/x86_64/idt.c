@@ -260,6 +260,10 @@ static void user_exception_signal(struct trap_frame *tf)
 	case 17: /* alignment check */
 		sig = SIGBUS, code = 1; /* BUS_ADRALN */
 		break;
+	case VEC_SEGMENT_NOT_PRESENT:
+	case VEC_STACK_SEGMENT: /* e.g. a push with a non-canonical rsp */
+		sig = SIGBUS, code = SI_KERNEL; /* as Linux */
+		break;
 	default: /* #GP, #SS, #NP...: a general protection fault */
 		break;
 	}
@@ -267,6 +271,36 @@ static void user_exception_signal(struct trap_frame *tf)
 		       tf->vector == VEC_GP ? gp_reason(tf->rip, tf->error_code) : NULL,
 		       tf->rip,
 		       tf->rsp);
+}
+
+extern const char trap_return_iret[]; /* entry.asm: the iretq to user mode */
+__noreturn void arch_resume_user(struct trap_frame *user);
+
+/*
+ * bad_iret - the iretq back to user mode faulted: the CPU refused what
+ * rt_sigreturn or a debugger loaded, a non-canonical rip or a selector
+ * that is no user segment.  As on Linux (fixup_bad_iret), that is the
+ * program's fault: it gets SIGSEGV (SIGBUS for #SS, #NP) with the refused
+ * registers in its signal frame, or dies of it; then the return to user
+ * mode starts over from the user frame, now the handler's, and what this
+ * fault pushed on the kernel stack is dropped.  Returns only if tf is not
+ * that fault.
+ */
+static void bad_iret(struct trap_frame *tf)
+{
+	/* The iretq's frame is the user frame's tail: rsp pointed at its rip. */
+	struct trap_frame *user =
+		(struct trap_frame *)(tf->rsp - offsetof(struct trap_frame, rip));
+
+	if (tf->rip != (u64)trap_return_iret || (user->cs & 3) != SEGMENT_RPL_USER)
+		return;
+	user_exception(tf->vector == VEC_GP ? SIGSEGV : SIGBUS, SI_KERNEL, 0,
+		       "bad return to user mode",
+		       "the CPU refused the registers a signal return or a debugger "
+		       "set: a non-canonical rip, or a cs or ss that is not a user "
+		       "segment", user->rip, user->rsp);
+	exit_to_user_mode(user); /* the handler's frame, or the end */
+	arch_resume_user(user);
 }
 
 /* Any other exception: the self-tests may expect it; otherwise a bug. */
@@ -278,6 +312,7 @@ static void other_exception(struct trap_frame *tf)
 		user_exception_signal(tf);
 		return;
 	}
+	bad_iret(tf);
 
 	catch_trap(tf->vector, tf->error_code, NULL);
 	panic_frame(tf, "%s (vector %lu, error code 0x%lx) in %s",

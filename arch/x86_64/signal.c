@@ -41,6 +41,7 @@ struct rt_sigframe {
 #define RFLAGS_USER_CHANGEABLE 0x0000000000050dd5ul
 #define UC_FP_XSTATE 0x1
 #define UC_SIGCONTEXT_SS 0x2
+#define UC_STRICT_RESTORE_SS 0x4 /* ss is restored as saved (64-bit frames) */
 
 static void save_context(struct k_sigcontext *sc, const struct trap_frame *tf)
 {
@@ -56,12 +57,19 @@ static void save_context(struct k_sigcontext *sc, const struct trap_frame *tf)
 	sc->trapno = tf->vector;
 }
 
-/* Load registers from a frame the user may have changed: only flags a user
- * may set, user segments always, and a canonical user address in rip. */
-static int restore_context(struct trap_frame *tf, const struct k_sigcontext *sc)
+/*
+ * Load registers from a frame the user may have changed, as Linux's
+ * restore_sigcontext: only flags a user may set; rip, rsp, cs and ss as
+ * the frame says (selectors with RPL 3, so never ring 0).  What the CPU
+ * refuses, a non-canonical rip or a selector that is not a user segment,
+ * makes the return itself fault, and that fault is the program's:
+ * SIGSEGV with the refused registers in its frame (idt.c: bad_iret).
+ * Without UC_STRICT_RESTORE_SS an unusable ss is replaced by the user data
+ * segment (old programs that build frames by hand).
+ */
+static int restore_context(struct trap_frame *tf, const struct k_sigcontext *sc,
+			   u64 uc_flags)
 {
-	if (sc->rip >= USER_SPACE_END || sc->rsp >= USER_SPACE_END)
-		return -EFAULT;
 	tf->r8 = sc->r8; tf->r9 = sc->r9; tf->r10 = sc->r10; tf->r11 = sc->r11;
 	tf->r12 = sc->r12; tf->r13 = sc->r13; tf->r14 = sc->r14; tf->r15 = sc->r15;
 	tf->rdi = sc->rdi; tf->rsi = sc->rsi; tf->rbp = sc->rbp; tf->rbx = sc->rbx;
@@ -69,9 +77,12 @@ static int restore_context(struct trap_frame *tf, const struct k_sigcontext *sc)
 	tf->rip = sc->rip;
 	tf->rflags = (tf->rflags & ~RFLAGS_USER_CHANGEABLE) |
 		     (sc->eflags & RFLAGS_USER_CHANGEABLE);
-	tf->cs = USER_CS;
-	tf->ss = USER_DS;
-	tf->vector = SYSCALL_FRAME_VECTOR; /* a syscall frame again */
+	tf->cs = sc->cs | SEGMENT_RPL_USER;
+	tf->ss = sc->ss | SEGMENT_RPL_USER;
+	if (!(uc_flags & UC_STRICT_RESTORE_SS) && tf->ss != USER_DS)
+		tf->ss = USER_DS;
+	tf->vector = SYSCALL_FRAME_VECTOR; /* a syscall frame again... */
+	tf->error_code = (u64)-1;          /* ...with no call to restart */
 	return 0;
 }
 
@@ -94,7 +105,7 @@ bool arch_signal_frame_setup(struct trap_frame *tf, u64 sp, int sig,
 		return false;
 	memset(&frame, 0, sizeof(frame));
 	frame.pretcode = fi->ka->restorer;
-	frame.uc.uc_flags = UC_FP_XSTATE | UC_SIGCONTEXT_SS;
+	frame.uc.uc_flags = UC_FP_XSTATE | UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
 	frame.uc.uc_stack = fi->uc_stack;
 	save_context(&frame.uc.uc_mcontext, tf);
 	frame.uc.uc_mcontext.cr2 = fi->info->f.fault.addr;
@@ -115,6 +126,8 @@ bool arch_signal_frame_setup(struct trap_frame *tf, u64 sp, int sig,
 	tf->rdx = frame_addr + offsetof(struct rt_sigframe, uc);
 	tf->rax = 0;
 	tf->rflags &= ~(RFLAGS_DF | RFLAGS_TF);
+	tf->cs = USER_CS; /* the handler runs in 64-bit user mode, whatever */
+	tf->ss = USER_DS; /* segments the interrupted code had */
 	return true;
 }
 
@@ -126,7 +139,7 @@ int arch_signal_frame_restore(struct trap_frame *tf, ksigset_t *mask,
 	struct rt_sigframe frame;
 
 	if (copy_from_user(&frame, (void __user *)frame_addr, sizeof(frame)) ||
-	    restore_context(tf, &frame.uc.uc_mcontext))
+	    restore_context(tf, &frame.uc.uc_mcontext, frame.uc.uc_flags))
 		return -EFAULT;
 	if (frame.uc.uc_mcontext.fpstate) {
 		/* An fpstate that cannot be read is a bad frame (Linux: SIGSEGV) */

@@ -129,6 +129,31 @@ static void c_ring0_selectors(void)
 static void c_nonsense_selectors(void) { deliver(f_nonsense_selectors); check_ring3(); }
 static void c_null_selectors(void) { deliver(f_null_selectors); check_ring3(); }
 
+/* The return to a refused rip faults, and the program sees it: its
+ * SIGSEGV handler gets the rip it asked for in the saved context (Linux's
+ * fixup_bad_iret; the SIGSEGV handler runs on an alternate stack, since
+ * the refused frame's stack may be anything). */
+static void on_bad_return(int sig, siginfo_t *si, void *p)
+{
+	ucontext_t *uc = p;
+
+	(void)sig, (void)si;
+	_exit(GREG(uc, REG_RIP) == (long)NONCANON_HIGH ? 0 : 1);
+}
+
+static void c_rip_noncanon_caught(void)
+{
+	static char altstack[16384];
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+	struct sigaction sa = { .sa_sigaction = on_bad_return,
+				.sa_flags = SA_SIGINFO | SA_ONSTACK };
+
+	sigaltstack(&ss, NULL);
+	sigaction(SIGSEGV, &sa, NULL);
+	deliver(f_rip_noncanon);
+	_exit(2); /* not reached */
+}
+
 /* ---- RFLAGS: IOPL and IF are the kernel's; TF, AC the user's; NT, VM,
  * VIF, VIP, ID are not restored (Linux's FIX_EFLAGS) */
 static void f_iopl3(ucontext_t *uc) { GREG(uc, REG_EFL) |= (long)RFLAGS_IOPL; }
@@ -276,8 +301,14 @@ int main(void)
 	expect_death("frame fpstate unmapped: SIGSEGV", c_fp_unmapped, SIGSEGV);
 	expect_death("frame cs 0x08 ss 0x10 (ring 0): still ring 3, cli faults",
 		     c_ring0_selectors, SIGSEGV);
-	expect_death("frame cs 0xfff8 ss 0x1234: still ring 3", c_nonsense_selectors, 0);
-	expect_death("frame cs 0 ss 0: still ring 3", c_null_selectors, 0);
+	/* Linux restores cs and ss as the frame says (with RPL 3): the CPU
+	 * refuses such selectors at the return, which is then a SIGSEGV. */
+	expect_death("frame cs 0xfff8 ss 0x1234: the return faults, SIGSEGV",
+		     c_nonsense_selectors, SIGSEGV);
+	expect_death("frame cs 0 ss 0: the return faults, SIGSEGV", c_null_selectors,
+		     SIGSEGV);
+	expect_death("frame rip non-canonical: the SIGSEGV handler sees it",
+		     c_rip_noncanon_caught, 0);
 	expect_death("frame IOPL 3: ignored, cli faults", c_iopl3_cli, SIGSEGV);
 	expect_death("frame IOPL 3: ignored, in faults", c_iopl3_in, SIGSEGV);
 	expect_death("frame IF clear: ignored", c_if_clear, 0);

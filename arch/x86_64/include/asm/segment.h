@@ -17,6 +17,7 @@
 #define USER_DS (GDT_USER_DATA * 8 + 3)
 #define USER_CS (GDT_USER_CODE * 8 + 3)
 #define TSS_SELECTOR (GDT_TSS * 8)
+#define SEGMENT_RPL_USER 3 /* the requested privilege level of a user selector */
 
 /* Interrupt stack table slots (1-based, as the IDT encodes them). */
 #define IST_DOUBLE_FAULT 1

@@ -18,6 +18,14 @@ static inline bool syscall_frame(const struct trap_frame *tf)
 	return tf->vector == SYSCALL_FRAME_VECTOR;
 }
 
+/* syscall_restartable - a system call's frame whose call may be made
+ * again (rt_sigreturn sets orig_rax to -1, as Linux, so that the registers
+ * it restores are never taken for an interrupted call's). */
+static inline bool syscall_restartable(const struct trap_frame *tf)
+{
+	return syscall_frame(tf) && tf->error_code != (u64)-1;
+}
+
 static inline u64 syscall_get_nr(const struct trap_frame *tf)
 {
 	return tf->error_code; /* orig_rax: rax may hold the result by now */

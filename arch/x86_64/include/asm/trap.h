@@ -25,6 +25,8 @@ struct trap_frame {
 #define VEC_BREAKPOINT 3
 #define VEC_INVALID_OPCODE 6
 #define VEC_DOUBLE_FAULT 8
+#define VEC_SEGMENT_NOT_PRESENT 11
+#define VEC_STACK_SEGMENT 12
 #define VEC_GP 13
 #define VEC_PAGE_FAULT 14
 #define VEC_MACHINE_CHECK 18
