@@ -335,6 +335,10 @@ u32 current_fsuid(void);
  * (page_get) to keep it mapped past a truncate.  O(1).
  */
 phys_addr_t ramfs_get_page(struct inode *inode, u64 pgoff, bool alloc);
+/* ramfs_new_file - a regular ramfs file in no directory (nlink 0), empty,
+ * owned by the caller's fsuid: one reference, or NULL.  SysV shared
+ * memory keeps its segments in such files (kernel/shm.c). */
+struct inode *ramfs_new_file(u32 mode);
 /* is_ramfs_file - does ramfs_get_page() work on this inode? */
 bool is_ramfs_file(const struct inode *inode);
 
