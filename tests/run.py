@@ -157,6 +157,13 @@ QEMU_TESTS = [
          unchecked_only=True),
     dict(name="user-threads", append="init=/tests/thread_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
+    # SysV shared memory (issue 14): shmget/shmat/shmdt/shmctl, attach
+    # counts across fork, exec and exit, /proc maps, smaps, sysvipc/shm.
+    dict(name="user-sysv", append="init=/tests/sysv_test", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=60),
+    # The scheduling queries and capget on one CPU (issue 14).
+    dict(name="user-sched-calls", append="init=/tests/sched_calls_test",
+         initrd=[INITRD], exit=EXIT_OK, tap=True, timeout=60),
     # No task can stall the machine (issue 14): hogs of every kind beside
     # a sleeper, a pipe echo and two counters.
     dict(name="user-sched", append="init=/tests/sched_test", initrd=[INITRD],

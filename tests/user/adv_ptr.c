@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -44,6 +45,8 @@
 #define CHILD PH(11)	/* the pid of a child that has exited */
 #define SIGARG PH(12)	/* pselect6's { sigset pointer, size } */
 #define FALSEP PH(13)	/* "/bin/false": runs, and exits 1 */
+#define SHMID PH(14)	/* a SysV shared memory segment of one page */
+#define CAPHDR PH(15)	/* a capget header: version 3, this process */
 
 /* Descriptors the parent opens before the cases (inherited). */
 #define FD_FILE 10	/* /tmp/adv/file, O_RDWR */
@@ -189,6 +192,19 @@ static const struct row rows[] = {
 	{ "arch_prctl GET_FS", SYS_arch_prctl, { 0x1003 /* ARCH_GET_FS */, BAD }, 1, OUT, 8, 0 },
 	{ "prctl SET_NAME", SYS_prctl, { 15 /* PR_SET_NAME */, BAD }, 1, STR, 0, 0 },
 	{ "prctl GET_NAME", SYS_prctl, { 16 /* PR_GET_NAME */, BAD }, 1, OUT, 16, 0 },
+	{ "sched_getaffinity mask", SYS_sched_getaffinity, { 0, 8, BAD }, 2, OUT, 8, 0 },
+	{ "sched_setaffinity mask", SYS_sched_setaffinity, { 0, 8, BAD }, 2, IN, 8, 0 },
+	{ "getcpu cpu", SYS_getcpu, { BAD, 0, 0 }, 0, OUT, 4, NULL_OK },
+	{ "getcpu node", SYS_getcpu, { 0, BAD, 0 }, 1, OUT, 4, NULL_OK },
+	/* (sched_getparam: NULL is EINVAL, as Linux; sched_calls_test) */
+	{ "sched_rr_get_interval tp", SYS_sched_rr_get_interval, { 0, BAD }, 1, OUT, 16, 0 },
+	{ "capget header", SYS_capget, { BAD, 0 }, 0, IN, 8, 0 },
+	{ "capget data", SYS_capget, { CAPHDR, BAD }, 1, OUT, 24, NULL_OK },
+	{ "shmctl IPC_STAT buf", SYS_shmctl, { SHMID, IPC_STAT, BAD }, 2, OUT, 112, 0 },
+	{ "shmctl IPC_SET buf", SYS_shmctl, { SHMID, IPC_SET, BAD }, 2, IN, 112, 0 },
+	{ "shmctl SHM_STAT buf", SYS_shmctl, { 0, SHM_STAT, BAD }, 2, OUT, 112, 0 },
+	{ "shmctl IPC_INFO buf", SYS_shmctl, { 0, IPC_INFO, BAD }, 2, OUT, 72, 0 },
+	{ "shmctl SHM_INFO buf", SYS_shmctl, { 0, SHM_INFO, BAD }, 2, OUT, 48, 0 },
 };
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
@@ -256,6 +272,9 @@ static long bad_pointer(const struct row *r, enum kind k)
 	}
 }
 
+static int shm_id; /* SHMID: made by setup(), removed by teardown() */
+static unsigned cap_header[2] = { 0x20080522, 0 }; /* CAPHDR */
+
 static long placeholder(long v, long bad)
 {
 	switch (v) {
@@ -272,6 +291,8 @@ static long placeholder(long v, long bad)
 	case CHILD: return exited_child;
 	case SIGARG: return (long)pselect_arg;
 	case FALSEP: return (long)"/bin/false";
+	case SHMID: return shm_id;
+	case CAPHDR: return (long)cap_header;
 	default: return v;
 	}
 }
@@ -505,6 +526,7 @@ static void setup(void)
 	good_iov.iov_len = 64;
 	pselect_arg[0] = (uint64_t)&zero_set;
 	pselect_arg[1] = 8;
+	shm_id = shmget(IPC_PRIVATE, PAGE, 0600);
 }
 
 static void teardown(void)
@@ -512,6 +534,7 @@ static void teardown(void)
 	for (int fd = FD_FILE; fd <= FD_TTY; fd++)
 		close(fd);
 	munmap(arena, 5 * PAGE);
+	shmctl(shm_id, IPC_RMID, NULL);
 	chdir("/");
 	unlink("/tmp/adv/link");
 	unlink("/tmp/adv/new");
