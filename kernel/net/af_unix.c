@@ -1016,8 +1016,16 @@ static long unix_dgram_recvmsg(struct socket *sock, struct kmsg *m, int flags,
 	if (size < skb->len)
 		m->flags |= MSG_TRUNC;
 	n = size ? uio_copy_out(&m->uio, skb->data, size) : 0;
-	if (n < 0)
+	if (n >= 0 && (size_t)n < size)
+		n = -EFAULT;
+	if (n < 0) { /* Linux has taken the datagram off the queue: lost */
+		if (!(flags & MSG_PEEK)) {
+			rq_pop(u);
+			skb_free(skb);
+			unix_wake(u);
+		}
 		return n;
+	}
 	report_creds(u, skb, m->scm);
 	take_files(skb, m->scm, flags & MSG_PEEK);
 	if (!(flags & MSG_PEEK)) {
@@ -1066,6 +1074,8 @@ static long unix_stream_recvmsg(struct socket *sock, struct kmsg *m, int flags,
 			size_t chunk = MIN(skb->len - skip, m->uio.len);
 			long n = chunk ? uio_copy_out(&m->uio, skb->data + skip, chunk) : 0;
 
+			if (n >= 0 && (size_t)n < chunk)
+				n = -EFAULT; /* nothing of this piece is consumed */
 			if (n < 0) {
 				err = (int)n;
 				break;
