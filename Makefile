@@ -28,7 +28,7 @@ KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 # Two files are the checked kernel's alone (see "the checked kernel").
 CHECK_ONLY_C := kernel/ubsan.c mm/poison.c
 KERNEL_C   := $(filter-out $(CHECK_ONLY_C),$(wildcard arch/x86_64/*.c kernel/*.c \
-	kernel/fs/*.c kernel/drivers/*.c mm/*.c lib/*.c tests/ktest/*.c))
+	kernel/fs/*.c kernel/net/*.c kernel/drivers/*.c mm/*.c lib/*.c tests/ktest/*.c))
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm kernel/*.asm)
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o)
 

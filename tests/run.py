@@ -267,6 +267,9 @@ QEMU_TESTS = [
 ] + [
     dict(name="user-fs", append="init=/tests/fs_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
+    # AF_UNIX sockets (kernel/net, tests/user/socket_test.c).
+    dict(name="user-socket", append="init=/tests/socket_test", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=60),
     # Disks (tests/user/blk_test.c): /dev/vda, vdb and a read-only vdc,
     # found by the PCI scan; without a disk there is no /dev/vda.
     dict(name="user-blk", append="init=/tests/blk_test", initrd=[INITRD],

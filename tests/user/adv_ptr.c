@@ -19,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/shm.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -54,6 +55,9 @@
 #define FD_PIPE_W 12
 #define FD_DIR 13
 #define FD_TTY 14
+#define FD_SOCK_A 15	/* a stream socket pair's ends (kernel/net); */
+#define FD_SOCK_B 16	/* B has "data" waiting, non-blocking */
+#define FD_SOCK_D 17	/* an unbound datagram socket */
 
 enum dir {
 	IN,	/* the kernel reads size bytes */
@@ -205,6 +209,27 @@ static const struct row rows[] = {
 	{ "shmctl SHM_STAT buf", SYS_shmctl, { 0, SHM_STAT, BAD }, 2, OUT, 112, 0 },
 	{ "shmctl IPC_INFO buf", SYS_shmctl, { 0, IPC_INFO, BAD }, 2, OUT, 72, 0 },
 	{ "shmctl SHM_INFO buf", SYS_shmctl, { 0, SHM_INFO, BAD }, 2, OUT, 48, 0 },
+	/* sockets (kernel/net/socket.c); accept's address needs a pending
+	 * connection and is checked in socket_test */
+	{ "socketpair sv", SYS_socketpair, { 1 /* AF_UNIX */, 1, 0, BAD }, 3, OUT, 8, 0 },
+	{ "bind addr", SYS_bind, { FD_SOCK_D, BAD, 16 }, 1, IN, 16, 0 },
+	{ "connect addr", SYS_connect, { FD_SOCK_D, BAD, 16 }, 1, IN, 16, 0 },
+	{ "sendto buf", SYS_sendto, { FD_SOCK_A, BAD, 64, 0, 0, 0 }, 1, IN, 64, 0 },
+	{ "sendto addr", SYS_sendto, { FD_SOCK_D, BUF, 1, 0, BAD, 16 }, 4, IN, 16, NULL_OK },
+	{ "recvfrom buf", SYS_recvfrom, { FD_SOCK_B, BAD, 4, 0, 0, 0 }, 1, OUT, 4, 0 },
+	{ "recvfrom addrlen", SYS_recvfrom, { FD_SOCK_B, BUF, 4, 2 /* MSG_PEEK */, BUF, BAD },
+	  5, INOUT, 4, 0 },
+	{ "sendmsg msg", SYS_sendmsg, { FD_SOCK_A, BAD, 0 }, 1, IN, 56, 0 },
+	{ "recvmsg msg", SYS_recvmsg, { FD_SOCK_B, BAD, 0 }, 1, INOUT, 56, 0 },
+	{ "getsockname addr", SYS_getsockname, { FD_SOCK_D, BAD, BUF }, 1, OUT, 2, 0 },
+	{ "getsockname addrlen", SYS_getsockname, { FD_SOCK_D, BUF, BAD }, 2, INOUT, 4, 0 },
+	{ "getpeername addr", SYS_getpeername, { FD_SOCK_A, BAD, BUF }, 1, OUT, 2, 0 },
+	{ "getpeername addrlen", SYS_getpeername, { FD_SOCK_A, BUF, BAD }, 2, INOUT, 4, 0 },
+	{ "getsockopt val", SYS_getsockopt, { FD_SOCK_D, 1, 3 /* SO_TYPE */, BAD, BUF },
+	  3, OUT, 4, 0 },
+	{ "getsockopt optlen", SYS_getsockopt, { FD_SOCK_D, 1, 3, BUF, BAD }, 4, INOUT, 4, 0 },
+	{ "setsockopt val", SYS_setsockopt, { FD_SOCK_D, 1, 2 /* SO_REUSEADDR */, BAD, 4 },
+	  3, IN, 4, 0 },
 };
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
@@ -511,6 +536,16 @@ static void setup(void)
 	fd = open("/dev/console", O_RDWR);
 	dup2(fd, FD_TTY);
 	close(fd);
+	socketpair(AF_UNIX, SOCK_STREAM, 0, p);
+	write(p[0], "data", 4);
+	fcntl(p[1], F_SETFL, O_NONBLOCK);
+	dup2(p[0], FD_SOCK_A);
+	dup2(p[1], FD_SOCK_B);
+	close(p[0]);
+	close(p[1]);
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	dup2(fd, FD_SOCK_D);
+	close(fd);
 
 	chdir("/tmp/adv"); /* a cwd longer than a straddle's valid bytes */
 	arena = mmap(NULL, 5 * PAGE, PROT_READ | PROT_WRITE,
@@ -531,7 +566,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	for (int fd = FD_FILE; fd <= FD_TTY; fd++)
+	for (int fd = FD_FILE; fd <= FD_SOCK_D; fd++)
 		close(fd);
 	munmap(arena, 5 * PAGE);
 	shmctl(shm_id, IPC_RMID, NULL);

@@ -29,6 +29,7 @@
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -96,7 +97,7 @@ struct pools {
 	char *unmapped;  /* a page known to be unmapped */
 	char *paths;     /* a read-only page of path names, below */
 	char *bad_path;  /* a name with no NUL before the unmapped page */
-	int fds[16];
+	int fds[20];
 	int nfds;
 };
 
@@ -169,6 +170,11 @@ static void setup_files(void)
 		*f++ = pfd[0];
 		*f++ = pfd[1];
 	}
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, pfd) == 0) { /* kernel/net */
+		*f++ = pfd[0];
+		*f++ = pfd[1];
+	}
+	*f++ = socket(AF_UNIX, SOCK_DGRAM, 0);
 	*f++ = 1000;
 	*f++ = -1;
 	*f++ = AT_FDCWD;
