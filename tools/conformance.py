@@ -34,6 +34,7 @@ import argparse
 import concurrent.futures
 import datetime
 import glob
+import json
 import os
 import re
 import select
@@ -378,6 +379,8 @@ def run_kernel(label, kernel, linux, cpio, tests):
                 m = END.match(line)
                 if m and current is not None:
                     results[tests[current]["name"]] = (m.group(3), "\n".join(output))
+                    log_result(label, tests[current]["name"], m.group(3),
+                               "\n".join(output))
                     print(f"conformance: {label} {tests[current]['name']}: "
                           f"{m.group(3)}", flush=True)
                     current, start = None, int(m.group(1)) + 1
@@ -397,15 +400,30 @@ def run_kernel(label, kernel, linux, cpio, tests):
         what = "panic" if code not in (None, -9) and "PANIC" in tail else \
             "hang" if code == -9 else f"died(qemu {code})"
         results[tests[current]["name"]] = (what, "\n".join(output))
+        log_result(label, tests[current]["name"], what, "\n".join(output))
         print(f"conformance: {label} {tests[current]['name']}: {what}; "
               f"rebooting after it", flush=True)
         start = current + 1
-    os.makedirs(os.path.join(RUN_LOGS, label), exist_ok=True)
-    for name, (res, out) in results.items():
-        with open(os.path.join(RUN_LOGS, label, name.replace("/", "-") + ".log"),
-                  "w") as f:
-            f.write(f"{name}: {res}\n{out}\n")
+    with open(os.path.join(OUT, f"results-{label}.json"), "w") as f:
+        json.dump(results, f)
     return results
+
+
+def log_result(label, name, res, out):
+    """build/conformance/logs/KERNEL/NAME.log: the result and the output."""
+    os.makedirs(os.path.join(RUN_LOGS, label), exist_ok=True)
+    with open(os.path.join(RUN_LOGS, label, name.replace("/", "-") + ".log"),
+              "w") as f:
+        f.write(f"{name}: {res}\n{out}\n")
+
+
+def saved(label):
+    """The results of the last run on one kernel (build/conformance/)."""
+    path = os.path.join(OUT, f"results-{label}.json")
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        return {k: tuple(v) for k, v in json.load(f).items()}
 
 
 def verdict(res):
@@ -486,6 +504,8 @@ def main():
     ap.add_argument("--only-ours", action="store_true", help="skip Linux")
     ap.add_argument("--only-linux", action="store_true", help="skip vmos")
     ap.add_argument("--subset-cpio", action="store_true")
+    ap.add_argument("--table", action="store_true",
+                    help="no boots: the table from the last runs' results")
     args = ap.parse_args()
     if args.subset_cpio:
         subset_cpio(args.jobs)
@@ -504,8 +524,12 @@ def main():
     tests = [t for t in chosen if t["name"] not in broken]
     cpio = archive(tests, os.path.join(OUT, "conformance.cpio"))
     peer, peer_version = (None, "-") if args.only_ours else bench.peer_kernel()
-    ours = {} if args.only_linux else run_kernel("vmos", args.kernel, False, cpio, tests)
-    linux = run_kernel("linux", peer, True, cpio, tests) if peer else {}
+    if args.only_linux and not peer:
+        sys.exit("conformance: --only-linux and --only-ours exclude each other")
+    ours = saved("vmos") if args.table or args.only_linux else \
+        run_kernel("vmos", args.kernel, False, cpio, tests)
+    linux = saved("linux") if args.table else \
+        run_kernel("linux", peer, True, cpio, tests) if peer else {}
     rows, passed, failed, notcounted = table(tests, ours, linux, excluded, broken)
     width = max(len(r[0]) for r in rows)
     print()
