@@ -97,20 +97,28 @@ static void mount_filesystems(void)
 	mkdir("/dev/shm", 01777);
 	mount("tmpfs", "/dev/shm", "tmpfs", 0, NULL);
 	mount("tmpfs", "/tmp", "tmpfs", 0, NULL);
+	/* What udev would add: scripts run through /dev/fd/N (execveat). */
+	symlink("/proc/self/fd", "/dev/fd");
+	symlink("/proc/self/fd/0", "/dev/stdin");
+	symlink("/proc/self/fd/1", "/dev/stdout");
+	symlink("/proc/self/fd/2", "/dev/stderr");
 }
 
-/* The child: its own process group, the test's directory, exec. */
+/* The child: its own process group, the test's directory, exec as
+ * "./PROGRAM" (as kselftest's runner does: tests exec argv[0] again). */
 static void run_child(struct test *t)
 {
-	char path[512], dir[512], *slash;
+	char path[512], dir[512], self[512], *slash;
 
 	setpgid(0, 0);
 	snprintf(path, sizeof(path), "/conformance/%s", t->argv[0]);
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
 	*slash = '\0';
+	snprintf(self, sizeof(self), "./%s", slash + 1);
 	if (chdir(dir) < 0)
 		perror("runner: chdir");
+	t->argv[0] = self;
 	execv(path, t->argv);
 	printf("\n@@conf noexec %d\n", errno);
 	fflush(stdout);
