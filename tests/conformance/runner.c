@@ -18,8 +18,10 @@
  *   @@conf start N NAME
  *   @@conf end N NAME exit=S | signal=S | timeout | noexec=ERRNO
  *   @@conf done
- * With --tap it prints TAP instead (make test): "ok N - NAME" and a
- * closing status of 0 only if every test exited with status 0.
+ * With --tap (make test) it also prints a TAP line per test, "ok N -
+ * NAME", and exits with status 0 only if every test exited with status 0;
+ * each test's output then goes to a file first and is shown after it as
+ * TAP comments ("# ..."), since many selftests print TAP of their own.
  *
  * The timeout is a parent polling waitpid(WNOHANG) with nanosleep: it
  * needs neither alarm() nor setitimer(), which a kernel under test may
@@ -42,6 +44,9 @@
 #define LIST "/conformance/list"
 #define MAXARGS 16
 #define POLL_NS 20000000L /* 20 ms */
+#define OUTPUT "/tmp/conformance.out"
+
+static int tap;
 
 struct test {
 	char *name;
@@ -118,6 +123,15 @@ static void run_child(struct test *t)
 	snprintf(self, sizeof(self), "./%s", slash + 1);
 	if (chdir(dir) < 0)
 		perror("runner: chdir");
+	if (tap) {
+		int fd = open(OUTPUT, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+		}
+	}
 	t->argv[0] = self;
 	execv(path, t->argv);
 	printf("\n@@conf noexec %d\n", errno);
@@ -176,9 +190,23 @@ out:
 	reap_orphans();
 }
 
+/* --tap: a test's output, as TAP comments. */
+static void show_output(void)
+{
+	static char line[4096];
+	FILE *f = fopen(OUTPUT, "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		printf("# %s%s", line, strchr(line, '\n') ? "" : "\n");
+	fclose(f);
+	unlink(OUTPUT);
+}
+
 int main(int argc, char **argv)
 {
-	int from = 0, tap = 0, failed = 0;
+	int from = 0, failed = 0;
 	char end[64];
 
 	for (int i = 1; i < argc; i++) {
@@ -196,6 +224,8 @@ int main(int argc, char **argv)
 	for (int i = from; i < ntests; i++) {
 		printf("@@conf start %d %s\n", i, tests[i].name);
 		run_test(&tests[i], end, sizeof(end));
+		if (tap)
+			show_output();
 		printf("\n@@conf end %d %s %s\n", i, tests[i].name, end);
 		if (tap)
 			printf("%sok %d - conformance/%s (%s)\n",
