@@ -396,6 +396,12 @@ QEMU_TESTS = [
              "getpid", "demand-zero", "cow", "fork-exit-16M", "fork-exec",
              "mmap-cycle", "brk-touch", "fault-16", "fault-1024", "fault-16384",
              "fault-1024-spread", "fault-16384-spread", "pipe-rtt")]),
+    # Linux's own selftests that pass on vmos and on Linux 6.1
+    # (tests/conformance/subset.txt), one TAP point each; make conformance
+    # runs them all on both kernels (docs/conformance.md).
+    dict(name="conformance-subset", append="init=/init --tap",
+         initrd=[os.path.join(BUILD, "conformance", "subset.cpio")],
+         exit=EXIT_OK, tap=True, timeout=120),
     # Every initrd module is unpacked in order; a later one overrides.
     dict(name="user-initrd-override", initrd=[INITRD, "override.cpio"],
          append="init=/bin/cat /etc/hostname /extra/note",
