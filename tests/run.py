@@ -184,6 +184,13 @@ QEMU_TESTS = [
     # ptrace(2): what a debugger and strace need (issue 14).
     dict(name="user-ptrace", append="init=/tests/ptrace_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=60),
+    # syslog(2): busybox dmesg reads the kernel's log (with each line's
+    # level, -r), dmesg -c clears it.
+    dict(name="user-dmesg", initrd=[INITRD], exit=EXIT_OK, timeout=60,
+         append='init=/bin/sh -c "echo banner=$(dmesg | grep -c \'allocator set up in [0-9]\'); '
+                'dmesg -r | head -1 | cut -c1-4; dmesg -c >/dev/null; '
+                'echo after=$(dmesg | wc -l)"',
+         expect=[r"^banner=1\r?$", r"^<6>\[\r?$", r"^after=0\r?$"]),
     dict(name="user-init-killed", append="init=/tests/crash", initrd=[INITRD],
          exit=2 * 126 + 1,
          expect=[r"crash\[1\]: segfault at 0 ip [0-9a-f]{16} sp [0-9a-f]{16} error 6",

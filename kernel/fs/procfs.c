@@ -1129,27 +1129,56 @@ static int generate(const struct proc_node *n, struct pbuf *b)
 	}
 }
 
+/* An open /proc file: its text, and whether it was read since made. */
+struct proc_text {
+	struct pbuf b;
+	bool read;
+};
+
 static int proc_file_open(struct inode *inode, struct file *f)
 {
-	struct pbuf *b = kmalloc(sizeof(*b));
+	struct proc_text *pt = kzalloc(sizeof(*pt));
 	int err;
 
-	if (!b)
+	if (!pt)
 		return -ENOMEM;
-	err = generate(node_of(inode), b);
+	err = generate(node_of(inode), &pt->b);
 	if (err) {
-		kfree(b);
+		kfree(pt);
 		return err;
 	}
-	f->private = b;
+	f->private = pt;
+	return 0;
+}
+
+/* A read at offset 0 after an earlier read makes the text anew, as
+ * Linux's seq_file does: a program that polls /proc/uptime with
+ * pread(fd, buf, n, 0) sees it change. */
+static int proc_file_refresh(struct file *f, struct proc_text *pt)
+{
+	struct pbuf fresh;
+	int err = generate(node_of(f->inode), &fresh);
+
+	if (err)
+		return err;
+	kfree(pt->b.buf);
+	pt->b = fresh;
 	return 0;
 }
 
 static long proc_file_read(struct file *f, struct uio *u, u64 *pos)
 {
-	struct pbuf *b = f->private;
+	struct proc_text *pt = f->private;
+	struct pbuf *b = &pt->b;
 	long n;
 
+	if (*pos == 0 && pt->read) {
+		int err = proc_file_refresh(f, pt);
+
+		if (err)
+			return err;
+	}
+	pt->read = true;
 	if (*pos >= b->len)
 		return 0;
 	n = uio_copy_out(u, b->buf + *pos, b->len - *pos);
@@ -1160,10 +1189,10 @@ static long proc_file_read(struct file *f, struct uio *u, u64 *pos)
 
 static void proc_file_release(struct file *f)
 {
-	struct pbuf *b = f->private;
+	struct proc_text *pt = f->private;
 
-	kfree(b->buf);
-	kfree(b);
+	kfree(pt->b.buf);
+	kfree(pt);
 }
 
 static void proc_evict(struct inode *inode)
