@@ -28,7 +28,7 @@ KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 # Two files are the checked kernel's alone (see "the checked kernel").
 CHECK_ONLY_C := kernel/ubsan.c mm/poison.c
 KERNEL_C   := $(filter-out $(CHECK_ONLY_C),$(wildcard arch/x86_64/*.c kernel/*.c \
-	kernel/fs/*.c kernel/drivers/*.c mm/*.c lib/*.c tests/ktest/*.c))
+	kernel/fs/*.c kernel/net/*.c kernel/drivers/*.c mm/*.c lib/*.c tests/ktest/*.c))
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm kernel/*.asm)
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o)
 
@@ -43,7 +43,7 @@ DISK_FLAGS := -drive file=$(SWAP_IMG),format=raw,if=virtio
 APPEND ?=
 export APPEND
 
-.PHONY: all kernel kernel-check iso initrd run run-direct debug test test-build unit bench deps clean help
+.PHONY: all kernel kernel-check iso initrd run run-direct debug test test-build unit bench conformance deps clean help
 all: kernel initrd
 
 help:
@@ -56,6 +56,7 @@ help:
 	@echo "make kernel-check  build build/kernel-check.elf (UBSan, poisoning)"
 	@echo "make unit       build and run only the host unit tests"
 	@echo "make bench      vmos against Linux in the same QEMU (docs/bench.md)"
+	@echo "make conformance  Linux's selftests on vmos and Linux (docs/conformance.md)"
 
 deps:
 	@tools/install-deps.sh
@@ -256,7 +257,7 @@ test: deps
 	$(PYTHON) tests/run.py
 
 test-build: kernel kernel-check initrd iso $(SWAP_IMG) $(UNIT_TESTS) fuzz-build \
-		$(BUILD)/bench/bench.cpio
+		$(BUILD)/bench/bench.cpio $(BUILD)/conformance/subset.cpio
 
 # ---- the benchmark: vmos and Debian's Linux kernel (fetched into
 # build/peer/ once) boot the same vmbench alternately; a side-by-side
@@ -268,6 +269,19 @@ bench: deps kernel $(BUILD)/tests/user/vmbench
 # The same archive, for make test's bench-smoke.
 $(BUILD)/bench/bench.cpio: $(BUILD)/tests/user/vmbench tools/bench.py
 	$(PYTHON) tools/bench.py --cpio
+
+# ---- the conformance suite: Linux 6.1's own selftests (Debian's
+# linux-source-6.1, fetched into build/conformance/ once), built with
+# musl-gcc, on vmos and on the Linux peer; a side-by-side table.
+# CONFORMANCE_ARGS='--only vm/', '--write-doc' (docs/conformance.md).
+CONFORMANCE_ARGS ?=
+conformance: deps kernel
+	$(PYTHON) tools/conformance.py $(CONFORMANCE_ARGS)
+
+# The subset make test boots on vmos (tests/conformance/subset.txt).
+$(BUILD)/conformance/subset.cpio: tools/conformance.py tools/bench.py \
+		$(wildcard tests/conformance/*)
+	$(PYTHON) tools/conformance.py --subset-cpio
 
 clean:
 	rm -rf $(BUILD)

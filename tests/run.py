@@ -157,6 +157,13 @@ QEMU_TESTS = [
          unchecked_only=True),
     dict(name="user-threads", append="init=/tests/thread_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
+    # SysV shared memory (issue 14): shmget/shmat/shmdt/shmctl, attach
+    # counts across fork, exec and exit, /proc maps, smaps, sysvipc/shm.
+    dict(name="user-sysv", append="init=/tests/sysv_test", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=60),
+    # The scheduling queries and capget on one CPU (issue 14).
+    dict(name="user-sched-calls", append="init=/tests/sched_calls_test",
+         initrd=[INITRD], exit=EXIT_OK, tap=True, timeout=60),
     # No task can stall the machine (issue 14): hogs of every kind beside
     # a sleeper, a pipe echo and two counters.
     dict(name="user-sched", append="init=/tests/sched_test", initrd=[INITRD],
@@ -177,6 +184,13 @@ QEMU_TESTS = [
     # ptrace(2): what a debugger and strace need (issue 14).
     dict(name="user-ptrace", append="init=/tests/ptrace_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=60),
+    # syslog(2): busybox dmesg reads the kernel's log (with each line's
+    # level, -r), dmesg -c clears it.
+    dict(name="user-dmesg", initrd=[INITRD], exit=EXIT_OK, timeout=60,
+         append='init=/bin/sh -c "echo banner=$(dmesg | grep -c \'allocator set up in [0-9]\'); '
+                'dmesg -r | head -1 | cut -c1-4; dmesg -c >/dev/null; '
+                'echo after=$(dmesg | wc -l)"',
+         expect=[r"^banner=1\r?$", r"^<6>\[\r?$", r"^after=0\r?$"]),
     dict(name="user-init-killed", append="init=/tests/crash", initrd=[INITRD],
          exit=2 * 126 + 1,
          expect=[r"crash\[1\]: segfault at 0 ip [0-9a-f]{16} sp [0-9a-f]{16} error 6",
@@ -260,6 +274,9 @@ QEMU_TESTS = [
 ] + [
     dict(name="user-fs", append="init=/tests/fs_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
+    # AF_UNIX sockets (kernel/net, tests/user/socket_test.c).
+    dict(name="user-socket", append="init=/tests/socket_test", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=60),
     # Disks (tests/user/blk_test.c): /dev/vda, vdb and a read-only vdc,
     # found by the PCI scan; without a disk there is no /dev/vda.
     dict(name="user-blk", append="init=/tests/blk_test", initrd=[INITRD],
@@ -386,6 +403,12 @@ QEMU_TESTS = [
              "getpid", "demand-zero", "cow", "fork-exit-16M", "fork-exec",
              "mmap-cycle", "brk-touch", "fault-16", "fault-1024", "fault-16384",
              "fault-1024-spread", "fault-16384-spread", "pipe-rtt")]),
+    # Linux's own selftests that pass on vmos and on Linux 6.1
+    # (tests/conformance/subset.txt), one TAP point each; make conformance
+    # runs them all on both kernels (docs/conformance.md).
+    dict(name="conformance-subset", append="init=/init --tap",
+         initrd=[os.path.join(BUILD, "conformance", "subset.cpio")],
+         exit=EXIT_OK, tap=True, timeout=120),
     # Every initrd module is unpacked in order; a later one overrides.
     dict(name="user-initrd-override", initrd=[INITRD, "override.cpio"],
          append="init=/bin/cat /etc/hostname /extra/note",

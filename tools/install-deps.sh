@@ -15,6 +15,9 @@ mformat:mtools
 gdb:gdb
 python3:python3
 musl-gcc:musl-tools
+/usr/include/linux/mman.h:linux-libc-dev
+/usr/bin/dpkg-deb:dpkg
+xz:xz-utils
 cpio:cpio
 /usr/include/cmocka.h:libcmocka-dev
 /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev

@@ -55,6 +55,10 @@ static const struct file_operations *file_fops(struct inode *inode, u32 flags,
 	}
 	if (S_ISBLK(inode->mode))
 		return &blkdev_fops; /* its open() finds the disk */
+	if ((inode->mode & S_IFMT) == S_IFSOCK && !fops) {
+		*err = -ENXIO; /* a socket's name: connect() to it, not open() */
+		return NULL;
+	}
 	if (S_ISFIFO(inode->mode) && !fops)
 		return &fifo_fops; /* a named pipe (mkfifo) */
 	return fops ? fops : &empty_fops;

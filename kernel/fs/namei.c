@@ -463,9 +463,10 @@ int do_mknodat(int dirfd, const char *path, u32 mode, u32 rdev)
 	case S_IFCHR:
 	case S_IFBLK:
 	case S_IFIFO:
+	case S_IFSOCK: /* a socket's name (bind, kernel/net/af_unix.c) */
 		break;
 	default:
-		return -EINVAL; /* no sockets here */
+		return -EINVAL;
 	}
 	err = vfs_lookup_parent(dirfd, path, &dir, &last);
 	if (err)

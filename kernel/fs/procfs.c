@@ -7,6 +7,7 @@
  *   /proc/swaps (the active swap areas: mm/swapfile.c)
  *   /proc/kmem (vmos: frame and kmalloc counters for leak checks)
  *   /proc/sys/            the tunables (proc_sys.c)
+ *   /proc/sysvipc/shm     the SysV shared memory segments (kernel/shm.c)
  *   /proc/PID/            one directory per task (not the idle task, PID 0)
  *      cmdline comm stat statm status maps   generated text
  *      smaps smaps_rollup                    (memory files: procfmt.c)
@@ -27,6 +28,7 @@
 #include "kernel/fs/internal.h"
 #include "kernel/fs/procfmt.h"
 #include "kernel/rlimit.h"
+#include "kernel/shm.h"
 #include "kernel/task.h"
 #include "kernel/version.h"
 #include "lib/format.h"
@@ -697,6 +699,7 @@ static const struct proc_entry root_entries[] = {
 	{ "self", LINK_MODE, NULL, self_link, NULL },
 	{ "meminfo", FILE_MODE, show_meminfo, NULL, NULL },
 	{ "kmem", FILE_MODE, show_kmem, NULL, NULL },
+	{ "sysvipc", DIR_MODE, NULL, NULL, NULL }, /* sysvipc_dir_inode */
 	{ "vmstat", FILE_MODE, show_vmstat, NULL, NULL },
 	{ "uptime", FILE_MODE, show_uptime, NULL, NULL },
 	{ "version", FILE_MODE, show_version, NULL, NULL },
@@ -839,6 +842,8 @@ static bool is_dotdot(const char *name, size_t len)
 
 /* ---- directories ---- */
 
+static int sysvipc_dir_inode(u32 ino, struct inode **res);
+
 static int pid_dir_inode(int pid, struct inode **res)
 {
 	*res = new_node_inode(pid_ino(pid, 0), DIR_MODE, &proc_pid_iops,
@@ -859,6 +864,8 @@ static int proc_root_lookup(struct inode *dir, const char *name, size_t len,
 		return 0;
 	}
 	e = find_in(root_entries, ARRAY_SIZE(root_entries), name, len, &i);
+	if (e && !strcmp(e->name, "sysvipc"))
+		return sysvipc_dir_inode(PROC_TOP_INO + (u32)i, res);
 	if (e) {
 		*res = entry_inode(e, PROC_TOP_INO + (u32)i, 0);
 		return *res ? 0 : -ENOMEM;
@@ -1018,6 +1025,72 @@ static int proc_fd_readdir(struct file *f, struct dir_context *ctx)
 	return 0;
 }
 
+static void proc_evict(struct inode *inode);
+
+/* ---- /proc/sysvipc: the SysV IPC objects (only shared memory here) ---- */
+
+#define PROC_SYSVIPC_INO 0xe0000000u /* + index in sysvipc_entries */
+
+static void show_sysvipc_shm(struct task *t, struct pbuf *b)
+{
+	shm_proc_show(b);
+}
+
+static const struct proc_entry sysvipc_entries[] = {
+	{ "shm", FILE_MODE, show_sysvipc_shm, NULL, NULL },
+};
+
+static const struct inode_operations proc_sysvipc_iops;
+static const struct file_operations proc_sysvipc_fops;
+
+static int sysvipc_dir_inode(u32 ino, struct inode **res)
+{
+	*res = new_node_inode(ino, DIR_MODE, &proc_sysvipc_iops,
+			      &proc_sysvipc_fops, NULL, 0, -1);
+	return *res ? 0 : -ENOMEM;
+}
+
+static int proc_sysvipc_lookup(struct inode *dir, const char *name,
+			       size_t len, struct inode **res)
+{
+	const struct proc_entry *e;
+	size_t i;
+
+	if (is_dotdot(name, len)) {
+		ihold(proc_root);
+		*res = proc_root;
+		return 0;
+	}
+	e = find_in(sysvipc_entries, ARRAY_SIZE(sysvipc_entries), name, len, &i);
+	if (!e)
+		return -ENOENT;
+	*res = entry_inode(e, PROC_SYSVIPC_INO + (u32)i, 0);
+	return *res ? 0 : -ENOMEM;
+}
+
+static u32 sysvipc_entry_ino(int pid, size_t i)
+{
+	return PROC_SYSVIPC_INO + (u32)i;
+}
+
+static int proc_sysvipc_readdir(struct file *f, struct dir_context *ctx)
+{
+	if (!emit_dots(ctx, f->inode->ino, PROC_ROOT_INO))
+		return 0;
+	emit_entries(ctx, sysvipc_entries, ARRAY_SIZE(sysvipc_entries),
+		     sysvipc_entry_ino, 0);
+	return 0;
+}
+
+static const struct inode_operations proc_sysvipc_iops = {
+	.lookup = proc_sysvipc_lookup,
+	.evict = proc_evict,
+};
+
+static const struct file_operations proc_sysvipc_fops = {
+	.readdir = proc_sysvipc_readdir,
+};
+
 /* ---- files and links ---- */
 
 static long proc_readlink(struct inode *inode, char *buf, size_t size)
@@ -1056,27 +1129,56 @@ static int generate(const struct proc_node *n, struct pbuf *b)
 	}
 }
 
+/* An open /proc file: its text, and whether it was read since made. */
+struct proc_text {
+	struct pbuf b;
+	bool read;
+};
+
 static int proc_file_open(struct inode *inode, struct file *f)
 {
-	struct pbuf *b = kmalloc(sizeof(*b));
+	struct proc_text *pt = kzalloc(sizeof(*pt));
 	int err;
 
-	if (!b)
+	if (!pt)
 		return -ENOMEM;
-	err = generate(node_of(inode), b);
+	err = generate(node_of(inode), &pt->b);
 	if (err) {
-		kfree(b);
+		kfree(pt);
 		return err;
 	}
-	f->private = b;
+	f->private = pt;
+	return 0;
+}
+
+/* A read at offset 0 after an earlier read makes the text anew, as
+ * Linux's seq_file does: a program that polls /proc/uptime with
+ * pread(fd, buf, n, 0) sees it change. */
+static int proc_file_refresh(struct file *f, struct proc_text *pt)
+{
+	struct pbuf fresh;
+	int err = generate(node_of(f->inode), &fresh);
+
+	if (err)
+		return err;
+	kfree(pt->b.buf);
+	pt->b = fresh;
 	return 0;
 }
 
 static long proc_file_read(struct file *f, struct uio *u, u64 *pos)
 {
-	struct pbuf *b = f->private;
+	struct proc_text *pt = f->private;
+	struct pbuf *b = &pt->b;
 	long n;
 
+	if (*pos == 0 && pt->read) {
+		int err = proc_file_refresh(f, pt);
+
+		if (err)
+			return err;
+	}
+	pt->read = true;
 	if (*pos >= b->len)
 		return 0;
 	n = uio_copy_out(u, b->buf + *pos, b->len - *pos);
@@ -1087,10 +1189,10 @@ static long proc_file_read(struct file *f, struct uio *u, u64 *pos)
 
 static void proc_file_release(struct file *f)
 {
-	struct pbuf *b = f->private;
+	struct proc_text *pt = f->private;
 
-	kfree(b->buf);
-	kfree(b);
+	kfree(pt->b.buf);
+	kfree(pt);
 }
 
 static void proc_evict(struct inode *inode)

@@ -215,6 +215,15 @@ struct inode *ramfs_create_root(void)
 	return new_inode(S_IFDIR | 0755, 0, NULL);
 }
 
+struct inode *ramfs_new_file(u32 mode)
+{
+	struct inode *inode = new_inode(S_IFREG | (mode & S_IALLUGO), 0, NULL);
+
+	if (inode)
+		inode->nlink = 0; /* in no directory: "(deleted)" */
+	return inode;
+}
+
 int ramfs_attach(struct inode *dir, const char *name, struct inode *inode)
 {
 	if (!is_ramfs(dir) || !S_ISDIR(dir->mode))

@@ -358,6 +358,10 @@ int deny_write_access(struct inode *inode);
 void allow_write_access(struct inode *inode);
 /* fifo_fops - what a named pipe (mkfifo) opens with (pipe.c). */
 extern const struct file_operations fifo_fops;
+/* ramfs_new_file - a regular ramfs file in no directory (nlink 0), empty,
+ * owned by the caller's fsuid: one reference, or NULL.  SysV shared
+ * memory keeps its segments in such files (kernel/shm.c). */
+struct inode *ramfs_new_file(u32 mode);
 /* is_ramfs_file - does ramfs_get_page() work on this inode? */
 bool is_ramfs_file(const struct inode *inode);
 

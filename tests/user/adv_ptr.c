@@ -18,6 +18,8 @@
 #include <sys/mman.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/shm.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -44,6 +46,8 @@
 #define CHILD PH(11)	/* the pid of a child that has exited */
 #define SIGARG PH(12)	/* pselect6's { sigset pointer, size } */
 #define FALSEP PH(13)	/* "/bin/false": runs, and exits 1 */
+#define SHMID PH(14)	/* a SysV shared memory segment of one page */
+#define CAPHDR PH(15)	/* a capget header: version 3, this process */
 
 /* Descriptors the parent opens before the cases (inherited). */
 #define FD_FILE 10	/* /tmp/adv/file, O_RDWR */
@@ -51,6 +55,9 @@
 #define FD_PIPE_W 12
 #define FD_DIR 13
 #define FD_TTY 14
+#define FD_SOCK_A 15	/* a stream socket pair's ends (kernel/net); */
+#define FD_SOCK_B 16	/* B has "data" waiting, non-blocking */
+#define FD_SOCK_D 17	/* an unbound datagram socket */
 
 enum dir {
 	IN,	/* the kernel reads size bytes */
@@ -189,6 +196,40 @@ static const struct row rows[] = {
 	{ "arch_prctl GET_FS", SYS_arch_prctl, { 0x1003 /* ARCH_GET_FS */, BAD }, 1, OUT, 8, 0 },
 	{ "prctl SET_NAME", SYS_prctl, { 15 /* PR_SET_NAME */, BAD }, 1, STR, 0, 0 },
 	{ "prctl GET_NAME", SYS_prctl, { 16 /* PR_GET_NAME */, BAD }, 1, OUT, 16, 0 },
+	{ "sched_getaffinity mask", SYS_sched_getaffinity, { 0, 8, BAD }, 2, OUT, 8, 0 },
+	{ "sched_setaffinity mask", SYS_sched_setaffinity, { 0, 8, BAD }, 2, IN, 8, 0 },
+	{ "getcpu cpu", SYS_getcpu, { BAD, 0, 0 }, 0, OUT, 4, NULL_OK },
+	{ "getcpu node", SYS_getcpu, { 0, BAD, 0 }, 1, OUT, 4, NULL_OK },
+	/* (sched_getparam: NULL is EINVAL, as Linux; sched_calls_test) */
+	{ "sched_rr_get_interval tp", SYS_sched_rr_get_interval, { 0, BAD }, 1, OUT, 16, 0 },
+	{ "capget header", SYS_capget, { BAD, 0 }, 0, IN, 8, 0 },
+	{ "capget data", SYS_capget, { CAPHDR, BAD }, 1, OUT, 24, NULL_OK },
+	{ "shmctl IPC_STAT buf", SYS_shmctl, { SHMID, IPC_STAT, BAD }, 2, OUT, 112, 0 },
+	{ "shmctl IPC_SET buf", SYS_shmctl, { SHMID, IPC_SET, BAD }, 2, IN, 112, 0 },
+	{ "shmctl SHM_STAT buf", SYS_shmctl, { 0, SHM_STAT, BAD }, 2, OUT, 112, 0 },
+	{ "shmctl IPC_INFO buf", SYS_shmctl, { 0, IPC_INFO, BAD }, 2, OUT, 72, 0 },
+	{ "shmctl SHM_INFO buf", SYS_shmctl, { 0, SHM_INFO, BAD }, 2, OUT, 48, 0 },
+	/* sockets (kernel/net/socket.c); accept's address needs a pending
+	 * connection and is checked in socket_test */
+	{ "socketpair sv", SYS_socketpair, { 1 /* AF_UNIX */, 1, 0, BAD }, 3, OUT, 8, 0 },
+	{ "bind addr", SYS_bind, { FD_SOCK_D, BAD, 16 }, 1, IN, 16, 0 },
+	{ "connect addr", SYS_connect, { FD_SOCK_D, BAD, 16 }, 1, IN, 16, 0 },
+	{ "sendto buf", SYS_sendto, { FD_SOCK_A, BAD, 64, 0, 0, 0 }, 1, IN, 64, 0 },
+	{ "sendto addr", SYS_sendto, { FD_SOCK_D, BUF, 1, 0, BAD, 16 }, 4, IN, 16, NULL_OK },
+	{ "recvfrom buf", SYS_recvfrom, { FD_SOCK_B, BAD, 4, 0, 0, 0 }, 1, OUT, 4, 0 },
+	{ "recvfrom addrlen", SYS_recvfrom, { FD_SOCK_B, BUF, 4, 2 /* MSG_PEEK */, BUF, BAD },
+	  5, INOUT, 4, 0 },
+	{ "sendmsg msg", SYS_sendmsg, { FD_SOCK_A, BAD, 0 }, 1, IN, 56, 0 },
+	{ "recvmsg msg", SYS_recvmsg, { FD_SOCK_B, BAD, 0 }, 1, INOUT, 56, 0 },
+	{ "getsockname addr", SYS_getsockname, { FD_SOCK_D, BAD, BUF }, 1, OUT, 2, 0 },
+	{ "getsockname addrlen", SYS_getsockname, { FD_SOCK_D, BUF, BAD }, 2, INOUT, 4, 0 },
+	{ "getpeername addr", SYS_getpeername, { FD_SOCK_A, BAD, BUF }, 1, OUT, 2, 0 },
+	{ "getpeername addrlen", SYS_getpeername, { FD_SOCK_A, BUF, BAD }, 2, INOUT, 4, 0 },
+	{ "getsockopt val", SYS_getsockopt, { FD_SOCK_D, 1, 3 /* SO_TYPE */, BAD, BUF },
+	  3, OUT, 4, 0 },
+	{ "getsockopt optlen", SYS_getsockopt, { FD_SOCK_D, 1, 3, BUF, BAD }, 4, INOUT, 4, 0 },
+	{ "setsockopt val", SYS_setsockopt, { FD_SOCK_D, 1, 2 /* SO_REUSEADDR */, BAD, 4 },
+	  3, IN, 4, 0 },
 };
 
 #define NROWS (sizeof(rows) / sizeof(rows[0]))
@@ -256,6 +297,9 @@ static long bad_pointer(const struct row *r, enum kind k)
 	}
 }
 
+static int shm_id; /* SHMID: made by setup(), removed by teardown() */
+static unsigned cap_header[2] = { 0x20080522, 0 }; /* CAPHDR */
+
 static long placeholder(long v, long bad)
 {
 	switch (v) {
@@ -272,6 +316,8 @@ static long placeholder(long v, long bad)
 	case CHILD: return exited_child;
 	case SIGARG: return (long)pselect_arg;
 	case FALSEP: return (long)"/bin/false";
+	case SHMID: return shm_id;
+	case CAPHDR: return (long)cap_header;
 	default: return v;
 	}
 }
@@ -490,6 +536,16 @@ static void setup(void)
 	fd = open("/dev/console", O_RDWR);
 	dup2(fd, FD_TTY);
 	close(fd);
+	socketpair(AF_UNIX, SOCK_STREAM, 0, p);
+	write(p[0], "data", 4);
+	fcntl(p[1], F_SETFL, O_NONBLOCK);
+	dup2(p[0], FD_SOCK_A);
+	dup2(p[1], FD_SOCK_B);
+	close(p[0]);
+	close(p[1]);
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	dup2(fd, FD_SOCK_D);
+	close(fd);
 
 	chdir("/tmp/adv"); /* a cwd longer than a straddle's valid bytes */
 	arena = mmap(NULL, 5 * PAGE, PROT_READ | PROT_WRITE,
@@ -505,13 +561,15 @@ static void setup(void)
 	good_iov.iov_len = 64;
 	pselect_arg[0] = (uint64_t)&zero_set;
 	pselect_arg[1] = 8;
+	shm_id = shmget(IPC_PRIVATE, PAGE, 0600);
 }
 
 static void teardown(void)
 {
-	for (int fd = FD_FILE; fd <= FD_TTY; fd++)
+	for (int fd = FD_FILE; fd <= FD_SOCK_D; fd++)
 		close(fd);
 	munmap(arena, 5 * PAGE);
+	shmctl(shm_id, IPC_RMID, NULL);
 	chdir("/");
 	unlink("/tmp/adv/link");
 	unlink("/tmp/adv/new");

@@ -277,6 +277,29 @@ static void t_yield_alone(void)
 	      (now_ns() - t0) / 1000000);
 }
 
+/* The issue's own case: a process polls /proc/uptime with pread at
+ * offset 0 until the text changes.  The read at 0 makes the text anew
+ * (as Linux's seq_file), and the poller gets the CPU to see it. */
+static void t_pread_uptime_until_it_changes(void)
+{
+	int fd = open("/proc/uptime", O_RDONLY);
+	char first[64] = "", now[64] = "";
+	long t0 = now_ns();
+	int tries = 0;
+
+	CHECK(fd >= 0, "open /proc/uptime");
+	CHECK(pread(fd, first, sizeof(first) - 1, 0) > 0, "pread");
+	do {
+		memset(now, 0, sizeof(now));
+		pread(fd, now, sizeof(now) - 1, 0);
+		tries++;
+	} while (!strcmp(first, now) && now_ns() - t0 < MAX_OUTLIER_NS);
+	printf("# /proc/uptime changed after %d reads, %ld us\n", tries,
+	       (now_ns() - t0) / 1000);
+	CHECK(strcmp(first, now) != 0, "/proc/uptime still says %s", now);
+	close(fd);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -286,5 +309,6 @@ int main(void)
 	RUN(t_sleeper_beside_hogs);
 	RUN(t_pipe_echo_beside_hogs);
 	RUN(t_every_hog_runs);
+	RUN(t_pread_uptime_until_it_changes);
 	return tap_done();
 }

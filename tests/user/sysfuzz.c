@@ -29,6 +29,7 @@
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -96,7 +97,7 @@ struct pools {
 	char *unmapped;  /* a page known to be unmapped */
 	char *paths;     /* a read-only page of path names, below */
 	char *bad_path;  /* a name with no NUL before the unmapped page */
-	int fds[16];
+	int fds[20];
 	int nfds;
 };
 
@@ -169,6 +170,11 @@ static void setup_files(void)
 		*f++ = pfd[0];
 		*f++ = pfd[1];
 	}
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, pfd) == 0) { /* kernel/net */
+		*f++ = pfd[0];
+		*f++ = pfd[1];
+	}
+	*f++ = socket(AF_UNIX, SOCK_DGRAM, 0);
 	*f++ = 1000;
 	*f++ = -1;
 	*f++ = AT_FDCWD;
@@ -818,6 +824,21 @@ static void fuzz(const struct options *o, uint64_t first, uint64_t calls,
 	reap_orphans();
 }
 
+/* remove_shm - remove the SysV shared memory segments workers made
+ * (they outlive their creators, as files do): the leak check would count
+ * them.  By slot: SHM_STAT_ANY gives each one's id. */
+static void remove_shm(void)
+{
+	char ds[128]; /* a struct shmid_ds */
+
+	for (long slot = 0; slot < 4096; slot++) {
+		long id = syscall(SYS_shmctl, slot, 15 /* SHM_STAT_ANY */, ds);
+
+		if (id >= 0)
+			syscall(SYS_shmctl, id, 0 /* IPC_RMID */, 0);
+	}
+}
+
 static void cleanup_dirs(void)
 {
 	char dir[64];
@@ -826,6 +847,7 @@ static void cleanup_dirs(void)
 		worker_dir(i, dir, sizeof(dir));
 		clean(dir);
 	}
+	remove_shm();
 }
 
 static void parse(int argc, char **argv, struct options *o)

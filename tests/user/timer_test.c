@@ -602,7 +602,10 @@ static void t_sleep_accuracy(void)
 	qsort(late, 21, sizeof(late[0]), cmp_ll);
 	printf("# nanosleep(5 ms) late by: %lld us (median), %lld us (worst)\n",
 	       late[10] / 1000, late[20] / 1000);
-	CHECK(late[10] < 3 * MS, "%lld us late (median)", late[10] / 1000);
+	/* A tick or two on an idle host (about 1 ms); the bound leaves room
+	 * for a loaded one, where QEMU itself is late: it catches sleeps that
+	 * are far too long, not a slow host (make bench measures). */
+	CHECK(late[10] < 20 * MS, "%lld us late (median)", late[10] / 1000);
 
 	ts = (struct timespec){ 0, 20 * MS };
 	t0 = mono();
