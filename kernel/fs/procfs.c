@@ -3,6 +3,7 @@
  * they are opened.
  *
  *   /proc/self            symlink to the caller's PID directory
+ *   /proc/thread-self     symlink to the calling thread's PID/task/TID
  *   /proc/meminfo stat uptime loadavg version cpuinfo mounts filesystems
  *   /proc/swaps (the active swap areas: mm/swapfile.c)
  *   /proc/kmem (vmos: frame and kmalloc counters for leak checks)
@@ -14,6 +15,7 @@
  *      pagemap                               binary, 8 bytes a page
  *      exe cwd                               symlinks (program, directory)
  *      fd/N                                  symlink to each open file's name
+ *      task/TID/                             each thread, as /proc/TID
  *
  * Nothing is stored: a lookup makes a fresh inode for the name (freed at
  * its last iput) and its inode number is computed from what it shows, so
@@ -51,6 +53,7 @@
 #define PROC_TOP_INO 2          /* + index in root_entries */
 #define PROC_PID_INO_SHIFT 16   /* a PID's inodes: (pid + 1) << 16 | what */
 #define PROC_FD_DIR_SUB 0x80    /* what: the fd directory */
+#define PROC_TASK_DIR_SUB 0x81  /* what: the task directory */
 #define PROC_FD_SUB 0x100       /* what: fd link N is 0x100 + N */
 #define PROC_PID_POS 0x100      /* root readdir: position 0x100 + pid */
 #define PROC_FIRST_POS 2        /* readdir: 0 is ".", 1 is ".." */
@@ -89,9 +92,9 @@ struct proc_node {
 
 static struct inode *proc_root;
 static const struct inode_operations proc_root_iops, proc_pid_iops,
-	proc_fd_iops, proc_link_iops, proc_file_iops;
+	proc_fd_iops, proc_task_iops, proc_link_iops, proc_file_iops;
 static const struct file_operations proc_root_fops, proc_pid_fops,
-	proc_fd_fops, proc_file_fops;
+	proc_fd_fops, proc_task_fops, proc_file_fops;
 
 static struct proc_node *node_of(struct inode *inode)
 {
@@ -146,7 +149,10 @@ static struct inode *entry_inode(const struct proc_entry *e, u32 ino, int pid)
 
 		return proc_sys_root(proc_root, &sys) ? NULL : sys;
 	}
-	if (S_ISDIR(e->mode)) /* the only PID table directory: fd */
+	if (S_ISDIR(e->mode) && !strcmp(e->name, "task"))
+		return new_node_inode(pid_ino(pid, PROC_TASK_DIR_SUB), e->mode,
+				      &proc_task_iops, &proc_task_fops, e, pid, -1);
+	if (S_ISDIR(e->mode)) /* the PID table's other directory: fd */
 		return new_node_inode(pid_ino(pid, PROC_FD_DIR_SUB), e->mode,
 				      &proc_fd_iops, &proc_fd_fops, e, pid, -1);
 	return new_node_inode(ino, e->mode, &proc_file_iops,
@@ -657,6 +663,15 @@ static long self_link(struct task *t, int fd, char *buf, size_t size)
 	return copy_link(s, buf, size);
 }
 
+/* /proc/thread-self: the calling thread's directory, PID/task/TID. */
+static long thread_self_link(struct task *t, int fd, char *buf, size_t size)
+{
+	char s[32];
+
+	ksnprintf(s, sizeof(s), "%d/task/%d", current->tgid, current->pid);
+	return copy_link(s, buf, size);
+}
+
 static long exe_link(struct task *t, int fd, char *buf, size_t size)
 {
 	if (!t->mm)
@@ -697,6 +712,7 @@ static long fd_link(struct task *t, int fd, char *buf, size_t size)
 
 static const struct proc_entry root_entries[] = {
 	{ "self", LINK_MODE, NULL, self_link, NULL },
+	{ "thread-self", LINK_MODE, NULL, thread_self_link, NULL },
 	{ "meminfo", FILE_MODE, show_meminfo, NULL, NULL },
 	{ "kmem", FILE_MODE, show_kmem, NULL, NULL },
 	{ "sysvipc", DIR_MODE, NULL, NULL, NULL }, /* sysvipc_dir_inode */
@@ -804,6 +820,7 @@ static const struct proc_entry pid_entries[] = {
 	{ "exe", LINK_MODE, NULL, exe_link, NULL },
 	{ "cwd", LINK_MODE, NULL, cwd_link, NULL },
 	{ "fd", S_IFDIR | 0500, NULL, NULL, NULL },
+	{ "task", DIR_MODE, NULL, NULL, NULL }, /* a TID directory per thread */
 };
 
 static const struct proc_entry *find_in(const struct proc_entry *table,
@@ -916,6 +933,25 @@ static int proc_fd_lookup(struct inode *dir, const char *name, size_t len,
 	return *res ? 0 : -ENOMEM;
 }
 
+/* /proc/PID/task/TID: a thread of the process, shown as /proc/TID is
+ * (the files of a thread's directory are the process's but for stat,
+ * status and comm, which are the thread's). */
+static int proc_task_lookup(struct inode *dir, const char *name, size_t len,
+			    struct inode **res)
+{
+	int pid = node_of(dir)->pid, tid;
+	struct task *leader = proc_task(pid), *t;
+
+	if (is_dotdot(name, len))
+		return pid_dir_inode(pid, res);
+	if (!leader || !parse_number(name, len, &tid))
+		return -ENOENT;
+	t = proc_task(tid);
+	if (!t || t->tgid != leader->tgid)
+		return -ENOENT;
+	return pid_dir_inode(tid, res);
+}
+
 /* emit_entries - the table entries from ctx->pos on (positions from
  * PROC_FIRST_POS); false if the caller's buffer filled. */
 static bool emit_entries(struct dir_context *ctx, const struct proc_entry *t,
@@ -999,6 +1035,38 @@ static int proc_pid_readdir(struct file *f, struct dir_context *ctx)
 	if (!emit_dots(ctx, pid_ino(pid, 0), PROC_ROOT_INO))
 		return 0;
 	emit_entries(ctx, pid_entries, ARRAY_SIZE(pid_entries), pid_entry_ino, pid);
+	return 0;
+}
+
+/* next_tid - the smallest thread ID >= from of the process leader leads
+ * (threads that exited are left out), or 0. */
+static int next_tid(struct task *leader, int from)
+{
+	int best = 0;
+
+	for_each_thread(leader, u)
+		if (u->pid >= from && u->state != TASK_ZOMBIE &&
+		    (!best || u->pid < best))
+			best = u->pid;
+	return best;
+}
+
+static int proc_task_readdir(struct file *f, struct dir_context *ctx)
+{
+	int pid = node_of(f->inode)->pid, tid;
+	struct task *t = proc_task(pid);
+	char name[16];
+
+	if (!emit_dots(ctx, pid_ino(pid, PROC_TASK_DIR_SUB), pid_ino(pid, 0)))
+		return 0;
+	while (t && (tid = next_tid(t->group_leader,
+				    (int)(ctx->pos - PROC_FIRST_POS)))) {
+		int len = ksnprintf(name, sizeof(name), "%d", tid);
+
+		if (!ctx->emit(ctx, name, (size_t)len, pid_ino(tid, 0), DT_DIR))
+			return 0;
+		ctx->pos = PROC_FIRST_POS + (u64)tid + 1;
+	}
 	return 0;
 }
 
@@ -1225,6 +1293,11 @@ static const struct inode_operations proc_fd_iops = {
 	.evict = proc_evict,
 };
 
+static const struct inode_operations proc_task_iops = {
+	.lookup = proc_task_lookup,
+	.evict = proc_evict,
+};
+
 static const struct inode_operations proc_link_iops = {
 	.readlink = proc_readlink,
 	.evict = proc_evict,
@@ -1244,6 +1317,10 @@ static const struct file_operations proc_pid_fops = {
 
 static const struct file_operations proc_fd_fops = {
 	.readdir = proc_fd_readdir,
+};
+
+static const struct file_operations proc_task_fops = {
+	.readdir = proc_task_readdir,
 };
 
 static const struct file_operations proc_file_fops = {

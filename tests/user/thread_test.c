@@ -845,6 +845,30 @@ static void t_proc_shows_threads(void)
 		CHECK(access(path, R_OK) == 0, "/proc/TID still opens (%s)", path);
 	}
 	CHECK(listed == 0, "threads are not listed in /proc as processes (%d)", listed);
+	/* ...but in /proc/self/task, each with its directory, as on Linux */
+	listed = 0;
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		for (int i = 0; i < 3; i++) {
+			snprintf(path, sizeof(path), "%d", proc_tids[i]);
+			listed += !strcmp(e->d_name, path);
+		}
+		snprintf(path, sizeof(path), "%d", getpid());
+		listed += !strcmp(e->d_name, path);
+	}
+	if (d)
+		closedir(d);
+	CHECK(listed == 4, "/proc/self/task lists the 4 threads (%d)", listed);
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", proc_tids[1]);
+	CHECK(access(path, R_OK) == 0, "%s opens", path);
+	char link[64] = "", want[64];
+	readlink("/proc/thread-self", link, sizeof(link) - 1);
+	snprintf(want, sizeof(want), "%d/task/%d", getpid(), gettid_());
+	CHECK(!strcmp(link, want), "/proc/thread-self -> %s, not %s", link, want);
+	CHECK(access("/proc/thread-self/status", R_OK) == 0, "thread-self/status");
+	snprintf(path, sizeof(path), "/proc/self/task/%d", getpid() + 100000);
+	CHECK(access(path, F_OK) == -1 && errno == ENOENT, "no such thread: ENOENT");
 	pthread_barrier_wait(&proc_barrier);
 	for (int i = 0; i < 3; i++)
 		pthread_join(th[i], NULL);
