@@ -221,6 +221,7 @@ static struct task *copy_process(u64 flags, u64 stack, u64 tls, int *err)
 	copy_signals(child, parent, flags);
 	memcpy(child->rlimits, parent->rlimits, sizeof(child->rlimits));
 	child->cred = parent->cred;
+	sched_fork(child, parent);
 	/* Linux: the slack is inherited and becomes the child's default;
 	 * the parent-death signal is not inherited. */
 	child->timer_slack_ns = child->default_timer_slack_ns =

@@ -5,8 +5,9 @@
  * and capget (which capabilities a task has).
  *
  * The scheduler (kernel/sched.c) is one round-robin over every runnable
- * task; it has no policies or priorities, so every task reports
- * SCHED_OTHER with priority 0.
+ * task.  A task's policy and priority (sched_setscheduler, sched_setparam)
+ * are checked and kept as Linux does, and reported back, but they do not
+ * change when it runs: a SCHED_FIFO task gets its turn like any other.
  */
 #include "kernel/errno.h"
 #include "kernel/syscall.h"
@@ -22,6 +23,7 @@
 #define SCHED_IDLE 5
 #define SCHED_DEADLINE 6
 #define MAX_RT_PRIO 99
+#define SCHED_RESET_ON_FORK 0x40000000
 #define RR_INTERVAL_NS 10000000l /* the scheduler's longest slice */
 
 /* Capabilities, Linux's ABI (include/uapi/linux/capability.h). */
@@ -103,24 +105,96 @@ SYSCALL_DEFINE1(sched_get_priority_min, int, policy)
 	return policy == SCHED_FIFO || policy == SCHED_RR ? 1 : 0;
 }
 
-/* sched_getscheduler: every task is SCHED_OTHER here. */
-SYSCALL_DEFINE1(sched_getscheduler, int, pid)
+static bool rt_policy(int policy)
 {
-	if (pid < 0)
-		return -EINVAL;
-	return target(pid) ? SCHED_OTHER : -ESRCH;
+	return policy == SCHED_FIFO || policy == SCHED_RR;
 }
 
-/* sched_getparam: priority 0 (SCHED_OTHER's only one). */
-SYSCALL_DEFINE2(sched_getparam, int, pid, int __user *, param)
+void sched_fork(struct task *child, const struct task *parent)
 {
-	int prio = 0;
+	child->sched_policy = parent->sched_policy;
+	child->sched_priority = parent->sched_priority;
+	child->sched_reset_on_fork = false;
+	if (parent->sched_reset_on_fork && rt_policy(parent->sched_policy)) {
+		child->sched_policy = SCHED_OTHER; /* Linux: back to normal */
+		child->sched_priority = 0;
+	}
+}
+
+/*
+ * set_policy - sched_setscheduler and sched_setparam, with Linux's checks:
+ * a known policy (SCHED_DEADLINE needs sched_setattr: EINVAL), priority
+ * 1..99 for FIFO and RR and 0 for the others (EINVAL); another user's
+ * task, or a real-time policy, only for root (RLIMIT_RTPRIO is 0: EPERM).
+ */
+static long set_policy(int pid, int policy, const int __user *param)
+{
+	bool reset = policy >= 0 && (policy & SCHED_RESET_ON_FORK);
+	struct task *t;
+	int prio;
+
+	policy &= ~SCHED_RESET_ON_FORK;
+	if (pid < 0 || !param || policy < 0)
+		return -EINVAL;
+	if (copy_from_user(&prio, param, sizeof(prio)))
+		return -EFAULT;
+	t = target(pid);
+	if (!t)
+		return -ESRCH;
+	if (!known_policy(policy) || policy == SCHED_DEADLINE)
+		return -EINVAL;
+	if (rt_policy(policy) ? prio < 1 || prio > MAX_RT_PRIO : prio != 0)
+		return -EINVAL;
+	if (current->cred.euid != 0 &&
+	    (rt_policy(policy) || (current->cred.euid != t->cred.uid &&
+				   current->cred.euid != t->cred.euid)))
+		return -EPERM;
+	t->sched_policy = policy;
+	t->sched_priority = prio;
+	t->sched_reset_on_fork = reset;
+	return 0;
+}
+
+SYSCALL_DEFINE3(sched_setscheduler, int, pid, int, policy, const int __user *, param)
+{
+	return set_policy(pid, policy, param);
+}
+
+/* sched_setparam: a new priority under the same policy. */
+SYSCALL_DEFINE2(sched_setparam, int, pid, const int __user *, param)
+{
+	struct task *t = pid < 0 ? NULL : target(pid);
 
 	if (pid < 0 || !param)
 		return -EINVAL;
-	if (!target(pid))
+	if (!t)
 		return -ESRCH;
-	return copy_to_user(param, &prio, sizeof(prio)) ? -EFAULT : 0;
+	return set_policy(pid, t->sched_policy |
+			  (t->sched_reset_on_fork ? SCHED_RESET_ON_FORK : 0), param);
+}
+
+SYSCALL_DEFINE1(sched_getscheduler, int, pid)
+{
+	struct task *t;
+
+	if (pid < 0)
+		return -EINVAL;
+	t = target(pid);
+	if (!t)
+		return -ESRCH;
+	return t->sched_policy | (t->sched_reset_on_fork ? SCHED_RESET_ON_FORK : 0);
+}
+
+SYSCALL_DEFINE2(sched_getparam, int, pid, int __user *, param)
+{
+	struct task *t;
+
+	if (pid < 0 || !param)
+		return -EINVAL;
+	t = target(pid);
+	if (!t)
+		return -ESRCH;
+	return copy_to_user(param, &t->sched_priority, sizeof(int)) ? -EFAULT : 0;
 }
 
 /* sched_rr_get_interval: the longest slice the round-robin gives. */

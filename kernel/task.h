@@ -172,6 +172,12 @@ struct task {
 	int vfork_child, vfork_parent;
 	struct wait_queue vfork_wq;
 
+	/* sched_setscheduler (kernel/sched_calls.c): stored and reported;
+	 * the round robin runs every task alike. */
+	int sched_policy;          /* SCHED_OTHER (0), SCHED_FIFO, ... */
+	int sched_priority;        /* 1..99 for FIFO and RR, else 0 */
+	bool sched_reset_on_fork;  /* SCHED_RESET_ON_FORK */
+
 	/* The process's timers (alarm, setitimer, timer_create), in its
 	 * leader; NULL until it arms one (kernel/itimer.h). */
 	struct process_timers *timers;
@@ -243,6 +249,8 @@ void sched_add(struct task *t);
 void schedule(void);
 /* sched_tick - from the timer interrupt (from_user: it interrupted user mode). */
 void sched_tick(bool from_user);
+/* sched_fork - the child's policy and priority (kernel/sched_calls.c). */
+void sched_fork(struct task *child, const struct task *parent);
 /* sched_yield - let the others run first. */
 void sched_yield(void);
 /* sched_sleep_until - sleep until the clock reaches ns or a signal arrives:

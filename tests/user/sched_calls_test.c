@@ -64,6 +64,57 @@ static void t_getcpu_and_priorities(void)
 	CHECK_ERR(syscall(SYS_sched_rr_get_interval, -1, &ts), EINVAL);
 }
 
+/* sched_setscheduler and sched_setparam: checked and kept as Linux does
+ * (the round robin runs every task alike), inherited by fork unless
+ * SCHED_RESET_ON_FORK. */
+static void t_setscheduler(void)
+{
+	struct sched_param sp = { .sched_priority = 10 }, got = { 0 };
+	int status = 0;
+	pid_t pid;
+
+	CHECK(syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &sp) == 0, "FIFO 10");
+	CHECK(syscall(SYS_sched_getscheduler, 0) == SCHED_FIFO, "reads back FIFO");
+	CHECK(syscall(SYS_sched_getparam, 0, &got) == 0 && got.sched_priority == 10, "prio 10");
+	sp.sched_priority = 20;
+	CHECK(syscall(SYS_sched_setparam, 0, &sp) == 0, "setparam 20");
+	CHECK(syscall(SYS_sched_getparam, 0, &got) == 0 && got.sched_priority == 20, "prio 20");
+	pid = fork();
+	if (pid == 0)
+		_exit(syscall(SYS_sched_getscheduler, 0) == SCHED_FIFO ? 0 : 1);
+	CHECK(waitpid(pid, &status, 0) == pid && WEXITSTATUS(status) == 0,
+	      "a child inherits FIFO");
+	CHECK(syscall(SYS_sched_setscheduler, 0, SCHED_RR | 0x40000000, &sp) == 0,
+	      "RR with SCHED_RESET_ON_FORK");
+	CHECK(syscall(SYS_sched_getscheduler, 0) == (SCHED_RR | 0x40000000), "reads back");
+	pid = fork();
+	if (pid == 0)
+		_exit(syscall(SYS_sched_getscheduler, 0) == SCHED_OTHER ? 0 : 1);
+	CHECK(waitpid(pid, &status, 0) == pid && WEXITSTATUS(status) == 0,
+	      "...and the child is back to SCHED_OTHER");
+	sp.sched_priority = 0;
+	CHECK_ERR(syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &sp), EINVAL);
+	sp.sched_priority = 100;
+	CHECK_ERR(syscall(SYS_sched_setscheduler, 0, SCHED_RR, &sp), EINVAL);
+	sp.sched_priority = 1;
+	CHECK_ERR(syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, &sp), EINVAL);
+	CHECK_ERR(syscall(SYS_sched_setscheduler, 0, 42, &sp), EINVAL);
+	CHECK_ERR(syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, NULL), EINVAL);
+	CHECK_ERR(syscall(SYS_sched_setscheduler, 999999, SCHED_OTHER, &sp), ESRCH);
+	sp.sched_priority = 0;
+	CHECK(syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, &sp) == 0, "back to OTHER");
+	pid = fork();
+	if (pid == 0) {
+		setuid(1000);
+		sp.sched_priority = 5;
+		_exit(syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &sp) == -1 && errno == EPERM &&
+		      syscall(SYS_sched_setscheduler, 1, SCHED_BATCH, &(struct sched_param){ 0 }) == -1 &&
+		      errno == EPERM ? 0 : 1);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid && WEXITSTATUS(status) == 0,
+	      "uid 1000: no real-time policy, not another user's task (EPERM)");
+}
+
 static void as_user(void *unused)
 {
 	struct cap_header h = { V3, 0 };
@@ -116,6 +167,7 @@ static void all_cases(void)
 {
 	RUN(t_affinity);
 	RUN(t_getcpu_and_priorities);
+	RUN(t_setscheduler);
 	RUN(t_capget);
 }
 

@@ -22,10 +22,11 @@
  * TCG the TSC follows the host's clock), and then the guest's timer
  * interrupts arrive late and merged: no guest scheduler can hide that, so
  * the typical (median) latency must be within 100 ms, the issue's bound,
- * and the worst within a second (a starved task waits forever).
+ * and the worst within 5 s (a starved task waits forever; a host busy
+ * with other QEMUs has been seen to stall one for 1.5 s).
  */
 #define MAX_LATENCY_NS 100000000l  /* 100 ms */
-#define MAX_OUTLIER_NS 1000000000l /* 1 s */
+#define MAX_OUTLIER_NS 5000000000l /* 5 s */
 #define HOG_COPIES 2
 #define ROUNDS 20
 
