@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <grp.h>
 
@@ -519,6 +520,121 @@ static void t_execveat_script(void)
 	unlink("/tmp/m6script");
 }
 
+/* ---- arch_prctl: the GS base ---- */
+
+#define ARCH_SET_GS 0x1001
+#define ARCH_GET_GS 0x1004
+#define ARCH_GET_CPUID 0x1011
+#define ARCH_SET_CPUID 0x1012
+
+static long arch_prctl(int code, unsigned long addr)
+{
+	return syscall(SYS_arch_prctl, code, addr);
+}
+
+static unsigned long gs_word(void)
+{
+	unsigned long v;
+
+	asm volatile("mov %%gs:0, %0" : "=r"(v));
+	return v;
+}
+
+static void t_arch_gs(void)
+{
+	unsigned long *page = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), got = 1;
+	int st, fds[2];
+
+	page[0] = 0x1111;
+	page[512] = 0x2222;
+	CHECK(arch_prctl(ARCH_GET_GS, (unsigned long)&got) == 0 && got == 0,
+	      "0 at first: %lx", got);
+	CHECK(arch_prctl(ARCH_SET_GS, (unsigned long)page) == 0, "set");
+	CHECK(arch_prctl(ARCH_GET_GS, (unsigned long)&got) == 0 &&
+	      got == (unsigned long)page, "get: %lx", got);
+	CHECK(gs_word() == 0x1111, "gs-relative load");
+	CHECK_ERR(arch_prctl(ARCH_SET_GS, 0x7ffffffff000ul), EPERM);
+	CHECK_ERR(arch_prctl(ARCH_GET_GS, 8), EFAULT);
+	CHECK(pipe(fds) == 0, "pipe");
+	if (fork() == 0) { /* inherited; its own change stays its own */
+		char c;
+
+		CHECK(gs_word() == 0x1111, "inherited by fork");
+		arch_prctl(ARCH_SET_GS, (unsigned long)(page + 512));
+		read(fds[0], &c, 1); /* the parent runs meanwhile */
+		CHECK(gs_word() == 0x2222, "kept across a switch (child)");
+		_exit(case_failed);
+	}
+	usleep(20000);
+	CHECK(gs_word() == 0x1111, "kept across a switch (parent)");
+	write(fds[1], "x", 1);
+	CHECK(wait(&st) > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "child");
+	CHECK(run_output((char *[]){ (char *)self, "--gs", NULL }, (char[64]){ 0 },
+			 64) == 0, "execve starts with GS base 0");
+	CHECK(arch_prctl(ARCH_GET_CPUID, 0) == 1, "cpuid enabled");
+	errno = 0;
+	CHECK(arch_prctl(ARCH_SET_CPUID, 1) == 0 || errno == ENODEV,
+	      "ARCH_SET_CPUID: 0 with CPUID faulting, else ENODEV");
+	CHECK_ERR(arch_prctl(0x1999, 0), EINVAL);
+}
+
+/* ---- membarrier ---- */
+
+#define MB_QUERY 0
+#define MB_GLOBAL 1
+#define MB_GLOBAL_EXPEDITED 2
+#define MB_REGISTER_GLOBAL_EXPEDITED 4
+#define MB_PRIVATE_EXPEDITED 8
+#define MB_REGISTER_PRIVATE_EXPEDITED 16
+#define MB_PRIVATE_EXPEDITED_SYNC_CORE 32
+#define MB_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE 64
+#define MB_PRIVATE_EXPEDITED_RSEQ 128
+#define MB_REGISTER_PRIVATE_EXPEDITED_RSEQ 256
+
+static long membarrier(int cmd, unsigned flags, int cpu)
+{
+	return syscall(SYS_membarrier, cmd, flags, cpu);
+}
+
+static void t_membarrier(void)
+{
+	long q = membarrier(MB_QUERY, 0, 0);
+	int st;
+
+	CHECK((q & 0x7f) == 0x7f, "query: %lx", q);
+	CHECK_ERR(membarrier(MB_QUERY, 1, 0), EINVAL);
+	CHECK(membarrier(MB_GLOBAL, 0, 0) == 0, "global");
+	CHECK(membarrier(MB_GLOBAL_EXPEDITED, 0, 0) == 0, "global expedited");
+	CHECK_ERR(membarrier(MB_PRIVATE_EXPEDITED, 0, 0), EPERM);
+	CHECK_ERR(membarrier(MB_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0), EPERM);
+	CHECK_ERR(membarrier(MB_PRIVATE_EXPEDITED, 1, 0), EINVAL);
+	CHECK_ERR(membarrier(3, 0, 0), EINVAL);
+	CHECK_ERR(membarrier(-1, 0, 0), EINVAL);
+	CHECK_ERR(membarrier(1 << 10, 0, 0), EINVAL);
+	if (!(q & MB_PRIVATE_EXPEDITED_RSEQ)) { /* no rseq: as CONFIG_RSEQ=n */
+		CHECK_ERR(membarrier(MB_REGISTER_PRIVATE_EXPEDITED_RSEQ, 0, 0), EINVAL);
+		CHECK_ERR(membarrier(MB_PRIVATE_EXPEDITED_RSEQ, 0, 0), EINVAL);
+		CHECK_ERR(membarrier(MB_PRIVATE_EXPEDITED_RSEQ, 1, 0), EINVAL);
+	} else {
+		CHECK_ERR(membarrier(MB_PRIVATE_EXPEDITED_RSEQ, 0, 0), EPERM);
+	}
+	CHECK(membarrier(MB_REGISTER_GLOBAL_EXPEDITED, 0, 0) == 0, "register global");
+	CHECK(membarrier(MB_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0, "register");
+	CHECK(membarrier(MB_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0, "twice");
+	CHECK(membarrier(MB_PRIVATE_EXPEDITED, 0, 0) == 0, "private expedited");
+	CHECK(membarrier(MB_PRIVATE_EXPEDITED, 0, 1000) == 0, "cpu_id unread");
+	CHECK_ERR(membarrier(MB_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0), EPERM);
+	CHECK(membarrier(MB_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0) == 0, "sync core");
+	CHECK(membarrier(MB_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0) == 0, "sync core barrier");
+	if (fork() == 0)
+		_exit(membarrier(MB_PRIVATE_EXPEDITED, 0, 0) == 0 ? 0 : 1);
+	CHECK(wait(&st) > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "fork keeps the registration");
+	CHECK(run_output((char *[]){ (char *)self, "--membarrier", NULL },
+			 (char[64]){ 0 }, 64) == 0, "exec clears it");
+}
+
 static void all_cases(void)
 {
 	RUN(t_mount_tmpfs);
@@ -532,11 +648,20 @@ static void all_cases(void)
 	RUN(t_execveat);
 	RUN(t_execveat_errors);
 	RUN(t_execveat_script);
+	RUN(t_arch_gs);
+	RUN(t_membarrier);
 }
 
 int main(int argc, char **argv)
 {
 	self = argv[0];
+	if (argc > 1 && !strcmp(argv[1], "--gs")) {
+		unsigned long gs = 1;
+
+		return arch_prctl(ARCH_GET_GS, (unsigned long)&gs) || gs;
+	}
+	if (argc > 1 && !strcmp(argv[1], "--membarrier"))
+		return !(membarrier(MB_PRIVATE_EXPEDITED, 0, 0) == -1 && errno == EPERM);
 	if (argc > 1 && !strcmp(argv[1], "--report")) {
 		char comm[32] = "";
 
