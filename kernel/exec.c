@@ -312,6 +312,9 @@ struct exec_at {
 	bool hidden;        /* dirfd is close-on-exec: /dev/fd/N will not be
 			       there for an interpreter (Linux's
 			       BINPRM_FLAGS_PATH_INACCESSIBLE) */
+	bool fd_name;       /* the name is /dev/fd/N...: comm comes from the
+			       file's own name (as Linux 6.1 shows it) */
+	char comm[TASK_COMM_LEN];
 };
 
 /* open_program - open_exec() (the checks, the write denial) of path, or
@@ -575,7 +578,15 @@ static void commit_exec(struct mm *mm, const char *path, u64 entry, u64 sp)
  * On success the current task runs the new program when it returns to user
  * mode; on failure nothing about the caller changed.
  */
-static int exec_strings(const struct exec_at *at, char *path,
+/* task_comm_of - the last part of path, as comm shows it. */
+static void task_comm_of(char *comm, size_t size, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	strlcpy(comm, base && base[1] ? base + 1 : path, size);
+}
+
+static int exec_strings(struct exec_at *at, char *path,
 			struct exec_strings *s)
 {
 	char *hdr = kmalloc(HEADER_BYTES + PATH_MAX), *execfn = hdr + HEADER_BYTES;
@@ -593,6 +604,8 @@ static int exec_strings(const struct exec_at *at, char *path,
 		f = open_program(depth ? NULL : at, path, hdr, &hdr_len, &err);
 		if (!f)
 			goto out;
+		if (!depth && at && at->fd_name)
+			task_comm_of(at->comm, sizeof(at->comm), f->path);
 		err = rewrite_for_script(s, path, hdr, hdr_len);
 		if (err <= 0)
 			break;
@@ -642,6 +655,8 @@ static int exec_strings(const struct exec_at *at, char *path,
 	file_put(f);
 	f = NULL;
 	commit_exec(mm, path, img.entry, sp);
+	if (at && at->fd_name)
+		strlcpy(current->comm, at->comm, sizeof(current->comm));
 	ptrace_exec();
 	mm = NULL;
 	err = 0;
@@ -677,7 +692,7 @@ int kernel_execve(const char *path, const char *const argv[],
 
 /* user_execve - execve, or execveat with at: the path is the program's
  * name (AT_EXECFN, a script's argument, comm). */
-static int user_execve(const struct exec_at *at, char *path,
+static int user_execve(struct exec_at *at, char *path,
 		       const char __user *const __user *argv,
 		       const char __user *const __user *envp)
 {
@@ -731,16 +746,19 @@ SYSCALL_DEFINE5(execveat, int, dirfd, const char __user *, filename,
 	long len;
 	int err;
 
-	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
-		return -EINVAL;
 	lookup = kmalloc(2 * PATH_MAX);
 	if (!lookup)
 		return -ENOMEM;
 	name = lookup + PATH_MAX;
 	at.lookup = lookup;
+	/* Linux's order: the name (ENOENT for "" without AT_EMPTY_PATH),
+	 * then the flags. */
 	len = strncpy_from_user(lookup, filename, PATH_MAX);
-	err = len < 0 ? (int)len : len >= PATH_MAX ? -ENAMETOOLONG : 0;
+	err = len < 0 ? (int)len : len >= PATH_MAX ? -ENAMETOOLONG :
+	      !len && !(flags & AT_EMPTY_PATH) ? -ENOENT :
+	      (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) ? -EINVAL : 0;
 	if (!err && lookup[0] != '/' && dirfd != AT_FDCWD) {
+		at.fd_name = true;
 		ksnprintf(name, PATH_MAX, lookup[0] ? "/dev/fd/%d/%s" : "/dev/fd/%d",
 			  dirfd, lookup);
 		at.hidden = current->files && dirfd >= 0 && dirfd < NR_OPEN_DEFAULT &&
