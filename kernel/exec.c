@@ -14,11 +14,13 @@
 #include "kernel/ptrace.h"
 #include "kernel/exit.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/fs/internal.h" /* fd_get_cloexec, for execveat */
 #include "kernel/printk.h"
 #include "kernel/rlimit.h"
 #include "kernel/random.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
+#include "lib/format.h"
 #include "lib/string.h"
 #include "mm/aslr.h"
 #include "mm/kmalloc.h"
@@ -302,12 +304,27 @@ static int load_segments(struct mm *mm, struct file *f, const struct elf_info *e
 	return err;
 }
 
-/* open_program - open_exec() (the checks, the write denial) and read the
- * first HEADER_BYTES into hdr; close_program ends it. */
-static struct file *open_program(const char *path, void *hdr, size_t *hdr_len,
-				 int *err)
+/* Where execveat finds the program (NULL for execve: the path itself). */
+struct exec_at {
+	int dirfd;
+	const char *lookup; /* relative to dirfd; "" with AT_EMPTY_PATH */
+	int flags;          /* AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW */
+	bool hidden;        /* dirfd is close-on-exec: /dev/fd/N will not be
+			       there for an interpreter (Linux's
+			       BINPRM_FLAGS_PATH_INACCESSIBLE) */
+	bool fd_name;       /* the name is /dev/fd/N...: comm comes from the
+			       file's own name (as Linux 6.1 shows it) */
+	char comm[TASK_COMM_LEN];
+};
+
+/* open_program - open_exec() (the checks, the write denial) of path, or
+ * of at's program, and read the first HEADER_BYTES into hdr;
+ * close_program ends it. */
+static struct file *open_program(const struct exec_at *at, const char *path,
+				 void *hdr, size_t *hdr_len, int *err)
 {
-	struct file *f = open_exec(path, err);
+	struct file *f = at ? open_exec_at(at->dirfd, at->lookup, at->flags, err)
+			    : open_exec(path, err);
 	long n;
 
 	if (!f)
@@ -421,7 +438,7 @@ static int load_image(struct mm *mm, struct file *f, const void *hdr,
 			err = -EIO;
 			goto out;
 		}
-		interp = open_program(path, ihdr, &ilen, &err);
+		interp = open_program(NULL, path, ihdr, &ilen, &err);
 		if (interp) {
 			err = load_elf(mm, interp, ihdr, ilen, ii, 0, &ibias,
 				       &iend);
@@ -561,7 +578,16 @@ static void commit_exec(struct mm *mm, const char *path, u64 entry, u64 sp)
  * On success the current task runs the new program when it returns to user
  * mode; on failure nothing about the caller changed.
  */
-static int exec_strings(char *path, struct exec_strings *s)
+/* task_comm_of - the last part of path, as comm shows it. */
+static void task_comm_of(char *comm, size_t size, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	strlcpy(comm, base && base[1] ? base + 1 : path, size);
+}
+
+static int exec_strings(struct exec_at *at, char *path,
+			struct exec_strings *s)
 {
 	char *hdr = kmalloc(HEADER_BYTES + PATH_MAX), *execfn = hdr + HEADER_BYTES;
 	struct loaded_image img = { 0 };
@@ -575,12 +601,18 @@ static int exec_strings(char *path, struct exec_strings *s)
 		return -ENOMEM;
 	strlcpy(execfn, path, PATH_MAX);
 	for (depth = 0;; depth++) {
-		f = open_program(path, hdr, &hdr_len, &err);
+		f = open_program(depth ? NULL : at, path, hdr, &hdr_len, &err);
 		if (!f)
 			goto out;
+		if (!depth && at && at->fd_name)
+			task_comm_of(at->comm, sizeof(at->comm), f->path);
 		err = rewrite_for_script(s, path, hdr, hdr_len);
 		if (err <= 0)
 			break;
+		if (!depth && at && at->hidden) {
+			err = -ENOENT; /* the interpreter could not open it */
+			goto out;
+		}
 		close_program(f);
 		f = NULL;
 		if (depth == SCRIPT_DEPTH_MAX) {
@@ -623,6 +655,8 @@ static int exec_strings(char *path, struct exec_strings *s)
 	file_put(f);
 	f = NULL;
 	commit_exec(mm, path, img.entry, sp);
+	if (at && at->fd_name)
+		strlcpy(current->comm, at->comm, sizeof(current->comm));
 	ptrace_exec();
 	mm = NULL;
 	err = 0;
@@ -650,9 +684,32 @@ int kernel_execve(const char *path, const char *const argv[],
 	for (; envp && envp[s.envc] && !err; s.envc++)
 		err = strings_append(&s, envp[s.envc], strlen(envp[s.envc]));
 	if (!err)
-		err = exec_strings(p, &s);
+		err = exec_strings(NULL, p, &s);
 	kfree(s.buf);
 	kfree(p);
+	return err;
+}
+
+/* user_execve - execve, or execveat with at: the path is the program's
+ * name (AT_EXECFN, a script's argument, comm). */
+static int user_execve(struct exec_at *at, char *path,
+		       const char __user *const __user *argv,
+		       const char __user *const __user *envp)
+{
+	struct exec_strings s = { 0 };
+	int err = copy_user_strings(&s, argv);
+
+	if (err == 0) /* no argv: argv[0] = "" (Linux >= 5.18) */
+		err = empty_argv(&s);
+	if (err >= 0) {
+		s.argc = err;
+		err = copy_user_strings(&s, envp);
+	}
+	if (err >= 0) {
+		s.envc = err;
+		err = exec_strings(at, path, &s);
+	}
+	kfree(s.buf);
 	return err;
 }
 
@@ -660,7 +717,6 @@ SYSCALL_DEFINE3(execve, const char __user *, filename,
 		const char __user *const __user *, argv,
 		const char __user *const __user *, envp)
 {
-	struct exec_strings s = { 0 };
 	char *path = kmalloc(PATH_MAX);
 	long len;
 	int err;
@@ -669,20 +725,49 @@ SYSCALL_DEFINE3(execve, const char __user *, filename,
 		return -ENOMEM;
 	len = strncpy_from_user(path, filename, PATH_MAX);
 	err = len < 0 ? (int)len : len == 0 ? -ENOENT : 0;
-	if (!err) {
-		err = copy_user_strings(&s, argv);
-		if (err == 0) /* no argv: argv[0] = "" (Linux >= 5.18) */
-			err = empty_argv(&s);
-		if (err >= 0) {
-			s.argc = err;
-			err = copy_user_strings(&s, envp);
-		}
-		if (err >= 0) {
-			s.envc = err;
-			err = exec_strings(path, &s);
-		}
-	}
-	kfree(s.buf);
+	if (!err)
+		err = user_execve(NULL, path, argv, envp);
 	kfree(path);
+	return err;
+}
+
+/*
+ * execveat: the program is path from dirfd (or dirfd itself: "" with
+ * AT_EMPTY_PATH, which is how musl's fexecve runs a descriptor).  As
+ * Linux's, its name is path when absolute or from AT_FDCWD, else
+ * "/dev/fd/N/path" or "/dev/fd/N", and its comm is that name's last part.
+ */
+SYSCALL_DEFINE5(execveat, int, dirfd, const char __user *, filename,
+		const char __user *const __user *, argv,
+		const char __user *const __user *, envp, int, flags)
+{
+	struct exec_at at = { .dirfd = dirfd, .flags = flags };
+	char *lookup, *name;
+	long len;
+	int err;
+
+	lookup = kmalloc(2 * PATH_MAX);
+	if (!lookup)
+		return -ENOMEM;
+	name = lookup + PATH_MAX;
+	at.lookup = lookup;
+	/* Linux's order: the name (ENOENT for "" without AT_EMPTY_PATH),
+	 * then the flags. */
+	len = strncpy_from_user(lookup, filename, PATH_MAX);
+	err = len < 0 ? (int)len : len >= PATH_MAX ? -ENAMETOOLONG :
+	      !len && !(flags & AT_EMPTY_PATH) ? -ENOENT :
+	      (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)) ? -EINVAL : 0;
+	if (!err && lookup[0] != '/' && dirfd != AT_FDCWD) {
+		at.fd_name = true;
+		ksnprintf(name, PATH_MAX, lookup[0] ? "/dev/fd/%d/%s" : "/dev/fd/%d",
+			  dirfd, lookup);
+		at.hidden = current->files && dirfd >= 0 && dirfd < NR_OPEN_DEFAULT &&
+			    fd_get_cloexec(current->files, dirfd);
+	} else if (!err) {
+		strlcpy(name, lookup, PATH_MAX);
+	}
+	if (!err)
+		err = user_execve(&at, name, argv, envp);
+	kfree(lookup);
 	return err;
 }

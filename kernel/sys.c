@@ -222,36 +222,6 @@ SYSCALL_DEFINE0(sched_yield)
 	return 0;
 }
 
-/*
- * membarrier(2): make every thread of the process (or of the system)
- * execute a memory barrier.  vmos runs on one CPU and every entry to the
- * kernel and every switch between threads is already a full barrier, so
- * each command is done by the time the call returns.  musl calls it from
- * pthread_create in dynamically linked programs.
- */
-#define MEMBARRIER_CMD_QUERY 0
-#define MEMBARRIER_CMD_GLOBAL 0x01
-#define MEMBARRIER_CMD_GLOBAL_EXPEDITED 0x02
-#define MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED 0x04
-#define MEMBARRIER_CMD_PRIVATE_EXPEDITED 0x08
-#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED 0x10
-#define MEMBARRIER_SUPPORTED                                                  \
-	(MEMBARRIER_CMD_GLOBAL | MEMBARRIER_CMD_GLOBAL_EXPEDITED |             \
-	 MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED |                            \
-	 MEMBARRIER_CMD_PRIVATE_EXPEDITED |                                    \
-	 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED)
-
-SYSCALL_DEFINE3(membarrier, int, cmd, unsigned, flags, int, cpu_id)
-{
-	if (cmd == MEMBARRIER_CMD_QUERY)
-		return flags ? -EINVAL : MEMBARRIER_SUPPORTED;
-	/* One command bit; a negative cmd is none (and cmd - 1 would
-	 * overflow for INT_MIN: the checked kernel's UBSan found it). */
-	if (flags || cmd < 0 || (cmd & (cmd - 1)) || !(cmd & MEMBARRIER_SUPPORTED))
-		return -EINVAL;
-	return 0;
-}
-
 /* ---- process groups and sessions, as far as a shell needs them ---- */
 
 /* group_in_session - does some process of session sid lead or belong to
@@ -331,6 +301,8 @@ SYSCALL_DEFINE2(set_robust_list, void __user *, head, size_t, len)
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
 #define ARCH_GET_GS 0x1004
+#define ARCH_GET_CPUID 0x1011
+#define ARCH_SET_CPUID 0x1012
 
 SYSCALL_DEFINE2(arch_prctl, int, code, u64, addr)
 {
@@ -344,6 +316,17 @@ SYSCALL_DEFINE2(arch_prctl, int, code, u64, addr)
 		return 0;
 	case ARCH_GET_FS:
 		return put_user_u64((void __user *)addr, t->thread.fs_base);
+	case ARCH_SET_GS:
+		if (addr >= TASK_SIZE_MAX)
+			return -EPERM;
+		arch_set_gs_base(&t->thread, addr);
+		return 0;
+	case ARCH_GET_GS:
+		return put_user_u64((void __user *)addr, t->thread.gs_base);
+	case ARCH_GET_CPUID: /* 1: CPUID works in user mode */
+		return 1;
+	case ARCH_SET_CPUID: /* as Linux on a CPU without CPUID faulting */
+		return -ENODEV;
 	default:
 		return -EINVAL;
 	}

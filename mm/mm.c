@@ -285,6 +285,7 @@ struct mm *mm_fork(struct mm *src)
 	dst->mmap_base = src->mmap_base;
 	dst->stack_top = src->stack_top;
 	dst->personality = src->personality;
+	dst->membarrier_state = src->membarrier_state; /* dup_mm copies it */
 	dst->vmtrace = src->vmtrace;
 	if (src->exe_deny && !deny_write_access(src->exe_deny)) {
 		ihold(src->exe_deny); /* the child runs the same program */

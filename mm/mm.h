@@ -41,6 +41,8 @@ struct mm {
 	bool vmtrace;            /* log every fault (prctl PR_VMOS_VMTRACE) */
 	struct inode *exe_deny;  /* the program it runs, denied write access
 				    (ETXTBSY) while this address space lives */
+	u32 membarrier_state;    /* MEMBARRIER_STATE_* registrations
+				    (kernel/membarrier.c); 0 after exec */
 	u64 def_flags;           /* VM_LOCKED(|VM_LOCKONFAULT) for every new
 				    region after mlockall(MCL_FUTURE); not
 				    inherited by fork or exec (Linux's) */

@@ -277,6 +277,10 @@ QEMU_TESTS = [
     # AF_UNIX sockets (kernel/net, tests/user/socket_test.c).
     dict(name="user-socket", append="init=/tests/socket_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=60),
+    # Mounts, execveat, arch_prctl GS, membarrier (tests/user/misc6_test.c;
+    # it passes on Linux 6.1 too: tools/abi_peer.py).
+    dict(name="user-misc6", append="init=/tests/misc6_test", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=120),
     # Disks (tests/user/blk_test.c): /dev/vda, vdb and a read-only vdc,
     # found by the PCI scan; without a disk there is no /dev/vda.
     dict(name="user-blk", append="init=/tests/blk_test", initrd=[INITRD],

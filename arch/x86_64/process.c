@@ -12,6 +12,8 @@
 #define MSR_LSTAR 0xC0000082
 #define MSR_FMASK 0xC0000084
 #define MSR_FS_BASE 0xC0000100
+#define MSR_GS_BASE 0xC0000101 /* the user's: the kernel never uses GS
+				  (no swapgs), so it holds the user's base */
 #define CR0_MP (1ul << 1)
 #define CR0_EM (1ul << 2)
 #define CR0_TS (1ul << 3)
@@ -76,6 +78,7 @@ void arch_thread_fork(struct arch_thread *child)
 	/* The caller runs: its FPU registers are live in the CPU. */
 	asm volatile("fxsave64 %0" : "=m"(child->fpu));
 	child->fs_base = rdmsr(MSR_FS_BASE);
+	child->gs_base = rdmsr(MSR_GS_BASE);
 	child->notsc = read_cr4() & CR4_TSD ? true : false; /* inherited, as Linux */
 }
 
@@ -131,6 +134,8 @@ void arch_thread_reset_fpu(struct arch_thread *t)
 	asm volatile("fxrstor64 %0" : : "m"(t->fpu));
 	t->fs_base = 0;
 	wrmsr(MSR_FS_BASE, 0);
+	t->gs_base = 0; /* Linux's start_thread: both bases start at 0 */
+	wrmsr(MSR_GS_BASE, 0);
 }
 
 void arch_frame_setup_user(struct trap_frame *tf, u64 ip, u64 sp)
@@ -149,6 +154,12 @@ void arch_set_fs_base(struct arch_thread *t, u64 base)
 	wrmsr(MSR_FS_BASE, base);
 }
 
+void arch_set_gs_base(struct arch_thread *t, u64 base)
+{
+	t->gs_base = base;
+	wrmsr(MSR_GS_BASE, base);
+}
+
 void arch_set_notsc(struct arch_thread *t, bool notsc)
 {
 	u64 cr4 = read_cr4();
@@ -165,6 +176,7 @@ void arch_switch(struct arch_thread *prev, struct arch_thread *next,
 	asm volatile("fxsave64 %0" : "=m"(prev->fpu));
 	asm volatile("fxrstor64 %0" : : "m"(next->fpu));
 	wrmsr(MSR_FS_BASE, next->fs_base);
+	wrmsr(MSR_GS_BASE, next->gs_base);
 	arch_set_kernel_stack(next_kstack_top);
 	cpu_kernel_rsp = next_kstack_top;
 	arch_switch_to(&prev->kernel_sp, next->kernel_sp);

@@ -121,4 +121,9 @@ void devices_init(void)
 		make_node(chrdevs[i].name, S_IFCHR | chrdevs[i].mode, chrdevs[i].rdev);
 	for (unsigned i = 0; (disk = blkdev_nth(i)); i++)
 		make_node(disk->name, S_IFBLK | 0660, disk->rdev); /* Linux's mode */
+	/* /dev/fd, as udev makes it: the names execveat gives a program
+	 * run from a descriptor (/dev/fd/N) open for its interpreter. */
+	err = do_symlinkat("/proc/self/fd", AT_FDCWD, "/dev/fd");
+	if (err && err != -EEXIST)
+		pr_err("devices: cannot make /dev/fd: error %d\n", err);
 }

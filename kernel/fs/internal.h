@@ -144,9 +144,44 @@ void putname(char *name);
 struct inode *ramfs_create_root(void);
 /* ramfs_pages - frames holding ramfs file data (for /proc/meminfo). */
 u64 ramfs_pages(void);
-/* ramfs_attach - make an existing inode (another file system's root)
- * the entry name of ramfs directory dir (a "mount"): 0 or -errno. */
-int ramfs_attach(struct inode *dir, const char *name, struct inode *inode);
+
+/* ramfs_create_instance - the root directory (of mode) of a new, empty
+ * ramfs on device dev: mount's ramfs and tmpfs.  NULL if memory is short. */
+struct inode *ramfs_create_instance(u32 dev, u32 mode);
+/* ramfs_kill_tree - remove every name below ramfs directory dir (unmount):
+ * the tree is freed as its last users go. */
+void ramfs_kill_tree(struct inode *dir);
+/* is_ramfs_dir - is inode a ramfs directory? */
+bool is_ramfs_dir(const struct inode *inode);
+
+/* ---- namespace.c (mounts) ---- */
+
+struct mount;
+struct pbuf;
+/* mount_init - the root's mount and /proc (vfs_init, after the initrd). */
+void mount_init(void);
+/* kernel_mount - mount(2) on kernel strings: 0 or -errno. */
+int kernel_mount(const char *source, const char *target, const char *fstype,
+		 unsigned long flags);
+/* mount_of_dev - the (oldest) mount of the file system on device dev. */
+struct mount *mount_of_dev(u32 dev);
+/* mount_fs_name - the type name of the file system inode is on. */
+const char *mount_fs_name(const struct inode *inode);
+/* follow_down - if *inode is a mountpoint, replace it (and its reference)
+ * by the root of the mount on top, repeatedly. */
+void follow_down(struct inode **inode);
+/* mount_covered - the mountpoint under inode when inode is the root of a
+ * mount (not referenced: the mount holds it), else NULL. */
+struct inode *mount_covered(const struct inode *inode);
+/* is_mountpoint / is_mount_root - does a mount sit on inode / start at it? */
+bool is_mountpoint(const struct inode *inode);
+bool is_mount_root(const struct inode *inode);
+/* mnt_want_write - -EROFS if inode's file system is mounted read-only. */
+int mnt_want_write(const struct inode *inode);
+/* mnt_noexec - is inode's file system mounted noexec? */
+bool mnt_noexec(const struct inode *inode);
+/* show_mounts_text - /proc/PID/mounts (info false) or mountinfo. */
+void show_mounts_text(struct pbuf *b, bool info);
 
 /* ---- devices.c ---- */
 
@@ -194,7 +229,8 @@ int wait_sleep_deadline(struct wait_queue *wq, u64 deadline);
 
 /* ---- procfs.c ---- */
 
-/* procfs_create_root - the /proc directory, for ramfs_attach. */
+/* procfs_create_root - the /proc directory (referenced; every mount
+ * of proc gets the same one). */
 struct inode *procfs_create_root(void);
 /* proc_sys_root - the /proc/sys directory (proc_sys.c), whose ".." is
  * proc: 0 or -ENOMEM. */

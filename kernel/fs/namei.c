@@ -97,6 +97,8 @@ int lookup_one(struct inode *dir, const char *name, size_t len,
 		*res = dir;
 		return 0;
 	}
+	if (len == 2 && name[0] == '.' && name[1] == '.' && mount_covered(dir))
+		return lookup_one(mount_covered(dir), name, len, res);
 	if (!dir->iops || !dir->iops->lookup)
 		return -ENOTDIR;
 	return dir->iops->lookup(dir, name, len, res);
@@ -194,6 +196,7 @@ static int walk(struct inode *start, const char *path, unsigned flags,
 		err = lookup_one(cur, name, len, &next);
 		if (err)
 			break;
+		follow_down(&next); /* a mountpoint: the mounted root */
 		if (S_ISLNK(next->mode) &&
 		    (!is_last || slash || (flags & LOOKUP_FOLLOW))) {
 			err = follow_link(cur, &next, links);
@@ -319,6 +322,7 @@ static int name_in(struct inode *dir, struct inode *child, char *name)
 static int parent_name(struct inode *dir, struct inode **parent, char *name)
 {
 	int err = dir->nlink ? lookup_one(dir, "..", 2, parent) : -ENOENT;
+	struct inode *named = dir;
 
 	if (err)
 		return err; /* a removed directory has no name */
@@ -326,7 +330,9 @@ static int parent_name(struct inode *dir, struct inode **parent, char *name)
 		iput(*parent);
 		return -ENOENT;
 	}
-	err = name_in(*parent, dir, name);
+	while (mount_covered(named)) /* the root of a mount: where it sits */
+		named = mount_covered(named);
+	err = name_in(*parent, named, name);
 	if (err)
 		iput(*parent);
 	return err;
@@ -412,6 +418,8 @@ static int may_delete(struct inode *dir, struct inode *victim)
 
 	if (err)
 		return err;
+	if (is_mountpoint(victim))
+		return -EBUSY; /* something is mounted on it */
 	if ((dir->mode & S_ISVTX) && uid != 0 && uid != victim->uid &&
 	    uid != dir->uid)
 		return -EPERM;

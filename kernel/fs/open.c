@@ -43,6 +43,8 @@ static int open_create(int dirfd, const char *path, u32 flags, u32 mode,
 		return -EISDIR; /* open("/", O_CREAT): a directory */
 	}
 	err = lookup_one(dir, last.name, last.len, res);
+	if (!err)
+		follow_down(res); /* a mountpoint: the mounted root */
 	if (err == -ENOENT) {
 		if (last.dir)
 			err = -EISDIR;
@@ -232,6 +234,8 @@ int vfs_truncate(struct inode *inode, u64 size)
 		return -EISDIR;
 	if (!S_ISREG(inode->mode))
 		return -EINVAL;
+	if (mnt_want_write(inode))
+		return -EROFS;
 	if (!inode->iops || !inode->iops->setsize)
 		return -EACCES;
 	if (size > inode->size && lim != RLIM_INFINITY && size > lim) {
@@ -433,7 +437,7 @@ static int owner_or_root(const struct inode *inode)
 
 static int set_mode(struct inode *inode, u32 mode)
 {
-	int err = owner_or_root(inode);
+	int err = mnt_want_write(inode) ?: owner_or_root(inode);
 
 	if (err)
 		return err;
@@ -481,6 +485,8 @@ SYSCALL_DEFINE2(fchmod, int, fd, u32, mode)
  * Linux: -EPERM otherwise. */
 static int set_owner(struct inode *inode, u32 uid, u32 gid)
 {
+	if (mnt_want_write(inode))
+		return -EROFS;
 	if (current->cred.euid != 0 &&
 	    (owner_or_root(inode) || (uid != (u32)-1 && uid != inode->uid) ||
 	     (gid != (u32)-1 && gid != inode->gid && !in_group_p(gid))))
@@ -671,6 +677,8 @@ static int may_set_times(const struct inode *inode,
 {
 	bool to_now = t[0].tv_nsec == UTIME_NOW && t[1].tv_nsec == UTIME_NOW;
 
+	if (mnt_want_write(inode))
+		return -EROFS;
 	if (!owner_or_root(inode))
 		return 0;
 	if (to_now)

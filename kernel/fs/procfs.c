@@ -356,17 +356,21 @@ static void show_cpuinfo(struct task *t, struct pbuf *b)
 		    f->smap ? " smap" : "", f->rdrand ? " rdrand" : "");
 }
 
+/* mounts and mountinfo: the mount table (namespace.c). */
 static void show_mounts(struct task *t, struct pbuf *b)
 {
-	/* Linux calls an initramfs root "rootfs", which df hides; ours is
-	 * named for what it is, so df shows it. */
-	pbuf_printf(b, "ramfs / ramfs rw 0 0\n"
-		    "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n");
+	show_mounts_text(b, false);
+}
+
+static void show_mountinfo(struct task *t, struct pbuf *b)
+{
+	show_mounts_text(b, true);
 }
 
 static void show_filesystems(struct task *t, struct pbuf *b)
 {
-	pbuf_printf(b, "nodev\tramfs\nnodev\tproc\nnodev\tpipefs\n");
+	pbuf_printf(b, "nodev\tramfs\nnodev\ttmpfs\nnodev\tproc\n"
+		    "nodev\tpipefs\n");
 }
 
 /* loadavg: no averages are kept; the counts are real. */
@@ -813,6 +817,8 @@ static const struct proc_entry pid_entries[] = {
 	{ "stat", FILE_MODE, show_stat, NULL, NULL },
 	{ "statm", FILE_MODE, show_statm, NULL, NULL },
 	{ "status", FILE_MODE, show_status, NULL, NULL },
+	{ "mounts", FILE_MODE, show_mounts, NULL, NULL },
+	{ "mountinfo", FILE_MODE, show_mountinfo, NULL, NULL },
 	{ "maps", FILE_MODE, show_maps, NULL, NULL },
 	{ "smaps", FILE_MODE, show_smaps, NULL, NULL },
 	{ "smaps_rollup", FILE_MODE, show_smaps_rollup, NULL, NULL },
@@ -1270,11 +1276,20 @@ static void proc_evict(struct inode *inode)
 
 struct inode *procfs_create_root(void)
 {
+	struct inode *root;
+
+	if (proc_root) { /* another mount: its own root, the same files */
+		root = inode_alloc(PROCFS_DEV, PROC_ROOT_INO, DIR_MODE,
+				   &proc_root_iops, &proc_root_fops);
+		if (root)
+			root->nlink = 2;
+		return root;
+	}
 	proc_root = inode_alloc(PROCFS_DEV, PROC_ROOT_INO, DIR_MODE,
 				&proc_root_iops, &proc_root_fops);
 	if (proc_root) {
 		proc_root->nlink = 2;
-		ihold(proc_root); /* ours, for "..": /proc is never unmounted */
+		ihold(proc_root); /* ours: kept for ".." and the next mount */
 	}
 	return proc_root;
 }

@@ -188,7 +188,9 @@ static struct inode *new_inode(u32 mode, u32 rdev, struct inode *parent)
 	}
 	if ((S_ISDIR(mode) || S_ISREG(mode)) && !priv)
 		return NULL;
-	inode = inode_alloc(RAMFS_DEV, ramfs_next_ino++, mode, &ramfs_iops, fops);
+	/* An inode belongs to its directory's instance (mount made more). */
+	inode = inode_alloc(parent ? parent->dev : RAMFS_DEV, ramfs_next_ino++,
+			    mode, &ramfs_iops, fops);
 	if (!inode) {
 		kfree(priv);
 		return NULL;
@@ -224,11 +226,34 @@ struct inode *ramfs_new_file(u32 mode)
 	return inode;
 }
 
-int ramfs_attach(struct inode *dir, const char *name, struct inode *inode)
+struct inode *ramfs_create_instance(u32 dev, u32 mode)
 {
-	if (!is_ramfs(dir) || !S_ISDIR(dir->mode))
-		return -ENOTDIR;
-	return add_entry(dir, name, strlen(name), inode);
+	struct inode *root = new_inode(mode, 0, NULL);
+
+	if (root)
+		root->dev = dev;
+	return root;
+}
+
+bool is_ramfs_dir(const struct inode *inode)
+{
+	return is_ramfs(inode) && S_ISDIR(inode->mode);
+}
+
+/* Depth-first: a directory is emptied before its entry goes, which drops
+ * its reference on its parent (the cycle that would keep them alive). */
+void ramfs_kill_tree(struct inode *dir)
+{
+	struct ramfs_dir *d = dir_of(dir);
+
+	while (d->head) {
+		struct inode *inode = d->head->inode;
+
+		if (is_ramfs_dir(inode))
+			ramfs_kill_tree(inode);
+		inode->nlink = S_ISDIR(inode->mode) ? 0 : inode->nlink - 1;
+		remove_entry(dir, &d->head);
+	}
 }
 
 static int ramfs_lookup(struct inode *dir, const char *name, size_t len,

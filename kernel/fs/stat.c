@@ -15,6 +15,7 @@
 #define AT_NO_AUTOMOUNT 0x800
 #define TMPFS_MAGIC 0x01021994
 #define PROC_SUPER_MAGIC 0x9fa0
+#define RAMFS_MAGIC 0x858458f6
 #define STATFS_FILES_MAX (1ul << 20) /* f_files: inodes, nominal */
 
 /* struct stat on x86-64 Linux (144 bytes). */
@@ -130,7 +131,9 @@ static long put_statfs(const struct inode *inode, void __user *buf)
 {
 	struct k_statfs st = { 0 };
 
-	st.f_type = inode->dev == PROCFS_DEV ? PROC_SUPER_MAGIC : TMPFS_MAGIC;
+	st.f_type = inode->dev == PROCFS_DEV ? PROC_SUPER_MAGIC :
+		    !strcmp(mount_fs_name(inode), "ramfs") ? RAMFS_MAGIC :
+		    TMPFS_MAGIC;
 	st.f_bsize = st.f_frsize = PAGE_SIZE;
 	if (inode->dev != PROCFS_DEV) {
 		st.f_blocks = frames_managed_count();

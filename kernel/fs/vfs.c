@@ -217,6 +217,11 @@ int inode_permission_uid(const struct inode *inode, int mask, u32 uid)
 	u32 mode = inode->mode;
 
 	mask &= MAY_READ | MAY_WRITE | MAY_EXEC;
+	/* A read-only mount refuses changes to files, directories and links
+	 * (devices and FIFOs stay writable), root's too: Linux's sb_permission. */
+	if ((mask & MAY_WRITE) && (S_ISREG(mode) || S_ISDIR(mode) || S_ISLNK(mode)) &&
+	    mnt_want_write(inode))
+		return -EROFS;
 	if (uid == 0) /* root: only exec needs a bit somewhere */
 		return !(mask & MAY_EXEC) || S_ISDIR(mode) || (mode & S_IXUGO)
 			       ? 0 : -EACCES;
@@ -234,8 +239,8 @@ int inode_permission(const struct inode *inode, int mask)
 
 int inode_permission_exec(const struct inode *inode)
 {
-	if (!S_ISREG(inode->mode))
-		return -EACCES;
+	if (!S_ISREG(inode->mode) || mnt_noexec(inode))
+		return -EACCES; /* Linux's path_noexec() too */
 	return inode_permission(inode, MAY_EXEC);
 }
 
@@ -251,6 +256,30 @@ struct file *open_exec(const char *path, int *err)
 	if (!pf)
 		return NULL;
 	*err = inode_permission_exec(pf->inode);
+	if (!*err)
+		f = file_open_inode(pf->inode, O_RDONLY, pf->path, err);
+	file_put(pf);
+	if (f && (*err = deny_write_access(f->inode))) {
+		file_put(f);
+		f = NULL;
+	}
+	return f;
+}
+
+struct file *open_exec_at(int dirfd, const char *path, int flags, int *err)
+{
+	struct file *pf, *f = NULL;
+
+	if (!path[0] && (flags & AT_EMPTY_PATH)) {
+		pf = fd_get(current->files, dirfd);
+		*err = pf ? 0 : -EBADF;
+	} else {
+		pf = do_open(dirfd, path, O_PATH | ((flags & AT_SYMLINK_NOFOLLOW) ?
+						    O_NOFOLLOW : 0), 0, err);
+	}
+	if (!pf)
+		return NULL;
+	*err = S_ISLNK(pf->inode->mode) ? -ELOOP : inode_permission_exec(pf->inode);
 	if (!*err)
 		f = file_open_inode(pf->inode, O_RDONLY, pf->path, err);
 	file_put(pf);
@@ -281,25 +310,6 @@ long kernel_write(struct file *f, const void *buf, size_t n, u64 off)
 	return f->fops->write(f, &u, &off);
 }
 
-/* Where /proc appears: the root's entry "proc" (made if missing, replacing
- * an empty directory the initrd may have brought). */
-static void mount_proc(void)
-{
-	struct inode *proc = procfs_create_root();
-	int err;
-
-	if (!proc) {
-		pr_err("vfs: no memory for /proc\n");
-		return;
-	}
-	do_unlinkat(AT_FDCWD, "/proc", true);
-	err = ramfs_attach(vfs_root, "proc", proc);
-	if (err)
-		pr_err("vfs: cannot mount /proc: error %d (is /proc a "
-		       "non-empty directory or a file in the initrd?)\n", err);
-	iput(proc);
-}
-
 void vfs_init(void)
 {
 	vfs_root = ramfs_create_root();
@@ -307,6 +317,6 @@ void vfs_init(void)
 		panic("vfs_init: no memory for the root directory");
 	initrd_unpack_all();
 	devices_init();
-	mount_proc();
+	mount_init();
 	tty_init();
 }

@@ -290,6 +290,10 @@ struct file *vfs_open(const char *path, u32 flags, u32 mode, int *err);
  * a file open for writing is -ETXTBSY.  The file returned is denied write
  * access (allow_write_access ends that). */
 struct file *open_exec(const char *path, int *err);
+/* open_exec_at - open_exec() for execveat: path from dirfd, "" with
+ * AT_EMPTY_PATH the file of dirfd itself, a symbolic link with
+ * AT_SYMLINK_NOFOLLOW -ELOOP. */
+struct file *open_exec_at(int dirfd, const char *path, int flags, int *err);
 /* kernel_read - read into a kernel buffer at offset off: bytes or -errno. */
 long kernel_read(struct file *f, void *buf, size_t n, u64 off);
 /* kernel_write - write from a kernel buffer at offset off: bytes or -errno. */

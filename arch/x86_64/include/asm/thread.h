@@ -13,6 +13,7 @@
 struct arch_thread {
 	u64 kernel_sp; /* saved by arch_switch_to while switched out */
 	u64 fs_base;   /* user TLS pointer (arch_prctl ARCH_SET_FS) */
+	u64 gs_base;   /* user GS base (arch_prctl ARCH_SET_GS) */
 	bool notsc;    /* rdtsc in user mode faults (prctl PR_SET_TSC) */
 	u8 fpu[FPU_STATE_SIZE] __aligned(16);
 };
@@ -59,5 +60,8 @@ void arch_switch(struct arch_thread *prev, struct arch_thread *next,
 void arch_set_notsc(struct arch_thread *t, bool notsc);
 /* arch_set_fs_base - load the user TLS base now (current task). */
 void arch_set_fs_base(struct arch_thread *t, u64 base);
+/* arch_set_gs_base - load the user GS base now (current task); kept
+ * across switches, inherited by fork, 0 after execve. */
+void arch_set_gs_base(struct arch_thread *t, u64 base);
 
 #endif

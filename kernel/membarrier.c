@@ -1,0 +1,87 @@
+/*
+ * kernel/membarrier.c - membarrier(2): make every thread of the process
+ * (or of the system) execute a memory barrier, as Linux 6.1's
+ * kernel/sched/membarrier.c.
+ *
+ * vmos runs on one CPU, and every entry to the kernel and every switch
+ * between threads is already a full barrier (and serializes the core), so
+ * each barrier is done by the time the call returns.  What a program can
+ * tell is the bookkeeping, and that is Linux's:
+ *   - QUERY lists the commands (no RSEQ ones: there is no rseq here, as a
+ *     Linux built without CONFIG_RSEQ, where they are -EINVAL);
+ *   - the PRIVATE_EXPEDITED commands (plain and SYNC_CORE) are -EPERM
+ *     until the process registered for them; registration is per address
+ *     space, shared by its threads, inherited by fork, cleared by exec;
+ *   - GLOBAL_EXPEDITED needs no registration from its caller (it reaches
+ *     the processes that registered: here, nothing to do);
+ *   - flags must be 0 (MEMBARRIER_CMD_FLAG_CPU only with the RSEQ
+ *     command); cpu_id is only read with that flag.
+ */
+#include "kernel/errno.h"
+#include "kernel/syscall.h"
+#include "kernel/task.h"
+#include "mm/mm.h"
+
+#define MEMBARRIER_CMD_QUERY 0
+#define MEMBARRIER_CMD_GLOBAL (1 << 0)
+#define MEMBARRIER_CMD_GLOBAL_EXPEDITED (1 << 1)
+#define MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED (1 << 2)
+#define MEMBARRIER_CMD_PRIVATE_EXPEDITED (1 << 3)
+#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED (1 << 4)
+#define MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE (1 << 5)
+#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE (1 << 6)
+#define MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ (1 << 7)
+#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ (1 << 8)
+#define MEMBARRIER_CMD_FLAG_CPU (1 << 0)
+
+#define MEMBARRIER_CMD_BITMASK                                                \
+	(MEMBARRIER_CMD_GLOBAL | MEMBARRIER_CMD_GLOBAL_EXPEDITED |             \
+	 MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED |                            \
+	 MEMBARRIER_CMD_PRIVATE_EXPEDITED |                                    \
+	 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED |                           \
+	 MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE |                          \
+	 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE)
+
+/* mm->membarrier_state bits: what the address space registered for. */
+#define MEMBARRIER_STATE_GLOBAL_EXPEDITED 0x1
+#define MEMBARRIER_STATE_PRIVATE_EXPEDITED 0x2
+#define MEMBARRIER_STATE_PRIVATE_EXPEDITED_SYNC_CORE 0x4
+
+/* private_expedited - the barrier, for a process registered for it. */
+static long private_expedited(u32 needed)
+{
+	return (current->mm->membarrier_state & needed) ? 0 : -EPERM;
+}
+
+/* do_register - note a registration (again is fine). */
+static long do_register(u32 state)
+{
+	current->mm->membarrier_state |= state;
+	return 0;
+}
+
+SYSCALL_DEFINE3(membarrier, int, cmd, unsigned, flags, int, cpu_id)
+{
+	(void)cpu_id; /* one CPU: a barrier on "cpu_id" is this one */
+	if (flags)
+		return -EINVAL; /* FLAG_CPU goes only with the RSEQ command */
+	switch (cmd) {
+	case MEMBARRIER_CMD_QUERY:
+		return MEMBARRIER_CMD_BITMASK;
+	case MEMBARRIER_CMD_GLOBAL:
+	case MEMBARRIER_CMD_GLOBAL_EXPEDITED:
+		return 0;
+	case MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED:
+		return do_register(MEMBARRIER_STATE_GLOBAL_EXPEDITED);
+	case MEMBARRIER_CMD_PRIVATE_EXPEDITED:
+		return private_expedited(MEMBARRIER_STATE_PRIVATE_EXPEDITED);
+	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED:
+		return do_register(MEMBARRIER_STATE_PRIVATE_EXPEDITED);
+	case MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE:
+		return private_expedited(MEMBARRIER_STATE_PRIVATE_EXPEDITED_SYNC_CORE);
+	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE:
+		return do_register(MEMBARRIER_STATE_PRIVATE_EXPEDITED_SYNC_CORE);
+	default: /* the RSEQ commands too: no rseq here */
+		return -EINVAL;
+	}
+}
