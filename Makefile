@@ -176,6 +176,14 @@ $(BUILD)/tests/user/%-dyn: tests/user/%.c tests/user/tap.h Makefile
 	$(USER_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 		-Itests/user -o $@ $<
 
+# A PIE with a dynamic linker, linked for 2 MiB pages: exec aligns its
+# load address to its p_align (kernel/exec.c: load_elf; user-pie-align).
+TEST_PROGS += $(BUILD)/tests/user/pie_align-2m
+$(BUILD)/tests/user/pie_align-2m: tests/user/pie_align.c Makefile
+	@mkdir -p $(dir $@)
+	$(USER_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIE -pie \
+		-Wl,-z,max-page-size=0x200000 -o $@ $<
+
 $(BUILD)/tests/user/dyn_test: tests/user/dyn_test.c tests/user/tap.h $(DYN_LIBS) Makefile
 	@mkdir -p $(dir $@)
 	$(USER_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Itests/user -o $@ $< \

@@ -377,3 +377,13 @@ int elf_parse_headers(const void *file, u64 avail, u64 size,
 		err = check_image(out);
 	return err;
 }
+
+u64 elf_load_align(const struct elf_info *ei)
+{
+	u64 align = PAGE_SIZE;
+
+	for (unsigned i = 0; i < ei->nload; i++)
+		if (ei->load[i].align > align)
+			align = ei->load[i].align;
+	return align;
+}

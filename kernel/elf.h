@@ -151,6 +151,13 @@ struct elf_info {
 };
 
 /*
+ * elf_load_align - the alignment a position-independent program's load
+ * address needs: the largest p_align of its PT_LOAD segments (each a power
+ * of two, elf_parse checked), at least a page (Linux's maximum_alignment).
+ */
+u64 elf_load_align(const struct elf_info *ei);
+
+/*
  * elf_parse - check that the size bytes at file are an x86-64 program that
  * exec can load safely, and describe it in *out.  file needs no particular
  * alignment; nothing outside [file, file + size) is read.

@@ -358,7 +358,11 @@ struct loaded_image {
 
 /*
  * Load an ELF file (already open, header read) into mm. A position-
- * independent one goes at base, or (base 0) where mmap would put it.
+ * independent one goes at base, or (base 0) where mmap would put it.  A
+ * PIE that has a dynamic linker goes at base aligned down to its largest
+ * p_align (Linux 6.1's load_elf_binary: programs linked for 2 MiB pages
+ * get a 2 MiB-aligned text); an alignment so large that nothing would be
+ * left below is ignored.
  */
 static int load_elf(struct mm *mm, struct file *f, const void *hdr, size_t hdr_len,
 		    struct elf_info *ei, u64 base, u64 *bias_out, u64 *end_out)
@@ -375,6 +379,9 @@ static int load_elf(struct mm *mm, struct file *f, const void *hdr, size_t hdr_l
 		base = mm_get_unmapped_area(mm, ei->span_end - ei->span_start);
 		if (!base)
 			return -ENOMEM;
+	} else if (ei->type == ET_DYN && ei->has_interp &&
+		   ALIGN_DOWN(base, elf_load_align(ei)) >= MMAP_MIN_ADDR) {
+		base = ALIGN_DOWN(base, elf_load_align(ei));
 	}
 	bias = ei->type == ET_DYN ? base - ei->span_start : 0;
 	*bias_out = bias;

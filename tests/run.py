@@ -191,6 +191,11 @@ QEMU_TESTS = [
                 'dmesg -r | head -1 | cut -c1-4; dmesg -c >/dev/null; '
                 'echo after=$(dmesg | wc -l)"',
          expect=[r"^banner=1\r?$", r"^<6>\[\r?$", r"^after=0\r?$"]),
+    # A PIE with a dynamic linker and 2 MiB p_align loads 2 MiB-aligned,
+    # as on Linux 6.1 (kernel/exec.c: load_elf), ASLR or not.
+    dict(name="user-pie-align", append="init=/tests/pie_align-2m",
+         initrd=[INITRD], exit=EXIT_OK,
+         expect=[r"pie_align: bias=0x[0-9a-f]*[02468ace]00000\r?$"]),
     dict(name="user-init-killed", append="init=/tests/crash", initrd=[INITRD],
          exit=2 * 126 + 1,
          expect=[r"crash\[1\]: segfault at 0 ip [0-9a-f]{16} sp [0-9a-f]{16} error 6",

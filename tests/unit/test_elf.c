@@ -296,6 +296,22 @@ static void test_alignment_values(void **state)
 	expect_refused("segment 1: p_align 0x3000 is not a power of two");
 }
 
+/* The load address alignment: the largest p_align, at least a page. */
+static void test_load_align(void **state)
+{
+	expect_accepted();
+	assert_int_equal(elf_load_align(&info), 0x1000);
+	phdr(1)->p_align = 0x200000;
+	phdr(2)->p_align = 0x10000;
+	expect_accepted();
+	assert_int_equal(elf_load_align(&info), 0x200000);
+	phdr(1)->p_align = 0;
+	phdr(2)->p_align = 1;
+	phdr(0)->p_align = 0;
+	expect_accepted();
+	assert_int_equal(elf_load_align(&info), 0x1000);
+}
+
 static void test_highest_segment(void **state)
 {
 	/* The data segment may end exactly at ELF_USER_TOP, not beyond. */
@@ -842,6 +858,7 @@ int main(void)
 		T(test_empty_load_is_skipped),
 		T(test_other_segments_ignored),
 		T(test_alignment_values),
+		T(test_load_align),
 		T(test_highest_segment),
 		T(test_sixteen_loads),
 		T(test_too_small),
