@@ -51,8 +51,10 @@
 #define ETXTBSY 26
 #define EMLINK 31
 
-/* Added for futexes (Linux's value). */
+/* Added for futexes (Linux's values). */
 #define ETIMEDOUT 110
+#define EDEADLK 35
+#define EOWNERDEAD 130
 
 /* Added for mmap: an offset past the largest file offset (Linux's value). */
 #define EOVERFLOW 75
