@@ -340,13 +340,6 @@ QEMU_TESTS = [
          append="init=/tests/mmrace_test --rounds 20", initrd=[INITRD],
          mem="64M", disks=["256M"], exit=EXIT_OK, tap=True, timeout=1200,
          forbid=[r"out of memory", r"blkdev:", r"virtio_blk: "]),
-    # FUTEX_CMP_REQUEUE to a shared word while reclaim evicts it: today
-    # the fault that starts reclaim with memory locked this short hangs
-    # the kernel (see mmrace_test.c's t_futex_requeue_pressure).
-    dict(name="mmrace-futex", manual=True,
-         append="init=/tests/mmrace_test --futex", initrd=[INITRD],
-         mem="64M", disks=["256M"], exit=EXIT_OK, tap=True, timeout=60,
-         forbid=[r"out of memory", r"blkdev:", r"virtio_blk: "]),
     dict(name="user-busybox-pipeline",
          append='init=/bin/sh -c "echo hi | cat | wc -c"', initrd=[INITRD],
          exit=EXIT_OK, expect=[r"^3$"]),
