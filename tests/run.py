@@ -157,14 +157,14 @@ QEMU_TESTS = [
          unchecked_only=True),
     dict(name="user-threads", append="init=/tests/thread_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
-    # Futex timeouts, PI futexes, requeue-PI, futex_waitv, robust lists
-    # (tests/user/futex_test.c, issue 14).
-    dict(name="user-futex", append="init=/tests/futex_test", initrd=[INITRD],
-         exit=EXIT_OK, tap=True, timeout=60, forbid=ADV_FORBID),
     # No task can stall the machine (issue 14): hogs of every kind beside
     # a sleeper, a pipe echo and two counters.
     dict(name="user-sched", append="init=/tests/sched_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=60),
+    # Futex timeouts, PI futexes, requeue-PI, futex_waitv, robust lists
+    # (tests/user/futex_test.c, issue 14).
+    dict(name="user-futex", append="init=/tests/futex_test", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=60, forbid=ADV_FORBID),
     # Fault signals cannot be blocked or ignored, int3, int $0x80, init's
     # protection, job control (issue 14).
     dict(name="user-signals", append="init=/tests/signal_test", initrd=[INITRD],
