@@ -43,6 +43,7 @@
 
 /* Kernel-internal: never seen by user programs (Linux's values). */
 #define ERESTARTSYS 512 /* interrupted by a signal: restart if SA_RESTART */
+#define ERESTARTNOINTR 513 /* always restart (FUTEX_LOCK_PI) */
 #define ERESTARTNOHAND 514 /* restart only if no handler ran (poll, select) */
 
 /* Added for the file system (Linux's values). */

@@ -547,7 +547,7 @@ static void exit_pi_waiters(u32 tid)
  * futex at uaddr, sleeping (not for trylock) until its owner hands it
  * over, or until the monotonic deadline (0: none).  0, -EAGAIN (trylock:
  * held), -EDEADLK, -ESRCH, -ETIMEDOUT, -EFAULT, -EINVAL; a signal
- * restarts the call (Linux's -ERESTARTNOINTR; musl retries -EINTR too).
+ * restarts the call, handler or not (-ERESTARTNOINTR, as Linux).
  */
 static int futex_lock_pi(u32 __user *uaddr, bool private, u64 deadline_ns,
 			 bool trylock)
@@ -581,7 +581,9 @@ static int futex_lock_pi(u32 __user *uaddr, bool private, u64 deadline_ns,
 	}
 	arch_irq_restore(flags);
 	put_futex_key(&q.key);
-	return err == 1 || s.owner ? 0 : err;
+	if (err == 1 || s.owner)
+		return 0;
+	return err == -ERESTARTSYS ? -ERESTARTNOINTR : err;
 }
 
 /*
@@ -628,8 +630,8 @@ static int futex_unlock_pi(u32 __user *uaddr, bool private)
  * futex_wait_requeue_pi - FUTEX_WAIT_REQUEUE_PI: wait on the non-PI
  * futex at uaddr (if it holds val) for FUTEX_CMP_REQUEUE_PI to move us to
  * the PI futex at uaddr2 and hand it to us.  0 (we own uaddr2), -EAGAIN,
- * -EINVAL (the same word twice, or woken by a plain FUTEX_WAKE: Linux's
- * -EINVAL is the waker's), -ETIMEDOUT, -ERESTARTSYS.
+ * -EINVAL (the same word twice), -ETIMEDOUT; a signal restarts it
+ * (-ERESTARTNOINTR, as Linux), or once requeued gives -EAGAIN.
  */
 static int futex_wait_requeue_pi(u32 __user *uaddr, bool private, u32 val,
 				 u64 deadline_ns, u32 __user *uaddr2)
@@ -663,8 +665,10 @@ static int futex_wait_requeue_pi(u32 __user *uaddr, bool private, u32 val,
 		unqueue(&q);
 		if (err || s.owner)
 			break;
-		if (q.kind != Q_PI)
-			break; /* a FUTEX_WAKE on uaddr (the waker got -EINVAL) */
+		if (q.kind != Q_PI) {
+			err = -EAGAIN; /* never: FUTEX_WAKE refuses such waiters */
+			break;
+		}
 		/* requeued, and the owner of uaddr2 exited: take it or wait on */
 		err = lock_pi_atomic(uaddr2, &q.pi_key, (u32)current->pid, q.owner_died,
 				     &q.pi_owner);
@@ -678,7 +682,11 @@ static int futex_wait_requeue_pi(u32 __user *uaddr, bool private, u32 val,
 	put_futex_key(&q.pi_key);
 	if (err == 1 || s.owner)
 		return 0;
-	return err == -ERESTARTSYS && deadline_ns ? -EINTR : err;
+	/* Once requeued, a restart would find uaddr changed: Linux returns
+	 * -EWOULDBLOCK at once. */
+	if (err == -ERESTARTSYS)
+		return q.kind == Q_PI ? -EAGAIN : -ERESTARTNOINTR;
+	return err;
 }
 
 /*
