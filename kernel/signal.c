@@ -364,6 +364,7 @@ static bool setup_frame(struct trap_frame *tf, int sig,
  * installed with SA_RESTART runs after -ERESTARTSYS, the call is made
  * again when the task returns to user mode (rip back on the syscall
  * instruction, rax = the call's number); otherwise it fails with -EINTR.
+
  * -ERESTARTNOINTR (FUTEX_LOCK_PI, FUTEX_WAIT_REQUEUE_PI) always restarts.
  */
 static void fix_interrupted_syscall(struct trap_frame *tf,
@@ -371,13 +372,13 @@ static void fix_interrupted_syscall(struct trap_frame *tf,
 {
 	s64 r = syscall_get_return(tf);
 
-	if (!syscall_frame(tf) || (r != -ERESTARTSYS && r != -ERESTARTNOHAND &&
-				   r != -ERESTARTNOINTR))
-		return;
-	if (r == -ERESTARTNOINTR) {
-		syscall_restart(tf);
-		return;
+	if (r == -ERESTARTNOINTR) { /* as if no handler ran */
+		r = -ERESTARTSYS;
+		ka = NULL;
 	}
+
+	if (!syscall_frame(tf) || (r != -ERESTARTSYS && r != -ERESTARTNOHAND))
+		return;
 	if (ka && (r == -ERESTARTNOHAND || !(ka->flags & SA_RESTART))) {
 		syscall_set_return(tf, -EINTR);
 		return;
