@@ -364,18 +364,11 @@ static bool setup_frame(struct trap_frame *tf, int sig,
  * installed with SA_RESTART runs after -ERESTARTSYS, the call is made
  * again when the task returns to user mode (rip back on the syscall
  * instruction, rax = the call's number); otherwise it fails with -EINTR.
-
- * -ERESTARTNOINTR (FUTEX_LOCK_PI, FUTEX_WAIT_REQUEUE_PI) always restarts.
  */
 static void fix_interrupted_syscall(struct trap_frame *tf,
 				    const struct k_sigaction *ka)
 {
 	s64 r = syscall_get_return(tf);
-
-	if (r == -ERESTARTNOINTR) { /* as if no handler ran */
-		r = -ERESTARTSYS;
-		ka = NULL;
-	}
 
 	if (!syscall_frame(tf) || (r != -ERESTARTSYS && r != -ERESTARTNOHAND))
 		return;
@@ -384,6 +377,18 @@ static void fix_interrupted_syscall(struct trap_frame *tf,
 		return;
 	}
 	syscall_restart(tf);
+}
+
+/* restart_nointr - a call that returned -ERESTARTNOINTR (FUTEX_LOCK_PI,
+ * FUTEX_WAIT_REQUEUE_PI) is made again whether a handler runs or not. */
+static void restart_nointr(struct trap_frame *tf)
+{
+	if (syscall_frame(tf) && syscall_get_return(tf) == -ERESTARTNOINTR) {
+		syscall_set_return(tf, -ERESTARTSYS);
+		fix_interrupted_syscall(tf, NULL);
+		if (syscall_get_return(tf) == -ERESTARTSYS) /* not restartable */
+			syscall_set_return(tf, -ERESTARTNOINTR);
+	}
 }
 
 bool pgrp_orphaned(int pgid, int sid)
@@ -459,6 +464,7 @@ static bool handle_one(struct trap_frame *tf, int sig)
 			do_group_exit(sig);
 		}
 	}
+	restart_nointr(tf);
 	fix_interrupted_syscall(tf, ka);
 	if (!setup_frame(tf, sig, ka)) {
 		if (printk_ratelimit(&frame_messages))
@@ -500,6 +506,7 @@ void signal_deliver(struct trap_frame *tf)
 		if (handle_one(tf, sig))
 			return; /* one handler frame at a time */
 	}
+	restart_nointr(tf);
 	fix_interrupted_syscall(tf, NULL); /* no handler ran: restart */
 	if (t->sig.restore_blocked) { /* rt_sigsuspend, and no handler ran */
 		t->sig.blocked = t->sig.saved_blocked;
