@@ -216,19 +216,37 @@ static void *pi_locker(void *arg)
 	return arg;
 }
 
-/* UNLOCK_PI hands the lock to the sleeper: its ID in the word. */
+static atomic_int handled;
+
+static void on_usr1(int sig)
+{
+	handled++;
+}
+
+/* UNLOCK_PI hands the lock to the sleeper: its ID in the word.  A signal
+ * handler (no SA_RESTART) meanwhile does not end the wait: LOCK_PI is
+ * restarted (Linux's -ERESTARTNOINTR). */
 static void t_pi_handoff(void)
 {
+	struct sigaction sa = { .sa_handler = on_usr1 };
 	pthread_t t;
 	uint32_t tid = gettid_();
 
 	pi_word = tid;
 	pi_waiter_tid = 0;
+	pi_result = 1;
 	CHECK(pthread_create(&t, NULL, pi_locker, NULL) == 0, "pthread_create");
 	while (!pi_waiter_tid)
 		sched_yield();
 	CHECK(wait_for_sleeper(pi_waiter_tid), "the locker sleeps");
 	CHECK(pi_word == (tid | FUTEX_WAITERS), "word %#x while it waits", pi_word);
+	handled = 0;
+	sigaction(SIGUSR1, &sa, NULL);
+	pthread_kill(t, SIGUSR1);
+	while (!handled)
+		sched_yield();
+	CHECK(wait_for_sleeper(pi_waiter_tid), "the locker sleeps again");
+	CHECK(pi_result == 1, "LOCK_PI returned %ld after a handler", (long)pi_result);
 	/* a plain FUTEX_WAKE must not take a PI waiter */
 	CHECK_ERR(futex(&pi_word, FUTEX_WAKE | P, 1, NULL, NULL, 0), EINVAL);
 	CHECK(futex(&pi_word, FUTEX_UNLOCK_PI | P, 0, NULL, NULL, 0) == 0, "unlock");
