@@ -461,12 +461,13 @@ static int futex_requeue(u32 __user *uaddr, u32 __user *uaddr2, bool private,
 
 /* ---- priority-inheritance futexes ---- */
 
-/* owner_alive - is there a live thread with ID tid (a PI futex's owner)? */
+/* owner_alive - is there a live thread with ID tid (a PI futex's owner)?
+ * One that has left its memory (exit_resources) is exiting: not alive. */
 static bool owner_alive(u32 tid)
 {
 	struct task *t = task_find((int)tid);
 
-	return t && t->state != TASK_ZOMBIE;
+	return t && t->state != TASK_ZOMBIE && t->mm;
 }
 
 /* set_pi_owner - the PI futex key now belongs to tid: what its waiters
