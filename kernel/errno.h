@@ -43,6 +43,7 @@
 
 /* Kernel-internal: never seen by user programs (Linux's values). */
 #define ERESTARTSYS 512 /* interrupted by a signal: restart if SA_RESTART */
+#define ERESTARTNOINTR 513 /* always restart (FUTEX_LOCK_PI) */
 #define ERESTARTNOHAND 514 /* restart only if no handler ran (poll, select) */
 
 /* Added for the file system (Linux's values). */
@@ -51,8 +52,10 @@
 #define ETXTBSY 26
 #define EMLINK 31
 
-/* Added for futexes (Linux's value). */
+/* Added for futexes (Linux's values). */
 #define ETIMEDOUT 110
+#define EDEADLK 35
+#define EOWNERDEAD 130
 
 /* Added for mmap: an offset past the largest file offset (Linux's value). */
 #define EOVERFLOW 75

@@ -126,6 +126,7 @@ static void release_child_tid(struct task *t)
 	u32 zero = 0;
 
 	vfork_done(t);
+	exit_robust_list(t);
 	t->clear_child_tid = 0;
 	if (!tidptr || !t->mm || copy_to_user(tidptr, &zero, sizeof(zero)))
 		return;

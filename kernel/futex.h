@@ -7,7 +7,9 @@
  * or to wake (FUTEX_WAKE: "wake n sleepers on this word").  musl's
  * mutexes, condition variables, pthread_join and semaphores are built on
  * these two, and on the kernel clearing and waking the thread-ID word
- * when a thread exits (CLONE_CHILD_CLEARTID, set_tid_address).
+ * when a thread exits (CLONE_CHILD_CLEARTID, set_tid_address).  Robust
+ * and priority-inheritance mutexes add a value protocol in which the
+ * kernel reads and writes the word itself (kernel/futex.c).
  */
 #ifndef KERNEL_FUTEX_H
 #define KERNEL_FUTEX_H
@@ -16,6 +18,12 @@
 #include "kernel/uaccess.h"
 
 #define FUTEX_BITSET_MATCH_ANY 0xffffffffu
+
+/* The word of a PI or robust futex (Linux's values): the owner's thread
+ * ID, and two flags the kernel sets. */
+#define FUTEX_WAITERS 0x80000000u    /* someone sleeps: unlock in the kernel */
+#define FUTEX_OWNER_DIED 0x40000000u /* the owner exited holding it */
+#define FUTEX_TID_MASK 0x3fffffffu
 
 /*
  * Which futex a word is.  A private futex (or any word in a private
@@ -28,22 +36,22 @@ struct futex_key {
 	u64 addr;  /* the user address, or the physical one */
 };
 
-/* What a task sleeping in FUTEX_WAIT waits for (in struct task). */
-struct page;
-
-struct futex_waiter {
-	struct futex_key key;
-	u32 bitset; /* FUTEX_WAKE_BITSET wakes it if the bitsets intersect */
-	bool woken; /* set by the waker: the wait succeeded */
-	struct page *pinned; /* a shared futex's frame, held while asleep */
-};
+struct task;
 
 /*
  * futex_wake - wake up to nr_wake tasks waiting on the futex at uaddr
  * whose bitset intersects bitset, oldest first.  Returns the number woken,
- * -EINVAL (misaligned address, empty bitset) or -EFAULT (a shared futex
- * on an unmapped address).
+ * -EINVAL (misaligned address, empty bitset, a PI waiter there) or
+ * -EFAULT (a shared futex on an unmapped address).
  */
 int futex_wake(u32 __user *uaddr, bool private, int nr_wake, u32 bitset);
+
+/*
+ * exit_robust_list - t (current) leaves its memory (exit or execve): for
+ * each robust mutex on the list it registered with set_robust_list that
+ * it still owns, set FUTEX_OWNER_DIED in the word and wake a waiter, as
+ * Linux's exit_robust_list.  Bad pointers end the walk quietly.
+ */
+void exit_robust_list(struct task *t);
 
 #endif

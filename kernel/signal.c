@@ -379,6 +379,18 @@ static void fix_interrupted_syscall(struct trap_frame *tf,
 	syscall_restart(tf);
 }
 
+/* restart_nointr - a call that returned -ERESTARTNOINTR (FUTEX_LOCK_PI,
+ * FUTEX_WAIT_REQUEUE_PI) is made again whether a handler runs or not. */
+static void restart_nointr(struct trap_frame *tf)
+{
+	if (syscall_frame(tf) && syscall_get_return(tf) == -ERESTARTNOINTR) {
+		syscall_set_return(tf, -ERESTARTSYS);
+		fix_interrupted_syscall(tf, NULL);
+		if (syscall_get_return(tf) == -ERESTARTSYS) /* not restartable */
+			syscall_set_return(tf, -ERESTARTNOINTR);
+	}
+}
+
 bool pgrp_orphaned(int pgid, int sid)
 {
 	for (struct task *t = task_first(); t; t = t->all_next) {
@@ -452,6 +464,7 @@ static bool handle_one(struct trap_frame *tf, int sig)
 			do_group_exit(sig);
 		}
 	}
+	restart_nointr(tf);
 	fix_interrupted_syscall(tf, ka);
 	if (!setup_frame(tf, sig, ka)) {
 		if (printk_ratelimit(&frame_messages))
@@ -493,6 +506,7 @@ void signal_deliver(struct trap_frame *tf)
 		if (handle_one(tf, sig))
 			return; /* one handler frame at a time */
 	}
+	restart_nointr(tf);
 	fix_interrupted_syscall(tf, NULL); /* no handler ran: restart */
 	if (t->sig.restore_blocked) { /* rt_sigsuspend, and no handler ran */
 		t->sig.blocked = t->sig.saved_blocked;

@@ -291,12 +291,6 @@ SYSCALL_DEFINE1(set_tid_address, int __user *, tidptr)
 	return current->pid;
 }
 
-SYSCALL_DEFINE2(set_robust_list, void __user *, head, size_t, len)
-{
-	(void)head;
-	return len == 24 ? 0 : -EINVAL; /* accepted; used with futexes later */
-}
-
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003

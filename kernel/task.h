@@ -144,7 +144,7 @@ struct task {
 	u64 slice_end_ns;                 /* its turn ends then (arch_clock_ns) */
 
 	u64 clear_child_tid;              /* set_tid_address, CLONE_CHILD_CLEARTID */
-	struct futex_waiter futex;        /* while it sleeps in FUTEX_WAIT */
+	u64 robust_list;                  /* set_robust_list's head (user address) */
 	struct rusage_counts ru, ru_children;
 	u64 rlimits[16][2];               /* RLIMIT_*: soft, hard */
 	struct task_cred cred;

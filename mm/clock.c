@@ -3,11 +3,12 @@
  */
 #include "mm/clock.h"
 
-u64 clock_reclaim(struct clock *c, u64 want, const struct clock_ops *ops, void *arg)
+u64 clock_reclaim(struct clock *c, u64 want, unsigned turns,
+		  const struct clock_ops *ops, void *arg)
 {
 	u64 evicted = 0;
 
-	for (u64 looked = 0; evicted < want && looked < 2 * c->nframes; looked++) {
+	for (u64 looked = 0; evicted < want && looked < turns * c->nframes; looked++) {
 		u64 pfn = c->hand;
 		int r;
 

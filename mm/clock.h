@@ -33,9 +33,14 @@ struct clock {
 
 /*
  * clock_reclaim - move the hand until want frames are evicted, for at most
- * two turns (the first may only clear accessed bits), or until evict says
- * stop.  Returns how many were evicted.
+ * turns turns of the hand, or until evict says stop.  Returns how many
+ * were evicted.  With two turns a frame used since the last look can go
+ * too (the first turn clears its bit, the second takes it): what a caller
+ * that must free memory asks.  With one turn no frame is both cleared and
+ * taken in the same call, so the pages a faulting instruction used just
+ * now (mapped young) survive the reclaim that its next fault runs.
  */
-u64 clock_reclaim(struct clock *c, u64 want, const struct clock_ops *ops, void *arg);
+u64 clock_reclaim(struct clock *c, u64 want, unsigned turns,
+		  const struct clock_ops *ops, void *arg);
 
 #endif

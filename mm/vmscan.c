@@ -224,7 +224,8 @@ static int evict(u64 pfn, void *arg)
 
 static const struct clock_ops ops = { candidate, test_and_clear_young, evict };
 
-u64 reclaim_pages(u64 want)
+/* shrink - evict up to want pages in at most turns turns of the clock. */
+static u64 shrink(u64 want, unsigned turns)
 {
 	u64 n;
 
@@ -234,9 +235,15 @@ u64 reclaim_pages(u64 want)
 	if (hand.hand >= hand.nframes)
 		hand.hand = 0;
 	batch_failed = false;
-	n = clock_reclaim(&hand, want, &ops, NULL);
+	n = clock_reclaim(&hand, want, turns, &ops, NULL);
 	flush_batch();
 	return batch_failed ? 0 : n;
+}
+
+/* The OOM path must free memory: two turns, pages used lately too. */
+u64 reclaim_pages(u64 want)
+{
+	return shrink(want, 2);
 }
 
 u64 reclaim_low_watermark(void)
@@ -249,6 +256,9 @@ void reclaim_if_low(void)
 {
 	u64 free = frames_free_count(), low = reclaim_low_watermark();
 
+	/* One turn: with most memory locked, two turns evicted every
+	 * evictable page on each fault, the other page of the faulting
+	 * instruction too, and that instruction faulted forever. */
 	if (free < low)
-		reclaim_pages(2 * low - free);
+		shrink(2 * low - free, 1);
 }

@@ -9,7 +9,8 @@
 #include "kernel/types.h"
 
 /* reclaim_if_low - below the low watermark (1/32 of memory) with swap on,
- * evict pages until free frames reach twice that.  Called where no caller
+ * evict pages until free frames reach twice that, in one turn of the
+ * clock (pages used since its last look stay).  Called where no caller
  * holds a pointer into a page table: the start of a page fault. */
 void reclaim_if_low(void);
 /* reclaim_low_watermark - free frames below which reclaim starts (1/32

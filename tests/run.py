@@ -168,6 +168,10 @@ QEMU_TESTS = [
     # a sleeper, a pipe echo and two counters.
     dict(name="user-sched", append="init=/tests/sched_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=60),
+    # Futex timeouts, PI futexes, requeue-PI, futex_waitv, robust lists
+    # (tests/user/futex_test.c, issue 14).
+    dict(name="user-futex", append="init=/tests/futex_test", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=60, forbid=ADV_FORBID),
     # Fault signals cannot be blocked or ignored, int3, int $0x80, init's
     # protection, job control (issue 14).
     dict(name="user-signals", append="init=/tests/signal_test", initrd=[INITRD],
@@ -361,13 +365,6 @@ QEMU_TESTS = [
     dict(name="mmrace-long", manual=True,
          append="init=/tests/mmrace_test --rounds 20", initrd=[INITRD],
          mem="64M", disks=["256M"], exit=EXIT_OK, tap=True, timeout=1200,
-         forbid=[r"out of memory", r"blkdev:", r"virtio_blk: "]),
-    # FUTEX_CMP_REQUEUE to a shared word while reclaim evicts it: today
-    # the fault that starts reclaim with memory locked this short hangs
-    # the kernel (see mmrace_test.c's t_futex_requeue_pressure).
-    dict(name="mmrace-futex", manual=True,
-         append="init=/tests/mmrace_test --futex", initrd=[INITRD],
-         mem="64M", disks=["256M"], exit=EXIT_OK, tap=True, timeout=60,
          forbid=[r"out of memory", r"blkdev:", r"virtio_blk: "]),
     dict(name="user-busybox-pipeline",
          append='init=/bin/sh -c "echo hi | cat | wc -c"', initrd=[INITRD],

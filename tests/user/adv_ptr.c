@@ -190,6 +190,10 @@ static const struct row rows[] = {
 	/* (FUTEX_WAKE never reads the word: see adv_mm's futex cases) */
 	{ "futex wait uaddr", SYS_futex, { BAD, FUTEX_WAIT_PRIVATE, 0, TS0 }, 0, IN, 4, ALIGN4 },
 	{ "futex timeout", SYS_futex, { BUF, FUTEX_WAIT_PRIVATE, 0, BAD }, 3, IN, 16, NULL_OK },
+	/* futex_waitv (449), a timeout already past: never sleeps; NULL is EINVAL */
+	{ "futex_waitv waiters", 449, { BAD, 1, 0, TS0, 1 /* CLOCK_MONOTONIC */ }, 0, IN, 24, NULL_OK },
+	{ "get_robust_list head", SYS_get_robust_list, { 0, BAD, BUF }, 1, OUT, 8, 0 },
+	{ "get_robust_list len", SYS_get_robust_list, { 0, BUF, BAD }, 2, OUT, 8, 0 },
 	{ "execve path", SYS_execve, { BAD, 0, 0 }, 0, STR, 0, 0 },
 	{ "execve argv", SYS_execve, { FALSEP, BAD, 0 }, 1, IN, 8, NULL_OK },
 	{ "execve envp", SYS_execve, { FALSEP, 0, BAD }, 2, IN, 8, NULL_OK },

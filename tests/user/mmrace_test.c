@@ -29,7 +29,6 @@
 #define PRESSURE (96 * MiB) /* more than RAM: pushes idle pages out */
 
 static int rounds = 1; /* --rounds N: the racy cases, N times */
-static int futex_case; /* --futex: also t_futex_requeue_pressure */
 
 /* ---- reading /proc ---- */
 
@@ -394,7 +393,8 @@ static long futex(uint32_t *uaddr, int op, uint32_t val, long val2,
 
 /* make_short - lock memory until free frames are just below the point
  * where reclaim starts (no reclaim yet: mlock does not run it); the
- * region, to munmap, with its length in *len. */
+ * region, to munmap, with its length in *len (NULL: short already, or
+ * mlock failed). */
 static char *make_short(size_t *len)
 {
 	long l = (meminfo_kb("MemFree:") - low_watermark_kb() + 256) * (long)KiB;
@@ -417,6 +417,9 @@ static void *requeue_waiter(void *arg)
 	return arg;
 }
 
+#define TOUCHES 4 /* faults, each running reclaim: one clears the accessed
+		   * bits, the next evicts what was not used since */
+
 /*
  * A thread waits on a word in a private page; memory runs short, both
  * that page and the shared target page go to swap, the target comes back.
@@ -424,7 +427,10 @@ static void *requeue_waiter(void *arg)
  * that fault's reclaim evicts the target page whose key was just taken.
  * The key's page must stay pinned: the moved waiter must be found by a
  * wake on the target word (before: a panic in page_get, or a waiter
- * never woken).
+ * never woken).  Before that, the first fault with memory locked this
+ * short hung the kernel: the fault path's reclaim made two turns of the
+ * clock and evicted every evictable page, the other page of the faulting
+ * instruction too (mm/vmscan.c), so the instruction faulted forever.
  */
 static void t_futex_requeue_pressure(void)
 {
@@ -435,7 +441,7 @@ static void t_futex_requeue_pressure(void)
 	long moved, woken = 0;
 
 	requeue_from = (uint32_t *)map_anon(PAGE, MAP_PRIVATE);
-	touch = map_anon(PAGE, MAP_PRIVATE);
+	touch = map_anon(TOUCHES * PAGE, MAP_PRIVATE);
 	CHECK(shared && requeue_from && touch, "mmap");
 	if (!shared || !requeue_from || !touch)
 		return;
@@ -444,10 +450,11 @@ static void t_futex_requeue_pressure(void)
 	CHECK(pthread_create(&t, NULL, requeue_waiter, NULL) == 0, "pthread_create");
 	usleep(20000); /* the waiter sleeps */
 	q1 = make_short(&len1);
-	*(volatile char *)touch = 1; /* reclaim evicts what it can */
+	for (int i = 0; i < TOUCHES; i++)
+		touch[i * PAGE] = 1; /* reclaim evicts what it can */
 	(void)*(volatile uint32_t *)shared; /* the target comes back */
 	q2 = make_short(&len2);
-	CHECK(q1 && q2, "lock memory");
+	CHECK(q1, "lock memory");
 	moved = futex(requeue_from, FUTEX_CMP_REQUEUE, 0, 1 << 30, shared, 0);
 	if (q2)
 		munmap(q2, len2);
@@ -504,7 +511,6 @@ int main(int argc, char **argv)
 		return 0; /* exec'd by t_swapoff_during_exec */
 	if (argc > 2 && !strcmp(argv[1], "--rounds"))
 		rounds = atoi(argv[2]);
-	futex_case = argc > 1 && !strcmp(argv[argc - 1], "--futex");
 	printf("# mmrace_test: %d round(s)\n", rounds);
 	/* This process's own pages must not go to swap: they would count
 	 * as slots in use and as frames freed between the checks. */
@@ -514,10 +520,7 @@ int main(int argc, char **argv)
 	RUN_MM(t_fault_own_page);
 	RUN_MM(t_shared_dirty_after_exit);
 	RUN_MM(t_swapoff_during_exec);
-	/* Not yet in the default run: the fault that makes reclaim evict
-	 * with memory locked this short hangs the kernel (run.py's manual
-	 * mmrace-futex reproduces it). */
-	for (int round = 0; futex_case && round < rounds; round++)
+	for (int round = 0; round < rounds; round++)
 		RUN_MM(t_futex_requeue_pressure);
 	if (meminfo_kb("SwapFree:") == meminfo_kb("SwapTotal:"))
 		tap_result(swapoff("/dev/vda") == 0, "swapoff /dev/vda at the end", NULL);

@@ -21,7 +21,7 @@
 #define FUTEX_WAKE 1
 #define FUTEX_REQUEUE 3
 #define FUTEX_CMP_REQUEUE 4
-#define FUTEX_LOCK_PI 6
+#define FUTEX_FD 2
 #define FUTEX_WAIT_BITSET 9
 #define FUTEX_WAKE_BITSET 10
 #define FUTEX_PRIVATE_FLAG 128
@@ -374,7 +374,7 @@ static void t_futex_bad_address(void)
 			NULL, NULL, 0), EINVAL);
 	CHECK_ERR(futex(&word, FUTEX_WAIT_PRIVATE, 0, (struct timespec *)8, NULL, 0),
 		  EFAULT);
-	CHECK_ERR(futex(&word, FUTEX_LOCK_PI, 0, NULL, NULL, 0), ENOSYS);
+	CHECK_ERR(futex(&word, FUTEX_FD, 0, NULL, NULL, 0), ENOSYS); /* removed in 2.6.26 */
 }
 
 #define SLEEPERS 5
