@@ -382,11 +382,13 @@ fuzz-smoke: fuzz-build
 
 # ... and the system-call fuzzer in QEMU: ten million calls with a new seed
 # (tests/user/sysfuzz.c; the log is build/test-logs/sysfuzz-long.log),
-# and the address-space races of tests/user/mmrace_test.c, 20 rounds.
+# and the address-space races of tests/user/mmrace_test.c, 20 rounds
+# (mmrace2_test.c's, 10).
 fuzz: fuzz-build kernel initrd
 	$(PYTHON) tests/fuzz/run.py --seconds $(FUZZ_SECONDS) --strict
 	$(PYTHON) tests/run.py --only sysfuzz-long
 	$(PYTHON) tests/run.py --only mmrace-long
+	$(PYTHON) tests/run.py --only mmrace2-long
 	@grep -h "sysfuzz: seed\|calls/s\|^# replay" $(BUILD)/test-logs/sysfuzz-long.log
 
 # ---- the VMA tree (mm/vma.c): host unit test sources

@@ -14,7 +14,7 @@
 #include "kernel/ptrace.h"
 #include "kernel/exit.h"
 #include "kernel/fs/vfs.h"
-#include "kernel/fs/internal.h" /* fd_get_cloexec, for execveat */
+#include "kernel/fs/internal.h" /* fd_get_cloexec (execveat), path lookups (exe_real_path) */
 #include "kernel/printk.h"
 #include "kernel/rlimit.h"
 #include "kernel/random.h"
@@ -557,6 +557,90 @@ static int map_stack(struct mm *mm, size_t strings_len)
 				   VM_MAYEXEC | VM_GROWSDOWN);
 }
 
+/* append_name - "/" and name[0..len) after the len0 bytes of path (a
+ * directory's absolute path) in buf (size bytes): 0 or -ENAMETOOLONG. */
+static int append_name(char *buf, size_t len0, size_t size, const char *name,
+		       size_t len)
+{
+	if (len0 > 1) /* not the root: "/bin" gets a "/" */
+		buf[len0++] = '/';
+	if (len0 + len >= size)
+		return -ENAMETOOLONG;
+	memcpy(buf + len0, name, len);
+	buf[len0 + len] = '\0';
+	return 0;
+}
+
+/*
+ * exe_real_path - the absolute path, without symbolic links, of the
+ * program that path names (Linux's /proc/PID/exe is d_path of the file):
+ * the path of the directory that holds its last name, then that name; a
+ * symbolic link there (/proc/self/exe, a link to a program) is followed
+ * and the walk starts again from its target.  0 with the path in out
+ * (size bytes), or -errno.
+ */
+static int exe_real_path(const char *path, char *out, size_t size)
+{
+	char *cur = kmalloc(2 * PATH_MAX), *target = cur + PATH_MAX;
+	int err = -ELOOP;
+
+	if (!cur)
+		return -ENOMEM;
+	strlcpy(cur, path, PATH_MAX);
+	for (int links = 0; links <= MAXSYMLINKS; links++) {
+		struct inode *dir, *inode;
+		struct last_name last;
+		long n;
+
+		err = vfs_lookup_parent(AT_FDCWD, cur, &dir, &last);
+		if (err)
+			break;
+		err = lookup_one(dir, last.name, last.len, &inode);
+		if (!err && !S_ISLNK(inode->mode)) { /* found: its directory's path, its name */
+			iput(inode);
+			n = vfs_path_of(dir, out, size);
+			err = n < 0 ? (int)n : append_name(out, (size_t)n, size, last.name, last.len);
+			iput(dir);
+			break;
+		}
+		n = err ? err : inode->iops && inode->iops->readlink ?
+			inode->iops->readlink(inode, target, PATH_MAX - 1) : -EINVAL;
+		if (!err)
+			iput(inode);
+		err = n > 0 ? 0 : n ? (int)n : -ENOENT;
+		target[n > 0 ? n : 0] = '\0';
+		/* a relative target starts from the link's directory */
+		if (!err && target[0] != '/') {
+			n = vfs_path_of(dir, cur, PATH_MAX);
+			err = n < 0 ? (int)n : append_name(cur, (size_t)n, PATH_MAX, target,
+							   strlen(target));
+		} else if (!err) {
+			strlcpy(cur, target, PATH_MAX);
+		}
+		iput(dir);
+		if (err)
+			break;
+		err = -ELOOP; /* unless a later round finds the file */
+	}
+	kfree(cur);
+	return err;
+}
+
+/* set_exe_path - t's /proc/PID/exe: the real file's absolute path, so
+ * that exec'ing /proc/self/exe finds the program again (the path as
+ * given if it cannot be named, e.g. too long for exe_path).  The lookup
+ * may read the old exe_path (/proc/self/exe), hence the copy. */
+static void set_exe_path(struct task *t, const char *path)
+{
+	char *real = kmalloc(sizeof(t->exe_path));
+
+	if (real && !exe_real_path(path, real, sizeof(t->exe_path)))
+		strlcpy(t->exe_path, real, sizeof(t->exe_path));
+	else
+		strlcpy(t->exe_path, path, sizeof(t->exe_path));
+	kfree(real);
+}
+
 /* Switch current to the new image: the point of no return. */
 static void commit_exec(struct mm *mm, const char *path, u64 entry, u64 sp)
 {
@@ -575,7 +659,7 @@ static void commit_exec(struct mm *mm, const char *path, u64 entry, u64 sp)
 	timers_exec(t->group_leader);
 	arch_thread_reset_fpu(&t->thread);
 	task_set_comm(t, path);
-	strlcpy(t->exe_path, path, sizeof(t->exe_path));
+	set_exe_path(t, path);
 	arch_frame_setup_user(task_user_frame(t), entry, sp);
 }
 

@@ -47,15 +47,15 @@ static __noreturn void init_exited(int wait_status)
 	arch_power_off(status);
 }
 
-/* The wait status of a process whose last thread (last) exits with
+/* The wait status of a process whose last thread exits with
  * wait_status: exit_group's or the fatal signal's if there was one, else
- * the leader's own (as Linux). */
-static int process_exit_status(const struct task *leader,
-			       const struct task *last, int wait_status)
+ * the last thread's own, also when the leader left first with another
+ * (as Linux 6.1: leader SYS_exit(3), last thread SYS_exit(5) gives 5). */
+static int process_exit_status(const struct task *leader, int wait_status)
 {
 	if (leader->group_exiting)
 		return leader->group_exit_status;
-	return last == leader ? wait_status : leader->exit_status;
+	return wait_status;
 }
 
 static void add_rusage(struct rusage_counts *to, const struct rusage_counts *from)
@@ -181,7 +181,7 @@ __noreturn void do_exit(int wait_status)
 	struct task *t = current, *leader = t->group_leader;
 
 	if (leader->pid == INIT_PID && leader->group_live == 1)
-		init_exited(process_exit_status(leader, t, wait_status));
+		init_exited(process_exit_status(leader, wait_status));
 	release_child_tid(t);
 	exit_resources(t);
 	arch_irq_disable();
@@ -190,7 +190,7 @@ __noreturn void do_exit(int wait_status)
 	t->state = TASK_ZOMBIE;
 	if (--leader->group_live == 0) {
 		timers_exit(leader);
-		leader->exit_status = process_exit_status(leader, t, wait_status);
+		leader->exit_status = process_exit_status(leader, wait_status);
 		exit_notify(leader);
 	}
 	wake_up(&leader->thread_exit);

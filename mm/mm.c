@@ -390,6 +390,7 @@ int mm_unmap(struct mm *mm, u64 addr, u64 len)
 
 	if (!map_count_ok(mm, addr, addr + len, 0))
 		return -ENOMEM;
+	mm->unmap_seq++;
 	err = get_spares(spare, n);
 
 	if (!err) {

@@ -37,6 +37,9 @@ struct mm {
 	u64 rss;                 /* pages present (mapped) */
 	u64 swapents;            /* entries holding a swap slot (VmSwap) */
 	u64 hiwater_rss;         /* peak rss (VmHWM) */
+	u64 unmap_seq;           /* counts mm_unmap() calls: a caller that
+				    slept can tell whether its range may have
+				    changed hands (mmap's MAP_POPULATE undo) */
 	u64 stack_top;           /* where the stack region ends (randomized) */
 	bool vmtrace;            /* log every fault (prctl PR_VMOS_VMTRACE) */
 	struct inode *exe_deny;  /* the program it runs, denied write access

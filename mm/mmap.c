@@ -202,6 +202,29 @@ static int mmap_checks(u64 *len, int type, int flags, int prot)
 }
 
 /*
+ * populate_new - make the new region [addr, addr + len) present; on
+ * failure (no memory) unmap it again: addr, or -ENOMEM.  Populating may
+ * sleep (reclaim writing to swap, the OOM killer's victim dying) and
+ * another thread may then unmap part of the range and map its own
+ * memory there: the undo must not take that away, so it unmaps only if
+ * nothing was unmapped meanwhile, and otherwise leaves the range as the
+ * other thread made it and reports the mapping made, as Linux does when
+ * the population after its mmap fails (mm_populate()'s errors are not
+ * mmap's).
+ */
+static s64 populate_new(struct mm *mm, u64 addr, u64 len)
+{
+	u64 seq = mm->unmap_seq;
+
+	if (!mm_populate(mm, addr, len, false))
+		return (s64)addr;
+	if (mm->unmap_seq != seq)
+		return (s64)addr; /* not ours alone any more */
+	mm_unmap(mm, addr, len);
+	return -ENOMEM;
+}
+
+/*
  * mmap: checked in Linux's order (an unaligned offset, then a bad
  * descriptor: EBADF even with a zero length), then mapped.  MAP_LOCKED
  * (or mlockall(MCL_FUTURE)) locks the region and makes it present:
@@ -263,15 +286,13 @@ SYSCALL_DEFINE6(mmap, u64, addr, u64, len, int, prot, int, flags, int, fd, u64, 
 	err = mm_map_file(mm, (u64)where, len, vm_flags, file, off >> PAGE_SHIFT);
 	if (file)
 		file_put(file); /* the region holds its own reference */
+	if (err)
+		return err;
 	/* Shared anonymous memory is made present now, so that a fork shares
 	 * every page of it (anonymous pages have no file to share through). */
-	if (!err && (((vm_flags & VM_SHARED) && !file) || (flags & MAP_POPULATE) ||
-		     (vm_flags & (VM_LOCKED | VM_LOCKONFAULT)) == VM_LOCKED))
-		err = mm_populate(mm, (u64)where, len, false);
-	if (err) {
-		mm_unmap(mm, (u64)where, len);
-		return err;
-	}
+	if (((vm_flags & VM_SHARED) && !file) || (flags & MAP_POPULATE) ||
+	    (vm_flags & (VM_LOCKED | VM_LOCKONFAULT)) == VM_LOCKED)
+		return populate_new(mm, (u64)where, len);
 	return where;
 }
 

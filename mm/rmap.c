@@ -6,6 +6,9 @@
  */
 #include "mm/rmap.h"
 #include "mm/frame.h"
+#include "mm/mm.h"
+#include "mm/pagetable.h"
+#include "kernel/fs/vfs.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include <asm/page.h>
@@ -168,4 +171,29 @@ unsigned rmap_count(const struct page *page)
 	for (const struct rmap_item *r = page->rmap; r; r = r->next)
 		n++;
 	return n;
+}
+
+/*
+ * The lists above answer "who maps this frame?".  Truncation asks "who
+ * maps these pages of this file?", which also takes in private copies
+ * (other frames) and pages swapped out: that is the regions that map the
+ * file (Linux's i_mmap tree), found by walking every address space's
+ * regions.  Truncating a mapped file is rare; the walk is O(regions).
+ */
+void unmap_mapping_range(struct inode *inode, u64 first)
+{
+	for (struct mm *mm = mm_first(); mm; mm = mm->mmlist_next) {
+		for (struct vm_area_struct *v = vma_first(&mm->vmas); v;
+		     v = vma_next(&mm->vmas, v)) {
+			u64 start;
+
+			if (!v->vm_file || v->vm_file->inode != inode ||
+			    v->vm_pgoff + vma_pages(v) <= first)
+				continue;
+			start = v->vm_start;
+			if (first > v->vm_pgoff)
+				start += (first - v->vm_pgoff) << PAGE_SHIFT;
+			pt_unmap_range(mm->pgd, start, v->vm_end, mm_drop_entry, mm);
+		}
+	}
 }

@@ -42,4 +42,14 @@ u64 rmap_items(void);
 /* rmap_pool_frames - the frames holding items (/proc/kmem frames_rmap). */
 u64 rmap_pool_frames(void);
 
+/*
+ * unmap_mapping_range - truncation (Linux's unmap_mapping_range with
+ * even_cows, from truncate_pagecache): remove, in every address space,
+ * every entry that maps page first or beyond of inode's file: the file's
+ * own frames and private copies of them alike, so that a touch there is
+ * a fresh fault (SIGBUS past the end, the file's page if it grew again).
+ */
+struct inode;
+void unmap_mapping_range(struct inode *inode, u64 first);
+
 #endif

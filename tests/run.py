@@ -366,6 +366,19 @@ QEMU_TESTS = [
          append="init=/tests/mmrace_test --rounds 20", initrd=[INITRD],
          mem="64M", disks=["256M"], exit=EXIT_OK, tap=True, timeout=1200,
          forbid=[r"out of memory", r"blkdev:", r"virtio_blk: "]),
+    # More of section 5 (tests/user/mmrace2_test.c): MAP_POPULATE's undo
+    # after a sleep, ftruncate of shared file mappings, mremap of shared
+    # anonymous memory, /proc handles of dead processes and of other
+    # users, /proc/self/exe, the last thread's exit status.
+    # (Its MAP_POPULATE case makes the OOM killer kill its own hog.)
+    dict(name="user-mmrace2", append="init=/tests/mmrace2_test", initrd=[INITRD],
+         mem="64M", disks=["256M"], exit=EXIT_OK, tap=True, timeout=120,
+         once=[r"out of memory: killed pid"],
+         forbid=[r"blkdev:", r"virtio_blk: "]),
+    dict(name="mmrace2-long", manual=True,
+         append="init=/tests/mmrace2_test --rounds 10", initrd=[INITRD],
+         mem="64M", disks=["256M"], exit=EXIT_OK, tap=True, timeout=1200,
+         forbid=[r"blkdev:", r"virtio_blk: "]),
     dict(name="user-busybox-pipeline",
          append='init=/bin/sh -c "echo hi | cat | wc -c"', initrd=[INITRD],
          exit=EXIT_OK, expect=[r"^3$"]),

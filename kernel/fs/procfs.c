@@ -88,6 +88,9 @@ struct proc_node {
 	const struct proc_entry *entry; /* NULL: a PID or fd directory, fd link */
 	int pid;                        /* 0 at the top level */
 	int fd;                         /* an fd link's descriptor, else -1 */
+	u64 start_ns;                   /* the task's start_ns: a node sticks
+					   to the task it was made for, not
+					   to a later one with its PID */
 };
 
 static struct inode *proc_root;
@@ -107,6 +110,63 @@ static struct task *proc_task(int pid)
 	return pid > 0 ? task_find(pid) : NULL;
 }
 
+/* node_task - the task node n was made for, or NULL once it is reaped
+ * (also when another task has its PID now: Linux's struct pid). */
+static struct task *node_task(const struct proc_node *n)
+{
+	struct task *t = proc_task(n->pid);
+
+	return t && t->start_ns == n->start_ns ? t : NULL;
+}
+
+/*
+ * proc_may_read - may the caller read t's memory files and links (maps,
+ * smaps, pagemap, exe, cwd, fd/N)?  Linux's ptrace_may_access with
+ * PTRACE_MODE_READ_FSCREDS, the rule kernel/ptrace.c's may_attach()
+ * applies for attaching: its own process, root, or a caller whose
+ * effective (file system) uid and gid are all three of t's uids and
+ * gids.  0 or -EACCES.
+ */
+static int proc_may_read(const struct task *t)
+{
+	const struct task_cred *c = &current->cred, *tc = &t->cred;
+
+	if (t->tgid == current->tgid || c->euid == 0)
+		return 0;
+	if (tc->uid != c->euid || tc->euid != c->euid || tc->suid != c->euid ||
+	    tc->gid != c->egid || tc->egid != c->egid || tc->sgid != c->egid)
+		return -EACCES;
+	return 0;
+}
+
+/* ptrace_read - is e one of the files that show a process's memory or
+ * where it runs (Linux opens them with proc_mem_open or checks
+ * proc_fd_access_allowed): only for callers proc_may_read() allows. */
+static bool ptrace_read(const struct proc_entry *e)
+{
+	static const char *const names[] = { "maps", "smaps", "smaps_rollup",
+		"pagemap", "exe", "cwd", "environ", "mem", "auxv", "map_files" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(e->name, names[i]))
+			return true;
+	return false;
+}
+
+/* proc_open_check - the task of a PID file's node that the caller may
+ * open: -ENOENT once it is gone (-ESRCH for reads: Linux's), -EACCES. */
+static int proc_open_check(const struct proc_node *n, int gone)
+{
+	struct task *t;
+
+	if (!n->pid)
+		return 0;
+	t = node_task(n);
+	if (!t)
+		return gone;
+	return n->entry && ptrace_read(n->entry) ? proc_may_read(t) : 0;
+}
+
 /* new_node_inode - a procfs inode with its node. */
 static struct inode *new_node_inode(u32 ino, u32 mode,
 				    const struct inode_operations *iops,
@@ -124,11 +184,13 @@ static struct inode *new_node_inode(u32 ino, u32 mode,
 		kfree(n);
 		return NULL;
 	}
-	*n = (struct proc_node){ entry, pid, fd };
+	*n = (struct proc_node){ entry, pid, fd, 0 };
 	inode->private = n;
 	owner = proc_task(pid);
 	if (owner) /* /proc/PID/ belongs to the process's user, as on Linux */
 		inode->uid = owner->cred.euid;
+	if (owner)
+		n->start_ns = owner->start_ns;
 	if (S_ISDIR(mode))
 		inode->nlink = 2;
 	return inode;
@@ -775,13 +837,15 @@ static u64 pagemap_entry(struct mm *mm, u64 va, bool show_pfn)
 
 static int pagemap_open(struct inode *inode, struct file *f)
 {
+	int err = proc_open_check(node_of(inode), -ENOENT);
+
 	f->private = current->cred.euid == 0 ? PM_SHOW_PFN : NULL;
-	return 0;
+	return err;
 }
 
 static long pagemap_read(struct file *f, struct uio *u, u64 *pos)
 {
-	struct task *t = task_find(node_of(f->inode)->pid);
+	struct task *t = node_task(node_of(f->inode)); /* gone: 0 bytes */
 	bool show_pfn = f->private == PM_SHOW_PFN;
 	u64 words[32];
 	long done = 0;
@@ -910,7 +974,7 @@ static int proc_pid_lookup(struct inode *dir, const char *name, size_t len,
 		*res = proc_root;
 		return 0;
 	}
-	if (!proc_task(pid))
+	if (!node_task(node_of(dir)))
 		return -ENOENT;
 	e = find_in(pid_entries, ARRAY_SIZE(pid_entries), name, len, &i);
 	if (!e)
@@ -923,7 +987,7 @@ static int proc_fd_lookup(struct inode *dir, const char *name, size_t len,
 			  struct inode **res)
 {
 	int pid = node_of(dir)->pid, fd;
-	struct task *t = proc_task(pid);
+	struct task *t = node_task(node_of(dir));
 	struct file *f;
 
 	if (is_dotdot(name, len))
@@ -1038,6 +1102,9 @@ static int proc_pid_readdir(struct file *f, struct dir_context *ctx)
 {
 	int pid = node_of(f->inode)->pid;
 
+	if (!node_task(node_of(f->inode)))
+		return -ENOENT; /* the process is gone (Linux's) */
+
 	if (!emit_dots(ctx, pid_ino(pid, 0), PROC_ROOT_INO))
 		return 0;
 	emit_entries(ctx, pid_entries, ARRAY_SIZE(pid_entries), pid_entry_ino, pid);
@@ -1079,7 +1146,7 @@ static int proc_task_readdir(struct file *f, struct dir_context *ctx)
 static int proc_fd_readdir(struct file *f, struct dir_context *ctx)
 {
 	int pid = node_of(f->inode)->pid;
-	struct task *t = proc_task(pid);
+	struct task *t = node_task(node_of(f->inode));
 	char name[16];
 
 	if (!emit_dots(ctx, pid_ino(pid, PROC_FD_DIR_SUB), pid_ino(pid, 0)))
@@ -1170,12 +1237,14 @@ static const struct file_operations proc_sysvipc_fops = {
 static long proc_readlink(struct inode *inode, char *buf, size_t size)
 {
 	struct proc_node *n = node_of(inode);
-	struct task *t = n->pid ? proc_task(n->pid) : current;
+	struct task *t = n->pid ? node_task(n) : current;
 
 	if (!t)
 		return -ENOENT;
-	if (!n->entry) /* an fd link */
-		return fd_link(t, n->fd, buf, size);
+	if (!n->entry) /* an fd link: ptrace's rule, as exe and cwd */
+		return proc_may_read(t) ? -EACCES : fd_link(t, n->fd, buf, size);
+	if (ptrace_read(n->entry) && proc_may_read(t))
+		return -EACCES;
 	return n->entry->link(t, n->fd, buf, size);
 }
 
@@ -1184,7 +1253,7 @@ static long proc_readlink(struct inode *inode, char *buf, size_t size)
  * turned out to need (one byte more: kvsnprintf ends with a NUL). */
 static int generate(const struct proc_node *n, struct pbuf *b)
 {
-	struct task *t = n->pid ? proc_task(n->pid) : NULL;
+	struct task *t = n->pid ? node_task(n) : NULL;
 	size_t size = PROC_BUF_INITIAL;
 
 	if (n->pid && !t)
@@ -1216,7 +1285,9 @@ static int proc_file_open(struct inode *inode, struct file *f)
 
 	if (!pt)
 		return -ENOMEM;
-	err = generate(node_of(inode), &pt->b);
+	err = proc_open_check(node_of(inode), -ENOENT);
+	if (!err)
+		err = generate(node_of(inode), &pt->b);
 	if (err) {
 		kfree(pt);
 		return err;

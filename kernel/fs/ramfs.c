@@ -26,6 +26,7 @@
 #include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
+#include "mm/rmap.h"
 #include <asm/page.h>
 
 #define RAMFS_ROOT_INO 1
@@ -517,6 +518,10 @@ static int ramfs_setsize(struct inode *inode, u64 size)
 	if (size < inode->size) {
 		phys_addr_t pa;
 
+		/* No mapping keeps a page past the new end (Linux's
+		 * truncate_pagecache): a touch there is SIGBUS, and if the
+		 * file grows again, every mapping faults in the new page. */
+		unmap_mapping_range(inode, keep);
 		free_pages_from(inode, keep);
 		/* The tail of the last page must read as zeros if the file
 		 * grows again. */
