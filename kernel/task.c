@@ -3,6 +3,7 @@
  * threads of a process.
  */
 #include "kernel/task.h"
+#include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
@@ -10,6 +11,19 @@
 static struct task *all_tasks; /* every live task, newest last */
 static unsigned nr_tasks;       /* on all_tasks (zombies until reaped) */
 static int next_pid = 1;
+
+int pid_last(void)
+{
+	return next_pid > 2 ? next_pid - 1 : PID_MAX - 1;
+}
+
+int pid_set_last(int pid)
+{
+	if (pid < 0 || pid >= PID_MAX - 1)
+		return -EINVAL;
+	next_pid = pid + 1 < 2 ? 2 : pid + 1;
+	return 0;
+}
 
 /* A free PID: counts up and wraps, skipping PIDs in use (as Linux does). */
 static int pid_alloc(void)

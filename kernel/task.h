@@ -217,6 +217,11 @@ unsigned task_count(void);
 /* task_count_user - those of them whose real user ID is uid (Linux's
  * user->processes, which RLIMIT_NPROC bounds). */
 unsigned task_count_user(u32 uid);
+/* pid_last / pid_set_last - the PID given out last; setting it makes the
+ * next new task get the one after (-EINVAL out of range).  Linux's
+ * /proc/sys/kernel/ns_last_pid, which checkpoint-restore tools write. */
+int pid_last(void);
+int pid_set_last(int pid);
 /* task_first - iteration over all tasks in PID order of creation. */
 struct task *task_first(void);
 /* task_set_comm - the name shown by ps (a program's base name). */

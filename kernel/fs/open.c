@@ -92,8 +92,13 @@ static int may_open(struct inode *inode, u32 flags, bool created)
 		if (err)
 			return err;
 	}
-	if ((flags & O_TRUNC) && write && S_ISREG(inode->mode) && !created)
+	if ((flags & O_TRUNC) && write && S_ISREG(inode->mode) && !created) {
+		/* A file that cannot be cut (/proc/sys) opens as it is, as on
+		 * Linux: `echo 1 > /proc/sys/...` uses O_TRUNC. */
+		if (!inode->iops || !inode->iops->setsize)
+			return 0;
 		return vfs_truncate(inode, 0);
+	}
 	return 0;
 }
 

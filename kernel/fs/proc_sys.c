@@ -5,6 +5,7 @@
  *   /proc/sys/vm/        mmap_min_addr overcommit_memory max_map_count
  *                        swappiness
  *   /proc/sys/kernel/    randomize_va_space pid_max tainted core_pattern
+ *                        ns_last_pid printk_ratelimit printk_ratelimit_burst
  *   /proc/sys/fs/        pipe-max-size pipe-user-pages-hard
  *                        pipe-user-pages-soft
  *
@@ -25,6 +26,7 @@
 #include "kernel/errno.h"
 #include "kernel/fs/internal.h"
 #include "kernel/fs/procfmt.h"
+#include "kernel/printk.h"
 #include "kernel/task.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -80,6 +82,30 @@ static int set_aslr(const struct sys_node *n, u64 v)
 	return 0;
 }
 
+static u64 get_last_pid(const struct sys_node *n) { return (u64)pid_last(); }
+
+static int set_last_pid(const struct sys_node *n, u64 v)
+{
+	return v >= PID_MAX ? -EINVAL : pid_set_last((int)v);
+}
+
+static u64 get_ratelimit(const struct sys_node *n)
+{
+	return (u64)(n->min ? printk_ratelimit_burst : printk_ratelimit_s);
+}
+
+/* printk_ratelimit (seconds; 0 turns the limit off) and _burst. */
+static int set_ratelimit(const struct sys_node *n, u64 v)
+{
+	if (v > 0x7fffffff)
+		return -EINVAL;
+	if (n->min)
+		printk_ratelimit_burst = (int)v;
+	else
+		printk_ratelimit_s = (int)v;
+	return 0;
+}
+
 static u64 get_pipe_max(const struct sys_node *n) { return pipe_max_size; }
 
 /* pipe-max-size: rounded up to a power of two pages, as F_SETPIPE_SZ. */
@@ -110,6 +136,12 @@ static const struct sys_node nodes[] = {
 	{ "randomize_va_space", KERNEL, SYS_FILE_MODE, NULL, 0, 0, get_aslr, set_aslr },
 	{ "pid_max", KERNEL, SYS_FILE_MODE, NULL, PID_MAX, 0, get_fixed, set_fixed },
 	{ "tainted", KERNEL, SYS_FILE_MODE, &tainted, 0, ~0ull },
+	{ "ns_last_pid", KERNEL, SYS_FILE_MODE, NULL, 0, 0, get_last_pid, set_last_pid },
+	/* min selects which: 0 the interval, 1 the burst */
+	{ "printk_ratelimit", KERNEL, SYS_FILE_MODE, NULL, 0, 0, get_ratelimit,
+	  set_ratelimit },
+	{ "printk_ratelimit_burst", KERNEL, SYS_FILE_MODE, NULL, 1, 0, get_ratelimit,
+	  set_ratelimit },
 	{ "pipe-max-size", FS, SYS_FILE_MODE, NULL, 0, 0, get_pipe_max, set_pipe_max },
 	{ "pipe-user-pages-hard", FS, SYS_FILE_MODE, &pipe_user_pages_hard, 0, ~0ull },
 	{ "pipe-user-pages-soft", FS, SYS_FILE_MODE, &pipe_user_pages_soft, 0, ~0ull },
