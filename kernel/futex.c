@@ -861,16 +861,22 @@ void exit_robust_list(struct task *t)
 /* walk_robust_list - exit_robust_list()'s walk of the list at head. */
 static void walk_robust_list(struct robust_list_head __user *head, u32 tid)
 {
-	u64 entry, next, pending;
+	/* The head is the user's word: it may be misaligned, so its fields
+	 * are reached by address arithmetic, not through the pointer. */
+	u64 h = (u64)(uintptr_t)head, entry, next, pending;
 	bool pi, next_pi, pending_pi;
 	s64 offset;
 	u64 flags;
 
 	if (!head)
 		return;
-	if (fetch_robust_entry(&entry, &head->next, &pi) ||
-	    get_user_u64((u64 *)&offset, &head->futex_offset) ||
-	    fetch_robust_entry(&pending, &head->list_op_pending, &pending_pi))
+	if (fetch_robust_entry(&entry, (const u64 __user *)(uintptr_t)
+			       (h + offsetof(struct robust_list_head, next)), &pi) ||
+	    get_user_u64((u64 *)&offset, (const u64 __user *)(uintptr_t)
+			 (h + offsetof(struct robust_list_head, futex_offset))) ||
+	    fetch_robust_entry(&pending, (const u64 __user *)(uintptr_t)
+			       (h + offsetof(struct robust_list_head, list_op_pending)),
+			       &pending_pi))
 		return;
 	flags = arch_irq_save();
 	for (int n = 0; entry != (u64)(uintptr_t)head && n < ROBUST_LIST_LIMIT; n++) {

@@ -39,6 +39,11 @@ unsigned sched_nr_running(void)
 	return nr_running;
 }
 
+u64 sched_idle_ns(void)
+{
+	return idle_task.ru.utime_ns + idle_task.ru.stime_ns;
+}
+
 /* runq_add - put t last in the round: just behind the running task if it
  * is on the queue (so every other runnable task runs before t), else
  * behind the queue's head. */

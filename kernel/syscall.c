@@ -73,17 +73,21 @@ void syscall_dispatch(struct trap_frame *tf)
 {
 	u64 nr = (u32)syscall_get_nr(tf);
 	struct syscall_args args;
+	bool traced = false;
 	long ret;
 
 	syscall_get_args(tf, args.a);
 	arch_irq_enable();
 	if (unlikely(ptrace_wants_syscalls())) {
 		ptrace_syscall_entry(tf); /* the tracer may change the call */
-		nr = syscall_get_nr(tf);
+		nr = (u32)syscall_get_nr(tf);
 		syscall_get_args(tf, args.a);
+		traced = true;
 	}
-	if (nr == (u64)-1 && current->ptracer)
-		ret = syscall_get_return(tf); /* skipped by the tracer */
+	if (traced && nr >= NR_SYSCALLS)
+		ret = syscall_get_return(tf); /* skipped (orig_rax -1, or any
+						 * number out of range): rax
+						 * stays as the tracer left it */
 	else if (nr < NR_SYSCALLS && syscall_table[nr].fn)
 		ret = syscall_table[nr].fn(&args);
 	else

@@ -256,6 +256,8 @@ void schedule(void);
 void sched_tick(bool from_user);
 /* sched_fork - the child's policy and priority (kernel/sched_calls.c). */
 void sched_fork(struct task *child, const struct task *parent);
+/* sched_idle_ns - the time the CPU has been idle (the idle task's ticks). */
+u64 sched_idle_ns(void);
 /* sched_yield - let the others run first. */
 void sched_yield(void);
 /* sched_sleep_until - sleep until the clock reaches ns or a signal arrives:

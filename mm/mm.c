@@ -674,7 +674,11 @@ int mm_copy_from(struct mm *mm, u64 addr, void *dst, size_t n)
 }
 
 /* The region is looked up again for every page: out_of_memory() may
- * sleep, and another thread may change the regions meanwhile. */
+ * sleep, and another thread may change the regions meanwhile.  A private
+ * writable region is faulted in for writing, as Linux's
+ * populate_vma_page_range does, so that its pages are its own copies
+ * from now on (MAP_POPULATE of a file: later changes to the file are not
+ * seen). */
 int mm_populate(struct mm *mm, u64 addr, u64 len, bool write)
 {
 	u64 va = addr & PAGE_MASK;
@@ -687,7 +691,8 @@ int mm_populate(struct mm *mm, u64 addr, u64 len, bool write)
 		if (!v)
 			return -ENOMEM;
 		if (!e || !pte_has_frame(*e))
-			err = fault_in_page(mm, v, va, write);
+			err = fault_in_page(mm, v, va, write ||
+					    (v->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE);
 		if (err == -ENOMEM && out_of_memory(true))
 			continue; /* memory was freed: this page again */
 		if (err)

@@ -64,6 +64,12 @@ static void load_gdt(void)
 		     : "m"(p), "r"((u64)KERNEL_DS), "i"(KERNEL_CS)
 		     : "rax", "memory");
 	asm volatile("ltr %w0" : : "r"((u16)TSS_SELECTOR));
+	/* No LDT: a null LDTR makes every LDT selector (TI set) a #GP.  The
+	 * CPU comes out of reset with an LDT at linear address 0, limit
+	 * 0xffff, and a selector a user loads through rt_sigreturn or ptrace
+	 * would make iretq read a "descriptor" from user address space
+	 * (found by Linux's x86/sigreturn test: a page fault in the kernel). */
+	asm volatile("lldt %w0" : : "r"((u16)0));
 }
 
 void gdt_init(void)

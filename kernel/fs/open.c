@@ -756,3 +756,50 @@ SYSCALL_DEFINE1(fdatasync, int, fd)
 {
 	return fd_valid(fd);
 }
+
+/* ---- memfd_create ---- */
+
+#define MFD_CLOEXEC 0x0001u
+#define MFD_ALLOW_SEALING 0x0002u
+#define MFD_HUGETLB 0x0004u
+#define MFD_NAME_MAX 249 /* Linux: NAME_MAX minus "memfd:" */
+
+/*
+ * memfd_create - an anonymous regular file in memory: a ramfs file in no
+ * directory, open for reading and writing, which lives while a descriptor
+ * or a mapping holds it.  Its name shows as "/memfd:NAME (deleted)" in
+ * /proc/PID/fd and maps, as on Linux.  Linux's checks: EINVAL for an
+ * unknown flag, MFD_HUGETLB (no hugetlbfs here) or a name longer than
+ * 249 bytes; EFAULT for a bad name.  MFD_ALLOW_SEALING is accepted; seals
+ * are not kept (F_ADD_SEALS is not implemented).
+ */
+SYSCALL_DEFINE2(memfd_create, const char __user *, uname, unsigned int, flags)
+{
+	char name[MFD_NAME_MAX + 2], path[sizeof(((struct file *)0)->path)];
+	struct inode *inode;
+	struct file *f;
+	long len;
+	int err, fd;
+
+	if (flags & ~(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB))
+		return -EINVAL;
+	if (flags & MFD_HUGETLB)
+		return -EINVAL;
+	len = strncpy_from_user(name, uname, sizeof(name));
+	if (len < 0)
+		return len;
+	if (len > MFD_NAME_MAX)
+		return -EINVAL;
+	inode = ramfs_new_file(0777);
+	if (!inode)
+		return -ENOMEM;
+	ksnprintf(path, sizeof(path), "/memfd:%s (deleted)", name);
+	f = file_open_inode(inode, O_RDWR, path, &err);
+	iput(inode);
+	if (!f)
+		return err;
+	fd = fd_install(current->files, f, flags & MFD_CLOEXEC);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}

@@ -356,21 +356,11 @@ static void show_swaps(struct task *t, struct pbuf *b)
 	swap_show(b);
 }
 
-/* busy_ns - CPU time every task has used: what is not idle. */
-static u64 busy_ns(void)
-{
-	u64 ns = 0;
-
-	for (struct task *t = task_first(); t; t = t->all_next)
-		ns += t->ru.utime_ns + t->ru.stime_ns + t->ru_children.utime_ns +
-		      t->ru_children.stime_ns;
-	return ns;
-}
-
+/* The idle time is what the idle task was charged, tick by tick: it never
+ * goes back, as "uptime minus busy" can (Linux's proc-uptime-001). */
 static void show_uptime(struct task *t, struct pbuf *b)
 {
-	u64 up = arch_clock_ns(), busy = busy_ns();
-	u64 idle = up > busy ? up - busy : 0;
+	u64 up = arch_clock_ns(), idle = sched_idle_ns();
 
 	pbuf_printf(b, "%lu.%02lu %lu.%02lu\n", up / NSEC_PER_SEC,
 		    up % NSEC_PER_SEC / NSEC_PER_CENTISEC, idle / NSEC_PER_SEC,
@@ -380,7 +370,8 @@ static void show_uptime(struct task *t, struct pbuf *b)
 /* stat: CPU time in USER_HZ ticks (one CPU), counters, boot time. */
 static void show_kernel_stat(struct task *t, struct pbuf *b)
 {
-	u64 user = 0, system = 0, switches = 0, up = arch_clock_ns(), idle;
+	u64 user = 0, system = 0, switches = 0, up = arch_clock_ns();
+	u64 idle = sched_idle_ns();
 	unsigned running = sched_nr_running(), last = 0;
 
 	for (struct task *p = task_first(); p; p = p->all_next) {
@@ -389,7 +380,6 @@ static void show_kernel_stat(struct task *t, struct pbuf *b)
 		switches += p->ru.nvcsw + p->ru.nivcsw;
 		last = (unsigned)MAX((int)last, p->pid);
 	}
-	idle = up > user + system ? up - user - system : 0;
 	/* the sum over all CPUs, then each of them: the same, on one CPU */
 	pbuf_printf(b, "cpu  %lu 0 %lu %lu 0 0 0 0 0 0\n", ticks(user),
 		    ticks(system), ticks(idle));

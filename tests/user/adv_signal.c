@@ -112,6 +112,9 @@ static void set_selectors(ucontext_t *uc, uint16_t cs, uint16_t ss)
 static void f_ring0_selectors(ucontext_t *uc) { set_selectors(uc, 0x08, 0x10); }
 static void f_nonsense_selectors(ucontext_t *uc) { set_selectors(uc, 0xfff8, 0x1234); }
 static void f_null_selectors(ucontext_t *uc) { set_selectors(uc, 0, 0); }
+/* LDT selectors (TI set): there is no LDT, so the return faults (once a
+ * page fault in the kernel: the CPU's reset LDT is at address 0) */
+static void f_ldt_selectors(ucontext_t *uc) { set_selectors(uc, 0x47, 0x4f); }
 
 static void check_ring3(void)
 {
@@ -128,6 +131,7 @@ static void c_ring0_selectors(void)
 }
 static void c_nonsense_selectors(void) { deliver(f_nonsense_selectors); check_ring3(); }
 static void c_null_selectors(void) { deliver(f_null_selectors); check_ring3(); }
+static void c_ldt_selectors(void) { deliver(f_ldt_selectors); check_ring3(); }
 
 /* The return to a refused rip faults, and the program sees it: its
  * SIGSEGV handler gets the rip it asked for in the saved context (Linux's
@@ -307,6 +311,8 @@ int main(void)
 		     c_nonsense_selectors, SIGSEGV);
 	expect_death("frame cs 0 ss 0: the return faults, SIGSEGV", c_null_selectors,
 		     SIGSEGV);
+	expect_death("frame cs 0x47 ss 0x4f (LDT selectors, no LDT): SIGSEGV",
+		     c_ldt_selectors, SIGSEGV);
 	expect_death("frame rip non-canonical: the SIGSEGV handler sees it",
 		     c_rip_noncanon_caught, 0);
 	expect_death("frame IOPL 3: ignored, cli faults", c_iopl3_cli, SIGSEGV);

@@ -639,6 +639,38 @@ static void t_membarrier(void)
 			 (char[64]){ 0 }, 64) == 0, "exec clears it");
 }
 
+/* memfd_create: an anonymous file in memory, shared by its mappings, named
+ * "/memfd:NAME (deleted)" as on Linux; flags and name checked. */
+static void t_memfd(void)
+{
+	int fd = (int)syscall(SYS_memfd_create, "hello", 1 /* MFD_CLOEXEC */);
+	char link[64] = "", big[300];
+	char *a, *b;
+
+	CHECK(fd >= 0, "memfd_create");
+	CHECK(fcntl(fd, F_GETFD) == FD_CLOEXEC, "MFD_CLOEXEC");
+	CHECK(ftruncate(fd, 8192) == 0, "ftruncate");
+	a = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	b = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(a != MAP_FAILED && b != MAP_FAILED, "two shared mappings");
+	strcpy(a + 4096, "shared");
+	CHECK(!strcmp(b + 4096, "shared"), "one page for both");
+	CHECK(pread(fd, link, 6, 4096) == 6 && !memcmp(link, "shared", 6), "read");
+	snprintf(big, sizeof(big), "/proc/self/fd/%d", fd);
+	memset(link, 0, sizeof(link));
+	CHECK(readlink(big, link, sizeof(link) - 1) > 0 &&
+	      !strcmp(link, "/memfd:hello (deleted)"), "fd link %s", link);
+	CHECK_ERR(syscall(SYS_memfd_create, "x", 0x100), EINVAL);
+	CHECK_ERR(syscall(SYS_memfd_create, "x", 4 /* MFD_HUGETLB */), EINVAL);
+	memset(big, 'n', 250);
+	big[250] = 0;
+	CHECK_ERR(syscall(SYS_memfd_create, big, 0), EINVAL);
+	CHECK_ERR(syscall(SYS_memfd_create, (void *)8, 0), EFAULT);
+	munmap(a, 8192);
+	munmap(b, 8192);
+	close(fd);
+}
+
 static void all_cases(void)
 {
 	RUN(t_mount_tmpfs);
@@ -654,6 +686,7 @@ static void all_cases(void)
 	RUN(t_execveat_script);
 	RUN(t_arch_gs);
 	RUN(t_membarrier);
+	RUN(t_memfd);
 }
 
 int main(int argc, char **argv)

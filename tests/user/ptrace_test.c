@@ -220,6 +220,34 @@ static void t_syscall_stops(void)
 	CHECK(exit_code(pid) == 0, "changed and skipped calls worked");
 }
 
+/* A number with high bits set in rax is its low 32 bits (Linux >= 5.12),
+ * also when the call stops for a tracer; a number out of range that the
+ * tracer leaves returns what the tracer left in rax. */
+static void call_high_bits(void)
+{
+	long r;
+
+	asm volatile("syscall" : "=a"(r) : "a"((1ul << 32) | SYS_getpid)
+		     : "rcx", "r11", "memory");
+	_exit(r == getpid() ? 0 : 1);
+}
+
+static void t_syscall_high_bits_traced(void)
+{
+	pid_t pid = traced_child(call_high_bits);
+	int status = 0, stops = 0;
+
+	while (stops < 100) {
+		ptrace(PTRACE_SYSCALL, pid, 0, 0);
+		if (waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status))
+			break;
+		stops++;
+	}
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "getpid with bit 32 set under PTRACE_SYSCALL (0x%x, %d stops)", status,
+	      stops);
+}
+
 static volatile sig_atomic_t usr1_count;
 
 static void on_usr1(int sig)
@@ -392,6 +420,7 @@ static void all_cases(void)
 	RUN(t_peek_poke_data);
 	RUN(t_breakpoint_in_text);
 	RUN(t_syscall_stops);
+	RUN(t_syscall_high_bits_traced);
 	RUN(t_signal_stops);
 	RUN(t_singlestep);
 	RUN(t_attach_detach);
