@@ -84,10 +84,9 @@ void syscall_dispatch(struct trap_frame *tf)
 		syscall_get_args(tf, args.a);
 		traced = true;
 	}
-	if (traced && nr >= NR_SYSCALLS)
-		ret = syscall_get_return(tf); /* skipped (orig_rax -1, or any
-						 * number out of range): rax
-						 * stays as the tracer left it */
+	if (traced && nr == (u32)-1)
+		ret = syscall_get_return(tf); /* skipped by the tracer: rax as
+						 * it left it (Linux: only -1) */
 	else if (nr < NR_SYSCALLS && syscall_table[nr].fn)
 		ret = syscall_table[nr].fn(&args);
 	else

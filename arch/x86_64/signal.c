@@ -105,7 +105,9 @@ bool arch_signal_frame_setup(struct trap_frame *tf, u64 sp, int sig,
 		return false;
 	memset(&frame, 0, sizeof(frame));
 	frame.pretcode = fi->ka->restorer;
-	frame.uc.uc_flags = UC_FP_XSTATE | UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
+	frame.uc.uc_flags = UC_FP_XSTATE | UC_SIGCONTEXT_SS;
+	if (tf->cs == USER_CS) /* interrupted in 64-bit user mode (Linux) */
+		frame.uc.uc_flags |= UC_STRICT_RESTORE_SS;
 	frame.uc.uc_stack = fi->uc_stack;
 	save_context(&frame.uc.uc_mcontext, tf);
 	frame.uc.uc_mcontext.cr2 = fi->info->f.fault.addr;

@@ -232,6 +232,39 @@ static void call_high_bits(void)
 	_exit(r == getpid() ? 0 : 1);
 }
 
+/* An out-of-range number (an x32 one: bit 30) is ENOSYS even if the
+ * tracer wrote rax at the entry stop; only orig_rax -1 keeps its rax. */
+static void call_x32_getpid(void)
+{
+	long r;
+
+	asm volatile("syscall" : "=a"(r) : "a"(0x40000000ul | SYS_getpid)
+		     : "rcx", "r11", "memory");
+	_exit(r == -ENOSYS ? 0 : 1);
+}
+
+static void t_syscall_out_of_range_traced(void)
+{
+	pid_t pid = traced_child(call_x32_getpid);
+	struct user_regs_struct regs;
+	int status = 0;
+	bool entered = false;
+
+	for (int stops = 0; stops < 100; stops++) {
+		ptrace(PTRACE_SYSCALL, pid, 0, 0);
+		if (waitpid(pid, &status, 0) != pid || !WIFSTOPPED(status))
+			break;
+		ptrace(PTRACE_GETREGS, pid, 0, &regs);
+		if (regs.orig_rax == (0x40000000ul | SYS_getpid) && !entered) {
+			entered = true; /* the entry stop (the next is the exit) */
+			regs.rax = (unsigned long)-9999;
+			ptrace(PTRACE_SETREGS, pid, 0, &regs);
+		}
+	}
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "an x32 number is ENOSYS under the tracer too (0x%x)", status);
+}
+
 static void t_syscall_high_bits_traced(void)
 {
 	pid_t pid = traced_child(call_high_bits);
@@ -421,6 +454,7 @@ static void all_cases(void)
 	RUN(t_breakpoint_in_text);
 	RUN(t_syscall_stops);
 	RUN(t_syscall_high_bits_traced);
+	RUN(t_syscall_out_of_range_traced);
 	RUN(t_signal_stops);
 	RUN(t_singlestep);
 	RUN(t_attach_detach);
