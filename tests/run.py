@@ -54,6 +54,7 @@ EXIT_PANIC = 255   # status 127: kernel panic
 BANNER = r"vmos \S+ \(x86_64\): a teaching kernel"
 TAP_LINE = re.compile(r"^(?:\[\s*[\d.]+\] )?(ok|not ok) (\d+)(?: -)? ?(.*)$")
 
+# cost=N: the test's rough seconds (default 1): the longest start first.
 # name, kernel command line, expected QEMU exit code, and what the log must
 # (expect), must not (forbid) or must exactly once (once) contain. tap=True: each TAP line is a test.
 # disks=["256M", "64K:ro"]: virtio disks, vda first, each a fresh sparse
@@ -104,7 +105,7 @@ QEMU_TESTS = [
     # Issue 7's memory range: the shell runs at -m 32M, and -m 8G boots
     # with the frame table set up lazily (mm/frame.c): the log gives the
     # setup time (make bench reports it; never a timed test).
-    dict(name="memory-32M-shell", append="", initrd=[INITRD], mem="32M",
+    dict(name="memory-32M-shell", cost=3, append="", initrd=[INITRD], mem="32M",
          exit=EXIT_OK, timeout=60,
          typed=[(1.5, "free\n"), (0.5, "/tests/hello 0 small\n"),
                 (0.5, "ls /tests | wc -l\n"), (0.5, "poweroff\n")],
@@ -142,7 +143,7 @@ QEMU_TESTS = [
          exit=EXIT_OK, tap=True, timeout=120),
     # Timers and sleeping (tests/user/timer_test.c): alarm, itimers, POSIX
     # timers, RLIMIT_CPU, clock_nanosleep, sleep accuracy.
-    dict(name="user-timers", append="init=/tests/timer_test", initrd=[INITRD],
+    dict(name="user-timers", cost=5, append="init=/tests/timer_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
     # The clock keeps time on a busy host (issue 14, docs/time.md): two
     # /proc/uptime lines printed 10 guest seconds apart arrive as far apart
@@ -151,11 +152,11 @@ QEMU_TESTS = [
     # The guest's own reading of each line's time is what is compared, so
     # the time the guest takes to wake up and print does not count.
     # Normal kernel only: the only test that takes 10 s.
-    dict(name="clock-under-load", initrd=[INITRD], exit=EXIT_OK, timeout=60,
+    dict(name="clock-under-load", cost=11, initrd=[INITRD], exit=EXIT_OK, timeout=60,
          append='init=/bin/sh -c "cat /proc/uptime; sleep 10; cat /proc/uptime"',
          host_load=2, clock_lines=(r"^(\d+\.\d+) \d+\.\d+\r?$", 10.0, 0.03),
          unchecked_only=True),
-    dict(name="user-threads", append="init=/tests/thread_test", initrd=[INITRD],
+    dict(name="user-threads", cost=3, append="init=/tests/thread_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
     # SysV shared memory (issue 14): shmget/shmat/shmdt/shmctl, attach
     # counts across fork, exec and exit, /proc maps, smaps, sysvipc/shm.
@@ -166,7 +167,7 @@ QEMU_TESTS = [
          initrd=[INITRD], exit=EXIT_OK, tap=True, timeout=60),
     # No task can stall the machine (issue 14): hogs of every kind beside
     # a sleeper, a pipe echo and two counters.
-    dict(name="user-sched", append="init=/tests/sched_test", initrd=[INITRD],
+    dict(name="user-sched", cost=3, append="init=/tests/sched_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=60),
     # Futex timeouts, PI futexes, requeue-PI, futex_waitv, robust lists
     # (tests/user/futex_test.c, issue 14).
@@ -181,7 +182,7 @@ QEMU_TESTS = [
     # a burst of 3 in 2 s (/proc/sys/kernel/printk_ratelimit{,_burst}; 10
     # in 5 s by default), 10 crashes in a row print 3, and the next one
     # after the interval says how many were suppressed.
-    dict(name="user-segfault-ratelimit", initrd=[INITRD], exit=EXIT_OK,
+    dict(name="user-segfault-ratelimit", cost=4, initrd=[INITRD], exit=EXIT_OK,
          timeout=60, unchecked_only=True,
          append='init=/bin/sh -c "echo 2 >/proc/sys/kernel/printk_ratelimit; '
                 'echo 3 >/proc/sys/kernel/printk_ratelimit_burst; '
@@ -258,7 +259,7 @@ QEMU_TESTS = [
                  r"vmtrace: crash\[1\] write 0x0 in no region: SIGSEGV: no region here"]),
     # The system-call fuzzer (tests/user/sysfuzz.c): a fixed seed, so a
     # failure here replays; norandmaps, so the replay is exact.
-    dict(name="user-sysfuzz",
+    dict(name="user-sysfuzz", cost=8,
          append="norandmaps init=/tests/sysfuzz --seed 1 --calls 100000",
          initrd=[INITRD], exit=EXIT_OK, tap=True, timeout=120,
          expect=[r"sysfuzz: seed 1$", r"\d+ calls/s"], forbid=[r"HUNG", r"LOOPED"]),
@@ -270,7 +271,7 @@ QEMU_TESTS = [
          expect=[r"sysfuzz: seed \d+", r"\d+ calls/s"], forbid=[r"HUNG", r"LOOPED"]),
     # Out of memory and the limits (tests/user/oom_test.c): 64 MiB, so
     # that memory runs out fast; each OOM kill is logged.
-    dict(name="user-oom", append="init=/tests/oom_test", initrd=[INITRD],
+    dict(name="user-oom", cost=3, append="init=/tests/oom_test", initrd=[INITRD],
          mem="64M", exit=EXIT_OK, tap=True, timeout=120,
          expect=[r"out of memory: killed pid \d+ \(\S+\), rss \d+ kB",
                  r"^# memory hog: pid (\d+)$[\s\S]*out of memory: killed "
@@ -350,7 +351,7 @@ QEMU_TESTS = [
     # of memory, programs of up to 192 MiB, a 256 MiB swap disk.  While
     # swap has room the OOM killer must never fire; the traced process's
     # evictions and swap-ins are logged by vmtrace.
-    dict(name="user-swap", append="init=/tests/swap_test", initrd=[INITRD],
+    dict(name="user-swap", cost=12, append="init=/tests/swap_test", initrd=[INITRD],
          mem="64M", disks=["256M"], exit=EXIT_OK, tap=True, timeout=120,
          expect=[r"^# vmtrace: traced pid (\d+)$[\s\S]*vmtrace: swaptraced\[\1\] "
                  r"page 0x[0-9a-f]+ evicted to swap 0:\d+$",
@@ -362,7 +363,7 @@ QEMU_TESTS = [
     # Races, lifetimes and isolation (tests/user/mmrace_test.c, issue 14
     # section 5), at 64 MiB with swap; mmrace-long repeats the racy cases
     # (make fuzz).
-    dict(name="user-mmrace", append="init=/tests/mmrace_test", initrd=[INITRD],
+    dict(name="user-mmrace", cost=3, append="init=/tests/mmrace_test", initrd=[INITRD],
          mem="64M", disks=["256M"], exit=EXIT_OK, tap=True, timeout=120,
          forbid=[r"out of memory", r"blkdev:", r"virtio_blk: "]),
     dict(name="mmrace-long", manual=True,
@@ -374,7 +375,7 @@ QEMU_TESTS = [
     # anonymous memory, /proc handles of dead processes and of other
     # users, /proc/self/exe, the last thread's exit status.
     # (Its MAP_POPULATE case makes the OOM killer kill its own hog.)
-    dict(name="user-mmrace2", append="init=/tests/mmrace2_test", initrd=[INITRD],
+    dict(name="user-mmrace2", cost=4, append="init=/tests/mmrace2_test", initrd=[INITRD],
          mem="64M", disks=["256M"], exit=EXIT_OK, tap=True, timeout=120,
          once=[r"out of memory: killed pid"],
          forbid=[r"blkdev:", r"virtio_blk: "]),
@@ -388,7 +389,7 @@ QEMU_TESTS = [
     # What a student types at `make run` (README's quick start): the
     # default init, busybox's shell, a pipeline, /proc, ps, a crash and its
     # explanation, Ctrl-C, exit (init starts a new shell), poweroff.
-    dict(name="user-interactive-shell", append="", initrd=[INITRD],
+    dict(name="user-interactive-shell", cost=7, append="", initrd=[INITRD],
          exit=EXIT_OK, timeout=60,
          typed=[(1.5, "ls /\n"), (0.5, "echo hi | cat\n"),
                 (0.5, "cat /proc/meminfo | head -2\n"), (0.5, "ps\n"),
@@ -409,7 +410,7 @@ QEMU_TESTS = [
     # ^C ends it; kill -9 1 does nothing to init (Linux protects it).
     # (Typed at fixed times: normal kernel only; user-signals checks job
     # control on both.)
-    dict(name="user-job-control", append="", initrd=[INITRD], unchecked_only=True,
+    dict(name="user-job-control", cost=7, append="", initrd=[INITRD], unchecked_only=True,
          exit=EXIT_OK, timeout=60,
          typed=[(1.5, "sleep 30\n"), (0.8, "\x1a"), (0.5, "jobs\n"),
                 (0.5, "bg\n"), (0.5, "jobs\n"), (0.5, "fg\n"), (0.8, "\x03"),
@@ -432,7 +433,7 @@ QEMU_TESTS = [
     # runs them all on both kernels (docs/conformance.md).
     # (normal kernel only: 21 s on the checked one; make conformance runs
     # them all)
-    dict(name="conformance-subset", append="init=/init --tap",
+    dict(name="conformance-subset", cost=5, append="init=/init --tap",
          initrd=[os.path.join(BUILD, "conformance", "subset.cpio")],
          exit=EXIT_OK, tap=True, timeout=120, unchecked_only=True),
     # Every initrd module is unpacked in order; a later one overrides.
@@ -636,7 +637,7 @@ for _name, _sig, _code, _kernel in SEGV_CASES:
 for _demo in ("layout", "lazy", "pagemap", "cow", "mmap-file", "mmap-anon", "segv",
               "loader", "stack", "threads", "shlib", "aslr", "jit"):
     DEMOS_EXPECT.append(rf"^== {_demo} exit 0$")
-QEMU_TESTS.append(dict(name="user-demos", append="init=/bin/sh /tests/demos.sh",
+QEMU_TESTS.append(dict(name="user-demos", cost=3, append="init=/bin/sh /tests/demos.sh",
                        initrd=[INITRD], exit=EXIT_OK, timeout=90,
                        expect=DEMOS_EXPECT,
                        forbid=[r"UNEXPECTED", r"no fault!", r"\(membarrier\) not implemented"]))
@@ -941,10 +942,17 @@ def run_qemu_tests(res, only, jobs, kernel, check):
                     "make kernel-check builds it")
             checked = []
         tests += checked
+    # The longest first (a test's "cost": its rough seconds, 1 if not
+    # given; the checked kernel is slower), so that no long test starts
+    # last and leaves one core idle; results are still reported in order.
+    def cost(t):
+        return t.get("cost", 1) * (2 if t.get("group") == "check" else 1)
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [(t, pool.submit(run_qemu, t)) for t in tests]
-        for test, fut in futures:
-            judge_qemu(res, test, *fut.result())
+        futures = {}
+        for i in sorted(range(len(tests)), key=lambda i: -cost(tests[i])):
+            futures[i] = pool.submit(run_qemu, tests[i])
+        for i, test in enumerate(tests):
+            judge_qemu(res, test, *futures[i].result())
 
 
 # ---------------------------------------------------------------- fuzzing

@@ -48,6 +48,7 @@
 #include "mm/swap.h"
 #include "mm/swapfile.h"
 #include <asm/arch.h>
+#include <asm/syscall.h>
 
 #define PROC_ROOT_INO 1
 #define PROC_TOP_INO 2          /* + index in root_entries */
@@ -145,7 +146,8 @@ static int proc_may_read(const struct task *t)
 static bool ptrace_read(const struct proc_entry *e)
 {
 	static const char *const names[] = { "maps", "smaps", "smaps_rollup",
-		"pagemap", "exe", "cwd", "environ", "mem", "auxv", "map_files" };
+		"pagemap", "exe", "cwd", "environ", "mem", "auxv", "map_files",
+		"syscall" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (!strcmp(e->name, names[i]))
@@ -471,6 +473,39 @@ static const char *state_name(const struct task *t)
 		return "t (tracing stop)";
 	}
 	return "? (unknown)";
+}
+
+/*
+ * /proc/PID/syscall, as Linux: the system call the task is in, its six
+ * arguments, stack pointer and instruction pointer
+ * ("0 0x3 0x7ffd... 0x40 0x0 0x0 0x0 0x7ffd... 0x401234"), or "-1 SP PC"
+ * when it is not in one (stopped by an interrupt in user mode).
+ */
+static void show_syscall(struct task *t, struct pbuf *b)
+{
+	const struct trap_frame *tf = task_user_frame(t);
+	u64 a[6];
+
+	if (!t->mm || t->state == TASK_ZOMBIE) {
+		pbuf_printf(b, "-1 0x0 0x0\n");
+		return;
+	}
+	if (!syscall_frame(tf)) {
+		pbuf_printf(b, "-1 0x%lx 0x%lx\n", frame_user_sp(tf), frame_user_ip(tf));
+		return;
+	}
+	syscall_get_args(tf, a);
+	pbuf_printf(b, "%ld 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx\n",
+		    (long)syscall_get_nr(tf), a[0], a[1], a[2], a[3], a[4], a[5],
+		    frame_user_sp(tf), frame_user_ip(tf));
+}
+
+/* /proc/PID/wchan: where a sleeping task waits, as a symbol name; "0" for
+ * one that runs (the reader itself).  vmos does not walk a sleeping
+ * task's kernel stack yet, so it says "0" for every task. */
+static void show_wchan(struct task *t, struct pbuf *b)
+{
+	pbuf_printf(b, "0");
 }
 
 static void show_cmdline(struct task *t, struct pbuf *b)
@@ -881,6 +916,8 @@ static const struct proc_entry pid_entries[] = {
 	{ "cwd", LINK_MODE, NULL, cwd_link, NULL },
 	{ "fd", S_IFDIR | 0500, NULL, NULL, NULL },
 	{ "task", DIR_MODE, NULL, NULL, NULL }, /* a TID directory per thread */
+	{ "syscall", S_IFREG | 0400, show_syscall, NULL, NULL },
+	{ "wchan", FILE_MODE, show_wchan, NULL, NULL },
 };
 
 static const struct proc_entry *find_in(const struct proc_entry *table,
@@ -1307,7 +1344,9 @@ static long proc_file_read(struct file *f, struct uio *u, u64 *pos)
 	struct pbuf *b = &pt->b;
 	long n;
 
-	if (*pos == 0 && pt->read) {
+	/* /proc/PID/syscall is made at every read, the first too: it shows
+	 * the read that reads it, as on Linux. */
+	if (*pos == 0 && (pt->read || node_of(f->inode)->entry->show == show_syscall)) {
 		int err = proc_file_refresh(f, pt);
 
 		if (err)

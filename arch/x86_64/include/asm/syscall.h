@@ -69,4 +69,10 @@ static inline u64 frame_user_sp(const struct trap_frame *tf)
 	return tf->rsp;
 }
 
+/* frame_user_ip - where the user code was (/proc/PID/syscall). */
+static inline u64 frame_user_ip(const struct trap_frame *tf)
+{
+	return tf->rip;
+}
+
 #endif
