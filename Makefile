@@ -389,6 +389,7 @@ fuzz: fuzz-build kernel initrd
 	$(PYTHON) tests/run.py --only sysfuzz-long
 	$(PYTHON) tests/run.py --only mmrace-long
 	$(PYTHON) tests/run.py --only mmrace2-long
+	$(PYTHON) tests/run.py --only clock-under-load
 	@grep -h "sysfuzz: seed\|calls/s\|^# replay" $(BUILD)/test-logs/sysfuzz-long.log
 
 # ---- the VMA tree (mm/vma.c): host unit test sources

@@ -151,8 +151,11 @@ QEMU_TESTS = [
     # QEMU from before the boot (the TSC is calibrated then) to the end.
     # The guest's own reading of each line's time is what is compared, so
     # the time the guest takes to wake up and print does not count.
-    # Normal kernel only: the only test that takes 10 s.
-    dict(name="clock-under-load", cost=11, initrd=[INITRD], exit=EXIT_OK, timeout=60,
+    # Normal kernel only, and in make fuzz, not make test: it takes 10 s,
+    # and its busy loops slow every test that runs beside it (make test's
+    # time budget, issue 14).
+    dict(name="clock-under-load", cost=11, manual=True, initrd=[INITRD],
+         exit=EXIT_OK, timeout=60,
          append='init=/bin/sh -c "cat /proc/uptime; sleep 10; cat /proc/uptime"',
          host_load=2, clock_lines=(r"^(\d+\.\d+) \d+\.\d+\r?$", 10.0, 0.03),
          unchecked_only=True),
@@ -956,7 +959,7 @@ def run_qemu_tests(res, only, jobs, kernel, check):
 
 
 # ---------------------------------------------------------------- fuzzing
-FUZZ_SMOKE_SECONDS = 4
+FUZZ_SMOKE_SECONDS = 2
 
 
 def start_fuzz_smoke(only):
