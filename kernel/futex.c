@@ -64,8 +64,6 @@
 #define GOLDEN_RATIO_64 0x61c8864680b583ebull /* Linux's hash_64 multiplier */
 #define NSEC_PER_SEC 1000000000ull
 
-#define CLOCK_REALTIME 0
-#define CLOCK_MONOTONIC 1
 
 /* struct timespec on x86-64. */
 struct k_timespec {

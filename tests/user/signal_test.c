@@ -246,25 +246,6 @@ static pid_t spin_counting(volatile unsigned long *count)
 	return pid;
 }
 
-/* proc_state - the state letter of /proc/PID/stat ('?' if unreadable). */
-static char proc_state(pid_t pid)
-{
-	char path[64], text[256], *p;
-	int fd, n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return '?';
-	n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return '?';
-	text[n] = '\0';
-	p = strrchr(text, ')');
-	return p && p[1] == ' ' ? p[2] : '?';
-}
-
 static void t_stop_and_continue(void)
 {
 	volatile unsigned long *count = shared_counters();

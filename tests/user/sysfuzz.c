@@ -604,25 +604,6 @@ static void describe_call(int i, char *buf, size_t n)
 		len += snprintf(buf + len, n - (size_t)len, " %ld", s->recent[c % 8]);
 }
 
-/* proc_state - the state letter in /proc/PID/stat ('?' if unreadable). */
-static char proc_state(pid_t pid)
-{
-	char path[64], text[256], *p;
-	int fd, n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return '?';
-	n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return '?';
-	text[n] = '\0';
-	p = strrchr(text, ')');
-	return p && p[1] == ' ' ? p[2] : '?';
-}
-
 /* watch - kill a worker that made no progress for STALL_MS; one that has
  * not died HANG_MS after SIGKILL is stuck in the kernel.  A worker that
  * stalls outside any call and is not stopped (a fuzzed kill can send it

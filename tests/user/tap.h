@@ -227,6 +227,26 @@ static __attribute__((unused)) void leak_checked_twice(void (*all)(void),
 	leak_check("no memory lost by the second pass", before, kmem_usage());
 }
 
+/* proc_state - the state letter in /proc/PID/stat (R, S, T, t, Z...), or
+ * '?' if it cannot be read. */
+static __attribute__((unused)) char proc_state(pid_t pid)
+{
+	char path[64], text[256], *p;
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return '?';
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return '?';
+	text[n] = '\0';
+	p = strrchr(text, ')');
+	return p && p[1] == ' ' ? p[2] : '?';
+}
+
 /* tap_done - the plan line; the exit status for init: 0 if all passed. */
 static int tap_done(void)
 {
