@@ -106,6 +106,7 @@ QEMU_TESTS = [
     # with the frame table set up lazily (mm/frame.c): the log gives the
     # setup time (make bench reports it; never a timed test).
     dict(name="memory-32M-shell", cost=3, append="", initrd=[INITRD], mem="32M",
+         unchecked_only=True,
          exit=EXIT_OK, timeout=60,
          typed=[(1.5, "free\n"), (0.5, "/tests/hello 0 small\n"),
                 (0.5, "ls /tests | wc -l\n"), (0.5, "poweroff\n")],
@@ -392,7 +393,9 @@ QEMU_TESTS = [
     # What a student types at `make run` (README's quick start): the
     # default init, busybox's shell, a pipeline, /proc, ps, a crash and its
     # explanation, Ctrl-C, exit (init starts a new shell), poweroff.
+    # (Typed at fixed times: normal kernel only, for make test's budget.)
     dict(name="user-interactive-shell", cost=7, append="", initrd=[INITRD],
+         unchecked_only=True,
          exit=EXIT_OK, timeout=60,
          typed=[(1.5, "ls /\n"), (0.5, "echo hi | cat\n"),
                 (0.5, "cat /proc/meminfo | head -2\n"), (0.5, "ps\n"),
