@@ -200,6 +200,21 @@ static int get_futex_key(u32 __user *uaddr, bool private, struct futex_key *key)
 	return err;
 }
 
+/* get_futex_keys - both keys of a two-word operation (requeue): 0, or
+ * get_futex_key()'s error with neither key held. */
+static int get_futex_keys(u32 __user *uaddr, u32 __user *uaddr2, bool private,
+			  struct futex_key *key, struct futex_key *key2)
+{
+	int err = get_futex_key(uaddr, private, key);
+
+	if (err)
+		return err;
+	err = get_futex_key(uaddr2, private, key2);
+	if (err)
+		put_futex_key(key);
+	return err;
+}
+
 /* ---- the buckets ---- */
 
 /* queue - append q (its key set) to its bucket, with its own pin. */
@@ -435,14 +450,9 @@ static int futex_requeue(u32 __user *uaddr, u32 __user *uaddr2, bool private,
 
 	if (nr_wake < 0 || nr_requeue < 0)
 		return -EINVAL;
-	err = get_futex_key(uaddr, private, &key);
+	err = get_futex_keys(uaddr, uaddr2, private, &key, &key2);
 	if (err)
 		return err;
-	err = get_futex_key(uaddr2, private, &key2);
-	if (err) {
-		put_futex_key(&key);
-		return err;
-	}
 	flags = arch_irq_save();
 	/* The read may fault and sleep: both keys are pinned meanwhile. */
 	err = cmp ? read_word(uaddr, &cur) : 0;
@@ -706,14 +716,9 @@ static int futex_cmp_requeue_pi(u32 __user *uaddr, u32 __user *uaddr2,
 
 	if (nr_wake != 1 || nr_requeue < 0 || uaddr == uaddr2)
 		return -EINVAL;
-	err = get_futex_key(uaddr, private, &key);
+	err = get_futex_keys(uaddr, uaddr2, private, &key, &key2);
 	if (err)
 		return err;
-	err = get_futex_key(uaddr2, private, &key2);
-	if (err) {
-		put_futex_key(&key);
-		return err;
-	}
 	flags = arch_irq_save();
 	err = read_word(uaddr, &cur);
 	if (!err && cur != val3)

@@ -201,7 +201,7 @@ static void rlimit_cpu_check(struct task *leader, u64 cputime)
 	}
 }
 
-void timers_tick(struct task *t, bool from_user)
+void timers_tick(struct task *t, bool from_user, u64 now)
 {
 	struct task *leader = t->group_leader;
 	struct process_timers *pt;
@@ -219,7 +219,7 @@ void timers_tick(struct task *t, bool from_user)
 			rlimit_cpu_check(leader, user + sys);
 		}
 	}
-	ktimer_run(arch_clock_ns());
+	ktimer_run(now);
 }
 
 /* ---- getitimer, setitimer, alarm ---- */

@@ -62,8 +62,9 @@ struct process_timers *process_timers(struct task *leader);
 void process_cputime(const struct task *leader, u64 *user, u64 *sys);
 
 /* timers_tick - from sched_tick: charge nothing (sched_tick did), fire
- * the CPU timers and RLIMIT_CPU of t's process and every due ktimer. */
-void timers_tick(struct task *t, bool from_user);
+ * the CPU timers and RLIMIT_CPU of t's process and every ktimer due by
+ * now (the tick's clock reading). */
+void timers_tick(struct task *t, bool from_user, u64 now);
 /* timers_exec - execve of leader's process: POSIX timers are deleted. */
 void timers_exec(struct task *leader);
 /* timers_exit - leader's process has no thread left: delete its timers. */

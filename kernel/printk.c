@@ -19,7 +19,8 @@
 
 #define LOG_BUF_SIZE 16384
 
-int console_loglevel = 7; /* show levels 0..7 except those above this */
+#define CONSOLE_LOGLEVEL_DEFAULT 7 /* every level shown */
+int console_loglevel = CONSOLE_LOGLEVEL_DEFAULT; /* show levels up to this */
 char log_buf[LOG_BUF_SIZE];
 u64 log_len; /* bytes ever written; log_buf holds the last LOG_BUF_SIZE */
 static bool at_line_start = true;
@@ -249,7 +250,7 @@ SYSCALL_DEFINE3(syslog, int, type, char __user *, buf, int, len)
 		console_loglevel = LOGLEVEL_MIN_CONSOLE;
 		return 0;
 	case SYSLOG_ACTION_CONSOLE_ON:
-		console_loglevel = 7;
+		console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
 		return 0;
 	case SYSLOG_ACTION_CONSOLE_LEVEL:
 		if (len < 1 || len > 8)

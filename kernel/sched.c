@@ -218,7 +218,7 @@ void sched_tick(bool from_user)
 		t->ru.utime_ns += tick_ns;
 	else
 		t->ru.stime_ns += tick_ns;
-	timers_tick(t, from_user); /* kernel/itimer.c */
+	timers_tick(t, from_user, now); /* kernel/itimer.c */
 	wake_timed_sleepers(now);
 	if (t == &idle_task) {
 		if (run_queue)

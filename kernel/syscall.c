@@ -78,7 +78,8 @@ void syscall_dispatch(struct trap_frame *tf)
 
 	syscall_get_args(tf, args.a);
 	arch_irq_enable();
-	if (unlikely(ptrace_wants_syscalls())) {
+	/* One load on the hot path: only a traced task asks ptrace.c. */
+	if (unlikely(current->ptracer) && ptrace_wants_syscalls()) {
 		ptrace_syscall_entry(tf); /* the tracer may change the call */
 		nr = (u32)syscall_get_nr(tf);
 		syscall_get_args(tf, args.a);
@@ -92,7 +93,7 @@ void syscall_dispatch(struct trap_frame *tf)
 	else
 		ret = not_implemented(nr);
 	syscall_set_return(tf, ret);
-	if (unlikely(ptrace_wants_syscalls()))
+	if (unlikely(current->ptracer) && ptrace_wants_syscalls())
 		ptrace_syscall_exit(tf);
 	exit_to_user_mode(tf);
 }

@@ -251,19 +251,7 @@ struct file *vfs_open(const char *path, u32 flags, u32 mode, int *err)
 
 struct file *open_exec(const char *path, int *err)
 {
-	struct file *pf = vfs_open(path, O_PATH, 0, err), *f = NULL;
-
-	if (!pf)
-		return NULL;
-	*err = inode_permission_exec(pf->inode);
-	if (!*err)
-		f = file_open_inode(pf->inode, O_RDONLY, pf->path, err);
-	file_put(pf);
-	if (f && (*err = deny_write_access(f->inode))) {
-		file_put(f);
-		f = NULL;
-	}
-	return f;
+	return open_exec_at(AT_FDCWD, path, 0, err);
 }
 
 struct file *open_exec_at(int dirfd, const char *path, int flags, int *err)
