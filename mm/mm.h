@@ -161,8 +161,5 @@ void mm_region_perms(const struct vm_area_struct *v, char out[5]);
 
 /* vm_flags_to_pte - the PTE flags a page of a region with vm_flags gets. */
 u64 vm_flags_to_pte(u64 vm_flags);
-/* do_anonymous_page - give the page at addr (in region v of mm) a zeroed
- * frame: 0 or -ENOMEM. */
-int do_anonymous_page(struct mm *mm, struct vm_area_struct *v, u64 addr);
 
 #endif

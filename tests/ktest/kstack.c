@@ -3,7 +3,7 @@
  */
 #include "kernel/catch.h"
 #include "kernel/ktest.h"
-#include "mm/fault.h"
+#include <asm/fault.h>
 #include "mm/kstack.h"
 #include "mm/paging.h"
 #include "mm/pagetable.h"

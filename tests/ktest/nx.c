@@ -16,6 +16,7 @@
 #include "mm/paging.h"
 #include "mm/pagetable.h"
 #include <asm/arch.h>
+#include <asm/fault.h>
 #include <asm/page.h>
 #include <asm/tlb.h>
 
