@@ -286,9 +286,11 @@ static __noinline bool expand_stack(struct mm *mm, struct vm_area_struct *v, u64
 		return false;
 	if (prev && new_start < prev->vm_end + STACK_GUARD_GAP)
 		return false;
+	u64 grown = (v->vm_start - new_start) >> PAGE_SHIFT;
+
 	if (vma_adjust(&mm->vmas, v, new_start, v->vm_end))
 		return false;
-	mm_account(mm, (s64)((v->vm_start - new_start) >> PAGE_SHIFT));
+	mm_account(mm, (s64)grown); /* VmSize grows with the stack */
 	return true;
 }
 
@@ -447,8 +449,7 @@ const char *fault_how_words(enum fault_how how)
 		[HOW_NO_REGION] = "SIGSEGV: no region here (SEGV_MAPERR)",
 		[HOW_STACK_OVERFLOW] = "SIGSEGV: below the stack, past its limit or "
 				       "into the guard gap (SEGV_MAPERR)",
-		[HOW_BELOW_STACK] = "SIGSEGV: below the stack, past its limit or "
-				    "into the guard gap (SEGV_MAPERR)",
+		[HOW_BELOW_STACK] = "SIGSEGV: no region here (SEGV_MAPERR)",
 		[HOW_FORBIDDEN] = "SIGSEGV: the region forbids this access (SEGV_ACCERR)",
 		[HOW_BEYOND_EOF] = "SIGBUS: beyond the end of the file",
 		[HOW_SWAP_IO_ERROR] = "SIGBUS: the page could not be read back from swap",

@@ -159,7 +159,15 @@ const char *mm_region_name(const struct mm *mm, const struct vm_area_struct *v);
 /* mm_region_perms - "r-xp" style permissions of v into out[5]. */
 void mm_region_perms(const struct vm_area_struct *v, char out[5]);
 
-/* vm_flags_to_pte - the PTE flags a page of a region with vm_flags gets. */
-u64 vm_flags_to_pte(u64 vm_flags);
+/* vm_flags_to_pte - the PTE flags a page of a region with vm_flags gets:
+ * a region with no access at all keeps its pages out of reach with the
+ * software PROT_NONE bit. */
+static inline pte_t vm_flags_to_pte(u64 vm_flags)
+{
+	if (!(vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+		return PTE_SW_PROTNONE;
+	return PTE_U | ((vm_flags & VM_WRITE) ? PTE_W : 0) |
+	       ((vm_flags & VM_EXEC) ? 0 : PTE_NX);
+}
 
 #endif

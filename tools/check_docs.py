@@ -24,6 +24,7 @@ tools/gdb) and checks, printing one line per problem:
 Exit status 0 when nothing is wrong.  `make test` runs it (docs/links).
 """
 import glob
+from collections import Counter
 import os
 import re
 import subprocess
@@ -56,11 +57,16 @@ def source_files():
     return [f for f in out if re.search(r"\.(c|h|asm|S|py|gdb|sh|ld)$", f)]
 
 
+_stripped = {}
+
+
 def strip_c_comments(text):
-    """text with /* */ and // comments blanked (newlines kept)."""
-    text = re.sub(r"/\*.*?\*/", lambda m: re.sub(r"[^\n]", " ", m.group(0)),
-                  text, flags=re.S)
-    return re.sub(r"//[^\n]*", "", text)
+    """text without its /* */ and // comments (their newlines kept)."""
+    if text not in _stripped:
+        out = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group(0).count("\n"),
+                     text, flags=re.S)
+        _stripped[text] = re.sub(r"//[^\n]*", "", out)
+    return _stripped[text]
 
 
 NOT_NAMES = ("if", "for", "while", "switch", "return", "sizeof",
@@ -104,29 +110,25 @@ def definitions(files):
 
 def kernel_uses(files):
     """name -> how often the kernel's C and assembly (with the in-kernel
-    tests of tests/ktest/) use it: every
-    occurrence outside comments that is not a definition or prototype (a
-    column-0 "name(") and not an assembly label, global or extern."""
-    uses = {}
-    word = re.compile(r"\b([A-Za-z_]\w*)\b(\s*\()?")
+    tests of tests/ktest/) use it: every occurrence outside comments that
+    is not a definition or prototype (a column-0 "name(") and not an
+    assembly label, global or extern."""
+    uses = Counter()
+    col0_call = re.compile(r"^[A-Za-z_][^\n]*", re.M)
+    call = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
     for f, text in files.items():
         if f.split("/")[0] not in KERNEL_DIRS and not f.startswith("tests/ktest/"):
             continue
         if f.endswith((".c", ".h")):
-            for line in strip_c_comments(text).splitlines():
-                at_col0 = re.match(r"[A-Za-z_]", line) is not None
-                for m in word.finditer(line):
-                    if at_col0 and m.group(2):
-                        continue
-                    uses[m.group(1)] = uses.get(m.group(1), 0) + 1
+            text = strip_c_comments(text)
+            uses.update(re.findall(r"\b[A-Za-z_]\w*", text))
+            for line in col0_call.findall(text):
+                uses.subtract(call.findall(line))
         elif f.endswith((".asm", ".S", ".ld")):
-            for line in text.splitlines():
-                line = line.split(";", 1)[0]
-                if re.match(r"\s*(global|extern)\b", line):
-                    continue
-                line = re.sub(r"^[A-Za-z_]\w*:", "", line)
-                for m in word.finditer(line):
-                    uses[m.group(1)] = uses.get(m.group(1), 0) + 1
+            text = re.sub(r";[^\n]*", "", text)
+            text = re.sub(r"^\s*(global|extern)\b[^\n]*", "", text, flags=re.M)
+            text = re.sub(r"^[A-Za-z_]\w*:", "", text, flags=re.M)
+            uses.update(re.findall(r"\b[A-Za-z_]\w*", text))
     return uses
 
 
