@@ -88,9 +88,6 @@ static inline bool fault_in_region(const struct fault *f,
  * offset: nothing is ever mapped there (Linux's mmap_min_addr, 64 KiB). */
 #define NULL_GUARD_END 0x10000ul
 
-/* vmtrace_all - log every fault of every process ("vmtrace" on the command
- * line); a process alone: prctl(PR_VMOS_VMTRACE). */
-extern bool vmtrace_all;
 /* vm_faults_total - page faults resolved since boot (/proc/vmstat pgfault). */
 extern u64 vm_faults_total;
 /* vm_major_faults - those that read their page back from disk (pgmajfault). */

@@ -56,6 +56,11 @@ struct mm {
 	struct mm *mmlist_prev, *mmlist_next; /* every mm (mm_first()) */
 };
 
+/* vmtrace_all - log every fault and eviction of every process ("vmtrace"
+ * on the command line); a process alone: prctl(PR_VMOS_VMTRACE), which
+ * sets its mm's vmtrace. */
+extern bool vmtrace_all;
+
 /* mm_first - the first of every address space that exists (follow
  * mmlist_next), also those no task uses yet: exec's new one while it
  * waits for the other threads to exit (Linux's mmlist, for swapoff). */
