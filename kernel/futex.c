@@ -309,7 +309,7 @@ static int fault_in_writeable(u32 __user *uaddr)
 {
 	struct fault f = { .addr = (u64)(uintptr_t)uaddr, .access = FAULT_WRITE };
 
-	return handle_mm_fault(&f) == FAULT_OK ? 0 : -EFAULT;
+	return handle_mm_fault(current->mm, &f).result == FAULT_OK ? 0 : -EFAULT;
 }
 
 /*

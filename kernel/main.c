@@ -25,7 +25,7 @@
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/aslr.h"
-#include "mm/fault.h"
+#include "mm/mm.h"
 #include "mm/kstack.h"
 #include "mm/paging.h"
 #include <asm/arch.h>

@@ -41,6 +41,8 @@ typedef u64 virt_addr_t; /* a virtual address held as a number */
 #define __noreturn __attribute__((noreturn))
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define __aligned(x) __attribute__((aligned(x)))
+/* __noinline - keep a function a real frame (a gdb breakpoint, a backtrace line). */
+#define __noinline __attribute__((noinline))
 #define __unused __attribute__((unused))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)

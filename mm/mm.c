@@ -183,14 +183,6 @@ void mm_activate(struct mm *mm)
 }
 
 /* PTE flags for a region's permissions: user, writable, no-execute. */
-pte_t vm_flags_to_pte(u64 vm_flags)
-{
-	if (!(vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
-		return PTE_SW_PROTNONE;
-	return PTE_U | ((vm_flags & VM_WRITE) ? PTE_W : 0) |
-	       ((vm_flags & VM_EXEC) ? 0 : PTE_NX);
-}
-
 void mm_drop_entry(pte_t old, u64 va, void *arg)
 {
 	struct mm *mm = arg;

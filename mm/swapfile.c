@@ -270,11 +270,6 @@ int swap_write_page(swp_entry_t e, const void *kbuf)
 	return transfer_slots(e, &page, 1, true);
 }
 
-int swap_read_page(swp_entry_t e, void *kbuf)
-{
-	return transfer_slots(e, &kbuf, 1, false);
-}
-
 /* ---- /proc/swaps ---- */
 
 void swap_show(struct pbuf *b)

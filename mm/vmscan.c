@@ -21,7 +21,6 @@
  */
 #include "mm/vmscan.h"
 #include "mm/clock.h"
-#include "mm/fault.h"
 #include "mm/frame.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"

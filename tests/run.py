@@ -1160,6 +1160,12 @@ def gdb_vm_checks(out, serial):
          re.search(r"^\[vmas\] error: no task runs yet \(current is NULL", g("kmain"), re.M) and
          re.search(r"^\[pt 0x1000 0\] error: kernel_pt_root is 0: paging_init has not",
                    g("kmain"), re.M)),
+        ("hbreak do_anonymous_page stops on a demand-zero fault, called by "
+         "handle_pte_fault, resolve, handle_mm_fault and page_fault",
+         re.search(r"^#0 +do_anonymous_page \(.*\n#1 .*handle_pte_fault .*\n"
+                   r"#2 .*resolve .*\n#3 .*handle_mm_fault .*\n#4 .*page_fault ",
+                   g("anon-fault"), re.M) and
+         re.search(r"^fault-addr=0x[0-9a-f]+$", g("anon-fault"), re.M)),
         ("ps lists the idle task, init (sh) as PID 1 and cat as PID 2, current",
          re.search(r"^  +0 +0 +- +running +swapper ", g("ps"), re.M) and
          re.search(r"^  +1 +1 +- +sleeping +sh +0xffff888", g("ps"), re.M) and
@@ -1244,6 +1250,23 @@ def run_gdb_vm_test(res, only):
             f"({time.monotonic() - start:.2f} s)", f"QEMU exit code {code}")
 
 
+def run_docs_check(res, only):
+    """tools/check_docs.py: every function, breakpoint, path and make
+    target the docs name exists (and a kernel function has a caller)."""
+    if only and only not in "docs/check":
+        return
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "check_docs.py")],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    problems = [l for l in proc.stdout.splitlines()
+                if l.startswith("check_docs: ") and " problems" not in l]
+    for p in problems:
+        res.add(False, "docs/check: " + p[len("check_docs: "):])
+    res.add(proc.returncode == 0 and not problems,
+            "docs/check: README.md and docs/*.md name only functions, breakpoints, "
+            "files and make targets that exist", proc.stdout.strip().splitlines()[-1:]
+            and proc.stdout.strip().splitlines()[-1])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--only", default="", help="run tests whose name contains this")
@@ -1261,12 +1284,13 @@ def main():
         for t in QEMU_TESTS:
             if not t.get("unchecked_only"):
                 print(f"check/{t['name']}: {t.get('append', '')}")
-        print("iso/grub-boot\ngdb/boot\ngdb/vm\nunit/* (build/unit/test_*)")
+        print("iso/grub-boot\ngdb/boot\ngdb/vm\ndocs/check\nunit/* (build/unit/test_*)")
         return 0
     os.makedirs(LOGS, exist_ok=True)
     res = Results()
     start = time.monotonic()
     run_unit_tests(res, args.only)
+    run_docs_check(res, args.only)
     fuzz = start_fuzz_smoke(args.only)
     run_qemu_tests(res, args.only, args.jobs, args.kernel, not args.no_check)
     finish_fuzz_smoke(res, fuzz)

@@ -34,6 +34,17 @@ for c in ("vmas", "pt 0x1000 0"):
 end
 delete
 
+# The demand-zero case of the fault path is a function of its own: the
+# first page fault that zero-fills a page stops in it, under the decision
+# tree (exec's own zero-fills, which reach it through fault_in_page(), do
+# not count: the condition wants page_fault among the callers).
+hbreak do_anonymous_page if $_any_caller_matches("^page_fault$", 6)
+continue
+echo == anon-fault\n
+bt 5
+printf "fault-addr=0x%lx\n", addr
+delete
+
 hbreak sys_exit_group
 continue
 echo == ps\n

@@ -33,21 +33,6 @@ static void become_user(void)
 		printf("# become_user failed: %s\n", strerror(errno));
 }
 
-/* read_text - up to size-1 bytes of path, NUL-terminated: length or -1. */
-static long read_text(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	long n, got = 0;
-
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, buf + got, size - 1 - (size_t)got)) > 0)
-		got += n;
-	close(fd);
-	buf[got] = '\0';
-	return got;
-}
-
 /* mounts_line - the line of text that contains needle (copied to out). */
 static int find_line(const char *text, const char *needle, char *out, size_t size)
 {

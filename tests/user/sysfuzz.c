@@ -736,17 +736,6 @@ static void fault_in_self(void)
 	munlockall();
 }
 
-/* read_text - the start of file path, NUL-terminated, into buf. */
-static void read_text(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	long n = fd < 0 ? -1 : read(fd, buf, size - 1);
-
-	buf[n > 0 ? n : 0] = '\0';
-	if (fd >= 0)
-		close(fd);
-}
-
 static char kmem_before[512], kmem_after[512];
 
 /* fuzz_checked - --check-each: one worker at a time, and /proc/kmem read

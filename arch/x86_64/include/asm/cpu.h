@@ -112,13 +112,6 @@ static inline u64 rdtsc(void)
 	return ((u64)hi << 32) | lo;
 }
 
-static inline u64 read_rflags(void)
-{
-	u64 f;
-	asm volatile("pushfq; pop %0" : "=r"(f));
-	return f;
-}
-
 static inline void cpu_relax(void)
 {
 	asm volatile("pause");
