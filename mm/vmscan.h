@@ -16,8 +16,8 @@ struct watermarks {
 void reclaim_watermarks(struct watermarks *w);
 
 /* reclaim_if_low - below the low watermark, wake kswapd; below min (1/32
- * of memory) with swap on, evict pages now until free frames reach twice
- * min, in one turn of the clock (pages used since its last look stay).
+ * of memory) with swap on, evict pages now until free frames are 32
+ * above min, in one turn of the clock (pages used since its last look stay).
  * Called where no caller holds a pointer into a page table: the start of
  * a page fault. */
 void reclaim_if_low(void);
