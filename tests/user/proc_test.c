@@ -690,6 +690,45 @@ static void t_kthread_proc_views(void)
 	CHECK(stat("/proc/2/fd", &st) == 0 && S_ISDIR(st.st_mode), "/proc/2/fd is a directory");
 	CHECK_ERR(stat("/proc/2/fd/0", &st), ENOENT);
 	CHECK_ERR(stat("/proc/2/fd/-1", &st), ENOENT);
+	/* statx, as Linux's fd-003-kthread looks them up */
+	CHECK_ERR(syscall(SYS_statx, AT_FDCWD, "/proc/2/fd/2147483648",
+			  AT_SYMLINK_NOFOLLOW, 0, buf), ENOENT);
+	CHECK_ERR(syscall(SYS_statx, AT_FDCWD, "/", 0x6000, 0, buf), EINVAL);
+}
+
+/* struct statx of include/uapi/linux/stat.h (this musl has none). */
+#define STATX_BASIC_STATS 0x7ffu
+struct statx_ts { int64_t tv_sec; uint32_t tv_nsec; int32_t reserved; };
+struct k_statx {
+	uint32_t stx_mask, stx_blksize;
+	uint64_t stx_attributes;
+	uint32_t stx_nlink, stx_uid, stx_gid;
+	uint16_t stx_mode, spare0;
+	uint64_t stx_ino, stx_size, stx_blocks, stx_attributes_mask;
+	struct statx_ts stx_atime, stx_btime, stx_ctime, stx_mtime;
+	uint32_t stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
+	uint64_t spare[14];
+};
+
+/* statx tells what stat tells (issue 14: Linux's selftests use it). */
+static void t_statx(void)
+{
+	struct k_statx sx;
+	struct stat st;
+
+	CHECK(stat("/dev", &st) == 0, "stat /dev");
+	CHECK(syscall(SYS_statx, AT_FDCWD, "/dev", 0, STATX_BASIC_STATS, &sx) == 0,
+	      "statx /dev");
+	CHECK((sx.stx_mask & STATX_BASIC_STATS) == STATX_BASIC_STATS &&
+	      sx.stx_ino == st.st_ino && sx.stx_mode == st.st_mode &&
+	      sx.stx_nlink == st.st_nlink && sx.stx_mtime.tv_sec == st.st_mtime,
+	      "statx and stat agree: ino %llu/%lu mode %o/%o",
+	      (unsigned long long)sx.stx_ino, (unsigned long)st.st_ino,
+	      sx.stx_mode, st.st_mode);
+	CHECK_ERR(syscall(SYS_statx, AT_FDCWD, "/no/such", 0, 0, &sx), ENOENT);
+	CHECK_ERR(syscall(SYS_statx, AT_FDCWD, "/", 0, 0x80000000u, &sx), EINVAL);
+	CHECK_ERR(syscall(SYS_statx, AT_FDCWD, "/", 0x1, 0, &sx), EINVAL);
+	CHECK_ERR(syscall(SYS_statx, AT_FDCWD, "/", 0, 0, (void *)8), EFAULT);
 }
 
 /* A kernel thread takes no signal, not even SIGKILL or SIGSTOP, and
@@ -833,6 +872,7 @@ static void run_all(void)
 	RUN(t_kthread_signals);
 	RUN(t_kthread_ps);
 	RUN(t_wchan);
+	RUN(t_statx);
 }
 
 int main(int argc, char **argv)
@@ -846,6 +886,7 @@ int main(int argc, char **argv)
 		RUN(t_kthread_proc_views);
 		RUN(t_kthread_signals);
 		RUN(t_wchan);
+		RUN(t_statx);
 		return tap_done();
 	}
 	int passes = argc > 1 ? atoi(argv[1]) : 2;
