@@ -696,6 +696,34 @@ static void t_kthread_proc_views(void)
 	CHECK_ERR(syscall(SYS_statx, AT_FDCWD, "/", 0x6000, 0, buf), EINVAL);
 }
 
+/* zone_field - the first "  name  N" line of /proc/zoneinfo's text. */
+static long zone_field(const char *text, const char *name)
+{
+	char key[32];
+	const char *p;
+
+	snprintf(key, sizeof(key), "\n        %s ", name);
+	p = strstr(text, key);
+	return p ? strtol(p + strlen(key), NULL, 10) : -1;
+}
+
+/* /proc/zoneinfo: the watermarks of a zone, min < low < high (Linux's
+ * layout; vmos has one zone, Normal). */
+static void t_zoneinfo(void)
+{
+	static char text[65536];
+	long min, low, high;
+
+	CHECK(read_text("/proc/zoneinfo", text, sizeof(text)) > 0 &&
+	      !strncmp(text, "Node 0, zone ", 13), "zoneinfo: %.40s", text);
+	min = zone_field(text, "min");
+	low = zone_field(text, "low");
+	high = zone_field(text, "high");
+	CHECK(min > 0 && min < low && low < high, "watermarks min %ld low %ld high %ld",
+	      min, low, high);
+	CHECK(strstr(text, "\n  pages free ") != NULL, "a pages free line");
+}
+
 /* struct statx of include/uapi/linux/stat.h (this musl has none). */
 #define STATX_BASIC_STATS 0x7ffu
 struct statx_ts { int64_t tv_sec; uint32_t tv_nsec; int32_t reserved; };
@@ -873,6 +901,7 @@ static void run_all(void)
 	RUN(t_kthread_ps);
 	RUN(t_wchan);
 	RUN(t_statx);
+	RUN(t_zoneinfo);
 }
 
 int main(int argc, char **argv)
@@ -887,6 +916,7 @@ int main(int argc, char **argv)
 		RUN(t_kthread_signals);
 		RUN(t_wchan);
 		RUN(t_statx);
+		RUN(t_zoneinfo);
 		return tap_done();
 	}
 	int passes = argc > 1 ? atoi(argv[1]) : 2;
