@@ -135,6 +135,8 @@ static bool sig_ignored(const struct task *t, int sig,
 {
 	u64 h = t->sig.action[sig - 1].handler;
 
+	if (is_kthread(t))
+		return true; /* a kernel thread takes no signal (Linux's) */
 	if (sig_unkillable(t) && h == SIG_DFL &&
 	    !(from_kernel(info) && (sig == SIGKILL || sig == SIGSTOP)))
 		return true;

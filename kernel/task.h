@@ -31,6 +31,10 @@
 #define TASK_COMM_LEN 16
 #define PID_MAX 32768
 #define INIT_PID 1 /* the first user process: reaps orphans, never OOM-killed first */
+#define KTHREADD_PID 2 /* kthreadd, the parent of every kernel thread */
+
+/* task->flags (Linux's PF_*, shown in /proc/PID/stat) */
+#define PF_KTHREAD 0x00200000 /* a kernel thread (kernel/kthread.c) */
 
 enum task_state {
 	TASK_RUNNING,  /* on the run queue (or the one running) */
@@ -85,6 +89,9 @@ struct task {
 	char comm[TASK_COMM_LEN];  /* the program's name, as in /proc/PID/stat */
 	char exe_path[128];        /* the program's path (/proc/PID/exe) */
 	enum task_state state;
+	unsigned flags;            /* PF_*: PF_KTHREAD */
+	int (*kthread_fn)(void *); /* a kernel thread's function... */
+	void *kthread_data;        /* ...and its argument (kernel/kthread.c) */
 	bool need_resched;         /* switch away at the next chance */
 
 	struct arch_thread thread; /* saved registers, FPU, TLS base */
@@ -183,6 +190,12 @@ struct task {
 	struct process_timers *timers;
 };
 
+/* is_kthread - is t a kernel thread (no user part, never in user mode)? */
+static inline bool is_kthread(const struct task *t)
+{
+	return t->flags & PF_KTHREAD;
+}
+
 /* thread_group_leader - is t the first thread of its process? */
 static inline bool thread_group_leader(const struct task *t)
 {
@@ -267,6 +280,14 @@ int sched_sleep_until(u64 ns);
 __noreturn void sched_idle_loop(void);
 /* sched_nr_running - tasks on the run queue. */
 unsigned sched_nr_running(void);
+/* cond_resched - a kernel thread's chance to let others run: schedule()
+ * if its slice is over and another task waits (the kernel is not
+ * preempted, so a long loop in a kernel thread must call it). */
+void cond_resched(void);
+/* get_wchan - where sleeping task t waits: the address of the first
+ * function on its kernel stack outside the scheduler (__sched), or 0 if
+ * it runs or the walk finds none (Linux's get_wchan). */
+u64 get_wchan(struct task *t);
 /* sched_exit_dead - the last switch of an exited thread that nobody reaps:
  * it is freed by the next task to run (no task can free the stack it is
  * running on).  With interrupts disabled. */

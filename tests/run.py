@@ -1094,7 +1094,8 @@ def run_gdb_test(res, only):
 
 # tests/gdb/vm.gdb: tools/gdb/vmos.py's commands, loaded as `make debug`
 # loads them (tools/gdb/vmos.gdb), stopped in cat's exit_group (cat is
-# PID 2, its parent the shell, PID 1).
+# PID 4, its parent the shell, PID 1; 2 and 3 are the kernel threads
+# kthreadd and kswapd0).
 GDB_VM_APPEND = 'init=/bin/sh -c "cat /proc/self/maps; echo done"'
 MAPS_LINE = re.compile(r"^[0-9a-f]{8,}-[0-9a-f]{8,} [-r][-w][-x][ps] .*\n", re.M)
 
@@ -1166,19 +1167,22 @@ def gdb_vm_checks(out, serial):
                    r"#2 .*resolve .*\n#3 .*handle_mm_fault .*\n#4 .*page_fault ",
                    g("anon-fault"), re.M) and
          re.search(r"^fault-addr=0x[0-9a-f]+$", g("anon-fault"), re.M)),
-        ("ps lists the idle task, init (sh) as PID 1 and cat as PID 2, current",
+        ("ps lists the idle task, init (sh) as PID 1, the kernel threads "
+         "and cat as PID 4, current",
          re.search(r"^  +0 +0 +- +running +swapper ", g("ps"), re.M) and
          re.search(r"^  +1 +1 +- +sleeping +sh +0xffff888", g("ps"), re.M) and
-         re.search(r"^\* +2 +2 +1 +running +cat +0xffff888", g("ps"), re.M)),
+         re.search(r"^  +2 +2 +- +\w+ +kthreadd ", g("ps"), re.M) and
+         re.search(r"^  +3 +3 +2 +\w+ +kswapd0 ", g("ps"), re.M) and
+         re.search(r"^\* +4 +4 +1 +running +cat +0xffff888", g("ps"), re.M)),
         ("vmas lists cat's regions in address order, as its /proc/self/maps",
-         re.search(r"^PID 2 \(cat\): \d+ regions", g("vmas"), re.M) and
+         re.search(r"^PID 4 \(cat\): \d+ regions", g("vmas"), re.M) and
          vmas_ranges and vmas_ranges == [(s.lstrip("0") or "0", e.lstrip("0"))
                                          for s, e in ranges(console_maps)]),
         ("vmas names the text (file offset, smaps 'ex'), [heap] and [stack] ('gd')",
          re.search(r" r-xp +\w+  /bin/busybox \+0x[0-9a-f]+ +rd ex ", g("vmas")) and
          re.search(r" rw-p +\w+  \[heap\] ", g("vmas")) and
          re.search(r" rw-p +\w+  \[stack\] .* gd$", g("vmas"), re.M)),
-        ("maps 2 is byte for byte the /proc/self/maps cat printed",
+        ("maps 4 is byte for byte the /proc/self/maps cat printed",
          len(console_maps.splitlines()) >= 5 and g("maps") == console_maps),
         ("pt walks a user stack address from CR3 through four present levels",
          cr3_root and pt_levels(g("pt-user")) == ["PML4", "PDPT", "PD", "PT"] and

@@ -168,7 +168,7 @@ void arch_set_notsc(struct arch_thread *t, bool notsc)
 	write_cr4(notsc ? cr4 | CR4_TSD : cr4 & ~CR4_TSD);
 }
 
-void arch_switch(struct arch_thread *prev, struct arch_thread *next,
+__sched void arch_switch(struct arch_thread *prev, struct arch_thread *next,
 		 u64 next_kstack_top)
 {
 	if (prev->notsc != next->notsc)

@@ -29,6 +29,7 @@
 #include "kernel/exit.h"
 #include "kernel/fs/internal.h"
 #include "kernel/fs/procfmt.h"
+#include "kernel/ksyms.h"
 #include "kernel/rlimit.h"
 #include "kernel/shm.h"
 #include "kernel/task.h"
@@ -47,6 +48,7 @@
 #include "mm/stats.h"
 #include "mm/swap.h"
 #include "mm/swapfile.h"
+#include "mm/vmscan.h"
 #include <asm/arch.h>
 #include <asm/syscall.h>
 
@@ -276,6 +278,36 @@ static void show_kmem(struct task *t, struct pbuf *b)
 	pbuf_printf(b, "mapped_entries %lu\n", mapped_entries());
 }
 
+/* show_vmstat_reclaim - vmstat's reclaim lines: pages looked at (pgscan)
+ * and evicted (pgsteal) by kswapd and by faults themselves (direct),
+ * kswapd's runs (pageoutrun), direct reclaims (allocstall_normal). */
+static void show_vmstat_reclaim(struct pbuf *b)
+{
+	pbuf_printf(b, "pgsteal_kswapd %lu\npgsteal_direct %lu\n"
+		    "pgscan_kswapd %lu\npgscan_direct %lu\npageoutrun %lu\n"
+		    "allocstall_normal %lu\n", pgsteal_kswapd, pgsteal_direct,
+		    pgscan_kswapd, pgscan_direct, pageoutrun, allocstall);
+}
+
+/*
+ * /proc/zoneinfo: Linux's layout for the one zone here (all memory is
+ * "Normal"): free frames and the watermarks of mm/vmscan.c (below min a
+ * fault reclaims itself; below low it wakes kswapd, which stops at high).
+ */
+static void show_zoneinfo(struct task *t, struct pbuf *b)
+{
+	struct watermarks w;
+
+	reclaim_watermarks(&w);
+	pbuf_printf(b, "Node 0, zone   Normal\n  pages free     %lu\n"
+		    "        boost    0\n        min      %lu\n"
+		    "        low      %lu\n        high     %lu\n"
+		    "        spanned  %lu\n        present  %lu\n"
+		    "        managed  %lu\n", frames_free_count(), w.min, w.low,
+		    w.high, frames_table_size(), frames_managed_count(),
+		    frames_managed_count());
+}
+
 /* /proc/vmstat: Linux's "name value" counters; the ones that exist here. */
 static void show_vmstat(struct task *t, struct pbuf *b)
 {
@@ -287,6 +319,7 @@ static void show_vmstat(struct task *t, struct pbuf *b)
 	pbuf_printf(b, "pswpout %lu\n", vm_swap_outs);
 	pbuf_printf(b, "swap_ra %lu\n", readahead_pages);
 	pbuf_printf(b, "oom_kill %lu\n", oom_kills);
+	show_vmstat_reclaim(b);
 }
 
 /* mm_counted_before - does a task before t in the task list use mm?
@@ -500,12 +533,26 @@ static void show_syscall(struct task *t, struct pbuf *b)
 		    frame_user_sp(tf), frame_user_ip(tf));
 }
 
-/* /proc/PID/wchan: where a sleeping task waits, as a symbol name; "0" for
- * one that runs (the reader itself).  vmos does not walk a sleeping
- * task's kernel stack yet, so it says "0" for every task. */
+/*
+ * /proc/PID/wchan, as Linux 6.1: where a sleeping task waits, the name of
+ * the first function on its kernel stack outside the scheduler
+ * (get_wchan); "0" for one that runs (the reader itself), a zombie, or a
+ * reader that may not look (Linux checks ptrace access and prints 0).
+ */
 static void show_wchan(struct task *t, struct pbuf *b)
 {
-	pbuf_printf(b, "0");
+	u64 wchan = proc_may_read(t) ? 0 : get_wchan(t), off;
+	const char *name = wchan ? ksym_lookup(wchan - 1, &off) : NULL;
+
+	pbuf_printf(b, "%s", name ? name : "0");
+}
+
+/* stat_wchan - stat's wchan field: Linux 6.1 no longer shows an address
+ * there, only whether the task is off the run queue (1) or not (0), and
+ * 0 to a reader that may not look at it. */
+static int stat_wchan(struct task *t)
+{
+	return !proc_may_read(t) && t->state != TASK_RUNNING;
 }
 
 static void show_cmdline(struct task *t, struct pbuf *b)
@@ -551,18 +598,18 @@ static void show_stat(struct task *t, struct pbuf *b)
 
 	signal_masks(t, &ignored, &caught);
 	tty_of_session(t->sid, &tty_nr, &tpgid);
-	pbuf_printf(b, "%d (%s) %c %d %d %d %u %d 0 %lu 0 %lu 0 %lu %lu %lu %lu "
+	pbuf_printf(b, "%d (%s) %c %d %d %d %u %d %u %lu 0 %lu 0 %lu %lu %lu %lu "
 		    "%d 0 1 0 %lu %lu %lu %lu ", t->pid, t->comm, state_char(t),
 		    t->parent ? t->parent->tgid : 0, t->pgid, t->sid, tty_nr,
-		    tpgid, t->ru.minflt, t->ru.majflt, ticks(t->ru.utime_ns),
+		    tpgid, t->flags, t->ru.minflt, t->ru.majflt, ticks(t->ru.utime_ns),
 		    ticks(t->ru.stime_ns), ticks(t->ru_children.utime_ns),
 		    ticks(t->ru_children.stime_ns), TASK_NICE_PRIORITY,
 		    ticks(t->start_ns), m->total_vm * PAGE_SIZE, m->rss,
 		    t->rlimits[RLIMIT_RSS][0]);
-	pbuf_printf(b, "%lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 %d 0 0 0 0 0 0 "
+	pbuf_printf(b, "%lu %lu %lu 0 0 %lu %lu %lu %lu %d 0 0 %d 0 0 0 0 0 0 "
 		    "%lu %lu %lu %lu %lu %lu %lu %d\n", m->start_code,
 		    m->end_code, m->start_stack, t->sig.pending, t->sig.blocked,
-		    ignored, caught, EXIT_SIGNAL_SIGCHLD, m->start_data,
+		    ignored, caught, stat_wchan(t), EXIT_SIGNAL_SIGCHLD, m->start_data,
 		    m->end_data, m->start_brk, m->arg_start, m->arg_end,
 		    m->env_start, m->env_end,
 		    t->state == TASK_ZOMBIE ? t->exit_status : 0);
@@ -612,8 +659,8 @@ static void status_ids(struct task *t, struct pbuf *b)
 	for (u32 i = 0; i < c->ngroups; i++)
 		pbuf_printf(b, "%u ", c->groups[i]);
 	pbuf_printf(b, "%s\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n"
-		    "Kthread:\t0\n", c->ngroups ? "" : " ", t->tgid, t->pid,
-		    t->pgid, t->sid);
+		    "Kthread:\t%d\n", c->ngroups ? "" : " ", t->tgid, t->pid,
+		    t->pgid, t->sid, is_kthread(t));
 }
 
 /* bits_set - how many bits of x are 1 (no popcount instruction assumed). */
@@ -808,6 +855,7 @@ static const struct proc_entry root_entries[] = {
 	{ "kmem", FILE_MODE, show_kmem, NULL, NULL },
 	{ "sysvipc", DIR_MODE, NULL, NULL, NULL }, /* sysvipc_dir_inode */
 	{ "vmstat", FILE_MODE, show_vmstat, NULL, NULL },
+	{ "zoneinfo", FILE_MODE, show_zoneinfo, NULL, NULL },
 	{ "uptime", FILE_MODE, show_uptime, NULL, NULL },
 	{ "version", FILE_MODE, show_version, NULL, NULL },
 	{ "cpuinfo", FILE_MODE, show_cpuinfo, NULL, NULL },

@@ -2,7 +2,8 @@
 # checked by the harness (tests/run.py, run_gdb_vm_test). The harness
 # connects and runs tools/gdb/vmos.gdb first, as `make debug` does; it boots
 #   init=/bin/sh -c "cat /proc/self/maps; echo done"
-# so the shell is PID 1 and cat, PID 2, prints its own maps on the serial
+# so the shell is PID 1 and cat, PID 4 (after the kernel threads kthreadd,
+# 2, and kswapd0, 3), prints its own maps on the serial
 # console, then calls exit_group, where we stop: cat's regions are then
 # exactly what it printed. "== name" lines split the output for the harness.
 set pagination off
@@ -52,7 +53,7 @@ ps
 echo == vmas\n
 vmas
 echo == maps\n
-maps 2
+maps 4
 echo == pt-user\n
 pt current->mm->start_stack
 printf "user=0x%lx direct=0x%lx\n", *(unsigned long *)current->mm->start_stack, *(unsigned long *)(0xffff888000000000 + $pt_phys)

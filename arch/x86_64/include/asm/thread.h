@@ -55,6 +55,14 @@ void arch_frame_setup_user(struct trap_frame *tf, u64 ip, u64 sp);
  */
 void arch_switch(struct arch_thread *prev, struct arch_thread *next,
 		 u64 next_kstack_top);
+/*
+ * arch_sleeping_stack - the return addresses on the kernel stack of a task
+ * that is switched out (not the running one), innermost first: the one
+ * into arch_switch, then each caller's.  Reads only inside the task's
+ * stack [lo, hi); stores at most max, returns how many.
+ */
+unsigned arch_sleeping_stack(const struct arch_thread *th, u64 lo, u64 hi,
+			     u64 *out, unsigned max);
 /* arch_set_notsc - make rdtsc/rdtscp fault in user mode (CR4.TSD) for
  * thread t, the current one (prctl PR_SET_TSC, PR_TSC_SIGSEGV). */
 void arch_set_notsc(struct arch_thread *t, bool notsc);
