@@ -605,21 +605,6 @@ static void t_brk_and_mmap(void)
 
 #define PF_KTHREAD 0x00200000u
 
-/* read_text - the text of path (at most size - 1 bytes), or -1. */
-static long read_text(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	long n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n >= 0)
-		buf[n] = '\0';
-	return n;
-}
-
 /* stat_field - field n (1-based, as proc(5) numbers them) of
  * /proc/pid/stat; comm is field 2.  -1 if it cannot be read. */
 static long long stat_field(pid_t pid, int n, char *comm, size_t comm_size)
