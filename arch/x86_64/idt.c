@@ -19,6 +19,7 @@
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/task.h"
 #include "kernel/uaccess.h"
 #include "mm/fault.h"
 #include "mm/kstack.h"
@@ -129,6 +130,30 @@ static bool arch_uaccess_fixup(struct trap_frame *tf)
 	return false;
 }
 
+/*
+ * note_user_trap - remember the exception that is about to become a signal
+ * for the signal frame's trapno, err and cr2 (Linux's thread.trap_nr,
+ * error_code and cr2: set when a user exception sends a signal, kept until
+ * the next one, so a later kill() or system call shows them too).
+ */
+static void note_user_trap(u64 vector, u64 error_code)
+{
+	current->thread.trap_nr = vector;
+	current->thread.error_code = error_code;
+}
+
+/* note_user_page_fault - as note_user_trap for a #PF at addr: the error
+ * code says user mode and, for a kernel address, a protection fault
+ * (Linux's sanitize_error_code: the page tables stay private). */
+static void note_user_page_fault(u64 addr, u64 error_code)
+{
+	error_code |= PF_USER;
+	if (addr >= USER_SPACE_END)
+		error_code |= PF_PRESENT;
+	note_user_trap(VEC_PAGE_FAULT, error_code);
+	current->thread.cr2 = addr;
+}
+
 static void page_fault(struct trap_frame *tf)
 {
 	struct fault f = fault_from_pf(tf);
@@ -145,6 +170,7 @@ static void page_fault(struct trap_frame *tf)
 		 * instruction makes implicitly (QEMU reads a far return's
 		 * stack so, and SMAP refuses it).  The page may well be
 		 * there: retrying would fault forever.  SIGSEGV instead. */
+		note_user_page_fault(f.addr, tf->error_code);
 		user_exception(SIGSEGV, SI_KERNEL, 0, "page fault in a supervisor "
 			       "access from user mode", NULL, tf->rip, tf->rsp);
 		return;
@@ -153,6 +179,7 @@ static void page_fault(struct trap_frame *tf)
 	if (r == FAULT_OK)
 		return;
 	if (trap_from_user(tf)) {
+		note_user_page_fault(f.addr, tf->error_code);
 		user_page_fault(&f, r, tf->rip, tf->rsp, tf->error_code);
 		return;
 	}
@@ -267,6 +294,7 @@ static void user_exception_signal(struct trap_frame *tf)
 	default: /* #GP, #SS, #NP...: a general protection fault */
 		break;
 	}
+	note_user_trap(tf->vector, tf->error_code);
 	user_exception(sig, code, sig == SIGSEGV ? 0 : tf->rip, trap_name(tf->vector),
 		       tf->vector == VEC_GP ? gp_reason(tf->rip, tf->error_code) : NULL,
 		       tf->rip,
@@ -280,8 +308,10 @@ __noreturn void arch_resume_user(struct trap_frame *user);
  * bad_iret - the iretq back to user mode faulted: the CPU refused what
  * rt_sigreturn or a debugger loaded, a non-canonical rip or a selector
  * that is no user segment.  As on Linux (fixup_bad_iret), that is the
- * program's fault: it gets SIGSEGV (SIGBUS for #SS, #NP) with the refused
- * registers in its signal frame, or dies of it; then the return to user
+ * program's fault, as if the user had taken the exception: it gets
+ * SIGSEGV (SIGBUS for #SS, #NP) with the refused registers, the vector and
+ * the CPU's error code (the refused selector) in its signal frame, or dies
+ * of it; then the return to user
  * mode starts over from the user frame, now the handler's, and what this
  * fault pushed on the kernel stack is dropped.  Returns only if tf is not
  * that fault.
@@ -294,6 +324,7 @@ static void bad_iret(struct trap_frame *tf)
 
 	if (tf->rip != (u64)trap_return_iret || (user->cs & 3) != SEGMENT_RPL_USER)
 		return;
+	note_user_trap(tf->vector, tf->error_code);
 	user_exception(tf->vector == VEC_GP ? SIGSEGV : SIGBUS, SI_KERNEL, 0,
 		       "bad return to user mode",
 		       "the CPU refused the registers a signal return or a debugger "
