@@ -60,7 +60,7 @@ static bool ldt_empty(const struct user_desc *info)
 	return info->base_addr == 0 && info->limit == 0 && info->contents == 0 &&
 	       info->read_exec_only == 1 && info->seg_32bit == 0 &&
 	       info->limit_in_pages == 0 && info->seg_not_present == 1 &&
-	       info->useable == 0 && info->lm == 0;
+	       info->useable == 0; /* lm is not looked at */
 }
 
 /* fill_ldt - the descriptor for info (Linux's fill_ldt): a user segment,

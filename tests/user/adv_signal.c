@@ -455,6 +455,26 @@ static void c_ldt_gs(void)
 	      WEXITSTATUS(status) == 0, "the child's LDT: status 0x%x", status);
 }
 
+/* execve drops the LDT: the new image (this program, --ldt-after-exec)
+ * reads none. */
+#define SELF "/tests/adv_signal"
+
+static void c_ldt_exec(void)
+{
+	char *argv[] = { SELF, "--ldt-after-exec", NULL };
+
+	CHECK_RAW(write_ldt(1, 5, 0x1000, 4095, 1, 0, 0, 0), 0);
+	execve(SELF, argv, NULL);
+	CHECK(0, "execve %s", SELF);
+}
+
+static int ldt_after_exec(void)
+{
+	uint64_t table[8];
+
+	return SC3(SYS_modify_ldt, 0, table, sizeof(table)) == 0 ? 0 : 1;
+}
+
 /* ---- FS/GS bases with FSGSBASE (AT_HWCAP2 bit 1), as Linux 5.9+ */
 #define HWCAP2_FSGSBASE 2
 #define ARCH_SET_GS 0x1001
@@ -593,9 +613,13 @@ static void c_fuzz(void)
 	alarm(0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
-	long before = kmem_baseline();
+	long before;
+
+	if (argc > 1 && !strcmp(argv[1], "--ldt-after-exec"))
+		return ldt_after_exec();
+	before = kmem_baseline();
 
 	expect_death("frame rip 0x8000000000000000: SIGSEGV", c_rip_noncanon, SIGSEGV);
 	expect_death("frame rip 0x0000800000000000: SIGSEGV", c_rip_noncanon_low, SIGSEGV);
@@ -647,6 +671,7 @@ int main(void)
 	expect_death("modify_ldt: Linux's rules, encoding and errors", c_ldt_rules, 0);
 	expect_death("modify_ldt: an LDT segment in gs, across a switch and fork",
 		     c_ldt_gs, 0);
+	expect_death("modify_ldt: execve drops the LDT", c_ldt_exec, 0);
 	expect_death("FSGSBASE: base and selector kept across a switch; ARCH_GET_GS",
 		     c_fsgsbase, 0);
 	expect_death("syscall in 32-bit code: -ENOSYS", c_compat_syscall, 0);
