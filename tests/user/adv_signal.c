@@ -567,17 +567,20 @@ static uint16_t fuzz_selector(void)
 	return (r & 3) ? LDT_SEL((r >> 8) & 15) : (uint16_t)(r >> 16);
 }
 
+static long fuzz_rounds = 1500; /* adv_signal --fuzz ROUNDS SEED: more */
+
 static void c_fuzz(void)
 {
 	int sigs[] = { SIGSEGV, SIGBUS, SIGTRAP, SIGILL, SIGFPE };
 	uint64_t r;
+	volatile long caught = 0, written = 0;
 
 	fuzz_int3 = low_page(PROT_READ | PROT_WRITE | PROT_EXEC);
 	memset(fuzz_int3, 0xcc, 4096);
 	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		catch_on_altstack(sigs[i], record_and_jump);
-	alarm(30);
-	for (int i = 0; i < 1500; i++) {
+	alarm(fuzz_rounds > 1500 ? 0 : 30);
+	for (long i = 0; i < fuzz_rounds; i++) {
 		struct user_desc d;
 		volatile uint16_t sel = fuzz_selector();
 
@@ -589,9 +592,12 @@ static void c_fuzz(void)
 		if (fuzz_rand() & 1)
 			d.base_addr = 0;
 		fuzz_base[d.entry_number] = d.base_addr;
-		SC3(SYS_modify_ldt, (fuzz_rand() & 1) ? 1 : 0x11, &d, sizeof(d));
-		if (sigsetjmp(trap_jmp, 1))
+		if (SC3(SYS_modify_ldt, (fuzz_rand() & 1) ? 1 : 0x11, &d, sizeof(d)) == 0)
+			written++;
+		if (sigsetjmp(trap_jmp, 1)) {
+			caught++;
 			continue;
+		}
 		switch (fuzz_rand() % 4) {
 		case 0:
 			__asm__ volatile("mov %0, %%ds" : : "r"((uint32_t)sel));
@@ -612,6 +618,8 @@ static void c_fuzz(void)
 			SC0(SYS_sched_yield); /* switch with what is loaded */
 	}
 	alarm(0);
+	printf("# fuzz: %ld rounds, %ld entries written, %ld signals caught\n",
+	       fuzz_rounds, (long)written, (long)caught);
 }
 
 int main(int argc, char **argv)
@@ -620,6 +628,13 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "--ldt-after-exec"))
 		return ldt_after_exec();
+	if (argc > 3 && !strcmp(argv[1], "--fuzz")) { /* a longer pass, by hand */
+		fuzz_rounds = atol(argv[2]);
+		fuzz_state = strtoull(argv[3], NULL, 0) | 1;
+		expect_death("fuzz: random LDT entries, selector loads and returns",
+			     c_fuzz, 0);
+		return tap_done();
+	}
 	before = kmem_baseline();
 
 	expect_death("frame rip 0x8000000000000000: SIGSEGV", c_rip_noncanon, SIGSEGV);
