@@ -511,7 +511,7 @@ static u64 build_stack(struct mm *mm, const struct exec_strings *s,
 	AUX(AT_EGID, 0);
 	AUX(AT_SECURE, 0);
 	AUX(AT_RANDOM, random_at);
-	AUX(AT_HWCAP2, 0);
+	AUX(AT_HWCAP2, arch_hwcap2());
 	AUX(AT_EXECFN, execfn_at);
 	AUX(AT_PLATFORM, platform);
 	AUX(AT_NULL, 0);

@@ -233,8 +233,10 @@ static struct task *copy_process(u64 flags, u64 stack, u64 tls, int *err)
 	if (stack)
 		frame_set_user_sp(tf, stack);
 	arch_thread_fork(&child->thread);
-	if (flags & CLONE_SETTLS)
+	if (flags & CLONE_SETTLS) { /* Linux: as ARCH_SET_FS, selector 0 */
 		child->thread.fs_base = tls;
+		child->thread.fsindex = 0;
+	}
 	arch_thread_start(&child->thread, child->kstack.top, fork_child_entry, NULL);
 	join_family(child, parent, flags);
 	return child;

@@ -389,7 +389,9 @@ int futex_wake(u32 __user *uaddr, bool private, int nr_wake, u32 bitset)
 		return err;
 	if (bitset) {
 		flags = arch_irq_save();
-		err = wake_key(&key, bitset, nr_wake, NULL, 0);
+		/* Linux counts a wake-up before it compares with nr_wake: 0 (or
+		 * less) wakes one waiter too (Linux's fsgsbase test uses 0). */
+		err = wake_key(&key, bitset, nr_wake < 1 ? 1 : nr_wake, NULL, 0);
 		arch_irq_restore(flags);
 	} else {
 		err = -EINVAL;

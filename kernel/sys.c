@@ -309,14 +309,14 @@ SYSCALL_DEFINE2(arch_prctl, int, code, u64, addr)
 		arch_set_fs_base(&t->thread, addr);
 		return 0;
 	case ARCH_GET_FS:
-		return put_user_u64((void __user *)addr, t->thread.fs_base);
+		return put_user_u64((void __user *)addr, arch_get_fs_base());
 	case ARCH_SET_GS:
 		if (addr >= TASK_SIZE_MAX)
 			return -EPERM;
 		arch_set_gs_base(&t->thread, addr);
 		return 0;
 	case ARCH_GET_GS:
-		return put_user_u64((void __user *)addr, t->thread.gs_base);
+		return put_user_u64((void __user *)addr, arch_get_gs_base());
 	case ARCH_GET_CPUID: /* 1: CPUID works in user mode */
 		return 1;
 	case ARCH_SET_CPUID: /* as Linux on a CPU without CPUID faulting */

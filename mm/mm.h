@@ -54,6 +54,9 @@ struct mm {
 				    with the address space and carry across
 				    fork and exec */
 	struct mm *mmlist_prev, *mmlist_next; /* every mm (mm_first()) */
+	struct ldt *ldt;         /* x86: the local descriptor table the
+				    process set up with modify_ldt, or NULL
+				    (asm/ldt.h); copied by fork, not exec */
 };
 
 /* vmtrace_all - log every fault and eviction of every process ("vmtrace"

@@ -65,6 +65,19 @@ static bool arch_uaccess_fixup(struct trap_frame *tf)
 	return false;
 }
 
+/* note_user_page_fault - as note_user_trap for a #PF at addr: the error
+ * code says user mode and, for a kernel address, a protection fault
+ * (Linux's sanitize_error_code: the page tables stay private); cr2 is the
+ * signal frame's. */
+static void note_user_page_fault(u64 addr, u64 error_code)
+{
+	error_code |= PF_USER;
+	if (addr >= USER_SPACE_END)
+		error_code |= PF_PRESENT;
+	note_user_trap(VEC_PAGE_FAULT, error_code);
+	current->thread.cr2 = addr;
+}
+
 void page_fault(struct trap_frame *tf)
 {
 	struct fault f = fault_from_pf(tf);
@@ -81,6 +94,7 @@ void page_fault(struct trap_frame *tf)
 		 * instruction makes implicitly (QEMU reads a far return's
 		 * stack so, and SMAP refuses it).  The page may well be
 		 * there: retrying would fault forever.  SIGSEGV instead. */
+		note_user_page_fault(f.addr, tf->error_code);
 		user_exception(SIGSEGV, SI_KERNEL, 0, "page fault in a supervisor "
 			       "access from user mode", NULL, tf->rip, tf->rsp);
 		return;
@@ -89,6 +103,7 @@ void page_fault(struct trap_frame *tf)
 	if (o.result == FAULT_OK)
 		return;
 	if (trap_from_user(tf)) {
+		note_user_page_fault(f.addr, tf->error_code);
 		user_page_fault(&f, &o, tf->rip, tf->rsp, tf->error_code);
 		return;
 	}

@@ -20,6 +20,7 @@
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/task.h"
 #include "kernel/uaccess.h"
 #include "mm/fault.h"
 #include "mm/kstack.h"
@@ -93,6 +94,18 @@ void idt_init(void)
 	 * debugger's breakpoint is SIGTRAP.  Any other int N, int $0x80
 	 * included (no IA32 emulation), is a #GP and so SIGSEGV. */
 	asm volatile("lidt %0" : : "m"(ptr));
+}
+
+/*
+ * note_user_trap - remember the exception that is about to become a signal
+ * for the signal frame's trapno, err and cr2 (Linux's thread.trap_nr,
+ * error_code and cr2: set when a user exception sends a signal, kept until
+ * the next one, so a later kill() or system call shows them too).
+ */
+void note_user_trap(u64 vector, u64 error_code)
+{
+	current->thread.trap_nr = vector;
+	current->thread.error_code = error_code;
 }
 
 /*
@@ -196,6 +209,7 @@ static void user_exception_signal(struct trap_frame *tf)
 	default: /* #GP, #SS, #NP...: a general protection fault */
 		break;
 	}
+	note_user_trap(tf->vector, tf->error_code);
 	user_exception(sig, code, sig == SIGSEGV ? 0 : tf->rip, trap_name(tf->vector),
 		       tf->vector == VEC_GP ? gp_reason(tf->rip, tf->error_code) : NULL,
 		       tf->rip,
@@ -209,8 +223,10 @@ __noreturn void arch_resume_user(struct trap_frame *user);
  * bad_iret - the iretq back to user mode faulted: the CPU refused what
  * rt_sigreturn or a debugger loaded, a non-canonical rip or a selector
  * that is no user segment.  As on Linux (fixup_bad_iret), that is the
- * program's fault: it gets SIGSEGV (SIGBUS for #SS, #NP) with the refused
- * registers in its signal frame, or dies of it; then the return to user
+ * program's fault, as if the user had taken the exception: it gets
+ * SIGSEGV (SIGBUS for #SS, #NP) with the refused registers, the vector and
+ * the CPU's error code (the refused selector) in its signal frame, or dies
+ * of it; then the return to user
  * mode starts over from the user frame, now the handler's, and what this
  * fault pushed on the kernel stack is dropped.  Returns only if tf is not
  * that fault.
@@ -223,6 +239,7 @@ static void bad_iret(struct trap_frame *tf)
 
 	if (tf->rip != (u64)trap_return_iret || (user->cs & 3) != SEGMENT_RPL_USER)
 		return;
+	note_user_trap(tf->vector, tf->error_code);
 	user_exception(tf->vector == VEC_GP ? SIGSEGV : SIGBUS, SI_KERNEL, 0,
 		       "bad return to user mode",
 		       "the CPU refused the registers a signal return or a debugger "

@@ -17,6 +17,7 @@
 #define CR4_PAE (1ul << 5)
 #define CR4_PGE (1ul << 7)
 #define CR4_OSFXSR (1ul << 9)
+#define CR4_FSGSBASE (1ul << 16) /* rd/wr fs/gs base in user mode */
 #define CR4_SMEP (1ul << 20)
 #define CR4_SMAP (1ul << 21)
 
