@@ -1,0 +1,763 @@
+/*
+ * kernel/net/af_inet.c - AF_INET sockets over the loopback only: TCP and
+ * UDP between processes of this machine, on 127.0.0.0/8 and INADDR_ANY.
+ *
+ * There is no network device, no packet and no IP header: a TCP
+ * connection is a pair of AF_UNIX stream queues and a UDP datagram an
+ * AF_UNIX datagram, as TCP and UDP would be over a loopback that never
+ * loses anything.  af_unix.c does the queues, the accept queue, poll and
+ * the buffer accounting (unix_ops); this file adds what makes them
+ * Internet sockets, addresses and ports, with Linux's rules:
+ *
+ *   ports    every socket is on inet_socks with its protocol (the socket
+ *            type), local address (maybe INADDR_ANY) and port (0: not
+ *            bound).  bind gives EADDRINUSE for an overlapping address on
+ *            a port in use, unless both sockets set SO_REUSEADDR and (TCP)
+ *            the other does not listen; port 0 and the implicit binds of
+ *            connect, listen and sendto take a free port from
+ *            ip_local_port_range.  An accepted socket shares its
+ *            listener's port, as in Linux's bind buckets.  There is no
+ *            TIME_WAIT: a port is free again at close.
+ *   names    af_unix.c keeps each socket's local name as the sockaddr_in
+ *            its peers see (unix_set_name): what accept, getpeername and
+ *            recvfrom report.  A socket bound to INADDR_ANY speaks from
+ *            127.0.0.1, the loopback route's source address.
+ *   TCP      connect finds the listener and asks unix_connect_to for the
+ *            connection, at once; closing a socket with unread data
+ *            resets its peer (ECONNRESET), as Linux's RST does.
+ *   UDP      sendto finds the receiving socket itself (kmsg->to); a
+ *            datagram for a port nobody has bound is lost, and a
+ *            connected sender then gets ECONNREFUSED, as from the ICMP
+ *            "port unreachable" Linux would receive.
+ *
+ * Every other destination is unreachable (ENETUNREACH): vmos has only lo.
+ */
+#include "kernel/errno.h"
+#include "kernel/net/net.h"
+#include "kernel/signal.h"
+#include "kernel/task.h"
+#include "lib/string.h"
+#include "mm/kmalloc.h"
+
+#define IPPROTO_IP 0
+#define IPPROTO_ICMP 1
+#define IPPROTO_TCP 6
+#define IPPROTO_UDP 17
+#define INADDR_ANY 0u
+#define INADDR_LOOPBACK 0x7f000001u   /* 127.0.0.1 */
+#define INADDR_BROADCAST 0xffffffffu
+#define PROT_SOCK 1024                /* ip_unprivileged_port_start */
+#define UDP_MAX_PAYLOAD 65507         /* 65535 - IP and UDP headers */
+#define SIN_SIZE 16                   /* sizeof(struct sockaddr_in) */
+
+/* Options at levels IPPROTO_TCP and IPPROTO_IP (Linux's numbers). */
+#define TCP_NODELAY 1
+#define TCP_MAXSEG 2
+#define TCP_CORK 3
+#define TCP_KEEPIDLE 4
+#define TCP_KEEPINTVL 5
+#define TCP_KEEPCNT 6
+#define IP_TOS 1
+#define IP_TTL 2
+#define TCP_MSS_DEFAULT 536
+#define IP_DEFAULT_TTL 64
+
+/* struct sockaddr_in: port and address in network byte order. */
+struct sockaddr_in {
+	u16 family;
+	u16 port;
+	u32 addr;
+	u8 zero[8];
+};
+
+struct inet_sock {
+	struct socket *sock;
+	int type;            /* SOCK_STREAM: TCP; SOCK_DGRAM: UDP */
+	u32 laddr;           /* local address, host order (0: any) */
+	u16 lport;           /* local port (0: not bound) */
+	u16 shown_port;      /* what getsockname shows unbound: a refused
+	                      * connect's port (Linux's inet_sport) */
+	bool listening;
+	bool connected;      /* TCP: connected or accepted; UDP: has a peer */
+	bool connecting;     /* connect said EINPROGRESS: the next one ends it */
+	bool rcv_shut, snd_shut; /* shutdown() before or after connecting */
+	bool reset;          /* TCP: a write met the closed peer (its RST) */
+	u32 daddr;           /* UDP: the connected peer */
+	u16 dport;
+	bool nodelay, cork;  /* kept, not acted on: nothing is ever delayed */
+	int keepidle, keepintvl, keepcnt, ttl, tos;
+	struct inet_sock *next;
+};
+
+static struct inet_sock *inet_socks;
+/* /proc/sys/net/ipv4/ip_local_port_range: Linux's default. */
+static u32 port_range[2] = { 32768, 60999 };
+static u32 next_ephemeral;
+
+static const struct proto_ops inet_ops;
+
+static struct inet_sock *inet_sk(struct socket *sock)
+{
+	return sock->inet;
+}
+
+static bool is_loopback(u32 a)
+{
+	return (a >> 24) == 127;
+}
+
+/* is_local - may a socket bind to a? (Linux: a local, multicast or
+ * broadcast address, or INADDR_ANY.) */
+static bool is_local(u32 a)
+{
+	return a == INADDR_ANY || is_loopback(a) || (a >> 28) == 0xe ||
+	       a == INADDR_BROADCAST;
+}
+
+static bool reuseaddr(const struct inet_sock *is)
+{
+	return (is->sock->bool_opts >> SO_REUSEADDR) & 1;
+}
+
+/* ---- names ---- */
+
+static int make_name(u8 *out, u32 addr, u16 port)
+{
+	struct sockaddr_in sin = { AF_INET, __builtin_bswap16(port),
+				   __builtin_bswap32(addr), { 0 } };
+
+	memcpy(out, &sin, sizeof(sin));
+	return SIN_SIZE;
+}
+
+static u16 family_of(const u8 *addr)
+{
+	return (u16)(addr[0] | addr[1] << 8);
+}
+
+/* parse_name - a user's sockaddr_in: 0, -EINVAL (short) or -EAFNOSUPPORT
+ * (another family; AF_UNSPEC passes where Linux lets it: unspec_ok). */
+static int parse_name(const u8 *addr, int len, bool unspec_ok, u32 *a, u16 *port)
+{
+	struct sockaddr_in sin;
+
+	if (len < SIN_SIZE)
+		return -EINVAL;
+	memcpy(&sin, addr, sizeof(sin));
+	*a = __builtin_bswap32(sin.addr);
+	*port = __builtin_bswap16(sin.port);
+	if (sin.family != AF_INET && !(unspec_ok && sin.family == AF_UNSPEC))
+		return -EAFNOSUPPORT;
+	return 0;
+}
+
+/* set_local - the socket's local address and port (both 0: unbound),
+ * also as the name af_unix.c gives its peers. */
+static int set_local(struct inet_sock *is, u32 addr, u16 port)
+{
+	u8 name[SIN_SIZE];
+	int err = unix_set_name(is->sock, name, make_name(name, addr, port));
+
+	if (!err) {
+		is->laddr = addr;
+		is->lport = port;
+	}
+	return err;
+}
+
+/* ---- ports ---- */
+
+static bool addr_overlap(u32 a, u32 b)
+{
+	return a == INADDR_ANY || b == INADDR_ANY || a == b;
+}
+
+/* port_conflict - would is, on addr:port, clash with another socket of
+ * its protocol (Linux's inet_csk_bind_conflict, udp_lib_lport_inuse)? */
+static bool port_conflict(const struct inet_sock *is, u32 addr, u16 port)
+{
+	for (struct inet_sock *o = inet_socks; o; o = o->next) {
+		if (o == is || o->type != is->type || o->lport != port ||
+		    !addr_overlap(o->laddr, addr))
+			continue;
+		if (!reuseaddr(is) || !reuseaddr(o) ||
+		    (is->type == SOCK_STREAM && o->listening))
+			return true;
+	}
+	return false;
+}
+
+static bool port_in_use(int type, u16 port)
+{
+	for (struct inet_sock *o = inet_socks; o; o = o->next)
+		if (o->type == type && o->lport == port)
+			return true;
+	return false;
+}
+
+/* inet_autobind - bind is to addr and a free ephemeral port: 0, the
+ * error given when every port is taken (bind: EADDRINUSE, connect:
+ * EADDRNOTAVAIL, sendto: EAGAIN, as Linux), or -ENOMEM. */
+static int inet_autobind(struct inet_sock *is, u32 addr, int full_err)
+{
+	u32 low = port_range[0], n = port_range[1] - port_range[0] + 1;
+
+	for (u32 i = 0; i < n; i++) {
+		u16 port = (u16)(low + next_ephemeral++ % n);
+
+		if (!port_in_use(is->type, port))
+			return set_local(is, addr, port);
+	}
+	return full_err;
+}
+
+/* tcp_lookup - the listener for daddr:port (an exact address before
+ * INADDR_ANY), or NULL. */
+static struct inet_sock *tcp_lookup(u32 daddr, u16 port)
+{
+	struct inet_sock *any = NULL;
+
+	for (struct inet_sock *o = inet_socks; o; o = o->next) {
+		if (o->type != SOCK_STREAM || !o->listening || o->lport != port)
+			continue;
+		if (o->laddr == daddr)
+			return o;
+		if (o->laddr == INADDR_ANY)
+			any = o;
+	}
+	return any;
+}
+
+/* udp_lookup - the socket a datagram from saddr:sport to daddr:dport
+ * reaches: bound to dport on daddr or INADDR_ANY and, if connected, to
+ * the sender; the most specific one (Linux's compute_score), or NULL. */
+static struct inet_sock *udp_lookup(u32 daddr, u16 dport, u32 saddr, u16 sport)
+{
+	struct inet_sock *best = NULL;
+	int best_score = -1;
+
+	for (struct inet_sock *o = inet_socks; o; o = o->next) {
+		int score = 0;
+
+		if (o->type != SOCK_DGRAM || o->lport != dport ||
+		    (o->laddr != INADDR_ANY && o->laddr != daddr))
+			continue;
+		if (o->connected && (o->daddr != saddr || o->dport != sport))
+			continue;
+		score = (o->laddr != INADDR_ANY) + 2 * o->connected;
+		if (score > best_score) {
+			best = o;
+			best_score = score;
+		}
+	}
+	return best;
+}
+
+/* ---- creating and releasing ---- */
+
+static struct inet_sock *inet_alloc(struct socket *sock, int type)
+{
+	struct inet_sock *is = kzalloc(sizeof(*is));
+
+	if (!is)
+		return NULL;
+	is->sock = sock;
+	is->type = type;
+	is->keepidle = 7200;
+	is->keepintvl = 75;
+	is->keepcnt = 9;
+	is->ttl = -1;
+	is->next = inet_socks;
+	inet_socks = is;
+	sock->inet = is;
+	return is;
+}
+
+/* inet_protocol - the protocol socket(AF_INET, type, protocol) makes, or
+ * -errno (Linux's inet_create: its table of types and protocols). */
+static int inet_protocol(int type, int protocol)
+{
+	switch (type) {
+	case SOCK_STREAM:
+		return !protocol || protocol == IPPROTO_TCP ? IPPROTO_TCP :
+		       -EPROTONOSUPPORT;
+	case SOCK_DGRAM:
+		if (protocol == IPPROTO_ICMP) /* a ping socket: not for us */
+			return -EACCES;
+		return !protocol || protocol == IPPROTO_UDP ? IPPROTO_UDP :
+		       -EPROTONOSUPPORT;
+	case SOCK_RAW: /* no packets to give: only a privileged caller
+			* learns that */
+		return current->cred.euid == 0 ? -EPROTONOSUPPORT : -EPERM;
+	}
+	return -ESOCKTNOSUPPORT;
+}
+
+int inet_create(struct socket *sock, int protocol)
+{
+	int err = inet_protocol(sock->type, protocol);
+
+	if (err < 0)
+		return err;
+	err = unix_create_core(sock, sock->type == SOCK_DGRAM);
+	if (err)
+		return err;
+	sock->ops = &inet_ops;
+	if (!inet_alloc(sock, sock->type)) {
+		unix_ops.release(sock);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void inet_release(struct socket *sock)
+{
+	struct inet_sock *is = inet_sk(sock);
+
+	if (is) {
+		for (struct inet_sock **pp = &inet_socks; *pp; pp = &(*pp)->next) {
+			if (*pp == is) {
+				*pp = is->next;
+				break;
+			}
+		}
+		kfree(is);
+		sock->inet = NULL;
+	}
+	unix_ops.release(sock);
+}
+
+/* ---- bind, listen, accept ---- */
+
+static int inet_bind(struct socket *sock, const u8 *uaddr, int len)
+{
+	struct inet_sock *is = inet_sk(sock);
+	u32 addr;
+	u16 port;
+	int err;
+
+	err = parse_name(uaddr, len, true, &addr, &port);
+	if (err)
+		return err;
+	if (family_of(uaddr) == AF_UNSPEC && addr != INADDR_ANY)
+		return -EAFNOSUPPORT; /* AF_UNSPEC only for "any" (Linux) */
+	if (!is_local(addr))
+		return -EADDRNOTAVAIL;
+	if (port && port < PROT_SOCK && current->cred.euid != 0)
+		return -EACCES;
+	if (is->lport || is->connected || is->connecting)
+		return -EINVAL;
+	if (!port)
+		return inet_autobind(is, addr, -EADDRINUSE);
+	if (port_conflict(is, addr, port))
+		return -EADDRINUSE;
+	return set_local(is, addr, port);
+}
+
+static int inet_listen(struct socket *sock, int backlog)
+{
+	struct inet_sock *is = inet_sk(sock);
+	int err;
+
+	if (is->type != SOCK_STREAM)
+		return -EOPNOTSUPP;
+	if (is->connected || is->connecting)
+		return -EINVAL;
+	if (!is->lport)
+		err = inet_autobind(is, INADDR_ANY, -EADDRINUSE);
+	else /* SO_REUSEADDR let it share a port nobody listened on */
+		err = !is->listening && port_conflict(is, is->laddr, is->lport) ?
+		      -EADDRINUSE : 0;
+	if (!err)
+		err = unix_ops.listen(sock, backlog);
+	if (!err)
+		is->listening = true;
+	return err;
+}
+
+static int inet_accept(struct socket *sock, struct socket **newsock, bool nonblock)
+{
+	struct sockaddr_in sin;
+	struct inet_sock *n;
+	int err;
+
+	err = unix_ops.accept(sock, newsock, nonblock);
+	if (err)
+		return err;
+	(*newsock)->bool_opts = sock->bool_opts; /* as Linux's sk_clone */
+	n = inet_alloc(*newsock, SOCK_STREAM);
+	if (!n) {
+		sock_free(*newsock);
+		*newsock = NULL;
+		return -ENOMEM;
+	}
+	unix_ops.getname(*newsock, (u8 *)&sin, false); /* named at connect */
+	n->laddr = __builtin_bswap32(sin.addr);
+	n->lport = __builtin_bswap16(sin.port);
+	n->connected = true;
+	return 0;
+}
+
+static int inet_getname(struct socket *sock, u8 *addr, bool peer)
+{
+	struct inet_sock *is = inet_sk(sock);
+
+	if (!peer)
+		return make_name(addr, is->laddr, is->lport ? is->lport : is->shown_port);
+	if (!is->connected)
+		return -ENOTCONN;
+	if (is->type == SOCK_DGRAM)
+		return make_name(addr, is->daddr, is->dport);
+	return unix_ops.getname(sock, addr, true);
+}
+
+static int inet_socketpair(struct socket *a, struct socket *b)
+{
+	return -EOPNOTSUPP;
+}
+
+/* ---- connect ---- */
+
+/* connect_dest - where a connect or sendto goes: 0 with *daddr (INADDR_ANY
+ * means this machine: 127.0.0.1), or -ENETUNREACH. */
+static int connect_dest(u32 *daddr)
+{
+	if (*daddr == INADDR_ANY)
+		*daddr = INADDR_LOOPBACK;
+	return is_loopback(*daddr) ? 0 : -ENETUNREACH;
+}
+
+/* bind_source - before connecting or sending: bind is to an ephemeral
+ * port if it has none, and (connect) to 127.0.0.1 if bound to any. */
+static int bind_source(struct inet_sock *is, bool connect, int full_err)
+{
+	u32 addr = is->laddr;
+
+	if (connect && addr == INADDR_ANY)
+		addr = INADDR_LOOPBACK;
+	if (!is->lport)
+		return inet_autobind(is, addr, full_err);
+	return addr == is->laddr ? 0 : set_local(is, addr, is->lport);
+}
+
+static int udp_connect(struct inet_sock *is, const u8 *uaddr, int len)
+{
+	u32 daddr;
+	u16 dport;
+	int err;
+
+	if (family_of(uaddr) == AF_UNSPEC) {
+		is->connected = false; /* dissolve the association */
+		return 0;
+	}
+	err = parse_name(uaddr, len, false, &daddr, &dport);
+	if (!err)
+		err = connect_dest(&daddr);
+	if (!err)
+		err = bind_source(is, true, -EAGAIN);
+	if (err)
+		return err;
+	is->daddr = daddr;
+	is->dport = dport;
+	is->connected = true;
+	return 0;
+}
+
+/* tcp_connect_done - the second connect after EINPROGRESS: its outcome. */
+static int tcp_connect_done(struct inet_sock *is)
+{
+	int err = unix_sock_error(is->sock);
+
+	is->connecting = false;
+	return err;
+}
+
+static int inet_connect(struct socket *sock, const u8 *uaddr, int len, bool nonblock)
+{
+	struct inet_sock *is = inet_sk(sock), *listener;
+	bool autobound = !is->lport;
+	u8 name[SIN_SIZE];
+	u32 daddr;
+	u16 dport;
+	int err;
+
+	if (len < 2)
+		return -EINVAL;
+	if (is->type == SOCK_DGRAM)
+		return udp_connect(is, uaddr, len);
+	if (is->connecting)
+		return tcp_connect_done(is);
+	if (is->connected || is->listening)
+		return -EISCONN;
+	if (family_of(uaddr) == AF_UNSPEC)
+		return 0; /* "disconnect" an unconnected socket */
+	err = parse_name(uaddr, len, false, &daddr, &dport);
+	if (!err)
+		err = connect_dest(&daddr);
+	if (!err)
+		err = bind_source(is, true, -EADDRNOTAVAIL);
+	if (err)
+		return err;
+	listener = tcp_lookup(daddr, dport);
+	err = listener ? unix_connect_to(sock, listener->sock, name,
+					 make_name(name, daddr, dport), nonblock) :
+	      -ECONNREFUSED;
+	if (err == -ECONNREFUSED && nonblock) { /* the RST comes after */
+		unix_set_error(sock, ECONNREFUSED);
+		err = -EINPROGRESS;
+		is->connecting = true;
+	} else if (!err) {
+		is->connected = true;
+		if (nonblock) { /* Linux returns before the handshake */
+			is->connecting = true;
+			err = -EINPROGRESS;
+		}
+	}
+	if (err && err != -EINPROGRESS && autobound) { /* the port is free */
+		is->shown_port = is->lport;
+		set_local(is, INADDR_ANY, 0);
+	}
+	return err;
+}
+
+/* ---- sending and receiving ---- */
+
+static long pipe_error(int flags)
+{
+	if (!(flags & MSG_NOSIGNAL))
+		send_signal(current, SIGPIPE, NULL);
+	return -EPIPE;
+}
+
+/* udp_sendmsg - a datagram to the address given or the connected peer. */
+static long udp_sendmsg(struct socket *sock, struct kmsg *m, int flags,
+			bool nonblock)
+{
+	struct inet_sock *is = inet_sk(sock), *to;
+	u32 daddr = is->daddr;
+	u16 dport = is->dport;
+	int err;
+
+	if (m->uio.len > UDP_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	if (m->namelen) {
+		err = parse_name(m->name, m->namelen, true, &daddr, &dport);
+		if (err)
+			return err;
+		if (!dport)
+			return -EINVAL;
+	} else if (!is->connected) {
+		return -EDESTADDRREQ;
+	}
+	err = connect_dest(&daddr);
+	if (!err)
+		err = bind_source(is, false, -EAGAIN);
+	if (!err)
+		err = unix_sock_error(sock);
+	if (err)
+		return err;
+	to = udp_lookup(daddr, dport, is->laddr ? is->laddr : INADDR_LOOPBACK,
+			is->lport);
+	if (!to) { /* lost; "port unreachable" tells a connected sender */
+		if (is->connected)
+			unix_set_error(sock, ECONNREFUSED);
+		return (long)m->uio.len;
+	}
+	m->to = to->sock;
+	m->namelen = 0;
+	return unix_ops.sendmsg(sock, m, flags, nonblock);
+}
+
+static long inet_sendmsg(struct socket *sock, struct kmsg *m, int flags, bool nonblock)
+{
+	struct inet_sock *is = inet_sk(sock);
+	size_t len;
+	long n;
+	int err;
+
+	if (is->type == SOCK_DGRAM)
+		return udp_sendmsg(sock, m, flags, nonblock);
+	err = unix_sock_error(sock); /* a reset is reported once */
+	if (err)
+		return err;
+	if (!is->connected)
+		return pipe_error(flags);
+	m->namelen = 0; /* TCP ignores a destination */
+	len = m->uio.len;
+	n = unix_ops.sendmsg(sock, m, flags | MSG_NOSIGNAL, nonblock);
+	if (n != -EPIPE)
+		return n;
+	if (!is->snd_shut && !is->reset) {
+		/* the peer has closed: Linux's first write still goes out
+		 * (and is lost), the RST it draws fails the next one */
+		is->reset = true;
+		return (long)len;
+	}
+	return pipe_error(flags);
+}
+
+static long inet_recvmsg(struct socket *sock, struct kmsg *m, int flags, bool nonblock)
+{
+	struct inet_sock *is = inet_sk(sock);
+	struct sockaddr_in sin;
+	long n;
+
+	if (is->type == SOCK_STREAM) {
+		if (!is->connected)
+			return is->rcv_shut && !is->listening ? 0 : -ENOTCONN;
+		m->name = NULL; /* TCP reports no address */
+		return unix_ops.recvmsg(sock, m, flags, nonblock);
+	}
+	n = unix_ops.recvmsg(sock, m, flags, nonblock);
+	if (n >= 0 && m->name && m->namelen == SIN_SIZE) {
+		memcpy(&sin, m->name, sizeof(sin));
+		if (!sin.addr) /* the sender is bound to any */
+			sin.addr = __builtin_bswap32(INADDR_LOOPBACK);
+		memcpy(m->name, &sin, sizeof(sin));
+	}
+	return n;
+}
+
+static int inet_shutdown(struct socket *sock, int how)
+{
+	struct inet_sock *is = inet_sk(sock);
+	int err;
+
+	if (how < SHUT_RD || how > SHUT_RDWR)
+		return -EINVAL;
+	is->rcv_shut |= how != SHUT_WR;
+	is->snd_shut |= how != SHUT_RD;
+	if (is->listening)
+		return how == SHUT_WR ? 0 : unix_ops.shutdown(sock, how);
+	err = unix_ops.shutdown(sock, how);
+	return err ? err : is->connected ? 0 : -ENOTCONN;
+}
+
+/* ---- options ---- */
+
+static int inet_getsockopt(struct socket *sock, int name, void *val, int *len)
+{
+	struct ucred none = { 0, 65534, 65534 }; /* no peer credentials */
+	int v;
+
+	switch (name) {
+	case SO_PROTOCOL:
+		v = sock->type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;
+		break;
+	case SO_PEERCRED:
+		memcpy(val, &none, sizeof(none));
+		*len = sizeof(none);
+		return 0;
+	default:
+		return unix_ops.getsockopt(sock, name, val, len);
+	}
+	memcpy(val, &v, sizeof(v));
+	*len = sizeof(v);
+	return 0;
+}
+
+/* tcp_option - where is keeps TCP option name, or NULL. */
+static int *tcp_option(struct inet_sock *is, int name)
+{
+	switch (name) {
+	case TCP_KEEPIDLE: return &is->keepidle;
+	case TCP_KEEPINTVL: return &is->keepintvl;
+	case TCP_KEEPCNT: return &is->keepcnt;
+	}
+	return NULL;
+}
+
+static int inet_proto_getsockopt(struct socket *sock, int level, int name,
+				 void *val, int *len)
+{
+	struct inet_sock *is = inet_sk(sock);
+	int v, *p;
+
+	if (level == IPPROTO_TCP && is->type == SOCK_STREAM) {
+		p = tcp_option(is, name);
+		v = p ? *p : name == TCP_NODELAY ? is->nodelay :
+		    name == TCP_CORK ? is->cork :
+		    name == TCP_MAXSEG ? TCP_MSS_DEFAULT : -1;
+		if (!p && v < 0)
+			return -ENOPROTOOPT;
+	} else if (level == IPPROTO_IP) {
+		if (name != IP_TTL && name != IP_TOS)
+			return -ENOPROTOOPT;
+		v = name == IP_TOS ? is->tos :
+		    is->ttl < 0 ? IP_DEFAULT_TTL : is->ttl;
+	} else { /* Linux's ip_getsockopt, unlike its setsockopt */
+		return -EOPNOTSUPP;
+	}
+	memcpy(val, &v, sizeof(v));
+	*len = sizeof(v);
+	return 0;
+}
+
+static int inet_proto_setsockopt(struct socket *sock, int level, int name,
+				 const void *val, int len)
+{
+	struct inet_sock *is = inet_sk(sock);
+	int v, *p;
+
+	memcpy(&v, val, sizeof(v));
+	if (level == IPPROTO_TCP && is->type == SOCK_STREAM) {
+		if (name == TCP_NODELAY || name == TCP_CORK) {
+			*(name == TCP_NODELAY ? &is->nodelay : &is->cork) = v != 0;
+			return 0;
+		}
+		p = tcp_option(is, name);
+		if (!p)
+			return -ENOPROTOOPT;
+		if (v < 1 || v > (name == TCP_KEEPCNT ? 127 : 32767))
+			return -EINVAL;
+		*p = v;
+		return 0;
+	}
+	if (level == IPPROTO_IP && name == IP_TTL) {
+		if (v != -1 && (v < 1 || v > 255))
+			return -EINVAL;
+		is->ttl = v;
+		return 0;
+	}
+	if (level == IPPROTO_IP && name == IP_TOS) {
+		is->tos = v & 0xff;
+		return 0;
+	}
+	return -ENOPROTOOPT;
+}
+
+/* What af_unix.c does as for its own sockets. */
+static unsigned inet_poll(struct socket *sock)
+{
+	return unix_ops.poll(sock);
+}
+
+static int inet_setsockopt(struct socket *sock, int name, const void *val, int len)
+{
+	return unix_ops.setsockopt(sock, name, val, len);
+}
+
+static int inet_fionread(struct socket *sock)
+{
+	return unix_ops.fionread(sock);
+}
+
+static const struct proto_ops inet_ops = {
+	.family = AF_INET,
+	.bind = inet_bind,
+	.connect = inet_connect,
+	.listen = inet_listen,
+	.accept = inet_accept,
+	.getname = inet_getname,
+	.socketpair = inet_socketpair,
+	.sendmsg = inet_sendmsg,
+	.recvmsg = inet_recvmsg,
+	.shutdown = inet_shutdown,
+	.poll = inet_poll,
+	.getsockopt = inet_getsockopt,
+	.setsockopt = inet_setsockopt,
+	.release = inet_release,
+	.fionread = inet_fionread,
+	.proto_getsockopt = inet_proto_getsockopt,
+	.proto_setsockopt = inet_proto_setsockopt,
+};
