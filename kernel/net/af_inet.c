@@ -31,11 +31,14 @@
  *            "port unreachable" Linux would receive.
  *
  * Every other destination is unreachable (ENETUNREACH): vmos has only lo.
+ * /proc/net/tcp and /proc/net/udp list the sockets (inet_proc_show).
  */
 #include "kernel/errno.h"
+#include "kernel/fs/procfmt.h"
 #include "kernel/net/net.h"
 #include "kernel/signal.h"
 #include "kernel/task.h"
+#include "lib/format.h"
 #include "lib/string.h"
 #include "mm/kmalloc.h"
 
@@ -61,6 +64,13 @@
 #define IP_TTL 2
 #define TCP_MSS_DEFAULT 536
 #define IP_DEFAULT_TTL 64
+
+/* TCP states as /proc/net/tcp numbers them (Linux's); UDP uses two. */
+#define TCP_ESTABLISHED 1
+#define TCP_CLOSE 7
+#define TCP_LISTEN 10
+#define PROC_TCP_WIDTH 149 /* each line padded to it, as Linux's seq_pad */
+#define PROC_UDP_WIDTH 127
 
 /* struct sockaddr_in: port and address in network byte order. */
 struct sockaddr_in {
@@ -761,3 +771,60 @@ static const struct proto_ops inet_ops = {
 	.proto_getsockopt = inet_proto_getsockopt,
 	.proto_setsockopt = inet_proto_setsockopt,
 };
+
+/* ---- /proc/net/tcp and /proc/net/udp ---- */
+
+/* proc_line - one line of text, padded with blanks to width. */
+static void proc_line(struct pbuf *b, int width, const char *text)
+{
+	pbuf_printf(b, "%-*s\n", width, text);
+}
+
+/* inet_state - the state number of a socket /proc/net lists, or 0 for
+ * one it does not (TCP: neither listening nor connected; UDP: unbound). */
+static int inet_state(const struct inet_sock *is)
+{
+	if (!is->lport)
+		return 0;
+	if (is->type == SOCK_STREAM)
+		return is->listening ? TCP_LISTEN : is->connected ? TCP_ESTABLISHED : 0;
+	return is->connected ? TCP_ESTABLISHED : TCP_CLOSE;
+}
+
+/* inet_proc_row - a socket's line: addresses as Linux prints them (the
+ * address's bytes in network order read as one number, the port). */
+static void inet_proc_row(struct pbuf *b, struct inet_sock *is, int i, int state)
+{
+	struct file *f = is->sock->file;
+	u8 peer[SOCKADDR_MAX];
+	struct sockaddr_in sin = { 0 };
+	int rx = state == TCP_LISTEN ? 0 : unix_ops.fionread(is->sock);
+	char line[160];
+
+	if (inet_getname(is->sock, peer, true) == SIN_SIZE)
+		memcpy(&sin, peer, sizeof(sin));
+	ksnprintf(line, sizeof(line),
+		  "%4d: %08X:%04X %08X:%04X %02X %08X:%08X 00:00000000 %08X "
+		  "%5u %8d %lu %d 0000000000000000 %s", i,
+		  __builtin_bswap32(is->laddr), is->lport, sin.addr,
+		  __builtin_bswap16(sin.port), state, 0, rx < 0 ? 0 : rx, 0,
+		  f ? f->inode->uid : 0, 0, f ? (unsigned long)f->inode->ino : 0,
+		  2, is->type == SOCK_STREAM ? "100 0 0 10 0" : "0");
+	proc_line(b, is->type == SOCK_STREAM ? PROC_TCP_WIDTH : PROC_UDP_WIDTH, line);
+}
+
+void inet_proc_show(struct pbuf *b, int type)
+{
+	int i = 0, state;
+
+	if (type == SOCK_STREAM)
+		proc_line(b, PROC_TCP_WIDTH, "  sl  local_address rem_address   st "
+			  "tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
+	else
+		proc_line(b, PROC_UDP_WIDTH, "   sl  local_address rem_address   st "
+			  "tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode "
+			  "ref pointer drops");
+	for (struct inet_sock *is = inet_socks; is; is = is->next)
+		if (is->type == type && (state = inet_state(is)))
+			inet_proc_row(b, is, i++, state);
+}

@@ -250,5 +250,8 @@ void unix_set_error(struct socket *sock, int err);
 /* inet_create - set up sock (type checked here) as an AF_INET socket of
  * protocol (0: the type's own): 0 or -errno as Linux's socket(). */
 int inet_create(struct socket *sock, int protocol);
+struct pbuf;
+/* inet_proc_show - /proc/net/tcp (type SOCK_STREAM) or /proc/net/udp. */
+void inet_proc_show(struct pbuf *b, int type);
 
 #endif

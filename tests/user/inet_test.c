@@ -17,6 +17,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
@@ -411,6 +412,49 @@ static void t_options(void)
 	close(u);
 }
 
+/* contains_line - does the file have a line with all of a, b (and c)? */
+static int contains_line(const char *path, const char *a, const char *b, const char *c)
+{
+	char text[8192], *line, *save;
+	int fd = open(path, O_RDONLY), n, found = 0;
+
+	if (fd < 0)
+		return 0;
+	n = (int)read(fd, text, sizeof(text) - 1);
+	close(fd);
+	text[n > 0 ? n : 0] = 0;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		found |= strstr(line, a) && strstr(line, b) && (!c || strstr(line, c));
+	return found;
+}
+
+/* /proc/net/tcp and udp as Linux writes them (busybox netstat reads them). */
+static void t_proc_net(void)
+{
+	uint16_t port;
+	int l = listener(&port), sv[2];
+	char local[32], state[16];
+
+	snprintf(local, sizeof(local), " 0100007F:%04X ", port);
+	CHECK(contains_line("/proc/net/tcp", "  sl  local_address rem_address   st "
+			    "tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode",
+			    "", NULL), "header");
+	CHECK(contains_line("/proc/net/tcp", local, "00000000:0000 0A ", NULL),
+	      "the listener");
+	close(l);
+	CHECK(tcp_pair(sv) == 0, "pair");
+	snprintf(local, sizeof(local), " 0100007F:%04X ", port_of(sv[0]));
+	snprintf(state, sizeof(state), ":%04X 01 ", port_of(sv[1]));
+	CHECK(contains_line("/proc/net/tcp", local, state, NULL), "established");
+	int u = socket(AF_INET, SOCK_DGRAM, 0);
+	bind_to(u, INADDR_ANY, 0);
+	snprintf(local, sizeof(local), " 00000000:%04X ", port_of(u));
+	CHECK(contains_line("/proc/net/udp", local, "00000000:0000 07 ", NULL), "udp");
+	close(u);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 /* Many connections opened and closed, some with data left: nothing kept. */
 static void t_many(void)
 {
@@ -458,12 +502,15 @@ static void run_all(void)
 	RUN(t_reset);
 	RUN(t_accept_poll);
 	RUN(t_options);
+	RUN(t_proc_net);
 	RUN(t_many);
 }
 
 int main(void)
 {
 	printf("TAP version 13\n");
+	if (access("/proc/self", F_OK)) /* Linux as init: nobody mounted it */
+		mount("proc", "/proc", "proc", 0, NULL);
 	lo_up();
 	leak_checked_twice(run_all, NULL);
 	return tap_done();
