@@ -106,6 +106,23 @@ static u32 next_ephemeral;
 
 static const struct proto_ops inet_ops;
 
+void inet_get_port_range(u32 range[2])
+{
+	range[0] = port_range[0];
+	range[1] = port_range[1];
+}
+
+int inet_set_port_range(u32 low, u32 high)
+{
+	/* a range may not straddle ip_unprivileged_port_start */
+	if (high < low || low < 1 || high > 65535 ||
+	    (low < PROT_SOCK && high >= PROT_SOCK))
+		return -EINVAL;
+	port_range[0] = low;
+	port_range[1] = high;
+	return 0;
+}
+
 static struct inet_sock *inet_sk(struct socket *sock)
 {
 	return sock->inet;

@@ -250,6 +250,10 @@ void unix_set_error(struct socket *sock, int err);
 /* inet_create - set up sock (type checked here) as an AF_INET socket of
  * protocol (0: the type's own): 0 or -errno as Linux's socket(). */
 int inet_create(struct socket *sock, int protocol);
+/* /proc/sys/net/ipv4/ip_local_port_range: the ports implicit binds take.
+ * inet_set_port_range: 0 or -EINVAL (Linux's checks). */
+void inet_get_port_range(u32 range[2]);
+int inet_set_port_range(u32 low, u32 high);
 struct pbuf;
 /* inet_proc_show - /proc/net/tcp (type SOCK_STREAM) or /proc/net/udp. */
 void inet_proc_show(struct pbuf *b, int type);

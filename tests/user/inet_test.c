@@ -455,6 +455,43 @@ static void t_proc_net(void)
 	close(sv[1]);
 }
 
+static int write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY), n;
+
+	if (fd < 0)
+		return -1;
+	n = (int)write(fd, text, strlen(text));
+	close(fd);
+	return n == (int)strlen(text) ? 0 : -1;
+}
+
+/* ip_local_port_range: the ports port 0 means. */
+static void t_port_range(void)
+{
+	const char *path = "/proc/sys/net/ipv4/ip_local_port_range";
+	char text[64] = "";
+	int fd = open(path, O_RDONLY), s[3];
+
+	CHECK(fd >= 0 && read(fd, text, sizeof(text)) == 12 &&
+	      !strcmp(text, "32768\t60999\n"), "default range: %s", text);
+	close(fd);
+	CHECK_ERR(write_text(path, "5000 4000"), EINVAL);
+	CHECK_ERR(write_text(path, "1000 2000"), EINVAL);
+	CHECK(write_text(path, "40000 40001\n") == 0, "set");
+	for (int i = 0; i < 3; i++) {
+		s[i] = socket(AF_INET, SOCK_STREAM, 0);
+		if (i < 2)
+			CHECK(bind_to(s[i], INADDR_LOOPBACK, 0) == 0, "bind %d", i);
+	}
+	CHECK(port_of(s[0]) + port_of(s[1]) == 80001, "ports %u %u",
+	      port_of(s[0]), port_of(s[1]));
+	CHECK_ERR(bind_to(s[2], INADDR_LOOPBACK, 0), EADDRINUSE);
+	CHECK(write_text(path, "32768 60999") == 0, "restore");
+	for (int i = 0; i < 3; i++)
+		close(s[i]);
+}
+
 /* Many connections opened and closed, some with data left: nothing kept. */
 static void t_many(void)
 {
@@ -503,6 +540,7 @@ static void run_all(void)
 	RUN(t_accept_poll);
 	RUN(t_options);
 	RUN(t_proc_net);
+	RUN(t_port_range);
 	RUN(t_many);
 }
 
