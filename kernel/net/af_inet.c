@@ -91,7 +91,8 @@ struct inet_sock {
 	bool connected;      /* TCP: connected or accepted; UDP: has a peer */
 	bool connecting;     /* connect said EINPROGRESS: the next one ends it */
 	bool rcv_shut, snd_shut; /* shutdown() before or after connecting */
-	bool reset;          /* TCP: a write met the closed peer (its RST) */
+	bool reset;          /* TCP: the peer has reset the connection */
+	bool user_addr, user_port; /* bind chose them (Linux's userlocks) */
 	u32 daddr;           /* UDP: the connected peer */
 	u16 dport;
 	bool nodelay, cork;  /* kept, not acted on: nothing is ever delayed */
@@ -141,9 +142,9 @@ static bool is_local(u32 a)
 	       a == INADDR_BROADCAST;
 }
 
-static bool reuseaddr(const struct inet_sock *is)
+static bool has_opt(const struct inet_sock *is, int opt)
 {
-	return (is->sock->bool_opts >> SO_REUSEADDR) & 1;
+	return (is->sock->bool_opts >> opt) & 1;
 }
 
 /* ---- names ---- */
@@ -207,7 +208,9 @@ static bool port_conflict(const struct inet_sock *is, u32 addr, u16 port)
 		if (o == is || o->type != is->type || o->lport != port ||
 		    !addr_overlap(o->laddr, addr))
 			continue;
-		if (!reuseaddr(is) || !reuseaddr(o) ||
+		if (has_opt(is, SO_REUSEPORT) && has_opt(o, SO_REUSEPORT))
+			continue; /* (Linux also asks for the same owner) */
+		if (!has_opt(is, SO_REUSEADDR) || !has_opt(o, SO_REUSEADDR) ||
 		    (is->type == SOCK_STREAM && o->listening))
 			return true;
 	}
@@ -375,10 +378,15 @@ static int inet_bind(struct socket *sock, const u8 *uaddr, int len)
 	if (is->lport || is->connected || is->connecting)
 		return -EINVAL;
 	if (!port)
-		return inet_autobind(is, addr, -EADDRINUSE);
-	if (port_conflict(is, addr, port))
-		return -EADDRINUSE;
-	return set_local(is, addr, port);
+		err = inet_autobind(is, addr, -EADDRINUSE);
+	else
+		err = port_conflict(is, addr, port) ? -EADDRINUSE :
+		      set_local(is, addr, port);
+	if (!err) {
+		is->user_addr = addr != INADDR_ANY;
+		is->user_port = port != 0;
+	}
+	return err;
 }
 
 static int inet_listen(struct socket *sock, int backlog)
@@ -473,9 +481,11 @@ static int udp_connect(struct inet_sock *is, const u8 *uaddr, int len)
 	u16 dport;
 	int err;
 
-	if (family_of(uaddr) == AF_UNSPEC) {
-		is->connected = false; /* dissolve the association */
-		return 0;
+	if (family_of(uaddr) == AF_UNSPEC) { /* dissolve the association */
+		is->connected = false;
+		/* what connect chose goes, as in Linux's __udp_disconnect */
+		return set_local(is, is->user_addr ? is->laddr : INADDR_ANY,
+				 is->user_port ? is->lport : 0);
 	}
 	err = parse_name(uaddr, len, false, &daddr, &dport);
 	if (!err)
@@ -490,12 +500,15 @@ static int udp_connect(struct inet_sock *is, const u8 *uaddr, int len)
 	return 0;
 }
 
-/* tcp_connect_done - the second connect after EINPROGRESS: its outcome. */
+/* tcp_connect_done - the second connect after EINPROGRESS: its outcome
+ * (ECONNABORTED for a failure whose error SO_ERROR took already). */
 static int tcp_connect_done(struct inet_sock *is)
 {
 	int err = unix_sock_error(is->sock);
 
 	is->connecting = false;
+	if (!err && !is->connected)
+		err = -ECONNABORTED;
 	return err;
 }
 
@@ -605,8 +618,10 @@ static long inet_sendmsg(struct socket *sock, struct kmsg *m, int flags, bool no
 	if (is->type == SOCK_DGRAM)
 		return udp_sendmsg(sock, m, flags, nonblock);
 	err = unix_sock_error(sock); /* a reset is reported once */
-	if (err)
+	if (err) {
+		is->reset = true;
 		return err;
+	}
 	if (!is->connected)
 		return pipe_error(flags);
 	m->namelen = 0; /* TCP ignores a destination */
@@ -633,7 +648,10 @@ static long inet_recvmsg(struct socket *sock, struct kmsg *m, int flags, bool no
 		if (!is->connected)
 			return is->rcv_shut && !is->listening ? 0 : -ENOTCONN;
 		m->name = NULL; /* TCP reports no address */
-		return unix_ops.recvmsg(sock, m, flags, nonblock);
+		n = unix_ops.recvmsg(sock, m, flags, nonblock);
+		if (n == -ECONNRESET)
+			is->reset = true;
+		return n;
 	}
 	n = unix_ops.recvmsg(sock, m, flags, nonblock);
 	if (n >= 0 && m->name && m->namelen == SIN_SIZE) {

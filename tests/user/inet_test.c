@@ -194,6 +194,17 @@ static void t_bind(void)
 	close(b);
 	close(a);
 
+	/* SO_REUSEPORT: two listeners on one port */
+	a = socket(AF_INET, SOCK_STREAM, 0);
+	b = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(a, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+	setsockopt(b, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+	CHECK(bind_to(a, INADDR_LOOPBACK, 0) == 0 && listen(a, 1) == 0, "first");
+	CHECK(bind_to(b, INADDR_LOOPBACK, port_of(a)) == 0 && listen(b, 1) == 0,
+	      "second listener");
+	close(a);
+	close(b);
+
 	if (setuid(1000) == 0) {
 		a = socket(AF_INET, SOCK_STREAM, 0);
 		CHECK_ERR(bind_to(a, INADDR_LOOPBACK, 80), EACCES);
@@ -241,6 +252,7 @@ static void t_connect(void)
 	CHECK(poll(&p, 1, 1000) == 1 && (p.revents & POLLERR), "error %x", p.revents);
 	CHECK(getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &len) == 0 &&
 	      err == ECONNREFUSED, "SO_ERROR %d", err);
+	CHECK_ERR(connect_to(c, INADDR_LOOPBACK, port), ECONNABORTED);
 	close(c);
 	close(b);
 }
@@ -289,6 +301,7 @@ static void t_udp(void)
 	CHECK(connect(b, (struct sockaddr *)&(struct sockaddr){ AF_UNSPEC }, 16) == 0,
 	      "dissolve");
 	CHECK_ERR(getpeername(b, (struct sockaddr *)&from, &len), ENOTCONN);
+	CHECK(port_of(b) == 0, "the port connect took is free again");
 	close(b);
 	close(c);
 }
@@ -342,6 +355,8 @@ static void t_reset(void)
 	CHECK(recv(sv[0], buf, sizeof(buf), 0) == 7, "data sent before the reset");
 	CHECK_ERR(recv(sv[0], buf, sizeof(buf), 0), ECONNRESET);
 	CHECK(recv(sv[0], buf, sizeof(buf), 0) == 0, "then end of file");
+	signal(SIGPIPE, SIG_IGN);
+	CHECK_ERR(send(sv[0], "x", 1, 0), EPIPE);
 	close(sv[0]);
 
 	/* a write to a closed peer goes out; the reset fails the next */
