@@ -1,6 +1,7 @@
 /*
- * kernel/net/af_inet.c - AF_INET sockets over the loopback only: TCP and
- * UDP between processes of this machine, on 127.0.0.0/8 and INADDR_ANY.
+ * kernel/net/af_inet.c - AF_INET and AF_INET6 sockets over the loopback
+ * only: TCP and UDP between processes of this machine, on 127.0.0.0/8,
+ * ::1 and the "any" addresses.
  *
  * There is no network device, no packet and no IP header: a TCP
  * connection is a pair of AF_UNIX stream queues and a UDP datagram an
@@ -30,6 +31,10 @@
  *            connected sender then gets ECONNREFUSED, as from the ICMP
  *            "port unreachable" Linux would receive.
  *
+ *   IPv6     an AF_INET6 socket bound to :: takes IPv4 peers too (they
+ *            appear as ::ffff:127.0.0.1) unless IPV6_V6ONLY; inside this
+ *            file every address is an IPv6 one, IPv4 ones mapped so.
+ *
  * Every other destination is unreachable (ENETUNREACH): vmos has only lo.
  * /proc/net/tcp and /proc/net/udp list the sockets (inet_proc_show).
  */
@@ -52,6 +57,11 @@
 #define PROT_SOCK 1024                /* ip_unprivileged_port_start */
 #define UDP_MAX_PAYLOAD 65507         /* 65535 - IP and UDP headers */
 #define SIN_SIZE 16                   /* sizeof(struct sockaddr_in) */
+#define SIN6_SIZE 28                  /* sizeof(struct sockaddr_in6) */
+#define SIN6_MIN_SIZE 24              /* SIN6_LEN_RFC2133: no scope_id */
+#define IPPROTO_IPV6 41
+#define IPPROTO_ICMPV6 58
+#define IPV6_V6ONLY 26
 
 /* Options at levels IPPROTO_TCP and IPPROTO_IP (Linux's numbers). */
 #define TCP_NODELAY 1
@@ -72,7 +82,7 @@
 #define PROC_TCP_WIDTH 149 /* each line padded to it, as Linux's seq_pad */
 #define PROC_UDP_WIDTH 127
 
-/* struct sockaddr_in: port and address in network byte order. */
+/* The user's addresses: port and address in network byte order. */
 struct sockaddr_in {
 	u16 family;
 	u16 port;
@@ -80,21 +90,45 @@ struct sockaddr_in {
 	u8 zero[8];
 };
 
+struct in6_addr {
+	u8 s6_addr[16];
+};
+
+struct sockaddr_in6 {
+	u16 family;
+	u16 port;
+	u32 flowinfo;
+	struct in6_addr addr;
+	u32 scope_id;
+};
+
+/*
+ * An address inside this file is an IPv6 one; an IPv4 address a.b.c.d is
+ * its "IPv4-mapped" form ::ffff:a.b.c.d (RFC 4291), as Linux's dual-stack
+ * sockets see IPv4 peers.  An AF_INET socket's addresses are all mapped.
+ */
+static const struct in6_addr in6addr_any;
+static const struct in6_addr in6addr_loopback = { { [15] = 1 } };
+
 struct inet_sock {
 	struct socket *sock;
+	int family;          /* AF_INET or AF_INET6 */
 	int type;            /* SOCK_STREAM: TCP; SOCK_DGRAM: UDP */
-	u32 laddr;           /* local address, host order (0: any) */
+	struct in6_addr laddr; /* local address (any: unbound or any) */
 	u16 lport;           /* local port (0: not bound) */
 	u16 shown_port;      /* what getsockname shows unbound: a refused
 	                      * connect's port (Linux's inet_sport) */
+	bool v6only;         /* IPV6_V6ONLY: an AF_INET6 socket without IPv4 */
 	bool listening;
 	bool connected;      /* TCP: connected or accepted; UDP: has a peer */
 	bool connecting;     /* connect said EINPROGRESS: the next one ends it */
 	bool rcv_shut, snd_shut; /* shutdown() before or after connecting */
 	bool reset;          /* TCP: the peer has reset the connection */
 	bool user_addr, user_port; /* bind chose them (Linux's userlocks) */
-	u32 daddr;           /* UDP: the connected peer */
+	struct in6_addr daddr; /* UDP: the connected peer */
 	u16 dport;
+	struct in6_addr named; /* the address af_unix.c's name holds */
+	u16 named_port;
 	bool nodelay, cork;  /* kept, not acted on: nothing is ever delayed */
 	int keepidle, keepintvl, keepcnt, ttl, tos;
 	struct inet_sock *next;
@@ -105,7 +139,7 @@ static struct inet_sock *inet_socks;
 static u32 port_range[2] = { 32768, 60999 };
 static u32 next_ephemeral;
 
-static const struct proto_ops inet_ops;
+static const struct proto_ops inet_ops, inet6_ops;
 
 void inet_get_port_range(u32 range[2])
 {
@@ -129,84 +163,244 @@ static struct inet_sock *inet_sk(struct socket *sock)
 	return sock->inet;
 }
 
-static bool is_loopback(u32 a)
-{
-	return (a >> 24) == 127;
-}
-
-/* is_local - may a socket bind to a? (Linux: a local, multicast or
- * broadcast address, or INADDR_ANY.) */
-static bool is_local(u32 a)
-{
-	return a == INADDR_ANY || is_loopback(a) || (a >> 28) == 0xe ||
-	       a == INADDR_BROADCAST;
-}
-
 static bool has_opt(const struct inet_sock *is, int opt)
 {
 	return (is->sock->bool_opts >> opt) & 1;
 }
 
-/* ---- names ---- */
+/* ---- addresses ---- */
 
-static int make_name(u8 *out, u32 addr, u16 port)
+static struct in6_addr v4mapped(u32 a)
 {
-	struct sockaddr_in sin = { AF_INET, __builtin_bswap16(port),
-				   __builtin_bswap32(addr), { 0 } };
+	struct in6_addr x = { { [10] = 0xff, [11] = 0xff } };
+	u32 be = __builtin_bswap32(a);
 
-	memcpy(out, &sin, sizeof(sin));
-	return SIN_SIZE;
+	memcpy(&x.s6_addr[12], &be, sizeof(be));
+	return x;
 }
+
+static bool is_v4mapped(const struct in6_addr *a)
+{
+	static const u8 prefix[12] = { [10] = 0xff, [11] = 0xff };
+
+	return !memcmp(a->s6_addr, prefix, sizeof(prefix));
+}
+
+/* v4_of - the IPv4 address of a mapped one (host order). */
+static u32 v4_of(const struct in6_addr *a)
+{
+	u32 be;
+
+	memcpy(&be, &a->s6_addr[12], sizeof(be));
+	return __builtin_bswap32(be);
+}
+
+static bool addr_eq(const struct in6_addr *a, const struct in6_addr *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+/* is_any - INADDR_ANY (mapped) or in6addr_any. */
+static bool is_any(const struct in6_addr *a)
+{
+	return addr_eq(a, &in6addr_any) ||
+	       (is_v4mapped(a) && v4_of(a) == INADDR_ANY);
+}
+
+static bool is_loopback(const struct in6_addr *a)
+{
+	return is_v4mapped(a) ? (v4_of(a) >> 24) == 127 :
+	       addr_eq(a, &in6addr_loopback);
+}
+
+/* is_local - may a socket bind to a? (Linux: a local, multicast or
+ * broadcast address, or any.) */
+static bool is_local(const struct in6_addr *a)
+{
+	u32 v4 = v4_of(a);
+
+	if (!is_v4mapped(a))
+		return is_any(a) || is_loopback(a) || a->s6_addr[0] == 0xff;
+	return is_any(a) || is_loopback(a) || (v4 >> 28) == 0xe ||
+	       v4 == INADDR_BROADCAST;
+}
+
+/* source_for - the address a socket bound to any speaks from to dest:
+ * the loopback of dest's family (Linux's route gives 127.0.0.1, ::1). */
+static struct in6_addr source_for(const struct inet_sock *is,
+				  const struct in6_addr *dest)
+{
+	if (!is_any(&is->laddr))
+		return is->laddr;
+	return is_v4mapped(dest) ? v4mapped(INADDR_LOOPBACK) : in6addr_loopback;
+}
+
+/* ---- names ---- */
 
 static u16 family_of(const u8 *addr)
 {
 	return (u16)(addr[0] | addr[1] << 8);
 }
 
-/* parse_name - a user's sockaddr_in: 0, -EINVAL (short) or -EAFNOSUPPORT
- * (another family; AF_UNSPEC passes where Linux lets it: unspec_ok). */
-static int parse_name(const u8 *addr, int len, bool unspec_ok, u32 *a, u16 *port)
+/* make_name - the sockaddr of family for addr:port into out: its length
+ * (an AF_INET name of an IPv6 address cannot be: it comes out as any). */
+static int make_name(u8 *out, int family, const struct in6_addr *a, u16 port)
+{
+	struct sockaddr_in sin = { AF_INET, __builtin_bswap16(port), 0, { 0 } };
+	struct sockaddr_in6 sin6 = { AF_INET6, __builtin_bswap16(port), 0, *a, 0 };
+
+	if (family == AF_INET6) {
+		memcpy(out, &sin6, sizeof(sin6));
+		return SIN6_SIZE;
+	}
+	if (is_v4mapped(a))
+		sin.addr = __builtin_bswap32(v4_of(a));
+	memcpy(out, &sin, sizeof(sin));
+	return SIN_SIZE;
+}
+
+/* read_name - an AF_INET or AF_INET6 name (as make_name makes them). */
+static void read_name(const u8 *name, int len, struct in6_addr *a, u16 *port)
 {
 	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
 
+	if (family_of(name) == AF_INET6 && len >= SIN6_SIZE) {
+		memcpy(&sin6, name, sizeof(sin6));
+		*a = sin6.addr;
+		*port = __builtin_bswap16(sin6.port);
+		return;
+	}
+	memcpy(&sin, name, sizeof(sin));
+	*a = v4mapped(__builtin_bswap32(sin.addr));
+	*port = __builtin_bswap16(sin.port);
+}
+
+/* name_for - a name another socket made, rewritten for family (an IPv6
+ * socket sees an IPv4 peer as ::ffff:a.b.c.d): its new length. */
+static int name_for(u8 *name, int len, int family)
+{
+	struct in6_addr a;
+	u16 port;
+
+	if (len < SIN_SIZE || family_of(name) == family)
+		return len;
+	read_name(name, len, &a, &port);
+	return make_name(name, family, &a, port);
+}
+
+/* parse_name - a user's address for a socket of family: 0, -EINVAL
+ * (short) or -EAFNOSUPPORT (another family; AF_UNSPEC passes where
+ * Linux lets it: unspec_ok; so does AF_INET on an IPv6 socket where
+ * v4_ok, as udpv6_sendmsg takes it). */
+static int parse_name(int family, const u8 *addr, int len, bool unspec_ok,
+		      bool v4_ok, struct in6_addr *a, u16 *port)
+{
+	u16 f = len >= 2 ? family_of(addr) : AF_UNSPEC;
+	struct sockaddr_in6 sin6 = { 0 };
+	struct sockaddr_in sin;
+
+	if (family == AF_INET6 && !(v4_ok && f == AF_INET)) {
+		if (len < SIN6_MIN_SIZE)
+			return -EINVAL;
+		memcpy(&sin6, addr, (size_t)MIN(len, SIN6_SIZE));
+		*a = sin6.addr;
+		*port = __builtin_bswap16(sin6.port);
+		return f == AF_INET6 || (unspec_ok && f == AF_UNSPEC) ? 0 :
+		       -EAFNOSUPPORT;
+	}
 	if (len < SIN_SIZE)
 		return -EINVAL;
 	memcpy(&sin, addr, sizeof(sin));
-	*a = __builtin_bswap32(sin.addr);
+	*a = v4mapped(__builtin_bswap32(sin.addr));
 	*port = __builtin_bswap16(sin.port);
-	if (sin.family != AF_INET && !(unspec_ok && sin.family == AF_UNSPEC))
-		return -EAFNOSUPPORT;
-	return 0;
+	return f == AF_INET || (unspec_ok && f == AF_UNSPEC) ? 0 : -EAFNOSUPPORT;
 }
 
-/* set_local - the socket's local address and port (both 0: unbound),
- * also as the name af_unix.c gives its peers. */
-static int set_local(struct inet_sock *is, u32 addr, u16 port)
+/* name_as - af_unix.c's name for the socket: what its peers see. */
+static int name_as(struct inet_sock *is, const struct in6_addr *a, u16 port)
 {
-	u8 name[SIN_SIZE];
-	int err = unix_set_name(is->sock, name, make_name(name, addr, port));
+	u8 name[SOCKADDR_MAX];
+	int err;
+
+	if (addr_eq(&is->named, a) && is->named_port == port)
+		return 0;
+	err = unix_set_name(is->sock, name, make_name(name, is->family, a, port));
+	if (!err) {
+		is->named = *a;
+		is->named_port = port;
+	}
+	return err;
+}
+
+/* set_local - the socket's local address and port (port 0: unbound). */
+static int set_local(struct inet_sock *is, const struct in6_addr *a, u16 port)
+{
+	int err = name_as(is, a, port);
 
 	if (!err) {
-		is->laddr = addr;
+		is->laddr = *a;
 		is->lport = port;
 	}
 	return err;
 }
 
-/* ---- ports ---- */
-
-static bool addr_overlap(u32 a, u32 b)
+/* any_of - the "any" address of a socket's own family. */
+static struct in6_addr any_of(const struct inet_sock *is)
 {
-	return a == INADDR_ANY || b == INADDR_ANY || a == b;
+	return is->family == AF_INET ? v4mapped(INADDR_ANY) : in6addr_any;
 }
 
-/* port_conflict - would is, on addr:port, clash with another socket of
- * its protocol (Linux's inet_csk_bind_conflict, udp_lib_lport_inuse)? */
-static bool port_conflict(const struct inet_sock *is, u32 addr, u16 port)
+/* ---- ports ---- */
+
+/* What a bound socket takes of each family: none, one address or all;
+ * an AF_INET6 socket bound to :: takes IPv4 too, unless IPV6_V6ONLY. */
+enum span { SPAN_NONE, SPAN_ONE, SPAN_ALL };
+
+static enum span span_of(const struct inet_sock *is, bool v4)
+{
+	if (is_v4mapped(&is->laddr))
+		return !v4 ? SPAN_NONE : is_any(&is->laddr) ? SPAN_ALL : SPAN_ONE;
+	if (!is_any(&is->laddr))
+		return v4 ? SPAN_NONE : SPAN_ONE;
+	return v4 && is->v6only ? SPAN_NONE : SPAN_ALL;
+}
+
+/* addr_overlap - do two bound sockets take a common address? */
+static bool addr_overlap(const struct inet_sock *a, const struct inet_sock *b)
+{
+	for (int v4 = 0; v4 < 2; v4++) {
+		enum span x = span_of(a, v4), y = span_of(b, v4);
+
+		if (x && y && (x == SPAN_ALL || y == SPAN_ALL ||
+			       addr_eq(&a->laddr, &b->laddr)))
+			return true;
+	}
+	return false;
+}
+
+/* takes - the socket's score for a packet to dest (-1: not for it; a
+ * specific address before any). */
+static int takes(const struct inet_sock *is, const struct in6_addr *dest)
+{
+	switch (span_of(is, is_v4mapped(dest))) {
+	case SPAN_ALL:
+		return 0;
+	case SPAN_ONE:
+		return addr_eq(&is->laddr, dest) ? 1 : -1;
+	default:
+		return -1;
+	}
+}
+
+/* port_conflict - would is, on its address and port, clash with another
+ * socket of its protocol (Linux's inet_csk_bind_conflict and
+ * udp_lib_lport_inuse)? */
+static bool port_conflict(const struct inet_sock *is, u16 port)
 {
 	for (struct inet_sock *o = inet_socks; o; o = o->next) {
 		if (o == is || o->type != is->type || o->lport != port ||
-		    !addr_overlap(o->laddr, addr))
+		    !addr_overlap(o, is))
 			continue;
 		if (has_opt(is, SO_REUSEPORT) && has_opt(o, SO_REUSEPORT))
 			continue; /* (Linux also asks for the same owner) */
@@ -225,10 +419,11 @@ static bool port_in_use(int type, u16 port)
 	return false;
 }
 
-/* inet_autobind - bind is to addr and a free ephemeral port: 0, the
- * error given when every port is taken (bind: EADDRINUSE, connect:
+/* inet_autobind - bind is to a and a free ephemeral port: 0, the error
+ * given when every port is taken (bind: EADDRINUSE, connect:
  * EADDRNOTAVAIL, sendto: EAGAIN, as Linux), or -ENOMEM. */
-static int inet_autobind(struct inet_sock *is, u32 addr, int full_err)
+static int inet_autobind(struct inet_sock *is, const struct in6_addr *a,
+			 int full_err)
 {
 	u32 low = port_range[0], n = port_range[1] - port_range[0] + 1;
 
@@ -236,45 +431,47 @@ static int inet_autobind(struct inet_sock *is, u32 addr, int full_err)
 		u16 port = (u16)(low + next_ephemeral++ % n);
 
 		if (!port_in_use(is->type, port))
-			return set_local(is, addr, port);
+			return set_local(is, a, port);
 	}
 	return full_err;
 }
 
-/* tcp_lookup - the listener for daddr:port (an exact address before
- * INADDR_ANY), or NULL. */
-static struct inet_sock *tcp_lookup(u32 daddr, u16 port)
+/* tcp_lookup - the listener for dest:port (a specific address before
+ * any), or NULL. */
+static struct inet_sock *tcp_lookup(const struct in6_addr *dest, u16 port)
 {
-	struct inet_sock *any = NULL;
+	struct inet_sock *best = NULL;
+	int best_score = -1, score;
 
 	for (struct inet_sock *o = inet_socks; o; o = o->next) {
 		if (o->type != SOCK_STREAM || !o->listening || o->lport != port)
 			continue;
-		if (o->laddr == daddr)
-			return o;
-		if (o->laddr == INADDR_ANY)
-			any = o;
+		score = takes(o, dest);
+		if (score > best_score) {
+			best = o;
+			best_score = score;
+		}
 	}
-	return any;
+	return best;
 }
 
-/* udp_lookup - the socket a datagram from saddr:sport to daddr:dport
- * reaches: bound to dport on daddr or INADDR_ANY and, if connected, to
- * the sender; the most specific one (Linux's compute_score), or NULL. */
-static struct inet_sock *udp_lookup(u32 daddr, u16 dport, u32 saddr, u16 sport)
+/* udp_lookup - the socket a datagram from src:sport to dest:dport
+ * reaches: bound to dport on dest or any and, if connected, to the
+ * sender; the most specific one (Linux's compute_score), or NULL. */
+static struct inet_sock *udp_lookup(const struct in6_addr *dest, u16 dport,
+				    const struct in6_addr *src, u16 sport)
 {
 	struct inet_sock *best = NULL;
-	int best_score = -1;
+	int best_score = -1, score;
 
 	for (struct inet_sock *o = inet_socks; o; o = o->next) {
-		int score = 0;
-
-		if (o->type != SOCK_DGRAM || o->lport != dport ||
-		    (o->laddr != INADDR_ANY && o->laddr != daddr))
+		if (o->type != SOCK_DGRAM || o->lport != dport)
 			continue;
-		if (o->connected && (o->daddr != saddr || o->dport != sport))
+		score = takes(o, dest);
+		if (score < 0 || (o->connected && (!addr_eq(&o->daddr, src) ||
+						   o->dport != sport)))
 			continue;
-		score = (o->laddr != INADDR_ANY) + 2 * o->connected;
+		score += 2 * o->connected;
 		if (score > best_score) {
 			best = o;
 			best_score = score;
@@ -285,14 +482,17 @@ static struct inet_sock *udp_lookup(u32 daddr, u16 dport, u32 saddr, u16 sport)
 
 /* ---- creating and releasing ---- */
 
-static struct inet_sock *inet_alloc(struct socket *sock, int type)
+static struct inet_sock *inet_alloc(struct socket *sock, int family, int type)
 {
 	struct inet_sock *is = kzalloc(sizeof(*is));
 
 	if (!is)
 		return NULL;
 	is->sock = sock;
+	is->family = family;
 	is->type = type;
+	is->laddr = is->named = any_of(is);
+	is->daddr = is->laddr;
 	is->keepidle = 7200;
 	is->keepintvl = 75;
 	is->keepcnt = 9;
@@ -312,8 +512,8 @@ static int inet_protocol(int type, int protocol)
 		return !protocol || protocol == IPPROTO_TCP ? IPPROTO_TCP :
 		       -EPROTONOSUPPORT;
 	case SOCK_DGRAM:
-		if (protocol == IPPROTO_ICMP) /* a ping socket: not for us */
-			return -EACCES;
+		if (protocol == IPPROTO_ICMP || protocol == IPPROTO_ICMPV6)
+			return -EACCES; /* a ping socket: not for us */
 		return !protocol || protocol == IPPROTO_UDP ? IPPROTO_UDP :
 		       -EPROTONOSUPPORT;
 	case SOCK_RAW: /* no packets to give: only a privileged caller
@@ -323,7 +523,7 @@ static int inet_protocol(int type, int protocol)
 	return -ESOCKTNOSUPPORT;
 }
 
-int inet_create(struct socket *sock, int protocol)
+int inet_create(struct socket *sock, int family, int protocol)
 {
 	int err = inet_protocol(sock->type, protocol);
 
@@ -332,8 +532,8 @@ int inet_create(struct socket *sock, int protocol)
 	err = unix_create_core(sock, sock->type == SOCK_DGRAM);
 	if (err)
 		return err;
-	sock->ops = &inet_ops;
-	if (!inet_alloc(sock, sock->type)) {
+	sock->ops = family == AF_INET6 ? &inet6_ops : &inet_ops;
+	if (!inet_alloc(sock, family, sock->type)) {
 		unix_ops.release(sock);
 		return -ENOMEM;
 	}
@@ -359,31 +559,51 @@ static void inet_release(struct socket *sock)
 
 /* ---- bind, listen, accept ---- */
 
+/* bind_addr_ok - may is bind to a: 0, -EINVAL (an IPv4 address on an
+ * IPV6_V6ONLY socket) or -EADDRNOTAVAIL (not this machine's). */
+static int bind_addr_ok(const struct inet_sock *is, const struct in6_addr *a)
+{
+	if (is->family == AF_INET6 && is_v4mapped(a) && is->v6only)
+		return -EINVAL;
+	return is_local(a) ? 0 : -EADDRNOTAVAIL;
+}
+
 static int inet_bind(struct socket *sock, const u8 *uaddr, int len)
 {
 	struct inet_sock *is = inet_sk(sock);
-	u32 addr;
+	struct in6_addr a;
 	u16 port;
 	int err;
 
-	err = parse_name(uaddr, len, true, &addr, &port);
+	err = parse_name(is->family, uaddr, len, is->family == AF_INET, false,
+			 &a, &port);
 	if (err)
 		return err;
-	if (family_of(uaddr) == AF_UNSPEC && addr != INADDR_ANY)
+	if (family_of(uaddr) == AF_UNSPEC && !is_any(&a))
 		return -EAFNOSUPPORT; /* AF_UNSPEC only for "any" (Linux) */
-	if (!is_local(addr))
-		return -EADDRNOTAVAIL;
+	if (is->family == AF_INET6 && port && port < PROT_SOCK &&
+	    current->cred.euid != 0)
+		return -EACCES; /* inet6_bind asks before the address */
+	if (is->family == AF_INET && (err = bind_addr_ok(is, &a)))
+		return err;
 	if (port && port < PROT_SOCK && current->cred.euid != 0)
 		return -EACCES;
 	if (is->lport || is->connected || is->connecting)
 		return -EINVAL;
-	if (!port)
-		err = inet_autobind(is, addr, -EADDRINUSE);
-	else
-		err = port_conflict(is, addr, port) ? -EADDRINUSE :
-		      set_local(is, addr, port);
+	if ((err = bind_addr_ok(is, &a)))
+		return err;
+	if (!port) {
+		err = inet_autobind(is, &a, -EADDRINUSE);
+	} else {
+		struct in6_addr old = is->laddr;
+
+		is->laddr = a; /* port_conflict looks at it */
+		err = port_conflict(is, port) ? -EADDRINUSE : set_local(is, &a, port);
+		if (err)
+			is->laddr = old;
+	}
 	if (!err) {
-		is->user_addr = addr != INADDR_ANY;
+		is->user_addr = !is_any(&a);
 		is->user_port = port != 0;
 	}
 	return err;
@@ -392,6 +612,7 @@ static int inet_bind(struct socket *sock, const u8 *uaddr, int len)
 static int inet_listen(struct socket *sock, int backlog)
 {
 	struct inet_sock *is = inet_sk(sock);
+	struct in6_addr any = any_of(is);
 	int err;
 
 	if (is->type != SOCK_STREAM)
@@ -399,9 +620,9 @@ static int inet_listen(struct socket *sock, int backlog)
 	if (is->connected || is->connecting)
 		return -EINVAL;
 	if (!is->lport)
-		err = inet_autobind(is, INADDR_ANY, -EADDRINUSE);
+		err = inet_autobind(is, &any, -EADDRINUSE);
 	else /* SO_REUSEADDR let it share a port nobody listened on */
-		err = !is->listening && port_conflict(is, is->laddr, is->lport) ?
+		err = !is->listening && port_conflict(is, is->lport) ?
 		      -EADDRINUSE : 0;
 	if (!err)
 		err = unix_ops.listen(sock, backlog);
@@ -412,23 +633,25 @@ static int inet_listen(struct socket *sock, int backlog)
 
 static int inet_accept(struct socket *sock, struct socket **newsock, bool nonblock)
 {
-	struct sockaddr_in sin;
-	struct inet_sock *n;
-	int err;
+	struct inet_sock *is = inet_sk(sock), *n;
+	u8 name[SOCKADDR_MAX];
+	int err, len;
 
 	err = unix_ops.accept(sock, newsock, nonblock);
 	if (err)
 		return err;
 	(*newsock)->bool_opts = sock->bool_opts; /* as Linux's sk_clone */
-	n = inet_alloc(*newsock, SOCK_STREAM);
+	n = inet_alloc(*newsock, is->family, SOCK_STREAM);
 	if (!n) {
 		sock_free(*newsock);
 		*newsock = NULL;
 		return -ENOMEM;
 	}
-	unix_ops.getname(*newsock, (u8 *)&sin, false); /* named at connect */
-	n->laddr = __builtin_bswap32(sin.addr);
-	n->lport = __builtin_bswap16(sin.port);
+	len = unix_ops.getname(*newsock, name, false); /* named at connect */
+	read_name(name, len, &n->laddr, &n->lport);
+	n->named = n->laddr;
+	n->named_port = n->lport;
+	n->v6only = is->v6only;
 	n->connected = true;
 	return 0;
 }
@@ -438,12 +661,13 @@ static int inet_getname(struct socket *sock, u8 *addr, bool peer)
 	struct inet_sock *is = inet_sk(sock);
 
 	if (!peer)
-		return make_name(addr, is->laddr, is->lport ? is->lport : is->shown_port);
+		return make_name(addr, is->family, &is->laddr,
+				 is->lport ? is->lport : is->shown_port);
 	if (!is->connected)
 		return -ENOTCONN;
 	if (is->type == SOCK_DGRAM)
-		return make_name(addr, is->daddr, is->dport);
-	return unix_ops.getname(sock, addr, true);
+		return make_name(addr, is->family, &is->daddr, is->dport);
+	return name_for(addr, unix_ops.getname(sock, addr, true), is->family);
 }
 
 static int inet_socketpair(struct socket *a, struct socket *b)
@@ -453,48 +677,54 @@ static int inet_socketpair(struct socket *a, struct socket *b)
 
 /* ---- connect ---- */
 
-/* connect_dest - where a connect or sendto goes: 0 with *daddr (INADDR_ANY
- * means this machine: 127.0.0.1), or -ENETUNREACH. */
-static int connect_dest(u32 *daddr)
+/* connect_dest - where a connect or sendto of is goes: 0 with *dest (any
+ * means this machine's loopback), or -ENETUNREACH: vmos has only lo. */
+static int connect_dest(const struct inet_sock *is, struct in6_addr *dest)
 {
-	if (*daddr == INADDR_ANY)
-		*daddr = INADDR_LOOPBACK;
-	return is_loopback(*daddr) ? 0 : -ENETUNREACH;
+	if (addr_eq(dest, &in6addr_any))
+		*dest = is_v4mapped(&is->laddr) ? v4mapped(INADDR_LOOPBACK) :
+			in6addr_loopback;
+	else if (is_v4mapped(dest) && v4_of(dest) == INADDR_ANY)
+		*dest = v4mapped(INADDR_LOOPBACK);
+	if (is_v4mapped(dest) && is->family == AF_INET6 && is->v6only)
+		return -ENETUNREACH;
+	if (!is_any(&is->laddr) && is_v4mapped(&is->laddr) != is_v4mapped(dest))
+		return -ENETUNREACH; /* bound to the other family */
+	return is_loopback(dest) ? 0 : -ENETUNREACH;
 }
 
-/* bind_source - before connecting or sending: bind is to an ephemeral
- * port if it has none, and (connect) to 127.0.0.1 if bound to any. */
-static int bind_source(struct inet_sock *is, bool connect, int full_err)
+/* bind_source - before connecting: bind is to an ephemeral port if it
+ * has none, and to the loopback address it speaks from if bound to any. */
+static int bind_source(struct inet_sock *is, const struct in6_addr *dest,
+		       int full_err)
 {
-	u32 addr = is->laddr;
+	struct in6_addr a = source_for(is, dest);
 
-	if (connect && addr == INADDR_ANY)
-		addr = INADDR_LOOPBACK;
 	if (!is->lport)
-		return inet_autobind(is, addr, full_err);
-	return addr == is->laddr ? 0 : set_local(is, addr, is->lport);
+		return inet_autobind(is, &a, full_err);
+	return set_local(is, &a, is->lport);
 }
 
 static int udp_connect(struct inet_sock *is, const u8 *uaddr, int len)
 {
-	u32 daddr;
+	struct in6_addr dest, a;
 	u16 dport;
 	int err;
 
 	if (family_of(uaddr) == AF_UNSPEC) { /* dissolve the association */
 		is->connected = false;
 		/* what connect chose goes, as in Linux's __udp_disconnect */
-		return set_local(is, is->user_addr ? is->laddr : INADDR_ANY,
-				 is->user_port ? is->lport : 0);
+		a = is->user_addr ? is->laddr : any_of(is);
+		return set_local(is, &a, is->user_port ? is->lport : 0);
 	}
-	err = parse_name(uaddr, len, false, &daddr, &dport);
+	err = parse_name(is->family, uaddr, len, false, false, &dest, &dport);
 	if (!err)
-		err = connect_dest(&daddr);
+		err = connect_dest(is, &dest);
 	if (!err)
-		err = bind_source(is, true, -EAGAIN);
+		err = bind_source(is, &dest, -EAGAIN);
 	if (err)
 		return err;
-	is->daddr = daddr;
+	is->daddr = dest;
 	is->dport = dport;
 	is->connected = true;
 	return 0;
@@ -516,8 +746,8 @@ static int inet_connect(struct socket *sock, const u8 *uaddr, int len, bool nonb
 {
 	struct inet_sock *is = inet_sk(sock), *listener;
 	bool autobound = !is->lport;
-	u8 name[SIN_SIZE];
-	u32 daddr;
+	u8 name[SOCKADDR_MAX];
+	struct in6_addr dest, any = any_of(is);
 	u16 dport;
 	int err;
 
@@ -531,16 +761,17 @@ static int inet_connect(struct socket *sock, const u8 *uaddr, int len, bool nonb
 		return -EISCONN;
 	if (family_of(uaddr) == AF_UNSPEC)
 		return 0; /* "disconnect" an unconnected socket */
-	err = parse_name(uaddr, len, false, &daddr, &dport);
+	err = parse_name(is->family, uaddr, len, false, false, &dest, &dport);
 	if (!err)
-		err = connect_dest(&daddr);
+		err = connect_dest(is, &dest);
 	if (!err)
-		err = bind_source(is, true, -EADDRNOTAVAIL);
+		err = bind_source(is, &dest, -EADDRNOTAVAIL);
 	if (err)
 		return err;
-	listener = tcp_lookup(daddr, dport);
+	listener = tcp_lookup(&dest, dport);
 	err = listener ? unix_connect_to(sock, listener->sock, name,
-					 make_name(name, daddr, dport), nonblock) :
+					 make_name(name, listener->family, &dest, dport),
+					 nonblock) :
 	      -ECONNREFUSED;
 	if (err == -ECONNREFUSED && nonblock) { /* the RST comes after */
 		unix_set_error(sock, ECONNREFUSED);
@@ -555,7 +786,7 @@ static int inet_connect(struct socket *sock, const u8 *uaddr, int len, bool nonb
 	}
 	if (err && err != -EINPROGRESS && autobound) { /* the port is free */
 		is->shown_port = is->lport;
-		set_local(is, INADDR_ANY, 0);
+		set_local(is, &any, 0);
 	}
 	return err;
 }
@@ -569,40 +800,57 @@ static long pipe_error(int flags)
 	return -EPIPE;
 }
 
+/* udp_dest - where a datagram goes: the address given or the peer. */
+static int udp_dest(struct inet_sock *is, struct kmsg *m, struct in6_addr *dest,
+		    u16 *dport)
+{
+	int err;
+
+	/* AF_UNSPEC: AF_INET to an IPv4 socket, no address to an IPv6 one */
+	if (m->namelen && (is->family == AF_INET || family_of(m->name) != AF_UNSPEC)) {
+		err = parse_name(is->family, m->name, m->namelen, true,
+				 !is->v6only, dest, dport);
+		if (err)
+			return is->family == AF_INET6 ? -EINVAL : err;
+		return *dport ? 0 : -EINVAL;
+	}
+	if (!is->connected)
+		return -EDESTADDRREQ;
+	*dest = is->daddr;
+	*dport = is->dport;
+	return 0;
+}
+
 /* udp_sendmsg - a datagram to the address given or the connected peer. */
 static long udp_sendmsg(struct socket *sock, struct kmsg *m, int flags,
 			bool nonblock)
 {
 	struct inet_sock *is = inet_sk(sock), *to;
-	u32 daddr = is->daddr;
-	u16 dport = is->dport;
+	struct in6_addr dest, src;
+	u16 dport;
 	int err;
 
 	if (m->uio.len > UDP_MAX_PAYLOAD)
 		return -EMSGSIZE;
-	if (m->namelen) {
-		err = parse_name(m->name, m->namelen, true, &daddr, &dport);
-		if (err)
-			return err;
-		if (!dport)
-			return -EINVAL;
-	} else if (!is->connected) {
-		return -EDESTADDRREQ;
-	}
-	err = connect_dest(&daddr);
+	err = udp_dest(is, m, &dest, &dport);
 	if (!err)
-		err = bind_source(is, false, -EAGAIN);
+		err = connect_dest(is, &dest);
+	if (!err && !is->lport)
+		err = inet_autobind(is, &is->laddr, -EAGAIN);
 	if (!err)
 		err = unix_sock_error(sock);
 	if (err)
 		return err;
-	to = udp_lookup(daddr, dport, is->laddr ? is->laddr : INADDR_LOOPBACK,
-			is->lport);
+	src = source_for(is, &dest);
+	to = udp_lookup(&dest, dport, &src, is->lport);
 	if (!to) { /* lost; "port unreachable" tells a connected sender */
 		if (is->connected)
 			unix_set_error(sock, ECONNREFUSED);
 		return (long)m->uio.len;
 	}
+	err = name_as(is, &src, is->lport); /* what the receiver sees */
+	if (err)
+		return err;
 	m->to = to->sock;
 	m->namelen = 0;
 	return unix_ops.sendmsg(sock, m, flags, nonblock);
@@ -641,7 +889,6 @@ static long inet_sendmsg(struct socket *sock, struct kmsg *m, int flags, bool no
 static long inet_recvmsg(struct socket *sock, struct kmsg *m, int flags, bool nonblock)
 {
 	struct inet_sock *is = inet_sk(sock);
-	struct sockaddr_in sin;
 	long n;
 
 	if (is->type == SOCK_STREAM) {
@@ -654,12 +901,8 @@ static long inet_recvmsg(struct socket *sock, struct kmsg *m, int flags, bool no
 		return n;
 	}
 	n = unix_ops.recvmsg(sock, m, flags, nonblock);
-	if (n >= 0 && m->name && m->namelen == SIN_SIZE) {
-		memcpy(&sin, m->name, sizeof(sin));
-		if (!sin.addr) /* the sender is bound to any */
-			sin.addr = __builtin_bswap32(INADDR_LOOPBACK);
-		memcpy(m->name, &sin, sizeof(sin));
-	}
+	if (n >= 0 && m->name && m->namelen)
+		m->namelen = name_for(m->name, m->namelen, is->family);
 	return n;
 }
 
@@ -730,8 +973,12 @@ static int inet_proto_getsockopt(struct socket *sock, int level, int name,
 			return -ENOPROTOOPT;
 		v = name == IP_TOS ? is->tos :
 		    is->ttl < 0 ? IP_DEFAULT_TTL : is->ttl;
-	} else { /* Linux's ip_getsockopt, unlike its setsockopt */
-		return -EOPNOTSUPP;
+	} else if (level == IPPROTO_IPV6 && is->family == AF_INET6) {
+		if (name != IPV6_V6ONLY)
+			return -ENOPROTOOPT;
+		v = is->v6only;
+	} else { /* Linux's ip_getsockopt (unlike its setsockopt) */
+		return is->family == AF_INET6 ? -ENOPROTOOPT : -EOPNOTSUPP;
 	}
 	memcpy(val, &v, sizeof(v));
 	*len = sizeof(v);
@@ -766,6 +1013,12 @@ static int inet_proto_setsockopt(struct socket *sock, int level, int name,
 	}
 	if (level == IPPROTO_IP && name == IP_TOS) {
 		is->tos = v & 0xff;
+		return 0;
+	}
+	if (level == IPPROTO_IPV6 && is->family == AF_INET6 && name == IPV6_V6ONLY) {
+		if (is->lport)
+			return -EINVAL; /* only before it is bound */
+		is->v6only = v != 0;
 		return 0;
 	}
 	return -ENOPROTOOPT;
@@ -807,6 +1060,27 @@ static const struct proto_ops inet_ops = {
 	.proto_setsockopt = inet_proto_setsockopt,
 };
 
+/* AF_INET6: the same calls; the socket's family decides. */
+static const struct proto_ops inet6_ops = {
+	.family = AF_INET6,
+	.bind = inet_bind,
+	.connect = inet_connect,
+	.listen = inet_listen,
+	.accept = inet_accept,
+	.getname = inet_getname,
+	.socketpair = inet_socketpair,
+	.sendmsg = inet_sendmsg,
+	.recvmsg = inet_recvmsg,
+	.shutdown = inet_shutdown,
+	.poll = inet_poll,
+	.getsockopt = inet_getsockopt,
+	.setsockopt = inet_setsockopt,
+	.release = inet_release,
+	.fionread = inet_fionread,
+	.proto_getsockopt = inet_proto_getsockopt,
+	.proto_setsockopt = inet_proto_setsockopt,
+};
+
 /* ---- /proc/net/tcp and /proc/net/udp ---- */
 
 /* proc_line - one line of text, padded with blanks to width. */
@@ -816,10 +1090,11 @@ static void proc_line(struct pbuf *b, int width, const char *text)
 }
 
 /* inet_state - the state number of a socket /proc/net lists, or 0 for
- * one it does not (TCP: neither listening nor connected; UDP: unbound). */
+ * one it does not (TCP: neither listening nor connected; UDP: unbound;
+ * AF_INET6 sockets: Linux lists them in tcp6 and udp6, which we lack). */
 static int inet_state(const struct inet_sock *is)
 {
-	if (!is->lport)
+	if (!is->lport || is->family != AF_INET)
 		return 0;
 	if (is->type == SOCK_STREAM)
 		return is->listening ? TCP_LISTEN : is->connected ? TCP_ESTABLISHED : 0;
@@ -841,7 +1116,7 @@ static void inet_proc_row(struct pbuf *b, struct inet_sock *is, int i, int state
 	ksnprintf(line, sizeof(line),
 		  "%4d: %08X:%04X %08X:%04X %02X %08X:%08X 00:00000000 %08X "
 		  "%5u %8d %lu %d 0000000000000000 %s", i,
-		  __builtin_bswap32(is->laddr), is->lport, sin.addr,
+		  __builtin_bswap32(v4_of(&is->laddr)), is->lport, sin.addr,
 		  __builtin_bswap16(sin.port), state, 0, rx < 0 ? 0 : rx, 0,
 		  f ? f->inode->uid : 0, 0, f ? (unsigned long)f->inode->ino : 0,
 		  2, is->type == SOCK_STREAM ? "100 0 0 10 0" : "0");

@@ -10,13 +10,13 @@
  *	           SCM_CREDENTIALS) across the user boundary.
  *	af_unix.c  AF_UNIX: names, connections, the receive queues; its
  *	           queues are also the core that AF_INET is built on.
- *	af_inet.c  AF_INET over the loopback: TCP and UDP ports and
- *	           addresses on top of af_unix.c's queues.
+ *	af_inet.c  AF_INET and AF_INET6 over the loopback: TCP and UDP
+ *	           ports and addresses on top of af_unix.c's queues.
  *
  * A socket is an inode (S_IFSOCK, on the sockfs device) and an open file
  * whose private data is a struct socket; the family keeps its own state
  * in socket->sk and does the work through struct proto_ops, as in Linux.
- * AF_UNIX and AF_INET exist: every other family is EAFNOSUPPORT.
+ * AF_UNIX, AF_INET and AF_INET6 exist: every other family is EAFNOSUPPORT.
  */
 #ifndef KERNEL_NET_NET_H
 #define KERNEL_NET_NET_H
@@ -55,6 +55,7 @@
 #define AF_UNSPEC 0
 #define AF_UNIX 1
 #define AF_INET 2
+#define AF_INET6 10
 #define AF_MAX 46
 #define SOCK_STREAM 1
 #define SOCK_DGRAM 2
@@ -247,9 +248,10 @@ void unix_set_error(struct socket *sock, int err);
 
 /* ---- af_inet.c ---- */
 
-/* inet_create - set up sock (type checked here) as an AF_INET socket of
- * protocol (0: the type's own): 0 or -errno as Linux's socket(). */
-int inet_create(struct socket *sock, int protocol);
+/* inet_create - set up sock (type checked here) as an AF_INET or
+ * AF_INET6 socket of protocol (0: the type's own): 0 or -errno as
+ * Linux's socket(). */
+int inet_create(struct socket *sock, int family, int protocol);
 /* /proc/sys/net/ipv4/ip_local_port_range: the ports implicit binds take.
  * inet_set_port_range: 0 or -EINVAL (Linux's checks). */
 void inet_get_port_range(u32 range[2]);

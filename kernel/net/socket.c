@@ -9,7 +9,8 @@
  * scm_detach_fds).  A socket is also a file: read and write are recv
  * and send without flags, poll asks the family, fstat sees S_IFSOCK.
  *
- * AF_UNIX (af_unix.c) and AF_INET (af_inet.c, loopback only) exist.
+ * AF_UNIX (af_unix.c), AF_INET and AF_INET6 (af_inet.c, loopback only)
+ * exist.
  * Every other family fails with EAFNOSUPPORT, as Linux does for a family
  * it was built without.
  */
@@ -268,14 +269,15 @@ static int sock_create(int family, int type, int protocol, struct socket **res)
 		return -EAFNOSUPPORT;
 	if (type < 0 || type >= SOCK_MAX)
 		return -EINVAL;
-	if (family != AF_UNIX && family != AF_INET)
+	if (family != AF_UNIX && family != AF_INET && family != AF_INET6)
 		return -EAFNOSUPPORT;
 	if (family == AF_UNIX && protocol && protocol != AF_UNIX)
 		return -EPROTONOSUPPORT;
 	sock = sock_alloc(type, NULL);
 	if (!sock)
 		return -ENOMEM;
-	err = family == AF_UNIX ? unix_create(sock) : inet_create(sock, protocol);
+	err = family == AF_UNIX ? unix_create(sock) :
+	      inet_create(sock, family, protocol);
 	if (err) {
 		kfree(sock);
 		return err;

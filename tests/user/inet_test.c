@@ -3,7 +3,8 @@
  * (kernel/net/af_inet.c): TCP echo across fork, UDP with ports, bind's
  * errors and SO_REUSEADDR, ephemeral ports, getsockname/getpeername,
  * MSG_PEEK, shutdown, EPIPE, the reset of a close with unread data,
- * non-blocking accept and connect, poll, options.  Run as init by the
+ * non-blocking accept and connect, poll, options, AF_INET6 (::1 and
+ * dual-stack sockets), /proc/net.  Run as init by the
  * harness (init=/tests/inet_test); TAP on the console, a leak check at
  * the end.  It passes on Linux 6.1 too (tools/abi_peer.py; there it
  * brings lo up first, and only the leak check, which reads /proc/kmem,
@@ -427,6 +428,130 @@ static void t_options(void)
 	close(u);
 }
 
+static struct sockaddr_in6 sin6_of(const struct in6_addr *a, uint16_t port)
+{
+	struct sockaddr_in6 s = { .sin6_family = AF_INET6, .sin6_port = htons(port),
+				  .sin6_addr = *a };
+	return s;
+}
+
+static uint16_t port6_of(int s, int peer, struct in6_addr *a)
+{
+	struct sockaddr_in6 n = { 0 };
+	socklen_t len = sizeof(n);
+
+	if ((peer ? getpeername : getsockname)(s, (struct sockaddr *)&n, &len) ||
+	    len != sizeof(n) || n.sin6_family != AF_INET6)
+		return 0;
+	if (a)
+		*a = n.sin6_addr;
+	return ntohs(n.sin6_port);
+}
+
+/* AF_INET6: ::1, and IPv4 peers of a dual-stack socket as ::ffff:a.b.c.d. */
+static void t_inet6(void)
+{
+	struct in6_addr mapped_lo = { { { 0 } } }, a, db8 = { { { 0x20, 1, 0xd, 0xb8 } } };
+	int v = -1, one = 1;
+	socklen_t len = sizeof(v);
+	char buf[16];
+
+	mapped_lo.s6_addr[10] = mapped_lo.s6_addr[11] = 0xff;
+	mapped_lo.s6_addr[12] = 127;
+	mapped_lo.s6_addr[15] = 1;
+	db8.s6_addr[15] = 1;
+
+	/* a dual-stack listener on :: takes IPv4 and IPv6 clients */
+	int l = socket(AF_INET6, SOCK_STREAM, 0);
+	struct sockaddr_in6 n = sin6_of(&in6addr_any, 0);
+	CHECK(l >= 0 && getsockopt(l, SOL_SOCKET, SO_DOMAIN, &v, &len) == 0 &&
+	      v == AF_INET6, "SO_DOMAIN %d", v);
+	CHECK(getsockopt(l, IPPROTO_IPV6, IPV6_V6ONLY, &v, &len) == 0 && v == 0, "v6only");
+	CHECK(bind(l, (struct sockaddr *)&n, sizeof(n)) == 0 && listen(l, 4) == 0, "listen");
+	uint16_t port = port6_of(l, 0, &a);
+	CHECK(port >= PORT_LOW && IN6_IS_ADDR_UNSPECIFIED(&a), "bound to [::]:%u", port);
+	int c4 = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(connect_to(c4, INADDR_LOOPBACK, port) == 0, "IPv4 client");
+	int s4 = accept(l, NULL, NULL);
+	CHECK(port6_of(s4, 1, &a) == port_of(c4) && !memcmp(&a, &mapped_lo, 16),
+	      "its peer is ::ffff:127.0.0.1");
+	CHECK(port6_of(s4, 0, &a) == port && !memcmp(&a, &mapped_lo, 16), "local");
+	CHECK(ntohs(name_of(c4, 1).sin_port) == port, "the client sees IPv4");
+	CHECK(write(c4, "v4", 2) == 2 && read(s4, buf, 2) == 2, "data");
+	int c6 = socket(AF_INET6, SOCK_STREAM, 0);
+	n = sin6_of(&in6addr_loopback, port);
+	CHECK(connect(c6, (struct sockaddr *)&n, sizeof(n)) == 0, "IPv6 client");
+	CHECK(port6_of(c6, 0, &a) >= PORT_LOW && IN6_IS_ADDR_LOOPBACK(&a), "from ::1");
+	int s6 = accept(l, NULL, NULL);
+	CHECK(port6_of(s6, 1, &a) == port6_of(c6, 0, NULL) && IN6_IS_ADDR_LOOPBACK(&a),
+	      "its peer is ::1");
+
+	/* the port is taken for IPv4 too; not with IPV6_V6ONLY */
+	int b = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK_ERR(bind_to(b, INADDR_LOOPBACK, port), EADDRINUSE);
+	close(b);
+	close(l);
+	close(s4);
+	close(s6);
+	close(c4);
+	close(c6);
+	l = socket(AF_INET6, SOCK_STREAM, 0);
+	setsockopt(l, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	n = sin6_of(&in6addr_any, 0);
+	CHECK(bind(l, (struct sockaddr *)&n, sizeof(n)) == 0 && listen(l, 1) == 0, "v6only");
+	port = port6_of(l, 0, NULL);
+	b = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(bind_to(b, INADDR_LOOPBACK, port) == 0, "IPv4 beside a v6only socket");
+	CHECK_ERR(setsockopt(l, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)), EINVAL);
+	close(b);
+	b = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK_ERR(connect_to(b, INADDR_LOOPBACK, port), ECONNREFUSED);
+	close(b);
+	b = socket(AF_INET6, SOCK_STREAM, 0);
+	setsockopt(b, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	n = sin6_of(&mapped_lo, port);
+	CHECK_ERR(bind(b, (struct sockaddr *)&n, sizeof(n)), EINVAL);
+	CHECK_ERR(connect(b, (struct sockaddr *)&n, sizeof(n)), ENETUNREACH);
+	close(b);
+	close(l);
+
+	/* errors */
+	b = socket(AF_INET6, SOCK_STREAM, 0);
+	n = sin6_of(&db8, 0);
+	CHECK_ERR(bind(b, (struct sockaddr *)&n, sizeof(n)), EADDRNOTAVAIL);
+	CHECK_ERR(bind(b, (struct sockaddr *)&n, 20), EINVAL);
+	n.sin6_port = htons(80);
+	CHECK_ERR(connect(b, (struct sockaddr *)&n, sizeof(n)), ENETUNREACH);
+	struct sockaddr_in four = sin_of(INADDR_LOOPBACK, 80);
+	CHECK_ERR(connect(b, (struct sockaddr *)&four, 24), EAFNOSUPPORT);
+	close(b);
+
+	/* UDP: an IPv4 sender seen by a dual-stack socket, and ::1 */
+	int u6 = socket(AF_INET6, SOCK_DGRAM, 0), u4 = socket(AF_INET, SOCK_DGRAM, 0);
+	n = sin6_of(&in6addr_any, 0);
+	CHECK(bind(u6, (struct sockaddr *)&n, sizeof(n)) == 0, "bind");
+	port = port6_of(u6, 0, NULL);
+	struct sockaddr_in to4 = sin_of(INADDR_LOOPBACK, port);
+	CHECK(sendto(u4, "four", 4, 0, (struct sockaddr *)&to4, sizeof(to4)) == 4, "sendto");
+	struct sockaddr_in6 from;
+	socklen_t flen = sizeof(from);
+	CHECK(recvfrom(u6, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen) == 4 &&
+	      flen == sizeof(from) && !memcmp(&from.sin6_addr, &mapped_lo, 16) &&
+	      ntohs(from.sin6_port) == port_of(u4), "from ::ffff:127.0.0.1");
+	int v6 = socket(AF_INET6, SOCK_DGRAM, 0);
+	n = sin6_of(&in6addr_loopback, port);
+	CHECK(sendto(v6, "six", 3, 0, (struct sockaddr *)&n, sizeof(n)) == 3, "sendto ::1");
+	flen = sizeof(from);
+	CHECK(recvfrom(u6, buf, sizeof(buf), 0, (struct sockaddr *)&from, &flen) == 3 &&
+	      IN6_IS_ADDR_LOOPBACK(&from.sin6_addr) &&
+	      ntohs(from.sin6_port) == port6_of(v6, 0, NULL), "from ::1");
+	CHECK(sendto(u6, "back", 4, 0, (struct sockaddr *)&from, flen) == 4, "reply");
+	CHECK(recv(v6, buf, sizeof(buf), 0) == 4, "the reply");
+	close(u4);
+	close(u6);
+	close(v6);
+}
+
 /* contains_line - does the file have a line with all of a, b (and c)? */
 static int contains_line(const char *path, const char *a, const char *b, const char *c)
 {
@@ -554,6 +679,7 @@ static void run_all(void)
 	RUN(t_reset);
 	RUN(t_accept_poll);
 	RUN(t_options);
+	RUN(t_inet6);
 	RUN(t_proc_net);
 	RUN(t_port_range);
 	RUN(t_many);
