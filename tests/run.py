@@ -649,7 +649,8 @@ for _demo in ("layout", "lazy", "pagemap", "cow", "mmap-file", "mmap-anon", "seg
     DEMOS_EXPECT.append(rf"^== {_demo} exit 0$")
 QEMU_TESTS.append(dict(name="user-demos", cost=3, append="init=/bin/sh /tests/demos.sh",
                        initrd=[INITRD], exit=EXIT_OK, timeout=90,
-                       expect=DEMOS_EXPECT + [r"^== nc echo: over tcp\r?$"],
+                       expect=DEMOS_EXPECT + [r"^== nc echo: over tcp\r?$",
+                                              r"^== wget: over http\r?$"],
                        forbid=[r"UNEXPECTED", r"no fault!", r"\(membarrier\) not implemented"]))
 
 # What the checked kernel prints when it finds a bug (kernel/ubsan.c,

@@ -50,4 +50,17 @@ until out=$(echo "over tcp" | nc 127.0.0.1 4321 2>/dev/null) && [ -n "$out" ] ||
 done
 wait
 echo "== nc echo: $out"
+# busybox httpd in the foreground and wget to localhost (/etc/hosts)
+mkdir -p /tmp/www
+echo "over http" > /tmp/www/index.html
+httpd -f -p 8080 -h /tmp/www &
+i=0
+until out=$(wget -q -O - http://localhost:8080/ 2>/dev/null) && [ -n "$out" ] ||
+	[ $i -ge 100 ]; do
+	i=$((i + 1))
+	usleep 10000
+done
+kill $!
+wait
+echo "== wget: $out"
 echo "demos.sh: done"
