@@ -154,26 +154,28 @@ static void setup_memory(void)
 }
 
 /* setup_inet - AF_INET sockets for the pool (kernel/net/af_inet.c): a
- * TCP listener on 127.0.0.1, a client connected to it, a bound UDP socket. */
+ * TCP listener on 127.0.0.1, a client connected to it, a bound UDP socket
+ * and an AF_INET6 one; non-blocking, so that accept and recv do not stall
+ * the worker until the watchdog kills it (the socketpair already can). */
 static int *setup_inet(int *f)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET,
 				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t len = sizeof(a);
-	int l = socket(AF_INET, SOCK_STREAM, 0);
+	int l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 
 	if (l >= 0 && bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 &&
 	    listen(l, 4) == 0 &&
 	    getsockname(l, (struct sockaddr *)&a, &len) == 0) {
 		P.inet_port = ntohs(a.sin_port);
 		*f++ = l;
-		*f = socket(AF_INET, SOCK_STREAM, 0);
+		*f = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 		connect(*f++, (struct sockaddr *)&a, sizeof(a));
 	}
-	*f = socket(AF_INET, SOCK_DGRAM, 0);
+	*f = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
 	a.sin_port = 0;
 	bind(*f++, (struct sockaddr *)&a, sizeof(a));
-	*f++ = socket(AF_INET6, SOCK_DGRAM, 0); /* unbound, dual-stack */
+	*f++ = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK, 0); /* dual-stack */
 	return f;
 }
 
