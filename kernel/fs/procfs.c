@@ -9,7 +9,8 @@
  *   /proc/kmem (vmos: frame and kmalloc counters for leak checks)
  *   /proc/sys/            the tunables (proc_sys.c)
  *   /proc/sysvipc/shm     the SysV shared memory segments (kernel/shm.c)
- *   /proc/net/tcp, udp    the AF_INET sockets (kernel/net/af_inet.c)
+ *   /proc/net/tcp, udp    the AF_INET sockets (kernel/net/af_inet.c), and
+ *     tcp6, udp6          the AF_INET6 ones
  *   /proc/PID/            one directory per task (not the idle task, PID 0)
  *      cmdline comm stat statm status maps   generated text
  *      smaps smaps_rollup                    (memory files: procfmt.c)
@@ -1271,17 +1272,29 @@ static const struct file_operations proc_sysvipc_fops = {
 
 static void show_net_tcp(struct task *t, struct pbuf *b)
 {
-	inet_proc_show(b, SOCK_STREAM);
+	inet_proc_show(b, AF_INET, SOCK_STREAM);
 }
 
 static void show_net_udp(struct task *t, struct pbuf *b)
 {
-	inet_proc_show(b, SOCK_DGRAM);
+	inet_proc_show(b, AF_INET, SOCK_DGRAM);
+}
+
+static void show_net_tcp6(struct task *t, struct pbuf *b)
+{
+	inet_proc_show(b, AF_INET6, SOCK_STREAM);
+}
+
+static void show_net_udp6(struct task *t, struct pbuf *b)
+{
+	inet_proc_show(b, AF_INET6, SOCK_DGRAM);
 }
 
 static const struct proc_entry net_entries[] = {
 	{ "tcp", FILE_MODE, show_net_tcp, NULL, NULL },
 	{ "udp", FILE_MODE, show_net_udp, NULL, NULL },
+	{ "tcp6", FILE_MODE, show_net_tcp6, NULL, NULL },
+	{ "udp6", FILE_MODE, show_net_udp6, NULL, NULL },
 };
 
 static const struct inode_operations proc_net_iops;

@@ -36,7 +36,7 @@
  *            file every address is an IPv6 one, IPv4 ones mapped so.
  *
  * Every other destination is unreachable (ENETUNREACH): vmos has only lo.
- * /proc/net/tcp and /proc/net/udp list the sockets (inet_proc_show).
+ * /proc/net/tcp, udp, tcp6 and udp6 list the sockets (inet_proc_show).
  */
 #include "kernel/errno.h"
 #include "kernel/fs/procfmt.h"
@@ -1081,60 +1081,87 @@ static const struct proto_ops inet6_ops = {
 	.proto_setsockopt = inet_proto_setsockopt,
 };
 
-/* ---- /proc/net/tcp and /proc/net/udp ---- */
-
-/* proc_line - one line of text, padded with blanks to width. */
-static void proc_line(struct pbuf *b, int width, const char *text)
-{
-	pbuf_printf(b, "%-*s\n", width, text);
-}
+/* ---- /proc/net/tcp, udp, tcp6 and udp6 ---- */
 
 /* inet_state - the state number of a socket /proc/net lists, or 0 for
- * one it does not (TCP: neither listening nor connected; UDP: unbound;
- * AF_INET6 sockets: Linux lists them in tcp6 and udp6, which we lack). */
+ * one it does not (TCP: neither listening nor connected; UDP: unbound). */
 static int inet_state(const struct inet_sock *is)
 {
-	if (!is->lport || is->family != AF_INET)
+	if (!is->lport)
 		return 0;
 	if (is->type == SOCK_STREAM)
 		return is->listening ? TCP_LISTEN : is->connected ? TCP_ESTABLISHED : 0;
 	return is->connected ? TCP_ESTABLISHED : TCP_CLOSE;
 }
 
-/* inet_proc_row - a socket's line: addresses as Linux prints them (the
- * address's bytes in network order read as one number, the port). */
+/* proc_addr - an address as Linux prints it: its bytes in network order
+ * read as native 32-bit words (one for IPv4, four for IPv6), ":PORT". */
+static int proc_addr(char *out, size_t n, int family, const struct in6_addr *a,
+		     u16 port)
+{
+	u32 w[4];
+
+	memcpy(w, a->s6_addr, sizeof(w));
+	if (family == AF_INET)
+		return ksnprintf(out, n, "%08X:%04X", w[3], port);
+	return ksnprintf(out, n, "%08X%08X%08X%08X:%04X", w[0], w[1], w[2], w[3],
+			 port);
+}
+
+/* inet_proc_row - a socket's line, in Linux's format for its file (the
+ * IPv4 lines padded with blanks, as its seq_pad). */
 static void inet_proc_row(struct pbuf *b, struct inet_sock *is, int i, int state)
 {
 	struct file *f = is->sock->file;
-	u8 peer[SOCKADDR_MAX];
-	struct sockaddr_in sin = { 0 };
-	int rx = state == TCP_LISTEN ? 0 : unix_ops.fionread(is->sock);
-	char line[160];
+	struct in6_addr peer = is->family == AF_INET ? v4mapped(0) : in6addr_any;
+	u16 pport = 0;
+	u8 name[SOCKADDR_MAX];
+	int rx = state == TCP_LISTEN ? 0 : unix_ops.fionread(is->sock), len;
+	char line[200], local[48], remote[48];
 
-	if (inet_getname(is->sock, peer, true) == SIN_SIZE)
-		memcpy(&sin, peer, sizeof(sin));
+	len = inet_getname(is->sock, name, true);
+	if (len > 0)
+		read_name(name, len, &peer, &pport);
+	proc_addr(local, sizeof(local), is->family, &is->laddr, is->lport);
+	proc_addr(remote, sizeof(remote), is->family, &peer, pport);
 	ksnprintf(line, sizeof(line),
-		  "%4d: %08X:%04X %08X:%04X %02X %08X:%08X 00:00000000 %08X "
-		  "%5u %8d %lu %d 0000000000000000 %s", i,
-		  __builtin_bswap32(v4_of(&is->laddr)), is->lport, sin.addr,
-		  __builtin_bswap16(sin.port), state, 0, rx < 0 ? 0 : rx, 0,
+		  "%*d: %s %s %02X %08X:%08X 00:00000000 %08X %5u %8d %lu %d "
+		  "0000000000000000 %s", is->type == SOCK_STREAM ? 4 : 5, i,
+		  local, remote, state, 0, rx < 0 ? 0 : rx, 0,
 		  f ? f->inode->uid : 0, 0, f ? (unsigned long)f->inode->ino : 0,
 		  2, is->type == SOCK_STREAM ? "100 0 0 10 0" : "0");
-	proc_line(b, is->type == SOCK_STREAM ? PROC_TCP_WIDTH : PROC_UDP_WIDTH, line);
+	if (is->family == AF_INET6)
+		pbuf_printf(b, "%s\n", line);
+	else
+		pbuf_printf(b, "%-*s\n", is->type == SOCK_STREAM ? PROC_TCP_WIDTH :
+			    PROC_UDP_WIDTH, line);
 }
 
-void inet_proc_show(struct pbuf *b, int type)
+static void inet_proc_header(struct pbuf *b, int family, int type)
+{
+	const char *names = family == AF_INET ? "local_address rem_address  " :
+			    "local_address                         "
+			    "remote_address                       ";
+	const char *udp = type == SOCK_DGRAM ? " ref pointer drops" : "";
+	char line[200];
+
+	ksnprintf(line, sizeof(line), "%s  sl  %s st tx_queue rx_queue tr "
+		  "tm->when retrnsmt   uid  timeout inode%s",
+		  family == AF_INET && type == SOCK_DGRAM ? " " : "", names, udp);
+	if (family == AF_INET6)
+		pbuf_printf(b, "%s\n", line);
+	else
+		pbuf_printf(b, "%-*s\n", type == SOCK_STREAM ? PROC_TCP_WIDTH :
+			    PROC_UDP_WIDTH, line);
+}
+
+void inet_proc_show(struct pbuf *b, int family, int type)
 {
 	int i = 0, state;
 
-	if (type == SOCK_STREAM)
-		proc_line(b, PROC_TCP_WIDTH, "  sl  local_address rem_address   st "
-			  "tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
-	else
-		proc_line(b, PROC_UDP_WIDTH, "   sl  local_address rem_address   st "
-			  "tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode "
-			  "ref pointer drops");
+	inet_proc_header(b, family, type);
 	for (struct inet_sock *is = inet_socks; is; is = is->next)
-		if (is->type == type && (state = inet_state(is)))
+		if (is->family == family && is->type == type &&
+		    (state = inet_state(is)))
 			inet_proc_row(b, is, i++, state);
 }

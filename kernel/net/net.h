@@ -257,7 +257,8 @@ int inet_create(struct socket *sock, int family, int protocol);
 void inet_get_port_range(u32 range[2]);
 int inet_set_port_range(u32 low, u32 high);
 struct pbuf;
-/* inet_proc_show - /proc/net/tcp (type SOCK_STREAM) or /proc/net/udp. */
-void inet_proc_show(struct pbuf *b, int type);
+/* inet_proc_show - /proc/net/tcp (type SOCK_STREAM) or udp (family
+ * AF_INET), tcp6 or udp6 (AF_INET6). */
+void inet_proc_show(struct pbuf *b, int family, int type);
 
 #endif

@@ -573,7 +573,7 @@ static void t_proc_net(void)
 {
 	uint16_t port;
 	int l = listener(&port), sv[2];
-	char local[32], state[16];
+	char local[64], state[16];
 
 	snprintf(local, sizeof(local), " 0100007F:%04X ", port);
 	CHECK(contains_line("/proc/net/tcp", "  sl  local_address rem_address   st "
@@ -591,6 +591,27 @@ static void t_proc_net(void)
 	snprintf(local, sizeof(local), " 00000000:%04X ", port_of(u));
 	CHECK(contains_line("/proc/net/udp", local, "00000000:0000 07 ", NULL), "udp");
 	close(u);
+
+	/* tcp6: a dual-stack listener, and its IPv4 peer as ::ffff:127.0.0.1 */
+	int l6 = socket(AF_INET6, SOCK_STREAM, 0);
+	struct sockaddr_in6 any6 = sin6_of(&in6addr_any, 0);
+	CHECK(bind(l6, (struct sockaddr *)&any6, sizeof(any6)) == 0 && listen(l6, 1) == 0,
+	      "listen6");
+	port = port6_of(l6, 0, NULL);
+	CHECK(contains_line("/proc/net/tcp6", "  sl  local_address                         "
+			    "remote_address                        st tx_queue rx_queue tr "
+			    "tm->when retrnsmt   uid  timeout inode", "", NULL), "tcp6 header");
+	snprintf(local, sizeof(local), "0: 00000000000000000000000000000000:%04X ", port);
+	CHECK(contains_line("/proc/net/tcp6", local, " 0A ", NULL), "tcp6 listener");
+	int c = socket(AF_INET, SOCK_STREAM, 0);
+	CHECK(connect_to(c, INADDR_LOOPBACK, port) == 0, "connect");
+	int a = accept(l6, NULL, NULL);
+	snprintf(local, sizeof(local), " 0000000000000000FFFF00000100007F:%04X ", port);
+	snprintf(state, sizeof(state), ":%04X 01 ", port_of(c));
+	CHECK(contains_line("/proc/net/tcp6", local, state, NULL), "tcp6 accepted");
+	close(a);
+	close(c);
+	close(l6);
 	close(sv[0]);
 	close(sv[1]);
 }
