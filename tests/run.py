@@ -650,7 +650,8 @@ for _demo in ("layout", "lazy", "pagemap", "cow", "mmap-file", "mmap-anon", "seg
 QEMU_TESTS.append(dict(name="user-demos", cost=3, append="init=/bin/sh /tests/demos.sh",
                        initrd=[INITRD], exit=EXIT_OK, timeout=90,
                        expect=DEMOS_EXPECT + [r"^== nc echo: over tcp\r?$",
-                                              r"^== wget: over http\r?$"],
+                                              r"^== wget: over http\r?$",
+                                              r"^== netstat: tcp +0 +0 :::8080 +:::\* +LISTEN"],
                        forbid=[r"UNEXPECTED", r"no fault!", r"\(membarrier\) not implemented"]))
 
 # What the checked kernel prints when it finds a bug (kernel/ubsan.c,

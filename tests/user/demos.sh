@@ -60,6 +60,7 @@ until out=$(wget -q -O - http://localhost:8080/ 2>/dev/null) && [ -n "$out" ] ||
 	i=$((i + 1))
 	usleep 10000
 done
+echo "== netstat: $(netstat -ltn | grep 8080)"
 kill $!
 wait
 echo "== wget: $out"
