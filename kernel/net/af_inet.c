@@ -19,10 +19,10 @@
  *            ip_local_port_range.  An accepted socket shares its
  *            listener's port, as in Linux's bind buckets.  There is no
  *            TIME_WAIT: a port is free again at close.
- *   names    af_unix.c keeps each socket's local name as the sockaddr_in
- *            its peers see (unix_set_name): what accept, getpeername and
- *            recvfrom report.  A socket bound to INADDR_ANY speaks from
- *            127.0.0.1, the loopback route's source address.
+ *   names    af_unix.c keeps each socket's name as the sockaddr_in (or
+ *            sockaddr_in6) its peers see (unix_set_name): what accept,
+ *            getpeername and recvfrom report.  A socket bound to any
+ *            speaks from 127.0.0.1 (::1), the loopback route's source.
  *   TCP      connect finds the listener and asks unix_connect_to for the
  *            connection, at once; closing a socket with unread data
  *            resets its peer (ECONNRESET), as Linux's RST does.
@@ -30,7 +30,6 @@
  *            datagram for a port nobody has bound is lost, and a
  *            connected sender then gets ECONNREFUSED, as from the ICMP
  *            "port unreachable" Linux would receive.
- *
  *   IPv6     an AF_INET6 socket bound to :: takes IPv4 peers too (they
  *            appear as ::ffff:127.0.0.1) unless IPV6_V6ONLY; inside this
  *            file every address is an IPv6 one, IPv4 ones mapped so.

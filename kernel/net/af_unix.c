@@ -36,6 +36,12 @@
  *
  * Every sleeper (reader, writer, acceptor, connector) sleeps on one
  * socket's wq: its own or its peer's; unix_wake() wakes them and poll.
+ *
+ * The queues are also AF_INET's (af_inet.c): it makes its sockets with
+ * unix_create_core(), names them (unix_set_name), finds the listener or
+ * receiver itself (unix_connect_to, kmsg->to) and lets unix_ops do the
+ * rest.  Its UDP sockets are "lossy": a datagram to a receiver holding
+ * more than SO_RCVBUF (rmem) is dropped, and a sender never waits.
  */
 #include "kernel/errno.h"
 #include "kernel/fs/internal.h"
