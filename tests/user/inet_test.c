@@ -21,6 +21,7 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 
 #define PORT_LOW 32768
 #define PORT_HIGH 60999
@@ -278,6 +279,19 @@ static void t_udp(void)
 	      from.sin_addr.s_addr == htonl(INADDR_LOOPBACK), "sender %x:%u",
 	      ntohl(from.sin_addr.s_addr), ntohs(from.sin_port));
 	CHECK_ERR(recv(a, buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+
+	/* sendmsg and recvmsg with names */
+	struct iovec iov = { "msg", 3 };
+	struct msghdr mh = { .msg_name = &to, .msg_namelen = sizeof(to),
+			     .msg_iov = &iov, .msg_iovlen = 1 };
+	CHECK(sendmsg(b, &mh, 0) == 3, "sendmsg");
+	struct sockaddr_in6 big;
+	iov.iov_base = buf;
+	iov.iov_len = sizeof(buf);
+	mh.msg_name = &big;
+	mh.msg_namelen = sizeof(big);
+	CHECK(recvmsg(a, &mh, 0) == 3 && mh.msg_namelen == sizeof(from) &&
+	      ((struct sockaddr_in *)&big)->sin_port == htons(bport), "recvmsg");
 
 	/* connected: the peer's name, and only the peer gets through */
 	CHECK(connect(b, (struct sockaddr *)&to, sizeof(to)) == 0, "connect");
