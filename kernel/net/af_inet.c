@@ -580,16 +580,15 @@ static int inet_bind(struct socket *sock, const u8 *uaddr, int len)
 		return err;
 	if (family_of(uaddr) == AF_UNSPEC && !is_any(&a))
 		return -EAFNOSUPPORT; /* AF_UNSPEC only for "any" (Linux) */
-	if (is->family == AF_INET6 && port && port < PROT_SOCK &&
-	    current->cred.euid != 0)
-		return -EACCES; /* inet6_bind asks before the address */
+	/* Linux's order: inet_bind asks about the address before the
+	 * port's privilege, inet6_bind after it and after EINVAL */
 	if (is->family == AF_INET && (err = bind_addr_ok(is, &a)))
 		return err;
 	if (port && port < PROT_SOCK && current->cred.euid != 0)
 		return -EACCES;
 	if (is->lport || is->connected || is->connecting)
 		return -EINVAL;
-	if ((err = bind_addr_ok(is, &a)))
+	if (is->family == AF_INET6 && (err = bind_addr_ok(is, &a)))
 		return err;
 	if (!port) {
 		err = inet_autobind(is, &a, -EADDRINUSE);
