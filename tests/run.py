@@ -294,6 +294,10 @@ QEMU_TESTS = [
     # AF_UNIX sockets (kernel/net, tests/user/socket_test.c).
     dict(name="user-socket", append="init=/tests/socket_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=60),
+    # AF_INET over the loopback (kernel/net/af_inet.c, tests/user/inet_test.c;
+    # it passes on Linux 6.1 too: tools/abi_peer.py).
+    dict(name="user-inet", append="init=/tests/inet_test", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=60),
     # Mounts, execveat, arch_prctl GS, membarrier (tests/user/misc6_test.c;
     # it passes on Linux 6.1 too: tools/abi_peer.py).
     dict(name="user-misc6", append="init=/tests/misc6_test", initrd=[INITRD],
@@ -645,7 +649,9 @@ for _demo in ("layout", "lazy", "pagemap", "cow", "mmap-file", "mmap-anon", "seg
     DEMOS_EXPECT.append(rf"^== {_demo} exit 0$")
 QEMU_TESTS.append(dict(name="user-demos", cost=3, append="init=/bin/sh /tests/demos.sh",
                        initrd=[INITRD], exit=EXIT_OK, timeout=90,
-                       expect=DEMOS_EXPECT,
+                       expect=DEMOS_EXPECT + [r"^== nc echo: over tcp\r?$",
+                                              r"^== wget: over http\r?$",
+                                              r"^== netstat: tcp +0 +0 :::8080 +:::\* +LISTEN"],
                        forbid=[r"UNEXPECTED", r"no fault!", r"\(membarrier\) not implemented"]))
 
 # What the checked kernel prints when it finds a bug (kernel/ubsan.c,

@@ -9,6 +9,8 @@
  *   /proc/kmem (vmos: frame and kmalloc counters for leak checks)
  *   /proc/sys/            the tunables (proc_sys.c)
  *   /proc/sysvipc/shm     the SysV shared memory segments (kernel/shm.c)
+ *   /proc/net/tcp, udp    the AF_INET sockets (kernel/net/af_inet.c), and
+ *     tcp6, udp6          the AF_INET6 ones
  *   /proc/PID/            one directory per task (not the idle task, PID 0)
  *      cmdline comm stat statm status maps   generated text
  *      smaps smaps_rollup                    (memory files: procfmt.c)
@@ -30,6 +32,7 @@
 #include "kernel/fs/internal.h"
 #include "kernel/fs/procfmt.h"
 #include "kernel/ksyms.h"
+#include "kernel/net/net.h"
 #include "kernel/rlimit.h"
 #include "kernel/shm.h"
 #include "kernel/task.h"
@@ -865,6 +868,7 @@ static const struct proc_entry root_entries[] = {
 	{ "loadavg", FILE_MODE, show_loadavg, NULL, NULL },
 	{ "stat", FILE_MODE, show_kernel_stat, NULL, NULL },
 	{ "sys", DIR_MODE, NULL, NULL, NULL }, /* proc_sys.c */
+	{ "net", DIR_MODE, NULL, NULL, NULL }, /* net_dir_inode */
 };
 
 /*
@@ -1005,6 +1009,7 @@ static bool is_dotdot(const char *name, size_t len)
 /* ---- directories ---- */
 
 static int sysvipc_dir_inode(u32 ino, struct inode **res);
+static int net_dir_inode(u32 ino, struct inode **res);
 
 static int pid_dir_inode(int pid, struct inode **res)
 {
@@ -1028,6 +1033,8 @@ static int proc_root_lookup(struct inode *dir, const char *name, size_t len,
 	e = find_in(root_entries, ARRAY_SIZE(root_entries), name, len, &i);
 	if (e && !strcmp(e->name, "sysvipc"))
 		return sysvipc_dir_inode(PROC_TOP_INO + (u32)i, res);
+	if (e && !strcmp(e->name, "net"))
+		return net_dir_inode(PROC_TOP_INO + (u32)i, res);
 	if (e) {
 		*res = entry_inode(e, PROC_TOP_INO + (u32)i, 0);
 		return *res ? 0 : -ENOMEM;
@@ -1305,6 +1312,87 @@ static const struct inode_operations proc_sysvipc_iops = {
 
 static const struct file_operations proc_sysvipc_fops = {
 	.readdir = proc_sysvipc_readdir,
+};
+
+/* ---- /proc/net: the AF_INET sockets (kernel/net/af_inet.c) ---- */
+
+#define PROC_NET_INO 0xe1000000u /* + index in net_entries */
+
+static void show_net_tcp(struct task *t, struct pbuf *b)
+{
+	inet_proc_show(b, AF_INET, SOCK_STREAM);
+}
+
+static void show_net_udp(struct task *t, struct pbuf *b)
+{
+	inet_proc_show(b, AF_INET, SOCK_DGRAM);
+}
+
+static void show_net_tcp6(struct task *t, struct pbuf *b)
+{
+	inet_proc_show(b, AF_INET6, SOCK_STREAM);
+}
+
+static void show_net_udp6(struct task *t, struct pbuf *b)
+{
+	inet_proc_show(b, AF_INET6, SOCK_DGRAM);
+}
+
+static const struct proc_entry net_entries[] = {
+	{ "tcp", FILE_MODE, show_net_tcp, NULL, NULL },
+	{ "udp", FILE_MODE, show_net_udp, NULL, NULL },
+	{ "tcp6", FILE_MODE, show_net_tcp6, NULL, NULL },
+	{ "udp6", FILE_MODE, show_net_udp6, NULL, NULL },
+};
+
+static const struct inode_operations proc_net_iops;
+static const struct file_operations proc_net_fops;
+
+static int net_dir_inode(u32 ino, struct inode **res)
+{
+	*res = new_node_inode(ino, DIR_MODE, &proc_net_iops, &proc_net_fops,
+			      NULL, 0, -1);
+	return *res ? 0 : -ENOMEM;
+}
+
+static int proc_net_lookup(struct inode *dir, const char *name, size_t len,
+			   struct inode **res)
+{
+	const struct proc_entry *e;
+	size_t i;
+
+	if (is_dotdot(name, len)) {
+		ihold(proc_root);
+		*res = proc_root;
+		return 0;
+	}
+	e = find_in(net_entries, ARRAY_SIZE(net_entries), name, len, &i);
+	if (!e)
+		return -ENOENT;
+	*res = entry_inode(e, PROC_NET_INO + (u32)i, 0);
+	return *res ? 0 : -ENOMEM;
+}
+
+static u32 net_entry_ino(int pid, size_t i)
+{
+	return PROC_NET_INO + (u32)i;
+}
+
+static int proc_net_readdir(struct file *f, struct dir_context *ctx)
+{
+	if (!emit_dots(ctx, f->inode->ino, PROC_ROOT_INO))
+		return 0;
+	emit_entries(ctx, net_entries, ARRAY_SIZE(net_entries), net_entry_ino, 0);
+	return 0;
+}
+
+static const struct inode_operations proc_net_iops = {
+	.lookup = proc_net_lookup,
+	.evict = proc_evict,
+};
+
+static const struct file_operations proc_net_fops = {
+	.readdir = proc_net_readdir,
 };
 
 /* ---- files and links ---- */
