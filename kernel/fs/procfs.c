@@ -723,14 +723,20 @@ static void show_smaps(struct task *t, struct pbuf *b)
 }
 
 /* smaps_rollup: the sums over all regions, from the first region's start
- * to the last one's end. */
+ * to the last one's end.  An address space with no region at all (every
+ * page unmapped) shows the range 0-0 with every sum 0, as Linux's
+ * show_smaps_rollup does. */
 static void show_smaps_rollup(struct task *t, struct pbuf *b)
 {
 	struct mm *mm = t->mm;
 	struct mem_size_stats mss = { 0 };
 
-	if (!mm || !vma_first(&mm->vmas))
+	if (!mm)
 		return;
+	if (!vma_first(&mm->vmas)) {
+		procfmt_smaps_rollup(b, 0, 0, &mss);
+		return;
+	}
 	mm_rollup_stats(mm, &mss);
 	procfmt_smaps_rollup(b, vma_first(&mm->vmas)->vm_start,
 			     vma_last(&mm->vmas)->vm_end, &mss);
