@@ -8,6 +8,7 @@
  * to it (the point of no return) and drop the old one; a failed exec
  * returns an error to a caller that keeps running unchanged.
  */
+#include "kernel/capability.h"
 #include "kernel/elf.h"
 #include "kernel/errno.h"
 #include "kernel/exec.h"
@@ -741,6 +742,7 @@ static int exec_strings(struct exec_at *at, char *path,
 	err = exec_kill_other_threads();
 	if (err)
 		goto out;
+	exec_creds(f->inode);
 	mm->exe_deny = f->inode; /* the denial stays as long as mm does */
 	ihold(f->inode);
 	file_put(f);

@@ -15,6 +15,7 @@
  * task that sleeps and wakes often cannot keep the others from running.
  * Threads are tasks like any other: each has its own slice.
  */
+#include "kernel/capability.h"
 #include "kernel/task.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -103,6 +104,7 @@ void sched_init(struct kstack *idle_stack)
 	idle_task.group_live = 1;
 	idle_task.state = TASK_RUNNING;
 	task_set_comm(&idle_task, "swapper");
+	cred_init_root(&idle_task.cred);
 	current = &idle_task;
 }
 

@@ -15,6 +15,7 @@
  * for that thread.  A signal whose default action terminates kills the
  * whole process, whichever thread takes it.
  */
+#include "kernel/capability.h"
 #include "kernel/signal.h"
 #include "kernel/errno.h"
 #include "kernel/exit.h"
@@ -660,7 +661,7 @@ SYSCALL_DEFINE2(sigaltstack, const struct k_stack __user *, ss,
 }
 
 /*
- * may_signal - may the caller send sig to t?  Linux's rule: root, or the
+ * may_signal - may the caller send sig to t?  Linux's rule: CAP_KILL, or the
  * caller's real or effective uid is the target's real or saved uid; and
  * SIGCONT to anyone in the caller's session.  Else -EPERM.
  */
@@ -668,7 +669,7 @@ static int may_signal(const struct task *t, int sig)
 {
 	const struct task_cred *c = &current->cred, *tc = &t->cred;
 
-	if (c->euid == 0 || c->euid == tc->uid || c->euid == tc->suid ||
+	if (capable(CAP_KILL) || c->euid == tc->uid || c->euid == tc->suid ||
 	    c->uid == tc->uid || c->uid == tc->suid)
 		return 0;
 	return sig == SIGCONT && t->sid == current->sid ? 0 : -EPERM;

@@ -61,9 +61,9 @@ struct rusage_counts {
 			* (exec, exit); the live one adds its own */
 };
 
-/* The user and group IDs of a task (Linux's struct cred, without the
- * capabilities: an effective uid 0 has them all).  Everyone starts as
- * root (0); the set*id calls of kernel/sys.c change them. */
+/* The user and group IDs and the capabilities of a task (Linux's struct
+ * cred).  Everyone starts as root (0) with every capability; the set*id
+ * calls of kernel/sys.c change the IDs, kernel/capability.c the sets. */
 #define NGROUPS_KEPT 32 /* supplementary groups a task may have here */
 struct task_cred {
 	union { /* real, effective, saved: by name or as ids[3] (sys.c) */
@@ -76,6 +76,9 @@ struct task_cred {
 	};
 	u32 ngroups;
 	u32 groups[NGROUPS_KEPT];
+	u64 cap_inheritable, cap_permitted, cap_effective; /* capability.h */
+	u64 cap_bset, cap_ambient;
+	u32 securebits;            /* SECBIT_*: PR_SET_KEEPCAPS, ... */
 };
 
 struct task {

@@ -332,8 +332,9 @@ void fs_context_put(struct fs_context *fs);
 #define MAY_READ 4
 /* inode_permission - may the caller (its effective uid) do mask? 0 or -EACCES. */
 int inode_permission(const struct inode *inode, int mask);
-/* inode_permission_uid - the same check for user uid (access() uses the real one). */
-int inode_permission_uid(const struct inode *inode, int mask, u32 uid);
+/* inode_permission_as - the same check for user uid with capabilities
+ * caps (access() uses the real uid and root's capabilities). */
+int inode_permission_as(const struct inode *inode, int mask, u32 uid, u64 caps);
 /* inode_permission_exec - may the file be executed (regular, x bit)? 0 or -EACCES. */
 int inode_permission_exec(const struct inode *inode);
 /* current_fsuid - the uid that file accesses are checked against (0 early in boot). */

@@ -2,13 +2,30 @@
  * tests/user/sched_calls_test.c - the scheduling queries and capget as
  * Linux answers them on one CPU: sched_getaffinity/setaffinity, getcpu,
  * the priority ranges, sched_getscheduler/getparam,
- * sched_rr_get_interval, capget's versions and sets.  Leak-checked.
+ * sched_rr_get_interval, capget's versions and sets; capabilities
+ * (capset's rules, the checks that use them, set*uid and execve, prctl's
+ * options, /proc/PID/status) and unshare.  Leak-checked.
+ *
+ * "sched_calls_test caps P E" (run by the execve cases) exits 0 if its
+ * permitted and effective sets are P and E (hex).
  */
+#define _GNU_SOURCE
 #include "tap.h"
 #include <sched.h>
 #include <stdint.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
+
+#define SELF "/tests/sched_calls_test"
+#define FULL 0x1ffffffffffull /* capabilities 0-40 */
+#define BIT(cap) (1ull << (cap))
+#define CAP_DAC_OVERRIDE 1
+#define CAP_DAC_READ_SEARCH 2
+#define CAP_KILL 5
+#define CAP_SETUID 7
+#define CAP_SETPCAP 8
 
 #define V1 0x19980330
 #define V2 0x20071026
@@ -149,6 +166,9 @@ static void t_capget(void)
 	CHECK(h.version == V3, "the preferred version written back: %#x", h.version);
 	h.version = V2;
 	CHECK(syscall(SYS_capget, &h, NULL) == 0, "NULL data probes");
+	h.version = 0x12345;
+	CHECK(syscall(SYS_capget, &h, NULL) == 0 && h.version == V3,
+	      "NULL data: an unknown version is answered, not refused");
 	h.pid = -1;
 	CHECK_ERR(syscall(SYS_capget, &h, d), EINVAL);
 	h.pid = 999999;
@@ -163,16 +183,315 @@ static void t_capget(void)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "uid 1000: %#x", status);
 }
 
+/* caps_get - the caller's sets (version 3); false if capget failed. */
+static int caps_get(uint64_t *eff, uint64_t *perm, uint64_t *inh)
+{
+	struct cap_header h = { V3, 0 };
+	struct cap_data d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return 0;
+	*eff = d[0].effective | (uint64_t)d[1].effective << 32;
+	*perm = d[0].permitted | (uint64_t)d[1].permitted << 32;
+	*inh = d[0].inheritable | (uint64_t)d[1].inheritable << 32;
+	return 1;
+}
+
+/* caps_set - capset (version 3) of the caller's sets: 0 or -1. */
+static long caps_set(uint64_t eff, uint64_t perm, uint64_t inh)
+{
+	struct cap_header h = { V3, 0 };
+	struct cap_data d[2] = {
+		{ (uint32_t)eff, (uint32_t)perm, (uint32_t)inh },
+		{ (uint32_t)(eff >> 32), (uint32_t)(perm >> 32), (uint32_t)(inh >> 32) },
+	};
+
+	return syscall(SYS_capset, &h, d);
+}
+
+/* capset: permitted only shrinks, effective within permitted, inheritable
+ * within permitted (without CAP_SETPCAP) and the bounding set; only the
+ * caller itself; versions as capget. */
+static void t_capset(void)
+{
+	struct cap_header h = { 0x12345, 0 };
+	struct cap_data d[2] = { { 0 } };
+	uint64_t e, p, i;
+
+	CHECK(caps_set(FULL, FULL, 0) == 0, "the same sets");
+	CHECK_ERR(syscall(SYS_capset, &h, d), EINVAL);
+	CHECK(h.version == V3, "version written back: %#x", h.version);
+	h.version = V3, h.pid = 1;
+	CHECK_ERR(syscall(SYS_capset, &h, d), EPERM);
+	h.pid = getpid();
+	CHECK_ERR(syscall(SYS_capset, &h, (void *)8), EFAULT);
+	CHECK_ERR(syscall(SYS_capset, (void *)8, d), EFAULT);
+	CHECK(caps_set(FULL & ~BIT(CAP_KILL), FULL, 0) == 0, "effective lowered");
+	CHECK(caps_get(&e, &p, &i) && e == (FULL & ~BIT(CAP_KILL)) && p == FULL,
+	      "%llx %llx", (unsigned long long)e, (unsigned long long)p);
+	CHECK(caps_set(FULL, FULL, 0) == 0, "raised again from permitted");
+	CHECK_ERR(caps_set(FULL, FULL & ~BIT(CAP_KILL), 0), EPERM); /* E not in P */
+	CHECK(caps_set(FULL & ~BIT(CAP_KILL), FULL & ~BIT(CAP_KILL), BIT(CAP_KILL)) == 0,
+	      "permitted lowered; inheritable may hold what CAP_SETPCAP allows");
+	CHECK_ERR(caps_set(FULL & ~BIT(CAP_KILL), FULL, 0), EPERM); /* P grows */
+	CHECK(caps_set(FULL & ~BIT(CAP_KILL) & ~BIT(CAP_SETPCAP),
+		       FULL & ~BIT(CAP_KILL), BIT(CAP_KILL)) == 0, "CAP_SETPCAP off");
+	CHECK(caps_set(FULL & ~BIT(CAP_KILL) & ~BIT(CAP_SETPCAP),
+		       FULL & ~BIT(CAP_KILL), 0) == 0, "inheritable lowered");
+	CHECK_ERR(caps_set(0, FULL & ~BIT(CAP_KILL), BIT(CAP_KILL)), EPERM);
+	/* version 1: one word, so capabilities 32-40 go from every set */
+	h.version = V1, h.pid = 0;
+	d[0].effective = d[0].permitted = 0xffffffdf;
+	CHECK(syscall(SYS_capset, &h, d) == 0, "v1");
+	CHECK(caps_get(&e, &p, &i) && p == 0xffffffdf && e == 0xffffffdf && !i,
+	      "%llx", (unsigned long long)p);
+}
+
+/* The bounding set: read any capability, drop one with CAP_SETPCAP. */
+static void t_bounding_set(void)
+{
+	uint64_t e, p, i;
+
+	CHECK(prctl(PR_CAPBSET_READ, CAP_KILL) == 1, "CAP_KILL bounded in");
+	CHECK_ERR(prctl(PR_CAPBSET_READ, 41), EINVAL);
+	CHECK(prctl(PR_CAPBSET_DROP, CAP_KILL) == 0, "drop");
+	CHECK(prctl(PR_CAPBSET_READ, CAP_KILL) == 0, "dropped");
+	CHECK_ERR(prctl(PR_CAPBSET_DROP, 41), EINVAL);
+	CHECK(caps_get(&e, &p, &i) && p == FULL, "permitted unchanged");
+	CHECK_ERR(caps_set(FULL, FULL, BIT(CAP_KILL)), EPERM); /* I within bounding */
+	CHECK(caps_set(FULL & ~BIT(CAP_SETPCAP), FULL, 0) == 0, "no CAP_SETPCAP");
+	CHECK_ERR(prctl(PR_CAPBSET_DROP, CAP_SETUID), EPERM);
+	CHECK_ERR(prctl(PR_CAPBSET_DROP, 41), EPERM);
+}
+
+/* status_line - the value of "name:" in /proc/self/status, into out. */
+static int status_line(const char *name, char *out, size_t size)
+{
+	char text[4096], *p;
+	int fd = open("/proc/self/status", O_RDONLY), n;
+
+	n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	p = strstr(text, name);
+	if (!p)
+		return 0;
+	sscanf(p + strlen(name), ":\t%63s", out);
+	(void)size;
+	return 1;
+}
+
+static void t_status_caps(void)
+{
+	static const char *const names[] = { "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb" };
+	const char *root[] = { "0000000000000000", "000001ffffffffff", "000001ffffffffff",
+			       "000001ffffffffff", "0000000000000000" };
+	const char *after[] = { "0000000000000020", "000001ffffffffff", "000001ffffffffdf",
+				"000001fffffffffe", "0000000000000020" };
+	char v[64];
+
+	for (int k = 0; k < 5; k++)
+		CHECK(status_line(names[k], v, sizeof(v)) && !strcmp(v, root[k]),
+		      "%s: %s", names[k], v);
+	CHECK(caps_set(FULL & ~BIT(CAP_KILL), FULL, BIT(CAP_KILL)) == 0, "capset");
+	CHECK(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_KILL, 0, 0) == 0, "ambient");
+	CHECK(prctl(PR_CAPBSET_DROP, 0) == 0, "bounding");
+	for (int k = 0; k < 5; k++)
+		CHECK(status_line(names[k], v, sizeof(v)) && !strcmp(v, after[k]),
+		      "%s: %s", names[k], v);
+}
+
+/* A root process without CAP_KILL signals its own uid's processes only. */
+static void t_cap_kill(void)
+{
+	int ready[2], status;
+	pid_t other, same;
+	char c;
+
+	CHECK(pipe(ready) == 0, "pipe");
+	other = fork();
+	if (other == 0) {
+		if (setuid(1000) == 0)
+			write(ready[1], "x", 1);
+		pause();
+		_exit(0);
+	}
+	same = fork();
+	if (same == 0) {
+		pause();
+		_exit(0);
+	}
+	CHECK(read(ready[0], &c, 1) == 1, "the child is uid 1000");
+	CHECK(kill(other, 0) == 0, "with CAP_KILL");
+	CHECK(caps_set(FULL & ~BIT(CAP_KILL), FULL & ~BIT(CAP_KILL), 0) == 0, "drop");
+	CHECK_ERR(kill(other, 0), EPERM);
+	CHECK_ERR(kill(other, SIGKILL), EPERM);
+	CHECK(kill(same, 0) == 0 && kill(getpid(), 0) == 0, "own uid");
+	CHECK(kill(same, SIGKILL) == 0, "own child killed");
+	waitpid(same, &status, 0);
+	CHECK(caps_set(FULL & ~BIT(CAP_KILL), FULL & ~BIT(CAP_KILL), 0) == 0 &&
+	      prctl(PR_CAPBSET_READ, CAP_KILL) == 1, "still bounded in");
+	/* we cannot kill the uid-1000 child now; a uid-1000 process can */
+	if (fork() == 0) {
+		setuid(1000);
+		_exit(kill(other, SIGKILL) ? 1 : 0);
+	}
+	CHECK(wait(&status) > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "same-uid kill");
+	waitpid(other, &status, 0);
+}
+
+/* File permissions: CAP_DAC_READ_SEARCH reads anything, CAP_DAC_OVERRIDE
+ * also writes; without both a mode-000 file is closed to root too. */
+static void t_cap_dac(void)
+{
+	const char *path = "/tmp/caps-000";
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0);
+
+	CHECK(fd >= 0 && write(fd, "x", 1) == 1, "made");
+	close(fd);
+	chmod(path, 0);
+	fd = open(path, O_RDWR);
+	CHECK(fd >= 0, "root opens a mode-000 file");
+	close(fd);
+	CHECK(caps_set(FULL & ~BIT(CAP_DAC_OVERRIDE), FULL & ~BIT(CAP_DAC_OVERRIDE), 0) == 0,
+	      "no CAP_DAC_OVERRIDE");
+	fd = open(path, O_RDONLY);
+	CHECK(fd >= 0, "CAP_DAC_READ_SEARCH still reads");
+	close(fd);
+	CHECK_ERR(open(path, O_WRONLY), EACCES);
+	CHECK(caps_set(FULL & ~BIT(CAP_DAC_OVERRIDE) & ~BIT(CAP_DAC_READ_SEARCH),
+		       FULL & ~BIT(CAP_DAC_OVERRIDE) & ~BIT(CAP_DAC_READ_SEARCH), 0) == 0,
+	      "no CAP_DAC_READ_SEARCH");
+	CHECK_ERR(open(path, O_RDONLY), EACCES);
+	CHECK_ERR(access(path, R_OK), EACCES);
+	CHECK(access("/tests", R_OK | X_OK) == 0, "the mode bits still work");
+	unlink(path);
+}
+
+/* exec_caps - run SELF caps P E as the caller is: its exit status. */
+static int exec_caps(uint64_t perm, uint64_t eff)
+{
+	char ps[32], es[32];
+	int status = -1;
+	pid_t pid;
+
+	snprintf(ps, sizeof(ps), "%llx", (unsigned long long)perm);
+	snprintf(es, sizeof(es), "%llx", (unsigned long long)eff);
+	pid = fork();
+	if (pid == 0) {
+		execl(SELF, SELF, "caps", ps, es, (char *)NULL);
+		_exit(99);
+	}
+	waitpid(pid, &status, 0);
+	return status;
+}
+
+/* set*uid: leaving uid 0 clears the sets unless PR_SET_KEEPCAPS; an
+ * effective uid 0 and back; execve gives root the bounding set and a user
+ * only its ambient set. */
+static void t_keepcaps_setuid_exec(void)
+{
+	uint64_t e, p, i;
+
+	CHECK(exec_caps(FULL, FULL) == 0, "root keeps everything across exec");
+	CHECK(prctl(PR_GET_KEEPCAPS) == 0, "off");
+	CHECK_ERR(prctl(PR_SET_KEEPCAPS, 2), EINVAL);
+	CHECK(setresuid(-1, 1000, -1) == 0, "euid 1000");
+	CHECK(caps_get(&e, &p, &i) && e == 0 && p == FULL, "effective cleared only");
+	CHECK_ERR(setgroups(0, NULL), EPERM);
+	CHECK(setresuid(-1, 0, -1) == 0 && caps_get(&e, &p, &i) && e == FULL,
+	      "euid 0: effective again");
+	CHECK(prctl(PR_SET_KEEPCAPS, 1) == 0 && prctl(PR_GET_KEEPCAPS) == 1, "on");
+	CHECK(caps_set(FULL, FULL, BIT(CAP_KILL)) == 0, "inheritable CAP_KILL");
+	CHECK(setresuid(1000, 1000, 1000) == 0, "uid 1000");
+	CHECK(caps_get(&e, &p, &i) && e == 0 && p == FULL, "kept: %llx %llx",
+	      (unsigned long long)e, (unsigned long long)p);
+	CHECK(prctl(PR_SET_KEEPCAPS, 1) == 0, "still settable");
+	CHECK(caps_set(BIT(CAP_KILL) | BIT(CAP_SETUID), FULL, BIT(CAP_KILL)) == 0,
+	      "effective from kept permitted");
+	CHECK(setuid(2000) == 0, "CAP_SETUID works without uid 0");
+	CHECK(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_KILL, 0, 0) == 0, "ambient");
+	CHECK(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, CAP_KILL, 0, 0) == 1, "is set");
+	CHECK_ERR(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_SETUID, 0, 0), EPERM);
+	CHECK_ERR(prctl(PR_CAP_AMBIENT, 9, CAP_KILL, 0, 0), EINVAL);
+	CHECK(exec_caps(BIT(CAP_KILL), BIT(CAP_KILL)) == 0, "a user keeps its ambient set");
+	CHECK(prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == 0, "clear");
+	CHECK(exec_caps(0, 0) == 0, "a user gets nothing");
+	CHECK(caps_set(0, 0, 0) == 0 && caps_get(&e, &p, &i) && !p, "all gone");
+	CHECK_ERR(caps_set(BIT(CAP_KILL), BIT(CAP_KILL), 0), EPERM);
+}
+
+/* Without KEEPCAPS, setuid away from root clears both sets for good. */
+static void t_setuid_drops_caps(void)
+{
+	uint64_t e, p, i;
+
+	CHECK(setuid(1000) == 0, "setuid");
+	CHECK(caps_get(&e, &p, &i) && !e && !p, "cleared");
+	CHECK_ERR(setuid(0), EPERM);
+}
+
+/* unshare: CLONE_FILES and CLONE_FS give the caller its own table and
+ * cwd; namespaces are not there (EINVAL for root, EPERM for others). */
+static void t_unshare(void)
+{
+	int fd = open("/tests", O_RDONLY), status = -1;
+	char cwd[64];
+	pid_t pid = syscall(SYS_clone, CLONE_FILES | CLONE_FS | SIGCHLD, 0, 0, 0, 0);
+
+	if (pid == 0) {
+		int ok = syscall(SYS_unshare, CLONE_FILES | CLONE_FS | CLONE_SYSVSEM) == 0;
+
+		close(fd);
+		ok = ok && chdir("/tmp") == 0;
+		_exit(ok ? 0 : 1);
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && status == 0, "child");
+	CHECK(fcntl(fd, F_GETFD) == 0, "the child closed only its copy");
+	CHECK(getcwd(cwd, sizeof(cwd)) && !strcmp(cwd, "/"), "cwd %s", cwd);
+	CHECK(syscall(SYS_unshare, CLONE_FILES | CLONE_FS | CLONE_VM | CLONE_SIGHAND |
+		      CLONE_THREAD) == 0, "nothing shared: nothing to do");
+	CHECK_ERR(syscall(SYS_unshare, 0x11), EINVAL);
+	CHECK_ERR(syscall(SYS_unshare, CLONE_NEWUSER), EINVAL);
+	CHECK_ERR(syscall(SYS_unshare, CLONE_NEWNS), EINVAL);
+	CHECK(setuid(1000) == 0, "setuid");
+	CHECK_ERR(syscall(SYS_unshare, CLONE_NEWNS), EPERM);
+	CHECK_ERR(syscall(SYS_unshare, CLONE_NEWPID | CLONE_FILES), EPERM);
+}
+
 static void all_cases(void)
 {
 	RUN(t_affinity);
 	RUN(t_getcpu_and_priorities);
 	RUN(t_setscheduler);
 	RUN(t_capget);
+	RUN(t_capset);
+	RUN(t_bounding_set);
+	RUN(t_status_caps);
+	RUN(t_cap_kill);
+	RUN(t_cap_dac);
+	RUN(t_keepcaps_setuid_exec);
+	RUN(t_setuid_drops_caps);
+	RUN(t_unshare);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	uint64_t e, p, i;
+
+	if (argc == 4 && !strcmp(argv[1], "caps")) {
+		if (!caps_get(&e, &p, &i))
+			return 2;
+		if (p != strtoull(argv[2], NULL, 16) || e != strtoull(argv[3], NULL, 16)) {
+			printf("# after exec: permitted %llx effective %llx\n",
+			       (unsigned long long)p, (unsigned long long)e);
+			return 1;
+		}
+		return 0;
+	}
 	setvbuf(stdout, NULL, _IONBF, 0);
 	printf("TAP version 13\n");
 	leak_checked_twice(all_cases, NULL);
