@@ -10,6 +10,7 @@
  * task starts by returning 0 from the same system call, while the caller
  * gets its PID (TID).
  */
+#include "kernel/rseq.h"
 #include "kernel/capability.h"
 #include "kernel/capability.h"
 #include "kernel/errno.h"
@@ -224,6 +225,7 @@ static struct task *copy_process(u64 flags, u64 stack, u64 tls, int *err)
 	memcpy(child->rlimits, parent->rlimits, sizeof(child->rlimits));
 	child->cred = parent->cred;
 	sched_fork(child, parent);
+	rseq_fork(child, parent, share_vm(flags));
 	/* Linux: the slack is inherited and becomes the child's default;
 	 * the parent-death signal is not inherited. */
 	child->timer_slack_ns = child->default_timer_slack_ns =

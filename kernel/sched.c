@@ -15,6 +15,7 @@
  * task that sleeps and wakes often cannot keep the others from running.
  * Threads are tasks like any other: each has its own slice.
  */
+#include "kernel/rseq.h"
 #include "kernel/capability.h"
 #include "kernel/task.h"
 #include "kernel/errno.h"
@@ -155,6 +156,8 @@ void schedule(void)
 	/* a new turn, also when prev goes on alone */
 	next->slice_end_ns = arch_clock_ns() + sched_slice();
 	if (next != prev) {
+		if (prev->rseq)
+			rseq_preempt(prev);
 		if (prev->state == TASK_RUNNING)
 			prev->ru.nivcsw++;
 		else

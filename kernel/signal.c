@@ -15,6 +15,7 @@
  * for that thread.  A signal whose default action terminates kills the
  * whole process, whichever thread takes it.
  */
+#include "kernel/rseq.h"
 #include "kernel/capability.h"
 #include "kernel/signal.h"
 #include "kernel/errno.h"
@@ -467,6 +468,7 @@ static bool handle_one(struct trap_frame *tf, int sig)
 	}
 	restart_nointr(tf);
 	fix_interrupted_syscall(tf, ka);
+	rseq_signal_deliver(tf, sig); /* an interrupted section resumes at its abort */
 	if (!setup_frame(tf, sig, ka)) {
 		if (printk_ratelimit(&frame_messages))
 			printk(KERN_INFO "%s[%d]: cannot deliver signal %d: bad stack "

@@ -181,6 +181,15 @@ struct task {
 	int sched_priority;        /* 1..99 for FIFO and RR, else 0 */
 	bool sched_reset_on_fork;  /* SCHED_RESET_ON_FORK */
 
+	/* rseq (kernel/rseq.c): this thread's registered struct rseq (a user
+	 * address, 0: none), its length and signature; what happened since
+	 * the last look (RSEQ_EVENT_*); whether the way back to user mode
+	 * must update the area. */
+	u64 rseq;
+	u32 rseq_len, rseq_sig;
+	u32 rseq_event_mask;
+	bool rseq_notify;
+
 	/* The process's timers (alarm, setitimer, timer_create), in its
 	 * leader; NULL until it arms one (kernel/itimer.h). */
 	struct process_timers *timers;

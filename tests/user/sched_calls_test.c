@@ -4,7 +4,9 @@
  * the priority ranges, sched_getscheduler/getparam,
  * sched_rr_get_interval, capget's versions and sets; capabilities
  * (capset's rules, the checks that use them, set*uid and execve, prctl's
- * options, /proc/PID/status) and unshare.  Leak-checked.
+ * options, /proc/PID/status), unshare, and rseq (registration, cpu_id,
+ * critical sections aborted by preemption and by signals, SIGSEGV for a
+ * bad signature or descriptor).  Leak-checked.
  *
  * "sched_calls_test caps P E" (run by the execve cases) exits 0 if its
  * permitted and effective sets are P and E (hex).
@@ -16,6 +18,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <time.h>
 
 #define SELF "/tests/sched_calls_test"
@@ -462,6 +465,255 @@ static void t_unshare(void)
 	CHECK_ERR(syscall(SYS_unshare, CLONE_NEWPID | CLONE_FILES), EPERM);
 }
 
+/* ---- rseq ---- */
+
+#define RSEQ_SIG 0x53053053
+#define RSEQ_FLAG_UNREGISTER 1
+
+struct rseq_area {
+	uint32_t cpu_id_start, cpu_id;
+	uint64_t rseq_cs;
+	uint32_t flags;
+} __attribute__((aligned(32)));
+
+struct rseq_desc {
+	uint32_t version, flags;
+	uint64_t start_ip, post_commit_offset, abort_ip;
+};
+
+static struct rseq_area rs;
+static volatile int handler_ran;
+
+static long rseq(void *area, unsigned len, int flags, unsigned sig)
+{
+	return syscall(SYS_rseq, area, len, flags, sig);
+}
+
+/* percpu_inc - counters[cpu_id] += 1 in a critical section that first
+ * spins spin times: 0 if it committed, 1 if the kernel aborted it. */
+static int percpu_inc(long *counters, long spin)
+{
+	int aborted;
+
+	__asm__ __volatile__(
+		".pushsection __rseq_cs, \"aw\"\n\t"
+		".balign 32\n"
+		"3:\n\t"
+		".long 0, 0\n\t"
+		".quad 1f, 2f - 1f, 4f\n\t"
+		".popsection\n\t"
+		"leaq 3b(%%rip), %%rax\n\t"
+		"movq %%rax, %[cs]\n"
+		"1:\n\t"
+		"movl %[cpu], %%eax\n\t"
+		"movq %[spin], %%rcx\n"
+		"5:\n\t"
+		"decq %%rcx\n\t"
+		"jnz 5b\n\t"
+		"incq (%[counters], %%rax, 8)\n" /* the commit */
+		"2:\n\t"
+		"xorl %[ab], %[ab]\n\t"
+		"jmp 6f\n\t"
+		".long 0x53053053\n" /* the signature, just before the abort */
+		"4:\n\t"
+		"movl $1, %[ab]\n"
+		"6:\n"
+		: [ab] "=&r"(aborted), [cs] "=m"(rs.rseq_cs)
+		: [cpu] "m"(rs.cpu_id), [counters] "r"(counters), [spin] "r"(spin)
+		: "rax", "rcx", "memory", "cc");
+	return aborted;
+}
+
+/* wait_in_section - spin inside a critical section until handler_ran; an
+ * abort before that restarts it.  1 if it ended by an abort (the signal
+ * handler ran while rip was in the section), 0 if it saw the flag. */
+static int wait_in_section(void)
+{
+	int aborted;
+
+	__asm__ __volatile__(
+		".pushsection __rseq_cs, \"aw\"\n\t"
+		".balign 32\n"
+		"3:\n\t"
+		".long 0, 0\n\t"
+		".quad 1f, 2f - 1f, 4f\n\t"
+		".popsection\n"
+		"7:\n\t"
+		"leaq 3b(%%rip), %%rax\n\t"
+		"movq %%rax, %[cs]\n"
+		"1:\n\t"
+		"cmpl $0, %[flag]\n\t"
+		"je 1b\n"
+		"2:\n\t"
+		"xorl %[ab], %[ab]\n\t"
+		"jmp 6f\n\t"
+		".long 0x53053053\n"
+		"4:\n\t"
+		"cmpl $0, %[flag]\n\t"
+		"je 7b\n\t"
+		"movl $1, %[ab]\n"
+		"6:\n"
+		: [ab] "=&r"(aborted), [cs] "=m"(rs.rseq_cs)
+		: [flag] "m"(handler_ran)
+		: "rax", "memory", "cc");
+	return aborted;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Registration: Linux 6.1's errors; cpu_id kept; unregistering. */
+static void t_rseq_register(void)
+{
+	static struct rseq_area other;
+	int status = -1;
+	pid_t pid;
+
+	rs.cpu_id_start = rs.cpu_id = 0xffffffff;
+	CHECK_ERR(rseq((char *)&rs + 8, 32, 0, RSEQ_SIG), EINVAL); /* misaligned */
+	CHECK_ERR(rseq(&rs, 28, 0, RSEQ_SIG), EINVAL);
+	CHECK_ERR(rseq(&rs, 32, 2, RSEQ_SIG), EINVAL);
+	CHECK_ERR(rseq((void *)0xffff800000000000ul, 32, 0, RSEQ_SIG), EFAULT);
+	CHECK_ERR(rseq(&rs, 32, RSEQ_FLAG_UNREGISTER, RSEQ_SIG), EINVAL); /* none */
+	CHECK(rseq(&rs, 32, 0, RSEQ_SIG) == 0, "register");
+	CHECK(rs.cpu_id_start == 0 && rs.cpu_id == 0, "cpu %u %u", rs.cpu_id_start, rs.cpu_id);
+	CHECK_ERR(rseq(&rs, 32, 0, RSEQ_SIG), EBUSY);
+	CHECK_ERR(rseq(&rs, 32, 0, RSEQ_SIG + 1), EPERM);
+	CHECK_ERR(rseq(&other, 32, 0, RSEQ_SIG), EINVAL);
+	pid = fork();
+	if (pid == 0) /* a child keeps the registration */
+		_exit(rseq(&rs, 32, 0, RSEQ_SIG) == -1 && errno == EBUSY ? 0 : 1);
+	CHECK(waitpid(pid, &status, 0) == pid && status == 0, "fork: %#x", status);
+	CHECK_ERR(rseq(&rs, 32, RSEQ_FLAG_UNREGISTER | 2, RSEQ_SIG), EINVAL);
+	CHECK_ERR(rseq(&rs, 32, RSEQ_FLAG_UNREGISTER, RSEQ_SIG + 1), EPERM);
+	CHECK_ERR(rseq(&other, 32, RSEQ_FLAG_UNREGISTER, RSEQ_SIG), EINVAL);
+	CHECK(rseq(&rs, 32, RSEQ_FLAG_UNREGISTER, RSEQ_SIG) == 0, "unregister");
+	CHECK(rs.cpu_id == 0xffffffff, "cpu_id uninitialized again: %#x", rs.cpu_id);
+	CHECK(rseq(&other, 32, 0, RSEQ_SIG) == 0, "another area");
+}
+
+/* Per-CPU counting with a second task running: some sections are
+ * preempted and aborted, and no increment is lost or doubled. */
+static void t_rseq_preempt_aborts(void)
+{
+	static long counters[1];
+	long committed = 0, aborted = 0;
+	double end;
+	pid_t hog = fork();
+
+	if (hog == 0)
+		for (;;)
+			;
+	CHECK(rseq(&rs, 32, 0, RSEQ_SIG) == 0, "register");
+	end = now_s() + 3;
+	while (aborted < 5 && now_s() < end) {
+		if (percpu_inc(counters, 20000))
+			aborted++;
+		else
+			committed++;
+	}
+	kill(hog, SIGKILL);
+	waitpid(hog, NULL, 0);
+	CHECK(aborted >= 5, "preemptions aborted %ld sections (%ld committed)",
+	      aborted, committed);
+	CHECK(counters[0] == committed, "counter %ld, committed %ld", counters[0], committed);
+	CHECK(rs.cpu_id == 0 && rs.cpu_id_start == 0, "cpu_id");
+	printf("# rseq: %ld sections committed, %ld aborted by preemption\n",
+	       committed, aborted);
+}
+
+static void on_alarm(int sig)
+{
+	handler_ran = 1;
+}
+
+/* A signal delivered inside a section resumes it at its abort handler. */
+static void t_rseq_signal_aborts(void)
+{
+	struct itimerval it = { { 0, 0 }, { 0, 20000 } };
+
+	signal(SIGALRM, on_alarm);
+	CHECK(rseq(&rs, 32, 0, RSEQ_SIG) == 0, "register");
+	CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0, "timer");
+	CHECK(wait_in_section() == 1, "the handler returned to the abort");
+	handler_ran = 0;
+	CHECK(rseq(&rs, 32, RSEQ_FLAG_UNREGISTER, RSEQ_SIG) == 0, "unregister");
+	CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0, "timer");
+	CHECK(wait_in_section() == 0, "unregistered: no abort");
+}
+
+/* in_child_segv - fn in a child: was it killed by SIGSEGV? */
+static int in_child_segv(void (*fn)(void))
+{
+	int status = -1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		fn();
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV;
+}
+
+static void bad_signature(void)
+{
+	static uint32_t not_code[4];
+	static struct rseq_desc d;
+
+	d.start_ip = 0x10000, d.post_commit_offset = 0x10;
+	d.abort_ip = (uint64_t)&not_code[2]; /* preceded by 0, not the signature */
+	signal(SIGSEGV, SIG_IGN); /* cannot save it */
+	rseq(&rs, 32, 0, RSEQ_SIG);
+	rs.rseq_cs = (uint64_t)&d;
+	usleep(1000); /* switched away: the descriptor is read on the way back */
+}
+
+static void bad_descriptor(void)
+{
+	rseq(&rs, 32, 0, RSEQ_SIG);
+	rs.rseq_cs = 0xffff800000000000ull;
+	usleep(1000);
+}
+
+static void abort_in_section(void)
+{
+	static struct rseq_desc d;
+
+	d.start_ip = 0x10000, d.post_commit_offset = 0x10, d.abort_ip = 0x10008;
+	rseq(&rs, 32, 0, RSEQ_SIG);
+	rs.rseq_cs = (uint64_t)&d;
+	usleep(1000);
+}
+
+static void good_descriptor(void)
+{
+	static uint32_t code[4] = { 0, RSEQ_SIG, 0, 0 };
+	static struct rseq_desc d;
+
+	d.start_ip = 0x10000, d.post_commit_offset = 0x10;
+	d.abort_ip = (uint64_t)&code[2];
+	rseq(&rs, 32, 0, RSEQ_SIG);
+	rs.rseq_cs = (uint64_t)&d;
+	usleep(1000);
+	if (rs.rseq_cs != 0) /* outside the section: cleared */
+		_exit(3);
+}
+
+/* A bad signature or descriptor is SIGSEGV (Linux's rseq_ip_fixup). */
+static void t_rseq_bad_sections(void)
+{
+	CHECK(in_child_segv(bad_signature), "bad signature: SIGSEGV");
+	CHECK(in_child_segv(bad_descriptor), "kernel address: SIGSEGV");
+	CHECK(in_child_segv(abort_in_section), "abort_ip inside: SIGSEGV");
+	CHECK(run_child(good_descriptor) == 0, "a good one outside its range is cleared");
+}
+
 static void all_cases(void)
 {
 	RUN(t_affinity);
@@ -476,6 +728,10 @@ static void all_cases(void)
 	RUN(t_keepcaps_setuid_exec);
 	RUN(t_setuid_drops_caps);
 	RUN(t_unshare);
+	RUN(t_rseq_register);
+	RUN(t_rseq_preempt_aborts);
+	RUN(t_rseq_signal_aborts);
+	RUN(t_rseq_bad_sections);
 }
 
 int main(int argc, char **argv)
