@@ -24,6 +24,11 @@ void exit_to_user_mode(struct trap_frame *tf)
 			schedule();
 			continue;
 		}
+		if (current->rseq_notify) { /* rseq: after a switch or registering */
+			arch_irq_enable();
+			rseq_handle_notify_resume(tf, 0);
+			continue;
+		}
 		if (!delivered && (signal_pending(current) ||
 				   (syscall_restartable(tf) &&
 				    (syscall_get_return(tf) == -ERESTARTSYS ||
@@ -31,11 +36,6 @@ void exit_to_user_mode(struct trap_frame *tf)
 			arch_irq_enable();
 			signal_deliver(tf);
 			delivered = true;
-			continue;
-		}
-		if (current->rseq_notify) { /* rseq: after a switch or registering */
-			arch_irq_enable();
-			rseq_handle_notify_resume(tf, 0);
 			continue;
 		}
 		return;
