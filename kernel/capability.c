@@ -17,8 +17,6 @@
 #define LINUX_CAPABILITY_VERSION_3 0x20080522 /* two */
 
 /* prctl options and PR_CAP_AMBIENT's operations (include/uapi/linux/prctl.h). */
-#define S_IXGRP 00010 /* group execute: set-group-ID means it only with it */
-
 #define PR_GET_KEEPCAPS 7
 #define PR_SET_KEEPCAPS 8
 #define PR_CAPBSET_READ 23

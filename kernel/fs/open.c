@@ -492,7 +492,8 @@ SYSCALL_DEFINE2(fchmod, int, fd, u32, mode)
 
 /* set_owner - uid and gid; (u32)-1 keeps one as it is.  Only CAP_CHOWN
  * gives a file away; an owner may set the group to one of its own groups,
- * as Linux: -EPERM otherwise. */
+ * as Linux: -EPERM otherwise.  A file (not a directory) loses its
+ * set-user-ID bit, and its set-group-ID bit if group-executable. */
 static int set_owner(struct inode *inode, u32 uid, u32 gid)
 {
 	if (mnt_want_write(inode))
@@ -505,6 +506,11 @@ static int set_owner(struct inode *inode, u32 uid, u32 gid)
 		inode->uid = uid;
 	if (gid != (u32)-1)
 		inode->gid = gid;
+	if (!S_ISDIR(inode->mode)) { /* a set-ID bit never passes to a new owner */
+		inode->mode &= ~S_ISUID;
+		if ((inode->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+			inode->mode &= ~S_ISGID;
+	}
 	inode->ctime_ns = vfs_now_ns();
 	return 0;
 }

@@ -57,6 +57,7 @@
 #define S_ISVTX 01000
 #define S_IALLUGO 07777 /* every permission bit chmod may set */
 #define S_IXUGO 0111    /* execute for user, group and others */
+#define S_IXGRP 0010    /* execute for the group */
 
 /* open() flags, Linux's values. */
 #define O_ACCMODE 00000003

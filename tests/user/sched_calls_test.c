@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <ucontext.h>
 #include <time.h>
 
 #define SELF "/tests/sched_calls_test"
@@ -427,6 +428,47 @@ static void t_keepcaps_setuid_exec(void)
 	CHECK_ERR(caps_set(BIT(CAP_KILL), BIT(CAP_KILL), 0), EPERM);
 }
 
+/* copy_file - from to to with mode; 0 or -1. */
+static int copy_file(const char *from, const char *to, mode_t mode)
+{
+	char buf[4096];
+	int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0700);
+	ssize_t n;
+
+	if (in < 0 || out < 0)
+		return -1;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			return -1;
+	close(in);
+	close(out);
+	return chmod(to, mode);
+}
+
+/* A set-user-ID-root program run by uid 1000 gets root's capabilities
+ * (P' = E' = the bounding set); chown clears the bit. */
+static void t_setuid_root_exec(void)
+{
+	const char *path = "/tmp/caps-suid";
+	struct stat st;
+	int status = -1;
+	pid_t pid;
+
+	CHECK(copy_file(SELF, path, 04755) == 0, "copy");
+	CHECK(prctl(PR_CAPBSET_DROP, CAP_KILL) == 0, "bounding");
+	pid = fork();
+	if (pid == 0) {
+		if (setresuid(1000, 1000, 1000))
+			_exit(98);
+		execl(path, path, "caps", "1ffffffffdf", "1ffffffffdf", (char *)NULL);
+		_exit(99);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid && status == 0, "status %#x", status);
+	CHECK(chown(path, 1000, 0) == 0 && stat(path, &st) == 0 && !(st.st_mode & S_ISUID),
+	      "chown cleared set-user-ID: %o", st.st_mode);
+	unlink(path);
+}
+
 /* Without KEEPCAPS, setuid away from root clears both sets for good. */
 static void t_setuid_drops_caps(void)
 {
@@ -524,10 +566,15 @@ static int percpu_inc(long *counters, long spin)
 	return aborted;
 }
 
+/* Where wait_in_section's section is, and where the signal found rip. */
+struct section { uint64_t start, end, abort; };
+static volatile uint64_t signal_rip;
+
 /* wait_in_section - spin inside a critical section until handler_ran; an
  * abort before that restarts it.  1 if it ended by an abort (the signal
- * handler ran while rip was in the section), 0 if it saw the flag. */
-static int wait_in_section(void)
+ * handler ran while rip was in the section), 0 if it saw the flag; *where
+ * tells where the section is. */
+static int wait_in_section(struct section *where)
 {
 	int aborted;
 
@@ -537,7 +584,13 @@ static int wait_in_section(void)
 		"3:\n\t"
 		".long 0, 0\n\t"
 		".quad 1f, 2f - 1f, 4f\n\t"
-		".popsection\n"
+		".popsection\n\t"
+		"leaq 1f(%%rip), %%rax\n\t"
+		"movq %%rax, %[start]\n\t"
+		"leaq 2f(%%rip), %%rax\n\t"
+		"movq %%rax, %[end]\n\t"
+		"leaq 4f(%%rip), %%rax\n\t"
+		"movq %%rax, %[abort]\n"
 		"7:\n\t"
 		"leaq 3b(%%rip), %%rax\n\t"
 		"movq %%rax, %[cs]\n"
@@ -553,7 +606,8 @@ static int wait_in_section(void)
 		"je 7b\n\t"
 		"movl $1, %[ab]\n"
 		"6:\n"
-		: [ab] "=&r"(aborted), [cs] "=m"(rs.rseq_cs)
+		: [ab] "=&r"(aborted), [cs] "=m"(rs.rseq_cs), [start] "=m"(where->start),
+		  [end] "=m"(where->end), [abort] "=m"(where->abort)
 		: [flag] "m"(handler_ran)
 		: "rax", "memory", "cc");
 	return aborted;
@@ -627,24 +681,44 @@ static void t_rseq_preempt_aborts(void)
 	       committed, aborted);
 }
 
-static void on_alarm(int sig)
+static void on_alarm(int sig, siginfo_t *si, void *uc)
 {
+	signal_rip = ((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP];
 	handler_ran = 1;
+}
+
+/* signalled_section - wait_in_section with a timer signal 20 ms away,
+ * until the signal comes while rip is in the section (it may come just
+ * before, if the machine is slow): 1 if the section was aborted, 0 if the
+ * handler returned into it, -1 if the signal never hit it. */
+static int signalled_section(void)
+{
+	struct itimerval it = { { 0, 0 }, { 0, 20000 } };
+	struct section where;
+
+	for (int tries = 0; tries < 10; tries++) {
+		handler_ran = 0;
+		signal_rip = 0;
+		if (setitimer(ITIMER_REAL, &it, NULL))
+			return -1;
+		if (wait_in_section(&where))
+			return signal_rip == where.abort;
+		if (signal_rip >= where.start && signal_rip < where.end)
+			return 0;
+	}
+	return -1;
 }
 
 /* A signal delivered inside a section resumes it at its abort handler. */
 static void t_rseq_signal_aborts(void)
 {
-	struct itimerval it = { { 0, 0 }, { 0, 20000 } };
+	struct sigaction sa = { .sa_sigaction = on_alarm, .sa_flags = SA_SIGINFO };
 
-	signal(SIGALRM, on_alarm);
+	sigaction(SIGALRM, &sa, NULL);
 	CHECK(rseq(&rs, 32, 0, RSEQ_SIG) == 0, "register");
-	CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0, "timer");
-	CHECK(wait_in_section() == 1, "the handler returned to the abort");
-	handler_ran = 0;
+	CHECK(signalled_section() == 1, "the handler returned to the abort");
 	CHECK(rseq(&rs, 32, RSEQ_FLAG_UNREGISTER, RSEQ_SIG) == 0, "unregister");
-	CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0, "timer");
-	CHECK(wait_in_section() == 0, "unregistered: no abort");
+	CHECK(signalled_section() == 0, "unregistered: no abort");
 }
 
 /* in_child_segv - fn in a child: was it killed by SIGSEGV? */
@@ -727,6 +801,7 @@ static void all_cases(void)
 	RUN(t_cap_dac);
 	RUN(t_keepcaps_setuid_exec);
 	RUN(t_setuid_drops_caps);
+	RUN(t_setuid_root_exec);
 	RUN(t_unshare);
 	RUN(t_rseq_register);
 	RUN(t_rseq_preempt_aborts);
