@@ -136,8 +136,9 @@ static int cap_words(struct cap_header __user *header, u32 version)
 	    version == LINUX_CAPABILITY_VERSION_3)
 		return 2;
 	version = LINUX_CAPABILITY_VERSION_3;
-	return copy_to_user(&header->version, &version, sizeof(version)) ? -EFAULT
-									 : -EINVAL;
+	/* the version is the header's first field; no member access through
+	 * a user pointer, which may be misaligned */
+	return copy_to_user(header, &version, sizeof(version)) ? -EFAULT : -EINVAL;
 }
 
 /*

@@ -32,8 +32,10 @@
 #define CAP_IPC_OWNER 15
 #define CAP_SYS_PTRACE 19
 #define CAP_SYS_ADMIN 21
+#define CAP_SYS_BOOT 22
 #define CAP_SYS_NICE 23
 #define CAP_SYS_RESOURCE 24
+#define CAP_MKNOD 27
 #define CAP_SYSLOG 34
 #define CAP_LAST_CAP 40 /* CAP_CHECKPOINT_RESTORE, the last in Linux 6.1 */
 

@@ -642,6 +642,8 @@ SYSCALL_DEFINE3(getrandom, void __user *, buf, size_t, count, unsigned, flags)
 SYSCALL_DEFINE4(reboot, u32, magic1, u32, magic2, u32, cmd, void __user *, arg)
 {
 	(void)arg;
+	if (!capable(CAP_SYS_BOOT))
+		return -EPERM; /* checked first, as Linux */
 	if (magic1 != LINUX_REBOOT_MAGIC1 || magic2 != LINUX_REBOOT_MAGIC2)
 		return -EINVAL;
 	switch (cmd) {

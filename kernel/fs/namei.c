@@ -488,6 +488,8 @@ int do_mknodat(int dirfd, const char *path, u32 mode, u32 rdev)
 		err = need_op(dir, mknod);
 	if (!err)
 		err = may_create(dir, &last);
+	if (!err && (S_ISCHR(mode) || S_ISBLK(mode)) && !capable(CAP_MKNOD))
+		err = -EPERM; /* devices: Linux's vfs_mknod */
 	if (!err)
 		err = dir->iops->mknod(dir, last.name, last.len,
 				       (mode & S_IFMT) | apply_umask(mode), rdev,

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <ucontext.h>
@@ -474,9 +475,17 @@ static void t_setuid_drops_caps(void)
 {
 	uint64_t e, p, i;
 
+	CHECK(mknod("/tmp/caps-null", S_IFCHR | 0600, makedev(1, 3)) == 0, "root: mknod");
+	unlink("/tmp/caps-null");
 	CHECK(setuid(1000) == 0, "setuid");
 	CHECK(caps_get(&e, &p, &i) && !e && !p, "cleared");
 	CHECK_ERR(setuid(0), EPERM);
+	CHECK_ERR(mknod("/tmp/caps-null", S_IFCHR | 0600, makedev(1, 3)), EPERM);
+	CHECK(mknod("/tmp/caps-fifo", S_IFIFO | 0600, 0) == 0, "a FIFO needs nothing");
+	unlink("/tmp/caps-fifo");
+	/* without CAP_SYS_BOOT: EPERM before the magic numbers are looked at */
+	CHECK_ERR(syscall(SYS_reboot, 0xfee1dead, 672274793, 0x4321fedc, 0), EPERM);
+	CHECK_ERR(syscall(SYS_reboot, 0, 0, 0x4321fedc, 0), EPERM);
 }
 
 /* unshare: CLONE_FILES and CLONE_FS give the caller its own table and
