@@ -2,11 +2,12 @@
  * kernel/sys.c - the small system calls about the process itself: IDs,
  * process groups, limits, resource usage, the system's name, randomness,
  * and reboot.  Every process starts as root (uid 0, gid 0).  User and
- * group IDs change with the set*id calls, by Linux's rules: root may set
- * any; any other user only to one of its real, effective or saved IDs.
- * What looks at them: /proc/PID/pagemap (frame numbers for root only),
- * file permissions (kernel/fs/vfs.c: owner, group, supplementary groups),
- * chmod and chown (kernel/fs/open.c: the owner or root).
+ * group IDs change with the set*id calls, by Linux's rules: a task with
+ * CAP_SETUID (CAP_SETGID) may set any; any other only one of its real,
+ * effective or saved IDs; the capabilities follow the uids
+ * (kernel/capability.c).  What looks at the IDs: file permissions
+ * (kernel/fs/vfs.c: owner, group, supplementary groups), chmod and chown
+ * (kernel/fs/open.c: the owner, or CAP_FOWNER and CAP_CHOWN), signals.
  */
 #include "kernel/capability.h"
 #include "kernel/errno.h"
@@ -426,7 +427,6 @@ static long prctl_name(int option, u64 arg2)
 SYSCALL_DEFINE5(prctl, int, option, u64, arg2, u64, arg3, u64, arg4, u64, arg5)
 {
 	struct task *t = current;
-
 	long err = cap_prctl(option, arg2, arg3, arg4, arg5);
 
 	if (err != -ENOSYS)

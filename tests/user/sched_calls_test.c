@@ -744,6 +744,18 @@ static int in_child_segv(void (*fn)(void))
 	return WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV;
 }
 
+/* switched_away - make sure the task is switched away from at least once
+ * (the descriptor is read on the way back): a child that must run first. */
+static void switched_away(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, &status, 0); /* sleeps until the child ran */
+}
+
 static void bad_signature(void)
 {
 	static uint32_t not_code[4];
@@ -754,14 +766,14 @@ static void bad_signature(void)
 	signal(SIGSEGV, SIG_IGN); /* cannot save it */
 	rseq(&rs, 32, 0, RSEQ_SIG);
 	rs.rseq_cs = (uint64_t)&d;
-	usleep(1000); /* switched away: the descriptor is read on the way back */
+	switched_away();
 }
 
 static void bad_descriptor(void)
 {
 	rseq(&rs, 32, 0, RSEQ_SIG);
 	rs.rseq_cs = 0xffff800000000000ull;
-	usleep(1000);
+	switched_away();
 }
 
 static void abort_in_section(void)
@@ -771,7 +783,7 @@ static void abort_in_section(void)
 	d.start_ip = 0x10000, d.post_commit_offset = 0x10, d.abort_ip = 0x10008;
 	rseq(&rs, 32, 0, RSEQ_SIG);
 	rs.rseq_cs = (uint64_t)&d;
-	usleep(1000);
+	switched_away();
 }
 
 static void good_descriptor(void)
@@ -783,7 +795,7 @@ static void good_descriptor(void)
 	d.abort_ip = (uint64_t)&code[2];
 	rseq(&rs, 32, 0, RSEQ_SIG);
 	rs.rseq_cs = (uint64_t)&d;
-	usleep(1000);
+	switched_away();
 	if (rs.rseq_cs != 0) /* outside the section: cleared */
 		_exit(3);
 }
