@@ -1,6 +1,7 @@
 /*
  * kernel/entry.c - the way back to user mode, and faults as signals.
  */
+#include "kernel/rseq.h"
 #include "kernel/entry.h"
 #include "kernel/errno.h"
 #include "kernel/rlimit.h"
@@ -21,6 +22,11 @@ void exit_to_user_mode(struct trap_frame *tf)
 		arch_irq_disable();
 		if (current->need_resched) {
 			schedule();
+			continue;
+		}
+		if (current->rseq_notify) { /* rseq: after a switch or registering */
+			arch_irq_enable();
+			rseq_handle_notify_resume(tf, 0);
 			continue;
 		}
 		if (!delivered && (signal_pending(current) ||

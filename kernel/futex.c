@@ -27,6 +27,7 @@
  * the word.  Priority inheritance itself means nothing on our scheduler
  * (round robin, one priority for all): the owner is never boosted.
  */
+#include "kernel/capability.h"
 #include "kernel/futex.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -784,7 +785,7 @@ SYSCALL_DEFINE3(get_robust_list, int, pid, u64 __user *, head_ptr,
 
 	if (!t || t->state == TASK_ZOMBIE)
 		return -ESRCH;
-	if (t != current && current->cred.euid != 0 &&
+	if (t != current && !capable(CAP_SYS_PTRACE) &&
 	    (current->cred.uid != t->cred.uid || current->cred.uid != t->cred.euid))
 		return -EPERM;
 	if (put_user_u64(len_ptr, len) || put_user_u64(head_ptr, t->robust_list))

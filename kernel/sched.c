@@ -15,6 +15,8 @@
  * task that sleeps and wakes often cannot keep the others from running.
  * Threads are tasks like any other: each has its own slice.
  */
+#include "kernel/rseq.h"
+#include "kernel/capability.h"
 #include "kernel/task.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -103,6 +105,7 @@ void sched_init(struct kstack *idle_stack)
 	idle_task.group_live = 1;
 	idle_task.state = TASK_RUNNING;
 	task_set_comm(&idle_task, "swapper");
+	cred_init_root(&idle_task.cred);
 	current = &idle_task;
 }
 
@@ -153,6 +156,8 @@ __sched void schedule(void)
 	/* a new turn, also when prev goes on alone */
 	next->slice_end_ns = arch_clock_ns() + sched_slice();
 	if (next != prev) {
+		if (prev->rseq)
+			rseq_preempt(prev);
 		if (prev->state == TASK_RUNNING)
 			prev->ru.nivcsw++;
 		else

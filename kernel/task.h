@@ -65,9 +65,9 @@ struct rusage_counts {
 			* (exec, exit); the live one adds its own */
 };
 
-/* The user and group IDs of a task (Linux's struct cred, without the
- * capabilities: an effective uid 0 has them all).  Everyone starts as
- * root (0); the set*id calls of kernel/sys.c change them. */
+/* The user and group IDs and the capabilities of a task (Linux's struct
+ * cred).  Everyone starts as root (0) with every capability; the set*id
+ * calls of kernel/sys.c change the IDs, kernel/capability.c the sets. */
 #define NGROUPS_KEPT 32 /* supplementary groups a task may have here */
 struct task_cred {
 	union { /* real, effective, saved: by name or as ids[3] (sys.c) */
@@ -80,6 +80,9 @@ struct task_cred {
 	};
 	u32 ngroups;
 	u32 groups[NGROUPS_KEPT];
+	u64 cap_inheritable, cap_permitted, cap_effective; /* capability.h */
+	u64 cap_bset, cap_ambient;
+	u32 securebits;            /* SECBIT_*: PR_SET_KEEPCAPS, ... */
 };
 
 struct task {
@@ -184,6 +187,15 @@ struct task {
 	int sched_policy;          /* SCHED_OTHER (0), SCHED_FIFO, ... */
 	int sched_priority;        /* 1..99 for FIFO and RR, else 0 */
 	bool sched_reset_on_fork;  /* SCHED_RESET_ON_FORK */
+
+	/* rseq (kernel/rseq.c): this thread's registered struct rseq (a user
+	 * address, 0: none), its length and signature; what happened since
+	 * the last look (RSEQ_EVENT_*); whether the way back to user mode
+	 * must update the area. */
+	u64 rseq;
+	u32 rseq_len, rseq_sig;
+	u32 rseq_event_mask;
+	bool rseq_notify;
 
 	/* The process's timers (alarm, setitimer, timer_create), in its
 	 * leader; NULL until it arms one (kernel/itimer.h). */

@@ -14,6 +14,7 @@
  * same device meets it; swapoff clears SWP_WRITEOK before swap_unuse(),
  * so no slot of the area is handed out while it is being emptied.
  */
+#include "kernel/capability.h"
 #include "kernel/drivers/blkdev.h"
 #include "kernel/errno.h"
 #include "kernel/fs/procfmt.h"
@@ -161,7 +162,7 @@ SYSCALL_DEFINE2(swapon, const char __user *, path, int, flags)
 
 	if (flags & ~SWAP_FLAGS_VALID)
 		return -EINVAL;
-	if (current->cred.euid != 0)
+	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	type = free_type();
 	if (type < 0)
@@ -195,7 +196,7 @@ SYSCALL_DEFINE1(swapoff, const char __user *, path)
 	struct file *f;
 	int type = -1, err;
 
-	if (current->cred.euid != 0)
+	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	f = open_user_path(path, &err);
 	if (!f)

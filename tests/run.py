@@ -133,7 +133,7 @@ QEMU_TESTS = [
          exit=EXIT_OK, tap=True, timeout=120,
          # an unimplemented or out-of-range number is logged once, and at
          # most 32 out-of-range numbers are (proc_test calls 40 of them)
-         once=[r"syscall 1000 is out of range", r"syscall 334 \(rseq\) not implemented",
+         once=[r"syscall 1000 is out of range", r"syscall 183 \(afs_syscall\) not implemented",
                r"32 out-of-range numbers logged; no more will be"],
          forbid=[r"syscall 1039 is out of range"]),
     # Issue 14's ABI points (tests/user/abi_test.c); the same program

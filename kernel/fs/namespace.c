@@ -31,6 +31,7 @@
  * otherwise); files still open keep their data until closed, like files
  * removed while open.
  */
+#include "kernel/capability.h"
 #include "kernel/errno.h"
 #include "kernel/fs/internal.h"
 #include "kernel/fs/procfmt.h"
@@ -367,10 +368,10 @@ static bool mount_busy(const struct mount *m)
 
 /* ---- mount(2) ---- */
 
-/* may_mount - CAP_SYS_ADMIN: the effective user root. */
+/* may_mount - mount and umount need CAP_SYS_ADMIN. */
 static bool may_mount(void)
 {
-	return current->cred.euid == 0;
+	return capable(CAP_SYS_ADMIN);
 }
 
 /* mnt_flags_of - MNT_* for mount(2)'s MS_* flags; a new mount gets

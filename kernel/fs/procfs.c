@@ -27,6 +27,7 @@
  * df parse them.
  */
 #include <stdarg.h>
+#include "kernel/capability.h"
 #include "kernel/errno.h"
 #include "kernel/exit.h"
 #include "kernel/fs/internal.h"
@@ -129,15 +130,15 @@ static struct task *node_task(const struct proc_node *n)
  * proc_may_read - may the caller read t's memory files and links (maps,
  * smaps, pagemap, exe, cwd, fd/N)?  Linux's ptrace_may_access with
  * PTRACE_MODE_READ_FSCREDS, the rule kernel/ptrace.c's may_attach()
- * applies for attaching: its own process, root, or a caller whose
- * effective (file system) uid and gid are all three of t's uids and
- * gids.  0 or -EACCES.
+ * applies for attaching: its own process, CAP_SYS_PTRACE, or a caller
+ * whose effective (file system) uid and gid are all three of t's uids
+ * and gids.  0 or -EACCES.
  */
 static int proc_may_read(const struct task *t)
 {
 	const struct task_cred *c = &current->cred, *tc = &t->cred;
 
-	if (t->tgid == current->tgid || c->euid == 0)
+	if (t->tgid == current->tgid || capable(CAP_SYS_PTRACE))
 		return 0;
 	if (tc->uid != c->euid || tc->euid != c->euid || tc->suid != c->euid ||
 	    tc->gid != c->egid || tc->egid != c->egid || tc->sgid != c->egid)
@@ -644,8 +645,6 @@ static void show_statm(struct task *t, struct pbuf *b)
 	procfmt_statm(b, &tm);
 }
 
-#define CAP_FULL_SET 0x000001fffffffffful /* capabilities 0-40: root's */
-
 /* status_ids - Name .. Kthread: who the task is. */
 static void status_ids(struct task *t, struct pbuf *b)
 {
@@ -691,17 +690,18 @@ static void status_signals(struct task *t, struct pbuf *b)
 		    t->sig.blocked, ignored, caught);
 }
 
-/* status_rest - capabilities (root has all of them), CPUs, switches. */
+/* status_rest - capabilities, CPUs, switches. */
 static void status_rest(struct task *t, struct pbuf *b)
 {
-	u64 caps = t->cred.euid == 0 ? CAP_FULL_SET : 0;
+	const struct task_cred *c = &t->cred;
 
 	pbuf_printf(b, "CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\n"
 		    "CapBnd:\t%016lx\nCapAmb:\t%016lx\nNoNewPrivs:\t0\n"
 		    "Seccomp:\t0\nSeccomp_filters:\t0\nCpus_allowed:\t1\n"
 		    "Cpus_allowed_list:\t0\nvoluntary_ctxt_switches:\t%lu\n"
-		    "nonvoluntary_ctxt_switches:\t%lu\n", 0ul, caps, caps,
-		    CAP_FULL_SET, 0ul, t->ru.nvcsw, t->ru.nivcsw);
+		    "nonvoluntary_ctxt_switches:\t%lu\n", c->cap_inheritable,
+		    c->cap_permitted, c->cap_effective, c->cap_bset, c->cap_ambient,
+		    t->ru.nvcsw, t->ru.nivcsw);
 }
 
 /*
@@ -773,14 +773,20 @@ static void show_smaps(struct task *t, struct pbuf *b)
 }
 
 /* smaps_rollup: the sums over all regions, from the first region's start
- * to the last one's end. */
+ * to the last one's end.  An address space with no region at all (every
+ * page unmapped) shows the range 0-0 with every sum 0, as Linux's
+ * show_smaps_rollup does. */
 static void show_smaps_rollup(struct task *t, struct pbuf *b)
 {
 	struct mm *mm = t->mm;
 	struct mem_size_stats mss = { 0 };
 
-	if (!mm || !vma_first(&mm->vmas))
+	if (!mm)
 		return;
+	if (!vma_first(&mm->vmas)) {
+		procfmt_smaps_rollup(b, 0, 0, &mss);
+		return;
+	}
 	mm_rollup_stats(mm, &mss);
 	procfmt_smaps_rollup(b, vma_first(&mm->vmas)->vm_start,
 			     vma_last(&mm->vmas)->vm_end, &mss);
@@ -916,7 +922,7 @@ static int pagemap_open(struct inode *inode, struct file *f)
 {
 	int err = proc_open_check(node_of(inode), -ENOENT);
 
-	f->private = current->cred.euid == 0 ? PM_SHOW_PFN : NULL;
+	f->private = capable(CAP_SYS_ADMIN) ? PM_SHOW_PFN : NULL;
 	return err;
 }
 

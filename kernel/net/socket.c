@@ -14,6 +14,7 @@
  * Every other family fails with EAFNOSUPPORT, as Linux does for a family
  * it was built without.
  */
+#include "kernel/capability.h"
 #include "kernel/errno.h"
 #include "kernel/fs/internal.h"
 #include "kernel/net/net.h"
@@ -544,10 +545,13 @@ static int scm_check_creds(const struct ucred *c)
 
 	if (c->uid == (u32)-1 || c->gid == (u32)-1)
 		return -EINVAL;
-	if (cred->euid == 0)
-		return 0;
-	if (c->pid != current->tgid || c->gid != 0 ||
-	    (c->uid != cred->uid && c->uid != cred->euid && c->uid != cred->suid))
+	if (c->pid != current->tgid && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (c->uid != cred->uid && c->uid != cred->euid && c->uid != cred->suid &&
+	    !capable(CAP_SETUID))
+		return -EPERM;
+	if (c->gid != cred->gid && c->gid != cred->egid && c->gid != cred->sgid &&
+	    !capable(CAP_SETGID))
 		return -EPERM;
 	return 0;
 }

@@ -605,8 +605,15 @@ static void t_membarrier(void)
 		CHECK_ERR(membarrier(MB_REGISTER_PRIVATE_EXPEDITED_RSEQ, 0, 0), EINVAL);
 		CHECK_ERR(membarrier(MB_PRIVATE_EXPEDITED_RSEQ, 0, 0), EINVAL);
 		CHECK_ERR(membarrier(MB_PRIVATE_EXPEDITED_RSEQ, 1, 0), EINVAL);
-	} else {
+	} else { /* rseq: registered per process, FLAG_CPU (1) allowed */
 		CHECK_ERR(membarrier(MB_PRIVATE_EXPEDITED_RSEQ, 0, 0), EPERM);
+		CHECK_ERR(membarrier(MB_PRIVATE_EXPEDITED_RSEQ, 2, 0), EINVAL);
+		CHECK_ERR(membarrier(MB_REGISTER_PRIVATE_EXPEDITED_RSEQ, 1, 0), EINVAL);
+		CHECK(membarrier(MB_REGISTER_PRIVATE_EXPEDITED_RSEQ, 0, 0) == 0, "rseq register");
+		CHECK(membarrier(MB_PRIVATE_EXPEDITED_RSEQ, 0, 0) == 0, "rseq barrier");
+		CHECK(membarrier(MB_PRIVATE_EXPEDITED_RSEQ, 1, 0) == 0, "rseq, CPU 0");
+		CHECK(membarrier(MB_PRIVATE_EXPEDITED_RSEQ, 1, 1000) == 0, "rseq, no such CPU");
+		CHECK_ERR(membarrier(MB_PRIVATE_EXPEDITED, 0, 0), EPERM);
 	}
 	CHECK(membarrier(MB_REGISTER_GLOBAL_EXPEDITED, 0, 0) == 0, "register global");
 	CHECK(membarrier(MB_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0, "register");

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -123,12 +124,12 @@ static void expected_block(char *out, size_t size, const char *header,
 		 "Shared_Clean:   %8ld kB\nShared_Dirty:   %8ld kB\n"
 		 "Private_Clean:  %8ld kB\nPrivate_Dirty:  %8ld kB\n"
 		 "Referenced:     %8ld kB\nAnonymous:      %8ld kB\n"
-		 "KSM:                   0 kB\nLazyFree:              0 kB\n"
+		 "LazyFree:              0 kB\n"
 		 "AnonHugePages:         0 kB\nShmemPmdMapped:        0 kB\n"
 		 "FilePmdMapped:         0 kB\nShared_Hugetlb:        0 kB\n"
 		 "Private_Hugetlb:       0 kB\nSwap:                  0 kB\n"
 		 "SwapPss:               0 kB\nLocked:         %8ld kB\n"
-		 "THPeligible:           0\nVmFlags: %s\n",
+		 "THPeligible:    0\nVmFlags: %s\n",
 		 header, size_kb, rss, pss, pss_dirty, shared_clean, shared_dirty,
 		 private_clean, private_dirty, referenced, anonymous, locked, flags);
 }
@@ -571,6 +572,48 @@ static void t_meminfo_anon(void)
 	waitpid(pid, NULL, 0);
 }
 
+/* A process with no memory at all (it unmapped everything, and its fault
+ * then stops it for its tracer): maps and smaps are empty, smaps_rollup is
+ * Linux 6.1's exact empty rollup (selftest proc/proc-empty-vm). */
+static void t_empty_vm(void)
+{
+	static const char want[] =
+		"00000000-00000000 ---p 00000000 00:00 0"
+		"                                  [rollup]\n"
+		"Rss:                   0 kB\nPss:                   0 kB\n"
+		"Pss_Dirty:             0 kB\nPss_Anon:              0 kB\n"
+		"Pss_File:              0 kB\nPss_Shmem:             0 kB\n"
+		"Shared_Clean:          0 kB\nShared_Dirty:          0 kB\n"
+		"Private_Clean:         0 kB\nPrivate_Dirty:         0 kB\n"
+		"Referenced:            0 kB\nAnonymous:             0 kB\n"
+		"LazyFree:              0 kB\nAnonHugePages:         0 kB\n"
+		"ShmemPmdMapped:        0 kB\nFilePmdMapped:         0 kB\n"
+		"Shared_Hugetlb:        0 kB\nPrivate_Hugetlb:       0 kB\n"
+		"Swap:                  0 kB\nSwapPss:               0 kB\n"
+		"Locked:                0 kB\n";
+	char path[64];
+	int status;
+	pid_t pid = fork();
+
+	CHECK(pid >= 0, "fork");
+	if (pid == 0) {
+		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+		munmap(NULL, ((size_t)1 << 47) - PAGE);
+		_exit(1); /* not reached: the return faults */
+	}
+	CHECK(waitpid(pid, &status, 0) == pid && WIFSTOPPED(status) &&
+	      WSTOPSIG(status) == SIGSEGV, "stopped by its fault: %#x", status);
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	CHECK(slurp(path) == 0, "maps empty: %.80s", text);
+	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
+	CHECK(slurp(path) == 0, "smaps empty");
+	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", pid);
+	CHECK(slurp(path) == sizeof(want) - 1 && !strcmp(text, want),
+	      "smaps_rollup: %s", text);
+	kill(pid, SIGKILL);
+	CHECK(waitpid(pid, &status, 0) == pid, "reaped");
+}
+
 int main(void)
 {
 	long before;
@@ -591,6 +634,7 @@ int main(void)
 	RUN(t_waitid_zombie_memory);
 	RUN(t_waitid_cases);
 	RUN(t_meminfo_anon);
+	RUN(t_empty_vm);
 	leak_check("no frames or kmalloc objects leaked", before, kmem_usage());
 	return tap_done();
 }
