@@ -604,11 +604,11 @@ static void t_empty_vm(void)
 	CHECK(waitpid(pid, &status, 0) == pid && WIFSTOPPED(status) &&
 	      WSTOPSIG(status) == SIGSEGV, "stopped by its fault: %#x", status);
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
-	CHECK(slurp(path) == 0, "maps empty: %.80s", text);
+	CHECK(load(path) == 0, "maps empty: %.80s", text);
 	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
-	CHECK(slurp(path) == 0, "smaps empty");
+	CHECK(load(path) == 0, "smaps empty");
 	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", pid);
-	CHECK(slurp(path) == sizeof(want) - 1 && !strcmp(text, want),
+	CHECK(load(path) == sizeof(want) - 1 && !strcmp(text, want),
 	      "smaps_rollup: %s", text);
 	kill(pid, SIGKILL);
 	CHECK(waitpid(pid, &status, 0) == pid, "reaped");
