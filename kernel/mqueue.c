@@ -243,15 +243,15 @@ static struct inode *mq_new_inode(u32 mode, const struct k_mq_attr *attr, int *e
 	long maxmsg, msgsize;
 	u64 bytes;
 
+	if (mq_queues_count >= mq_queues_max && current->cred.euid != 0) {
+		*err = -ENOSPC; /* Linux checks this first */
+		return NULL;
+	}
 	*err = mq_check_attr(attr, &maxmsg, &msgsize);
 	if (!*err)
 		*err = (int)mq_bytes(maxmsg, msgsize, &bytes);
 	if (*err)
 		return NULL;
-	if (mq_queues_count >= mq_queues_max && current->cred.euid != 0) {
-		*err = -ENOSPC;
-		return NULL;
-	}
 	q = kzalloc(sizeof(*q));
 	inode = q ? inode_alloc(MQUEUE_DEV, mq_next_ino, S_IFREG | (mode & S_IALLUGO),
 				&mq_file_iops, &mq_fops) : NULL;
@@ -888,6 +888,13 @@ static long mq_read(struct file *f, struct uio *u, u64 *pos)
 	return done;
 }
 
+/* A queue has no write operation: Linux's write() gives EINVAL (an open()
+ * for writing still works, for mq_timedsend). */
+static long mq_write(struct file *f, struct uio *u, u64 *pos)
+{
+	return -EINVAL;
+}
+
 static unsigned mq_poll(struct file *f)
 {
 	struct mqueue *q = mq_of(f->inode);
@@ -912,6 +919,7 @@ static void mq_release(struct file *f)
 
 static const struct file_operations mq_fops = {
 	.read = mq_read,
+	.write = mq_write,
 	.poll = mq_poll,
 	.release = mq_release,
 };
