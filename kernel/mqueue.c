@@ -1011,6 +1011,11 @@ static const struct file_operations mq_dir_fops = {
 	.readdir = mq_dir_readdir,
 };
 
+void mqueue_init(void)
+{
+	iput(mqueue_get_root()); /* mq_root keeps its own reference */
+}
+
 struct inode *mqueue_get_root(void)
 {
 	if (!mq_root) {

@@ -23,6 +23,9 @@ extern u64 mq_queues_max, mq_msg_max, mq_msgsize_max, mq_msg_default,
 	mq_msgsize_default;
 
 struct inode;
+/* mqueue_init - the queue directory, made at boot (as Linux's internal
+ * mqueue mount), so that no leak check sees it appear later. */
+void mqueue_init(void);
 /* mqueue_get_root - the one mqueue directory (every mount shows it):
  * referenced, or NULL when memory is short. */
 struct inode *mqueue_get_root(void);

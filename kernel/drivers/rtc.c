@@ -24,6 +24,7 @@
 #include "kernel/errno.h"
 #include "kernel/fs/internal.h"
 #include "kernel/task.h"
+#include "lib/string.h"
 #include <asm/arch.h>
 
 /* ioctl numbers (include/uapi/linux/rtc.h): _IO('p', n), and _IOR/_IOW
@@ -79,28 +80,24 @@ static void rtc_enable(unsigned event, bool on)
 }
 
 /* rtc_time_of - seconds since 1970 as a date (days to civil, Howard
- * Hinnant's algorithm), with the weekday and the day of the year. */
+ * Hinnant's algorithm).  The weekday and the day of the year stay 0, as
+ * Linux's rtc-cmos leaves them. */
 static void rtc_time_of(u64 secs, struct k_rtc_time *tm)
 {
-	static const s32 month_start[12] = { 0, 31, 59, 90, 120, 151, 181, 212,
-					     243, 273, 304, 334 };
 	u64 days = secs / SECS_PER_DAY, rem = secs % SECS_PER_DAY;
 	u64 z = days + 719468, era = z / 146097, doe = z - era * 146097;
 	u64 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
 	u64 doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
 	u32 d = (u32)(doy - (153 * mp + 2) / 5 + 1), m = (u32)(mp < 10 ? mp + 3 : mp - 9);
 	u32 y = (u32)(yoe + era * 400 + (m <= 2));
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 
+	memset(tm, 0, sizeof(*tm));
 	tm->tm_sec = (s32)(rem % 60);
 	tm->tm_min = (s32)(rem / 60 % 60);
 	tm->tm_hour = (s32)(rem / 3600);
 	tm->tm_mday = (s32)d;
 	tm->tm_mon = (s32)m - 1;
 	tm->tm_year = (s32)y - 1900;
-	tm->tm_wday = (s32)((days + 4) % 7); /* 1970-01-01 was a Thursday */
-	tm->tm_yday = month_start[m - 1] + (s32)d - 1 + (leap && m > 2);
-	tm->tm_isdst = 0;
 }
 
 static int rtc_open(struct inode *inode, struct file *f)

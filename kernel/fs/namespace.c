@@ -658,4 +658,5 @@ void mount_init(void)
 	if (err)
 		pr_err("vfs: cannot mount /proc: error %d (is /proc a file "
 		       "in the initrd?)\n", err);
+	mqueue_init();
 }
