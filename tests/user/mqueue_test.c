@@ -401,13 +401,17 @@ static void t_mqueue_fs(void)
 	mqd_t q = open_small("/fsq", O_RDWR, 4, 16);
 	struct mq_attr a;
 	struct stat st;
-	char line[128];
+	char line[128], text[4096];
 	int found = 0, fd;
 	struct dirent *e;
 	DIR *d;
 
 	mkdir("/dev/mqueue", 01777);
 	CHECK(mount("none", "/dev/mqueue", "mqueue", 0, NULL) == 0, "mount");
+	read_line("/proc/self/mounts", text, sizeof(text));
+	CHECK(strstr(text, "none /dev/mqueue mqueue rw,relatime 0 0\n") != NULL, "mounts");
+	read_line("/proc/filesystems", text, sizeof(text));
+	CHECK(strstr(text, "nodev\tmqueue\n") != NULL, "filesystems");
 	mq_send(q, "12345", 5, 1);
 	mq_send(q, "1234567", 7, 2);
 	read_line("/dev/mqueue/fsq", line, sizeof(line));
@@ -645,7 +649,7 @@ static void t_rtc_interrupts(void)
 	read(fd, &data, sizeof(data)); /* start at an interrupt */
 	t0 = now_ms();
 	while ((t = now_ms() - t0) < 500 || !updates) {
-		if (t > 1500)
+		if (t > 2500) /* no update interrupt: fail, not hang */
 			break;
 		CHECK(read(fd, &data, sizeof(data)) == sizeof(data), "read");
 		CHECK((data & RTC_IRQF) && !(data & 0x2f) && (data & (RTC_PF | RTC_UF)),
@@ -657,7 +661,11 @@ static void t_rtc_interrupts(void)
 		}
 	}
 	printf("# 64 Hz: %lu interrupts in %d reads over 500 ms\n", count, reads);
-	CHECK(count >= 26 && count <= 38, "%lu interrupts in 0.5 s at 64 Hz", count);
+	/* 32 expected.  Loose below: on a host loaded far beyond its CPUs,
+	 * QEMU fires its RTC timer late and drops the ticks it missed (13
+	 * seen at a load of 12 on 2 CPUs); 2 Hz or the boot's 1024 Hz would
+	 * still be far outside. */
+	CHECK(count >= 10 && count <= 40, "%lu interrupts in 0.5 s at 64 Hz", count);
 	CHECK(updates == 1 || updates == 2, "%d update interrupts", updates);
 	CHECK(ioctl(fd, RTC_UIE_OFF, 0) == 0, "UIE off");
 	CHECK(poll(&p, 1, 1000) == 1 && p.revents == POLLIN, "poll %x", p.revents);
