@@ -1,11 +1,13 @@
 /*
  * kernel/mqueue.c - POSIX message queues, as Linux's ipc/mqueue.c.
  *
- * A queue is an inode of the mqueue file system: one directory (mq_root)
- * holding one regular file per queue, whose private data is a struct
- * mqueue.  mq_open() looks the name up there (creating it with O_CREAT)
- * and opens the inode; `mount -t mqueue none /dev/mqueue` shows the same
- * directory, where ls, cat and rm work.  The directory's entry holds one
+ * A queue is an inode of the mqueue file system: one directory holding
+ * one regular file per queue, whose private data is a struct mqueue.
+ * mq_open() looks the name up there (creating it with O_CREAT) and opens
+ * the inode; `mount -t mqueue none /dev/mqueue` shows the same directory,
+ * where ls, cat and rm work.  The directory is made at boot (mq_root, as
+ * Linux's internal mount) and each mount gets an inode object of its own
+ * for it, all answering from the same entries.  The directory's entry holds one
  * inode reference and every open descriptor one more, so a queue lives
  * until it is unlinked and its last descriptor is closed (evict frees the
  * messages); a queue that is never unlinked stays, as on Linux.
@@ -494,7 +496,8 @@ static int mq_link(const char *name, size_t len, struct inode *inode)
 	while (*pp)
 		pp = &(*pp)->next;
 	*pp = e;
-	inode_touch(mq_root);
+	if (mq_root)
+		inode_touch(mq_root);
 	return 0;
 }
 
@@ -576,10 +579,9 @@ SYSCALL_DEFINE4(mq_open, const char __user *, uname, int, oflag, u32, mode,
 	if (!name)
 		return err;
 	err = fd_available() ? mq_check_name(name) : -EMFILE;
-	if (!err && !mqueue_get_root())
-		err = -ENOMEM;
+	if (!err && !mq_root)
+		err = -ENOMEM; /* mqueue_init found no memory */
 	if (!err) {
-		iput(mq_root); /* the static pointer keeps it */
 		err = mq_prepare_open(name, oflag, mode, (oflag & O_CREAT) && uattr ?
 				      &attr : NULL, &inode);
 	}
@@ -632,10 +634,9 @@ SYSCALL_DEFINE1(mq_unlink, const char __user *, uname)
 	if (!name)
 		return err;
 	err = mq_check_name(name);
-	if (!err && !mqueue_get_root())
+	if (!err && !mq_root)
 		err = -ENOMEM;
 	if (!err) {
-		iput(mq_root); /* the static pointer keeps it */
 		e = mq_lookup(name, strlen(name));
 		err = !e ? -ENOENT : mq_may_delete(e->inode);
 		if (!err)
@@ -1011,20 +1012,25 @@ static const struct file_operations mq_dir_fops = {
 	.readdir = mq_dir_readdir,
 };
 
-void mqueue_init(void)
+/* mq_new_root - an inode for the one directory: referenced, or NULL. */
+static struct inode *mq_new_root(void)
 {
-	iput(mqueue_get_root()); /* mq_root keeps its own reference */
+	struct inode *root = inode_alloc(MQUEUE_DEV, MQ_ROOT_INO, MQ_ROOT_MODE,
+					 &mq_dir_iops, &mq_dir_fops);
+
+	if (root)
+		root->nlink = 2;
+	return root;
 }
 
+void mqueue_init(void)
+{
+	mq_root = mq_new_root();
+}
+
+/* Each mount gets its own root object for the one directory (namespace.c
+ * tells mounts apart by their root's address, as proc's). */
 struct inode *mqueue_get_root(void)
 {
-	if (!mq_root) {
-		mq_root = inode_alloc(MQUEUE_DEV, MQ_ROOT_INO, MQ_ROOT_MODE,
-				      &mq_dir_iops, &mq_dir_fops);
-		if (!mq_root)
-			return NULL;
-		mq_root->nlink = 2;
-	}
-	ihold(mq_root);
-	return mq_root;
+	return mq_new_root();
 }

@@ -26,8 +26,9 @@ struct inode;
 /* mqueue_init - the queue directory, made at boot (as Linux's internal
  * mqueue mount), so that no leak check sees it appear later. */
 void mqueue_init(void);
-/* mqueue_get_root - the one mqueue directory (every mount shows it):
- * referenced, or NULL when memory is short. */
+/* mqueue_get_root - the root of a new mount of mqueue: a new inode
+ * object for the one queue directory (referenced), or NULL when memory
+ * is short. */
 struct inode *mqueue_get_root(void);
 
 #endif

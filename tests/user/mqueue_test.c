@@ -400,7 +400,7 @@ static void t_mqueue_fs(void)
 {
 	mqd_t q = open_small("/fsq", O_RDWR, 4, 16);
 	struct mq_attr a;
-	struct stat st;
+	struct stat st, fs;
 	char line[128], text[4096];
 	int found = 0, fd;
 	struct dirent *e;
@@ -433,8 +433,16 @@ static void t_mqueue_fs(void)
 	CHECK_ERR(mkdir("/dev/mqueue/dir", 0755), EPERM);
 	CHECK(unlink("/dev/mqueue/made") == 0, "rm");
 	CHECK_ERR(mq_open("/made", O_RDONLY), ENOENT);
+	/* a second mount shows the same queues (unmounted once no queue
+	 * is open: here an open queue keeps every mqueue mount busy) */
+	mkdir("/tmp/mq2", 0755);
+	CHECK(mount("none", "/tmp/mq2", "mqueue", 0, NULL) == 0, "second mount");
+	CHECK(stat("/tmp/mq2/fsq", &st) == 0 && st.st_size == 80, "seen twice");
 	CHECK(unlink("/dev/mqueue/fsq") == 0, "rm");
 	mq_close(q);
+	CHECK(umount("/tmp/mq2") == 0 && rmdir("/tmp/mq2") == 0, "umount the second");
+	CHECK(stat("/dev/mqueue/..", &st) == 0 && stat("/dev", &fs) == 0 &&
+	      st.st_ino == fs.st_ino, ".. leaves the mount");
 	CHECK(umount("/dev/mqueue") == 0, "umount");
 }
 
