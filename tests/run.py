@@ -169,7 +169,7 @@ QEMU_TESTS = [
     # POSIX message queues and /dev/rtc0 (tests/user/mqueue_test.c, issue
     # 14): the rtc cases count the periodic interrupt against the guest
     # clock, so normal kernel only.
-    dict(name="user-mqueue", append="init=/tests/mqueue_test", initrd=[INITRD],
+    dict(name="user-mqueue", cost=2, append="init=/tests/mqueue_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=60, unchecked_only=True),
     # The scheduling queries and capget on one CPU (issue 14).
     dict(name="user-sched-calls", append="init=/tests/sched_calls_test",
