@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -460,6 +461,14 @@ static void t_poll(void)
 	CHECK(poll(&p, 1, 0) == 1 && p.revents == (POLLIN | POLLOUT), "%x", p.revents);
 	mq_send(q, "b", 1, 0);
 	CHECK(poll(&p, 1, 0) == 1 && p.revents == POLLIN, "full %x", p.revents);
+	fd_set rd, wr;
+	struct timeval zero = { 0, 0 };
+	FD_ZERO(&rd);
+	FD_ZERO(&wr);
+	FD_SET(q, &rd);
+	FD_SET(q, &wr);
+	CHECK(select(q + 1, &rd, &wr, NULL, &zero) == 1 && FD_ISSET(q, &rd) &&
+	      !FD_ISSET(q, &wr), "select on a full queue");
 	mq_receive(q, buf, 8, NULL);
 	mq_receive(q, buf, 8, NULL);
 	p.events = POLLIN;
