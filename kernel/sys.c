@@ -509,6 +509,7 @@ void rlimit_init_defaults(u64 lim[RLIM_NLIMITS][2])
 	lim[RLIMIT_CORE][0] = 0;
 	lim[RLIMIT_NPROC][0] = lim[RLIMIT_NPROC][1] = 4096;
 	lim[RLIMIT_MEMLOCK][0] = lim[RLIMIT_MEMLOCK][1] = 8ul << 20; /* Linux >= 5.16 */
+	lim[RLIMIT_MSGQUEUE][0] = lim[RLIMIT_MSGQUEUE][1] = 819200; /* MQ_BYTES_MAX */
 }
 
 /* same_user - may c act on a process with credentials t (prlimit64)?  As

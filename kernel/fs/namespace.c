@@ -35,6 +35,7 @@
 #include "kernel/errno.h"
 #include "kernel/fs/internal.h"
 #include "kernel/fs/procfmt.h"
+#include "kernel/mqueue.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/syscall.h"
@@ -159,11 +160,19 @@ static struct inode *proc_get_root(const struct file_system_type *type)
 	return procfs_create_root();
 }
 
+static struct inode *mqueue_fs_root(const struct file_system_type *type)
+{
+	(void)type;
+	return mqueue_get_root();
+}
+
 static const struct file_system_type fs_types[] = {
 	{ "ramfs", ramfs_get_root, 0755, "" },
 	/* a ramfs: no size limit, 64-bit inode numbers (Linux's default) */
 	{ "tmpfs", ramfs_get_root, 01777, ",inode64" },
 	{ "proc", proc_get_root, 0555, "" },
+	/* POSIX message queues: every mount shows the one queue directory */
+	{ "mqueue", mqueue_fs_root, 01777, "" },
 };
 static const struct file_system_type rootfs_type = { "rootfs", NULL, 0755, "" };
 
@@ -650,4 +659,5 @@ void mount_init(void)
 	if (err)
 		pr_err("vfs: cannot mount /proc: error %d (is /proc a file "
 		       "in the initrd?)\n", err);
+	mqueue_init();
 }

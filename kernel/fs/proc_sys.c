@@ -10,6 +10,8 @@
  *                        pipe-user-pages-soft
  *   /proc/sys/net/ipv4/  ip_local_port_range (two numbers: the ports
  *                        AF_INET's implicit binds take, kernel/net)
+ *   /proc/sys/fs/mqueue/ msg_default msg_max msgsize_default msgsize_max
+ *                        queues_max (kernel/mqueue.c)
  *
  * Reading gives the value and a newline; writing (root only: the files
  * are 0644 and root's) parses a decimal number, with surrounding blanks,
@@ -29,6 +31,7 @@
 #include "kernel/fs/internal.h"
 #include "kernel/fs/procfmt.h"
 #include "kernel/net/net.h"
+#include "kernel/mqueue.h"
 #include "kernel/printk.h"
 #include "kernel/task.h"
 #include "lib/format.h"
@@ -124,7 +127,7 @@ static int set_pipe_max(const struct sys_node *n, u64 v)
 	return 0;
 }
 
-enum { VM = 1, KERNEL, FS, CORE_PATTERN, NET, NET_IPV4, PORT_RANGE };
+enum { VM = 1, KERNEL, FS, CORE_PATTERN, NET, NET_IPV4, PORT_RANGE, MQUEUE };
 
 static const struct sys_node nodes[] = {
 	[ROOT_NODE] = { "sys", -1, SYS_DIR_MODE },
@@ -135,6 +138,7 @@ static const struct sys_node nodes[] = {
 	[NET] = { "net", ROOT_NODE, SYS_DIR_MODE },
 	[NET_IPV4] = { "ipv4", NET, SYS_DIR_MODE },
 	[PORT_RANGE] = { "ip_local_port_range", NET_IPV4, SYS_FILE_MODE },
+	[MQUEUE] = { "mqueue", FS, SYS_DIR_MODE },
 	{ "mmap_min_addr", VM, SYS_FILE_MODE, NULL, MMAP_MIN_ADDR, 0, get_fixed, set_fixed },
 	{ "overcommit_memory", VM, SYS_FILE_MODE, &overcommit_memory, 0, 2 },
 	{ "max_map_count", VM, SYS_FILE_MODE, NULL, MAX_MAP_COUNT, 0, get_fixed, set_fixed },
@@ -151,6 +155,14 @@ static const struct sys_node nodes[] = {
 	{ "pipe-max-size", FS, SYS_FILE_MODE, NULL, 0, 0, get_pipe_max, set_pipe_max },
 	{ "pipe-user-pages-hard", FS, SYS_FILE_MODE, &pipe_user_pages_hard, 0, ~0ull },
 	{ "pipe-user-pages-soft", FS, SYS_FILE_MODE, &pipe_user_pages_soft, 0, ~0ull },
+	/* POSIX message queues (kernel/mqueue.c), Linux's ranges */
+	{ "msg_default", MQUEUE, SYS_FILE_MODE, &mq_msg_default, MIN_MSGMAX, HARD_MSGMAX },
+	{ "msg_max", MQUEUE, SYS_FILE_MODE, &mq_msg_max, MIN_MSGMAX, HARD_MSGMAX },
+	{ "msgsize_default", MQUEUE, SYS_FILE_MODE, &mq_msgsize_default, MIN_MSGSIZEMAX,
+	  HARD_MSGSIZEMAX },
+	{ "msgsize_max", MQUEUE, SYS_FILE_MODE, &mq_msgsize_max, MIN_MSGSIZEMAX,
+	  HARD_MSGSIZEMAX },
+	{ "queues_max", MQUEUE, SYS_FILE_MODE, &mq_queues_max, 0, 0x7fffffff },
 };
 
 static struct inode *proc_dir; /* /proc, the parent of /proc/sys */

@@ -461,7 +461,8 @@ static void show_mountinfo(struct task *t, struct pbuf *b)
 static void show_filesystems(struct task *t, struct pbuf *b)
 {
 	pbuf_printf(b, "nodev\tramfs\nnodev\ttmpfs\nnodev\tproc\n"
-		    "nodev\tpipefs\n");
+		    "nodev\tpipefs\n"
+		    "nodev\tmqueue\n");
 }
 
 /* loadavg: no averages are kept; the counts are real. */

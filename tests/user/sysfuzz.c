@@ -923,6 +923,15 @@ static void remove_shm(void)
 	}
 }
 
+/* remove_mqueues - remove the POSIX message queues workers made (they
+ * outlive their creators too): their names are the path names a worker
+ * draws, and only those without '/' can name a queue. */
+static void remove_mqueues(void)
+{
+	for (size_t i = 0; i < NPATHS; i++)
+		syscall(SYS_mq_unlink, path_names[i]);
+}
+
 static void cleanup_dirs(void)
 {
 	char dir[64];
@@ -932,6 +941,7 @@ static void cleanup_dirs(void)
 		clean(dir);
 	}
 	remove_shm();
+	remove_mqueues();
 }
 
 static void parse(int argc, char **argv, struct options *o)

@@ -87,6 +87,19 @@ u8 arch_rtc_second_register(void);
  * then (*rtc, seconds since 1970) and arch_clock_ns() then (*ns); false
  * while none has been seen (the first second after boot). */
 bool arch_rtc_edge(u64 *rtc, u64 *ns);
+/* The RTC's interrupt events (the MC146818's register C bits, which are
+ * also the bits Linux's /dev/rtc read() reports). */
+#define ARCH_RTC_UF 0x10 /* update ended: a new second */
+#define ARCH_RTC_AF 0x20 /* alarm */
+#define ARCH_RTC_PF 0x40 /* periodic */
+/* arch_rtc_irq_init - with every event disabled, call handler (from the
+ * interrupt) with the enabled events that fired. */
+void arch_rtc_irq_init(void (*handler)(unsigned events));
+/* arch_rtc_set_irqs - enable exactly these ARCH_RTC_* events. */
+void arch_rtc_set_irqs(unsigned events);
+/* arch_rtc_set_periodic - the periodic event's rate: a power of two from
+ * 2 to 8192 Hz, else -EINVAL. */
+int arch_rtc_set_periodic(unsigned hz);
 
 /* arch_hwcap - AT_HWCAP for the auxiliary vector. */
 u64 arch_hwcap(void);
