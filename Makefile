@@ -20,7 +20,7 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pie -fno-pic \
 	-fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-common -fno-delete-null-pointer-checks \
 	-Wall -Wextra -Werror -Wno-unused-parameter \
-	-I. -Iarch/x86_64/include -MMD -MP
+	-I. -Iinclude -Iarch/x86_64/include -MMD -MP
 NASMFLAGS := -f elf64 -g -F dwarf -DKSYMS_RESERVE=$(KSYMS_RESERVE)
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	-T linker.ld --no-warn-rwx-segments
@@ -28,7 +28,7 @@ KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 # Two files are the checked kernel's alone (see "the checked kernel").
 CHECK_ONLY_C := kernel/ubsan.c mm/poison.c
 KERNEL_C   := $(filter-out $(CHECK_ONLY_C),$(wildcard arch/x86_64/*.c kernel/*.c \
-	kernel/fs/*.c kernel/net/*.c kernel/drivers/*.c mm/*.c lib/*.c tests/ktest/*.c))
+	fs/*.c net/*.c ipc/*.c drivers/*.c mm/*.c lib/*.c tests/ktest/*.c))
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm kernel/*.asm)
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o)
 
@@ -236,7 +236,7 @@ $(BUILD)/initrd.cpio: $(USER_PROGS) $(TEST_PROGS) $(DYN_LIBS) $(DEMO_PROGS) \
 UNIT_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer \
 	-Wall -Wextra -Werror -Wno-unused-parameter \
-	-Itests/unit/include -I. -Iarch/x86_64/include
+	-Itests/unit/include -I. -Iinclude -Iarch/x86_64/include
 UNIT_LIBS := -lcmocka
 UNIT_SHIM := tests/unit/host_shim.c lib/strlcpy.c
 UNIT_TESTS := $(patsubst tests/unit/test_%.c,$(BUILD)/unit/test_%,$(wildcard tests/unit/test_*.c))
@@ -249,7 +249,7 @@ UNIT_SRC_pagetable := mm/pagetable.c mm/frame.c
 UNIT_SRC_kmalloc := mm/kmalloc.c mm/frame.c
 UNIT_SRC_cmdline := kernel/cmdline.c
 UNIT_SRC_format  := lib/format.c
-UNIT_SRC_procfmt := kernel/fs/procfmt.c lib/format.c mm/vma.c
+UNIT_SRC_procfmt := fs/procfmt.c lib/format.c mm/vma.c
 UNIT_SRC_ksyms   := kernel/ksyms.c lib/format.c
 UNIT_SRC_fault   := mm/fault.c mm/pagetable.c mm/frame.c mm/vma.c lib/format.c
 
@@ -301,7 +301,7 @@ clean:
 -include $(KERNEL_OBJ:.o=.d)
 
 # ---- ELF and cpio parsers: unit tests and fuzzing
-# kernel/elf.c (exec's check of a program) and kernel/fs/cpio.c (the initrd
+# kernel/elf.c (exec's check of a program) and fs/cpio.c (the initrd
 # reader) are pure.  Their unit tests also read real files made here, in
 # build/fixtures: musl-gcc programs (static, static-pie, dynamic), a copy
 # of /bin/busybox (busybox-static) if installed, and GNU cpio archives.
@@ -311,7 +311,7 @@ clean:
 #   make fuzz FUZZ_SECONDS=600       run each longer (default 300 s)
 # Corpora and crash files go to build/fuzz/ (see tests/fuzz/run.py).
 UNIT_SRC_elf  := kernel/elf.c lib/format.c
-UNIT_SRC_cpio := kernel/fs/cpio.c
+UNIT_SRC_cpio := fs/cpio.c
 
 FIXTURES := $(BUILD)/fixtures
 MUSL_LIB := /usr/lib/x86_64-linux-musl
@@ -360,15 +360,15 @@ FUZZ_CC := clang
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer \
 	-Wall -Wextra -Werror -Wno-unused-parameter \
-	-Itests/unit/include -I. -Iarch/x86_64/include
+	-Itests/unit/include -I. -Iinclude -Iarch/x86_64/include
 FUZZ_SHIM := lib/strlcpy.c
 FUZZ_BINS := $(BUILD)/fuzz/fuzz_elf $(BUILD)/fuzz/fuzz_cpio \
 	$(BUILD)/fuzz/fuzz_cmdline $(BUILD)/fuzz/fuzz_path $(BUILD)/fuzz/fuzz_ldisc
 FUZZ_SRC_elf     := kernel/elf.c lib/format.c
-FUZZ_SRC_cpio    := kernel/fs/cpio.c
+FUZZ_SRC_cpio    := fs/cpio.c
 FUZZ_SRC_cmdline := kernel/cmdline.c
-FUZZ_SRC_path    := kernel/fs/path.c
-FUZZ_SRC_ldisc   := kernel/fs/tty_ldisc.c
+FUZZ_SRC_path    := fs/path.c
+FUZZ_SRC_ldisc   := fs/tty_ldisc.c
 FUZZ_SECONDS ?= 300
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_SHIM) $(KERNEL_C) Makefile
@@ -413,6 +413,6 @@ $(FIXTURES)/swap.stamp: Makefile
 			$(FIXTURES)/swap-4M.img >/dev/null 2>&1; fi
 	@touch $@
 
-# ---- kernel/fs: the pure parts
-UNIT_SRC_tty := kernel/fs/tty_ldisc.c
-UNIT_SRC_fspath := kernel/fs/path.c
+# ---- fs: the pure parts
+UNIT_SRC_tty := fs/tty_ldisc.c
+UNIT_SRC_fspath := fs/path.c

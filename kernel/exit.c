@@ -13,14 +13,14 @@
  */
 #include "kernel/exit.h"
 #include "kernel/ptrace.h"
-#include "kernel/errno.h"
-#include "kernel/fs/vfs.h"
+#include <vmos/errno.h>
+#include "fs/vfs.h"
 #include "kernel/futex.h"
-#include "kernel/printk.h"
+#include <vmos/printk.h>
 #include "kernel/rusage.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
-#include "lib/string.h"
+#include <vmos/string.h>
 #include "mm/mm.h"
 #include "mm/oom.h"
 #include <asm/arch.h>

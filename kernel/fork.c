@@ -13,13 +13,13 @@
 #include "kernel/rseq.h"
 #include "kernel/capability.h"
 #include "kernel/capability.h"
-#include "kernel/errno.h"
-#include "kernel/fs/vfs.h"
-#include "kernel/printk.h"
+#include <vmos/errno.h>
+#include "fs/vfs.h"
+#include <vmos/printk.h>
 #include "kernel/rlimit.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
-#include "lib/string.h"
+#include <vmos/string.h>
 #include "mm/frame.h"
 #include "mm/mm.h"
 #include <asm/syscall.h>

@@ -5,7 +5,7 @@
 #ifndef KERNEL_SIGNAL_H
 #define KERNEL_SIGNAL_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 #define SIGHUP 1
 #define SIGINT 2

@@ -6,10 +6,10 @@
  * regions and, for pages already present, their page-table entries.
  */
 #include "mm/mm.h"
-#include "kernel/fs/vfs.h"
-#include "kernel/errno.h"
-#include "kernel/printk.h"
-#include "lib/string.h"
+#include "fs/vfs.h"
+#include <vmos/errno.h>
+#include <vmos/printk.h>
+#include <vmos/string.h>
 #include "mm/frame.h"
 #include "mm/aslr.h"
 #include "mm/kmalloc.h"

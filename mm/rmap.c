@@ -8,9 +8,9 @@
 #include "mm/frame.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
-#include "kernel/fs/vfs.h"
-#include "kernel/errno.h"
-#include "kernel/printk.h"
+#include "fs/vfs.h"
+#include <vmos/errno.h>
+#include <vmos/printk.h>
 #include <asm/page.h>
 
 /*

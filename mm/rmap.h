@@ -17,7 +17,7 @@
 #ifndef MM_RMAP_H
 #define MM_RMAP_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 struct mm;
 struct page;

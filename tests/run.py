@@ -296,10 +296,10 @@ QEMU_TESTS = [
 ] + [
     dict(name="user-fs", append="init=/tests/fs_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
-    # AF_UNIX sockets (kernel/net, tests/user/socket_test.c).
+    # AF_UNIX sockets (net, tests/user/socket_test.c).
     dict(name="user-socket", append="init=/tests/socket_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=60),
-    # AF_INET over the loopback (kernel/net/af_inet.c, tests/user/inet_test.c;
+    # AF_INET over the loopback (net/af_inet.c, tests/user/inet_test.c;
     # it passes on Linux 6.1 too: tools/abi_peer.py).
     dict(name="user-inet", append="init=/tests/inet_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=60),

@@ -19,9 +19,9 @@
 #include "kernel/signal.h"
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
-#include "kernel/printk.h"
+#include <vmos/printk.h>
 #include "kernel/task.h"
-#include "kernel/uaccess.h"
+#include <vmos/uaccess.h>
 #include "mm/fault.h"
 #include "mm/kstack.h"
 

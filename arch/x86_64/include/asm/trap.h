@@ -8,7 +8,7 @@
 #ifndef ASM_TRAP_H
 #define ASM_TRAP_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 struct trap_frame {
 	u64 r15, r14, r13, r12, r11, r10, r9, r8;
