@@ -164,15 +164,6 @@ void rmap_move(struct page *page, struct mm *mm, u64 va, u64 new_va)
 	(*p)->va = new_va;
 }
 
-unsigned rmap_count(const struct page *page)
-{
-	unsigned n = 0;
-
-	for (const struct rmap_item *r = page->rmap; r; r = r->next)
-		n++;
-	return n;
-}
-
 /*
  * The lists above answer "who maps this frame?".  Truncation asks "who
  * maps these pages of this file?", which also takes in private copies

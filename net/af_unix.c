@@ -127,11 +127,6 @@ static struct unix_skb *unix_gc_list;
 static bool unix_gc_running;
 
 
-unsigned unix_inflight_count(void)
-{
-	return unix_inflight;
-}
-
 static struct unix_sock *unix_sk(struct socket *sock)
 {
 	return sock->sk;

@@ -213,17 +213,14 @@ int sock_sleep(struct wait_queue *wq, u64 deadline);
 /* sock_deadline - the deadline of a wait starting now with timeout
  * timeo_ns (0: none). */
 u64 sock_deadline(u64 timeo_ns);
-/* is_socket_file - is f an open socket?  sock_of_file - its socket. */
+/* is_socket_file - is f an open socket? */
 bool is_socket_file(const struct file *f);
-struct socket *sock_of_file(const struct file *f);
 
 /* ---- af_unix.c ---- */
 
 /* unix_create - set up sock (type checked: stream, dgram, seqpacket)
  * as an AF_UNIX socket: 0 or -ENFILE, -ENOMEM. */
 int unix_create(struct socket *sock);
-/* unix_inflight_count - descriptors in flight in AF_UNIX messages. */
-unsigned unix_inflight_count(void);
 
 /*
  * The AF_UNIX core as another family uses it (af_inet.c): unix_ops does

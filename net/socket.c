@@ -71,11 +71,6 @@ bool is_socket_file(const struct file *f)
 	return f->fops == &socket_fops;
 }
 
-struct socket *sock_of_file(const struct file *f)
-{
-	return is_socket_file(f) ? f->private : NULL;
-}
-
 struct socket *sock_alloc(int type, const struct proto_ops *ops)
 {
 	struct socket *sock = kzalloc(sizeof(*sock));
