@@ -126,6 +126,13 @@ const char *mm_region_name(const struct mm *mm, const struct vm_area_struct *v)
 	return "";
 }
 
+bool vma_is_anonymous(const struct vm_area_struct *v)
+{
+	const struct inode *inode = v->vm_file ? v->vm_file->inode : NULL;
+
+	return !inode || (S_ISCHR(inode->mode) && inode->rdev == DEV_ZERO);
+}
+
 void mm_region_perms(const struct vm_area_struct *v, char out[5])
 {
 	out[0] = (v->vm_flags & VM_READ) ? 'r' : '-';

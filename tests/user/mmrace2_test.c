@@ -36,7 +36,6 @@
 #define MiB (1UL << 20)
 
 static int rounds = 1;
-static int mremap_case; /* --mremap-shared: also t_mremap_shared_anon */
 static const char *self_path; /* argv[0]: this program's absolute path */
 
 /* meminfo_kb - "name" of /proc/meminfo (with its ':'), in kB; -1. */
@@ -623,7 +622,6 @@ int main(int argc, char **argv)
 		return exe_check(argv[2], 1);
 	if (argc > 2 && !strcmp(argv[1], "--rounds"))
 		rounds = atoi(argv[2]);
-	mremap_case = !strcmp(argv[argc - 1], "--mremap-shared");
 	self_path = argv[0];
 	mkdir("/proc", 0555);
 	if (access("/proc/self", F_OK))
@@ -641,10 +639,7 @@ int main(int argc, char **argv)
 		tap_result(run_quiet("/bin/mkswap", "/dev/vda") == 0 &&
 			   swapon("/dev/vda", 0) == 0, "mkswap and swapon /dev/vda", NULL);
 	RUN(t_truncate_shared);
-	/* Not yet fixed on vmos (shared anonymous memory has no shmem
-	 * object): only with --mremap-shared (passes on Linux 6.1). */
-	if (mremap_case)
-		RUN(t_mremap_shared_anon);
+	RUN(t_mremap_shared_anon);
 	RUN(t_proc_dead_child);
 	RUN(t_proc_other_user);
 	while (waitpid(-1, NULL, WNOHANG) > 0)
