@@ -36,7 +36,6 @@
 #include "mm/pagetable.h"
 #include "mm/rmap.h"
 #include "mm/shmem.h"
-#include "mm/swap.h"
 #include "mm/swap_state.h"
 #include "mm/vmscan.h"
 #include <asm/page.h>
@@ -139,46 +138,6 @@ static int do_fault(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e,
 }
 
 /*
- * do_shared_anonymous_page - the page at addr of shared anonymous memory
- * (v maps a shmem object, mm/shmem.h): the page another mapping of the
- * object holds at the same offset (its frame, or its swap entry, read
- * back here), else a zeroed frame the others will find.  -EFAULT (SIGBUS)
- * past the object's end (an mremap grew the region), -ENOMEM, -EIO.
- */
-static int do_shared_anonymous_page(struct mm *mm, struct vm_area_struct *v,
-				    u64 addr, pte_t *e, bool write, const char **how)
-{
-	u64 pgoff = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
-	pte_t found;
-	bool major;
-
-	if (pgoff >= shmem_pages(v->vm_file))
-		return -EFAULT;
-	found = shmem_find_entry(v->vm_file, pgoff);
-	if (pte_has_frame(found)) {
-		struct page *page = phys_to_page(pte_addr(found));
-
-		*how = "shared anonymous page (another mapping's)";
-		page_get(page);
-		if (!install(mm, v, addr, e, pte_addr(found), true))
-			return 0;
-		page_put(page);
-		return -ENOMEM;
-	}
-	if (pte_is_swap(found)) {
-		/* The other mapping's slot, then the swap-in of any entry. */
-		*how = "shared anonymous page (another mapping's, in swap)";
-		if (swap_slot_dup((swp_entry_t){ pte_to_swap_val(found) }))
-			return -ENOMEM;
-		pt_set(mm->pgd, addr, e, found);
-		mm->swapents++;
-		return do_swap_page(mm, v, addr, e, write, &major);
-	}
-	*how = "zero-fill (shared anonymous memory)";
-	return install_new_frame(mm, v, addr, e, 0);
-}
-
-/*
  * do_wp_page - a write to a present read-only page of a private writable
  * region: copy-on-write.  The last user of an anonymous page just makes it
  * writable; otherwise the page is copied and this mapping's reference on
@@ -221,6 +180,34 @@ static int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 addr,
 static const char how_swap_in[] = "major fault: swap-in, read from disk";
 
 /*
+ * do_shared_anonymous_page - the page at addr of shared anonymous memory
+ * (v maps a shmem object, mm/shmem.h): the object's page at that offset,
+ * which it makes (zeros) or reads back from swap if need be.  -EFAULT
+ * (SIGBUS) past the object's end (an mremap grew the region), -ENOMEM,
+ * -EIO.
+ */
+static int do_shared_anonymous_page(struct mm *mm, struct vm_area_struct *v,
+				    u64 addr, pte_t *e, const char **how)
+{
+	u64 pgoff = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
+	phys_addr_t pa;
+	bool major;
+	int err;
+
+	if (pgoff >= shmem_pages(v->vm_file))
+		return -EFAULT;
+	pa = shmem_get_page(v->vm_file, pgoff, true, &err, &major);
+	if (!pa)
+		return err;
+	*how = major ? how_swap_in : "shared anonymous page (its object's)";
+	page_get(phys_to_page(pa));
+	if (!install(mm, v, addr, e, pa, true))
+		return 0;
+	page_put(phys_to_page(pa));
+	return -ENOMEM;
+}
+
+/*
  * fault_in_page_how - fault_in_page(), saying which case it was: one walk
  * (making the tables the page needs), then the entry it found: a swap
  * entry comes back from swap, an empty one gets a page.
@@ -240,7 +227,7 @@ static int fault_in_page_how(struct mm *mm, struct vm_area_struct *v, u64 addr,
 		return err;
 	}
 	if (is_shmem_file(v->vm_file))
-		return do_shared_anonymous_page(mm, v, addr, e, write, how);
+		return do_shared_anonymous_page(mm, v, addr, e, how);
 	if (!vma_is_anonymous(v))
 		return do_fault(mm, v, addr, e, write, how);
 	*how = "zero-fill";

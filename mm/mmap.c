@@ -253,7 +253,7 @@ SYSCALL_DEFINE6(mmap, u64, addr, u64, len, int, prot, int, flags, int, fd, u64, 
 	struct mm *mm = current->mm;
 	int type = flags & MAP_TYPE, err;
 	struct file *file = NULL;
-	bool zero = false, shmem;
+	bool zero = false;
 	u64 vm_flags;
 	s64 where;
 
@@ -300,15 +300,12 @@ SYSCALL_DEFINE6(mmap, u64, addr, u64, len, int, prot, int, flags, int, fd, u64, 
 		vm_flags |= VM_GROWSDOWN;
 	if (flags & MAP_NORESERVE)
 		vm_flags |= VM_NORESERVE;
-	shmem = is_shmem_file(file);
 	err = mm_map_file(mm, (u64)where, len, vm_flags, file, off >> PAGE_SHIFT);
 	if (file)
 		file_put(file); /* the region holds its own reference */
 	if (err)
 		return err;
-	/* Shared anonymous memory is made present now, so that a fork shares
-	 * every page of it (the object does not keep pages: mm/shmem.c). */
-	if ((shmem && !off) || (flags & MAP_POPULATE) ||
+	if ((flags & MAP_POPULATE) ||
 	    (vm_flags & (VM_LOCKED | VM_LOCKONFAULT)) == VM_LOCKED)
 		return populate_new(mm, (u64)where, len);
 	return where;
@@ -397,7 +394,8 @@ SYSCALL_DEFINE3(msync, u64, addr, u64, len, int, flags)
 #define MADV_FREE 8
 
 /* Drop the pages of [addr, addr + len): private ones read back as zeros
- * (anonymous) or as the file's contents again; shared ones from the file. */
+ * (anonymous) or as the file's contents again; shared ones from the file
+ * (shared anonymous memory: its shmem object). */
 static int drop_pages(struct mm *mm, u64 addr, u64 len)
 {
 	for (u64 va = addr; va < addr + len; va += PAGE_SIZE) {
@@ -405,11 +403,6 @@ static int drop_pages(struct mm *mm, u64 addr, u64 len)
 
 		if (v && (v->vm_flags & VM_LOCKED))
 			return -EINVAL;
-		/* Shared anonymous pages have no file to come back from: the
-		 * other sharers would lose them.  Keep them (Linux drops the
-		 * mapping and refaults the same shmem page). */
-		if (v && is_shmem_file(v->vm_file))
-			continue;
 		pt_unmap_range(mm->pgd, va, va + PAGE_SIZE, mm_drop_entry, mm);
 	}
 	return 0;

@@ -4,21 +4,22 @@
  * MAP_SHARED mapping of /dev/zero map one of these, a file in no
  * directory named "/dev/zero (deleted)", sized to the mapping.
  *
- * Every region mapping the object has it as vm_file, so the mappings of
- * one object are found by it: fork copies the regions (and the page-table
- * entries), mremap moves or grows a region with the same file and
- * offset.  A page of the object is found by (object, page offset): the
- * frame (or swap entry) another mapping of the object holds at that
- * offset.  The pages themselves stay anonymous frames in the page tables,
- * so page replacement swaps them as any anonymous page (mm/vmscan.c).
+ * The object holds its pages: for each page offset, nothing yet (reads as
+ * zeros), a frame, or the swap slot the frame was written to.  Every
+ * region mapping it has it as vm_file, so a fault anywhere finds the page
+ * by (object, page offset): fork children, regions moved or grown by
+ * mremap and processes that map it later all see the same page, and the
+ * page outlives the mappings that let it go.  Page replacement swaps its
+ * frames like anonymous pages (mm/vmscan.c asks shmem_page_owner()).
  */
 #ifndef MM_SHMEM_H
 #define MM_SHMEM_H
 
 #include "kernel/types.h"
-#include <asm/pgtable.h>
 
 struct file;
+struct page;
+struct shmem_object;
 
 /* shmem_zero_setup - a new object of size bytes, opened read-write (one
  * reference for the caller), or NULL when out of memory. */
@@ -32,11 +33,26 @@ bool is_shmem_file(const struct file *f);
 u64 shmem_pages(const struct file *f);
 
 /*
- * shmem_find_entry - the page-table entry some mapping of f's object holds
- * for page offset pgoff: one with a frame or a swap entry, or 0 when no
- * mapping has the page (it was never touched, or every mapping that had
- * it let it go).
+ * shmem_get_page - the frame of page pgoff of f's object (pgoff below its
+ * size): the one it holds, read back from swap (*major), or with alloc a
+ * new zeroed one; the object keeps its reference (take your own).  0
+ * with *err: -ENOMEM, -EIO (the disk failed), or 0 for a hole not
+ * allocated.
  */
-pte_t shmem_find_entry(const struct file *f, u64 pgoff);
+phys_addr_t shmem_get_page(const struct file *f, u64 pgoff, bool alloc, int *err,
+			   bool *major);
+
+/*
+ * shmem_page_owner - the object holding page (a frame mapped in a region
+ * of one: page replacement's question), and its offset there; NULL for
+ * any other page and for one no region maps.
+ */
+struct shmem_object *shmem_page_owner(const struct page *page, u64 *pgoff);
+/* shmem_page_evicted - the owner's page at pgoff went to swap slot val
+ * (the slot reference is the object's now); it drops its frame. */
+void shmem_page_evicted(struct shmem_object *obj, u64 pgoff, u64 val);
+/* shmem_unuse - bring every page objects hold in swap area type back
+ * (swapoff): 0, or -ENOMEM when memory runs short. */
+int shmem_unuse(unsigned type);
 
 #endif

@@ -368,6 +368,46 @@ static void t_mremap_shared_anon(void)
 	munmap(p, 2 * PAGE);
 }
 
+/*
+ * t_shmem_keeps_pages - the object behind shared anonymous memory keeps
+ * a page no mapping holds: one the child wrote before it exited, one a
+ * shrink let go and a grow maps again; and /proc/self/map_files opens
+ * the object itself (reads and writes reach the mapping), as on Linux.
+ */
+static void t_shmem_keeps_pages(void)
+{
+	char *p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0), *q, path[96], c = 0;
+	int status, fd;
+	pid_t pid;
+
+	CHECK(p != MAP_FAILED, "mmap");
+	if (p == MAP_FAILED)
+		return;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		p[PAGE] = 9; /* a page the parent never touched */
+		_exit(0);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid && status == 0, "child");
+	CHECK(p[PAGE] == 9, "the exited child's page is there (%d)", p[PAGE]);
+	CHECK(mremap(p, 2 * PAGE, PAGE, 0) == p, "shrink to one page");
+	q = mremap(p, PAGE, 2 * PAGE, MREMAP_MAYMOVE);
+	CHECK(q != MAP_FAILED && q[PAGE] == 9, "grown again: the page is back (%d)",
+	      q == MAP_FAILED ? -1 : q[PAGE]);
+	if (q == MAP_FAILED)
+		return;
+	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx", (unsigned long)q,
+		 (unsigned long)q + 2 * PAGE);
+	fd = open(path, O_RDWR);
+	CHECK(fd >= 0 && pread(fd, &c, 1, PAGE) == 1 && c == 9, "read through map_files");
+	CHECK(pwrite(fd, "w", 1, PAGE + 1) == 1 && q[PAGE + 1] == 'w',
+	      "a write through map_files is in the mapping");
+	close(fd);
+	munmap(q, 2 * PAGE);
+}
+
 /* ---- 4. /proc handles and another user's process ---- */
 
 #define REUSE_NAME "pid-reuser"
@@ -640,6 +680,7 @@ int main(int argc, char **argv)
 			   swapon("/dev/vda", 0) == 0, "mkswap and swapon /dev/vda", NULL);
 	RUN(t_truncate_shared);
 	RUN(t_mremap_shared_anon);
+	RUN(t_shmem_keeps_pages);
 	RUN(t_proc_dead_child);
 	RUN(t_proc_other_user);
 	while (waitpid(-1, NULL, WNOHANG) > 0)

@@ -437,6 +437,7 @@ static void t_page_shuffle(void)
 }
 
 #define COW_LEN (32 * MiB)
+#define SHARED_LEN (4 * MiB) /* t_swapoff_in_use's shared memory */
 
 /* cow_child - the child's side of cow-swapped; steps come through c. */
 static void cow_child(char *p, struct chan *c)
@@ -629,23 +630,38 @@ static long swaps_used_kb(void)
 	return used;
 }
 
-/* swapoff with pages in use brings them all back first. */
+/* swapoff with pages in use brings them all back first: also those that
+ * only the object behind shared anonymous memory holds (MADV_DONTNEED
+ * drops the entries, as on Linux, and the object keeps the pages). */
 static void t_swapoff_in_use(void)
 {
+	char *shared = map_anon(SHARED_LEN, MAP_SHARED);
 	struct chan c;
-	pid_t pid = hold(40 * MiB, 40, &c);
+	pid_t pid;
+	uint64_t first;
 
-	CHECK(pid > 0, "a child holding 40 MiB");
+	CHECK(shared != NULL, "mmap shared");
+	if (!shared)
+		return;
+	fill(shared, SHARED_LEN, 41);
+	pid = hold(40 * MiB - SHARED_LEN, 40, &c); /* 40 MiB with shared */
+	CHECK(pid > 0, "a child holding 36 MiB");
 	CHECK(pressure(PRESSURE) == 0, "pressure");
 	CHECK(swaps_used_kb() > 0, "/proc/swaps Used %ld kB", swaps_used_kb());
 	CHECK(status_kb(pid, "VmSwap") > 0, "the child's VmSwap %ld kB",
 	      status_kb(pid, "VmSwap"));
+	CHECK(swapped_pages(shared, SHARED_LEN / PAGE, &first) > 0, "shared pages in swap");
+	CHECK(madvise(shared, SHARED_LEN, MADV_DONTNEED) == 0 &&
+	      swapped_pages(shared, SHARED_LEN / PAGE, &first) == 0,
+	      "MADV_DONTNEED: no entry holds their slots, the object does");
 	CHECK(swapoff("/dev/vda") == 0, "swapoff /dev/vda with pages in use");
 	CHECK(status_kb(pid, "VmSwap") == 0 && meminfo_kb("SwapTotal:") == 0,
 	      "after swapoff: the child's VmSwap %ld kB, SwapTotal %ld kB",
 	      status_kb(pid, "VmSwap"), meminfo_kb("SwapTotal:"));
+	CHECK(verify(shared, SHARED_LEN, 41) == 0, "the shared pages are all there");
+	munmap(shared, SHARED_LEN);
 	say(c.to_child[1]);
-	CHECK(wait_ok(pid), "the child's 40 MiB read back intact");
+	CHECK(wait_ok(pid), "the child's 36 MiB read back intact");
 	CHECK(swapon("/dev/vda", 0) == 0, "swapon again");
 }
 
