@@ -16,6 +16,7 @@
  *      exe cwd                               symlinks (program, directory)
  *      fd/N                                  symlink to each open file's name
  *      task/TID/                             each thread, as /proc/TID
+ *      map_files/START-END                   symlink to each mapped file
  *
  * Nothing is stored: a lookup makes a fresh inode for the name (freed at
  * its last iput) and its inode number is computed from what it shows, so
