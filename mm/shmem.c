@@ -3,7 +3,8 @@
  *
  * An object is an inode on the internal shared-memory file system (device
  * 0:1, as Linux's shm_mnt) with a number of its own and no name in any
- * directory; /proc/PID/maps shows its mappings as
+ * directory (System V shared memory segments are such objects too,
+ * kernel/shm.c); /proc/PID/maps shows shared anonymous mappings as
  *   7f...-7f... rw-s 00000000 00:01 2    /dev/zero (deleted)
  * as Linux 6.1 does.  Its data is one word per page offset:
  *   0                  a hole: nobody touched the page yet (zeros)
@@ -38,6 +39,7 @@
 #define SHMEM_MODE (S_IFREG | 0777)
 #define SHMEM_NAME "/dev/zero (deleted)"
 #define SHMEM_FRAME 1ul        /* the word holds a frame (else a swap entry) */
+#define SECTOR_SIZE 512        /* st_blocks counts these */
 /* The page array may take at most the largest kmalloc block (4 MiB of
  * 8-byte words): 2 GiB of shared memory in one object. */
 #define SHMEM_MAX_PAGES (512ul << 10)
@@ -45,6 +47,8 @@
 struct shmem_object {
 	u64 *pages;      /* npages words, as above */
 	u64 npages;
+	struct inode *inode; /* whose blocks count the frames held */
+	bool locked;     /* SHM_LOCK: its frames are not evicted */
 	struct shmem_object *next, *prev; /* every object (swapoff) */
 };
 
@@ -68,13 +72,11 @@ u64 shmem_pages(const struct file *f)
 	return object_of(f)->npages;
 }
 
-struct file *shmem_zero_setup(u64 size)
+struct inode *shmem_new_inode(u64 size)
 {
 	u64 npages = ALIGN_UP(size, PAGE_SIZE) >> PAGE_SHIFT;
 	struct shmem_object *obj;
 	struct inode *inode;
-	struct file *f;
-	int err;
 
 	if (npages > SHMEM_MAX_PAGES || !(obj = kzalloc(sizeof(*obj))))
 		return NULL;
@@ -87,6 +89,7 @@ struct file *shmem_zero_setup(u64 size)
 		kfree(obj);
 		return NULL;
 	}
+	obj->inode = inode;
 	inode->private = obj;
 	inode->nlink = 0; /* in no directory: "(deleted)" */
 	inode->size = size;
@@ -94,9 +97,30 @@ struct file *shmem_zero_setup(u64 size)
 	if (objects)
 		objects->prev = obj;
 	objects = obj;
+	return inode;
+}
+
+struct file *shmem_zero_setup(u64 size)
+{
+	struct inode *inode = shmem_new_inode(size);
+	struct file *f;
+	int err;
+
+	if (!inode)
+		return NULL;
 	f = file_open_inode(inode, O_RDWR, SHMEM_NAME, &err);
 	iput(inode); /* the file holds its own reference (or, failed, frees it) */
 	return f;
+}
+
+void shmem_lock(struct inode *inode, bool lock)
+{
+	((struct shmem_object *)inode->private)->locked = lock;
+}
+
+bool shmem_locked(const struct shmem_object *obj)
+{
+	return obj->locked;
 }
 
 /* take_frame - the object now holds frame pa at pgoff (its reference). */
@@ -104,6 +128,7 @@ static phys_addr_t take_frame(struct shmem_object *obj, u64 pgoff, phys_addr_t p
 {
 	phys_to_page(pa)->flags |= PG_PAGECACHE;
 	obj->pages[pgoff] = pa | SHMEM_FRAME;
+	obj->inode->blocks += PAGE_SIZE / SECTOR_SIZE;
 	return pa;
 }
 
@@ -174,6 +199,7 @@ void shmem_page_evicted(struct shmem_object *obj, u64 pgoff, u64 val)
 	struct page *page = phys_to_page(obj->pages[pgoff] & ~SHMEM_FRAME);
 
 	obj->pages[pgoff] = swap_val_to_pte(val);
+	obj->inode->blocks -= PAGE_SIZE / SECTOR_SIZE;
 	page->flags &= ~PG_PAGECACHE;
 	page_put(page);
 }

@@ -2,7 +2,8 @@
  * mm/shmem.h - the object behind shared anonymous memory (Linux's
  * mm/shmem.c, shmem_zero_setup): mmap(MAP_SHARED|MAP_ANONYMOUS) and a
  * MAP_SHARED mapping of /dev/zero map one of these, a file in no
- * directory named "/dev/zero (deleted)", sized to the mapping.
+ * directory named "/dev/zero (deleted)", sized to the mapping; a System V
+ * shared memory segment is one too (kernel/shm.c).
  *
  * The object holds its pages: for each page offset, nothing yet (reads as
  * zeros), a frame, or the swap slot the frame was written to.  Every
@@ -21,9 +22,18 @@ struct file;
 struct page;
 struct shmem_object;
 
+/* shmem_new_inode - a new object of size bytes: its inode (one reference
+ * for the caller), or NULL when out of memory (or over 2 GiB). */
+struct inode;
+struct inode *shmem_new_inode(u64 size);
 /* shmem_zero_setup - a new object of size bytes, opened read-write (one
  * reference for the caller), or NULL when out of memory. */
 struct file *shmem_zero_setup(u64 size);
+/* shmem_lock - SHM_LOCK (true) or SHM_UNLOCK the object of inode: while
+ * locked, page replacement leaves its frames alone. */
+void shmem_lock(struct inode *inode, bool lock);
+/* shmem_locked - is obj locked (shmem_lock)? */
+bool shmem_locked(const struct shmem_object *obj);
 
 /* is_shmem_file - is f an open file of such an object? */
 bool is_shmem_file(const struct file *f);

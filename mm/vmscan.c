@@ -62,8 +62,10 @@ static bool candidate(u64 pfn, void *arg)
 	 * cache (a fault took it back from there: its slot is not the
 	 * object's any more). */
 	if ((p->flags & (PG_HEAD | PG_FREE | PG_PAGECACHE)) == (PG_HEAD | PG_PAGECACHE)) {
-		if ((p->flags & PG_SWAPCACHE) || !shmem_page_owner(p, &pgoff))
-			return false;
+		struct shmem_object *obj = shmem_page_owner(p, &pgoff);
+
+		if ((p->flags & PG_SWAPCACHE) || !obj || shmem_locked(obj))
+			return false; /* also a ramfs file's page, or SHM_LOCKed */
 		owned = 1;
 	}
 	/* In the swap cache its slot already holds a copy: the cache's
