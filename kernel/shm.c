@@ -493,8 +493,10 @@ static long shm_info_cmd(int cmd, void __user *buf)
 		struct shm_info i = { .used_ids = nr_segments, .shm_tot = shm_tot };
 
 		for (int k = 0; k < SHMMNI; k++)
-			if (segments[k])
+			if (segments[k]) {
 				i.shm_rss += resident(segments[k]);
+				i.shm_swp += shmem_swapped(segments[k]->inode);
+			}
 		if (copy_to_user(buf, &i, sizeof(i)))
 			return -EFAULT;
 	}
@@ -616,6 +618,6 @@ void shm_proc_show(struct pbuf *b)
 			    " %10ld %10ld %10ld %21lu %21lu\n", s->key, s->id,
 			    s->mode, s->segsz, s->cpid, s->lpid, nattch(s), s->uid,
 			    s->gid, s->cuid, s->cgid, s->atime, s->dtime, s->ctime,
-			    resident(s) * PAGE_SIZE, 0ul);
+			    resident(s) * PAGE_SIZE, shmem_swapped(s->inode) * PAGE_SIZE);
 	}
 }

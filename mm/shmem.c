@@ -123,6 +123,16 @@ bool shmem_locked(const struct shmem_object *obj)
 	return obj->locked;
 }
 
+u64 shmem_swapped(const struct inode *inode)
+{
+	const struct shmem_object *obj = inode->private;
+	u64 n = 0;
+
+	for (u64 i = 0; i < obj->npages; i++)
+		n += obj->pages[i] && !(obj->pages[i] & SHMEM_FRAME);
+	return n;
+}
+
 /* take_frame - the object now holds frame pa at pgoff (its reference). */
 static phys_addr_t take_frame(struct shmem_object *obj, u64 pgoff, phys_addr_t pa)
 {

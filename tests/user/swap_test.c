@@ -632,6 +632,23 @@ static long swaps_used_kb(void)
 	return used;
 }
 
+/* sysvipc_swap - the swap column (bytes) of segment id in
+ * /proc/sysvipc/shm, or -1. */
+static long sysvipc_swap(int id)
+{
+	const char *text = slurp("/proc/sysvipc/shm");
+
+	for (const char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		unsigned long rss, swap;
+		int key, shmid;
+
+		if (sscanf(line, "%d %d %*o %*u %*d %*d %*u %*u %*u %*u %*u %*d %*d %*d %lu %lu",
+			   &key, &shmid, &rss, &swap) == 4 && shmid == id)
+			return (long)swap;
+	}
+	return -1;
+}
+
 /* swapoff with pages in use brings them all back first: also those that
  * only the object behind shared anonymous memory holds (MADV_DONTNEED
  * drops the entries, as on Linux, and the object keeps the pages).  A
@@ -661,7 +678,8 @@ static void t_swapoff_in_use(void)
 	CHECK(status_kb(pid, "VmSwap") > 0, "the child's VmSwap %ld kB",
 	      status_kb(pid, "VmSwap"));
 	CHECK(swapped_pages(shared, SHARED_LEN / PAGE, &first) > 0, "shared pages in swap");
-	CHECK(swapped_pages(sysv, SYSV_LEN / PAGE, &first) > 0, "System V pages in swap");
+	CHECK(swapped_pages(sysv, SYSV_LEN / PAGE, &first) > 0 && sysvipc_swap(seg) > 0,
+	      "System V pages in swap (/proc/sysvipc/shm: %ld bytes)", sysvipc_swap(seg));
 	CHECK(swapped_pages(locked, SYSV_LEN / PAGE, &first) == 0,
 	      "none of the SHM_LOCKed segment's");
 	CHECK(madvise(shared, SHARED_LEN, MADV_DONTNEED) == 0 &&
