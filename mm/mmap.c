@@ -546,18 +546,20 @@ SYSCALL_DEFINE3(madvise, u64, addr, u64, len, int, advice)
 /*
  * page_resident - mincore's answer for the page at va of region v: a
  * page mapped here, or one the file holds in its page cache (a ramfs
- * file's pages are all in memory), as Linux's mincore_page().
+ * file's pages are all in memory; a shmem object's unless in swap), as
+ * Linux's mincore_page().
  */
 static u8 page_resident(struct mm *mm, struct vm_area_struct *v, u64 va)
 {
 	pte_t *e = pt_walk(mm->pgd, va, false);
+	u64 pgoff = v->vm_pgoff + ((va - v->vm_start) >> PAGE_SHIFT);
 
 	if (e && pte_has_frame(*e))
 		return 1;
 	if (v->vm_file && is_ramfs_file(v->vm_file->inode))
-		return ramfs_get_page(v->vm_file->inode,
-				      v->vm_pgoff + ((va - v->vm_start) >> PAGE_SHIFT),
-				      false) != 0;
+		return ramfs_get_page(v->vm_file->inode, pgoff, false) != 0;
+	if (is_shmem_file(v->vm_file))
+		return shmem_page_resident(v->vm_file, pgoff);
 	return 0;
 }
 

@@ -123,6 +123,13 @@ bool shmem_locked(const struct shmem_object *obj)
 	return obj->locked;
 }
 
+bool shmem_page_resident(const struct file *f, u64 pgoff)
+{
+	const struct shmem_object *obj = object_of(f);
+
+	return pgoff < obj->npages && (obj->pages[pgoff] & SHMEM_FRAME);
+}
+
 u64 shmem_swapped(const struct inode *inode)
 {
 	const struct shmem_object *obj = inode->private;

@@ -32,6 +32,9 @@ struct file *shmem_zero_setup(u64 size);
 /* shmem_lock - SHM_LOCK (true) or SHM_UNLOCK the object of inode: while
  * locked, page replacement leaves its frames alone. */
 void shmem_lock(struct inode *inode, bool lock);
+/* shmem_page_resident - does f's object hold page pgoff in memory
+ * (mincore)? */
+bool shmem_page_resident(const struct file *f, u64 pgoff);
 /* shmem_swapped - the pages of inode's object that it holds in swap. */
 u64 shmem_swapped(const struct inode *inode);
 /* shmem_locked - is obj locked (shmem_lock)? */

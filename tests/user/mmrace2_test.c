@@ -378,6 +378,7 @@ static void t_shmem_keeps_pages(void)
 {
 	char *p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0), *q, path[96], c = 0;
+	unsigned char vec[2] = { 0, 0 };
 	int status, fd;
 	pid_t pid;
 
@@ -394,6 +395,8 @@ static void t_shmem_keeps_pages(void)
 	CHECK(p[PAGE] == 9, "the exited child's page is there (%d)", p[PAGE]);
 	CHECK(mremap(p, 2 * PAGE, PAGE, 0) == p, "shrink to one page");
 	q = mremap(p, PAGE, 2 * PAGE, MREMAP_MAYMOVE);
+	CHECK(q != MAP_FAILED && mincore(q, 2 * PAGE, vec) == 0 && vec[1] == 1,
+	      "mincore: the object's page is resident before it is touched");
 	CHECK(q != MAP_FAILED && q[PAGE] == 9, "grown again: the page is back (%d)",
 	      q == MAP_FAILED ? -1 : q[PAGE]);
 	if (q == MAP_FAILED)
