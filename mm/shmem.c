@@ -53,6 +53,7 @@ struct shmem_object {
 };
 
 static struct shmem_object *objects;
+static u64 nr_frames; /* frames all objects hold (/proc/meminfo Shmem) */
 static u32 shmem_next_ino = 1;
 static const struct inode_operations shmem_iops;
 static const struct file_operations shmem_fops;
@@ -123,6 +124,11 @@ bool shmem_locked(const struct shmem_object *obj)
 	return obj->locked;
 }
 
+u64 shmem_total_pages(void)
+{
+	return nr_frames;
+}
+
 bool shmem_page_resident(const struct file *f, u64 pgoff)
 {
 	const struct shmem_object *obj = object_of(f);
@@ -146,6 +152,7 @@ static phys_addr_t take_frame(struct shmem_object *obj, u64 pgoff, phys_addr_t p
 	phys_to_page(pa)->flags |= PG_PAGECACHE;
 	obj->pages[pgoff] = pa | SHMEM_FRAME;
 	obj->inode->blocks += PAGE_SIZE / SECTOR_SIZE;
+	nr_frames++;
 	return pa;
 }
 
@@ -217,6 +224,7 @@ void shmem_page_evicted(struct shmem_object *obj, u64 pgoff, u64 val)
 
 	obj->pages[pgoff] = swap_val_to_pte(val);
 	obj->inode->blocks -= PAGE_SIZE / SECTOR_SIZE;
+	nr_frames--;
 	page->flags &= ~PG_PAGECACHE;
 	page_put(page);
 }
@@ -252,6 +260,7 @@ static void shmem_evict(struct inode *inode)
 
 			page->flags &= ~PG_PAGECACHE; /* mappings may keep it */
 			page_put(page);
+			nr_frames--;
 		} else if (word) {
 			swap_entry_put((swp_entry_t){ pte_to_swap_val(word) });
 		}

@@ -32,6 +32,8 @@ struct file *shmem_zero_setup(u64 size);
 /* shmem_lock - SHM_LOCK (true) or SHM_UNLOCK the object of inode: while
  * locked, page replacement leaves its frames alone. */
 void shmem_lock(struct inode *inode, bool lock);
+/* shmem_total_pages - the frames all objects hold (/proc/meminfo Shmem). */
+u64 shmem_total_pages(void);
 /* shmem_page_resident - does f's object hold page pgoff in memory
  * (mincore)? */
 bool shmem_page_resident(const struct file *f, u64 pgoff);

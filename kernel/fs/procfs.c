@@ -44,6 +44,7 @@
 #include "mm/mm.h"
 #include "mm/oom.h"
 #include "mm/rmap.h"
+#include "mm/shmem.h"
 #include "mm/swap_state.h"
 #include "mm/stats.h"
 #include "mm/swap.h"
@@ -330,7 +331,7 @@ static void show_meminfo(struct task *t, struct pbuf *b)
 	slab = (ks.slab_pages + ks.large_pages) * KB_PER_PAGE;
 	mapped_memory(&m);
 	anon = (m.pss_anon >> PSS_SHIFT) / 1024;
-	shmem = (m.pss_shmem >> PSS_SHIFT) / 1024;
+	shmem = shmem_total_pages() * KB_PER_PAGE; /* mapped or not */
 	mapped = ((m.pss_file + m.pss_shmem) >> PSS_SHIFT) / 1024;
 	const struct { const char *name; u64 kb; } *l, lines[] = {
 		{ "MemTotal:", total },
@@ -347,7 +348,7 @@ static void show_meminfo(struct task *t, struct pbuf *b)
 		{ "Writeback:", 0 },
 		{ "AnonPages:", anon },  /* anonymous pages mapped */
 		{ "Mapped:", mapped },   /* file and shared pages mapped */
-		{ "Shmem:", shmem },     /* shared anonymous memory */
+		{ "Shmem:", shmem },     /* shared memory objects (mm/shmem.c) */
 		{ "Slab:", slab },
 		{ "SReclaimable:", 0 },
 		{ "SUnreclaim:", slab },

@@ -588,6 +588,30 @@ static void t_meminfo_anon(void)
 	waitpid(pid, NULL, 0);
 }
 
+/* meminfo's Shmem counts every page shared memory objects hold, mapped
+ * or not (Linux's): MADV_DONTNEED unmaps them but the object keeps them,
+ * and munmap of the last mapping frees them. */
+static void t_meminfo_shmem(void)
+{
+	char *p = mmap(NULL, 128 * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	long before = meminfo_kb("Shmem"), after, dropped, gone;
+
+	CHECK(p != MAP_FAILED, "mmap");
+	memset(p, 1, 128 * PAGE);
+	after = meminfo_kb("Shmem");
+	/* Linux's counters lag a little (per-CPU batches): give or take 64 kB */
+	CHECK(after - before > 512 - 64 && after - before < 512 + 64, "Shmem %ld -> %ld kB",
+	      before, after);
+	CHECK(madvise(p, 128 * PAGE, MADV_DONTNEED) == 0, "MADV_DONTNEED");
+	dropped = meminfo_kb("Shmem");
+	CHECK(dropped == after && p[PAGE] == 1, "the object keeps them: %ld kB, data kept",
+	      dropped);
+	munmap(p, 128 * PAGE);
+	gone = meminfo_kb("Shmem");
+	CHECK(gone - before < 64, "munmap frees them: %ld kB", gone);
+}
+
 /* ---- /dev/zero and shared anonymous memory in maps; map_files ---- */
 
 /* region_name - the name column of the maps line of the region at addr
@@ -814,6 +838,7 @@ int main(void)
 	RUN(t_waitid_zombie_memory);
 	RUN(t_waitid_cases);
 	RUN(t_meminfo_anon);
+	RUN(t_meminfo_shmem);
 	RUN(t_dev_zero_names);
 	RUN(t_map_files);
 	RUN(t_map_files_other_user);
