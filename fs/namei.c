@@ -124,6 +124,11 @@ static int follow_link(struct inode *dir, struct inode **inode, int *links)
 		iput(link);
 		return -ELOOP;
 	}
+	if (link->iops && link->iops->get_link) {
+		*inode = link->iops->get_link(link, &err);
+		iput(link);
+		return *inode ? 0 : err;
+	}
 	target = kmalloc(PATH_MAX);
 	if (!target) {
 		iput(link);

@@ -18,6 +18,7 @@
  *      exe cwd                               symlinks (program, directory)
  *      fd/N                                  symlink to each open file's name
  *      task/TID/                             each thread, as /proc/TID
+ *      map_files/START-END                   symlink to each mapped file
  *
  * Nothing is stored: a lookup makes a fresh inode for the name (freed at
  * its last iput) and its inode number is computed from what it shows, so
@@ -48,6 +49,7 @@
 #include "mm/mm.h"
 #include "mm/oom.h"
 #include "mm/rmap.h"
+#include "mm/shmem.h"
 #include "mm/swap_state.h"
 #include "mm/stats.h"
 #include "mm/swap.h"
@@ -61,6 +63,7 @@
 #define PROC_PID_INO_SHIFT 16   /* a PID's inodes: (pid + 1) << 16 | what */
 #define PROC_FD_DIR_SUB 0x80    /* what: the fd directory */
 #define PROC_TASK_DIR_SUB 0x81  /* what: the task directory */
+#define PROC_MAP_FILES_SUB 0x82 /* what: map_files (its links: 0x83) */
 #define PROC_FD_SUB 0x100       /* what: fd link N is 0x100 + N */
 #define PROC_PID_POS 0x100      /* root readdir: position 0x100 + pid */
 #define PROC_FIRST_POS 2        /* readdir: 0 is ".", 1 is ".." */
@@ -98,6 +101,7 @@ struct proc_node {
 	u64 start_ns;                   /* the task's start_ns: a node sticks
 					   to the task it was made for, not
 					   to a later one with its PID */
+	u64 vm_start, vm_end;           /* a map_files link's region */
 };
 
 static struct inode *proc_root;
@@ -192,7 +196,7 @@ static struct inode *new_node_inode(u32 ino, u32 mode,
 		kfree(n);
 		return NULL;
 	}
-	*n = (struct proc_node){ entry, pid, fd, 0 };
+	*n = (struct proc_node){ .entry = entry, .pid = pid, .fd = fd };
 	inode->private = n;
 	owner = proc_task(pid);
 	if (owner) /* /proc/PID/ belongs to the process's user, as on Linux */
@@ -209,6 +213,8 @@ static u32 pid_ino(int pid, u32 what)
 	return ((u32)pid + 1) << PROC_PID_INO_SHIFT | what;
 }
 
+static struct inode *map_files_dir(const struct proc_entry *e, int pid);
+
 /* entry_inode - the inode of a table entry (of PID pid, or the top). */
 static struct inode *entry_inode(const struct proc_entry *e, u32 ino, int pid)
 {
@@ -219,6 +225,8 @@ static struct inode *entry_inode(const struct proc_entry *e, u32 ino, int pid)
 
 		return proc_sys_root(proc_root, &sys) ? NULL : sys;
 	}
+	if (S_ISDIR(e->mode) && !strcmp(e->name, "map_files"))
+		return map_files_dir(e, pid);
 	if (S_ISDIR(e->mode) && !strcmp(e->name, "task"))
 		return new_node_inode(pid_ino(pid, PROC_TASK_DIR_SUB), e->mode,
 				      &proc_task_iops, &proc_task_fops, e, pid, -1);
@@ -360,7 +368,7 @@ static void show_meminfo(struct task *t, struct pbuf *b)
 	slab = (ks.slab_pages + ks.large_pages) * KB_PER_PAGE;
 	mapped_memory(&m);
 	anon = (m.pss_anon >> PSS_SHIFT) / 1024;
-	shmem = (m.pss_shmem >> PSS_SHIFT) / 1024;
+	shmem = shmem_total_pages() * KB_PER_PAGE; /* mapped or not */
 	mapped = ((m.pss_file + m.pss_shmem) >> PSS_SHIFT) / 1024;
 	const struct { const char *name; u64 kb; } *l, lines[] = {
 		{ "MemTotal:", total },
@@ -377,7 +385,7 @@ static void show_meminfo(struct task *t, struct pbuf *b)
 		{ "Writeback:", 0 },
 		{ "AnonPages:", anon },  /* anonymous pages mapped */
 		{ "Mapped:", mapped },   /* file and shared pages mapped */
-		{ "Shmem:", shmem },     /* shared anonymous memory */
+		{ "Shmem:", shmem },     /* shared memory objects (mm/shmem.c) */
 		{ "Slab:", slab },
 		{ "SReclaimable:", 0 },
 		{ "SUnreclaim:", slab },
@@ -977,6 +985,7 @@ static const struct proc_entry pid_entries[] = {
 	{ "task", DIR_MODE, NULL, NULL, NULL }, /* a TID directory per thread */
 	{ "syscall", S_IFREG | 0400, show_syscall, NULL, NULL },
 	{ "wchan", FILE_MODE, show_wchan, NULL, NULL },
+	{ "map_files", S_IFDIR | 0500, NULL, NULL, NULL }, /* map_files_dir */
 };
 
 static const struct proc_entry *find_in(const struct proc_entry *table,
@@ -1256,6 +1265,190 @@ static int proc_fd_readdir(struct file *f, struct dir_context *ctx)
 }
 
 static void proc_evict(struct inode *inode);
+
+/*
+ * ---- /proc/PID/map_files: a symlink per region that maps a file ----
+ *
+ * Named "start-end" in lowercase hex without leading zeros; the link's
+ * target is the mapped file's name, and following it opens the mapped
+ * file itself (also one with no name: "/dev/zero (deleted)").  Linux
+ * 6.1's rules (fs/proc/base.c): the directory and its lookups need
+ * ptrace read access to the process (-EACCES); a name that is not
+ * exactly one region's range is -ENOENT; readlink is allowed to who may
+ * look, but following a link (open) needs CAP_CHECKPOINT_RESTORE: root
+ * (-EPERM).
+ */
+static const struct inode_operations proc_map_files_iops, map_files_link_iops;
+static const struct file_operations proc_map_files_fops;
+
+static struct inode *map_files_dir(const struct proc_entry *e, int pid)
+{
+	return new_node_inode(pid_ino(pid, PROC_MAP_FILES_SUB), e->mode,
+			      &proc_map_files_iops, &proc_map_files_fops, e, pid, -1);
+}
+
+/* parse_hex - a map_files address at *s: lowercase or uppercase hex, no
+ * leading zero unless it is "0" alone, at most 64 bits; moves *s past it.
+ * false if it is not one (Linux's dname_to_vma_addr). */
+static bool parse_hex(const char **s, const char *end, u64 *v)
+{
+	const char *p = *s;
+
+	*v = 0;
+	if (p < end && *p == '0' && p + 1 < end && p[1] != '-')
+		return false;
+	for (; p < end; p++) {
+		int d = *p >= '0' && *p <= '9' ? *p - '0'
+			: *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
+			: *p >= 'A' && *p <= 'F' ? *p - 'A' + 10 : -1;
+
+		if (d < 0)
+			break;
+		if (*v >> 60)
+			return false; /* overflow */
+		*v = *v << 4 | (u64)d;
+	}
+	*s = p;
+	return true;
+}
+
+/* map_files_name - "start-end" into the range it names; false if the
+ * name has any other form. */
+static bool map_files_name(const char *name, size_t len, u64 *start, u64 *end)
+{
+	const char *p = name, *stop = name + len;
+
+	if (!parse_hex(&p, stop, start) || p == stop || *p++ != '-')
+		return false;
+	return parse_hex(&p, stop, end) && p == stop;
+}
+
+/* map_files_vma - the region of t spanning exactly [start, end) that maps
+ * a file, or NULL. */
+static struct vm_area_struct *map_files_vma(struct task *t, u64 start, u64 end)
+{
+	struct vm_area_struct *v = t->mm ? vma_lookup(&t->mm->vmas, start) : NULL;
+
+	return v && v->vm_start == start && v->vm_end == end && v->vm_file ? v : NULL;
+}
+
+/* map_files_task - the live task of a map_files node that the caller may
+ * look into: 0, -ENOENT or -EACCES. */
+static int map_files_task(const struct proc_node *n, struct task **t)
+{
+	*t = node_task(n);
+	if (!*t)
+		return -ENOENT;
+	return proc_may_read(*t);
+}
+
+static int proc_map_files_lookup(struct inode *dir, const char *name, size_t len,
+				 struct inode **res)
+{
+	struct proc_node *n = node_of(dir);
+	struct vm_area_struct *v;
+	struct inode *link;
+	struct task *t;
+	u64 start, end;
+	u32 mode = S_IFLNK;
+	int err;
+
+	if (is_dotdot(name, len))
+		return pid_dir_inode(n->pid, res);
+	err = map_files_task(n, &t);
+	if (err)
+		return err;
+	if (!map_files_name(name, len, &start, &end) ||
+	    !(v = map_files_vma(t, start, end)))
+		return -ENOENT;
+	/* The link allows what the mapped file was opened for. */
+	if (file_readable(v->vm_file))
+		mode |= 0400;
+	if (file_writable(v->vm_file))
+		mode |= 0200;
+	link = new_node_inode(pid_ino(n->pid, PROC_MAP_FILES_SUB + 1), mode,
+			      &map_files_link_iops, NULL, NULL, n->pid, -1);
+	if (!link)
+		return -ENOMEM;
+	node_of(link)->vm_start = start;
+	node_of(link)->vm_end = end;
+	*res = link;
+	return 0;
+}
+
+static int proc_map_files_readdir(struct file *f, struct dir_context *ctx)
+{
+	struct proc_node *n = node_of(f->inode);
+	u64 i = PROC_FIRST_POS;
+	struct task *t;
+	char name[40];
+	int err = map_files_task(n, &t);
+
+	if (err)
+		return err;
+	if (!emit_dots(ctx, pid_ino(n->pid, PROC_MAP_FILES_SUB), pid_ino(n->pid, 0)))
+		return 0;
+	for (struct vm_area_struct *v = t->mm ? vma_first(&t->mm->vmas) : NULL; v;
+	     v = vma_next(&t->mm->vmas, v)) {
+		int len;
+
+		if (!v->vm_file || i++ < ctx->pos)
+			continue;
+		len = ksnprintf(name, sizeof(name), "%lx-%lx", v->vm_start, v->vm_end);
+		if (!ctx->emit(ctx, name, (size_t)len,
+			       pid_ino(n->pid, PROC_MAP_FILES_SUB + 1), DT_LNK))
+			return 0;
+		ctx->pos = i;
+	}
+	return 0;
+}
+
+/* map_files_link_vma - the region a link stands for, if it still does. */
+static int map_files_link_vma(struct inode *link, struct vm_area_struct **v)
+{
+	struct proc_node *n = node_of(link);
+	struct task *t;
+	int err = map_files_task(n, &t);
+
+	if (err)
+		return err;
+	*v = map_files_vma(t, n->vm_start, n->vm_end);
+	return *v ? 0 : -ENOENT;
+}
+
+static long map_files_readlink(struct inode *link, char *buf, size_t size)
+{
+	struct vm_area_struct *v;
+	int err = map_files_link_vma(link, &v);
+
+	return err ? err : copy_link(v->vm_file->path, buf, size);
+}
+
+static struct inode *map_files_get_link(struct inode *link, int *err)
+{
+	struct vm_area_struct *v;
+
+	*err = current->cred.euid ? -EPERM : map_files_link_vma(link, &v);
+	if (*err)
+		return NULL;
+	ihold(v->vm_file->inode);
+	return v->vm_file->inode;
+}
+
+static const struct inode_operations proc_map_files_iops = {
+	.lookup = proc_map_files_lookup,
+	.evict = proc_evict,
+};
+
+static const struct file_operations proc_map_files_fops = {
+	.readdir = proc_map_files_readdir,
+};
+
+static const struct inode_operations map_files_link_iops = {
+	.readlink = map_files_readlink,
+	.get_link = map_files_get_link,
+	.evict = proc_evict,
+};
 
 /* ---- /proc/sysvipc: the SysV IPC objects (only shared memory here) ---- */
 

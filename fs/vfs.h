@@ -229,6 +229,10 @@ struct inode_operations {
 	/* readlink: the target of a symbolic link into buf (no NUL): length,
 	 * at most size. */
 	long (*readlink)(struct inode *inode, char *buf, size_t size);
+	/* get_link: following the link gives this inode (a reference for
+	 * the caller) instead of walking its readlink text: /proc's links
+	 * to files that may have no name (Linux's nd_jump_link).  Optional. */
+	struct inode *(*get_link)(struct inode *link, int *err);
 	/* setsize: truncate or extend a regular file: 0 or -errno. */
 	int (*setsize)(struct inode *inode, u64 size);
 	/* evict: free the file system's data; the last iput() calls it. */

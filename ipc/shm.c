@@ -2,11 +2,12 @@
  * ipc/shm.c - System V shared memory, as Linux's ipc/shm.c: shmget,
  * shmat, shmdt and shmctl, with Linux's limits, ids and errors.
  *
- * A segment's bytes live in a ramfs regular file that is in no directory
- * (ramfs_new_file), sized to the segment: the same page cache a
- * MAP_SHARED mapping of a /dev/shm file uses.  shmat() maps that file
- * MAP_SHARED, so a fault finds the file's frame (mm/fault.c do_fault) and
- * every attach in every process shares it; nothing here touches pages.
+ * A segment's bytes live in a shmem object (mm/shmem.h), sized to the
+ * segment: the same object MAP_SHARED|MAP_ANONYMOUS memory maps, which
+ * holds the pages (and their swap slots: segment pages are swapped like
+ * Linux's, unless SHM_LOCKed).  shmat() maps it MAP_SHARED, so a fault
+ * finds the object's page (mm/fault.c do_shared_anonymous_page) and every
+ * attach in every process shares it; nothing here touches pages.
  *
  * Attaches are counted by the kernel's own reference counts: while a
  * segment is attached, one struct file (seg->file) stands for it and
@@ -36,6 +37,7 @@
 #include <vmos/string.h>
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
+#include "mm/shmem.h"
 #include <asm/page.h>
 
 /* Flags and commands, Linux's values (include/uapi/linux/ipc.h, shm.h). */
@@ -80,7 +82,7 @@ struct shm_segment {
 	u64 segsz;           /* bytes, as asked */
 	s64 atime, dtime, ctime; /* seconds since the epoch */
 	int cpid, lpid;      /* creator, last shmat/shmdt */
-	struct inode *inode; /* the bytes: a ramfs file (one reference) */
+	struct inode *inode; /* the bytes: a shmem object (one reference) */
 	struct file *file;   /* what attaches map; NULL while none is */
 	char name[24];       /* "/SYSV%08x (deleted)" with the first key */
 };
@@ -244,7 +246,7 @@ static long newseg(int key, u64 size, int shmflg)
 {
 	u64 pages = (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	struct shm_segment *s;
-	int idx, id = 0, err;
+	int idx, id = 0;
 
 	if (size < SHMMIN || size > SHMMAX)
 		return -EINVAL;
@@ -255,19 +257,14 @@ static long newseg(int key, u64 size, int shmflg)
 	s = kzalloc(sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	s->inode = ramfs_new_file((u32)shmflg & S_IRWXUGO);
+	/* An object holds at most 2 GiB: a bigger segment is refused as
+	 * Linux refuses one it cannot account for. */
+	s->inode = shmem_new_inode(size);
 	if (!s->inode) {
 		kfree(s);
 		return -ENOMEM;
 	}
-	/* A ramfs file holds at most 1 GiB: a bigger segment is refused
-	 * as Linux refuses one it cannot account for. */
-	err = s->inode->iops->setsize(s->inode, size);
-	if (err) {
-		iput(s->inode);
-		kfree(s);
-		return -ENOMEM;
-	}
+	s->inode->mode = S_IFREG | ((u32)shmflg & S_IRWXUGO);
 	idx = alloc_slot(&id);
 	s->id = id;
 	s->key = key;
@@ -497,8 +494,10 @@ static long shm_info_cmd(int cmd, void __user *buf)
 		struct shm_info i = { .used_ids = nr_segments, .shm_tot = shm_tot };
 
 		for (int k = 0; k < SHMMNI; k++)
-			if (segments[k])
+			if (segments[k]) {
 				i.shm_rss += resident(segments[k]);
+				i.shm_swp += shmem_swapped(segments[k]->inode);
+			}
 		if (copy_to_user(buf, &i, sizeof(i)))
 			return -EFAULT;
 	}
@@ -526,9 +525,10 @@ static long shm_stat_cmd(int shmid, int cmd, void __user *buf)
 	return cmd == IPC_STAT ? 0 : s->id;
 }
 
-/* SHM_LOCK, SHM_UNLOCK: a flag only, since segment pages (ramfs file
- * pages) are never swapped out anyway.  Root, or the owner or creator
- * with a non-zero RLIMIT_MEMLOCK to lock. */
+/* SHM_LOCK, SHM_UNLOCK: the segment's pages stay in memory (page
+ * replacement skips them; pages already in swap come back when touched),
+ * as Linux's.  Root, or the owner or creator with a non-zero
+ * RLIMIT_MEMLOCK to lock. */
 static long shm_lock_cmd(int shmid, int cmd)
 {
 	struct shm_segment *s = shm_lookup(shmid);
@@ -546,6 +546,7 @@ static long shm_lock_cmd(int shmid, int cmd)
 		s->mode |= SHM_LOCKED;
 	else
 		s->mode &= ~SHM_LOCKED;
+	shmem_lock(s->inode, cmd == SHM_LOCK);
 	return 0;
 }
 
@@ -618,6 +619,6 @@ void shm_proc_show(struct pbuf *b)
 			    " %10ld %10ld %10ld %21lu %21lu\n", s->key, s->id,
 			    s->mode, s->segsz, s->cpid, s->lpid, nattch(s), s->uid,
 			    s->gid, s->cuid, s->cgid, s->atime, s->dtime, s->ctime,
-			    resident(s) * PAGE_SIZE, 0ul);
+			    resident(s) * PAGE_SIZE, shmem_swapped(s->inode) * PAGE_SIZE);
 	}
 }

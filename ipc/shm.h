@@ -1,8 +1,8 @@
 /*
  * ipc/shm.h - System V shared memory (Linux's ipc/shm.c): shmget,
- * shmat, shmdt, shmctl.  A segment is a ramfs file in no directory; an
- * attach is a MAP_SHARED mapping of it, so its pages are the file's pages
- * and every process that attaches the segment maps the same frames.
+ * shmat, shmdt, shmctl.  A segment is a shmem object (mm/shmem.h); an
+ * attach is a MAP_SHARED mapping of it, so its pages are the object's
+ * pages and every process that attaches the segment maps the same frames.
  */
 #ifndef IPC_SHM_H
 #define IPC_SHM_H

@@ -41,6 +41,7 @@
 #include "mm/oom.h"
 #include "mm/pagetable.h"
 #include "mm/rmap.h"
+#include "mm/shmem.h"
 #include "mm/swap_state.h"
 #include "mm/vmscan.h"
 #include <asm/page.h>
@@ -216,6 +217,36 @@ static __noinline int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 ad
 }
 
 /*
+ * do_shared_anonymous_page - the page at addr of shared anonymous memory
+ * (v maps a shmem object, mm/shmem.h): the object's page at that offset,
+ * which it makes (zeros) or reads back from swap if need be.  -EFAULT
+ * (SIGBUS) past the object's end (an mremap grew the region), -ENOMEM,
+ * -EIO.
+ */
+static __noinline int do_shared_anonymous_page(struct mm *mm, struct vm_area_struct *v,
+					       u64 addr, pte_t *e, enum fault_how *how)
+{
+	u64 pgoff = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
+	phys_addr_t pa;
+	bool major;
+	int err;
+
+	if (pgoff >= shmem_pages(v->vm_file)) {
+		*how = HOW_BEYOND_EOF;
+		return -EFAULT;
+	}
+	pa = shmem_get_page(v->vm_file, pgoff, true, &err, &major);
+	if (!pa)
+		return err;
+	*how = major ? HOW_SWAP_IN_MAJOR : HOW_SHMEM;
+	page_get(phys_to_page(pa));
+	if (!install(mm, v, addr, e, pa, true))
+		return 0;
+	page_put(phys_to_page(pa));
+	return -ENOMEM;
+}
+
+/*
  * handle_pte_fault - the page at addr of region v, by its page-table entry
  * as it is now (not as the CPU saw it: reclaim_if_low(), or the OOM path
  * before a retry, may have sent the page to swap since; Linux re-reads the
@@ -239,7 +270,9 @@ static __noinline int handle_pte_fault(struct mm *mm, struct vm_area_struct *v, 
 		return err;
 	}
 	if (!pte_has_frame(*e)) {
-		if (v->vm_file)
+		if (is_shmem_file(v->vm_file))
+			return do_shared_anonymous_page(mm, v, addr, e, how);
+		if (!vma_is_anonymous(v))
 			return do_fault(mm, v, addr, e, write, how);
 		*how = HOW_ZERO_FILL;
 		return do_anonymous_page(mm, v, addr, e);
@@ -444,6 +477,7 @@ const char *fault_how_words(enum fault_how how)
 		[HOW_COW_REUSE] = "cow: last user, made writable",
 		[HOW_SWAP_IN_MAJOR] = "major fault: swap-in, read from disk",
 		[HOW_SWAP_IN_CACHE] = "swap-in from the swap cache",
+		[HOW_SHMEM] = "shared anonymous page (its object's)",
 		[HOW_SPURIOUS] = "spurious (stale TLB entry)",
 		[HOW_KERNEL_HALF] = "SIGSEGV: the kernel's half of the address space",
 		[HOW_NO_REGION] = "SIGSEGV: no region here (SEGV_MAPERR)",

@@ -18,6 +18,7 @@
 #include "mm/pagetable.h"
 #include "mm/rmap.h"
 #include "mm/swap_state.h"
+#include "mm/shmem.h"
 #include <asm/ldt.h>
 #include <asm/page.h>
 #include <asm/tlb.h>
@@ -125,6 +126,13 @@ const char *mm_region_name(const struct mm *mm, const struct vm_area_struct *v)
 	if (v->vm_start <= mm->start_stack && v->vm_end >= mm->start_stack)
 		return "[stack]";
 	return "";
+}
+
+bool vma_is_anonymous(const struct vm_area_struct *v)
+{
+	const struct inode *inode = v->vm_file ? v->vm_file->inode : NULL;
+
+	return !inode || (S_ISCHR(inode->mode) && inode->rdev == DEV_ZERO);
 }
 
 void mm_region_perms(const struct vm_area_struct *v, char out[5])
@@ -635,6 +643,19 @@ int mm_put_user_u32(struct mm *mm, u64 addr, u32 v)
 	return mm_copy_to(mm, addr, &v, sizeof(v));
 }
 
+/* shmem_peek - the frame of shared anonymous memory at addr of v that
+ * this mapping does not map (yet): its object's, if it has one. */
+static phys_addr_t shmem_peek(struct vm_area_struct *v, u64 addr)
+{
+	u64 pgoff = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
+	bool major;
+	int err;
+
+	if (pgoff >= shmem_pages(v->vm_file))
+		return 0;
+	return shmem_get_page(v->vm_file, pgoff, false, &err, &major);
+}
+
 int mm_copy_from(struct mm *mm, u64 addr, void *dst, size_t n)
 {
 	u8 *d = dst;
@@ -660,6 +681,8 @@ int mm_copy_from(struct mm *mm, u64 addr, void *dst, size_t n)
 		else if (v->vm_file && is_ramfs_file(v->vm_file->inode))
 			pa = ramfs_get_page(v->vm_file->inode, v->vm_pgoff +
 					    ((addr - v->vm_start) >> PAGE_SHIFT), false);
+		else if (is_shmem_file(v->vm_file))
+			pa = shmem_peek(v, addr);
 		if (pa)
 			memcpy(d, (u8 *)phys_to_virt(pa) + off, chunk);
 		else

@@ -164,6 +164,14 @@ int break_cow(struct mm *mm, struct vm_area_struct *v, u64 addr);
  * "" for other anonymous memory.
  */
 const char *mm_region_name(const struct mm *mm, const struct vm_area_struct *v);
+/*
+ * vma_is_anonymous - are v's pages anonymous memory (zero-filled, private
+ * copies on write)?  No file, or a private mapping of /dev/zero, which
+ * keeps its file for /proc/PID/maps as on Linux (vma_set_anonymous).
+ * Shared anonymous memory maps a shmem object (mm/shmem.h) instead.
+ */
+bool vma_is_anonymous(const struct vm_area_struct *v);
+
 /* mm_region_perms - "r-xp" style permissions of v into out[5]. */
 void mm_region_perms(const struct vm_area_struct *v, char out[5]);
 

@@ -17,6 +17,7 @@
 #include "mm/mm.h"
 #include "mm/pagetable.h"
 #include "mm/rmap.h"
+#include "mm/shmem.h"
 
 #define MAP_TYPE 0x0f
 #define MAP_32BIT 0x40          /* x86-64: below 2 GiB (for old JITs) */
@@ -137,8 +138,9 @@ static s64 choose_address(struct mm *mm, u64 addr, u64 len, int flags)
  * do_mmap() order: a shared writable mapping needs the file open for
  * writing, every mapping needs it open for reading (-EACCES); then only
  * what can be mapped: regular ramfs files and /dev/zero (-ENODEV).
- * Returns 0 or -errno; *zero tells /dev/zero, whose mapping is plain
- * anonymous memory (private or shared, as on Linux).
+ * Returns 0 or -errno; *zero tells /dev/zero, whose mapping is anonymous
+ * memory: private, it keeps the file (for maps); shared, it becomes a
+ * shmem object, as on Linux (mmap_zero).
  */
 static int check_file_mapping(struct file *f, int type, int prot, bool *zero)
 {
@@ -151,6 +153,22 @@ static int check_file_mapping(struct file *f, int type, int prot, bool *zero)
 	if (!*zero && (!S_ISREG(f->inode->mode) || !is_ramfs_file(f->inode)))
 		return -ENODEV;
 	return 0;
+}
+
+/*
+ * shmem_setup - a shared anonymous mapping of len bytes (*file NULL) or a
+ * shared one of /dev/zero (*file, whose reference is dropped) maps a new
+ * shmem object instead (Linux's shmem_zero_setup); anonymous memory maps
+ * it from offset 0.  0 or -ENOMEM (*file then NULL).
+ */
+static int shmem_setup(struct file **file, u64 *off, u64 len)
+{
+	if (*file)
+		file_put(*file);
+	else
+		*off = 0;
+	*file = shmem_zero_setup(len);
+	return *file ? 0 : -ENOMEM;
 }
 
 #define MAX_FILE_OFFSET 0x7ffffffffffffffful /* Linux's MAX_LFS_FILESIZE */
@@ -264,10 +282,6 @@ SYSCALL_DEFINE6(mmap, u64, addr, u64, len, int, prot, int, flags, int, fd, u64, 
 	}
 	if (!err && file)
 		err = check_file_mapping(file, type, prot, &zero);
-	if (zero) { /* /dev/zero: the mapping is plain anonymous memory */
-		file_put(file);
-		file = NULL;
-	}
 	where = err ? err : choose_address(mm, addr, len, flags);
 	if (where < 0) {
 		if (file)
@@ -280,6 +294,9 @@ SYSCALL_DEFINE6(mmap, u64, addr, u64, len, int, prot, int, flags, int, fd, u64, 
 	 * writable (mprotect checks VM_MAYWRITE), as on Linux. */
 	if (file && type != MAP_PRIVATE && (file->flags & O_ACCMODE) != O_RDWR)
 		vm_flags &= ~VM_MAYWRITE;
+	if (type != MAP_PRIVATE && (!file || zero) &&
+	    (err = shmem_setup(&file, &off, len)))
+		return err;
 	if (flags & MAP_GROWSDOWN)
 		vm_flags |= VM_GROWSDOWN;
 	if (flags & MAP_NORESERVE)
@@ -289,9 +306,7 @@ SYSCALL_DEFINE6(mmap, u64, addr, u64, len, int, prot, int, flags, int, fd, u64, 
 		file_put(file); /* the region holds its own reference */
 	if (err)
 		return err;
-	/* Shared anonymous memory is made present now, so that a fork shares
-	 * every page of it (anonymous pages have no file to share through). */
-	if (((vm_flags & VM_SHARED) && !file) || (flags & MAP_POPULATE) ||
+	if ((flags & MAP_POPULATE) ||
 	    (vm_flags & (VM_LOCKED | VM_LOCKONFAULT)) == VM_LOCKED)
 		return populate_new(mm, (u64)where, len);
 	return where;
@@ -380,7 +395,8 @@ SYSCALL_DEFINE3(msync, u64, addr, u64, len, int, flags)
 #define MADV_FREE 8
 
 /* Drop the pages of [addr, addr + len): private ones read back as zeros
- * (anonymous) or as the file's contents again; shared ones from the file. */
+ * (anonymous) or as the file's contents again; shared ones from the file
+ * (shared anonymous memory: its shmem object). */
 static int drop_pages(struct mm *mm, u64 addr, u64 len)
 {
 	for (u64 va = addr; va < addr + len; va += PAGE_SIZE) {
@@ -388,11 +404,6 @@ static int drop_pages(struct mm *mm, u64 addr, u64 len)
 
 		if (v && (v->vm_flags & VM_LOCKED))
 			return -EINVAL;
-		/* Shared anonymous pages have no file to come back from: the
-		 * other sharers would lose them.  Keep them (Linux drops the
-		 * mapping and refaults the same shmem page). */
-		if (v && (v->vm_flags & VM_SHARED) && !v->vm_file)
-			continue;
 		pt_unmap_range(mm->pgd, va, va + PAGE_SIZE, mm_drop_entry, mm);
 	}
 	return 0;
@@ -420,7 +431,7 @@ static bool wipe_ok(struct mm *mm, u64 addr, u64 len)
 {
 	for (struct vm_area_struct *v = find_vma(&mm->vmas, addr);
 	     v && v->vm_start < addr + len; v = vma_next(&mm->vmas, v))
-		if (v->vm_file || (v->vm_flags & VM_SHARED))
+		if (!vma_is_anonymous(v) || (v->vm_flags & VM_SHARED))
 			return false;
 	return true;
 }
@@ -536,18 +547,20 @@ SYSCALL_DEFINE3(madvise, u64, addr, u64, len, int, advice)
 /*
  * page_resident - mincore's answer for the page at va of region v: a
  * page mapped here, or one the file holds in its page cache (a ramfs
- * file's pages are all in memory), as Linux's mincore_page().
+ * file's pages are all in memory; a shmem object's unless in swap), as
+ * Linux's mincore_page().
  */
 static u8 page_resident(struct mm *mm, struct vm_area_struct *v, u64 va)
 {
 	pte_t *e = pt_walk(mm->pgd, va, false);
+	u64 pgoff = v->vm_pgoff + ((va - v->vm_start) >> PAGE_SHIFT);
 
 	if (e && pte_has_frame(*e))
 		return 1;
 	if (v->vm_file && is_ramfs_file(v->vm_file->inode))
-		return ramfs_get_page(v->vm_file->inode,
-				      v->vm_pgoff + ((va - v->vm_start) >> PAGE_SHIFT),
-				      false) != 0;
+		return ramfs_get_page(v->vm_file->inode, pgoff, false) != 0;
+	if (is_shmem_file(v->vm_file))
+		return shmem_page_resident(v->vm_file, pgoff);
 	return 0;
 }
 

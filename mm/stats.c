@@ -23,6 +23,7 @@
 #include "mm/frame.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
+#include "mm/shmem.h"
 #include "mm/swap_state.h"
 #include "ipc/shm.h"
 #include <asm/page_types.h>
@@ -34,7 +35,7 @@ enum page_kind { PAGE_KIND_ANON, PAGE_KIND_FILE, PAGE_KIND_SHMEM };
 static enum page_kind page_kind(const struct vm_area_struct *v,
 				const struct page *pg)
 {
-	if (is_shm_file(v->vm_file)) /* SysV shared memory: Linux's shmem */
+	if (is_shm_file(v->vm_file) || is_shmem_file(v->vm_file)) /* shmem */
 		return PAGE_KIND_SHMEM;
 	if ((pg->flags & PG_PAGECACHE) || (v->vm_file && (v->vm_flags & VM_SHARED)))
 		return PAGE_KIND_FILE;

@@ -25,6 +25,7 @@
 #include "mm/mm.h"
 #include "mm/pagetable.h"
 #include "mm/rmap.h"
+#include "mm/shmem.h"
 #include "mm/swap.h"
 #include "mm/vmscan.h"
 #include <vmos/errno.h>
@@ -249,28 +250,41 @@ static struct page *swap_in(swp_entry_t entry, int *err)
 	return page;
 }
 
+struct page *swap_page_get(swp_entry_t entry, int *err, bool *major)
+{
+	struct page *page = cache_lookup(entry);
+
+	*err = 0;
+	*major = !page;
+	if (page) {
+		page_get(page);
+		return page;
+	}
+	page = swap_in(entry, err);
+	if (!page) {
+		*err = *err ? *err : -ENOMEM;
+		return NULL;
+	}
+	/* Other entries still hold the slot: they must find this frame, not
+	 * read their own copy. */
+	if (swap_slot_count(entry) > 1 && cache_add(entry, page)) {
+		page_put(page);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	return page;
+}
+
 int do_swap_page(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e,
 		 bool write, bool *major)
 {
 	swp_entry_t entry = { pte_to_swap_val(*e) };
-	struct page *page = cache_lookup(entry);
 	pte_t prot = vm_flags_to_pte(v->vm_flags);
 	int err;
+	struct page *page = swap_page_get(entry, &err, major);
 
-	*major = !page;
-	if (page) {
-		page_get(page);
-	} else {
-		page = swap_in(entry, &err);
-		if (!page)
-			return err ? err : -ENOMEM;
-		/* Other entries still hold the slot: they must find this
-		 * frame, not read their own copy. */
-		if (swap_slot_count(entry) > 1 && cache_add(entry, page)) {
-			page_put(page);
-			return -ENOMEM;
-		}
-	}
+	if (!page)
+		return err;
 	if (rmap_add(page, mm, addr)) {
 		page_put(page);
 		return -ENOMEM;
@@ -337,5 +351,5 @@ int swap_unuse(unsigned type)
 		if (err)
 			return err;
 	}
-	return 0;
+	return shmem_unuse(type); /* what shared memory objects hold */
 }

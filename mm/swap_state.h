@@ -24,6 +24,13 @@ extern u64 readahead_pages;           /* /proc/vmstat swap_ra */
  */
 int do_swap_page(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e,
 		 bool write, bool *major);
+/*
+ * swap_page_get - the page whose copy slot entry holds, with a reference
+ * for the caller: from the swap cache, or read (*major) and kept in the
+ * cache while other entries still hold the slot.  NULL with *err -ENOMEM,
+ * or -EIO when the disk failed.  The caller's own slot reference stays.
+ */
+struct page *swap_page_get(swp_entry_t entry, int *err, bool *major);
 /* swap_entry_put - an entry holding e is gone (unmapped, or faulted in):
  * drop its slot reference, and the cache's too when only that is left. */
 void swap_entry_put(swp_entry_t e);

@@ -25,6 +25,7 @@
 #include "mm/mm.h"
 #include "mm/pagetable.h"
 #include "mm/rmap.h"
+#include "mm/shmem.h"
 #include "mm/swap.h"
 #include "mm/swap_state.h"
 #include "mm/vma.h"
@@ -67,24 +68,37 @@ static bool mapping_locked(const struct rmap_item *r)
 static bool candidate(u64 pfn, void *arg)
 {
 	struct page *p = frame_lookup(pfn);
-	unsigned n = 0, cached = 0;
+	unsigned n = 0, cached = 0, owned = 0;
+	u64 pgoff;
 
 	if (!p || p->order != 0)
 		return false;
+	/* A shared memory object's page: the object's reference is one more
+	 * than its mappings (mm/shmem.h); it must not also be in the swap
+	 * cache (a fault took it back from there: its slot is not the
+	 * object's any more). */
+	if ((p->flags & (PG_HEAD | PG_FREE | PG_PAGECACHE)) == (PG_HEAD | PG_PAGECACHE)) {
+		struct shmem_object *obj = shmem_page_owner(p, &pgoff);
+
+		if ((p->flags & PG_SWAPCACHE) || !obj || shmem_locked(obj))
+			return false; /* also a ramfs file's page, or SHM_LOCKed */
+		owned = 1;
+	}
 	/* In the swap cache its slot already holds a copy: the cache's
 	 * reference is one more than its mappings (none: read ahead and
 	 * never mapped). */
 	if ((p->flags & (PG_HEAD | PG_FREE | PG_SWAPCACHE)) == (PG_HEAD | PG_SWAPCACHE))
 		cached = 1;
 	else if ((p->flags & (PG_HEAD | PG_FREE | PG_RESERVED | PG_SLAB | PG_PAGETABLE |
-			      PG_PAGECACHE | PG_SWAPCACHE)) != PG_HEAD || !p->rmap)
+			      (owned ? 0 : PG_PAGECACHE) | PG_SWAPCACHE)) != PG_HEAD ||
+		 !p->rmap)
 		return false;
 	for (const struct rmap_item *r = p->rmap; r; r = r->next) {
 		if (mapping_locked(r))
 			return false;
 		n++;
 	}
-	return n + cached == p->refcount && n <= SWAP_SLOT_MAX_REFS;
+	return n + cached + owned == p->refcount && n + owned <= SWAP_SLOT_MAX_REFS;
 }
 
 /* What one reclaim did (Linux's struct scan_control, the counts). */
@@ -174,7 +188,11 @@ static int evict_cached(struct page *page)
 static void unmap_victim(struct victim *vi)
 {
 	struct page *page = vi->page;
-	bool first = true;
+	u64 pgoff;
+	/* A shared memory object's page: the object takes the slot's first
+	 * reference and gives up the frame after its mappings. */
+	struct shmem_object *obj = shmem_page_owner(page, &pgoff);
+	bool first = !obj;
 	struct rmap_item *r;
 
 	while ((r = page->rmap)) {
@@ -192,6 +210,8 @@ static void unmap_victim(struct victim *vi)
 		rmap_remove(page, mm, va);
 		page_put(page); /* the last one frees the frame */
 	}
+	if (obj)
+		shmem_page_evicted(obj, pgoff, vi->slot.val);
 }
 
 /* Write the batch, a run of consecutive slots per request, then unmap

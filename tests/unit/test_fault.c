@@ -1,7 +1,7 @@
 /*
  * tests/unit/test_fault.c - the real decision tree of mm/fault.c on the
  * host: one test per case (do_anonymous_page, expand_stack, the three file
- * cases of do_fault, do_wp_page's copy and reuse, do_swap_page's two
+ * cases of do_fault, shared anonymous memory's object, a private /dev/zero, do_wp_page's copy and reuse, do_swap_page's two
  * answers, a spurious fault) and per refusal (no region, below the stack,
  * the stack's limit, the kernel half, a forbidden access, beyond the end
  * of the file, a failed swap read, out of memory).
@@ -33,6 +33,8 @@
 #define NONE 0x21000000ul      /* a PROT_NONE region, 1 page */
 #define FILE_PRIV 0x30000000ul /* the file, MAP_PRIVATE rw-, 4 pages */
 #define FILE_SHARED 0x40000000ul /* the file, MAP_SHARED rw-, 4 pages */
+#define SHMEM 0x44000000ul     /* the shmem object, MAP_SHARED rw-, 3 pages */
+#define ZERO_PRIV 0x48000000ul /* /dev/zero, MAP_PRIVATE rw-, 1 page */
 #define STACK_END 0x7ff000000000ul
 #define STACK_START (STACK_END - MiB(1))
 #define FILE_SIZE (PAGE_SIZE + 100) /* two pages of file, the second partial */
@@ -116,6 +118,40 @@ phys_addr_t ramfs_get_page(struct inode *inode, u64 pgoff, bool alloc)
 	return pgoff < 2 ? file_frames[pgoff] : 0;
 }
 
+/* The shmem object (mm/shmem.h): two pages, whose frames it hands out. */
+static struct inode shmem_inode = { .size = 2 * PAGE_SIZE };
+static struct file shmem = { .inode = &shmem_inode };
+static phys_addr_t shmem_frames[2];
+static int shmem_calls;
+
+bool is_shmem_file(const struct file *f)
+{
+	return f == &shmem;
+}
+
+u64 shmem_pages(const struct file *f)
+{
+	return 2;
+}
+
+phys_addr_t shmem_get_page(const struct file *f, u64 pgoff, bool alloc, int *err,
+			   bool *major)
+{
+	shmem_calls++;
+	*err = 0;
+	*major = false;
+	return shmem_frames[pgoff];
+}
+
+/* /dev/zero: a private mapping of it is anonymous memory. */
+static struct inode zero_inode = { .mode = S_IFCHR | 0666, .rdev = DEV_ZERO };
+static struct file zero = { .inode = &zero_inode };
+
+bool vma_is_anonymous(const struct vm_area_struct *v)
+{
+	return !v->vm_file || v->vm_file == &zero;
+}
+
 /* ---- the address space ---- */
 
 static struct mm mm;
@@ -152,10 +188,16 @@ static int setup(void **state)
 	add_region(FILE_PRIV, 4, VM_READ | VM_WRITE, &file);
 	add_region(FILE_SHARED, 4, VM_READ | VM_WRITE | VM_SHARED, &file);
 	add_region(STACK_START, 256, VM_READ | VM_WRITE | VM_GROWSDOWN, NULL);
+	/* grown by mremap past the object's two pages */
+	add_region(SHMEM, 3, VM_READ | VM_WRITE | VM_SHARED, &shmem);
+	add_region(ZERO_PRIV, 1, VM_READ | VM_WRITE, &zero);
 	for (int i = 0; i < 2; i++) {
 		file_frames[i] = frame_alloc();
 		memset(phys_to_virt(file_frames[i]), 'a' + i, PAGE_SIZE);
+		shmem_frames[i] = frame_alloc();
+		memset(phys_to_virt(shmem_frames[i]), 's', PAGE_SIZE);
 	}
+	shmem_calls = 0;
 	rmap_count_now = reclaims = oom_calls = swap_err = swap_calls = 0;
 	swap_major = false;
 	vm_faults_total = vm_major_faults = 0;
@@ -334,6 +376,30 @@ static void test_file_shared(void **state)
 	assert_true(fl & PTE_W); /* writes land in the file */
 }
 
+/* Shared anonymous memory: the object's own frame, writable; past the
+ * object's end (a region mremap grew) SIGBUS without asking it. */
+static void test_shmem(void **state)
+{
+	pte_t fl;
+
+	assert_outcome(fault(SHMEM + PAGE_SIZE, FAULT_WRITE), FAULT_OK, HOW_SHMEM);
+	assert_int_equal(mapped(SHMEM + PAGE_SIZE, &fl), shmem_frames[1]);
+	assert_true(fl & PTE_W);
+	assert_int_equal(shmem_calls, 1);
+	assert_int_equal(mm.rss, 1);
+	assert_outcome(fault(SHMEM + 2 * PAGE_SIZE, FAULT_READ), FAULT_SIGBUS,
+		       HOW_BEYOND_EOF);
+	assert_int_equal(shmem_calls, 1);
+}
+
+/* A private mapping of /dev/zero keeps its file but is anonymous memory:
+ * a zeroed frame of its own, not the file's page. */
+static void test_dev_zero_private(void **state)
+{
+	assert_outcome(fault(ZERO_PRIV, FAULT_READ), FAULT_OK, HOW_ZERO_FILL);
+	assert_int_equal(byte_at(ZERO_PRIV), 0);
+}
+
 static void test_beyond_eof(void **state)
 {
 	/* The file has two pages (the second partial); the region four. */
@@ -480,6 +546,7 @@ int main(void)
 		T(test_kernel_half),      T(test_forbidden),
 		T(test_file_read),        T(test_file_cow),
 		T(test_file_shared),      T(test_beyond_eof),
+		T(test_shmem),            T(test_dev_zero_private),
 		T(test_cow_copy),         T(test_cow_reuse),
 		T(test_spurious),         T(test_swap_in_major),
 		T(test_swap_in_cache),    T(test_swap_io_error),

@@ -36,7 +36,6 @@
 #define MiB (1UL << 20)
 
 static int rounds = 1;
-static int mremap_case; /* --mremap-shared: also t_mremap_shared_anon */
 static const char *self_path; /* argv[0]: this program's absolute path */
 
 /* ---- touching memory that may be gone ---- */
@@ -352,6 +351,49 @@ static void t_mremap_shared_anon(void)
 	munmap(p, 2 * PAGE);
 }
 
+/*
+ * t_shmem_keeps_pages - the object behind shared anonymous memory keeps
+ * a page no mapping holds: one the child wrote before it exited, one a
+ * shrink let go and a grow maps again; and /proc/self/map_files opens
+ * the object itself (reads and writes reach the mapping), as on Linux.
+ */
+static void t_shmem_keeps_pages(void)
+{
+	char *p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0), *q, path[96], c = 0;
+	unsigned char vec[2] = { 0, 0 };
+	int status, fd;
+	pid_t pid;
+
+	CHECK(p != MAP_FAILED, "mmap");
+	if (p == MAP_FAILED)
+		return;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		p[PAGE] = 9; /* a page the parent never touched */
+		_exit(0);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid && status == 0, "child");
+	CHECK(p[PAGE] == 9, "the exited child's page is there (%d)", p[PAGE]);
+	CHECK(mremap(p, 2 * PAGE, PAGE, 0) == p, "shrink to one page");
+	q = mremap(p, PAGE, 2 * PAGE, MREMAP_MAYMOVE);
+	CHECK(q != MAP_FAILED && mincore(q, 2 * PAGE, vec) == 0 && vec[1] == 1,
+	      "mincore: the object's page is resident before it is touched");
+	CHECK(q != MAP_FAILED && q[PAGE] == 9, "grown again: the page is back (%d)",
+	      q == MAP_FAILED ? -1 : q[PAGE]);
+	if (q == MAP_FAILED)
+		return;
+	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx", (unsigned long)q,
+		 (unsigned long)q + 2 * PAGE);
+	fd = open(path, O_RDWR);
+	CHECK(fd >= 0 && pread(fd, &c, 1, PAGE) == 1 && c == 9, "read through map_files");
+	CHECK(pwrite(fd, "w", 1, PAGE + 1) == 1 && q[PAGE + 1] == 'w',
+	      "a write through map_files is in the mapping");
+	close(fd);
+	munmap(q, 2 * PAGE);
+}
+
 /* ---- 4. /proc handles and another user's process ---- */
 
 #define REUSE_NAME "pid-reuser"
@@ -606,7 +648,6 @@ int main(int argc, char **argv)
 		return exe_check(argv[2], 1);
 	if (argc > 2 && !strcmp(argv[1], "--rounds"))
 		rounds = atoi(argv[2]);
-	mremap_case = !strcmp(argv[argc - 1], "--mremap-shared");
 	self_path = argv[0];
 	mkdir("/proc", 0555);
 	if (access("/proc/self", F_OK))
@@ -624,10 +665,8 @@ int main(int argc, char **argv)
 		tap_result(run_quiet("/bin/mkswap", "/dev/vda") == 0 &&
 			   swapon("/dev/vda", 0) == 0, "mkswap and swapon /dev/vda", NULL);
 	RUN(t_truncate_shared);
-	/* Not yet fixed on vmos (shared anonymous memory has no shmem
-	 * object): only with --mremap-shared (passes on Linux 6.1). */
-	if (mremap_case)
-		RUN(t_mremap_shared_anon);
+	RUN(t_mremap_shared_anon);
+	RUN(t_shmem_keeps_pages);
 	RUN(t_proc_dead_child);
 	RUN(t_proc_other_user);
 	while (waitpid(-1, NULL, WNOHANG) > 0)

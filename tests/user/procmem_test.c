@@ -19,6 +19,8 @@
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <dirent.h>
+#include <sys/mount.h>
 
 #define PAGE 4096ul
 #define TEXT_MAX (256 * 1024)
@@ -612,6 +614,232 @@ static void t_empty_vm(void)
 	      "smaps_rollup: %s", text);
 	kill(pid, SIGKILL);
 	CHECK(waitpid(pid, &status, 0) == pid, "reaped");
+/* meminfo's Shmem counts every page shared memory objects hold, mapped
+ * or not (Linux's): MADV_DONTNEED unmaps them but the object keeps them,
+ * and munmap of the last mapping frees them. */
+static void t_meminfo_shmem(void)
+{
+	char *p = mmap(NULL, 128 * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	long before = meminfo_kb("Shmem:"), after, dropped, gone;
+
+	CHECK(p != MAP_FAILED, "mmap");
+	memset(p, 1, 128 * PAGE);
+	after = meminfo_kb("Shmem:");
+	/* Linux's counters lag a little (per-CPU batches): give or take 64 kB */
+	CHECK(after - before > 512 - 64 && after - before < 512 + 64, "Shmem %ld -> %ld kB",
+	      before, after);
+	CHECK(madvise(p, 128 * PAGE, MADV_DONTNEED) == 0, "MADV_DONTNEED");
+	dropped = meminfo_kb("Shmem:");
+	CHECK(dropped == after && p[PAGE] == 1, "the object keeps them: %ld kB, data kept",
+	      dropped);
+	munmap(p, 128 * PAGE);
+	gone = meminfo_kb("Shmem:");
+	CHECK(gone - before < 64, "munmap frees them: %ld kB", gone);
+}
+
+/* ---- /dev/zero and shared anonymous memory in maps; map_files ---- */
+
+/* region_name - the name column of the maps line of the region at addr
+ * ("" if it has none), with its offset, device and inode; false if the
+ * region is not there. */
+static bool region_name(const void *addr, char *name, size_t size,
+			unsigned long *off, unsigned *major, unsigned *minor,
+			unsigned long *ino)
+{
+	char *line, perms[8];
+	int used = 0;
+
+	if (load("/proc/self/maps") < 0 || !(line = find_region(addr)) ||
+	    sscanf(line, "%*x-%*x %7s %lx %x:%x %lu %n", perms, off, major, minor,
+		   ino, &used) < 5)
+		return false;
+	snprintf(name, size, "%.*s", (int)strcspn(line + used, "\n"), line + used);
+	return true;
+}
+
+/* A private /dev/zero mapping keeps its file (name, device, inode,
+ * offset) and has private zero-filled pages; a shared one, and
+ * MAP_SHARED|MAP_ANONYMOUS memory, map an object of their own shown as
+ * "/dev/zero (deleted)" on 00:01 with an inode number each (Linux 6.1). */
+static void t_dev_zero_names(void)
+{
+	int z = open("/dev/zero", O_RDWR);
+	char *priv = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, z, 0);
+	char *ro = mmap(NULL, 2 * PAGE, PROT_READ, MAP_PRIVATE, z, 5 * PAGE);
+	char *shz = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, z, 0);
+	char *a1 = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char *a2 = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	unsigned long off, ino, ino1 = 0;
+	unsigned major, minor;
+	struct stat st;
+	char name[128];
+	int status;
+	pid_t pid;
+
+	CHECK(z >= 0 && fstat(z, &st) == 0 && priv != MAP_FAILED && ro != MAP_FAILED &&
+	      shz != MAP_FAILED && a1 != MAP_FAILED && a2 != MAP_FAILED, "setup");
+	CHECK(region_name(priv, name, sizeof(name), &off, &major, &minor, &ino) &&
+	      !strcmp(name, "/dev/zero") && off == 0 && major == major(st.st_dev) &&
+	      minor == minor(st.st_dev) && ino == st.st_ino,
+	      "private /dev/zero: '%s' off %lx %x:%x ino %lu (stat: %x:%x %lu)", name,
+	      off, major, minor, ino, major(st.st_dev), minor(st.st_dev),
+	      (unsigned long)st.st_ino);
+	CHECK(region_name(ro, name, sizeof(name), &off, &major, &minor, &ino) &&
+	      !strcmp(name, "/dev/zero") && off == 5 * PAGE, "at offset 5 pages: '%s' %lx",
+	      name, off);
+	CHECK(region_name(shz, name, sizeof(name), &off, &major, &minor, &ino) &&
+	      !strcmp(name, "/dev/zero (deleted)") && major == 0 && minor == 1 && ino,
+	      "shared /dev/zero: '%s' %x:%x ino %lu", name, major, minor, ino);
+	CHECK(region_name(a1, name, sizeof(name), &off, &major, &minor, &ino1) &&
+	      !strcmp(name, "/dev/zero (deleted)") && off == 0 && major == 0 &&
+	      minor == 1 && ino1, "MAP_SHARED|MAP_ANONYMOUS: '%s' %x:%x ino %lu", name,
+	      major, minor, ino1);
+	CHECK(region_name(a2, name, sizeof(name), &off, &major, &minor, &ino) &&
+	      ino && ino != ino1, "another one, another inode (%lu, %lu)", ino1, ino);
+	CHECK(priv[0] == 0 && priv[2 * PAGE] == 0 && ro[PAGE] == 0, "zero-filled");
+	priv[0] = 7;
+	a1[PAGE] = 7;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		priv[0] = 8; /* its own copy */
+		a1[PAGE] = 8; /* the parent's page */
+		_exit(0);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid && status == 0, "child");
+	CHECK(priv[0] == 7, "private /dev/zero pages are copied on write (%d)", priv[0]);
+	CHECK(a1[PAGE] == 8, "shared anonymous pages are shared (%d)", a1[PAGE]);
+	close(z);
+}
+
+/* map_link - the map_files name of the region [p, p + len). */
+static char *map_link(const void *p, size_t len)
+{
+	static char path[96];
+
+	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx", (unsigned long)p,
+		 (unsigned long)p + len);
+	return path;
+}
+
+/* readlink_is - does the link at path read as want? */
+static bool readlink_is(const char *path, const char *want)
+{
+	char buf[128];
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		return false;
+	buf[n] = '\0';
+	return !strcmp(buf, want);
+}
+
+/* /proc/self/map_files: a link per file-backed region, named by its exact
+ * range in lowercase hex; readlink gives the file's name and open() (as
+ * root) the mapped file itself, the shared anonymous object too. */
+static void t_map_files(void)
+{
+	int z = open("/dev/zero", O_RDONLY), fd = make_file(2), n = 0, links = 0;
+	char *zp = mmap(NULL, 3 * PAGE, PROT_READ, MAP_PRIVATE, z, 0);
+	char *fp = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	char *sp = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char *anon = map_anon(1), path[128], buf[PAGE];
+	unsigned long off, ino;
+	unsigned major, minor;
+	struct dirent *e;
+	struct stat st;
+	DIR *dir;
+	int f;
+
+	CHECK(z >= 0 && fd >= 0 && zp != MAP_FAILED && fp != MAP_FAILED &&
+	      sp != MAP_FAILED && anon, "setup");
+	CHECK(readlink_is(map_link(zp, 3 * PAGE), "/dev/zero"), "readlink: /dev/zero");
+	CHECK(readlink_is(map_link(fp, 2 * PAGE), FILE_PATH), "readlink: the file");
+	CHECK(readlink_is(map_link(sp, 2 * PAGE), "/dev/zero (deleted)"),
+	      "readlink: /dev/zero (deleted)");
+	errno = 0;
+	CHECK(readlink(map_link(anon, PAGE), path, sizeof(path)) == -1 && errno == ENOENT,
+	      "private anonymous memory has no link: ENOENT (%s)", strerror(errno));
+	errno = 0;
+	CHECK(readlink(map_link(zp, PAGE), path, sizeof(path)) == -1 && errno == ENOENT,
+	      "part of a region: ENOENT");
+	snprintf(path, sizeof(path), "/proc/self/map_files/%lX-%lX", (unsigned long)fp,
+		 (unsigned long)fp + 2 * PAGE);
+	CHECK(readlink_is(path, FILE_PATH), "uppercase hex is taken (%s)", path);
+	snprintf(path, sizeof(path), "/proc/self/map_files/0%lx-%lx", (unsigned long)fp,
+		 (unsigned long)fp + 2 * PAGE);
+	errno = 0;
+	CHECK(readlink(path, buf, 64) == -1 && errno == ENOENT, "a leading zero: ENOENT");
+	errno = 0;
+	CHECK(lstat("/proc/self/map_files/zz", &st) == -1 && errno == ENOENT,
+	      "a name that is no range: ENOENT");
+	CHECK(lstat(map_link(zp, 3 * PAGE), &st) == 0 && S_ISLNK(st.st_mode) &&
+	      (st.st_mode & 0777) == 0400, "lstat: a link, r-------- (%o)", st.st_mode);
+	CHECK(lstat(map_link(fp, 2 * PAGE), &st) == 0 && (st.st_mode & 0777) == 0600,
+	      "lstat: rw------- for a file open read-write (%o)", st.st_mode);
+	CHECK(stat(map_link(zp, 3 * PAGE), &st) == 0 && S_ISCHR(st.st_mode),
+	      "stat follows it: a character device");
+	f = open(map_link(fp, 2 * PAGE), O_RDONLY);
+	fp[1] = 'x';
+	CHECK(f >= 0 && pread(f, buf, 2, 0) == 2 && buf[0] == 'f' && buf[1] == 'x',
+	      "open: the mapped file");
+	close(f);
+	f = open(map_link(sp, 2 * PAGE), O_RDONLY);
+	CHECK(f >= 0 && fstat(f, &st) == 0 && st.st_size == (off_t)(2 * PAGE) &&
+	      region_name(sp, path, sizeof(path), &off, &major, &minor, &ino) &&
+	      st.st_ino == ino, "open: the shared anonymous object (size %ld, ino %lu)",
+	      (long)st.st_size, (unsigned long)st.st_ino);
+	close(f);
+	dir = opendir("/proc/self/map_files");
+	while (dir && (e = readdir(dir))) {
+		n++;
+		links += e->d_type == DT_LNK &&
+			 strtoul(e->d_name, NULL, 16) == (unsigned long)sp;
+	}
+	if (dir)
+		closedir(dir);
+	CHECK(load("/proc/self/maps") > 0, "maps");
+	for (char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
+		n -= !!memchr(line, '/', strcspn(line, "\n")); /* a file: a link */
+	CHECK(n == 2 && links == 1, "readdir: . .. and a link per file region (%d left)", n);
+	close(z);
+	close(fd);
+	unlink(FILE_PATH);
+}
+
+/* map_files as another user (Linux 6.1): its own links it may read but
+ * not follow (EPERM: CAP_CHECKPOINT_RESTORE); another user's process's
+ * directory is closed to it (EACCES). */
+static void t_map_files_other_user(void)
+{
+	int z = open("/dev/zero", O_RDONLY);
+	char *zp = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, z, 0), path[96], buf[64];
+	unsigned long start = 0, end = 0;
+	struct stat st;
+
+	CHECK(z >= 0 && zp != MAP_FAILED, "setup");
+	/* the parent's first region: its program's first page(s) */
+	snprintf(path, sizeof(path), "/proc/%d/maps", getppid());
+	CHECK(load(path) > 0 && sscanf(text, "%lx-%lx", &start, &end) == 2, "its maps");
+	snprintf(path, sizeof(path), "/proc/%d/map_files/%lx-%lx", getppid(), start, end);
+	CHECK(readlink(path, buf, sizeof(buf)) > 0 && buf[0] == '/',
+	      "root reads the parent's link");
+	CHECK(setuid(1000) == 0, "setuid(1000)");
+	CHECK(readlink_is(map_link(zp, PAGE), "/dev/zero"), "uid 1000 reads its own");
+	CHECK(lstat(map_link(zp, PAGE), &st) == 0, "and lstats it");
+	errno = 0;
+	CHECK(open(map_link(zp, PAGE), O_RDONLY) == -1 && errno == EPERM,
+	      "open follows it: EPERM (%s)", strerror(errno));
+	errno = 0;
+	CHECK(readlink(path, buf, sizeof(buf)) == -1 && errno == EACCES,
+	      "root's process: EACCES (%s)", strerror(errno));
+	snprintf(path, sizeof(path), "/proc/%d/map_files", getppid());
+	errno = 0;
+	CHECK(opendir(path) == NULL && errno == EACCES, "opendir of root's: EACCES");
 }
 
 int main(void)
@@ -619,6 +847,8 @@ int main(void)
 	long before;
 
 	memset(text, 0, sizeof(text)); /* resident from here on */
+	if (access("/proc/self", F_OK)) /* on Linux (tools/abi_peer.py) */
+		mount("proc", "/proc", "proc", 0, NULL);
 	before = kmem_baseline();
 
 	RUN(t_anon_maps_and_smaps);
@@ -635,6 +865,10 @@ int main(void)
 	RUN(t_waitid_cases);
 	RUN(t_meminfo_anon);
 	RUN(t_empty_vm);
+	RUN(t_meminfo_shmem);
+	RUN(t_dev_zero_names);
+	RUN(t_map_files);
+	RUN(t_map_files_other_user);
 	leak_check("no frames or kmalloc objects leaked", before, kmem_usage());
 	return tap_done();
 }

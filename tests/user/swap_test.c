@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/shm.h>
 #include <sys/swap.h>
 #include <time.h>
 
@@ -427,6 +428,8 @@ static void t_page_shuffle(void)
 }
 
 #define COW_LEN (32 * MiB)
+#define SHARED_LEN (2 * MiB) /* t_swapoff_in_use's shared memory */
+#define SYSV_LEN (1 * MiB)   /* and each of its two segments */
 
 /* cow_child - the child's side of cow-swapped; steps come through c. */
 static void cow_child(char *p, struct chan *c)
@@ -619,23 +622,72 @@ static long swaps_used_kb(void)
 	return used;
 }
 
-/* swapoff with pages in use brings them all back first. */
+/* sysvipc_swap - the swap column (bytes) of segment id in
+ * /proc/sysvipc/shm, or -1. */
+static long sysvipc_swap(int id)
+{
+	const char *text = slurp("/proc/sysvipc/shm");
+
+	for (const char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		unsigned long rss, swap;
+		int key, shmid;
+
+		if (sscanf(line, "%d %d %*o %*u %*d %*d %*u %*u %*u %*u %*u %*d %*d %*d %lu %lu",
+			   &key, &shmid, &rss, &swap) == 4 && shmid == id)
+			return (long)swap;
+	}
+	return -1;
+}
+
+/* swapoff with pages in use brings them all back first: also those that
+ * only the object behind shared anonymous memory holds (MADV_DONTNEED
+ * drops the entries, as on Linux, and the object keeps the pages).  A
+ * System V segment's pages go to swap too, unless it is SHM_LOCKed. */
 static void t_swapoff_in_use(void)
 {
+	char *shared = map_anon(SHARED_LEN, MAP_SHARED);
+	int seg = shmget(IPC_PRIVATE, SYSV_LEN, 0600);
+	int locked_seg = shmget(IPC_PRIVATE, SYSV_LEN, 0600);
+	char *sysv = shmat(seg, NULL, 0), *locked = shmat(locked_seg, NULL, 0);
 	struct chan c;
-	pid_t pid = hold(40 * MiB, 40, &c);
+	pid_t pid;
+	uint64_t first;
 
-	CHECK(pid > 0, "a child holding 40 MiB");
+	CHECK(shared != NULL && sysv != (void *)-1 && locked != (void *)-1,
+	      "mmap shared, shmat two segments");
+	if (!shared || sysv == (void *)-1 || locked == (void *)-1)
+		return;
+	CHECK(shmctl(locked_seg, SHM_LOCK, NULL) == 0, "SHM_LOCK one");
+	fill(shared, SHARED_LEN, 41);
+	fill(sysv, SYSV_LEN, 42);
+	fill(locked, SYSV_LEN, 43);
+	pid = hold(40 * MiB - SHARED_LEN - 2 * SYSV_LEN, 40, &c); /* 40 MiB in all */
+	CHECK(pid > 0, "a child holding 36 MiB");
 	CHECK(pressure(PRESSURE) == 0, "pressure");
 	CHECK(swaps_used_kb() > 0, "/proc/swaps Used %ld kB", swaps_used_kb());
 	CHECK(status_kb(pid, "VmSwap") > 0, "the child's VmSwap %ld kB",
 	      status_kb(pid, "VmSwap"));
+	CHECK(swapped_pages(shared, SHARED_LEN / PAGE, &first) > 0, "shared pages in swap");
+	CHECK(swapped_pages(sysv, SYSV_LEN / PAGE, &first) > 0 && sysvipc_swap(seg) > 0,
+	      "System V pages in swap (/proc/sysvipc/shm: %ld bytes)", sysvipc_swap(seg));
+	CHECK(swapped_pages(locked, SYSV_LEN / PAGE, &first) == 0,
+	      "none of the SHM_LOCKed segment's");
+	CHECK(madvise(shared, SHARED_LEN, MADV_DONTNEED) == 0 &&
+	      swapped_pages(shared, SHARED_LEN / PAGE, &first) == 0,
+	      "MADV_DONTNEED: no entry holds their slots, the object does");
 	CHECK(swapoff("/dev/vda") == 0, "swapoff /dev/vda with pages in use");
 	CHECK(status_kb(pid, "VmSwap") == 0 && meminfo_kb("SwapTotal:") == 0,
 	      "after swapoff: the child's VmSwap %ld kB, SwapTotal %ld kB",
 	      status_kb(pid, "VmSwap"), meminfo_kb("SwapTotal:"));
+	CHECK(verify(shared, SHARED_LEN, 41) == 0 && verify(sysv, SYSV_LEN, 42) == 0 &&
+	      verify(locked, SYSV_LEN, 43) == 0, "the shared pages are all there");
+	munmap(shared, SHARED_LEN);
+	shmdt(sysv);
+	shmdt(locked);
+	shmctl(seg, IPC_RMID, NULL);
+	shmctl(locked_seg, IPC_RMID, NULL);
 	say(c.to_child[1]);
-	CHECK(wait_ok(pid), "the child's 40 MiB read back intact");
+	CHECK(wait_ok(pid), "the child's 36 MiB read back intact");
 	CHECK(swapon("/dev/vda", 0) == 0, "swapon again");
 }
 
