@@ -614,6 +614,8 @@ static void t_empty_vm(void)
 	      "smaps_rollup: %s", text);
 	kill(pid, SIGKILL);
 	CHECK(waitpid(pid, &status, 0) == pid, "reaped");
+}
+
 /* meminfo's Shmem counts every page shared memory objects hold, mapped
  * or not (Linux's): MADV_DONTNEED unmaps them but the object keeps them,
  * and munmap of the last mapping frees them. */
