@@ -637,7 +637,32 @@ static void ramfs_evict(struct inode *inode)
 	kfree(inode->private);
 }
 
+/* ramfs_map_page - inode_operations.map_page: every page of a ramfs file
+ * is in memory; past the end of the file (rounded up to a page) is
+ * -EFAULT. */
+static phys_addr_t ramfs_map_page(struct inode *inode, u64 pgoff, bool alloc,
+				  int *err, bool *major)
+{
+	phys_addr_t pa = 0;
+
+	*major = false;
+	*err = 0;
+	if (!S_ISREG(inode->mode) ||
+	    pgoff >= ALIGN_UP(inode->size, PAGE_SIZE) >> PAGE_SHIFT)
+		*err = -EFAULT;
+	else if (!(pa = ramfs_get_page(inode, pgoff, alloc)) && alloc)
+		*err = -ENOMEM;
+	return pa;
+}
+
+static phys_addr_t ramfs_find_page(struct inode *inode, u64 pgoff)
+{
+	return S_ISREG(inode->mode) ? ramfs_get_page(inode, pgoff, false) : 0;
+}
+
 static const struct inode_operations ramfs_iops = {
+	.map_page = ramfs_map_page,
+	.find_page = ramfs_find_page,
 	.lookup = ramfs_lookup,
 	.mknod = ramfs_mknod,
 	.symlink = ramfs_symlink,

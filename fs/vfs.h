@@ -233,6 +233,21 @@ struct inode_operations {
 	 * the caller) instead of walking its readlink text: /proc's links
 	 * to files that may have no name (Linux's nd_jump_link).  Optional. */
 	struct inode *(*get_link)(struct inode *link, int *err);
+	/*
+	 * The pages of a regular file, for the memory manager (mm/ calls
+	 * only these, never a file system by name; Linux's vm_ops->fault and
+	 * find_get_page).  A file without map_page cannot be mapped (ENODEV).
+	 * map_page: the frame holding page pgoff, for a mapping of it: the
+	 * file's own frame (it keeps its reference; take your own), read
+	 * from disk if need be (*major), or for a hole a new zeroed one if
+	 * alloc, else 0.  0 with *err on failure: -EFAULT past the end of
+	 * the file (SIGBUS), -ENOMEM, -EIO.
+	 * find_page: the frame holding page pgoff if it is in memory now (no
+	 * allocation, no I/O), else 0: mincore's question.
+	 */
+	phys_addr_t (*map_page)(struct inode *inode, u64 pgoff, bool alloc, int *err,
+				bool *major);
+	phys_addr_t (*find_page)(struct inode *inode, u64 pgoff);
 	/* setsize: truncate or extend a regular file: 0 or -errno. */
 	int (*setsize)(struct inode *inode, u64 size);
 	/* evict: free the file system's data; the last iput() calls it. */

@@ -41,7 +41,6 @@
 #include "mm/oom.h"
 #include "mm/pagetable.h"
 #include "mm/rmap.h"
-#include "mm/shmem.h"
 #include "mm/swap_state.h"
 #include "mm/vmscan.h"
 #include <asm/page.h>
@@ -123,63 +122,88 @@ static int map_file_page(struct mm *mm, struct vm_area_struct *v, u64 addr,
 	return -ENOMEM;
 }
 
-/* do_shared_fault - a page of a MAP_SHARED file region: the file's own
- * page, so that writes land in the file. */
-static __noinline int do_shared_fault(struct mm *mm, struct vm_area_struct *v, u64 addr,
-			   pte_t *e, u64 pgoff, enum fault_how *how)
+/* file_page - page pgoff of v's file, through the file's own hook
+ * (inode_operations.map_page, fs/vfs.h): a frame, or 0 with *err (0: a
+ * hole, when !alloc); a read from disk sets *how to the major fault. */
+static phys_addr_t file_page(struct vm_area_struct *v, u64 pgoff, bool alloc,
+			     int *err, enum fault_how *how)
 {
+	struct inode *inode = v->vm_file->inode;
+	bool major = false;
+	phys_addr_t pa = inode->iops->map_page(inode, pgoff, alloc, err, &major);
+
+	if (major)
+		*how = HOW_SWAP_IN_MAJOR;
+	return pa;
+}
+
+/* do_shared_fault - a page of a MAP_SHARED file region (a shmem object
+ * too: shared anonymous memory): the file's own page, so that writes
+ * land in the file. */
+static __noinline int do_shared_fault(struct mm *mm, struct vm_area_struct *v, u64 addr,
+				      pte_t *e, u64 pgoff, enum fault_how *how)
+{
+	int err;
+	phys_addr_t pa;
+
 	*how = HOW_FILE_SHARED;
-	return map_file_page(mm, v, addr, e,
-			     ramfs_get_page(v->vm_file->inode, pgoff, true), true);
+	pa = file_page(v, pgoff, true, &err, how);
+	return pa ? map_file_page(mm, v, addr, e, pa, true) : err;
 }
 
 /* do_read_fault - a read of a page of a private file region: the file's
  * page, read-only until a write; a hole reads as a page of zeros of its
- * own (ramfs gives no frame for it). */
+ * own (the file gives no frame for it). */
 static __noinline int do_read_fault(struct mm *mm, struct vm_area_struct *v, u64 addr,
-			 pte_t *e, u64 pgoff, enum fault_how *how)
+				    pte_t *e, u64 pgoff, enum fault_how *how)
 {
-	phys_addr_t pa = ramfs_get_page(v->vm_file->inode, pgoff, false);
+	int err;
+	phys_addr_t pa;
 
-	if (!pa) {
-		*how = HOW_FILE_COW;
-		return install_new_frame(mm, v, addr, e, 0);
-	}
 	*how = HOW_FILE_READ;
-	return map_file_page(mm, v, addr, e, pa, false);
+	pa = file_page(v, pgoff, false, &err, how);
+	if (pa)
+		return map_file_page(mm, v, addr, e, pa, false);
+	if (err)
+		return err;
+	*how = HOW_FILE_COW;
+	return install_new_frame(mm, v, addr, e, 0);
 }
 
 /* do_cow_fault - a write to a page of a private file region not yet
  * mapped: a private copy of the file's page (zeros for a hole). */
 static __noinline int do_cow_fault(struct mm *mm, struct vm_area_struct *v, u64 addr,
-			pte_t *e, u64 pgoff, enum fault_how *how)
+				   pte_t *e, u64 pgoff, enum fault_how *how)
 {
+	int err;
+	phys_addr_t pa;
+
 	*how = HOW_FILE_COW;
-	return install_new_frame(mm, v, addr, e,
-				 ramfs_get_page(v->vm_file->inode, pgoff, false));
+	pa = file_page(v, pgoff, false, &err, how);
+	return err ? err : install_new_frame(mm, v, addr, e, pa);
 }
 
 /*
  * do_fault - the page at addr of a file region, by do_shared_fault(),
- * do_read_fault() or do_cow_fault().  -EFAULT (SIGBUS) beyond the end of
- * the file, -ENOMEM.
+ * do_read_fault() or do_cow_fault(); the file gives its pages through its
+ * inode's map_page (ramfs, a shmem object), as Linux's vm_ops->fault.
+ * -EFAULT (SIGBUS) beyond the end of the file, -ENOMEM, -EIO.
  */
-static __noinline int do_fault(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e,
-		    bool write, enum fault_how *how)
+static __noinline int do_fault(struct mm *mm, struct vm_area_struct *v, u64 addr,
+			       pte_t *e, bool write, enum fault_how *how)
 {
-	struct inode *inode = v->vm_file->inode;
 	u64 pgoff = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
+	int err;
 
-	if (!is_ramfs_file(inode) ||
-	    pgoff >= ALIGN_UP(inode->size, PAGE_SIZE) >> PAGE_SHIFT) {
-		*how = HOW_BEYOND_EOF;
-		return -EFAULT;
-	}
 	if (v->vm_flags & VM_SHARED)
-		return do_shared_fault(mm, v, addr, e, pgoff, how);
-	if (!write)
-		return do_read_fault(mm, v, addr, e, pgoff, how);
-	return do_cow_fault(mm, v, addr, e, pgoff, how);
+		err = do_shared_fault(mm, v, addr, e, pgoff, how);
+	else if (!write)
+		err = do_read_fault(mm, v, addr, e, pgoff, how);
+	else
+		err = do_cow_fault(mm, v, addr, e, pgoff, how);
+	if (err == -EFAULT)
+		*how = HOW_BEYOND_EOF;
+	return err;
 }
 
 /*
@@ -217,36 +241,6 @@ static __noinline int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 ad
 }
 
 /*
- * do_shared_anonymous_page - the page at addr of shared anonymous memory
- * (v maps a shmem object, mm/shmem.h): the object's page at that offset,
- * which it makes (zeros) or reads back from swap if need be.  -EFAULT
- * (SIGBUS) past the object's end (an mremap grew the region), -ENOMEM,
- * -EIO.
- */
-static __noinline int do_shared_anonymous_page(struct mm *mm, struct vm_area_struct *v,
-					       u64 addr, pte_t *e, enum fault_how *how)
-{
-	u64 pgoff = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
-	phys_addr_t pa;
-	bool major;
-	int err;
-
-	if (pgoff >= shmem_pages(v->vm_file)) {
-		*how = HOW_BEYOND_EOF;
-		return -EFAULT;
-	}
-	pa = shmem_get_page(v->vm_file, pgoff, true, &err, &major);
-	if (!pa)
-		return err;
-	*how = major ? HOW_SWAP_IN_MAJOR : HOW_SHMEM;
-	page_get(phys_to_page(pa));
-	if (!install(mm, v, addr, e, pa, true))
-		return 0;
-	page_put(phys_to_page(pa));
-	return -ENOMEM;
-}
-
-/*
  * handle_pte_fault - the page at addr of region v, by its page-table entry
  * as it is now (not as the CPU saw it: reclaim_if_low(), or the OOM path
  * before a retry, may have sent the page to swap since; Linux re-reads the
@@ -270,8 +264,6 @@ static __noinline int handle_pte_fault(struct mm *mm, struct vm_area_struct *v, 
 		return err;
 	}
 	if (!pte_has_frame(*e)) {
-		if (is_shmem_file(v->vm_file))
-			return do_shared_anonymous_page(mm, v, addr, e, how);
 		if (!vma_is_anonymous(v))
 			return do_fault(mm, v, addr, e, write, how);
 		*how = HOW_ZERO_FILL;
@@ -477,7 +469,6 @@ const char *fault_how_words(enum fault_how how)
 		[HOW_COW_REUSE] = "cow: last user, made writable",
 		[HOW_SWAP_IN_MAJOR] = "major fault: swap-in, read from disk",
 		[HOW_SWAP_IN_CACHE] = "swap-in from the swap cache",
-		[HOW_SHMEM] = "shared anonymous page (its object's)",
 		[HOW_SPURIOUS] = "spurious (stale TLB entry)",
 		[HOW_KERNEL_HALF] = "SIGSEGV: the kernel's half of the address space",
 		[HOW_NO_REGION] = "SIGSEGV: no region here (SEGV_MAPERR)",

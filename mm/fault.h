@@ -50,7 +50,6 @@ enum fault_how {
 	HOW_COW_REUSE,        /* do_wp_page(): the last user, made writable */
 	HOW_SWAP_IN_MAJOR,    /* do_swap_page(): read from disk */
 	HOW_SWAP_IN_CACHE,    /* do_swap_page(): from the swap cache */
-	HOW_SHMEM,            /* do_shared_anonymous_page(): the object's page */
 	HOW_SPURIOUS,         /* already mapped as allowed: a stale TLB entry */
 	HOW_KERNEL_HALF,      /* a user address in the kernel's half */
 	HOW_NO_REGION,        /* SEGV_MAPERR */

@@ -643,17 +643,19 @@ int mm_put_user_u32(struct mm *mm, u64 addr, u32 v)
 	return mm_copy_to(mm, addr, &v, sizeof(v));
 }
 
-/* shmem_peek - the frame of shared anonymous memory at addr of v that
- * this mapping does not map (yet): its object's, if it has one. */
-static phys_addr_t shmem_peek(struct vm_area_struct *v, u64 addr)
+/* file_peek - the frame of v's file at addr that this mapping does not
+ * map (yet): the file's own (read back from swap if need be), or 0 for a
+ * hole, past the end, or no file that gives its pages. */
+static phys_addr_t file_peek(struct vm_area_struct *v, u64 addr)
 {
 	u64 pgoff = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
+	struct inode *inode = v->vm_file ? v->vm_file->inode : NULL;
 	bool major;
 	int err;
 
-	if (pgoff >= shmem_pages(v->vm_file))
+	if (!inode || !inode->iops->map_page)
 		return 0;
-	return shmem_get_page(v->vm_file, pgoff, false, &err, &major);
+	return inode->iops->map_page(inode, pgoff, false, &err, &major);
 }
 
 int mm_copy_from(struct mm *mm, u64 addr, void *dst, size_t n)
@@ -678,11 +680,8 @@ int mm_copy_from(struct mm *mm, u64 addr, void *dst, size_t n)
 		}
 		if (e && pte_has_frame(*e))
 			pa = pte_addr(*e);
-		else if (v->vm_file && is_ramfs_file(v->vm_file->inode))
-			pa = ramfs_get_page(v->vm_file->inode, v->vm_pgoff +
-					    ((addr - v->vm_start) >> PAGE_SHIFT), false);
-		else if (is_shmem_file(v->vm_file))
-			pa = shmem_peek(v, addr);
+		else
+			pa = file_peek(v, addr);
 		if (pa)
 			memcpy(d, (u8 *)phys_to_virt(pa) + off, chunk);
 		else

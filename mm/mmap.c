@@ -150,8 +150,8 @@ static int check_file_mapping(struct file *f, int type, int prot, bool *zero)
 	    mode == O_WRONLY)
 		return -EACCES;
 	*zero = S_ISCHR(f->inode->mode) && f->inode->rdev == DEV_ZERO;
-	if (!*zero && (!S_ISREG(f->inode->mode) || !is_ramfs_file(f->inode)))
-		return -ENODEV;
+	if (!*zero && (!S_ISREG(f->inode->mode) || !f->inode->iops->map_page))
+		return -ENODEV; /* a file that cannot give its pages */
 	return 0;
 }
 
@@ -546,9 +546,9 @@ SYSCALL_DEFINE3(madvise, u64, addr, u64, len, int, advice)
 
 /*
  * page_resident - mincore's answer for the page at va of region v: a
- * page mapped here, or one the file holds in its page cache (a ramfs
- * file's pages are all in memory; a shmem object's unless in swap), as
- * Linux's mincore_page().
+ * page mapped here, or one the file holds in memory (its inode's
+ * find_page: a ramfs file's pages all are, a shmem object's unless in
+ * swap), as Linux's mincore_page().
  */
 static u8 page_resident(struct mm *mm, struct vm_area_struct *v, u64 va)
 {
@@ -557,10 +557,8 @@ static u8 page_resident(struct mm *mm, struct vm_area_struct *v, u64 va)
 
 	if (e && pte_has_frame(*e))
 		return 1;
-	if (v->vm_file && is_ramfs_file(v->vm_file->inode))
-		return ramfs_get_page(v->vm_file->inode, pgoff, false) != 0;
-	if (is_shmem_file(v->vm_file))
-		return shmem_page_resident(v->vm_file, pgoff);
+	if (v->vm_file && v->vm_file->inode->iops->find_page)
+		return v->vm_file->inode->iops->find_page(v->vm_file->inode, pgoff) != 0;
 	return 0;
 }
 

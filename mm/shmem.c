@@ -68,11 +68,6 @@ static struct shmem_object *object_of(const struct file *f)
 	return f->inode->private;
 }
 
-u64 shmem_pages(const struct file *f)
-{
-	return object_of(f)->npages;
-}
-
 struct inode *shmem_new_inode(u64 size)
 {
 	u64 npages = ALIGN_UP(size, PAGE_SIZE) >> PAGE_SHIFT;
@@ -129,13 +124,6 @@ u64 shmem_total_pages(void)
 	return nr_frames;
 }
 
-bool shmem_page_resident(const struct file *f, u64 pgoff)
-{
-	const struct shmem_object *obj = object_of(f);
-
-	return pgoff < obj->npages && (obj->pages[pgoff] & SHMEM_FRAME);
-}
-
 u64 shmem_swapped(const struct inode *inode)
 {
 	const struct shmem_object *obj = inode->private;
@@ -171,17 +159,22 @@ static phys_addr_t swap_back(struct shmem_object *obj, u64 pgoff, int *err,
 	return page_to_phys(page);
 }
 
-phys_addr_t shmem_get_page(const struct file *f, u64 pgoff, bool alloc, int *err,
-			   bool *major)
+/*
+ * object_get_page - the frame of page pgoff of obj (below its size): the
+ * one it holds, read back from swap (*major), or with alloc a new zeroed
+ * one; the object keeps its reference.  0 with *err: -ENOMEM, -EIO (the
+ * disk failed), or 0 for a hole not allocated.
+ */
+static phys_addr_t object_get_page(struct shmem_object *obj, u64 pgoff, bool alloc,
+				   int *err, bool *major)
 {
-	struct shmem_object *obj = object_of(f);
 	phys_addr_t pa;
 	u64 word;
 
 	*err = 0;
 	*major = false;
 	if (pgoff >= obj->npages)
-		panic("shmem_get_page: offset %lu of %lu pages", pgoff, obj->npages);
+		panic("object_get_page: offset %lu of %lu pages", pgoff, obj->npages);
 	word = obj->pages[pgoff];
 	if (word & SHMEM_FRAME)
 		return word & ~SHMEM_FRAME;
@@ -282,7 +275,7 @@ static long copy_page(struct file *f, u64 pgoff, u64 off, size_t n,
 {
 	bool major;
 	int err;
-	phys_addr_t pa = shmem_get_page(f, pgoff, !to_user, &err, &major);
+	phys_addr_t pa = object_get_page(object_of(f), pgoff, !to_user, &err, &major);
 
 	if (!pa && err)
 		return err;
@@ -324,7 +317,35 @@ static long shmem_write(struct file *f, struct uio *u, u64 *pos)
 	return shmem_rw(f, u, pos, false);
 }
 
+/* shmem_map_page - inode_operations.map_page: the object's page (past its
+ * size: -EFAULT, SIGBUS), from swap if it went there. */
+static phys_addr_t shmem_map_page(struct inode *inode, u64 pgoff, bool alloc,
+				  int *err, bool *major)
+{
+	const struct shmem_object *obj = inode->private;
+
+	if (pgoff >= obj->npages) {
+		*err = -EFAULT;
+		*major = false;
+		return 0;
+	}
+	return object_get_page(inode->private, pgoff, alloc, err, major);
+}
+
+/* shmem_find_page - inode_operations.find_page: the frame if the object
+ * holds the page in memory (not in swap). */
+static phys_addr_t shmem_find_page(struct inode *inode, u64 pgoff)
+{
+	const struct shmem_object *obj = inode->private;
+
+	if (pgoff >= obj->npages || !(obj->pages[pgoff] & SHMEM_FRAME))
+		return 0;
+	return obj->pages[pgoff] & ~SHMEM_FRAME;
+}
+
 static const struct inode_operations shmem_iops = {
+	.map_page = shmem_map_page,
+	.find_page = shmem_find_page,
 	.evict = shmem_evict,
 };
 

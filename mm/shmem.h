@@ -34,9 +34,6 @@ struct file *shmem_zero_setup(u64 size);
 void shmem_lock(struct inode *inode, bool lock);
 /* shmem_total_pages - the frames all objects hold (/proc/meminfo Shmem). */
 u64 shmem_total_pages(void);
-/* shmem_page_resident - does f's object hold page pgoff in memory
- * (mincore)? */
-bool shmem_page_resident(const struct file *f, u64 pgoff);
 /* shmem_swapped - the pages of inode's object that it holds in swap. */
 u64 shmem_swapped(const struct inode *inode);
 /* shmem_locked - is obj locked (shmem_lock)? */
@@ -45,19 +42,8 @@ bool shmem_locked(const struct shmem_object *obj);
 /* is_shmem_file - is f an open file of such an object? */
 bool is_shmem_file(const struct file *f);
 
-/* shmem_pages - the object's size in pages (offsets at or beyond it are
- * past its end: SIGBUS). */
-u64 shmem_pages(const struct file *f);
-
-/*
- * shmem_get_page - the frame of page pgoff of f's object (pgoff below its
- * size): the one it holds, read back from swap (*major), or with alloc a
- * new zeroed one; the object keeps its reference (take your own).  0
- * with *err: -ENOMEM, -EIO (the disk failed), or 0 for a hole not
- * allocated.
- */
-phys_addr_t shmem_get_page(const struct file *f, u64 pgoff, bool alloc, int *err,
-			   bool *major);
+/* Its pages are reached through the inode's map_page and find_page
+ * (fs/vfs.h), as any mapped file's. */
 
 /*
  * shmem_page_owner - the object holding page (a frame mapped in a region

@@ -103,45 +103,39 @@ int do_swap_page(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e,
 	return 0;
 }
 
-/* The file: two frames of content; a hole has no frame. */
-static struct inode file_inode = { .size = FILE_SIZE };
-static struct file file = { .inode = &file_inode };
+/* The file: two frames of content; a hole has no frame.  The fault path
+ * reaches it only through its inode's map_page hook (fs/vfs.h), as it
+ * reaches ramfs and shmem objects. */
 static phys_addr_t file_frames[2];
 
-bool is_ramfs_file(const struct inode *inode)
+static phys_addr_t file_map_page(struct inode *inode, u64 pgoff, bool alloc,
+				 int *err, bool *major)
 {
-	return inode == &file_inode;
+	*major = false;
+	*err = pgoff >= ALIGN_UP(inode->size, PAGE_SIZE) >> PAGE_SHIFT ? -EFAULT : 0;
+	return *err ? 0 : file_frames[pgoff];
 }
 
-phys_addr_t ramfs_get_page(struct inode *inode, u64 pgoff, bool alloc)
-{
-	return pgoff < 2 ? file_frames[pgoff] : 0;
-}
+static const struct inode_operations file_iops = { .map_page = file_map_page };
+static struct inode file_inode = { .size = FILE_SIZE, .iops = &file_iops };
+static struct file file = { .inode = &file_inode };
 
-/* The shmem object (mm/shmem.h): two pages, whose frames it hands out. */
-static struct inode shmem_inode = { .size = 2 * PAGE_SIZE };
-static struct file shmem = { .inode = &shmem_inode };
+/* A shmem object (mm/shmem.h): two pages, whose frames it hands out. */
 static phys_addr_t shmem_frames[2];
 static int shmem_calls;
 
-bool is_shmem_file(const struct file *f)
-{
-	return f == &shmem;
-}
-
-u64 shmem_pages(const struct file *f)
-{
-	return 2;
-}
-
-phys_addr_t shmem_get_page(const struct file *f, u64 pgoff, bool alloc, int *err,
-			   bool *major)
+static phys_addr_t shmem_map_page(struct inode *inode, u64 pgoff, bool alloc,
+				  int *err, bool *major)
 {
 	shmem_calls++;
-	*err = 0;
+	*err = pgoff >= 2 ? -EFAULT : 0;
 	*major = false;
-	return shmem_frames[pgoff];
+	return *err ? 0 : shmem_frames[pgoff];
 }
+
+static const struct inode_operations shmem_iops = { .map_page = shmem_map_page };
+static struct inode shmem_inode = { .size = 2 * PAGE_SIZE, .iops = &shmem_iops };
+static struct file shmem = { .inode = &shmem_inode };
 
 /* /dev/zero: a private mapping of it is anonymous memory. */
 static struct inode zero_inode = { .mode = S_IFCHR | 0666, .rdev = DEV_ZERO };
@@ -376,20 +370,22 @@ static void test_file_shared(void **state)
 	assert_true(fl & PTE_W); /* writes land in the file */
 }
 
-/* Shared anonymous memory: the object's own frame, writable; past the
- * object's end (a region mremap grew) SIGBUS without asking it. */
+/* Shared anonymous memory: the object's own frame, writable, through its
+ * map_page hook like any file; past the object's end (a region mremap
+ * grew) the object answers -EFAULT: SIGBUS. */
 static void test_shmem(void **state)
 {
 	pte_t fl;
 
-	assert_outcome(fault(SHMEM + PAGE_SIZE, FAULT_WRITE), FAULT_OK, HOW_SHMEM);
+	assert_outcome(fault(SHMEM + PAGE_SIZE, FAULT_WRITE), FAULT_OK, HOW_FILE_SHARED);
 	assert_int_equal(mapped(SHMEM + PAGE_SIZE, &fl), shmem_frames[1]);
 	assert_true(fl & PTE_W);
 	assert_int_equal(shmem_calls, 1);
 	assert_int_equal(mm.rss, 1);
 	assert_outcome(fault(SHMEM + 2 * PAGE_SIZE, FAULT_READ), FAULT_SIGBUS,
 		       HOW_BEYOND_EOF);
-	assert_int_equal(shmem_calls, 1);
+	assert_int_equal(shmem_calls, 2);
+	assert_int_equal(mm.rss, 1);
 }
 
 /* A private mapping of /dev/zero keeps its file but is anonymous memory:
