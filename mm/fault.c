@@ -9,6 +9,8 @@
  *   the page is in swap                -> do_swap_page(): read it back
  *                                         (mm/swap_state.c: a major fault)
  *   the page is not there yet          -> do_anonymous_page(): a zeroed frame
+ *     ...in a region a userfaultfd watches -> handle_userfault(): ask the
+ *                                         monitor (mm/userfaultfd.c)
  *                                         do_fault(): the file's page
  *                                         (beyond the file's end: SIGBUS)
  *   a write to a page shared read-only -> do_wp_page(): copy-on-write
@@ -36,6 +38,7 @@
 #include "mm/pagetable.h"
 #include "mm/rmap.h"
 #include "mm/swap_state.h"
+#include "mm/userfaultfd.h"
 #include "mm/vmscan.h"
 #include <asm/page.h>
 #include <asm/page_types.h>
@@ -89,6 +92,12 @@ static int install(struct mm *mm, struct vm_area_struct *v, u64 addr,
 	mm->rss++;
 	mm->hiwater_rss = MAX(mm->hiwater_rss, mm->rss);
 	return 0;
+}
+
+int install_anon_frame(struct mm *mm, struct vm_area_struct *v, u64 addr,
+		       pte_t *e, phys_addr_t pa)
+{
+	return install(mm, v, addr, e, pa, true);
 }
 
 /* A fresh frame holding a copy of src (a frame), or zeroes (src 0). */
@@ -331,6 +340,14 @@ static enum entry_state entry_state(struct mm *mm, u64 page, bool cow)
 	return cow && !(*e & PTE_W) ? ENTRY_COW : ENTRY_PRESENT;
 }
 
+/* pte_none_at - is page's entry empty (not even in swap)? */
+static bool pte_none_at(struct mm *mm, u64 page)
+{
+	pte_t *e = pt_walk(mm->pgd, page, false);
+
+	return !e || !*e;
+}
+
 /* The decision tree itself (see the top of this file). */
 static enum fault_result resolve(struct mm *mm, const struct fault *f,
 				 struct vm_area_struct **vp, const char **how)
@@ -375,6 +392,10 @@ static enum fault_result resolve(struct mm *mm, const struct fault *f,
 		arch_flush_tlb_page(f->addr);
 		break;
 	case ENTRY_MISSING:
+		if (userfaultfd_missing(v) && pte_none_at(mm, page)) {
+			*how = "userfault: asked the monitor";
+			return handle_userfault(mm, v, f);
+		}
 		err = fault_in_page_how(mm, v, page, f->access == FAULT_WRITE, how);
 		if (err == -EFAULT) {
 			*how = "SIGBUS: beyond the end of the file";

@@ -6,6 +6,7 @@
  * regions and, for pages already present, their page-table entries.
  */
 #include "mm/mm.h"
+#include "mm/userfaultfd.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -304,7 +305,7 @@ struct mm *mm_fork(struct mm *src)
 		 * fork" (mlock(2)): the child's regions are not locked. */
 		c->vm_flags &= ~(VM_LOCKED | VM_LOCKONFAULT);
 		vma_file_get(c);
-		if (vma_insert(&dst->vmas, c)) {
+		if (dup_userfaultfd(dst, c) || vma_insert(&dst->vmas, c)) {
 			vma_free(c);
 			goto fail;
 		}
@@ -314,9 +315,11 @@ struct mm *mm_fork(struct mm *src)
 	}
 	pt_flush(src->pgd); /* the parent's pages just became read-only */
 	dst->hiwater_rss = dst->rss;
+	dup_userfaultfd_complete(dst);
 	return dst;
 fail:
 	pt_flush(src->pgd);
+	dup_userfaultfd_fail(dst);
 	mm_put(dst);
 	return NULL;
 }
@@ -555,6 +558,33 @@ int mm_set_flags(struct mm *mm, u64 addr, u64 len, u64 flags, bool set)
 		v->vm_flags = set ? v->vm_flags | flags : v->vm_flags & ~flags;
 		va = piece_end;
 		merge_around(mm, v);
+	}
+	return 0;
+}
+
+int mm_set_userfaultfd(struct mm *mm, u64 start, u64 end, u64 uffd_flags,
+		       struct userfaultfd_ctx *ctx)
+{
+	/* By address: a region may merge into the one before it. */
+	for (u64 va = start; va < end;) {
+		struct vm_area_struct *v = find_vma(&mm->vmas, va);
+		u64 s, e;
+		int err;
+
+		if (!v || v->vm_start >= end)
+			break;
+		s = MAX(va, v->vm_start);
+		e = MIN(end, v->vm_end);
+
+		if (s > v->vm_start || e < v->vm_end) {
+			v = isolate(mm, v, s, e, &err);
+			if (!v)
+				return err;
+		}
+		v->vm_flags = (v->vm_flags & ~VM_UFFD_MISSING) | uffd_flags;
+		v->vm_userfaultfd_ctx = ctx;
+		merge_around(mm, v);
+		va = e;
 	}
 	return 0;
 }

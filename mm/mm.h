@@ -125,6 +125,11 @@ int mm_protect(struct mm *mm, u64 addr, u64 len, u64 vm_flags);
 /* mm_set_flags - set (or clear) flag bits such as VM_LOCKED on exactly
  * [addr, addr + len), splitting regions at its ends: 0, -ENOMEM. */
 int mm_set_flags(struct mm *mm, u64 addr, u64 len, u64 flags, bool set);
+/* mm_set_userfaultfd - the regions of [start, end) (holes skipped) are
+ * registered with ctx for uffd_flags (VM_UFFD_MISSING), or with nothing
+ * (0, NULL), split at the ends and merged where they can: 0, -ENOMEM. */
+int mm_set_userfaultfd(struct mm *mm, u64 start, u64 end, u64 uffd_flags,
+		       struct userfaultfd_ctx *ctx);
 /* mm_get_unmapped_area - a free range of len bytes, top-down below
  * mmap_base; 0 if none. */
 u64 mm_get_unmapped_area(struct mm *mm, u64 len);
@@ -164,5 +169,10 @@ u64 vm_flags_to_pte(u64 vm_flags);
 /* do_anonymous_page - give the page at addr (in region v of mm) a zeroed
  * frame: 0 or -ENOMEM. */
 int do_anonymous_page(struct mm *mm, struct vm_area_struct *v, u64 addr);
+/* install_anon_frame - map frame pa (its reference goes to the mapping)
+ * at addr of anonymous region v, in its empty entry e from pt_walk(),
+ * writable as the region allows: 0 or -ENOMEM (UFFDIO_COPY). */
+int install_anon_frame(struct mm *mm, struct vm_area_struct *v, u64 addr,
+		       pte_t *e, phys_addr_t pa);
 
 #endif

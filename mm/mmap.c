@@ -16,6 +16,7 @@
 #include "mm/mm.h"
 #include "mm/pagetable.h"
 #include "mm/rmap.h"
+#include "mm/userfaultfd.h"
 
 #define MAP_TYPE 0x0f
 #define MAP_32BIT 0x40          /* x86-64: below 2 GiB (for old JITs) */
@@ -508,6 +509,7 @@ SYSCALL_DEFINE3(madvise, u64, addr, u64, len, int, advice)
 	switch (advice) {
 	case MADV_DONTNEED:
 	case MADV_FREE:
+		userfaultfd_remove(mm, addr, addr + alen);
 		return drop_pages(mm, addr, alen);
 	case MADV_DONTFORK:
 	case MADV_DOFORK:
@@ -771,6 +773,7 @@ SYSCALL_DEFINE5(mremap, u64, old, u64, old_len, u64, new_len, int, flags, u64, n
 {
 	struct mm *mm = current->mm;
 	struct vm_area_struct *v;
+	struct userfaultfd_ctx *uctx;
 	u64 dest, pgoff;
 	int err;
 
@@ -812,7 +815,9 @@ SYSCALL_DEFINE5(mremap, u64, old, u64, old_len, u64, new_len, int, flags, u64, n
 		return -ENOMEM;
 	}
 	pgoff = v->vm_pgoff + ((old - v->vm_start) >> PAGE_SHIFT);
-	err = mm_map_file(mm, dest, new_len, v->vm_flags, v->vm_file, pgoff);
+	uctx = v->vm_userfaultfd_ctx; /* v may merge away below */
+	err = mm_map_file(mm, dest, new_len, v->vm_flags & ~VM_UFFD_MISSING,
+			  v->vm_file, pgoff);
 	if (!err)
 		err = move_ptes(mm, old, dest, MIN(old_len, new_len));
 	if (err) {
@@ -825,6 +830,7 @@ SYSCALL_DEFINE5(mremap, u64, old, u64, old_len, u64, new_len, int, flags, u64, n
 		mm_set_flags(mm, old, old_len, VM_LOCKED | VM_LOCKONFAULT, false);
 	else
 		mm_unmap(mm, old, old_len);
+	mremap_userfaultfd(mm, uctx, old, dest, old_len, new_len);
 	return (long)dest;
 }
 
