@@ -40,7 +40,7 @@ static const struct file_operations pidfd_fops;
 static struct task *pidfd_task(const struct file *f)
 {
 	const struct pidfd *p = f->private;
-	struct task *t = task_find(p->pid);
+	struct task *t = p->pid ? task_find(p->pid) : NULL;
 
 	return t && t->start_ns == p->start_ns ? t : NULL;
 }
@@ -72,24 +72,50 @@ static const struct file_operations pidfd_fops = {
 	.stream = true,
 };
 
-int pidfd_create(struct task *t, u32 flags)
+int pidfd_prepare(u32 flags, struct file **fp)
 {
-	struct pidfd *p = kmalloc(sizeof(*p));
+	struct pidfd *p = kzalloc(sizeof(*p));
 	struct file *f;
 	int err, fd;
 
 	if (!p)
 		return -ENOMEM;
-	p->pid = t->pid;
-	p->start_ns = t->start_ns;
 	f = anon_inode_getfile("[pidfd]", &pidfd_fops, p, O_RDWR | flags, &err);
 	if (!f) {
 		kfree(p);
 		return err;
 	}
+	file_get(f); /* the caller's, until pidfd_bind() */
 	fd = fd_install(current->files, f, true);
-	if (fd < 0)
+	if (fd < 0) {
 		file_put(f);
+		file_put(f);
+		return fd;
+	}
+	*fp = f;
+	return fd;
+}
+
+void pidfd_bind(struct file *f, int fd, struct task *t)
+{
+	struct pidfd *p = f->private;
+
+	if (t) {
+		p->pid = t->pid;
+		p->start_ns = t->start_ns;
+	} else {
+		fd_close(current->files, fd);
+	}
+	file_put(f);
+}
+
+int pidfd_create(struct task *t, u32 flags)
+{
+	struct file *f;
+	int fd = pidfd_prepare(flags, &f);
+
+	if (fd >= 0)
+		pidfd_bind(f, fd, t);
 	return fd;
 }
 

@@ -94,7 +94,7 @@ static int install(struct mm *mm, struct vm_area_struct *v, u64 addr,
 	return 0;
 }
 
-int install_anon_frame(struct mm *mm, struct vm_area_struct *v, u64 addr,
+int install_frame(struct mm *mm, struct vm_area_struct *v, u64 addr,
 		       pte_t *e, phys_addr_t pa)
 {
 	return install(mm, v, addr, e, pa, true);
@@ -340,14 +340,6 @@ static enum entry_state entry_state(struct mm *mm, u64 page, bool cow)
 	return cow && !(*e & PTE_W) ? ENTRY_COW : ENTRY_PRESENT;
 }
 
-/* pte_none_at - is page's entry empty (not even in swap)? */
-static bool pte_none_at(struct mm *mm, u64 page)
-{
-	pte_t *e = pt_walk(mm->pgd, page, false);
-
-	return !e || !*e;
-}
-
 /* The decision tree itself (see the top of this file). */
 static enum fault_result resolve(struct mm *mm, const struct fault *f,
 				 struct vm_area_struct **vp, const char **how)
@@ -392,7 +384,7 @@ static enum fault_result resolve(struct mm *mm, const struct fault *f,
 		arch_flush_tlb_page(f->addr);
 		break;
 	case ENTRY_MISSING:
-		if (userfaultfd_missing(v) && pte_none_at(mm, page)) {
+		if (userfaultfd_missing(v) && userfaultfd_page_missing(mm, v, page)) {
 			*how = "userfault: asked the monitor";
 			return handle_userfault(mm, v, f);
 		}

@@ -169,10 +169,11 @@ u64 vm_flags_to_pte(u64 vm_flags);
 /* do_anonymous_page - give the page at addr (in region v of mm) a zeroed
  * frame: 0 or -ENOMEM. */
 int do_anonymous_page(struct mm *mm, struct vm_area_struct *v, u64 addr);
-/* install_anon_frame - map frame pa (its reference goes to the mapping)
- * at addr of anonymous region v, in its empty entry e from pt_walk(),
- * writable as the region allows: 0 or -ENOMEM (UFFDIO_COPY). */
-int install_anon_frame(struct mm *mm, struct vm_area_struct *v, u64 addr,
+/* install_frame - map frame pa (the caller's reference on it goes to the
+ * mapping) at addr of region v, in its empty entry e from pt_walk(),
+ * writable as the region allows: 0 or -ENOMEM (UFFDIO_COPY: a new
+ * anonymous page, or a shared file's page). */
+int install_frame(struct mm *mm, struct vm_area_struct *v, u64 addr,
 		       pte_t *e, phys_addr_t pa);
 
 #endif

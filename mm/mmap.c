@@ -414,6 +414,42 @@ static int drop_pages(struct mm *mm, u64 addr, u64 len)
 #define MADV_POPULATE_READ 22
 #define MADV_POPULATE_WRITE 23
 
+/*
+ * remove_pages - MADV_REMOVE: punch a hole in the file behind each region
+ * of [addr, addr + len) (Linux's madvise_remove): EINVAL for a locked or
+ * anonymous region, EACCES unless shared and writable, EBADF if the file
+ * is not open for writing, EOPNOTSUPP for a file that cannot (not ramfs).
+ */
+static int remove_pages(struct mm *mm, u64 addr, u64 len)
+{
+	for (u64 va = addr, end = addr + len; va < end;) {
+		struct vm_area_struct *v = find_vma(&mm->vmas, va);
+		struct file *f;
+		u64 stop, off;
+
+		if (!v || v->vm_start >= end)
+			return 0;
+		va = MAX(va, v->vm_start);
+		stop = MIN(end, v->vm_end);
+		f = v->vm_file;
+		if ((v->vm_flags & VM_LOCKED) || !f)
+			return -EINVAL;
+		if ((v->vm_flags & (VM_SHARED | VM_WRITE)) != (VM_SHARED | VM_WRITE))
+			return -EACCES;
+		if (!(f->flags & (O_WRONLY | O_RDWR)))
+			return -EBADF;
+		if (!is_ramfs_file(f->inode))
+			return -EOPNOTSUPP;
+		off = (v->vm_pgoff << PAGE_SHIFT) + (va - v->vm_start);
+		file_get(f); /* the region may go while the monitor reads */
+		userfaultfd_remove(mm, va, stop);
+		ramfs_punch_hole(f->inode, off, off + (stop - va));
+		file_put(f);
+		va = stop;
+	}
+	return 0;
+}
+
 /* wipe_ok - MADV_WIPEONFORK applies to private anonymous memory only
  * (Linux: EINVAL for a file or shared region). */
 static bool wipe_ok(struct mm *mm, u64 addr, u64 len)
@@ -528,7 +564,7 @@ SYSCALL_DEFINE3(madvise, u64, addr, u64, len, int, advice)
 	case MADV_POPULATE_WRITE:
 		return populate(mm, addr, alen, advice == MADV_POPULATE_WRITE);
 	case MADV_REMOVE:
-		return -EINVAL; /* Linux: only for shared file mappings (tmpfs) */
+		return remove_pages(mm, addr, alen);
 	default:
 		return 0; /* advice taken, nothing to do */
 	}

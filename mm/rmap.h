@@ -51,5 +51,8 @@ u64 rmap_pool_frames(void);
  */
 struct inode;
 void unmap_mapping_range(struct inode *inode, u64 first);
+/* unmap_mapping_pages - the same for pages [first, end) only (a hole
+ * punched in the file: fallocate, MADV_REMOVE). */
+void unmap_mapping_pages(struct inode *inode, u64 first, u64 end);
 
 #endif

@@ -1,14 +1,16 @@
 /*
  * mm/userfaultfd.c - page faults handled by user space: userfaultfd(2),
  * as Linux 6.1's fs/userfaultfd.c and mm/userfaultfd.c, for anonymous
- * memory (private, and shared anonymous regions), MISSING mode.
+ * memory and shared mappings of ramfs files (memfd: Linux's shmem), in
+ * MISSING mode.
  *
  * A program (the monitor) makes a userfaultfd, negotiates features with
  * UFFDIO_API, and registers ranges of an address space with it
  * (UFFDIO_REGISTER): the regions get VM_UFFD_MISSING and a pointer to the
  * context.  From then on a fault on an empty entry there does not get a
  * zero page: handle_userfault() (called by mm/fault.c where Linux's
- * do_anonymous_page() calls it) queues a struct uffd_msg
+ * do_anonymous_page() and shmem fault call it; in a shared file region,
+ * "missing" means a hole in the file) queues a struct uffd_msg
  * (UFFD_EVENT_PAGEFAULT, the address, write or read) and puts the
  * faulting thread to sleep.  The monitor reads the message from the fd
  * (read, poll) and resolves the page from another thread: UFFDIO_COPY
@@ -73,6 +75,7 @@ u64 sysctl_unprivileged_userfaultfd;
 #define UFFD_FEATURE_EVENT_FORK (1u << 1)
 #define UFFD_FEATURE_EVENT_REMAP (1u << 2)
 #define UFFD_FEATURE_EVENT_REMOVE (1u << 3)
+#define UFFD_FEATURE_MISSING_SHMEM (1u << 5)
 #define UFFD_FEATURE_SIGBUS (1u << 7)
 #define UFFD_FEATURE_THREAD_ID (1u << 8)
 #define UFFD_FEATURE_EXACT_ADDRESS (1u << 11)
@@ -81,7 +84,8 @@ u64 sysctl_unprivileged_userfaultfd;
 /* ...but only these are reported, and only these act. */
 #define UFFD_FEATURES_IMPLEMENTED                                          \
 	(UFFD_FEATURE_EVENT_FORK | UFFD_FEATURE_EVENT_REMAP |              \
-	 UFFD_FEATURE_EVENT_REMOVE | UFFD_FEATURE_SIGBUS |                 \
+	 UFFD_FEATURE_EVENT_REMOVE | UFFD_FEATURE_MISSING_SHMEM |          \
+	 UFFD_FEATURE_SIGBUS |                                             \
 	 UFFD_FEATURE_THREAD_ID | UFFD_FEATURE_EXACT_ADDRESS)
 
 #define UFFDIO_REGISTER_MODE_MISSING (1ull << 0)
@@ -268,6 +272,32 @@ static void ctx_unregister_all(struct userfaultfd_ctx *ctx)
 }
 
 /* ---- faults ---- */
+
+/* file_page - the page of v's file mapped at addr. */
+static u64 file_page(const struct vm_area_struct *v, u64 addr)
+{
+	return v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
+}
+
+/* beyond_eof - is page pgoff of inode at or past its end? */
+static bool beyond_eof(const struct inode *inode, u64 pgoff)
+{
+	return pgoff >= ALIGN_UP(inode->size, PAGE_SIZE) >> PAGE_SHIFT;
+}
+
+bool userfaultfd_page_missing(struct mm *mm, struct vm_area_struct *v, u64 addr)
+{
+	pte_t *e = pt_walk(mm->pgd, addr, false);
+	struct inode *inode;
+
+	if (e && *e)
+		return false; /* present, or in swap */
+	if (!v->vm_file)
+		return true;
+	inode = v->vm_file->inode;
+	return !beyond_eof(inode, file_page(v, addr)) &&
+	       !ramfs_get_page(inode, file_page(v, addr), false);
+}
 
 enum fault_result handle_userfault(struct mm *mm, struct vm_area_struct *v,
 				   const struct fault *f)
@@ -586,10 +616,14 @@ refuse:
 	return copy_to_user(uarg, &a, sizeof(a)) ? -EFAULT : err;
 }
 
-/* vma_can_userfault - may v be registered?  Anonymous memory only here. */
+/* vma_can_userfault - may v be registered?  Anonymous memory, and shared
+ * mappings of ramfs files (Linux's shmem). */
 static bool vma_can_userfault(const struct vm_area_struct *v)
 {
-	return !v->vm_file && !(v->vm_flags & (VM_SPECIAL | VM_HUGETLB));
+	if (v->vm_flags & (VM_SPECIAL | VM_HUGETLB))
+		return false;
+	return !v->vm_file ||
+	       ((v->vm_flags & VM_SHARED) && is_ramfs_file(v->vm_file->inode));
 }
 
 /*
@@ -693,10 +727,36 @@ static struct vm_area_struct *find_dst_vma(struct mm *mm, u64 dst, u64 len)
 }
 
 /*
+ * shmem_frame - a shared file region: the new page goes into the file
+ * (Linux's shmem_mfill_atomic_pte).  The file's frame for page pgoff,
+ * filled from frame pa (which is freed), with a reference for the
+ * mapping: 0 and *out, -EEXIST (the file has the page), -EFAULT (beyond
+ * its end), -ENOMEM.
+ */
+static int shmem_frame(struct inode *inode, u64 pgoff, phys_addr_t pa,
+		       phys_addr_t *out)
+{
+	phys_addr_t fpa;
+
+	if (beyond_eof(inode, pgoff))
+		return -EFAULT;
+	if (ramfs_get_page(inode, pgoff, false))
+		return -EEXIST;
+	fpa = ramfs_get_page(inode, pgoff, true);
+	if (!fpa)
+		return -ENOMEM;
+	memcpy(phys_to_virt(fpa), phys_to_virt(pa), PAGE_SIZE);
+	frame_free(pa);
+	page_get(phys_to_page(fpa));
+	*out = fpa;
+	return 0;
+}
+
+/*
  * mfill_page - fill the page at dst of mm with a new frame: a copy of the
  * caller's page at src, or zeros (src 0).  0, -EEXIST (the page is there
  * already), -ENOENT (dst is not in a registered region), -EFAULT (src
- * unreadable), -ENOMEM.
+ * unreadable, or beyond the end of a file), -ENOMEM.
  */
 static int mfill_page(struct mm *mm, u64 dst, u64 src)
 {
@@ -725,10 +785,15 @@ static int mfill_page(struct mm *mm, u64 dst, u64 src)
 	err = -EEXIST;
 	if (*e)
 		goto fail;
-	err = install_anon_frame(mm, v, dst, e, pa);
+	if (v->vm_file) {
+		err = shmem_frame(v->vm_file->inode, file_page(v, dst), pa, &pa);
+		if (err)
+			goto fail;
+	}
+	err = install_frame(mm, v, dst, e, pa);
 	if (err)
-		goto fail;
-	return 0;
+		page_put(phys_to_page(pa)); /* the file keeps a shmem page */
+	return err;
 fail:
 	frame_free(pa);
 	return err;

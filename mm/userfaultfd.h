@@ -22,6 +22,11 @@ static inline bool userfaultfd_missing(const struct vm_area_struct *v)
 	return v->vm_flags & VM_UFFD_MISSING;
 }
 
+/* userfaultfd_page_missing - is the page at addr of registered region v
+ * missing: its entry empty and, in a shared file region, the file's page
+ * a hole within the file (beyond the end is SIGBUS, as before)? */
+bool userfaultfd_page_missing(struct mm *mm, struct vm_area_struct *v, u64 addr);
+
 /*
  * handle_userfault - the fault f on an empty entry of region v (in mm, the
  * current task's) belongs to v's userfaultfd: queue a message for it and

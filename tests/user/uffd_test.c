@@ -550,6 +550,39 @@ static void t_mrelease(void)
 	close(ready[1]);
 }
 
+/* CLONE_PIDFD: clone3 stores a pidfd for the child; the old clone may not
+ * have it with CLONE_PARENT_SETTID (one pointer for both), nor may a thread. */
+static void t_clone_pidfd(void)
+{
+	struct {
+		unsigned long long flags, pidfd, child_tid, parent_tid, exit_signal,
+			stack, stack_size, tls;
+	} args = { 0 };
+	struct pollfd pfd = { .events = POLLIN };
+	int pidfd = -1, status = 0, tid = 0;
+	long pid;
+
+	args.flags = 0x1000; /* CLONE_PIDFD */
+	args.pidfd = (unsigned long)&pidfd;
+	args.exit_signal = SIGCHLD;
+	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0)
+		_exit(7);
+	CHECK(pid > 0 && pidfd >= 0, "clone3: %ld, pidfd %d", pid, pidfd);
+	CHECK(fcntl(pidfd, F_GETFD) == FD_CLOEXEC, "close-on-exec");
+	pfd.fd = pidfd;
+	CHECK(poll(&pfd, 1, 5000) == 1 && (pfd.revents & POLLIN), "child exited");
+	CHECK(waitpid((pid_t)pid, &status, 0) == pid && WEXITSTATUS(status) == 7,
+	      "status %x", status);
+	close(pidfd);
+	CHECK_ERR(syscall(SYS_clone, 0x1000 | 0x100000 | SIGCHLD, 0, &tid, 0, 0), EINVAL);
+	CHECK_ERR(syscall(SYS_clone, 0x1000 | 0x10000 | 0x800 | 0x100, 0, &tid, 0, 0),
+		  EINVAL);
+	args.pidfd = 8; /* unwritable: no child */
+	CHECK_ERR(syscall(SYS_clone3, &args, sizeof(args)), EFAULT);
+	CHECK(waitpid(-1, &status, WNOHANG) == -1 && errno == ECHILD, "no child made");
+}
+
 static void all_cases(void)
 {
 	RUN(t_api);
@@ -565,6 +598,7 @@ static void all_cases(void)
 	RUN(t_smaps);
 	RUN(t_pidfd);
 	RUN(t_mrelease);
+	RUN(t_clone_pidfd);
 }
 
 int main(void)
