@@ -18,6 +18,7 @@
 #include <grp.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -475,6 +476,61 @@ static void t_smaps(void)
 	munmap(p, PAGE);
 }
 
+/* A memfd (shmem): holes punched by fallocate and MADV_REMOVE read as
+ * zeros in every mapping; registered, a hole is a missing page, and
+ * UFFDIO_COPY puts the page in the file, where every mapping sees it. */
+static void t_memfd(void)
+{
+	int fd = memfd_create("uffd", 0), uffd = (int)uffd_open(0, 0);
+	char buf[4] = "", src[PAGE], *p, *q, *priv;
+	struct uffdio_register r = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_copy c = { 0 };
+	struct uffd_msg m;
+	struct toucher t;
+	struct stat st;
+
+	memset(src, 's', sizeof(src));
+	CHECK(ftruncate(fd, 4 * PAGE) == 0, "ftruncate");
+	pwrite(fd, "abc", 3, 0);
+	pwrite(fd, "abc", 3, 2 * PAGE);
+	CHECK(fallocate(fd, 0x03, 1, PAGE) == 0, "punch hole"); /* PUNCH_HOLE|KEEP_SIZE */
+	CHECK(pread(fd, buf, 3, 0) == 3 && !memcmp(buf, "a\0\0", 3), "partly zeroed");
+	CHECK_ERR(fallocate(fd, 0x02, 0, PAGE), EOPNOTSUPP);
+	fstat(fd, &st);
+	CHECK(st.st_size == 4 * PAGE, "size kept");
+	p = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	q = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	priv = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(q[2 * PAGE] == 'a', "file page");
+	CHECK(madvise(p + 2 * PAGE, PAGE, MADV_REMOVE) == 0, "MADV_REMOVE");
+	CHECK(q[2 * PAGE] == 0 && pread(fd, buf, 1, 2 * PAGE) == 1 && !buf[0], "removed");
+	CHECK_ERR(madvise(priv, PAGE, MADV_REMOVE), EACCES);
+	r.range.start = (unsigned long)priv;
+	r.range.len = PAGE;
+	CHECK_ERR(ioctl(uffd, UFFDIO_REGISTER, &r), EINVAL);
+	r.range.len = 4 * PAGE;
+	r.range.start = (unsigned long)p;
+	CHECK(ioctl(uffd, UFFDIO_REGISTER, &r) == 0, "register");
+	r.range.start = (unsigned long)q;
+	CHECK(ioctl(uffd, UFFDIO_REGISTER, &r) == 0, "register the alias");
+	start_touch(&t, q + PAGE, 0); /* page 1: a hole, never touched */
+	CHECK(read_msg(uffd, &m) == 0 && m.arg.pagefault.address == (unsigned long)q + PAGE,
+	      "a hole is missing");
+	c.dst = (unsigned long)q + PAGE;
+	c.src = (unsigned long)src;
+	c.len = PAGE;
+	CHECK(ioctl(uffd, UFFDIO_COPY, &c) == 0, "copy into the file");
+	pthread_join(t.thread, NULL);
+	CHECK(t.value == 's' && p[PAGE] == 's', "seen through both mappings");
+	c.dst = (unsigned long)p + PAGE;
+	CHECK_ERR(ioctl(uffd, UFFDIO_COPY, &c), EEXIST); /* the file has it */
+	close(uffd);
+	munmap(p, 4 * PAGE);
+	munmap(q, 4 * PAGE);
+	munmap(priv, 4 * PAGE);
+	close(fd);
+}
+
 /* ---- pidfds ---- */
 
 static long pidfd_open(pid_t pid, unsigned flags)
@@ -596,6 +652,7 @@ static void all_cases(void)
 	RUN(t_fork_event);
 	RUN(t_unprivileged);
 	RUN(t_smaps);
+	RUN(t_memfd);
 	RUN(t_pidfd);
 	RUN(t_mrelease);
 	RUN(t_clone_pidfd);
