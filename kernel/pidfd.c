@@ -8,8 +8,8 @@
  * PID but another start time is not the one it was opened for.
  *
  * poll() on a pidfd: readable (POLLIN) once every thread of the process has
- * exited, POLLIN | POLLHUP once it is reaped.  exit.c calls poll_notify()
- * when a process ends and when it is reaped.
+ * exited.  exit.c calls pidfd_notify() when a process ends and when it is
+ * reaped.
  *
  * process_mrelease(pidfd, 0) frees a dying process's private anonymous
  * memory now rather than when its last thread gets around to exiting:
@@ -45,15 +45,13 @@ static struct task *pidfd_task(const struct file *f)
 	return t && t->start_ns == p->start_ns ? t : NULL;
 }
 
-/* pidfd_poll - readable when the process has exited, and hung up once it
- * is reaped (Linux 6.1's pidfd_poll). */
+/* pidfd_poll - readable once every thread of the process has exited, or
+ * it is reaped (Linux 6.1's pidfd_poll: no POLLHUP, that came later). */
 static unsigned pidfd_poll(struct file *f)
 {
 	struct task *t = pidfd_task(f);
 
-	if (!t)
-		return POLLIN | POLLRDNORM | POLLHUP;
-	return process_alive(t) ? 0 : POLLIN | POLLRDNORM;
+	return t && process_alive(t) ? 0 : POLLIN | POLLRDNORM;
 }
 
 static void pidfd_release(struct file *f)

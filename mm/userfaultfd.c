@@ -1,8 +1,8 @@
 /*
  * mm/userfaultfd.c - page faults handled by user space: userfaultfd(2),
  * as Linux 6.1's fs/userfaultfd.c and mm/userfaultfd.c, for anonymous
- * memory and shared mappings of ramfs files (memfd: Linux's shmem), in
- * MISSING mode.
+ * memory and mappings of ramfs files (memfd: Linux's shmem), in MISSING
+ * mode.
  *
  * A program (the monitor) makes a userfaultfd, negotiates features with
  * UFFDIO_API, and registers ranges of an address space with it
@@ -616,14 +616,13 @@ refuse:
 	return copy_to_user(uarg, &a, sizeof(a)) ? -EFAULT : err;
 }
 
-/* vma_can_userfault - may v be registered?  Anonymous memory, and shared
- * mappings of ramfs files (Linux's shmem). */
+/* vma_can_userfault - may v be registered?  Anonymous memory, and
+ * mappings of ramfs files (Linux's shmem), shared or private. */
 static bool vma_can_userfault(const struct vm_area_struct *v)
 {
 	if (v->vm_flags & (VM_SPECIAL | VM_HUGETLB))
 		return false;
-	return !v->vm_file ||
-	       ((v->vm_flags & VM_SHARED) && is_ramfs_file(v->vm_file->inode));
+	return !v->vm_file || is_ramfs_file(v->vm_file->inode);
 }
 
 /*
@@ -785,7 +784,8 @@ static int mfill_page(struct mm *mm, u64 dst, u64 src)
 	err = -EEXIST;
 	if (*e)
 		goto fail;
-	if (v->vm_file) {
+	if (v->vm_file && (v->vm_flags & VM_SHARED)) {
+		/* A private mapping gets a private page, as anonymous memory. */
 		err = shmem_frame(v->vm_file->inode, file_page(v, dst), pa, &pa);
 		if (err)
 			goto fail;
