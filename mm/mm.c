@@ -164,6 +164,7 @@ void mm_put(struct mm *mm)
 		return;
 	if (arch_current_page_table() == mm->pgd)
 		panic("mm_put: freeing the active address space");
+	userfaultfd_exit_mm(mm);
 	pt_free_user(mm->pgd, mm_drop_entry, mm);
 	frame_free(mm->pgd);
 	free_all_vmas(mm);

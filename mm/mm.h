@@ -54,6 +54,8 @@ struct mm {
 				    with the address space and carry across
 				    fork and exec */
 	struct mm *mmlist_prev, *mmlist_next; /* every mm (mm_first()) */
+	struct userfaultfd_ctx *uffd_ctxs; /* the userfaultfds watching it
+					      (mm/userfaultfd.c) */
 };
 
 /* mm_first - the first of every address space that exists (follow

@@ -30,11 +30,13 @@
  * sender by SIGKILL), and closing the userfaultfd unregisters its regions
  * and wakes every waiter (their retried faults then get zero pages).
  *
- * Lifetimes: a context holds a reference on the address space it watches
- * (mm_get), and is freed when its file is closed and no waiter is left
- * (refcount).  Regions point to it without a reference: closing the file
- * clears those pointers, and the address space cannot go before the
- * context.  One CPU and a kernel that is not preempted: the lists below
+ * Lifetimes: a context is freed when its file is closed and no waiter is
+ * left (refcount).  It watches its address space without keeping it: the
+ * address space lists its contexts (mm->uffd_ctxs), and when it goes (its
+ * last task exits or execs) userfaultfd_exit_mm() leaves them without one
+ * (their ioctls then fail, as Linux's: -ESRCH to fill pages, -ENOMEM to
+ * (un)register).  Regions point to a
+ * context without a reference: closing the file clears those pointers.  One CPU and a kernel that is not preempted: the lists below
  * change only between sleeps (interrupts never touch them).
  *
  * Not implemented (reported absent by UFFDIO_API, as on a kernel built
@@ -154,7 +156,8 @@ struct uffd_wait {
 };
 
 struct userfaultfd_ctx {
-	struct mm *mm;              /* the address space watched (referenced) */
+	struct mm *mm;              /* the address space watched; NULL once gone */
+	struct userfaultfd_ctx *mm_next; /* the next context watching it */
 	u32 refcount;               /* the file (or a fork event not yet read)
 				       and each thread waiting on it */
 	u64 features;               /* what UFFDIO_API was asked for */
@@ -180,10 +183,31 @@ static struct userfaultfd_ctx *ctx_alloc(struct mm *mm, u32 flags)
 	if (!ctx)
 		return NULL;
 	ctx->mm = mm;
-	mm_get(mm);
+	ctx->mm_next = mm->uffd_ctxs;
+	mm->uffd_ctxs = ctx;
 	ctx->refcount = 1;
 	ctx->flags = flags;
 	return ctx;
+}
+
+/* ctx_detach - ctx no longer watches its address space. */
+static void ctx_detach(struct userfaultfd_ctx *ctx)
+{
+	struct userfaultfd_ctx **pp;
+
+	if (!ctx->mm)
+		return;
+	for (pp = &ctx->mm->uffd_ctxs; *pp != ctx; pp = &(*pp)->mm_next)
+		if (!*pp)
+			panic("ctx_detach: context %p is not listed", ctx);
+	*pp = ctx->mm_next;
+	ctx->mm = NULL;
+}
+
+void userfaultfd_exit_mm(struct mm *mm)
+{
+	while (mm->uffd_ctxs)
+		ctx_detach(mm->uffd_ctxs);
 }
 
 static void ctx_get(struct userfaultfd_ctx *ctx)
@@ -199,7 +223,7 @@ static void ctx_put(struct userfaultfd_ctx *ctx)
 		return;
 	if (ctx->waits)
 		panic("ctx_put: userfaultfd context freed with waiters");
-	mm_put(ctx->mm);
+	ctx_detach(ctx);
 	kfree(ctx);
 }
 
@@ -262,6 +286,8 @@ static void ctx_unregister_all(struct userfaultfd_ctx *ctx)
 {
 	struct mm *mm = ctx->mm;
 
+	if (!mm)
+		return; /* gone, and its regions with it */
 	for (struct vm_area_struct *v = vma_first(&mm->vmas); v;) {
 		u64 end = v->vm_end;
 
@@ -665,6 +691,8 @@ static long uffdio_register(struct userfaultfd_ctx *ctx,
 	if (r.mode != UFFDIO_REGISTER_MODE_MISSING)
 		return -EINVAL;
 	err = validate_range(r.range.start, r.range.len);
+	if (!err && !ctx->mm)
+		err = -ENOMEM; /* the address space is gone (Linux's answer) */
 	if (!err)
 		err = check_range(ctx->mm, r.range.start, r.range.start + r.range.len, ctx);
 	if (!err)
@@ -687,6 +715,8 @@ static long uffdio_unregister(struct userfaultfd_ctx *ctx,
 	if (copy_from_user(&r, uarg, sizeof(r)))
 		return -EFAULT;
 	err = validate_range(r.start, r.len);
+	if (!err && !mm)
+		err = -ENOMEM; /* the address space is gone */
 	end = r.start + r.len;
 	if (!err)
 		err = check_range(mm, r.start, end, NULL);
@@ -757,10 +787,11 @@ static int shmem_frame(struct inode *inode, u64 pgoff, phys_addr_t pa,
  * already), -ENOENT (dst is not in a registered region), -EFAULT (src
  * unreadable, or beyond the end of a file), -ENOMEM.
  */
-static int mfill_page(struct mm *mm, u64 dst, u64 src)
+static int mfill_page(struct userfaultfd_ctx *ctx, u64 dst, u64 src)
 {
 	phys_addr_t pa = frame_alloc();
 	struct vm_area_struct *v;
+	struct mm *mm;
 	pte_t *e;
 	int err;
 
@@ -772,7 +803,12 @@ static int mfill_page(struct mm *mm, u64 dst, u64 src)
 		err = (memset(phys_to_virt(pa), 0, PAGE_SIZE), 0);
 	if (err)
 		goto fail;
-	/* The copy may have slept (a fault on src): look again. */
+	/* The copy may have slept (a fault on src): look again, also at
+	 * whether the address space is still there. */
+	err = -ESRCH;
+	mm = ctx->mm;
+	if (!mm)
+		goto fail;
 	err = -ENOENT;
 	v = find_dst_vma(mm, dst, PAGE_SIZE);
 	if (!v)
@@ -810,10 +846,12 @@ static s64 mfill_range(struct userfaultfd_ctx *ctx, u64 dst, u64 src, u64 len)
 	u64 done = 0;
 	int err = 0;
 
+	if (!ctx->mm)
+		return -ESRCH;
 	if (!find_dst_vma(ctx->mm, dst, len))
 		return -ENOENT;
 	while (done < len && !err) {
-		err = mfill_page(ctx->mm, dst + done, src ? src + done : 0);
+		err = mfill_page(ctx, dst + done, src ? src + done : 0);
 		if (!err)
 			done += PAGE_SIZE;
 		if (!err && done < len && fatal_signal_pending(current))

@@ -64,6 +64,10 @@ void dup_userfaultfd_fail(struct mm *child);
 void mremap_userfaultfd(struct mm *mm, struct userfaultfd_ctx *ctx, u64 from,
 			u64 to, u64 len, u64 new_len);
 
+/* userfaultfd_exit_mm - mm is being freed: the userfaultfds watching it
+ * (mm->uffd_ctxs) are left without an address space. */
+void userfaultfd_exit_mm(struct mm *mm);
+
 /* userfaultfd_remove - madvise is about to drop the pages of [start, end):
  * UFFD_EVENT_REMOVE for each registered region in it whose userfaultfd
  * asked for them (UFFD_FEATURE_EVENT_REMOVE); waits until they are read. */

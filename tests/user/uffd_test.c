@@ -399,9 +399,11 @@ static void t_sigbus(void)
 
 /* UFFD_EVENT_FORK: the child's registered pages fault to a new
  * userfaultfd, which the monitor reads as a descriptor of its own. */
+static int child_uffd = -1;
+
 static void *fork_monitor(void *arg)
 {
-	int uffd = *(int *)arg, child_uffd = -1;
+	int uffd = *(int *)arg;
 	struct uffd_msg m;
 	char src[PAGE];
 
@@ -414,7 +416,6 @@ static void *fork_monitor(void *arg)
 	struct uffdio_copy c = { m.arg.pagefault.address, (unsigned long)src, PAGE, 0, 0 };
 	if (ioctl(child_uffd, UFFDIO_COPY, &c))
 		return (void *)3;
-	close(child_uffd);
 	return NULL;
 }
 
@@ -434,6 +435,12 @@ static void t_fork_event(void)
 	CHECK(waitpid(pid, &status, 0) == pid && status == 0, "child status %x", status);
 	pthread_join(mon, &res);
 	CHECK(res == NULL, "monitor step %ld", (long)res);
+	/* The child is gone, and its address space: ESRCH, ENOMEM. */
+	struct uffdio_copy c = { (unsigned long)p, (unsigned long)p, PAGE, 0, 0 };
+	struct uffdio_register r = { { (unsigned long)p, PAGE }, UFFDIO_REGISTER_MODE_MISSING, 0 };
+	CHECK_ERR(ioctl(child_uffd, UFFDIO_COPY, &c), ESRCH);
+	CHECK_ERR(ioctl(child_uffd, UFFDIO_REGISTER, &r), ENOMEM);
+	close(child_uffd);
 	close(uffd);
 	munmap(p, PAGE);
 }
