@@ -188,12 +188,13 @@ SYSCALL_DEFINE4(pidfd_send_signal, int, pidfd, int, sig,
 }
 
 /* Is every task using mm dying (SIGKILL pending, or exited)?  Only then may
- * its memory go: a process sharing it through CLONE_VM still needs it. */
+ * its memory go: a process sharing it through CLONE_VM still needs it, and
+ * so does a thread that is exec'ing (group_exiting is set then too, so it
+ * does not count here). */
 static bool mm_users_dying(const struct mm *mm)
 {
 	for (struct task *t = task_first(); t; t = t->all_next)
-		if (t->mm == mm && t->state != TASK_ZOMBIE &&
-		    !fatal_signal_pending(t) && !t->group_leader->group_exiting)
+		if (t->mm == mm && t->state != TASK_ZOMBIE && !fatal_signal_pending(t))
 			return false;
 	return true;
 }

@@ -615,6 +615,18 @@ static void t_mrelease(void)
 	errno = 0;
 	long r = syscall(NR_process_mrelease, (int)fd, 0);
 	CHECK(r == 0 || errno == ESRCH, "mrelease %ld", r);
+	if (r == 0) { /* its 4 MiB are gone, before it even ran again */
+		char path[32], text[64] = "";
+		long size = 0, rss = -1;
+		int sfd;
+
+		snprintf(path, sizeof(path), "/proc/%d/statm", pid);
+		sfd = open(path, O_RDONLY);
+		if (sfd >= 0 && read(sfd, text, sizeof(text) - 1) > 0)
+			sscanf(text, "%ld %ld", &size, &rss);
+		close(sfd);
+		CHECK(rss >= 0 && rss < 512, "rss %ld pages after process_mrelease", rss);
+	}
 	CHECK(waitpid(pid, &status, 0) == pid && WTERMSIG(status) == SIGKILL, "killed");
 	close((int)fd);
 	close(ready[0]);
