@@ -445,21 +445,47 @@ static void t_fork_event(void)
 	munmap(p, PAGE);
 }
 
+/* set_unprivileged - write 0 or 1 to /proc/sys/vm/unprivileged_userfaultfd. */
+static int set_unprivileged(const char *v)
+{
+	int fd = open("/proc/sys/vm/unprivileged_userfaultfd", O_WRONLY);
+	int ok = fd >= 0 && write(fd, v, 1) == 1;
+
+	close(fd);
+	return ok;
+}
+
+/* As uid 1000: EPERM without UFFD_USER_MODE_ONLY, unless the sysctl is 1. */
+static void unprivileged_user(void)
+{
+	long uffd;
+	int fd = open("/proc/sys/vm/unprivileged_userfaultfd", O_RDONLY);
+	char text[4] = "";
+
+	read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (setgroups(0, NULL) || setgid(1000) || setuid(1000))
+		CHECK(0, "become uid 1000");
+	if (text[0] == '0')
+		CHECK_ERR(syscall(SYS_userfaultfd, O_CLOEXEC), EPERM);
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC | (text[0] == '0' ? UFFD_USER_MODE_ONLY : 0));
+	CHECK(uffd >= 0, "allowed (sysctl %c)", text[0]);
+	close((int)uffd);
+	CHECK_ERR(uffd_open(0, UFFD_FEATURE_EVENT_FORK), EPERM); /* CAP_SYS_PTRACE */
+}
+
 static void t_unprivileged(void)
 {
 	char text[16] = "";
 	int fd = open("/proc/sys/vm/unprivileged_userfaultfd", O_RDONLY);
-	long uffd;
 
 	CHECK(fd >= 0 && read(fd, text, sizeof(text)) == 2 && !strcmp(text, "0\n"),
 	      "sysctl '%s'", text);
 	close(fd);
-	if (setgroups(0, NULL) || setgid(1000) || setuid(1000))
-		CHECK(0, "become uid 1000");
-	CHECK_ERR(syscall(SYS_userfaultfd, O_CLOEXEC), EPERM);
-	uffd = syscall(SYS_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY);
-	CHECK(uffd >= 0, "user-mode-only is allowed");
-	close((int)uffd);
+	CHECK(run_child(unprivileged_user) == 0, "uid 1000, by default");
+	CHECK(set_unprivileged("1"), "sysctl write");
+	CHECK(run_child(unprivileged_user) == 0, "uid 1000, sysctl 1");
+	CHECK(set_unprivileged("0"), "sysctl write");
 }
 
 /* The "um" VmFlag of a registered region in /proc/self/smaps. */
