@@ -384,7 +384,7 @@ static enum fault_result resolve(struct mm *mm, const struct fault *f,
 		arch_flush_tlb_page(f->addr);
 		break;
 	case ENTRY_MISSING:
-		if (userfaultfd_missing(v) && userfaultfd_page_missing(mm, v, page)) {
+		if (userfaultfd_armed(v) && userfaultfd_wants_fault(mm, v, page)) {
 			*how = "userfault: asked the monitor";
 			return handle_userfault(mm, v, f);
 		}

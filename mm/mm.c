@@ -582,7 +582,7 @@ int mm_set_userfaultfd(struct mm *mm, u64 start, u64 end, u64 uffd_flags,
 			if (!v)
 				return err;
 		}
-		v->vm_flags = (v->vm_flags & ~VM_UFFD_MISSING) | uffd_flags;
+		v->vm_flags = (v->vm_flags & ~VM_UFFD_FLAGS) | uffd_flags;
 		v->vm_userfaultfd_ctx = ctx;
 		merge_around(mm, v);
 		va = e;

@@ -128,7 +128,7 @@ int mm_protect(struct mm *mm, u64 addr, u64 len, u64 vm_flags);
  * [addr, addr + len), splitting regions at its ends: 0, -ENOMEM. */
 int mm_set_flags(struct mm *mm, u64 addr, u64 len, u64 flags, bool set);
 /* mm_set_userfaultfd - the regions of [start, end) (holes skipped) are
- * registered with ctx for uffd_flags (VM_UFFD_MISSING), or with nothing
+ * registered with ctx for uffd_flags (VM_UFFD_FLAGS), or with nothing
  * (0, NULL), split at the ends and merged where they can: 0, -ENOMEM. */
 int mm_set_userfaultfd(struct mm *mm, u64 start, u64 end, u64 uffd_flags,
 		       struct userfaultfd_ctx *ctx);

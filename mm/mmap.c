@@ -810,6 +810,7 @@ SYSCALL_DEFINE5(mremap, u64, old, u64, old_len, u64, new_len, int, flags, u64, n
 	struct mm *mm = current->mm;
 	struct vm_area_struct *v;
 	struct userfaultfd_ctx *uctx;
+	u64 uflags;
 	u64 dest, pgoff;
 	int err;
 
@@ -852,7 +853,8 @@ SYSCALL_DEFINE5(mremap, u64, old, u64, old_len, u64, new_len, int, flags, u64, n
 	}
 	pgoff = v->vm_pgoff + ((old - v->vm_start) >> PAGE_SHIFT);
 	uctx = v->vm_userfaultfd_ctx; /* v may merge away below */
-	err = mm_map_file(mm, dest, new_len, v->vm_flags & ~VM_UFFD_MISSING,
+	uflags = v->vm_flags & VM_UFFD_FLAGS;
+	err = mm_map_file(mm, dest, new_len, v->vm_flags & ~VM_UFFD_FLAGS,
 			  v->vm_file, pgoff);
 	if (!err)
 		err = move_ptes(mm, old, dest, MIN(old_len, new_len));
@@ -866,7 +868,7 @@ SYSCALL_DEFINE5(mremap, u64, old, u64, old_len, u64, new_len, int, flags, u64, n
 		mm_set_flags(mm, old, old_len, VM_LOCKED | VM_LOCKONFAULT, false);
 	else
 		mm_unmap(mm, old, old_len);
-	mremap_userfaultfd(mm, uctx, old, dest, old_len, new_len);
+	mremap_userfaultfd(mm, uctx, uflags, old, dest, old_len, new_len);
 	return (long)dest;
 }
 

@@ -2,14 +2,14 @@
  * mm/userfaultfd.c - page faults handled by user space: userfaultfd(2),
  * as Linux 6.1's fs/userfaultfd.c and mm/userfaultfd.c, for anonymous
  * memory and mappings of ramfs files (memfd: Linux's shmem), in MISSING
- * mode.
+ * and MINOR modes.
  *
  * A program (the monitor) makes a userfaultfd, negotiates features with
  * UFFDIO_API, and registers ranges of an address space with it
  * (UFFDIO_REGISTER): the regions get VM_UFFD_MISSING and a pointer to the
  * context.  From then on a fault on an empty entry there does not get a
  * zero page: handle_userfault() (called by mm/fault.c where Linux's
- * do_anonymous_page() and shmem fault call it; in a shared file region,
+ * do_anonymous_page() and shmem fault call it; in a file region,
  * "missing" means a hole in the file) queues a struct uffd_msg
  * (UFFD_EVENT_PAGEFAULT, the address, write or read) and puts the
  * faulting thread to sleep.  The monitor reads the message from the fd
@@ -39,9 +39,14 @@
  * context without a reference: closing the file clears those pointers.  One CPU and a kernel that is not preempted: the lists below
  * change only between sleeps (interrupts never touch them).
  *
+ * Minor faults (UFFDIO_REGISTER_MODE_MINOR, shared ramfs regions): the file
+ * has the page but this mapping does not map it yet; the monitor may
+ * change the page through another mapping and then map it with
+ * UFFDIO_CONTINUE.
+ *
  * Not implemented (reported absent by UFFDIO_API, as on a kernel built
- * without them): write-protect and minor modes, UFFD_EVENT_UNMAP,
- * hugetlbfs and file (shmem) regions, /dev/userfaultfd.
+ * without them): write-protect mode, UFFD_EVENT_UNMAP, hugetlbfs,
+ * /dev/userfaultfd.
  */
 #include "mm/userfaultfd.h"
 #include "kernel/errno.h"
@@ -72,6 +77,7 @@ u64 sysctl_unprivileged_userfaultfd;
 #define UFFD_EVENT_REMOVE 0x15
 
 #define UFFD_PAGEFAULT_FLAG_WRITE (1u << 0)
+#define UFFD_PAGEFAULT_FLAG_MINOR (1u << 2)
 
 #define UFFD_FEATURE_PAGEFAULT_FLAG_WP (1u << 0)
 #define UFFD_FEATURE_EVENT_FORK (1u << 1)
@@ -80,6 +86,7 @@ u64 sysctl_unprivileged_userfaultfd;
 #define UFFD_FEATURE_MISSING_SHMEM (1u << 5)
 #define UFFD_FEATURE_SIGBUS (1u << 7)
 #define UFFD_FEATURE_THREAD_ID (1u << 8)
+#define UFFD_FEATURE_MINOR_SHMEM (1u << 10)
 #define UFFD_FEATURE_EXACT_ADDRESS (1u << 11)
 /* Every feature Linux 6.1 knows (bits 0-12): asking for one is valid... */
 #define UFFD_API_FEATURES 0x1fffull
@@ -87,7 +94,7 @@ u64 sysctl_unprivileged_userfaultfd;
 #define UFFD_FEATURES_IMPLEMENTED                                          \
 	(UFFD_FEATURE_EVENT_FORK | UFFD_FEATURE_EVENT_REMAP |              \
 	 UFFD_FEATURE_EVENT_REMOVE | UFFD_FEATURE_MISSING_SHMEM |          \
-	 UFFD_FEATURE_SIGBUS |                                             \
+	 UFFD_FEATURE_SIGBUS | UFFD_FEATURE_MINOR_SHMEM |                  \
 	 UFFD_FEATURE_THREAD_ID | UFFD_FEATURE_EXACT_ADDRESS)
 
 #define UFFDIO_REGISTER_MODE_MISSING (1ull << 0)
@@ -96,6 +103,7 @@ u64 sysctl_unprivileged_userfaultfd;
 #define UFFDIO_COPY_MODE_DONTWAKE (1ull << 0)
 #define UFFDIO_COPY_MODE_WP (1ull << 1)
 #define UFFDIO_ZEROPAGE_MODE_DONTWAKE (1ull << 0)
+#define UFFDIO_CONTINUE_MODE_DONTWAKE (1ull << 0)
 
 /* ioctl numbers: _IOWR/_IOR(0xAA, nr, struct) */
 #define _UFFDIO_REGISTER 0x00
@@ -103,6 +111,7 @@ u64 sysctl_unprivileged_userfaultfd;
 #define _UFFDIO_WAKE 0x02
 #define _UFFDIO_COPY 0x03
 #define _UFFDIO_ZEROPAGE 0x04
+#define _UFFDIO_CONTINUE 0x07
 #define _UFFDIO_API 0x3f
 #define UFFDIO_IOC(dir, nr, size) (((dir) << 30) | ((size) << 16) | (0xaa << 8) | (nr))
 #define IOC_READ 2u
@@ -113,6 +122,7 @@ u64 sysctl_unprivileged_userfaultfd;
 #define UFFDIO_WAKE UFFDIO_IOC(IOC_READ, _UFFDIO_WAKE, 16u)
 #define UFFDIO_COPY UFFDIO_IOC(IOC_RW, _UFFDIO_COPY, 40u)
 #define UFFDIO_ZEROPAGE UFFDIO_IOC(IOC_RW, _UFFDIO_ZEROPAGE, 32u)
+#define UFFDIO_CONTINUE UFFDIO_IOC(IOC_RW, _UFFDIO_CONTINUE, 32u)
 
 /* What a registered range supports (UFFDIO_REGISTER's answer) and what
  * the file does (UFFDIO_API's). */
@@ -140,6 +150,7 @@ struct uffdio_range { u64 start, len; };
 struct uffdio_register { struct uffdio_range range; u64 mode, ioctls; };
 struct uffdio_copy { u64 dst, src, len, mode; s64 copy; };
 struct uffdio_zeropage { struct uffdio_range range; u64 mode; s64 zeropage; };
+struct uffdio_continue { struct uffdio_range range; u64 mode; s64 mapped; };
 
 /* ---- the context ---- */
 
@@ -311,18 +322,23 @@ static bool beyond_eof(const struct inode *inode, u64 pgoff)
 	return pgoff >= ALIGN_UP(inode->size, PAGE_SIZE) >> PAGE_SHIFT;
 }
 
-bool userfaultfd_page_missing(struct mm *mm, struct vm_area_struct *v, u64 addr)
+/* in_file - does v's file hold the page at addr (not a hole)? */
+static bool in_file(const struct vm_area_struct *v, u64 addr)
+{
+	return v->vm_file && ramfs_get_page(v->vm_file->inode, file_page(v, addr), false);
+}
+
+bool userfaultfd_wants_fault(struct mm *mm, struct vm_area_struct *v, u64 addr)
 {
 	pte_t *e = pt_walk(mm->pgd, addr, false);
-	struct inode *inode;
 
 	if (e && *e)
 		return false; /* present, or in swap */
-	if (!v->vm_file)
-		return true;
-	inode = v->vm_file->inode;
-	return !beyond_eof(inode, file_page(v, addr)) &&
-	       !ramfs_get_page(inode, file_page(v, addr), false);
+	if (v->vm_file && beyond_eof(v->vm_file->inode, file_page(v, addr)))
+		return false;
+	if (in_file(v, addr))
+		return v->vm_flags & VM_UFFD_MINOR;
+	return v->vm_flags & VM_UFFD_MISSING;
 }
 
 enum fault_result handle_userfault(struct mm *mm, struct vm_area_struct *v,
@@ -341,6 +357,8 @@ enum fault_result handle_userfault(struct mm *mm, struct vm_area_struct *v,
 	if (!f->user && (ctx->flags & UFFD_USER_MODE_ONLY))
 		return FAULT_SIGBUS; /* the kernel's copy fails: -EFAULT */
 	w.msg.arg.pagefault.flags = f->access == FAULT_WRITE ? UFFD_PAGEFAULT_FLAG_WRITE : 0;
+	if (in_file(v, f->addr & PAGE_MASK))
+		w.msg.arg.pagefault.flags |= UFFD_PAGEFAULT_FLAG_MINOR;
 	w.msg.arg.pagefault.address = (ctx->features & UFFD_FEATURE_EXACT_ADDRESS)
 					      ? f->addr : f->addr & PAGE_MASK;
 	if (ctx->features & UFFD_FEATURE_THREAD_ID)
@@ -390,7 +408,7 @@ int dup_userfaultfd(struct mm *child, struct vm_area_struct *c)
 		return 0;
 	if (!(octx->features & UFFD_FEATURE_EVENT_FORK) || octx->released) {
 		c->vm_userfaultfd_ctx = NULL;
-		c->vm_flags &= ~VM_UFFD_MISSING;
+		c->vm_flags &= ~VM_UFFD_FLAGS;
 		return 0;
 	}
 	if (octx->fork_child_mm == child) {
@@ -461,14 +479,14 @@ void dup_userfaultfd_fail(struct mm *child)
 	}
 }
 
-void mremap_userfaultfd(struct mm *mm, struct userfaultfd_ctx *ctx, u64 from,
-			u64 to, u64 len, u64 new_len)
+void mremap_userfaultfd(struct mm *mm, struct userfaultfd_ctx *ctx,
+			u64 uffd_flags, u64 from, u64 to, u64 len, u64 new_len)
 {
 	struct uffd_wait w = { .msg.event = UFFD_EVENT_REMAP };
 
 	if (!ctx || ctx->released || !(ctx->features & UFFD_FEATURE_EVENT_REMAP))
 		return;
-	if (mm_set_userfaultfd(mm, to, to + new_len, VM_UFFD_MISSING, ctx))
+	if (mm_set_userfaultfd(mm, to, to + new_len, uffd_flags, ctx))
 		return; /* no memory to split: the new range is not watched */
 	w.msg.arg.remap.from = from;
 	w.msg.arg.remap.to = to;
@@ -642,13 +660,18 @@ refuse:
 	return copy_to_user(uarg, &a, sizeof(a)) ? -EFAULT : err;
 }
 
-/* vma_can_userfault - may v be registered?  Anonymous memory, and
- * mappings of ramfs files (Linux's shmem), shared or private. */
-static bool vma_can_userfault(const struct vm_area_struct *v)
+/* vma_can_userfault - may v be registered for uffd_flags?  Anonymous
+ * memory, and mappings of ramfs files (Linux's shmem), shared or private;
+ * minor faults, shared ramfs mappings only (Linux: private ones too). */
+static bool vma_can_userfault(const struct vm_area_struct *v, u64 uffd_flags)
 {
+	bool ramfs = v->vm_file && is_ramfs_file(v->vm_file->inode);
+
 	if (v->vm_flags & (VM_SPECIAL | VM_HUGETLB))
 		return false;
-	return !v->vm_file || is_ramfs_file(v->vm_file->inode);
+	if (uffd_flags & VM_UFFD_MINOR)
+		return ramfs && (v->vm_flags & VM_SHARED);
+	return !v->vm_file || ramfs;
 }
 
 /*
@@ -658,7 +681,7 @@ static bool vma_can_userfault(const struct vm_area_struct *v)
  * (registered with another userfaultfd; ctx NULL: any is fine).
  */
 static int check_range(struct mm *mm, u64 start, u64 end,
-		       struct userfaultfd_ctx *ctx)
+		       struct userfaultfd_ctx *ctx, u64 uffd_flags)
 {
 	struct vm_area_struct *v = find_vma(&mm->vmas, start);
 
@@ -667,7 +690,7 @@ static int check_range(struct mm *mm, u64 start, u64 end,
 	if (v->vm_start >= end)
 		return -EINVAL;
 	for (; v && v->vm_start < end; v = vma_next(&mm->vmas, v)) {
-		if (!vma_can_userfault(v))
+		if (!vma_can_userfault(v, uffd_flags))
 			return -EINVAL;
 		if (!(v->vm_flags & VM_MAYWRITE))
 			return -EPERM;
@@ -681,24 +704,30 @@ static long uffdio_register(struct userfaultfd_ctx *ctx,
 			    struct uffdio_register __user *uarg)
 {
 	struct uffdio_register r;
-	u64 ioctls = UFFD_API_RANGE_IOCTLS;
+	u64 ioctls = UFFD_API_RANGE_IOCTLS, flags = 0;
 	int err;
 
 	if (copy_from_user(&r, uarg, offsetof(struct uffdio_register, ioctls)))
 		return -EFAULT;
-	/* Write-protect and minor modes are not built in (EINVAL, as a
-	 * kernel without CONFIG_HAVE_ARCH_USERFAULTFD_WP / _MINOR). */
-	if (r.mode != UFFDIO_REGISTER_MODE_MISSING)
+	/* The write-protect mode is not built in (EINVAL, as a kernel
+	 * without CONFIG_HAVE_ARCH_USERFAULTFD_WP). */
+	if (!r.mode || (r.mode & ~(UFFDIO_REGISTER_MODE_MISSING | UFFDIO_REGISTER_MODE_MINOR)))
 		return -EINVAL;
+	if (r.mode & UFFDIO_REGISTER_MODE_MISSING)
+		flags |= VM_UFFD_MISSING;
+	if (r.mode & UFFDIO_REGISTER_MODE_MINOR) {
+		flags |= VM_UFFD_MINOR;
+		ioctls |= 1ull << _UFFDIO_CONTINUE;
+	}
 	err = validate_range(r.range.start, r.range.len);
 	if (!err && !ctx->mm)
 		err = -ENOMEM; /* the address space is gone (Linux's answer) */
 	if (!err)
-		err = check_range(ctx->mm, r.range.start, r.range.start + r.range.len, ctx);
+		err = check_range(ctx->mm, r.range.start, r.range.start + r.range.len,
+				  ctx, flags);
 	if (!err)
 		err = mm_set_userfaultfd(ctx->mm, r.range.start,
-					 r.range.start + r.range.len,
-					 VM_UFFD_MISSING, ctx);
+					 r.range.start + r.range.len, flags, ctx);
 	if (err)
 		return err;
 	return copy_to_user(&uarg->ioctls, &ioctls, sizeof(ioctls)) ? -EFAULT : 0;
@@ -719,7 +748,7 @@ static long uffdio_unregister(struct userfaultfd_ctx *ctx,
 		err = -ENOMEM; /* the address space is gone */
 	end = r.start + r.len;
 	if (!err)
-		err = check_range(mm, r.start, end, NULL);
+		err = check_range(mm, r.start, end, NULL, 0);
 	if (err)
 		return err;
 	/* Wake the faults waiting there: nothing would resolve them now. */
@@ -910,6 +939,65 @@ static long uffdio_zeropage(struct userfaultfd_ctx *ctx,
 			    z.mode & UFFDIO_ZEROPAGE_MODE_DONTWAKE);
 }
 
+/*
+ * continue_page - UFFDIO_CONTINUE of the page at dst of mm: map the page
+ * its shared file already has (a minor fault's).  0, -EEXIST (mapped
+ * already), -EFAULT (a hole), -ENOENT (not in a registered region),
+ * -EINVAL (not a shared ramfs region), -ENOMEM.
+ */
+static int continue_page(struct mm *mm, u64 dst)
+{
+	struct vm_area_struct *v = find_dst_vma(mm, dst, PAGE_SIZE);
+	phys_addr_t pa;
+	pte_t *e;
+	int err;
+
+	if (!v)
+		return -ENOENT;
+	if (!v->vm_file || !(v->vm_flags & VM_SHARED) || !is_ramfs_file(v->vm_file->inode))
+		return -EINVAL;
+	pa = ramfs_get_page(v->vm_file->inode, file_page(v, dst), false);
+	if (!pa || beyond_eof(v->vm_file->inode, file_page(v, dst)))
+		return -EFAULT;
+	e = pt_walk(mm->pgd, dst, true);
+	if (!e)
+		return -ENOMEM;
+	if (*e)
+		return -EEXIST;
+	page_get(phys_to_page(pa));
+	err = install_frame(mm, v, dst, e, pa);
+	if (err)
+		page_put(phys_to_page(pa));
+	return err;
+}
+
+static long uffdio_continue(struct userfaultfd_ctx *ctx,
+			    struct uffdio_continue __user *uarg)
+{
+	struct uffdio_continue c;
+	s64 done = 0;
+	int err;
+
+	if (copy_from_user(&c, uarg, offsetof(struct uffdio_continue, mapped)))
+		return -EFAULT;
+	err = validate_range(c.range.start, c.range.len);
+	if (err)
+		return err;
+	if (c.mode & ~UFFDIO_CONTINUE_MODE_DONTWAKE)
+		return -EINVAL;
+	if (!ctx->mm)
+		return -ESRCH;
+	if (!find_dst_vma(ctx->mm, c.range.start, c.range.len))
+		err = -ENOENT;
+	while (!err && (u64)done < c.range.len) {
+		err = continue_page(ctx->mm, c.range.start + (u64)done);
+		if (!err)
+			done += PAGE_SIZE;
+	}
+	return mfill_answer(ctx, done ? done : err, &uarg->mapped, c.range.start,
+			    c.range.len, c.mode & UFFDIO_CONTINUE_MODE_DONTWAKE);
+}
+
 static long userfaultfd_ioctl(struct file *f, unsigned cmd, u64 arg)
 {
 	struct userfaultfd_ctx *ctx = f->private;
@@ -930,6 +1018,8 @@ static long userfaultfd_ioctl(struct file *f, unsigned cmd, u64 arg)
 		return uffdio_copy(ctx, p);
 	case UFFDIO_ZEROPAGE:
 		return uffdio_zeropage(ctx, p);
+	case UFFDIO_CONTINUE:
+		return uffdio_continue(ctx, p);
 	}
 	return -EINVAL;
 }

@@ -15,17 +15,21 @@ struct mm;
  * other than root gets a userfaultfd only with UFFD_USER_MODE_ONLY. */
 extern u64 sysctl_unprivileged_userfaultfd;
 
-/* userfaultfd_missing - does a fault on an empty entry of v go to a
- * userfaultfd (registered with UFFDIO_REGISTER_MODE_MISSING)? */
-static inline bool userfaultfd_missing(const struct vm_area_struct *v)
+/* userfaultfd_armed - is v registered with a userfaultfd (for missing
+ * pages, UFFDIO_REGISTER_MODE_MISSING, or minor faults, _MINOR)? */
+static inline bool userfaultfd_armed(const struct vm_area_struct *v)
 {
-	return v->vm_flags & VM_UFFD_MISSING;
+	return v->vm_flags & VM_UFFD_FLAGS;
 }
 
-/* userfaultfd_page_missing - is the page at addr of registered region v
- * missing: its entry empty and, in a shared file region, the file's page
- * a hole within the file (beyond the end is SIGBUS, as before)? */
-bool userfaultfd_page_missing(struct mm *mm, struct vm_area_struct *v, u64 addr);
+/*
+ * userfaultfd_wants_fault - does the fault on the empty entry of page addr
+ * of armed region v go to its userfaultfd?  A missing page (VM_UFFD_MISSING):
+ * anonymous memory, or a hole within the file; a minor fault
+ * (VM_UFFD_MINOR): the file has the page.  Not beyond the end of the file
+ * (SIGBUS, as before) nor for an entry in swap.
+ */
+bool userfaultfd_wants_fault(struct mm *mm, struct vm_area_struct *v, u64 addr);
 
 /*
  * handle_userfault - the fault f on an empty entry of region v (in mm, the
@@ -56,13 +60,14 @@ void dup_userfaultfd_fail(struct mm *child);
 
 /*
  * mremap_userfaultfd - mremap moved [from, from + len) of a region
- * registered with ctx (NULL: not registered) to [to, to + new_len): with
+ * registered with ctx for uffd_flags (NULL: not registered) to
+ * [to, to + new_len): with
  * UFFD_FEATURE_EVENT_REMAP the new range stays registered and the monitor
  * gets UFFD_EVENT_REMAP (mremap waits until it is read); without, the new
  * range is not registered.
  */
-void mremap_userfaultfd(struct mm *mm, struct userfaultfd_ctx *ctx, u64 from,
-			u64 to, u64 len, u64 new_len);
+void mremap_userfaultfd(struct mm *mm, struct userfaultfd_ctx *ctx,
+			u64 uffd_flags, u64 from, u64 to, u64 len, u64 new_len);
 
 /* userfaultfd_exit_mm - mm is being freed: the userfaultfds watching it
  * (mm->uffd_ctxs) are left without an address space. */

@@ -52,7 +52,7 @@ const struct vma_flag_name vma_flag_names[] = {
 	{ VM_WIPEONFORK, "wf" },  { VM_DONTDUMP, "dd" },
 	{ VM_SOFTDIRTY, "sd" },   { VM_MIXEDMAP, "mm" },
 	{ VM_HUGEPAGE, "hg" },    { VM_NOHUGEPAGE, "nh" },
-	{ VM_MERGEABLE, "mg" },
+	{ VM_MERGEABLE, "mg" },   { VM_UFFD_MINOR, "ui" },
 };
 const unsigned int nr_vma_flag_names = ARRAY_SIZE(vma_flag_names);
 

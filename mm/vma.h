@@ -83,6 +83,8 @@ typedef unsigned long vm_flags_t;
 #define VM_HUGEPAGE 0x20000000ul   /* madvise(MADV_HUGEPAGE) */
 #define VM_NOHUGEPAGE 0x40000000ul /* madvise(MADV_NOHUGEPAGE) */
 #define VM_MERGEABLE 0x80000000ul  /* KSM may merge its pages */
+#define VM_UFFD_MINOR (1ul << 37)  /* userfaultfd: minor faults reported */
+#define VM_UFFD_FLAGS (VM_UFFD_MISSING | VM_UFFD_MINOR)
 
 /* Regions with any of these flags are never merged (Linux's VM_SPECIAL). */
 #define VM_SPECIAL (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
@@ -124,7 +126,7 @@ struct vm_area_struct {
 	struct file *vm_file; /* what is mapped, or NULL: anonymous memory */
 	u64 vm_pgoff;        /* vm_file page mapped at vm_start */
 	struct userfaultfd_ctx *vm_userfaultfd_ctx; /* the userfaultfd it is
-				registered with (VM_UFFD_MISSING), or NULL */
+				registered with (VM_UFFD_FLAGS), or NULL */
 	struct vma_node vm_node;
 };
 

@@ -39,6 +39,12 @@
 #define UFFDIO_COPY_MODE_DONTWAKE 1ull
 #define _UFFDIO_REGISTER 0x00
 #define _UFFDIO_COPY 0x03
+#define _UFFDIO_CONTINUE 0x07
+#define UFFD_PAGEFAULT_FLAG_MINOR 4
+#define UFFDIO_REGISTER_MODE_MINOR 4ull
+struct uffdio_continue { struct { unsigned long long start, len; } range;
+			 unsigned long long mode; long long mapped; };
+#define UFFDIO_CONTINUE _IOWR(0xaa, 0x07, struct uffdio_continue)
 struct uffd_msg {
 	unsigned char event, reserved1;
 	unsigned short reserved2;
@@ -162,6 +168,8 @@ static void t_api(void)
 	CHECK_ERR(ioctl((int)fd, UFFDIO_REGISTER, &r), EINVAL);
 	r.range.start = (unsigned long)p;
 	r.mode = 0;
+	CHECK_ERR(ioctl((int)fd, UFFDIO_REGISTER, &r), EINVAL);
+	r.mode = UFFDIO_REGISTER_MODE_MINOR; /* shmem only */
 	CHECK_ERR(ioctl((int)fd, UFFDIO_REGISTER, &r), EINVAL);
 	r.mode = UFFDIO_REGISTER_MODE_MISSING;
 	CHECK(ioctl((int)fd, UFFDIO_REGISTER, &r) == 0, "register");
@@ -565,6 +573,28 @@ static void t_memfd(void)
 	CHECK(t.value == 's' && p[PAGE] == 's', "seen through both mappings");
 	c.dst = (unsigned long)p + PAGE;
 	CHECK_ERR(ioctl(uffd, UFFDIO_COPY, &c), EEXIST); /* the file has it */
+
+	/* Minor faults: page 0 is in the file but not mapped in a new
+	 * mapping (Linux maps pages around a fault: not in one with
+	 * minor faults registered). */
+	munmap(q, 4 * PAGE);
+	q = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	r.range.start = (unsigned long)q;
+	r.mode = UFFDIO_REGISTER_MODE_MISSING | UFFDIO_REGISTER_MODE_MINOR;
+	CHECK(ioctl(uffd, UFFDIO_REGISTER, &r) == 0 &&
+		      (r.ioctls & (1ull << _UFFDIO_CONTINUE)), "register minor");
+	start_touch(&t, q, 0);
+	CHECK(read_msg(uffd, &m) == 0 && m.arg.pagefault.address == (unsigned long)q &&
+		      m.arg.pagefault.flags == UFFD_PAGEFAULT_FLAG_MINOR, "minor fault");
+	p[0] = 'M'; /* through the other mapping */
+	struct uffdio_continue k = { { (unsigned long)q, PAGE }, 0, 0 };
+	CHECK(ioctl(uffd, UFFDIO_CONTINUE, &k) == 0 && k.mapped == PAGE, "continue");
+	pthread_join(t.thread, NULL);
+	CHECK(t.value == 'M', "the page, as changed");
+	CHECK_ERR(ioctl(uffd, UFFDIO_CONTINUE, &k), EEXIST);
+	CHECK(k.mapped == -EEXIST, "mapped %lld", k.mapped);
+	k.range.start = (unsigned long)q + 3 * PAGE; /* a hole */
+	CHECK_ERR(ioctl(uffd, UFFDIO_CONTINUE, &k), EFAULT);
 	close(uffd);
 	munmap(p, 4 * PAGE);
 	munmap(q, 4 * PAGE);
