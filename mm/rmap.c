@@ -180,28 +180,31 @@ unsigned rmap_count(const struct page *page)
  * file (Linux's i_mmap tree), found by walking every address space's
  * regions.  Truncating a mapped file is rare; the walk is O(regions).
  */
-void unmap_mapping_pages(struct inode *inode, u64 first, u64 end)
+void unmap_mapping_range(struct inode *inode, u64 first)
 {
 	for (struct mm *mm = mm_first(); mm; mm = mm->mmlist_next) {
 		for (struct vm_area_struct *v = vma_first(&mm->vmas); v;
 		     v = vma_next(&mm->vmas, v)) {
-			u64 start, stop;
+			u64 start;
 
 			if (!v->vm_file || v->vm_file->inode != inode ||
-			    v->vm_pgoff + vma_pages(v) <= first || v->vm_pgoff >= end)
+			    v->vm_pgoff + vma_pages(v) <= first)
 				continue;
 			start = v->vm_start;
 			if (first > v->vm_pgoff)
 				start += (first - v->vm_pgoff) << PAGE_SHIFT;
-			stop = v->vm_end;
-			if (end < v->vm_pgoff + vma_pages(v))
-				stop = v->vm_start + ((end - v->vm_pgoff) << PAGE_SHIFT);
-			pt_unmap_range(mm->pgd, start, stop, mm_drop_entry, mm);
+			pt_unmap_range(mm->pgd, start, v->vm_end, mm_drop_entry, mm);
 		}
 	}
 }
 
-void unmap_mapping_range(struct inode *inode, u64 first)
+void rmap_unmap_page(struct page *page)
 {
-	unmap_mapping_pages(inode, first, ~0ull);
+	/* Each clearing removes the item (mm_drop_entry → rmap_remove). */
+	while (page->rmap) {
+		struct mm *mm = page->rmap->mm;
+		u64 va = page->rmap->va;
+
+		pt_unmap_range(mm->pgd, va, va + PAGE_SIZE, mm_drop_entry, mm);
+	}
 }

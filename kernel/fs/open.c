@@ -601,7 +601,7 @@ SYSCALL_DEFINE2(ftruncate, int, fd, s64, length)
  * 0 (the file grows to offset + len; its pages come on first write),
  * FALLOC_FL_KEEP_SIZE (nothing to reserve) and FALLOC_FL_PUNCH_HOLE (with
  * KEEP_SIZE: the range reads as zeros, its whole pages freed and unmapped
- * everywhere); other modes EOPNOTSUPP.
+ * everywhere, private copies of them kept); other modes EOPNOTSUPP.
  */
 SYSCALL_DEFINE4(fallocate, int, fd, int, mode, s64, offset, s64, len)
 {

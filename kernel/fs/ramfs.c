@@ -489,14 +489,19 @@ phys_addr_t ramfs_get_page(struct inode *inode, u64 pgoff, bool alloc)
 	return pa;
 }
 
-/* free_pages_range - drop the frames of pages [first, end). */
-static void free_pages_range(struct inode *inode, u64 first, u64 end)
+/* free_pages_range - drop the frames of pages [first, end); with unmap,
+ * every mapping of them goes first. */
+static void free_pages_range(struct inode *inode, u64 first, u64 end,
+			     bool unmap)
 {
 	struct ramfs_file *rf = inode->private;
 
 	for (u64 i = first; i < MIN(end, rf->slots); i++) {
 		if (rf->pages[i]) {
 			struct page *page = phys_to_page(rf->pages[i]);
+
+			if (unmap)
+				rmap_unmap_page(page);
 
 			page->flags &= ~PG_PAGECACHE; /* mappings may keep it */
 			page_put(page);
@@ -510,7 +515,7 @@ static void free_pages_range(struct inode *inode, u64 first, u64 end)
 /* free_pages_from - drop the frames of pages first.. (truncation). */
 static void free_pages_from(struct inode *inode, u64 first)
 {
-	free_pages_range(inode, first, ~0ull);
+	free_pages_range(inode, first, ~0ull, false);
 }
 
 /* zero_range - zeros over [start, end), all in one page, if it has a frame. */
@@ -535,8 +540,7 @@ void ramfs_punch_hole(struct inode *inode, u64 start, u64 end)
 	} else {
 		zero_range(inode, start, first * PAGE_SIZE);
 		zero_range(inode, last * PAGE_SIZE, end);
-		unmap_mapping_pages(inode, first, last);
-		free_pages_range(inode, first, last);
+		free_pages_range(inode, first, last, true);
 	}
 	inode_touch(inode);
 }

@@ -369,8 +369,9 @@ extern const struct file_operations fifo_fops;
 struct inode *ramfs_new_file(u32 mode);
 /* ramfs_punch_hole - fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE)
  * of [start, end) of a ramfs file (within its size): the whole pages
- * leave every mapping and the file (holes read as zeros), the parts of
- * pages at the ends are zeroed. */
+ * leave every mapping of them and the file (holes read as zeros; private
+ * copies of them stay, as Linux's), the parts of pages at the ends are
+ * zeroed. */
 void ramfs_punch_hole(struct inode *inode, u64 start, u64 end);
 /* is_ramfs_file - does ramfs_get_page() work on this inode? */
 bool is_ramfs_file(const struct inode *inode);

@@ -544,8 +544,10 @@ static void t_memfd(void)
 	q = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	priv = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	CHECK(q[2 * PAGE] == 'a', "file page");
+	priv[2 * PAGE] = 'P'; /* a private copy */
 	CHECK(madvise(p + 2 * PAGE, PAGE, MADV_REMOVE) == 0, "MADV_REMOVE");
 	CHECK(q[2 * PAGE] == 0 && pread(fd, buf, 1, 2 * PAGE) == 1 && !buf[0], "removed");
+	CHECK(priv[2 * PAGE] == 'P', "the private copy stays");
 	CHECK_ERR(madvise(priv, PAGE, MADV_REMOVE), EACCES);
 	/* A private mapping of it too (Linux: any shmem mapping): a missing
 	 * page gets a private copy. */
