@@ -251,6 +251,7 @@ UNIT_SRC_cmdline := kernel/cmdline.c
 UNIT_SRC_format  := lib/format.c
 UNIT_SRC_procfmt := kernel/fs/procfmt.c lib/format.c mm/vma.c
 UNIT_SRC_ksyms   := kernel/ksyms.c lib/format.c
+UNIT_SRC_fault   := mm/fault.c mm/pagetable.c mm/frame.c mm/vma.c lib/format.c
 
 $(BUILD)/unit/test_%: tests/unit/test_%.c $(UNIT_SHIM) tests/unit/host.h $(wildcard tests/unit/include/asm/*.h) $(KERNEL_C)
 	@mkdir -p $(dir $@)

@@ -1,6 +1,7 @@
 /*
  * kernel/entry.c - the way back to user mode, and faults as signals.
  */
+#include "kernel/rseq.h"
 #include "kernel/entry.h"
 #include "kernel/errno.h"
 #include "kernel/rlimit.h"
@@ -21,6 +22,11 @@ void exit_to_user_mode(struct trap_frame *tf)
 		arch_irq_disable();
 		if (current->need_resched) {
 			schedule();
+			continue;
+		}
+		if (current->rseq_notify) { /* rseq: after a switch or registering */
+			arch_irq_enable();
+			rseq_handle_notify_resume(tf, 0);
 			continue;
 		}
 		if (!delivered && (signal_pending(current) ||
@@ -77,44 +83,50 @@ static const char *accerr_reason(const struct mm *mm,
 	return "the region is not readable";
 }
 
-/* Explain in words why the access at f->addr was refused. */
-static void explain(const struct fault *f, enum fault_result r, char *buf,
-		    size_t size)
+/* Explain in words why the access at f->addr was refused, from what
+ * handle_mm_fault() found (o): nothing is looked up again. */
+static void explain(const struct fault *f, const struct fault_outcome *o,
+		    char *buf, size_t size)
 {
-	const char *what = f->access == FAULT_WRITE  ? "write to"
-			   : f->access == FAULT_EXEC ? "execute"
-						     : "read from";
+	const char *what = fault_access_words(f->access);
+	const struct vm_area_struct *v = o->region.vma;
 	struct mm *mm = current->mm;
-	struct vm_area_struct *v = mm ? find_vma(&mm->vmas, f->addr) : NULL;
 	char p[5];
 
-	if (r == FAULT_SIGBUS && v && v->vm_start <= f->addr) {
+	switch (o->how) {
+	case HOW_BEYOND_EOF:
 		ksnprintf(buf, size, "%s 0x%lx in %s: beyond the end of the file "
 			  "(a mapping may be longer than its file; touching past the "
 			  "file's last page is a bus error)", what, f->addr,
 			  region_label(mm, v));
 		return;
-	}
-	if (f->addr >= USER_SPACE_END) {
+	case HOW_SWAP_IO_ERROR:
+		ksnprintf(buf, size, "%s 0x%lx in %s: the page could not be read "
+			  "back from swap (a disk error)", what, f->addr,
+			  region_label(mm, v));
+		return;
+	case HOW_KERNEL_HALF:
 		ksnprintf(buf, size, "%s 0x%lx: that is the kernel's half of the "
 			  "address space, never accessible from user mode", what,
 			  f->addr);
-	} else if (r == FAULT_SIGSEGV_ACCERR && v && v->vm_start <= f->addr) {
+		return;
+	case HOW_FORBIDDEN:
 		mm_region_perms(v, p);
 		ksnprintf(buf, size, "%s 0x%lx in region 0x%lx-0x%lx %s (%s): %s",
-			  what, f->addr, v->vm_start, v->vm_end, p,
+			  what, f->addr, o->region.start, o->region.end, p,
 			  region_label(mm, v), accerr_reason(mm, v, f->access));
-	} else if (v && (v->vm_flags & VM_GROWSDOWN) && f->addr < v->vm_start &&
-		   v->vm_end - f->addr <=
-			   current->rlimits[RLIMIT_STACK][0] + STACK_GUARD_GAP) {
+		return;
+	case HOW_STACK_OVERFLOW:
 		ksnprintf(buf, size, "%s 0x%lx, %lu KiB below the stack region "
 			  "0x%lx-0x%lx: beyond the stack limit or into the guard "
 			  "gap (stack overflow)", what, f->addr,
-			  (v->vm_start - f->addr) >> 10, v->vm_start, v->vm_end);
-	} else {
+			  (o->region.start - f->addr) >> 10, o->region.start,
+			  o->region.end);
+		return;
+	default:
 		ksnprintf(buf, size, "%s 0x%lx: no region is mapped there%s", what,
 			  f->addr,
-			  f->addr < MMAP_MIN_ADDR
+			  f->addr < NULL_GUARD_END
 				  ? " (possibly a NULL pointer dereference)"
 				  : "");
 	}
@@ -125,10 +137,11 @@ static void explain(const struct fault *f, enum fault_result r, char *buf,
 static struct ratelimit fault_messages = RATELIMIT_INIT("segfault");
 static struct ratelimit trap_messages = RATELIMIT_INIT("trap");
 
-void user_page_fault(const struct fault *f, enum fault_result r, u64 ip, u64 sp,
-		     u64 hw_error)
+void user_page_fault(const struct fault *f, const struct fault_outcome *o, u64 ip,
+		     u64 sp, u64 hw_error)
 {
 	struct task *t = current;
+	enum fault_result r = o->result;
 	int sig = r == FAULT_SIGBUS ? SIGBUS : SIGSEGV;
 	struct k_siginfo info = { .si_signo = sig };
 	char why[200];
@@ -137,7 +150,7 @@ void user_page_fault(const struct fault *f, enum fault_result r, u64 ip, u64 sp,
 		       : r == FAULT_SIGSEGV_ACCERR ? SEGV_ACCERR
 						  : SEGV_MAPERR;
 	info.f.fault.addr = f->addr;
-	explain(f, r, why, sizeof(why));
+	explain(f, o, why, sizeof(why));
 	ksnprintf(t->sig.fault_reason, sizeof(t->sig.fault_reason), "%s", why);
 	if (r == FAULT_OOM) {
 		/* out_of_memory() chose this process (and said so), or found

@@ -15,13 +15,14 @@ struct trap_frame;
 void exit_to_user_mode(struct trap_frame *tf);
 
 /*
- * user_page_fault - a user fault handle_mm_fault() could not resolve:
- * queue SIGSEGV or SIGBUS with si_addr and si_code, and print Linux's
- * "segfault at" line and an explanation if the program has no handler;
- * SIGKILL for FAULT_OOM (the OOM killer chose this process).  hw_error is the architecture's error code, printed as Linux does.
+ * user_page_fault - a user fault handle_mm_fault() could not resolve (o
+ * says why): queue SIGSEGV or SIGBUS with si_addr and si_code, and print
+ * Linux's "segfault at" line and an explanation if the program has no
+ * handler; SIGKILL for FAULT_OOM (the OOM killer chose this process).
+ * hw_error is the architecture's error code, printed as Linux does.
  */
-void user_page_fault(const struct fault *f, enum fault_result r, u64 ip, u64 sp,
-		     u64 hw_error);
+void user_page_fault(const struct fault *f, const struct fault_outcome *o,
+		     u64 ip, u64 sp, u64 hw_error);
 
 /* user_exception - another CPU exception in user mode: sig with code;
  * what names the exception, why (or NULL) explains it. */

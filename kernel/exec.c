@@ -8,6 +8,8 @@
  * to it (the point of no return) and drop the old one; a failed exec
  * returns an error to a caller that keeps running unchanged.
  */
+#include "kernel/rseq.h"
+#include "kernel/capability.h"
 #include "kernel/elf.h"
 #include "kernel/errno.h"
 #include "kernel/exec.h"
@@ -511,7 +513,7 @@ static u64 build_stack(struct mm *mm, const struct exec_strings *s,
 	AUX(AT_EGID, 0);
 	AUX(AT_SECURE, 0);
 	AUX(AT_RANDOM, random_at);
-	AUX(AT_HWCAP2, 0);
+	AUX(AT_HWCAP2, arch_hwcap2());
 	AUX(AT_EXECFN, execfn_at);
 	AUX(AT_PLATFORM, platform);
 	AUX(AT_NULL, 0);
@@ -656,6 +658,7 @@ static void commit_exec(struct mm *mm, const char *path, u64 entry, u64 sp)
 	if (t->files)
 		files_close_on_exec(t->files);
 	signal_reset_on_exec(&t->sig);
+	rseq_execve(t);
 	timers_exec(t->group_leader);
 	arch_thread_reset_fpu(&t->thread);
 	task_set_comm(t, path);
@@ -741,6 +744,7 @@ static int exec_strings(struct exec_at *at, char *path,
 	err = exec_kill_other_threads();
 	if (err)
 		goto out;
+	exec_creds(f->inode);
 	mm->exe_deny = f->inode; /* the denial stays as long as mm does */
 	ihold(f->inode);
 	file_put(f);

@@ -10,6 +10,9 @@
  * task starts by returning 0 from the same system call, while the caller
  * gets its PID (TID).
  */
+#include "kernel/rseq.h"
+#include "kernel/capability.h"
+#include "kernel/capability.h"
 #include "kernel/errno.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/pidfd.h"
@@ -185,7 +188,7 @@ static bool task_limits_ok(const struct task *parent)
 
 	if (task_count() >= max_threads())
 		return false;
-	return c->uid == 0 || c->euid == 0 ||
+	return c->uid == 0 || capable(CAP_SYS_RESOURCE) || capable(CAP_SYS_ADMIN) ||
 	       task_count_user(c->uid) < parent->rlimits[RLIMIT_NPROC][0];
 }
 
@@ -223,6 +226,7 @@ static struct task *copy_process(u64 flags, u64 stack, u64 tls, int *err)
 	memcpy(child->rlimits, parent->rlimits, sizeof(child->rlimits));
 	child->cred = parent->cred;
 	sched_fork(child, parent);
+	rseq_fork(child, parent, share_vm(flags));
 	/* Linux: the slack is inherited and becomes the child's default;
 	 * the parent-death signal is not inherited. */
 	child->timer_slack_ns = child->default_timer_slack_ns =
@@ -234,8 +238,10 @@ static struct task *copy_process(u64 flags, u64 stack, u64 tls, int *err)
 	if (stack)
 		frame_set_user_sp(tf, stack);
 	arch_thread_fork(&child->thread);
-	if (flags & CLONE_SETTLS)
+	if (flags & CLONE_SETTLS) { /* Linux: as ARCH_SET_FS, selector 0 */
 		child->thread.fs_base = tls;
+		child->thread.fsindex = 0;
+	}
 	arch_thread_start(&child->thread, child->kstack.top, fork_child_entry, NULL);
 	join_family(child, parent, flags);
 	return child;
@@ -466,4 +472,78 @@ SYSCALL_DEFINE2(clone3, const u8 __user *, uargs, size_t, size)
 	return do_clone(a.flags, a.stack ? a.stack + a.stack_size : 0,
 			(int __user *)a.parent_tid, (int __user *)a.child_tid, a.tls,
 			(int __user *)a.pidfd);
+}
+
+/* unshare_flags_ok - Linux's check_unshare_flags, after the implied flags
+ * were added: only clone's flags that unshare can mean (-EINVAL); the
+ * thread group, the handlers and the address space cannot be unshared
+ * here, which Linux accepts only when they are not shared anyway. */
+static int unshare_flags_ok(u64 flags)
+{
+	struct task *t = current;
+
+	if (flags & ~(u64)(CLONE_THREAD | CLONE_FS | CLONE_NEWNS | CLONE_SIGHAND |
+			   CLONE_VM | CLONE_FILES | CLONE_SYSVSEM | CLONE_NEWUTS |
+			   CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUSER |
+			   CLONE_NEWPID | CLONE_NEWCGROUP | CLONE_NEWTIME))
+		return -EINVAL;
+	if ((flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_VM)) &&
+	    t->group_leader->group_live > 1)
+		return -EINVAL;
+	if ((flags & (CLONE_SIGHAND | CLONE_VM)) && t->sig.sighand->count > 1)
+		return -EINVAL;
+	if ((flags & CLONE_VM) && t->mm && t->mm->users > 1)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * unshare: the caller stops sharing what clone let it share.  CLONE_FILES
+ * gives it its own copy of the descriptor table, CLONE_FS its own cwd and
+ * umask; CLONE_SYSVSEM has no semaphore undo list to leave here.  There
+ * are no namespaces: a namespace flag is -EPERM without CAP_SYS_ADMIN and
+ * -EINVAL with it, as Linux built without namespaces answers (a new user
+ * namespace is always -EINVAL).  Nothing changes unless everything can.
+ */
+SYSCALL_DEFINE1(unshare, u64, flags)
+{
+	struct task *t = current;
+	struct files *files = NULL;
+	struct fs_context *fs = NULL;
+	u64 ns = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
+		 CLONE_NEWPID | CLONE_NEWCGROUP | CLONE_NEWTIME;
+	int err;
+
+	if (flags & CLONE_NEWUSER)
+		flags |= CLONE_THREAD | CLONE_FS;
+	if (flags & CLONE_VM)
+		flags |= CLONE_SIGHAND;
+	if (flags & CLONE_SIGHAND)
+		flags |= CLONE_THREAD;
+	if (flags & CLONE_NEWNS)
+		flags |= CLONE_FS;
+	err = unshare_flags_ok(flags);
+	if (err)
+		return err;
+	if (flags & CLONE_NEWUSER)
+		return -EINVAL;
+	if (flags & ns)
+		return capable(CAP_SYS_ADMIN) ? -EINVAL : -EPERM;
+	if ((flags & CLONE_FILES) && t->files && t->files->refcount > 1 &&
+	    !(files = files_fork(t->files)))
+		return -ENOMEM;
+	if ((flags & CLONE_FS) && t->fs && t->fs->refcount > 1 &&
+	    !(fs = fs_context_fork(t->fs))) {
+		files_put(files);
+		return -ENOMEM;
+	}
+	if (files) {
+		files_put(t->files);
+		t->files = files;
+	}
+	if (fs) {
+		fs_context_put(t->fs);
+		t->fs = fs;
+	}
+	return 0;
 }

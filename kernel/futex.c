@@ -27,6 +27,7 @@
  * the word.  Priority inheritance itself means nothing on our scheduler
  * (round robin, one priority for all): the owner is never boosted.
  */
+#include "kernel/capability.h"
 #include "kernel/futex.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -309,7 +310,7 @@ static int fault_in_writeable(u32 __user *uaddr)
 {
 	struct fault f = { .addr = (u64)(uintptr_t)uaddr, .access = FAULT_WRITE };
 
-	return handle_mm_fault(&f) == FAULT_OK ? 0 : -EFAULT;
+	return handle_mm_fault(current->mm, &f).result == FAULT_OK ? 0 : -EFAULT;
 }
 
 /*
@@ -389,7 +390,9 @@ int futex_wake(u32 __user *uaddr, bool private, int nr_wake, u32 bitset)
 		return err;
 	if (bitset) {
 		flags = arch_irq_save();
-		err = wake_key(&key, bitset, nr_wake, NULL, 0);
+		/* Linux counts a wake-up before it compares with nr_wake: 0 (or
+		 * less) wakes one waiter too (Linux's fsgsbase test uses 0). */
+		err = wake_key(&key, bitset, nr_wake < 1 ? 1 : nr_wake, NULL, 0);
 		arch_irq_restore(flags);
 	} else {
 		err = -EINVAL;
@@ -782,7 +785,7 @@ SYSCALL_DEFINE3(get_robust_list, int, pid, u64 __user *, head_ptr,
 
 	if (!t || t->state == TASK_ZOMBIE)
 		return -ESRCH;
-	if (t != current && current->cred.euid != 0 &&
+	if (t != current && !capable(CAP_SYS_PTRACE) &&
 	    (current->cred.uid != t->cred.uid || current->cred.uid != t->cred.euid))
 		return -EPERM;
 	if (put_user_u64(len_ptr, len) || put_user_u64(head_ptr, t->robust_list))

@@ -99,8 +99,7 @@ int ktest_run(const char *list)
 	unsigned ran = 0;
 
 	printk("TAP version 13\n");
-	for (unsigned i = 0; i < nr_ktests; i++) {
-		const struct ktest *t = &ktests[i];
+	for (const struct ktest *t = __ktests_start; t < __ktests_end; t++) {
 		struct mem_snapshot before, after;
 
 		if (!selected(t, list))

@@ -20,9 +20,21 @@ struct ktest {
 	bool in_all; /* part of ktest=all (crash tests are not) */
 };
 
-/* Defined by tests/ktest/ *.c, collected in tests/ktest/registry.c. */
-extern const struct ktest ktests[];
-extern const unsigned nr_ktests;
+/*
+ * KTEST - register run as the self-test ktest=name, from the file that
+ * defines it (as KUnit's suites): the entry goes into the linker section
+ * .ktests, which linker.ld gathers between __ktests_start and
+ * __ktests_end; the runner finds every test there, in link order.  in_all:
+ * part of ktest=all (crash tests are not).
+ */
+#define KTEST(run_, name_, summary_, in_all_)                                 \
+	static const struct ktest ktest_entry_##run_                         \
+		__attribute__((used, section(".ktests"), aligned(8))) = {     \
+			.name = name_, .summary = summary_, .run = run_,     \
+			.in_all = in_all_,                                   \
+		}
+
+extern const struct ktest __ktests_start[], __ktests_end[];
 
 /* ktest_run - run the listed tests; returns the exit status (0 or 1). */
 int ktest_run(const char *list);

@@ -13,6 +13,7 @@
 #include "kernel/exec.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/ktest.h"
+#include "kernel/kthread.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/random.h"
@@ -25,9 +26,10 @@
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/aslr.h"
-#include "mm/fault.h"
+#include "mm/mm.h"
 #include "mm/kstack.h"
 #include "mm/paging.h"
+#include "mm/vmscan.h"
 #include <asm/arch.h>
 #include <asm/page_types.h>
 #include <asm/pci.h>
@@ -197,6 +199,8 @@ static __noreturn void kmain_late(void *arg)
 	pr_info("Boot complete. Starting %s as PID 1.\n",
 		kernel_cmdline.init ? kernel_cmdline.init : DEFAULT_INIT);
 	start_init(&kernel_cmdline);
+	kthread_init(); /* kthreadd: PID 2, as on Linux */
+	kswapd_init();
 	sched_idle_loop();
 }
 

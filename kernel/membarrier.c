@@ -7,15 +7,17 @@
  * between threads is already a full barrier (and serializes the core), so
  * each barrier is done by the time the call returns.  What a program can
  * tell is the bookkeeping, and that is Linux's:
- *   - QUERY lists the commands (no RSEQ ones: there is no rseq here, as a
- *     Linux built without CONFIG_RSEQ, where they are -EINVAL);
- *   - the PRIVATE_EXPEDITED commands (plain and SYNC_CORE) are -EPERM
+ *   - QUERY lists the commands;
+ *   - the PRIVATE_EXPEDITED commands (plain, SYNC_CORE and RSEQ) are -EPERM
  *     until the process registered for them; registration is per address
  *     space, shared by its threads, inherited by fork, cleared by exec;
  *   - GLOBAL_EXPEDITED needs no registration from its caller (it reaches
  *     the processes that registered: here, nothing to do);
  *   - flags must be 0 (MEMBARRIER_CMD_FLAG_CPU only with the RSEQ
  *     command); cpu_id is only read with that flag.
+ * PRIVATE_EXPEDITED_RSEQ restarts the rseq critical sections that the
+ * process's threads are running on other CPUs; here the other threads are
+ * not running, and a switch away already aborted theirs (kernel/rseq.c).
  */
 #include "kernel/errno.h"
 #include "kernel/syscall.h"
@@ -40,12 +42,15 @@
 	 MEMBARRIER_CMD_PRIVATE_EXPEDITED |                                    \
 	 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED |                           \
 	 MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE |                          \
-	 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE)
+	 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE |                 \
+	 MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ |                               \
+	 MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ)
 
 /* mm->membarrier_state bits: what the address space registered for. */
 #define MEMBARRIER_STATE_GLOBAL_EXPEDITED 0x1
 #define MEMBARRIER_STATE_PRIVATE_EXPEDITED 0x2
 #define MEMBARRIER_STATE_PRIVATE_EXPEDITED_SYNC_CORE 0x4
+#define MEMBARRIER_STATE_PRIVATE_EXPEDITED_RSEQ 0x8
 
 /* private_expedited - the barrier, for a process registered for it. */
 static long private_expedited(u32 needed)
@@ -63,7 +68,8 @@ static long do_register(u32 state)
 SYSCALL_DEFINE3(membarrier, int, cmd, unsigned, flags, int, cpu_id)
 {
 	(void)cpu_id; /* one CPU: a barrier on "cpu_id" is this one */
-	if (flags)
+	if (flags && (cmd != MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ ||
+		      flags != MEMBARRIER_CMD_FLAG_CPU))
 		return -EINVAL; /* FLAG_CPU goes only with the RSEQ command */
 	switch (cmd) {
 	case MEMBARRIER_CMD_QUERY:
@@ -81,7 +87,11 @@ SYSCALL_DEFINE3(membarrier, int, cmd, unsigned, flags, int, cpu_id)
 		return private_expedited(MEMBARRIER_STATE_PRIVATE_EXPEDITED_SYNC_CORE);
 	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE:
 		return do_register(MEMBARRIER_STATE_PRIVATE_EXPEDITED_SYNC_CORE);
-	default: /* the RSEQ commands too: no rseq here */
+	case MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ:
+		return private_expedited(MEMBARRIER_STATE_PRIVATE_EXPEDITED_RSEQ);
+	case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ:
+		return do_register(MEMBARRIER_STATE_PRIVATE_EXPEDITED_RSEQ);
+	default:
 		return -EINVAL;
 	}
 }

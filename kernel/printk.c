@@ -5,6 +5,7 @@
  * "[    0.012345] message".  Messages are also kept in a small ring buffer
  * (log_buf) that gdb can read after the fact: `p log_buf`.
  */
+#include "kernel/capability.h"
 #include "kernel/printk.h"
 #include "kernel/errno.h"
 #include "kernel/syscall.h"
@@ -229,7 +230,7 @@ SYSCALL_DEFINE3(syslog, int, type, char __user *, buf, int, len)
 	if (type < SYSLOG_ACTION_CLOSE || type > SYSLOG_ACTION_SIZE_BUFFER)
 		return -EINVAL;
 	if (type != SYSLOG_ACTION_READ_ALL && type != SYSLOG_ACTION_SIZE_BUFFER &&
-	    current->cred.euid != 0)
+	    !capable(CAP_SYSLOG) && !capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	if (reading) {
 		if (!buf || len < 0)

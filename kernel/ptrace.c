@@ -24,6 +24,7 @@
  * reporting; a tracer that is not the tracee's parent is not told of the
  * tracee's exit (its wait then finds nothing).
  */
+#include "kernel/capability.h"
 #include "kernel/ptrace.h"
 #include "kernel/errno.h"
 #include "kernel/exit.h"
@@ -199,7 +200,7 @@ void ptrace_exit(struct task *t)
 	arch_irq_restore(flags);
 }
 
-/* may_attach - Linux's ptrace_may_access for attaching: root, or the
+/* may_attach - Linux's ptrace_may_access for attaching: CAP_SYS_PTRACE, or the
  * same user (real, effective and saved uid of the target are the
  * caller's real uid), never one's own process, a zombie, or a task that
  * has a tracer already. */
@@ -210,7 +211,7 @@ static int may_attach(struct task *t)
 	if (t->tgid == current->tgid || t->state == TASK_ZOMBIE || t->ptracer ||
 	    !t->mm)
 		return -EPERM;
-	if (c->euid != 0 && (tc->uid != c->uid || tc->euid != c->uid ||
+	if (!capable(CAP_SYS_PTRACE) && (tc->uid != c->uid || tc->euid != c->uid ||
 			     tc->suid != c->uid))
 		return -EPERM;
 	return 0;

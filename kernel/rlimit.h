@@ -18,6 +18,7 @@
 #define RLIMIT_MEMLOCK 8
 #define RLIMIT_AS 9
 #define RLIMIT_SIGPENDING 11
+#define RLIMIT_MSGQUEUE 12 /* bytes of POSIX message queues (kernel/mqueue.c) */
 #define RLIM_NLIMITS 16
 #define RLIM_INFINITY (~0ull)
 

@@ -15,6 +15,8 @@
  * task that sleeps and wakes often cannot keep the others from running.
  * Threads are tasks like any other: each has its own slice.
  */
+#include "kernel/rseq.h"
+#include "kernel/capability.h"
 #include "kernel/task.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -103,6 +105,7 @@ void sched_init(struct kstack *idle_stack)
 	idle_task.group_live = 1;
 	idle_task.state = TASK_RUNNING;
 	task_set_comm(&idle_task, "swapper");
+	cred_init_root(&idle_task.cred);
 	current = &idle_task;
 }
 
@@ -138,7 +141,7 @@ static void finish_switch(void)
 	}
 }
 
-void schedule(void)
+__sched void schedule(void)
 {
 	u64 flags = arch_irq_save();
 	struct task *prev = current, *next;
@@ -153,6 +156,8 @@ void schedule(void)
 	/* a new turn, also when prev goes on alone */
 	next->slice_end_ns = arch_clock_ns() + sched_slice();
 	if (next != prev) {
+		if (prev->rseq)
+			rseq_preempt(prev);
 		if (prev->state == TASK_RUNNING)
 			prev->ru.nivcsw++;
 		else
@@ -172,7 +177,7 @@ void task_first_run(void)
 	arch_irq_enable();
 }
 
-__noreturn void sched_exit_dead(void)
+__sched __noreturn void sched_exit_dead(void)
 {
 	if (task_dead)
 		panic("sched_exit_dead: thread %d not freed yet", task_dead->pid);
@@ -232,12 +237,18 @@ void sched_tick(bool from_user)
 		t->need_resched = true;
 }
 
-void sched_yield(void)
+__sched void sched_yield(void)
 {
 	schedule(); /* moves on to the next task in the round, if any */
 }
 
-int sched_sleep_until(u64 ns)
+__sched void cond_resched(void)
+{
+	if (current->need_resched)
+		schedule();
+}
+
+__sched int sched_sleep_until(u64 ns)
 {
 	u64 flags = arch_irq_save();
 	int r = 0;
@@ -265,6 +276,37 @@ __noreturn void sched_idle_loop(void)
 	}
 }
 
+/* ---- where a task sleeps ---- */
+
+extern char __sched_text_start[], __sched_text_end[]; /* linker.ld */
+
+/* in_sched_functions - is addr in a function that only sleeps (__sched)? */
+static bool in_sched_functions(u64 addr)
+{
+	return addr >= (u64)__sched_text_start && addr < (u64)__sched_text_end;
+}
+
+#define WCHAN_MAX_FRAMES 16
+
+/* As Linux's get_wchan: only for a task that is off the CPU and not
+ * runnable (a zombie has nothing left to wait for: 0, as Linux, whose
+ * dead task's stack is gone). */
+u64 get_wchan(struct task *t)
+{
+	u64 ret[WCHAN_MAX_FRAMES], flags = arch_irq_save(), wchan = 0;
+	unsigned n = 0;
+
+	if (t != current && t->state != TASK_RUNNING && t->state != TASK_ZOMBIE)
+		n = arch_sleeping_stack(&t->thread, t->kstack.bottom,
+					t->kstack.top, ret, WCHAN_MAX_FRAMES);
+	arch_irq_restore(flags);
+	/* a return address may be just past its function: look at ret - 1 */
+	for (unsigned i = 0; i < n && !wchan; i++)
+		if (!in_sched_functions(ret[i] - 1))
+			wchan = ret[i];
+	return wchan;
+}
+
 /* ---- wait queues ---- */
 
 void wait_add(struct wait_queue *wq, struct task *t)
@@ -279,7 +321,7 @@ void wait_add(struct wait_queue *wq, struct task *t)
 }
 
 /* Sleep once on wq (interrupts disabled). */
-static void sleep_on(struct wait_queue *wq)
+static __sched void sleep_on(struct wait_queue *wq)
 {
 	struct task *t = current;
 
@@ -290,7 +332,7 @@ static void sleep_on(struct wait_queue *wq)
 		wait_remove(t->waiting_on, t);
 }
 
-int wait_sleep(struct wait_queue *wq)
+__sched int wait_sleep(struct wait_queue *wq)
 {
 	if (signal_pending(current))
 		return -ERESTARTSYS;
@@ -298,7 +340,7 @@ int wait_sleep(struct wait_queue *wq)
 	return signal_pending(current) ? -ERESTARTSYS : 0;
 }
 
-int wait_sleep_killable(struct wait_queue *wq)
+__sched int wait_sleep_killable(struct wait_queue *wq)
 {
 	if (fatal_signal_pending(current))
 		return -EINTR;

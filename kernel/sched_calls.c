@@ -1,14 +1,14 @@
 /*
  * kernel/sched_calls.c - the scheduling queries a program may make, as
  * Linux answers them on a machine with one CPU: the affinity mask (CPU 0
- * only), getcpu, the policies' priority ranges, the round-robin interval,
- * and capget (which capabilities a task has).
+ * only), getcpu, the policies' priority ranges, the round-robin interval.
  *
  * The scheduler (kernel/sched.c) is one round-robin over every runnable
  * task.  A task's policy and priority (sched_setscheduler, sched_setparam)
  * are checked and kept as Linux does, and reported back, but they do not
  * change when it runs: a SCHED_FIFO task gets its turn like any other.
  */
+#include "kernel/capability.h"
 #include "kernel/errno.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
@@ -25,12 +25,6 @@
 #define MAX_RT_PRIO 99
 #define SCHED_RESET_ON_FORK 0x40000000
 #define RR_INTERVAL_NS 10000000l /* the scheduler's longest slice */
-
-/* Capabilities, Linux's ABI (include/uapi/linux/capability.h). */
-#define LINUX_CAPABILITY_VERSION_1 0x19980330
-#define LINUX_CAPABILITY_VERSION_2 0x20071026
-#define LINUX_CAPABILITY_VERSION_3 0x20080522
-#define CAP_FULL_SET 0x000001fffffffffful /* capabilities 0-40 */
 
 /* target - the task pid names (0: the caller), or NULL. */
 static struct task *target(int pid)
@@ -67,7 +61,7 @@ SYSCALL_DEFINE3(sched_setaffinity, int, pid, unsigned int, len,
 	t = pid < 0 ? NULL : target(pid);
 	if (!t)
 		return -ESRCH;
-	if (current->cred.euid != 0 && current->cred.euid != t->cred.uid &&
+	if (!capable(CAP_SYS_NICE) && current->cred.euid != t->cred.uid &&
 	    current->cred.euid != t->cred.euid)
 		return -EPERM;
 	return (cpus & 1) ? 0 : -EINVAL;
@@ -145,7 +139,7 @@ static long set_policy(int pid, int policy, const int __user *param)
 		return -EINVAL;
 	if (rt_policy(policy) ? prio < 1 || prio > MAX_RT_PRIO : prio != 0)
 		return -EINVAL;
-	if (current->cred.euid != 0 &&
+	if (!capable(CAP_SYS_NICE) &&
 	    (rt_policy(policy) || (current->cred.euid != t->cred.uid &&
 				   current->cred.euid != t->cred.euid)))
 		return -EPERM;
@@ -207,55 +201,4 @@ SYSCALL_DEFINE2(sched_rr_get_interval, int, pid, void __user *, interval)
 	if (!target(pid))
 		return -ESRCH;
 	return copy_to_user(interval, ts, sizeof(ts)) ? -EFAULT : 0;
-}
-
-struct cap_header {
-	u32 version;
-	int pid;
-};
-
-struct cap_data {
-	u32 effective, permitted, inheritable;
-};
-
-/*
- * capget: a task's capabilities, as Linux gives them to root (every one
- * permitted and effective, none inheritable) and to other users (none).
- * An unknown version is answered with version 3 written back and
- * -EINVAL; a NULL data pointer only checks the version.  Version 1 has
- * one 32-bit word per set, versions 2 and 3 two.
- */
-SYSCALL_DEFINE2(capget, struct cap_header __user *, header,
-		struct cap_data __user *, data)
-{
-	struct cap_header h;
-	struct cap_data d[2];
-	struct task *t;
-	u64 caps;
-	int words;
-
-	if (copy_from_user(&h, header, sizeof(h)))
-		return -EFAULT;
-	if (h.version == LINUX_CAPABILITY_VERSION_1)
-		words = 1;
-	else if (h.version == LINUX_CAPABILITY_VERSION_2 ||
-		 h.version == LINUX_CAPABILITY_VERSION_3)
-		words = 2;
-	else {
-		h.version = LINUX_CAPABILITY_VERSION_3;
-		return copy_to_user(header, &h.version, sizeof(h.version)) ? -EFAULT
-									    : -EINVAL;
-	}
-	if (h.pid < 0)
-		return -EINVAL;
-	if (!data)
-		return 0;
-	t = target(h.pid);
-	if (!t)
-		return -ESRCH;
-	caps = t->cred.euid == 0 ? CAP_FULL_SET : 0;
-	memset(d, 0, sizeof(d));
-	d[0].effective = d[0].permitted = (u32)caps;
-	d[1].effective = d[1].permitted = (u32)(caps >> 32);
-	return copy_to_user(data, d, (size_t)words * sizeof(d[0])) ? -EFAULT : 0;
 }

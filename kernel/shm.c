@@ -22,6 +22,7 @@
  * inode number of the file is the id, and the file is named
  * "/SYSV<key in hex> (deleted)", which is how /proc/PID/maps shows it.
  */
+#include "kernel/capability.h"
 #include "kernel/errno.h"
 #include "kernel/fs/procfmt.h"
 #include "kernel/fs/internal.h"
@@ -162,17 +163,17 @@ static int ipcperms(const struct shm_segment *s, int flag)
 	else if (egid == s->gid || egid == s->cgid || in_group_p(s->gid) ||
 		 in_group_p(s->cgid))
 		granted >>= 3;
-	if ((requested & ~granted & 7) && euid != 0)
+	if ((requested & ~granted & 7) && !capable(CAP_IPC_OWNER))
 		return -EACCES;
 	return 0;
 }
 
-/* may_change - IPC_SET, IPC_RMID: the owner, the creator or root. */
+/* may_change - IPC_SET, IPC_RMID: the owner, the creator or CAP_SYS_ADMIN. */
 static bool may_change(const struct shm_segment *s)
 {
 	u32 euid = current->cred.euid;
 
-	return euid == 0 || euid == s->uid || euid == s->cuid;
+	return euid == s->uid || euid == s->cuid || capable(CAP_SYS_ADMIN);
 }
 
 /* shm_destroy - forget s and free it; its pages go with the last
@@ -535,7 +536,7 @@ static long shm_lock_cmd(int shmid, int cmd)
 
 	if (!s)
 		return -EINVAL;
-	if (euid != 0) {
+	if (!capable(CAP_IPC_LOCK)) {
 		if (euid != s->uid && euid != s->cuid)
 			return -EPERM;
 		if (cmd == SHM_LOCK && !current->rlimits[RLIMIT_MEMLOCK][0])

@@ -15,6 +15,8 @@
  * for that thread.  A signal whose default action terminates kills the
  * whole process, whichever thread takes it.
  */
+#include "kernel/rseq.h"
+#include "kernel/capability.h"
 #include "kernel/signal.h"
 #include "kernel/errno.h"
 #include "kernel/exit.h"
@@ -135,6 +137,8 @@ static bool sig_ignored(const struct task *t, int sig,
 {
 	u64 h = t->sig.action[sig - 1].handler;
 
+	if (is_kthread(t))
+		return true; /* a kernel thread takes no signal (Linux's) */
 	if (sig_unkillable(t) && h == SIG_DFL &&
 	    !(from_kernel(info) && (sig == SIGKILL || sig == SIGSTOP)))
 		return true;
@@ -466,6 +470,7 @@ static bool handle_one(struct trap_frame *tf, int sig)
 	}
 	restart_nointr(tf);
 	fix_interrupted_syscall(tf, ka);
+	rseq_signal_deliver(tf, sig); /* an interrupted section resumes at its abort */
 	if (!setup_frame(tf, sig, ka)) {
 		if (printk_ratelimit(&frame_messages))
 			printk(KERN_INFO "%s[%d]: cannot deliver signal %d: bad stack "
@@ -660,7 +665,7 @@ SYSCALL_DEFINE2(sigaltstack, const struct k_stack __user *, ss,
 }
 
 /*
- * may_signal - may the caller send sig to t?  Linux's rule: root, or the
+ * may_signal - may the caller send sig to t?  Linux's rule: CAP_KILL, or the
  * caller's real or effective uid is the target's real or saved uid; and
  * SIGCONT to anyone in the caller's session.  Else -EPERM.
  */
@@ -668,7 +673,7 @@ static int may_signal(const struct task *t, int sig)
 {
 	const struct task_cred *c = &current->cred, *tc = &t->cred;
 
-	if (c->euid == 0 || c->euid == tc->uid || c->euid == tc->suid ||
+	if (capable(CAP_KILL) || c->euid == tc->uid || c->euid == tc->suid ||
 	    c->uid == tc->uid || c->uid == tc->suid)
 		return 0;
 	return sig == SIGCONT && t->sid == current->sid ? 0 : -EPERM;

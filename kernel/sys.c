@@ -2,12 +2,14 @@
  * kernel/sys.c - the small system calls about the process itself: IDs,
  * process groups, limits, resource usage, the system's name, randomness,
  * and reboot.  Every process starts as root (uid 0, gid 0).  User and
- * group IDs change with the set*id calls, by Linux's rules: root may set
- * any; any other user only to one of its real, effective or saved IDs.
- * What looks at them: /proc/PID/pagemap (frame numbers for root only),
- * file permissions (kernel/fs/vfs.c: owner, group, supplementary groups),
- * chmod and chown (kernel/fs/open.c: the owner or root).
+ * group IDs change with the set*id calls, by Linux's rules: a task with
+ * CAP_SETUID (CAP_SETGID) may set any; any other only one of its real,
+ * effective or saved IDs; the capabilities follow the uids
+ * (kernel/capability.c).  What looks at the IDs: file permissions
+ * (kernel/fs/vfs.c: owner, group, supplementary groups), chmod and chown
+ * (kernel/fs/open.c: the owner, or CAP_FOWNER and CAP_CHOWN), signals.
  */
+#include "kernel/capability.h"
 #include "kernel/errno.h"
 #include "kernel/exit.h"
 #include "kernel/printk.h"
@@ -36,11 +38,13 @@ SYSCALL_DEFINE0(getegid) { return current->cred.egid; }
 
 /*
  * The set*id rules are Linux's (kernel/sys.c), for uids and gids alike;
- * "privileged" is an effective uid of 0 (CAP_SETUID, CAP_SETGID).  ids
- * points at the real, effective and saved ID of one kind: c->uid.. or
- * c->gid...
+ * "privileged" is CAP_SETUID for uids, CAP_SETGID for gids.  ids points
+ * at the real, effective and saved ID of one kind: c->uid.. or c->gid...
  */
-static bool privileged(const struct task_cred *c) { return c->euid == 0; }
+static bool privileged(const struct task_cred *c, const u32 ids[3])
+{
+	return capable(ids == c->uids ? CAP_SETUID : CAP_SETGID);
+}
 
 /* id_is_ours - is id one of the three in ids? */
 static bool id_is_ours(const u32 ids[3], u32 id)
@@ -54,7 +58,7 @@ static long set_id(struct task_cred *c, u32 ids[3], u32 id)
 {
 	if (id == ID_UNCHANGED)
 		return -EINVAL;
-	if (privileged(c)) {
+	if (privileged(c, ids)) {
 		ids[0] = ids[1] = ids[2] = id;
 		return 0;
 	}
@@ -72,7 +76,7 @@ static long set_re_id(struct task_cred *c, u32 ids[3], u32 r, u32 e)
 {
 	u32 old_real = ids[0];
 
-	if (!privileged(c) &&
+	if (!privileged(c, ids) &&
 	    ((r != ID_UNCHANGED && r != ids[0] && r != ids[1]) ||
 	     (e != ID_UNCHANGED && !id_is_ours(ids, e))))
 		return -EPERM;
@@ -89,7 +93,7 @@ static long set_re_id(struct task_cred *c, u32 ids[3], u32 r, u32 e)
  * (or anything when privileged). */
 static long set_res_id(struct task_cred *c, u32 ids[3], u32 r, u32 e, u32 s)
 {
-	if (!privileged(c) &&
+	if (!privileged(c, ids) &&
 	    ((r != ID_UNCHANGED && !id_is_ours(ids, r)) ||
 	     (e != ID_UNCHANGED && !id_is_ours(ids, e)) ||
 	     (s != ID_UNCHANGED && !id_is_ours(ids, s))))
@@ -106,9 +110,20 @@ static long set_res_id(struct task_cred *c, u32 ids[3], u32 r, u32 e, u32 s)
 #define UIDS(c) ((c)->uids)
 #define GIDS(c) ((c)->gids)
 
+/* uid_changed - after a set*uid call's result err: the capabilities
+ * follow the uids (cap_emulate_setxuid); err passes through. */
+static long uid_changed(long err, const struct task_cred *old)
+{
+	if (!err)
+		cap_emulate_setxuid(&current->cred, old);
+	return err;
+}
+
 SYSCALL_DEFINE1(setuid, u32, uid)
 {
-	return set_id(&current->cred, UIDS(&current->cred), uid);
+	struct task_cred old = current->cred;
+
+	return uid_changed(set_id(&current->cred, UIDS(&current->cred), uid), &old);
 }
 
 SYSCALL_DEFINE1(setgid, u32, gid)
@@ -118,7 +133,9 @@ SYSCALL_DEFINE1(setgid, u32, gid)
 
 SYSCALL_DEFINE2(setreuid, u32, r, u32, e)
 {
-	return set_re_id(&current->cred, UIDS(&current->cred), r, e);
+	struct task_cred old = current->cred;
+
+	return uid_changed(set_re_id(&current->cred, UIDS(&current->cred), r, e), &old);
 }
 
 SYSCALL_DEFINE2(setregid, u32, r, u32, e)
@@ -128,7 +145,10 @@ SYSCALL_DEFINE2(setregid, u32, r, u32, e)
 
 SYSCALL_DEFINE3(setresuid, u32, r, u32, e, u32, s)
 {
-	return set_res_id(&current->cred, UIDS(&current->cred), r, e, s);
+	struct task_cred old = current->cred;
+
+	return uid_changed(set_res_id(&current->cred, UIDS(&current->cred), r, e, s),
+			   &old);
 }
 
 SYSCALL_DEFINE3(setresgid, u32, r, u32, e, u32, s)
@@ -179,14 +199,14 @@ SYSCALL_DEFINE2(getgroups, int, size, u32 __user *, list)
 	return c->ngroups;
 }
 
-/* setgroups: privileged only (-EPERM); more than NGROUPS_MAX is -EINVAL,
+/* setgroups: CAP_SETGID only (-EPERM); more than NGROUPS_MAX is -EINVAL,
  * more than the NGROUPS_KEPT we keep -ENOMEM (Linux's allocation failing). */
 SYSCALL_DEFINE2(setgroups, int, size, const u32 __user *, list)
 {
 	struct task_cred *c = &current->cred;
 	u32 groups[NGROUPS_KEPT];
 
-	if (!privileged(c))
+	if (!capable(CAP_SETGID))
 		return -EPERM;
 	if ((u32)size > NGROUPS_MAX)
 		return -EINVAL;
@@ -309,14 +329,14 @@ SYSCALL_DEFINE2(arch_prctl, int, code, u64, addr)
 		arch_set_fs_base(&t->thread, addr);
 		return 0;
 	case ARCH_GET_FS:
-		return put_user_u64((void __user *)addr, t->thread.fs_base);
+		return put_user_u64((void __user *)addr, arch_get_fs_base());
 	case ARCH_SET_GS:
 		if (addr >= TASK_SIZE_MAX)
 			return -EPERM;
 		arch_set_gs_base(&t->thread, addr);
 		return 0;
 	case ARCH_GET_GS:
-		return put_user_u64((void __user *)addr, t->thread.gs_base);
+		return put_user_u64((void __user *)addr, arch_get_gs_base());
 	case ARCH_GET_CPUID: /* 1: CPUID works in user mode */
 		return 1;
 	case ARCH_SET_CPUID: /* as Linux on a CPU without CPUID faulting */
@@ -402,13 +422,15 @@ static long prctl_name(int option, u64 arg2)
  * (not inherited by fork).  TSC: PR_TSC_SIGSEGV makes rdtsc fault.
  * TIMERSLACK: how late a timer may fire, 0 sets the default back.
  * CHILD_SUBREAPER: orphaned descendants are reparented to this process
- * instead of init.
+ * instead of init.  The capability options are kernel/capability.c's.
  */
 SYSCALL_DEFINE5(prctl, int, option, u64, arg2, u64, arg3, u64, arg4, u64, arg5)
 {
 	struct task *t = current;
+	long err = cap_prctl(option, arg2, arg3, arg4, arg5);
 
-	(void)arg3, (void)arg4, (void)arg5;
+	if (err != -ENOSYS)
+		return err;
 	switch (option) {
 	case PR_SET_NAME:
 	case PR_GET_NAME:
@@ -487,14 +509,16 @@ void rlimit_init_defaults(u64 lim[RLIM_NLIMITS][2])
 	lim[RLIMIT_CORE][0] = 0;
 	lim[RLIMIT_NPROC][0] = lim[RLIMIT_NPROC][1] = 4096;
 	lim[RLIMIT_MEMLOCK][0] = lim[RLIMIT_MEMLOCK][1] = 8ul << 20; /* Linux >= 5.16 */
+	lim[RLIMIT_MSGQUEUE][0] = lim[RLIMIT_MSGQUEUE][1] = 819200; /* MQ_BYTES_MAX */
 }
 
 /* same_user - may c act on a process with credentials t (prlimit64)?  As
- * Linux: root, or c's real uid is all three of t's. */
+ * Linux: CAP_SYS_RESOURCE, or c's real uid and gid are all three of t's. */
 static bool same_user(const struct task_cred *c, const struct task_cred *t)
 {
-	return c->euid == 0 ||
-	       (c->uid == t->uid && c->uid == t->euid && c->uid == t->suid);
+	return capable(CAP_SYS_RESOURCE) ||
+	       (c->uid == t->uid && c->uid == t->euid && c->uid == t->suid &&
+		c->gid == t->gid && c->gid == t->egid && c->gid == t->sgid);
 }
 
 SYSCALL_DEFINE4(prlimit64, int, pid, unsigned, resource,
@@ -520,8 +544,8 @@ SYSCALL_DEFINE4(prlimit64, int, pid, unsigned, resource,
 			return -EINVAL;
 		if (resource == RLIMIT_NOFILE && v.max > 1024)
 			return -EPERM; /* our descriptor tables hold 1024 */
-		if (v.max > t->rlimits[resource][1] && current->cred.euid != 0)
-			return -EPERM; /* only root raises a hard limit */
+		if (v.max > t->rlimits[resource][1] && !capable(CAP_SYS_RESOURCE))
+			return -EPERM; /* raising a hard limit is a privilege */
 		t->rlimits[resource][0] = v.cur;
 		t->rlimits[resource][1] = v.max;
 	}
@@ -619,6 +643,8 @@ SYSCALL_DEFINE3(getrandom, void __user *, buf, size_t, count, unsigned, flags)
 SYSCALL_DEFINE4(reboot, u32, magic1, u32, magic2, u32, cmd, void __user *, arg)
 {
 	(void)arg;
+	if (!capable(CAP_SYS_BOOT))
+		return -EPERM; /* checked first, as Linux */
 	if (magic1 != LINUX_REBOOT_MAGIC1 || magic2 != LINUX_REBOOT_MAGIC2)
 		return -EINVAL;
 	switch (cmd) {

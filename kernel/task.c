@@ -2,6 +2,7 @@
  * kernel/task.c - creating, finding and freeing tasks, and walking the
  * threads of a process.
  */
+#include "kernel/capability.h"
 #include "kernel/task.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -59,6 +60,7 @@ struct task *task_alloc(const char *comm)
 	t->group_live = 1;
 	t->state = TASK_SLEEPING; /* not runnable until sched_add() */
 	t->start_ns = arch_clock_ns();
+	cred_init_root(&t->cred); /* root's; fork copies its parent's instead */
 	task_set_comm(t, comm);
 	for (pp = &all_tasks; *pp; pp = &(*pp)->all_next)
 		;

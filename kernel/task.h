@@ -31,6 +31,10 @@
 #define TASK_COMM_LEN 16
 #define PID_MAX 32768
 #define INIT_PID 1 /* the first user process: reaps orphans, never OOM-killed first */
+#define KTHREADD_PID 2 /* kthreadd, the parent of every kernel thread */
+
+/* task->flags (Linux's PF_*, shown in /proc/PID/stat) */
+#define PF_KTHREAD 0x00200000 /* a kernel thread (kernel/kthread.c) */
 
 enum task_state {
 	TASK_RUNNING,  /* on the run queue (or the one running) */
@@ -61,9 +65,9 @@ struct rusage_counts {
 			* (exec, exit); the live one adds its own */
 };
 
-/* The user and group IDs of a task (Linux's struct cred, without the
- * capabilities: an effective uid 0 has them all).  Everyone starts as
- * root (0); the set*id calls of kernel/sys.c change them. */
+/* The user and group IDs and the capabilities of a task (Linux's struct
+ * cred).  Everyone starts as root (0) with every capability; the set*id
+ * calls of kernel/sys.c change the IDs, kernel/capability.c the sets. */
 #define NGROUPS_KEPT 32 /* supplementary groups a task may have here */
 struct task_cred {
 	union { /* real, effective, saved: by name or as ids[3] (sys.c) */
@@ -76,6 +80,9 @@ struct task_cred {
 	};
 	u32 ngroups;
 	u32 groups[NGROUPS_KEPT];
+	u64 cap_inheritable, cap_permitted, cap_effective; /* capability.h */
+	u64 cap_bset, cap_ambient;
+	u32 securebits;            /* SECBIT_*: PR_SET_KEEPCAPS, ... */
 };
 
 struct task {
@@ -85,6 +92,9 @@ struct task {
 	char comm[TASK_COMM_LEN];  /* the program's name, as in /proc/PID/stat */
 	char exe_path[128];        /* the program's path (/proc/PID/exe) */
 	enum task_state state;
+	unsigned flags;            /* PF_*: PF_KTHREAD */
+	int (*kthread_fn)(void *); /* a kernel thread's function... */
+	void *kthread_data;        /* ...and its argument (kernel/kthread.c) */
 	bool need_resched;         /* switch away at the next chance */
 
 	struct arch_thread thread; /* saved registers, FPU, TLS base */
@@ -178,10 +188,25 @@ struct task {
 	int sched_priority;        /* 1..99 for FIFO and RR, else 0 */
 	bool sched_reset_on_fork;  /* SCHED_RESET_ON_FORK */
 
+	/* rseq (kernel/rseq.c): this thread's registered struct rseq (a user
+	 * address, 0: none), its length and signature; what happened since
+	 * the last look (RSEQ_EVENT_*); whether the way back to user mode
+	 * must update the area. */
+	u64 rseq;
+	u32 rseq_len, rseq_sig;
+	u32 rseq_event_mask;
+	bool rseq_notify;
+
 	/* The process's timers (alarm, setitimer, timer_create), in its
 	 * leader; NULL until it arms one (kernel/itimer.h). */
 	struct process_timers *timers;
 };
+
+/* is_kthread - is t a kernel thread (no user part, never in user mode)? */
+static inline bool is_kthread(const struct task *t)
+{
+	return t->flags & PF_KTHREAD;
+}
 
 /* thread_group_leader - is t the first thread of its process? */
 static inline bool thread_group_leader(const struct task *t)
@@ -267,6 +292,14 @@ int sched_sleep_until(u64 ns);
 __noreturn void sched_idle_loop(void);
 /* sched_nr_running - tasks on the run queue. */
 unsigned sched_nr_running(void);
+/* cond_resched - a kernel thread's chance to let others run: schedule()
+ * if its slice is over and another task waits (the kernel is not
+ * preempted, so a long loop in a kernel thread must call it). */
+void cond_resched(void);
+/* get_wchan - where sleeping task t waits: the address of the first
+ * function on its kernel stack outside the scheduler (__sched), or 0 if
+ * it runs or the walk finds none (Linux's get_wchan). */
+u64 get_wchan(struct task *t);
 /* sched_exit_dead - the last switch of an exited thread that nobody reaps:
  * it is freed by the next task to run (no task can free the stack it is
  * running on).  With interrupts disabled. */

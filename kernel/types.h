@@ -41,7 +41,13 @@ typedef u64 virt_addr_t; /* a virtual address held as a number */
 #define __noreturn __attribute__((noreturn))
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define __aligned(x) __attribute__((aligned(x)))
+/* __noinline - keep a function a real frame (a gdb breakpoint, a backtrace line). */
+#define __noinline __attribute__((noinline))
 #define __unused __attribute__((unused))
+/* __sched - a function that only sleeps or switches tasks: it goes into
+ * .sched.text, which /proc/PID/wchan skips to name where a task waits
+ * (Linux's __sched, kernel/sched.c in_sched_functions). */
+#define __sched __attribute__((section(".sched.text")))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 

@@ -1,20 +1,28 @@
 /*
  * mm/fault.c - the page-fault handler: decides what a fault means.
  *
- * handle_mm_fault() reads like Linux's decision tree:
+ * handle_mm_fault() reads like Linux's decision tree, one way down:
  *   no region at the address           -> SIGSEGV (SEGV_MAPERR)
  *   below a stack region               -> expand_stack(), within the limit
  *                                         and never into the guard gap
  *   the region forbids the access      -> SIGSEGV (SEGV_ACCERR)
+ *   then handle_pte_fault(), on the page-table entry:
  *   the page is in swap                -> do_swap_page(): read it back
  *                                         (mm/swap_state.c: a major fault)
- *   the page is not there yet          -> do_anonymous_page(): a zeroed frame
- *     ...in a region a userfaultfd watches -> handle_userfault(): ask the
+ *   the page is not there yet, and the region's userfaultfd wants it
+ *                                      -> handle_userfault(): ask the
  *                                         monitor (mm/userfaultfd.c)
- *                                         do_fault(): the file's page
+ *   the page is not there yet          -> do_anonymous_page(): a zeroed frame
+ *                                         do_fault(): the file's page, by
+ *                                         do_read_fault(), do_cow_fault()
+ *                                         or do_shared_fault()
  *                                         (beyond the file's end: SIGBUS)
  *   a write to a page shared read-only -> do_wp_page(): copy-on-write
  *   no frame for any of these          -> out_of_memory(), then again
+ * The answer is one struct fault_outcome (fault.h): the result, the case
+ * that ran (enum fault_how) and a copy of the region.  The named cases
+ * are __noinline so that each is a frame of its own: `hbreak
+ * do_anonymous_page` stops on a demand-zero fault, and backtraces name it.
  * Before any of it, reclaim_if_low() (mm/vmscan.c) moves pages to swap
  * when free frames run low: no page-table pointer is held yet, and the
  * decision reads the entry afterwards, not the CPU's error code (which
@@ -32,7 +40,6 @@
 #include "lib/format.h"
 #include "lib/string.h"
 #include "mm/frame.h"
-#include "mm/kstack.h"
 #include "mm/mm.h"
 #include "mm/oom.h"
 #include "mm/pagetable.h"
@@ -44,8 +51,6 @@
 #include <asm/page_types.h>
 #include <asm/pgtable.h>
 #include <asm/tlb.h>
-
-#define NULL_GUARD_END 4096 /* accesses below this: a NULL pointer, surely */
 
 static int install(struct mm *mm, struct vm_area_struct *v, u64 addr,
 		   pte_t *e, phys_addr_t pa, bool writable);
@@ -68,11 +73,12 @@ static int install_new_frame(struct mm *mm, struct vm_area_struct *v, u64 addr,
 	return 0;
 }
 
-int do_anonymous_page(struct mm *mm, struct vm_area_struct *v, u64 addr)
+/* do_anonymous_page - the first touch of a page of anonymous memory: a
+ * zeroed frame in its empty entry e.  0 or -ENOMEM. */
+static __noinline int do_anonymous_page(struct mm *mm, struct vm_area_struct *v, u64 addr,
+			     pte_t *e)
 {
-	pte_t *e = pt_walk(mm->pgd, addr, true);
-
-	return e ? install_new_frame(mm, v, addr, e, 0) : -ENOMEM;
+	return install_new_frame(mm, v, addr, e, 0);
 }
 
 /* Install frame pa at addr, in its empty entry e, with the region's
@@ -112,61 +118,97 @@ static phys_addr_t copy_frame(phys_addr_t src)
 	return pa;
 }
 
-/*
- * do_fault - the page at addr of a file region: the file's own page for a
- * shared region (writes land in the file); for a private region, the
- * file's page read-only until a write, or a private copy for a write.
- * -EFAULT (SIGBUS) beyond the end of the file, -ENOMEM.
- */
-static int do_fault(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e,
-		    bool write, const char **how)
+/* map_file_page - map the file's own frame pa at addr (shared: writable as
+ * the region allows; private: read-only until a write copies it). */
+static int map_file_page(struct mm *mm, struct vm_area_struct *v, u64 addr,
+			 pte_t *e, phys_addr_t pa, bool shared)
 {
-	struct inode *inode = v->vm_file->inode;
-	u64 pgoff = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
-	bool shared = v->vm_flags & VM_SHARED;
-	phys_addr_t pa;
-
-	if (!is_ramfs_file(inode) ||
-	    pgoff >= ALIGN_UP(inode->size, PAGE_SIZE) >> PAGE_SHIFT)
-		return -EFAULT;
-	pa = ramfs_get_page(inode, pgoff, shared);
-	*how = shared ? "file page (shared)" : pa && !write ? "file page (read-only until written)"
-					      : "file page, private copy";
-	if (shared || (pa && !write)) {
-		if (!pa)
-			return -ENOMEM;
-		page_get(phys_to_page(pa));
-		if (!install(mm, v, addr, e, pa, shared))
-			return 0;
-		page_put(phys_to_page(pa));
+	if (!pa)
 		return -ENOMEM;
+	page_get(phys_to_page(pa));
+	if (!install(mm, v, addr, e, pa, shared))
+		return 0;
+	page_put(phys_to_page(pa));
+	return -ENOMEM;
+}
+
+/* do_shared_fault - a page of a MAP_SHARED file region: the file's own
+ * page, so that writes land in the file. */
+static __noinline int do_shared_fault(struct mm *mm, struct vm_area_struct *v, u64 addr,
+			   pte_t *e, u64 pgoff, enum fault_how *how)
+{
+	*how = HOW_FILE_SHARED;
+	return map_file_page(mm, v, addr, e,
+			     ramfs_get_page(v->vm_file->inode, pgoff, true), true);
+}
+
+/* do_read_fault - a read of a page of a private file region: the file's
+ * page, read-only until a write; a hole reads as a page of zeros of its
+ * own (ramfs gives no frame for it). */
+static __noinline int do_read_fault(struct mm *mm, struct vm_area_struct *v, u64 addr,
+			 pte_t *e, u64 pgoff, enum fault_how *how)
+{
+	phys_addr_t pa = ramfs_get_page(v->vm_file->inode, pgoff, false);
+
+	if (!pa) {
+		*how = HOW_FILE_COW;
+		return install_new_frame(mm, v, addr, e, 0);
 	}
-	/* A private page of its own (zeros for a hole). */
-	return install_new_frame(mm, v, addr, e, pa);
+	*how = HOW_FILE_READ;
+	return map_file_page(mm, v, addr, e, pa, false);
+}
+
+/* do_cow_fault - a write to a page of a private file region not yet
+ * mapped: a private copy of the file's page (zeros for a hole). */
+static __noinline int do_cow_fault(struct mm *mm, struct vm_area_struct *v, u64 addr,
+			pte_t *e, u64 pgoff, enum fault_how *how)
+{
+	*how = HOW_FILE_COW;
+	return install_new_frame(mm, v, addr, e,
+				 ramfs_get_page(v->vm_file->inode, pgoff, false));
 }
 
 /*
- * do_wp_page - a write to a present read-only page of a private writable
- * region: copy-on-write.  The last user of an anonymous page just makes it
- * writable; otherwise the page is copied and this mapping's reference on
- * the original dropped.
+ * do_fault - the page at addr of a file region, by do_shared_fault(),
+ * do_read_fault() or do_cow_fault().  -EFAULT (SIGBUS) beyond the end of
+ * the file, -ENOMEM.
  */
-static int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 addr,
-		      const char **how)
+static __noinline int do_fault(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e,
+		    bool write, enum fault_how *how)
 {
-	pte_t *e = pt_walk(mm->pgd, addr, false);
-	struct page *old;
+	struct inode *inode = v->vm_file->inode;
+	u64 pgoff = v->vm_pgoff + ((addr - v->vm_start) >> PAGE_SHIFT);
+
+	if (!is_ramfs_file(inode) ||
+	    pgoff >= ALIGN_UP(inode->size, PAGE_SIZE) >> PAGE_SHIFT) {
+		*how = HOW_BEYOND_EOF;
+		return -EFAULT;
+	}
+	if (v->vm_flags & VM_SHARED)
+		return do_shared_fault(mm, v, addr, e, pgoff, how);
+	if (!write)
+		return do_read_fault(mm, v, addr, e, pgoff, how);
+	return do_cow_fault(mm, v, addr, e, pgoff, how);
+}
+
+/*
+ * do_wp_page - a write to the present read-only page in entry e of a
+ * private writable region: copy-on-write.  The last user of an anonymous
+ * page just makes it writable; otherwise the page is copied and this
+ * mapping's reference on the original dropped.
+ */
+static __noinline int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 addr,
+		      pte_t *e, enum fault_how *how)
+{
+	struct page *old = phys_to_page(pte_addr(*e));
 	phys_addr_t pa;
 
-	if (!e || !pte_has_frame(*e))
-		return -EFAULT;
-	old = phys_to_page(pte_addr(*e));
 	if (old->refcount == 1) {
-		*how = "cow: last user, made writable";
+		*how = HOW_COW_REUSE;
 		pt_protect(mm->pgd, addr, vm_flags_to_pte(v->vm_flags));
 		return 0;
 	}
-	*how = "cow copy";
+	*how = HOW_COW_COPY;
 	pa = copy_frame(pte_addr(*e));
 	if (!pa)
 		return -ENOMEM;
@@ -183,17 +225,17 @@ static int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 addr,
 	return 0;
 }
 
-/* What vmtrace says of a major fault; handle_mm_fault() counts a fault
- * that answered with it in majflt rather than minflt. */
-static const char how_swap_in[] = "major fault: swap-in, read from disk";
-
 /*
- * fault_in_page_how - fault_in_page(), saying which case it was: one walk
- * (making the tables the page needs), then the entry it found: a swap
- * entry comes back from swap, an empty one gets a page.
+ * handle_pte_fault - the page at addr of region v, by its page-table entry
+ * as it is now (not as the CPU saw it: reclaim_if_low(), or the OOM path
+ * before a retry, may have sent the page to swap since; Linux re-reads the
+ * entry under its lock the same way).  One walk, making the tables the
+ * page needs; then a swap entry comes back, an empty one gets a page, a
+ * write to a read-only private page is copied.  0, -EFAULT (beyond the
+ * file: SIGBUS), -EIO (swap read failed: SIGBUS) or -ENOMEM.
  */
-static int fault_in_page_how(struct mm *mm, struct vm_area_struct *v, u64 addr,
-			     bool write, const char **how)
+static __noinline int handle_pte_fault(struct mm *mm, struct vm_area_struct *v, u64 addr,
+			    bool write, enum fault_how *how)
 {
 	pte_t *e = pt_walk(mm->pgd, addr, true);
 
@@ -203,39 +245,48 @@ static int fault_in_page_how(struct mm *mm, struct vm_area_struct *v, u64 addr,
 		bool major;
 		int err = do_swap_page(mm, v, addr, e, write, &major);
 
-		*how = major ? how_swap_in : "swap-in from the swap cache";
+		*how = major ? HOW_SWAP_IN_MAJOR : HOW_SWAP_IN_CACHE;
 		return err;
 	}
-	if (v->vm_file)
-		return do_fault(mm, v, addr, e, write, how);
-	*how = "zero-fill";
-	return install_new_frame(mm, v, addr, e, 0);
+	if (!pte_has_frame(*e)) {
+		if (v->vm_file)
+			return do_fault(mm, v, addr, e, write, how);
+		*how = HOW_ZERO_FILL;
+		return do_anonymous_page(mm, v, addr, e);
+	}
+	if (write && !(v->vm_flags & VM_SHARED) && !(*e & PTE_W))
+		return do_wp_page(mm, v, addr, e, how);
+	/* Allowed by the region, present in the table: the TLB held an old
+	 * entry (after mprotect), or the fault was resolved already.  Retry. */
+	*how = HOW_SPURIOUS;
+	arch_flush_tlb_page(addr);
+	return 0;
 }
 
 int fault_in_page(struct mm *mm, struct vm_area_struct *v, u64 addr, bool write)
 {
-	const char *how;
+	enum fault_how how;
 
-	return fault_in_page_how(mm, v, addr, write, &how);
+	return handle_pte_fault(mm, v, addr, write, &how);
 }
 
 int break_cow(struct mm *mm, struct vm_area_struct *v, u64 addr)
 {
 	pte_t *e = pt_walk(mm->pgd, addr, false);
+	enum fault_how how;
 
 	if (!e || !pte_has_frame(*e))
 		return -EFAULT;
 	if (phys_to_page(pte_addr(*e))->refcount == 1)
 		return 0; /* already this mapping's own */
-	const char *how;
-	return do_wp_page(mm, v, addr, &how);
+	return do_wp_page(mm, v, addr, e, &how);
 }
 
 /*
  * expand_stack - grow the stack region v down to cover addr. Refused past
  * RLIMIT_STACK, or closer than STACK_GUARD_GAP to the region below.
  */
-static bool expand_stack(struct mm *mm, struct vm_area_struct *v, u64 addr)
+static __noinline bool expand_stack(struct mm *mm, struct vm_area_struct *v, u64 addr)
 {
 	u64 new_start = addr & PAGE_MASK;
 	struct vm_area_struct *prev = vma_prev(&mm->vmas, v);
@@ -245,10 +296,22 @@ static bool expand_stack(struct mm *mm, struct vm_area_struct *v, u64 addr)
 		return false;
 	if (prev && new_start < prev->vm_end + STACK_GUARD_GAP)
 		return false;
+	u64 grown = (v->vm_start - new_start) >> PAGE_SHIFT;
+
 	if (vma_adjust(&mm->vmas, v, new_start, v->vm_end))
 		return false;
-	mm_account(mm, (s64)((v->vm_start - new_start) >> PAGE_SHIFT));
+	mm_account(mm, (s64)grown); /* VmSize grows with the stack */
 	return true;
+}
+
+/* stack_refusal - why a fault below stack region v was refused: an
+ * overflow (within the stack limit and guard gap of it), or simply no
+ * region (farther down). */
+static enum fault_how stack_refusal(const struct vm_area_struct *v, u64 addr)
+{
+	u64 reach = current->rlimits[RLIMIT_STACK][0] + STACK_GUARD_GAP;
+
+	return v->vm_end - addr <= reach ? HOW_STACK_OVERFLOW : HOW_BELOW_STACK;
 }
 
 /* Is the access allowed by the region's permissions? */
@@ -264,198 +327,163 @@ static bool access_allowed(const struct vm_area_struct *v, const struct fault *f
 	}
 }
 
+/* result_of - the result a failed case's error gives. */
+static enum fault_result result_of(int err, enum fault_how *how)
+{
+	if (err == -EFAULT)
+		return FAULT_SIGBUS; /* *how says HOW_BEYOND_EOF */
+	if (err == -EIO) {
+		*how = HOW_SWAP_IO_ERROR;
+		return FAULT_SIGBUS;
+	}
+	*how = HOW_OUT_OF_MEMORY;
+	return FAULT_OOM;
+}
+
+/* The decision tree itself (see the top of this file). */
+static void resolve(struct mm *mm, const struct fault *f, struct fault_outcome *o)
+{
+	struct vm_area_struct *v = find_vma(&mm->vmas, f->addr);
+	bool grew = false;
+	int err;
+
+	o->region.valid = false;
+	o->how = HOW_NO_REGION;
+	o->result = FAULT_SIGSEGV_MAPERR;
+	if (!v)
+		return;
+	o->region.valid = true;
+	o->region.vma = v;
+	o->region.start = v->vm_start;
+	o->region.end = v->vm_end;
+	o->region.flags = v->vm_flags;
+	if (f->addr < v->vm_start) {
+		if (!(v->vm_flags & VM_GROWSDOWN))
+			return;
+		if (!expand_stack(mm, v, f->addr)) {
+			o->how = stack_refusal(v, f->addr);
+			return;
+		}
+		o->region.start = v->vm_start;
+		grew = true;
+	}
+	if (!access_allowed(v, f)) {
+		o->how = HOW_FORBIDDEN;
+		o->result = FAULT_SIGSEGV_ACCERR;
+		return;
+	}
+	/* Where Linux's do_anonymous_page() and shmem fault ask the
+	 * userfaultfd: an empty entry of a registered region. */
+	if (userfaultfd_armed(v) && userfaultfd_wants_fault(mm, v, f->addr & PAGE_MASK)) {
+		o->result = handle_userfault(mm, v, f);
+		o->how = o->result == FAULT_OK ? HOW_USERFAULT : HOW_USERFAULT_SIGBUS;
+		return;
+	}
+	err = handle_pte_fault(mm, v, f->addr & PAGE_MASK, f->access == FAULT_WRITE,
+			       &o->how);
+	if (err) {
+		o->result = result_of(err, &o->how);
+		return;
+	}
+	if (grew)
+		o->how = HOW_STACK_GROW;
+	o->major = o->how == HOW_SWAP_IN_MAJOR;
+	o->result = FAULT_OK;
+}
+
 bool vmtrace_all; /* "vmtrace" on the command line: every process */
 u64 vm_faults_total; /* every fault resolved, all processes (/proc/vmstat) */
 u64 vm_major_faults; /* those that read their page from swap (pgmajfault) */
 
-static const char *access_name(enum fault_access a)
-{
-	return a == FAULT_WRITE ? "write" : a == FAULT_EXEC ? "exec" : "read";
-}
-
 /* One vmtrace line: who, what access, where, which region, what happened. */
-static void vmtrace(struct mm *mm, const struct fault *f, struct vm_area_struct *v,
-		    const char *how)
+static void vmtrace(struct mm *mm, const struct fault *f, const struct fault_outcome *o)
 {
 	char perms[6] = "";
-	const char *name;
+	const char *name = "";
 
 	if (!vmtrace_all && !mm->vmtrace)
 		return; /* first: every fault comes here */
-	name = v ? mm_region_name(mm, v) : "";
-	if (v) {
+	if (fault_in_region(f, o)) {
+		name = mm_region_name(mm, o->region.vma);
 		perms[0] = ' ';
-		mm_region_perms(v, perms + 1);
+		mm_region_perms(o->region.vma, perms + 1);
 	}
 	printk("vmtrace: %s[%d] %s 0x%lx in %s%s: %s\n", current->comm,
-	       current->pid, access_name(f->access), f->addr,
-	       !v ? "no region" : name[0] ? name : "anonymous memory", perms, how);
+	       current->pid, fault_access_verb(f->access), f->addr,
+	       !fault_in_region(f, o) ? "no region" : name[0] ? name : "anonymous memory",
+	       perms, fault_how_words(o->how));
 }
 
-static enum fault_result resolve(struct mm *mm, const struct fault *f,
-				 struct vm_area_struct **vp, const char **how);
-
-enum fault_result handle_mm_fault(const struct fault *f)
+/* count - a resolved fault in the task's and the system's counters. */
+static void count(const struct fault_outcome *o)
 {
-	struct mm *mm = current ? current->mm : NULL;
-	struct vm_area_struct *v = NULL;
-	const char *how = "";
-	enum fault_result r;
+	if (o->major) {
+		current->ru.majflt++;
+		vm_major_faults++;
+	} else {
+		current->ru.minflt++;
+	}
+	vm_faults_total++;
+}
 
-	if (!mm || f->addr >= USER_SPACE_END)
-		return f->user ? FAULT_SIGSEGV_MAPERR : FAULT_KERNEL_BUG;
+struct fault_outcome handle_mm_fault(struct mm *mm, const struct fault *f)
+{
+	struct fault_outcome o = { .how = HOW_NO_REGION };
+
+	if (!mm || f->addr >= USER_SPACE_END) {
+		if (f->addr >= USER_SPACE_END)
+			o.how = HOW_KERNEL_HALF;
+		o.result = f->user ? FAULT_SIGSEGV_MAPERR : FAULT_KERNEL_BUG;
+		return o;
+	}
 	/* Out of memory: the OOM killer frees some and the fault is tried
 	 * again; a fault in user mode may wait for the victim to die (see
 	 * out_of_memory() for why a kernel-mode one does not). */
 	reclaim_if_low(); /* before the walk: eviction changes entries */
 	do
-		r = resolve(mm, f, &v, &how);
-	while (r == FAULT_OOM && out_of_memory(f->user));
-	if (r == FAULT_OK) {
-		if (how == how_swap_in) {
-			current->ru.majflt++;
-			vm_major_faults++;
-		} else {
-			current->ru.minflt++;
-		}
-		vm_faults_total++;
-	}
-	vmtrace(mm, f, v, how);
-	return r;
+		resolve(mm, f, &o);
+	while (o.result == FAULT_OOM && out_of_memory(f->user));
+	if (o.result == FAULT_OK)
+		count(&o);
+	vmtrace(mm, f, &o);
+	return o;
 }
 
-enum entry_state { ENTRY_MISSING, ENTRY_PRESENT, ENTRY_COW };
-
-/*
- * entry_state - what the page-table entry for page holds now: no frame
- * (empty, or in swap), a frame, or a frame that a write must copy first
- * (cow: the write is to a private region, and the entry is read-only).
- */
-static enum entry_state entry_state(struct mm *mm, u64 page, bool cow)
+const char *fault_how_words(enum fault_how how)
 {
-	pte_t *e = pt_walk(mm->pgd, page, false);
+	static const char *const words[] = {
+		[HOW_ZERO_FILL] = "zero-fill",
+		[HOW_STACK_GROW] = "stack grow, zero-fill",
+		[HOW_FILE_SHARED] = "file page (shared)",
+		[HOW_FILE_READ] = "file page (read-only until written)",
+		[HOW_FILE_COW] = "file page, private copy",
+		[HOW_COW_COPY] = "cow copy",
+		[HOW_COW_REUSE] = "cow: last user, made writable",
+		[HOW_SWAP_IN_MAJOR] = "major fault: swap-in, read from disk",
+		[HOW_SWAP_IN_CACHE] = "swap-in from the swap cache",
+		[HOW_SPURIOUS] = "spurious (stale TLB entry)",
+		[HOW_KERNEL_HALF] = "SIGSEGV: the kernel's half of the address space",
+		[HOW_NO_REGION] = "SIGSEGV: no region here (SEGV_MAPERR)",
+		[HOW_STACK_OVERFLOW] = "SIGSEGV: below the stack, past its limit or "
+				       "into the guard gap (SEGV_MAPERR)",
+		[HOW_BELOW_STACK] = "SIGSEGV: no region here (SEGV_MAPERR)",
+		[HOW_FORBIDDEN] = "SIGSEGV: the region forbids this access (SEGV_ACCERR)",
+		[HOW_BEYOND_EOF] = "SIGBUS: beyond the end of the file",
+		[HOW_SWAP_IO_ERROR] = "SIGBUS: the page could not be read back from swap",
+		[HOW_OUT_OF_MEMORY] = "out of memory",
+		[HOW_USERFAULT] = "userfault: asked the monitor",
+		[HOW_USERFAULT_SIGBUS] = "SIGBUS: a userfault that may not wait",
+	};
 
-	if (!e || !pte_has_frame(*e))
-		return ENTRY_MISSING;
-	return cow && !(*e & PTE_W) ? ENTRY_COW : ENTRY_PRESENT;
+	return how < ARRAY_SIZE(words) && words[how] ? words[how] : "?";
 }
 
-/* The decision tree itself (see the top of this file). */
-static enum fault_result resolve(struct mm *mm, const struct fault *f,
-				 struct vm_area_struct **vp, const char **how)
+const char *fault_access_verb(enum fault_access a)
 {
-	u64 page = f->addr & PAGE_MASK;
-	struct vm_area_struct *v = find_vma(&mm->vmas, f->addr);
-	bool grew = false;
-	int err;
-
-	*how = "SIGSEGV: no region here (SEGV_MAPERR)";
-	if (!v)
-		return FAULT_SIGSEGV_MAPERR;
-	if (f->addr < v->vm_start) {
-		if (!(v->vm_flags & VM_GROWSDOWN) || !expand_stack(mm, v, f->addr)) {
-			*how = (v->vm_flags & VM_GROWSDOWN)
-				       ? "SIGSEGV: below the stack, past its limit or "
-					 "into the guard gap (SEGV_MAPERR)"
-				       : "SIGSEGV: no region here (SEGV_MAPERR)";
-			return FAULT_SIGSEGV_MAPERR;
-		}
-		grew = true;
-	}
-	*vp = v;
-	if (!access_allowed(v, f)) {
-		*how = "SIGSEGV: the region forbids this access (SEGV_ACCERR)";
-		return FAULT_SIGSEGV_ACCERR;
-	}
-	/* The entry as it is now, not as the CPU saw it: reclaim_if_low(),
-	 * or the OOM path before a retry, may have sent the page to swap
-	 * since (Linux re-reads the entry under its lock the same way). */
-	switch (entry_state(mm, page, f->access == FAULT_WRITE &&
-					  !(v->vm_flags & VM_SHARED))) {
-	case ENTRY_COW:
-		if (do_wp_page(mm, v, page, how))
-			return FAULT_OOM;
-		break;
-	case ENTRY_PRESENT:
-		/* Allowed by the region, present in the table: the TLB held an
-		 * old entry (after mprotect), or the fault was resolved
-		 * already. Retry. */
-		*how = "spurious (stale TLB entry)";
-		arch_flush_tlb_page(f->addr);
-		break;
-	case ENTRY_MISSING:
-		if (userfaultfd_armed(v) && userfaultfd_wants_fault(mm, v, page)) {
-			*how = "userfault: asked the monitor";
-			return handle_userfault(mm, v, f);
-		}
-		err = fault_in_page_how(mm, v, page, f->access == FAULT_WRITE, how);
-		if (err == -EFAULT) {
-			*how = "SIGBUS: beyond the end of the file";
-			return FAULT_SIGBUS;
-		}
-		if (err == -EIO) {
-			*how = "SIGBUS: the page could not be read back from swap";
-			return FAULT_SIGBUS;
-		}
-		if (err) {
-			*how = "out of memory";
-			return FAULT_OOM;
-		}
-		if (grew)
-			*how = "stack grow, zero-fill";
-	}
-	return FAULT_OK;
+	return a == FAULT_WRITE ? "write" : a == FAULT_EXEC ? "exec" : "read";
 }
 
-static const char *access_word(enum fault_access a)
+const char *fault_access_words(enum fault_access a)
 {
-	switch (a) {
-	case FAULT_WRITE:
-		return "write to";
-	case FAULT_EXEC:
-		return "instruction fetch from";
-	default:
-		return "read from";
-	}
-}
-
-char *fault_describe(const struct fault *f, char *buf, size_t size)
-{
-	ksnprintf(buf, size, "%s %s page (%s)%s", access_word(f->access),
-		  f->present ? "present (protection violation)" : "not-present",
-		  f->user ? "user" : "supervisor",
-		  f->reserved_bit ? ", reserved bit set in a page-table entry"
-				  : "");
-	return buf;
-}
-
-/* Is addr mapped as a user page (PTE_U) in the active address space? */
-static bool is_user_page(u64 addr)
-{
-	pte_t flags;
-
-	return pt_translate(arch_current_page_table(), addr, NULL, &flags) &&
-	       (flags & PTE_U);
-}
-
-const char *fault_explain(const struct fault *f)
-{
-	if (f->addr < NULL_GUARD_END)
-		return "possibly a NULL pointer dereference";
-	if (!va_is_canonical(f->addr))
-		return "non-canonical address";
-	if (kstack_guard_hit(f->addr))
-		return "kernel stack guard page: the stack overflowed";
-	if (f->user && f->addr >= KERNEL_SPACE_START)
-		return "user access to the kernel half";
-	if (!f->user && f->present && is_user_page(f->addr))
-		return f->access == FAULT_EXEC
-			       ? "the kernel executed a user page (SMEP forbids it)"
-			       : "the kernel touched a user page outside the "
-				 "user-copy functions (SMAP forbids it)";
-	if (f->access == FAULT_EXEC && f->present)
-		return "execution of a non-executable (NX) page";
-	if (f->access == FAULT_WRITE && f->present)
-		return "write to a read-only page";
-	return NULL;
+	return a == FAULT_WRITE ? "write to" : a == FAULT_EXEC ? "execute" : "read from";
 }

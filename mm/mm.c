@@ -19,6 +19,7 @@
 #include "mm/pagetable.h"
 #include "mm/rmap.h"
 #include "mm/swap_state.h"
+#include <asm/ldt.h>
 #include <asm/page.h>
 #include <asm/tlb.h>
 
@@ -169,6 +170,7 @@ void mm_put(struct mm *mm)
 	frame_free(mm->pgd);
 	free_all_vmas(mm);
 	mmlist_del(mm);
+	ldt_free(mm->ldt);
 	if (mm->exe_deny) { /* the program may be written again */
 		allow_write_access(mm->exe_deny);
 		iput(mm->exe_deny);
@@ -182,17 +184,10 @@ void mm_activate(struct mm *mm)
 
 	if (arch_current_page_table() != root)
 		arch_load_page_table(root);
+	load_mm_ldt(mm ? mm->ldt : NULL);
 }
 
 /* PTE flags for a region's permissions: user, writable, no-execute. */
-pte_t vm_flags_to_pte(u64 vm_flags)
-{
-	if (!(vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
-		return PTE_SW_PROTNONE;
-	return PTE_U | ((vm_flags & VM_WRITE) ? PTE_W : 0) |
-	       ((vm_flags & VM_EXEC) ? 0 : PTE_NX);
-}
-
 void mm_drop_entry(pte_t old, u64 va, void *arg)
 {
 	struct mm *mm = arg;
@@ -289,6 +284,9 @@ struct mm *mm_fork(struct mm *src)
 	dst->personality = src->personality;
 	dst->membarrier_state = src->membarrier_state; /* dup_mm copies it */
 	dst->vmtrace = src->vmtrace;
+	dst->ldt = ldt_dup(src->ldt);
+	if (src->ldt && !dst->ldt)
+		goto fail;
 	if (src->exe_deny && !deny_write_access(src->exe_deny)) {
 		ihold(src->exe_deny); /* the child runs the same program */
 		dst->exe_deny = src->exe_deny;

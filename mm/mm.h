@@ -54,9 +54,17 @@ struct mm {
 				    with the address space and carry across
 				    fork and exec */
 	struct mm *mmlist_prev, *mmlist_next; /* every mm (mm_first()) */
+	struct ldt *ldt;         /* x86: the local descriptor table the
+				    process set up with modify_ldt, or NULL
+				    (asm/ldt.h); copied by fork, not exec */
 	struct userfaultfd_ctx *uffd_ctxs; /* the userfaultfds watching it
 					      (mm/userfaultfd.c) */
 };
+
+/* vmtrace_all - log every fault and eviction of every process ("vmtrace"
+ * on the command line); a process alone: prctl(PR_VMOS_VMTRACE), which
+ * sets its mm's vmtrace. */
+extern bool vmtrace_all;
 
 /* mm_first - the first of every address space that exists (follow
  * mmlist_next), also those no task uses yet: exec's new one while it
@@ -166,16 +174,21 @@ const char *mm_region_name(const struct mm *mm, const struct vm_area_struct *v);
 /* mm_region_perms - "r-xp" style permissions of v into out[5]. */
 void mm_region_perms(const struct vm_area_struct *v, char out[5]);
 
-/* vm_flags_to_pte - the PTE flags a page of a region with vm_flags gets. */
-u64 vm_flags_to_pte(u64 vm_flags);
-/* do_anonymous_page - give the page at addr (in region v of mm) a zeroed
- * frame: 0 or -ENOMEM. */
-int do_anonymous_page(struct mm *mm, struct vm_area_struct *v, u64 addr);
+/* vm_flags_to_pte - the PTE flags a page of a region with vm_flags gets:
+ * a region with no access at all keeps its pages out of reach with the
+ * software PROT_NONE bit. */
+static inline pte_t vm_flags_to_pte(u64 vm_flags)
+{
+	if (!(vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+		return PTE_SW_PROTNONE;
+	return PTE_U | ((vm_flags & VM_WRITE) ? PTE_W : 0) |
+	       ((vm_flags & VM_EXEC) ? 0 : PTE_NX);
+}
 /* install_frame - map frame pa (the caller's reference on it goes to the
  * mapping) at addr of region v, in its empty entry e from pt_walk(),
  * writable as the region allows: 0 or -ENOMEM (UFFDIO_COPY: a new
  * anonymous page, or a shared file's page). */
 int install_frame(struct mm *mm, struct vm_area_struct *v, u64 addr,
-		       pte_t *e, phys_addr_t pa);
+		  pte_t *e, phys_addr_t pa);
 
 #endif

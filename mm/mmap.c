@@ -4,6 +4,7 @@
  * They check the user's arguments the way Linux does (same errors), then
  * use the region operations of mm/mm.c.
  */
+#include "kernel/capability.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/fs/vfs.h"
@@ -175,7 +176,7 @@ static bool mlock_limit_ok(struct mm *mm, u64 pages)
 {
 	u64 limit = current->rlimits[RLIMIT_MEMLOCK][0];
 
-	if (current->cred.euid == 0 || limit == RLIM_INFINITY)
+	if (capable(CAP_IPC_LOCK) || limit == RLIM_INFINITY)
 		return true;
 	return mm_locked_pages(mm, 0, USER_SPACE_END) + pages <= limit >> PAGE_SHIFT;
 }
@@ -257,7 +258,7 @@ SYSCALL_DEFINE6(mmap, u64, addr, u64, len, int, prot, int, flags, int, fd, u64, 
 	if (flags & MAP_LOCKED)
 		vm_flags |= VM_LOCKED;
 	if (!err && (vm_flags & VM_LOCKED)) {
-		if (!current->rlimits[RLIMIT_MEMLOCK][0] && current->cred.euid)
+		if (!current->rlimits[RLIMIT_MEMLOCK][0] && !capable(CAP_IPC_LOCK))
 			err = -EPERM;
 		else if (!mlock_limit_ok(mm, len >> PAGE_SHIFT))
 			err = -EAGAIN;
@@ -673,7 +674,7 @@ static int do_mlock(u64 addr, u64 len, u64 lock)
 	u64 start = ALIGN_DOWN(addr, PAGE_SIZE), end;
 	int err;
 
-	if (lock && !current->rlimits[RLIMIT_MEMLOCK][0] && current->cred.euid)
+	if (lock && !current->rlimits[RLIMIT_MEMLOCK][0] && !capable(CAP_IPC_LOCK))
 		return -EPERM;
 	if (len > USER_SPACE_END)
 		return -ENOMEM;
@@ -732,9 +733,9 @@ SYSCALL_DEFINE1(mlockall, int, flags)
 	if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) ||
 	    flags == MCL_ONFAULT)
 		return -EINVAL;
-	if (!limit && current->cred.euid)
+	if (!limit && !capable(CAP_IPC_LOCK))
 		return -EPERM;
-	if ((flags & MCL_CURRENT) && current->cred.euid && limit != RLIM_INFINITY &&
+	if ((flags & MCL_CURRENT) && !capable(CAP_IPC_LOCK) && limit != RLIM_INFINITY &&
 	    mm->total_vm > limit >> PAGE_SHIFT)
 		return -ENOMEM;
 	mm->def_flags = (flags & MCL_FUTURE) ? lock : 0;

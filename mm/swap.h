@@ -54,10 +54,10 @@ u32 swap_slot_free(swp_entry_t e);
 /* swap_slot_count - the references of e (0: free or not a slot). */
 u32 swap_slot_count(swp_entry_t e);
 
-/* swap_write_page / swap_read_page - the 4 KiB of slot e, from or into a
- * kernel buffer (direct-map memory: a frame).  0 or -EIO (logged). */
+/* swap_write_page - the 4 KiB of slot e, from a kernel buffer (direct-map
+ * memory: a frame).  0 or -EIO (logged).  Reads go through
+ * swap_read_pages(), which the swap-in path batches. */
 int swap_write_page(swp_entry_t e, const void *kbuf);
-int swap_read_page(swp_entry_t e, void *kbuf);
 /* swap_write_pages - n (<= 32) slots from first on, in one area, from the
  * frames at pages[i]: one disk request.  0 or -EIO (logged). */
 int swap_write_pages(swp_entry_t first, void *const *pages, unsigned n);

@@ -14,6 +14,7 @@
  * same device meets it; swapoff clears SWP_WRITEOK before swap_unuse(),
  * so no slot of the area is handed out while it is being emptied.
  */
+#include "kernel/capability.h"
 #include "kernel/drivers/blkdev.h"
 #include "kernel/errno.h"
 #include "kernel/fs/procfmt.h"
@@ -161,7 +162,7 @@ SYSCALL_DEFINE2(swapon, const char __user *, path, int, flags)
 
 	if (flags & ~SWAP_FLAGS_VALID)
 		return -EINVAL;
-	if (current->cred.euid != 0)
+	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	type = free_type();
 	if (type < 0)
@@ -195,7 +196,7 @@ SYSCALL_DEFINE1(swapoff, const char __user *, path)
 	struct file *f;
 	int type = -1, err;
 
-	if (current->cred.euid != 0)
+	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	f = open_user_path(path, &err);
 	if (!f)
@@ -268,11 +269,6 @@ int swap_write_page(swp_entry_t e, const void *kbuf)
 	void *page = (void *)kbuf; /* only read: a write's one buffer */
 
 	return transfer_slots(e, &page, 1, true);
-}
-
-int swap_read_page(swp_entry_t e, void *kbuf)
-{
-	return transfer_slots(e, &kbuf, 1, false);
 }
 
 /* ---- /proc/swaps ---- */

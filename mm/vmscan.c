@@ -21,7 +21,6 @@
  */
 #include "mm/vmscan.h"
 #include "mm/clock.h"
-#include "mm/fault.h"
 #include "mm/frame.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
@@ -30,14 +29,31 @@
 #include "mm/swap_state.h"
 #include "mm/vma.h"
 #include "kernel/drivers/blkdev.h"
+#include "kernel/kthread.h"
 #include "kernel/printk.h"
 #include "kernel/task.h"
 #include <asm/page.h>
 
-/* Reclaim starts below 1/LOW_WATERMARK_SHARE of memory free (at least
- * MIN_LOW_WATERMARK frames) and stops at twice that. */
-#define LOW_WATERMARK_SHARE 32
-#define MIN_LOW_WATERMARK 64
+/*
+ * The watermarks, Linux's three (mm/page_alloc.c, setup_per_zone_wmarks),
+ * in free frames:
+ *   min  = 1/MIN_WATERMARK_SHARE of memory, at least MIN_WATERMARK_FLOOR:
+ *          below it a fault reclaims for itself first (direct reclaim),
+ *          DIRECT_RECLAIM_BATCH pages past min (Linux's SWAP_CLUSTER_MAX),
+ *          just enough to go on and leave the rest to kswapd;
+ *   low  = min + min / 2: below it a fault wakes kswapd;
+ *   high = 2 * min: kswapd reclaims until free frames reach it.
+ * kswapd works in the background, between the faults, so that faults
+ * find free frames and fall below min less often.  The gaps are wider
+ * than Linux's (a quarter of min each): one CPU, so kswapd runs only when
+ * the faulting task's turn ends, and a task writing memory as fast as it
+ * can uses about min frames per turn at 64 MiB.  Wider still (high at
+ * 3 * min) keeps more memory idle: thrashing workloads got twice as slow.
+ * /proc/zoneinfo shows them.
+ */
+#define MIN_WATERMARK_SHARE 32
+#define MIN_WATERMARK_FLOOR 64
+#define DIRECT_RECLAIM_BATCH 32
 
 static struct clock hand;
 
@@ -71,10 +87,17 @@ static bool candidate(u64 pfn, void *arg)
 	return n + cached == p->refcount && n <= SWAP_SLOT_MAX_REFS;
 }
 
+/* What one reclaim did (Linux's struct scan_control, the counts). */
+struct scan_control {
+	u64 nr_scanned; /* candidates the hand looked at */
+};
+
 static bool test_and_clear_young(u64 pfn, void *arg)
 {
+	struct scan_control *sc = arg;
 	bool young = false;
 
+	sc->nr_scanned++;
 	for (struct rmap_item *r = pfn_to_page(pfn)->rmap; r; r = r->next) {
 		pte_t *e = pt_walk(r->mm->pgd, r->va, false);
 
@@ -224,8 +247,9 @@ static int evict(u64 pfn, void *arg)
 
 static const struct clock_ops ops = { candidate, test_and_clear_young, evict };
 
-/* shrink - evict up to want pages in at most turns turns of the clock. */
-static u64 shrink(u64 want, unsigned turns)
+/* shrink - evict up to want pages in at most turns turns of the clock;
+ * sc counts the pages looked at. */
+static u64 shrink(u64 want, unsigned turns, struct scan_control *sc)
 {
 	u64 n;
 
@@ -235,30 +259,133 @@ static u64 shrink(u64 want, unsigned turns)
 	if (hand.hand >= hand.nframes)
 		hand.hand = 0;
 	batch_failed = false;
-	n = clock_reclaim(&hand, want, turns, &ops, NULL);
+	n = clock_reclaim(&hand, want, turns, &ops, sc);
 	flush_batch();
 	return batch_failed ? 0 : n;
 }
 
+/* /proc/vmstat: pages looked at and evicted by kswapd and by the faults
+ * themselves (direct), as Linux counts them; kswapd's balancing runs. */
+u64 pgscan_kswapd, pgsteal_kswapd, pgscan_direct, pgsteal_direct;
+u64 pageoutrun, allocstall;
+
 /* The OOM path must free memory: two turns, pages used lately too. */
 u64 reclaim_pages(u64 want)
 {
-	return shrink(want, 2);
+	struct scan_control sc = { 0 };
+	u64 n = shrink(want, 2, &sc);
+
+	pgscan_direct += sc.nr_scanned;
+	pgsteal_direct += n;
+	return n;
+}
+
+void reclaim_watermarks(struct watermarks *w)
+{
+	w->min = MAX(frames_managed_count() / MIN_WATERMARK_SHARE,
+		     (u64)MIN_WATERMARK_FLOOR);
+	w->low = w->min + w->min / 2;
+	w->high = 2 * w->min;
 }
 
 u64 reclaim_low_watermark(void)
 {
-	return MAX(frames_managed_count() / LOW_WATERMARK_SHARE,
-		   (u64)MIN_LOW_WATERMARK);
+	struct watermarks w;
+
+	reclaim_watermarks(&w);
+	return w.min;
+}
+
+/* ---- kswapd: reclaim in the background ---- */
+
+/* After this many balancing runs in a row that freed nothing (all memory
+ * in use, locked, or no swap left), kswapd stops answering wake-ups until
+ * memory is freed some other way (Linux's MAX_RECLAIM_RETRIES). */
+#define KSWAPD_MAX_FAILURES 16
+#define KSWAPD_BATCH 32 /* pages per pass (Linux's SWAP_CLUSTER_MAX) */
+
+static struct wait_queue kswapd_wait;
+static bool kswapd_woken;       /* a fault found free frames below low */
+static unsigned kswapd_failures; /* balancing runs in a row that freed nothing */
+static struct task *kswapd_task;
+
+/* wakeup_kswapd - free frames are below the low watermark: let kswapd
+ * bring them up to the high one once the faulting task lets it run. */
+static void wakeup_kswapd(void)
+{
+	if (!kswapd_task || kswapd_failures >= KSWAPD_MAX_FAILURES ||
+	    !swap_free_pages())
+		return;
+	kswapd_woken = true;
+	wake_up(&kswapd_wait);
+}
+
+/*
+ * balance - one kswapd run: evict in batches of KSWAPD_BATCH, each in one
+ * turn of the clock (pages used since the hand last passed stay), until
+ * free frames reach high or a pass frees nothing.  Between batches the
+ * faulting processes may run (cond_resched).
+ */
+static void balance(const struct watermarks *w)
+{
+	u64 freed = 0, free;
+
+	pageoutrun++;
+	while ((free = frames_free_count()) < w->high) {
+		struct scan_control sc = { 0 };
+		u64 n = shrink(MIN(w->high - free, (u64)KSWAPD_BATCH), 1, &sc);
+
+		pgscan_kswapd += sc.nr_scanned;
+		pgsteal_kswapd += n;
+		freed += n;
+		if (!n)
+			break;
+		cond_resched();
+	}
+	kswapd_failures = freed ? 0 : kswapd_failures + 1;
+}
+
+/* kswapd0's loop: sleep until woken, balance, sleep again. */
+static int kswapd(void *unused)
+{
+	for (;;) {
+		struct watermarks w;
+
+		wait_event(&kswapd_wait, kswapd_woken);
+		kswapd_woken = false;
+		reclaim_watermarks(&w);
+		if (frames_free_count() < w.high)
+			balance(&w);
+	}
+	return 0;
+}
+
+void kswapd_init(void)
+{
+	kswapd_task = kthread_run(kswapd, NULL, "kswapd0");
+	if (!kswapd_task)
+		panic("kswapd_init: cannot create kswapd0");
 }
 
 void reclaim_if_low(void)
 {
-	u64 free = frames_free_count(), low = reclaim_low_watermark();
+	u64 free = frames_free_count();
+	struct watermarks w;
 
+	reclaim_watermarks(&w);
+	if (free < w.low)
+		wakeup_kswapd();
 	/* One turn: with most memory locked, two turns evicted every
 	 * evictable page on each fault, the other page of the faulting
 	 * instruction too, and that instruction faulted forever. */
-	if (free < low)
-		shrink(2 * low - free, 1);
+	if (free < w.min) {
+		struct scan_control sc = { 0 };
+		u64 n = shrink(w.min - free + DIRECT_RECLAIM_BATCH, 1, &sc);
+
+		allocstall++;
+		pgscan_direct += sc.nr_scanned;
+		pgsteal_direct += n;
+		if (n)
+			kswapd_failures = 0; /* memory moves again */
+	}
 }

@@ -158,6 +158,8 @@ TESTS = [
         "skew_consistency", "clocksource-switch", "freq-step", "leap-a-day",
         "leapcrash", "set-tai", "set-2038", "set-tz")
 ] + [
+    T("rseq/basic_test", ["rseq/basic_test.c", "rseq/rseq.c"], flags="-I{src}/rseq"),
+    T("rseq/param_test", ["rseq/param_test.c", "rseq/rseq.c"], flags="-I{src}/rseq"),
     T("mincore/mincore_selftest"),
     T("membarrier/membarrier_test_single_thread"),
     T("membarrier/membarrier_test_multi_thread"),

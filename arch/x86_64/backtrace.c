@@ -8,6 +8,7 @@
  */
 #include <asm/arch.h>
 #include <asm/page_types.h>
+#include <asm/thread.h>
 #include <asm/tlb.h>
 #include <asm/trap.h>
 #include "kernel/ksyms.h"
@@ -89,4 +90,39 @@ void arch_panic_dump(const struct trap_frame *tf)
 
 		backtrace_from(fp[1], fp[0]); /* start at our caller */
 	}
+}
+
+/*
+ * arch_sleeping_stack - see asm/thread.h.  A task switched out by
+ * arch_switch_to has, at its saved stack pointer, r15 r14 r13 r12 rbx rbp
+ * and the return address into arch_switch; from that rbp on, the frame
+ * pointer chain.  Only words inside [lo, hi) are read: a chain that
+ * leaves the task's own stack ends the walk.
+ */
+#define SWITCH_SAVED_RBP 5 /* words above the saved stack pointer */
+#define SWITCH_RETURN 6
+
+unsigned arch_sleeping_stack(const struct arch_thread *th, u64 lo, u64 hi,
+			     u64 *out, unsigned max)
+{
+	const u64 *sp = (const u64 *)th->kernel_sp;
+	unsigned n = 0;
+	u64 rbp;
+
+	if (!max || th->kernel_sp < lo || th->kernel_sp + 8 * (SWITCH_RETURN + 1) > hi ||
+	    !IS_ALIGNED(th->kernel_sp, 8))
+		return 0;
+	out[n++] = sp[SWITCH_RETURN];
+	rbp = sp[SWITCH_SAVED_RBP];
+	while (n < max && rbp >= lo && rbp + 16 <= hi && IS_ALIGNED(rbp, 8)) {
+		const u64 *frame = (const u64 *)rbp;
+
+		if (frame[1] < KERNEL_VMA)
+			break;
+		out[n++] = frame[1];
+		if (frame[0] <= rbp) /* links must go up the stack */
+			break;
+		rbp = frame[0];
+	}
+	return n;
 }

@@ -5,7 +5,9 @@
  * already by boot.asm), global pages (CR4.PGE), supervisor write protection
  * (CR0.WP: the kernel too faults on read-only pages), SMEP (the kernel may
  * not execute user pages) and SMAP (the kernel may not touch user pages
- * except inside the user-copy functions).
+ * except inside the user-copy functions).  FSGSBASE (CR4.FSGSBASE) lets
+ * user code read and write its FS and GS bases directly, as Linux 5.9+
+ * allows and advertises in AT_HWCAP2.
  */
 #include <asm/arch.h>
 #include <asm/cpu.h>
@@ -18,6 +20,7 @@ pte_t pte_supported = ~0ull;
 
 #define CPUID_EXT_NX (1u << 20)      /* 0x80000001 EDX */
 #define CPUID_EXT_PDPE1GB (1u << 26) /* 0x80000001 EDX */
+#define CPUID_7_FSGSBASE (1u << 0)   /* leaf 7 EBX */
 #define CPUID_7_SMEP (1u << 7)       /* leaf 7 EBX */
 #define CPUID_7_SMAP (1u << 20)      /* leaf 7 EBX */
 #define CPUID_1_PGE (1u << 13)       /* leaf 1 EDX */
@@ -39,10 +42,26 @@ static void detect(struct cpu_features *f)
 		cpuid(7, 0, &a, &b, &c, &d);
 		f->smep = b & CPUID_7_SMEP;
 		f->smap = b & CPUID_7_SMAP;
+		f->fsgsbase = b & CPUID_7_FSGSBASE;
 	}
 	cpuid(0x80000001, 0, &a, &b, &c, &d);
 	f->nx = d & CPUID_EXT_NX;
 	f->pdpe1gb = d & CPUID_EXT_PDPE1GB;
+}
+
+/* enable_fsgsbase - let user code run rdfsbase and friends (CR4.FSGSBASE)
+ * if the CPU has them.  The kernel itself keeps using the MSRs. */
+static void enable_fsgsbase(void)
+{
+	if (cpu_features.fsgsbase)
+		write_cr4(read_cr4() | CR4_FSGSBASE);
+}
+
+#define HWCAP2_FSGSBASE (1u << 1) /* Linux's uapi asm/hwcap2.h */
+
+u64 arch_hwcap2(void)
+{
+	return cpu_features.fsgsbase ? HWCAP2_FSGSBASE : 0;
 }
 
 void cpu_init(void)
@@ -65,4 +84,5 @@ void cpu_init(void)
 		smap_enabled = 1;
 	}
 	write_cr4(cr4);
+	enable_fsgsbase();
 }

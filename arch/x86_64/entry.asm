@@ -149,6 +149,16 @@ syscall_entry:
     call syscall_dispatch
     jmp trap_return
 
+; syscall32_ignore: MSR_CSTAR, the entry of `syscall` run by 32-bit code
+; (an LDT code segment).  No IA32 emulation: -ENOSYS straight back, as
+; Linux's ignore_sysret.  Still on the user stack with interrupts off, so
+; touch nothing; a 32-bit sysret returns to compatibility mode.
+ENOSYS equ 38
+global syscall32_ignore
+syscall32_ignore:
+    mov eax, -ENOSYS
+    sysret
+
 ; ---------------------------------------------------------------------------
 ; arch_switch_to(u64 *prev_sp, u64 next_sp): save the callee-saved registers
 ; on this stack, store the stack pointer in *prev_sp, load next_sp and pop

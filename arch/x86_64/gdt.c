@@ -6,6 +6,9 @@
  * stack the CPU switches to on an interrupt from user mode (rsp0) and the
  * interrupt stack table: known-good stacks for the double fault, NMI and
  * machine check handlers, so a kernel stack overflow can still be reported.
+ * A process that asked for a local descriptor table (modify_ldt, ldt.c)
+ * has it loaded here on every switch to it; any other runs with a null
+ * LDTR.
  */
 #include <asm/arch.h>
 #include <asm/segment.h>
@@ -32,9 +35,13 @@ struct gdt_ptr {
 #define SEG_EXEC (1ull << 43)
 #define SEG_RW (1ull << 41)
 #define SEG_LONG (1ull << 53)
+#define SEG_DB (1ull << 54)    /* 32-bit (a data segment: a 32-bit stack) */
+#define SEG_GRAN (1ull << 55)  /* limit in 4 KiB pages */
+#define SEG_LIMIT_4G (0xffffull | (0xfull << 48))
 #define SEG_CODE (SEG_PRESENT | SEG_CODE_DATA | SEG_EXEC | SEG_RW | SEG_LONG)
 #define SEG_DATA (SEG_PRESENT | SEG_CODE_DATA | SEG_RW)
 #define SEG_TSS_AVAILABLE (0x9ull << 40)
+#define SEG_LDT (0x2ull << 40)
 
 static u64 gdt[GDT_ENTRIES] __aligned(16);
 static struct tss tss __aligned(16);
@@ -46,6 +53,15 @@ static struct tss tss __aligned(16);
  */
 #define EARLY_IST_STACK_SIZE 4096
 static u8 early_ist_stack[IST_COUNT][EARLY_IST_STACK_SIZE] __aligned(16);
+
+/* system_descriptor - the two GDT slots of a 64-bit system segment. */
+static void system_descriptor(int slot, u64 type, u64 base, u64 limit)
+{
+	gdt[slot] = SEG_PRESENT | type | (limit & 0xffff) |
+		    ((base & 0xffffff) << 16) | ((base >> 24 & 0xff) << 56) |
+		    ((limit >> 16 & 0xf) << 48);
+	gdt[slot + 1] = base >> 32;
+}
 
 static void load_gdt(void)
 {
@@ -79,16 +95,43 @@ void gdt_init(void)
 	gdt[0] = 0;
 	gdt[GDT_KERNEL_CODE] = SEG_CODE;
 	gdt[GDT_KERNEL_DATA] = SEG_DATA;
-	gdt[GDT_USER_DATA] = SEG_DATA | SEG_DPL3;
+	/* Flat 4 GiB and 32-bit, as Linux's __USER_DS: ignored in 64-bit
+	 * mode, but 32-bit code (an LDT code segment) may run on it, and a
+	 * 16-bit stack would get only half its stack pointer from iretq. */
+	gdt[GDT_USER_DATA] = SEG_DATA | SEG_DPL3 | SEG_DB | SEG_GRAN | SEG_LIMIT_4G;
 	gdt[GDT_USER_CODE] = SEG_CODE | SEG_DPL3;
 	/* A 16-byte system descriptor: base split over both halves. */
-	gdt[GDT_TSS] = SEG_PRESENT | SEG_TSS_AVAILABLE | (limit & 0xffff) |
-		       ((base & 0xffffff) << 16) | ((base >> 24 & 0xff) << 56);
-	gdt[GDT_TSS + 1] = base >> 32;
+	system_descriptor(GDT_TSS, SEG_TSS_AVAILABLE, base, limit);
 	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap */
 	for (int i = 0; i < IST_COUNT; i++)
 		tss.ist[i] = (u64)early_ist_stack[i] + EARLY_IST_STACK_SIZE;
 	load_gdt();
+}
+
+/* What LDTR describes now: base and entries (a null LDTR: NULL, 0). */
+static const void *loaded_ldt;
+static unsigned loaded_ldt_entries;
+
+void arch_load_ldt(const void *table, unsigned entries)
+{
+	if (!table || !entries)
+		table = NULL, entries = 0;
+	if (table == loaded_ldt && entries == loaded_ldt_entries)
+		return;
+	loaded_ldt = table;
+	loaded_ldt_entries = entries;
+	if (!table) {
+		asm volatile("lldt %w0" : : "r"((u16)0) : "memory");
+		return;
+	}
+	system_descriptor(GDT_LDT, SEG_LDT, (u64)table, entries * 8ull - 1);
+	asm volatile("lldt %w0" : : "r"((u16)LDT_SELECTOR) : "memory");
+}
+
+void arch_unload_ldt(const void *table)
+{
+	if (table && table == loaded_ldt)
+		arch_load_ldt(NULL, 0);
 }
 
 void arch_set_ist_stack(int ist, u64 top)

@@ -2,13 +2,14 @@
  * arch/x86_64/idt.c - the interrupt descriptor table and trap dispatch.
  *
  * Every vector enters through entry.asm and lands in trap_dispatch() with a
- * struct trap_frame.  Page faults are decoded into an arch-neutral struct
- * fault and handed to mm/ (handle_mm_fault); hardware interrupts go to
+ * struct trap_frame.  Page faults go to page_fault() (fault.c, which
+ * hands them to mm/ as an arch-neutral struct fault); hardware interrupts go to
  * their handler; any other exception in the kernel is a bug and panics
  * with the exception's name, the decoded error code and a backtrace.
  */
 #include <asm/arch.h>
 #include <asm/cpu.h>
+#include <asm/fault.h>
 #include <asm/irq.h>
 #include <asm/page_types.h>
 #include <asm/segment.h>
@@ -19,6 +20,7 @@
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/task.h"
 #include "kernel/uaccess.h"
 #include "mm/fault.h"
 #include "mm/kstack.h"
@@ -94,76 +96,16 @@ void idt_init(void)
 	asm volatile("lidt %0" : : "m"(ptr));
 }
 
-/* fault_from_pf - decode the #PF error code and CR2 (Intel SDM vol. 3, 4.7). */
-static struct fault fault_from_pf(const struct trap_frame *tf)
+/*
+ * note_user_trap - remember the exception that is about to become a signal
+ * for the signal frame's trapno, err and cr2 (Linux's thread.trap_nr,
+ * error_code and cr2: set when a user exception sends a signal, kept until
+ * the next one, so a later kill() or system call shows them too).
+ */
+void note_user_trap(u64 vector, u64 error_code)
 {
-	u64 ec = tf->error_code;
-	struct fault f = {
-		.addr = read_cr2(),
-		.ip = tf->rip,
-		.access = (ec & PF_FETCH) ? FAULT_EXEC
-			  : (ec & PF_WRITE) ? FAULT_WRITE
-					    : FAULT_READ,
-		.user = ec & PF_USER,
-		.present = ec & PF_PRESENT,
-		.reserved_bit = ec & PF_RSVD,
-	};
-	return f;
-}
-
-/* The user-copy instructions that may fault, and where to resume. */
-struct uaccess_fixup {
-	u64 insn, fixup;
-};
-extern const struct uaccess_fixup uaccess_fixups[], uaccess_fixups_end[];
-
-/* arch_uaccess_fixup - a fault in a user copy: resume at its fixup. */
-static bool arch_uaccess_fixup(struct trap_frame *tf)
-{
-	for (const struct uaccess_fixup *x = uaccess_fixups; x < uaccess_fixups_end; x++) {
-		if (tf->rip == x->insn) {
-			tf->rip = x->fixup;
-			return true;
-		}
-	}
-	return false;
-}
-
-static void page_fault(struct trap_frame *tf)
-{
-	struct fault f = fault_from_pf(tf);
-	char what[96], where[KSYM_NAME_BUF];
-	const char *why;
-	enum fault_result r;
-
-	/* Interrupts were off on entry; CR2 is read, so the handler may now
-	 * run with them on, if the faulting code had them on. */
-	if (tf->rflags & RFLAGS_IF)
-		arch_irq_enable();
-	if (trap_from_user(tf) && !f.user) {
-		/* Ring 3, but a supervisor access (PF_USER clear): one the
-		 * instruction makes implicitly (QEMU reads a far return's
-		 * stack so, and SMAP refuses it).  The page may well be
-		 * there: retrying would fault forever.  SIGSEGV instead. */
-		user_exception(SIGSEGV, SI_KERNEL, 0, "page fault in a supervisor "
-			       "access from user mode", NULL, tf->rip, tf->rsp);
-		return;
-	}
-	r = handle_mm_fault(&f);
-	if (r == FAULT_OK)
-		return;
-	if (trap_from_user(tf)) {
-		user_page_fault(&f, r, tf->rip, tf->rsp, tf->error_code);
-		return;
-	}
-	if (f.addr < USER_SPACE_END && arch_uaccess_fixup(tf))
-		return; /* the copy returns -EFAULT */
-	catch_trap(VEC_PAGE_FAULT, tf->error_code, &f);
-	why = fault_explain(&f);
-	panic_frame(tf, "page fault at 0x%lx in %s: %s%s%s", f.addr,
-		    ksym_format(tf->rip, where, sizeof(where)),
-		    fault_describe(&f, what, sizeof(what)), why ? "; " : "",
-		    why ? why : "");
+	current->thread.trap_nr = vector;
+	current->thread.error_code = error_code;
 }
 
 /*
@@ -267,6 +209,7 @@ static void user_exception_signal(struct trap_frame *tf)
 	default: /* #GP, #SS, #NP...: a general protection fault */
 		break;
 	}
+	note_user_trap(tf->vector, tf->error_code);
 	user_exception(sig, code, sig == SIGSEGV ? 0 : tf->rip, trap_name(tf->vector),
 		       tf->vector == VEC_GP ? gp_reason(tf->rip, tf->error_code) : NULL,
 		       tf->rip,
@@ -280,8 +223,10 @@ __noreturn void arch_resume_user(struct trap_frame *user);
  * bad_iret - the iretq back to user mode faulted: the CPU refused what
  * rt_sigreturn or a debugger loaded, a non-canonical rip or a selector
  * that is no user segment.  As on Linux (fixup_bad_iret), that is the
- * program's fault: it gets SIGSEGV (SIGBUS for #SS, #NP) with the refused
- * registers in its signal frame, or dies of it; then the return to user
+ * program's fault, as if the user had taken the exception: it gets
+ * SIGSEGV (SIGBUS for #SS, #NP) with the refused registers, the vector and
+ * the CPU's error code (the refused selector) in its signal frame, or dies
+ * of it; then the return to user
  * mode starts over from the user frame, now the handler's, and what this
  * fault pushed on the kernel stack is dropped.  Returns only if tf is not
  * that fault.
@@ -294,6 +239,7 @@ static void bad_iret(struct trap_frame *tf)
 
 	if (tf->rip != (u64)trap_return_iret || (user->cs & 3) != SEGMENT_RPL_USER)
 		return;
+	note_user_trap(tf->vector, tf->error_code);
 	user_exception(tf->vector == VEC_GP ? SIGSEGV : SIGBUS, SI_KERNEL, 0,
 		       "bad return to user mode",
 		       "the CPU refused the registers a signal return or a debugger "

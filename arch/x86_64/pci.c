@@ -51,12 +51,6 @@ u8 pci_config_read8(const struct pci_dev *dev, u8 offset)
 	return (u8)(pci_config_read32(dev, offset) >> ((offset & 3) * 8));
 }
 
-void pci_config_write32(const struct pci_dev *dev, u8 offset, u32 value)
-{
-	config_select(dev->bus, dev->slot, dev->func, offset);
-	outl(PCI_CONFIG_DATA, value);
-}
-
 /* A 16-bit write: the port accepts it at its byte offset in the dword. */
 void pci_config_write16(const struct pci_dev *dev, u8 offset, u16 value)
 {

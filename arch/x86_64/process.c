@@ -1,6 +1,13 @@
 /*
  * arch/x86_64/process.c - task state on x86-64: the FPU/SSE registers,
- * the user TLS base (FS), the syscall MSRs, and the switch itself.
+ * the user's data selectors and FS/GS bases, the syscall MSRs, and the
+ * switch itself.
+ *
+ * The kernel never uses DS, ES, FS or GS (no swapgs: the GS base MSR is the
+ * user's), so they hold the running task's values while it is in the
+ * kernel; the switch saves them and loads the next task's, selector first,
+ * then base, as Linux's __switch_to with FSGSBASE: a base the user set
+ * with wrgsbase survives a switch even if the selector says otherwise.
  */
 #include <asm/arch.h>
 #include <asm/cpu.h>
@@ -10,6 +17,7 @@
 
 #define MSR_STAR 0xC0000081
 #define MSR_LSTAR 0xC0000082
+#define MSR_CSTAR 0xC0000083 /* syscall from 32-bit compatibility mode */
 #define MSR_FMASK 0xC0000084
 #define MSR_FS_BASE 0xC0000100
 #define MSR_GS_BASE 0xC0000101 /* the user's: the kernel never uses GS
@@ -25,6 +33,7 @@
 
 extern u64 cpu_kernel_rsp;
 extern void syscall_entry(void);
+extern void syscall32_ignore(void);
 extern void task_start(void);
 extern void arch_switch_to(u64 *prev_sp, u64 next_sp);
 
@@ -49,6 +58,10 @@ void arch_syscall_init(void)
 
 	wrmsr(MSR_STAR, star);
 	wrmsr(MSR_LSTAR, (u64)syscall_entry);
+	/* 32-bit code (an LDT code segment) may run syscall too; with no
+	 * IA32 emulation it gets -ENOSYS, as Linux's ignore_sysret.  Left
+	 * 0, the CPU would jump to address 0 in ring 0. */
+	wrmsr(MSR_CSTAR, (u64)syscall32_ignore);
 	/* Flags the kernel must not run with, whatever the user set with
 	 * popf: NT too, or the kernel's own iretq raises #GP (in 64-bit
 	 * mode iretq with NT set is a fault, not a task return). */
@@ -73,12 +86,72 @@ void arch_thread_start(struct arch_thread *t, u64 kstack_top,
 	t->kernel_sp = (u64)sp;
 }
 
+/* Access rights as lar returns them (Intel SDM vol. 3, 3.4.5). */
+#define AR_TYPE_CODE (1u << 11)
+#define AR_TYPE_READABLE (1u << 9) /* of a code segment */
+#define AR_S (1u << 12)            /* code or data, not a system segment */
+#define AR_P (1u << 15)
+
+/*
+ * usable_data_selector - may sel be loaded into DS/ES/FS/GS now without a
+ * fault?  A null selector (any RPL) may; otherwise lar must accept it from
+ * ring 0 with RPL 3 (so DPL 3) and it must be a present data or readable
+ * code segment.  A user can leave a selector that no longer fits (a
+ * debugger's poke, an LDT entry changed since): the switch then loads 0,
+ * as Linux's loadseg fixup.
+ */
+static bool usable_data_selector(u16 sel)
+{
+	u32 ar;
+	u8 ok;
+
+	if ((sel & ~SEGMENT_RPL_USER) == 0)
+		return true;
+	asm volatile("lar %2, %0; setz %1" : "=r"(ar), "=qm"(ok) : "r"((u32)sel) : "cc");
+	if (!ok || !(ar & AR_S) || !(ar & AR_P))
+		return false;
+	return !(ar & AR_TYPE_CODE) || (ar & AR_TYPE_READABLE);
+}
+
+#define LOAD_SEG(seg, sel)                                                  \
+	do {                                                                \
+		u16 s_ = usable_data_selector(sel) ? (sel) : 0;             \
+		asm volatile("mov %0, %%" #seg : : "r"((u32)s_) : "memory"); \
+	} while (0)
+
+/* save_fsgs - the running task's selectors and bases into t. */
+static void save_fsgs(struct arch_thread *t)
+{
+	asm volatile("mov %%ds, %0" : "=r"(t->ds));
+	asm volatile("mov %%es, %0" : "=r"(t->es));
+	asm volatile("mov %%fs, %0" : "=r"(t->fsindex));
+	asm volatile("mov %%gs, %0" : "=r"(t->gsindex));
+	t->fs_base = rdmsr(MSR_FS_BASE);
+	t->gs_base = rdmsr(MSR_GS_BASE);
+}
+
+/* load_fsgs - next's selectors (those that may differ from prev's, which
+ * save_fsgs just read), then its bases. */
+static void load_fsgs(const struct arch_thread *prev, const struct arch_thread *next)
+{
+	if (prev->ds | next->ds)
+		LOAD_SEG(ds, next->ds);
+	if (prev->es | next->es)
+		LOAD_SEG(es, next->es);
+	if (prev->fsindex | next->fsindex)
+		LOAD_SEG(fs, next->fsindex);
+	if (prev->gsindex | next->gsindex)
+		LOAD_SEG(gs, next->gsindex);
+	wrmsr(MSR_FS_BASE, next->fs_base);
+	wrmsr(MSR_GS_BASE, next->gs_base);
+}
+
 void arch_thread_fork(struct arch_thread *child)
 {
 	/* The caller runs: its FPU registers are live in the CPU. */
 	asm volatile("fxsave64 %0" : "=m"(child->fpu));
-	child->fs_base = rdmsr(MSR_FS_BASE);
-	child->gs_base = rdmsr(MSR_GS_BASE);
+	save_fsgs(child);
+	child->trap_nr = child->error_code = child->cr2 = 0;
 	child->notsc = read_cr4() & CR4_TSD ? true : false; /* inherited, as Linux */
 }
 
@@ -132,9 +205,13 @@ void arch_thread_reset_fpu(struct arch_thread *t)
 	/* t is the running task (execve): reset the live registers too. */
 	memcpy(t->fpu, fpu_clean, FPU_STATE_SIZE);
 	asm volatile("fxrstor64 %0" : : "m"(t->fpu));
+	/* Linux's start_thread: null selectors, both bases 0. */
+	asm volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%fs; mov %0, %%gs"
+		     : : "r"(0u) : "memory");
+	t->ds = t->es = t->fsindex = t->gsindex = 0;
 	t->fs_base = 0;
 	wrmsr(MSR_FS_BASE, 0);
-	t->gs_base = 0; /* Linux's start_thread: both bases start at 0 */
+	t->gs_base = 0;
 	wrmsr(MSR_GS_BASE, 0);
 }
 
@@ -150,14 +227,28 @@ void arch_frame_setup_user(struct trap_frame *tf, u64 ip, u64 sp)
 
 void arch_set_fs_base(struct arch_thread *t, u64 base)
 {
+	asm volatile("mov %0, %%fs" : : "r"(0u) : "memory");
+	t->fsindex = 0;
 	t->fs_base = base;
 	wrmsr(MSR_FS_BASE, base);
 }
 
 void arch_set_gs_base(struct arch_thread *t, u64 base)
 {
+	asm volatile("mov %0, %%gs" : : "r"(0u) : "memory");
+	t->gsindex = 0;
 	t->gs_base = base;
 	wrmsr(MSR_GS_BASE, base);
+}
+
+u64 arch_get_fs_base(void)
+{
+	return rdmsr(MSR_FS_BASE);
+}
+
+u64 arch_get_gs_base(void)
+{
+	return rdmsr(MSR_GS_BASE);
 }
 
 void arch_set_notsc(struct arch_thread *t, bool notsc)
@@ -168,15 +259,15 @@ void arch_set_notsc(struct arch_thread *t, bool notsc)
 	write_cr4(notsc ? cr4 | CR4_TSD : cr4 & ~CR4_TSD);
 }
 
-void arch_switch(struct arch_thread *prev, struct arch_thread *next,
+__sched void arch_switch(struct arch_thread *prev, struct arch_thread *next,
 		 u64 next_kstack_top)
 {
 	if (prev->notsc != next->notsc)
 		write_cr4(next->notsc ? read_cr4() | CR4_TSD : read_cr4() & ~CR4_TSD);
 	asm volatile("fxsave64 %0" : "=m"(prev->fpu));
 	asm volatile("fxrstor64 %0" : : "m"(next->fpu));
-	wrmsr(MSR_FS_BASE, next->fs_base);
-	wrmsr(MSR_GS_BASE, next->gs_base);
+	save_fsgs(prev);
+	load_fsgs(prev, next);
 	arch_set_kernel_stack(next_kstack_top);
 	cpu_kernel_rsp = next_kstack_top;
 	arch_switch_to(&prev->kernel_sp, next->kernel_sp);

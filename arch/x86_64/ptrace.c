@@ -33,8 +33,20 @@ void arch_ptrace_get_regs(const struct trap_frame *tf, const struct arch_thread 
 	if (hide_step) /* the tracer's own single step is not the program's */
 		r->eflags &= ~RFLAGS_TF;
 	r->rsp = tf->rsp; r->ss = tf->ss;
+	/* Saved when the tracee was switched out (process.c). */
 	r->fs_base = t->fs_base;
-	r->ds = r->es = r->fs = r->gs = 0;
+	r->gs_base = t->gs_base;
+	r->ds = t->ds;
+	r->es = t->es;
+	r->fs = t->fsindex;
+	r->gs = t->gsindex;
+}
+
+/* A data selector a tracer may set: null, or a user one (RPL 3; a
+ * selector the CPU then refuses becomes 0 at the switch, as on Linux). */
+static bool valid_data_selector(u64 sel)
+{
+	return sel == 0 || (sel <= 0xffff && (sel & 3) == SEGMENT_RPL_USER);
 }
 
 /* A user address the CPU can return to with iretq (canonical, user half). */
@@ -47,7 +59,10 @@ int arch_ptrace_set_regs(struct trap_frame *tf, struct arch_thread *t,
 			 const struct user_regs *r)
 {
 	if (!user_address(r->rip) || !user_address(r->rsp) ||
-	    !user_address(r->fs_base))
+	    !user_address(r->fs_base) || !user_address(r->gs_base))
+		return -EIO;
+	if (!valid_data_selector(r->ds) || !valid_data_selector(r->es) ||
+	    !valid_data_selector(r->fs) || !valid_data_selector(r->gs))
 		return -EIO;
 	if ((r->cs != USER_CS && r->cs != 0) || (r->ss != USER_DS && r->ss != 0))
 		return -EIO;
@@ -60,7 +75,14 @@ int arch_ptrace_set_regs(struct trap_frame *tf, struct arch_thread *t,
 	tf->rip = r->rip; tf->rsp = r->rsp;
 	tf->rflags = (tf->rflags & ~RFLAGS_USER_CHANGEABLE) |
 		     (r->eflags & RFLAGS_USER_CHANGEABLE);
+	/* Each base and selector as given (Linux 5.9+: poking a base leaves
+	 * the selector alone; the switch loads the selector, then the base). */
 	t->fs_base = r->fs_base;
+	t->gs_base = r->gs_base;
+	t->ds = r->ds;
+	t->es = r->es;
+	t->fsindex = r->fs;
+	t->gsindex = r->gs;
 	return 0;
 }
 

@@ -1,10 +1,24 @@
 /*
- * arch/x86_64/rtc.c - the date, from the CMOS real-time clock (MC146818).
- * Read at boot for the date; after that the TSC keeps time, and the
+ * arch/x86_64/rtc.c - the CMOS real-time clock (MC146818): the date, and
+ * its interrupts on IRQ 8.
+ *
+ * The date is read at boot; after that the TSC keeps time, and the
  * moments the seconds register changes refine its rate (arch/x86_64/timer.c).
+ * /dev/rtc0 (kernel/drivers/rtc.c) uses the clock's two repeating
+ * interrupts: the periodic one, at 32768 Hz >> (rate - 1) for the rate
+ * select in register A (rate 3..15: 8192 Hz down to 2 Hz), and the
+ * update-ended one, once a second; register B enables them, and reading
+ * register C tells which fired and acknowledges them (no further
+ * interrupt comes until it is read).
+ *
+ * Every register access is an index write to port 0x70 and a data access
+ * at 0x71, so the pair runs with interrupts disabled: the interrupt
+ * handler selects register C in between otherwise.
  */
 #include <asm/arch.h>
 #include <asm/cpu.h>
+#include <asm/irq.h>
+#include "kernel/errno.h"
 
 #define CMOS_INDEX 0x70
 #define CMOS_DATA 0x71
@@ -16,6 +30,15 @@
 #define RTC_YEAR 0x09
 #define RTC_STATUS_A 0x0A
 #define RTC_STATUS_B 0x0B
+#define RTC_STATUS_C 0x0C
+#define RTC_DIV_32KHZ 0x20 /* status A: the 32.768 kHz time base (the divider bits) */
+#define RTC_RATE_MASK 0x0f /* status A: the periodic rate select */
+#define RTC_IRQ_BITS (ARCH_RTC_PF | ARCH_RTC_AF | ARCH_RTC_UF) /* status B enables,
+								 * status C flags */
+#define RTC_BASE_HZ 32768u
+#define RTC_RATE_MIN 3  /* 8192 Hz; 1 and 2 are not 16384 and 32768 Hz on a PC */
+#define RTC_RATE_MAX 15 /* 2 Hz */
+#define IRQ_RTC 8
 #define RTC_UPDATING 0x80 /* status A: the clock is being updated */
 #define RTC_BINARY 0x04   /* status B: values are binary, not BCD */
 #define RTC_24H 0x02      /* status B: 24-hour hours */
@@ -23,8 +46,22 @@
 
 static u8 cmos_read(u8 reg)
 {
+	u64 flags = arch_irq_save();
+	u8 v;
+
 	outb(CMOS_INDEX, reg);
-	return inb(CMOS_DATA);
+	v = inb(CMOS_DATA);
+	arch_irq_restore(flags);
+	return v;
+}
+
+static void cmos_write(u8 reg, u8 v)
+{
+	u64 flags = arch_irq_save();
+
+	outb(CMOS_INDEX, reg);
+	outb(CMOS_DATA, v);
+	arch_irq_restore(flags);
 }
 
 static unsigned bcd(u8 v, bool binary)
@@ -72,4 +109,49 @@ u64 arch_rtc_seconds(void)
 	return days_since_epoch(2000 + bcd(year, binary), bcd(mon, binary),
 				bcd(day, binary)) * 86400 +
 	       h * 3600ull + bcd(min, binary) * 60ull + bcd(sec, binary);
+}
+
+/* ---- interrupts (IRQ 8) ---- */
+
+static void (*rtc_handler)(unsigned events);
+
+/* rtc_interrupt - read register C (the acknowledgement) and pass on the
+ * events that are enabled. */
+static void rtc_interrupt(struct trap_frame *tf)
+{
+	unsigned events = cmos_read(RTC_STATUS_C) & cmos_read(RTC_STATUS_B) & RTC_IRQ_BITS;
+
+	if (events && rtc_handler)
+		rtc_handler(events);
+}
+
+void arch_rtc_irq_init(void (*handler)(unsigned events))
+{
+	arch_rtc_set_irqs(0);
+	cmos_read(RTC_STATUS_C); /* drop whatever was pending */
+	rtc_handler = handler;
+	irq_register(IRQ_RTC, rtc_interrupt);
+}
+
+void arch_rtc_set_irqs(unsigned events)
+{
+	u64 flags = arch_irq_save();
+	u8 b = cmos_read(RTC_STATUS_B);
+
+	cmos_write(RTC_STATUS_B, (u8)((b & ~RTC_IRQ_BITS) | (events & RTC_IRQ_BITS)));
+	arch_irq_restore(flags);
+}
+
+int arch_rtc_set_periodic(unsigned hz)
+{
+	unsigned rate;
+
+	if (!hz || (hz & (hz - 1)))
+		return -EINVAL;
+	for (rate = RTC_RATE_MIN; rate <= RTC_RATE_MAX; rate++)
+		if (RTC_BASE_HZ >> (rate - 1) == hz) {
+			cmos_write(RTC_STATUS_A, (u8)(RTC_DIV_32KHZ | rate));
+			return 0;
+		}
+	return -EINVAL;
 }

@@ -43,7 +43,11 @@ struct rt_sigframe {
 #define UC_SIGCONTEXT_SS 0x2
 #define UC_STRICT_RESTORE_SS 0x4 /* ss is restored as saved (64-bit frames) */
 
-static void save_context(struct k_sigcontext *sc, const struct trap_frame *tf)
+/* save_context - the interrupted registers; err, trapno and cr2 are the
+ * last user exception's (Linux: thread.error_code, trap_nr, cr2), 0 in a
+ * process that took none, whatever sends the signal. */
+static void save_context(struct k_sigcontext *sc, const struct trap_frame *tf,
+			 const struct arch_thread *t)
 {
 	sc->r8 = tf->r8; sc->r9 = tf->r9; sc->r10 = tf->r10; sc->r11 = tf->r11;
 	sc->r12 = tf->r12; sc->r13 = tf->r13; sc->r14 = tf->r14; sc->r15 = tf->r15;
@@ -53,8 +57,41 @@ static void save_context(struct k_sigcontext *sc, const struct trap_frame *tf)
 	sc->eflags = tf->rflags;
 	sc->cs = (u16)tf->cs;
 	sc->ss = (u16)tf->ss;
-	sc->err = tf->error_code;
-	sc->trapno = tf->vector;
+	sc->err = t->error_code;
+	sc->trapno = t->trap_nr;
+	sc->cr2 = t->cr2;
+}
+
+/* Access rights as lar returns them (Intel SDM vol. 3, 3.4.5). */
+#define AR_TYPE_MASK (0x7ul << 9) /* not the accessed bit */
+#define AR_TYPE_RWDATA (0x2ul << 8)
+#define AR_TYPE_RWDATA_EXPDOWN (0x6ul << 8)
+#define AR_S (1ul << 12)
+#define AR_DPL3 (3ul << 13)
+#define AR_DPL_MASK (3ul << 13)
+#define AR_P (1ul << 15)
+
+/*
+ * handler_ss - the stack segment a handler runs with, as Linux's
+ * force_valid_ss: the interrupted one if it is a present, writable DPL 3
+ * data segment (an LDT one, say: DOSEMU reads it from the register), else
+ * the user data segment.
+ */
+static u64 handler_ss(u64 ss)
+{
+	u32 ar = 0;
+	u8 ok;
+
+	if (ss == USER_DS)
+		return ss;
+	asm volatile("lar %2, %0; setz %1" : "=r"(ar), "=qm"(ok) : "r"((u32)(u16)ss) : "cc");
+	if (!ok)
+		return USER_DS;
+	ar &= AR_DPL_MASK | AR_S | AR_P | AR_TYPE_MASK;
+	if (ar != (AR_DPL3 | AR_S | AR_P | AR_TYPE_RWDATA) &&
+	    ar != (AR_DPL3 | AR_S | AR_P | AR_TYPE_RWDATA_EXPDOWN))
+		return USER_DS;
+	return ss;
 }
 
 /*
@@ -109,8 +146,7 @@ bool arch_signal_frame_setup(struct trap_frame *tf, u64 sp, int sig,
 	if (tf->cs == USER_CS) /* interrupted in 64-bit user mode (Linux) */
 		frame.uc.uc_flags |= UC_STRICT_RESTORE_SS;
 	frame.uc.uc_stack = fi->uc_stack;
-	save_context(&frame.uc.uc_mcontext, tf);
-	frame.uc.uc_mcontext.cr2 = fi->info->f.fault.addr;
+	save_context(&frame.uc.uc_mcontext, tf, t);
 	frame.uc.uc_mcontext.fpstate = fp_addr;
 	frame.uc.uc_mcontext.oldmask = fi->mask;
 	frame.uc.uc_sigmask = fi->mask;
@@ -129,7 +165,7 @@ bool arch_signal_frame_setup(struct trap_frame *tf, u64 sp, int sig,
 	tf->rax = 0;
 	tf->rflags &= ~(RFLAGS_DF | RFLAGS_TF);
 	tf->cs = USER_CS; /* the handler runs in 64-bit user mode, whatever */
-	tf->ss = USER_DS; /* segments the interrupted code had */
+	tf->ss = handler_ss(tf->ss); /* segments the interrupted code had */
 	return true;
 }
 

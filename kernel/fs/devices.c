@@ -3,6 +3,8 @@
  * number, the simple memory devices (/dev/null, /dev/zero, /dev/random,
  * /dev/urandom), and the /dev directory made at boot.
  *
+ * /dev/rtc0 is the CMOS clock (kernel/drivers/rtc.c).
+ *
  * A device node is an inode with S_IFCHR and an rdev; opening it looks
  * rdev up in chrdevs[] (file.c), so a node made by the initrd or by mknod
  * works the same as one made here.  The disks the drivers found
@@ -10,6 +12,7 @@
  * whose operations are in block_dev.c.
  */
 #include "kernel/drivers/blkdev.h"
+#include "kernel/drivers/rtc.h"
 #include "kernel/errno.h"
 #include "kernel/fs/internal.h"
 #include "kernel/printk.h"
@@ -86,6 +89,8 @@ static const struct chrdev chrdevs[] = {
 	/* One terminal: /dev/tty (the controlling one) is the console. */
 	{ DEV_TTY, "tty", 0666, &tty_fops },
 	{ DEV_CONSOLE, "console", 0600, &tty_fops },
+	/* The CMOS clock (kernel/drivers/rtc.c); udev also links /dev/rtc. */
+	{ MKDEV(RTC_MAJOR, 0), "rtc0", 0600, &rtc_fops },
 };
 
 const struct file_operations *chrdev_fops(u32 rdev)
@@ -126,4 +131,8 @@ void devices_init(void)
 	err = do_symlinkat("/proc/self/fd", AT_FDCWD, "/dev/fd");
 	if (err && err != -EEXIST)
 		pr_err("devices: cannot make /dev/fd: error %d\n", err);
+	err = do_symlinkat("rtc0", AT_FDCWD, "/dev/rtc");
+	if (err && err != -EEXIST)
+		pr_err("devices: cannot make /dev/rtc: error %d\n", err);
+	rtc_init();
 }

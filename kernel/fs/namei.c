@@ -15,6 +15,7 @@
  * Operations that create or remove a name look up the parent directory
  * and leave the last component to the directory's inode_operations.
  */
+#include "kernel/capability.h"
 #include "kernel/errno.h"
 #include "kernel/fs/internal.h"
 #include "kernel/syscall.h"
@@ -420,8 +421,8 @@ static int may_delete(struct inode *dir, struct inode *victim)
 		return err;
 	if (is_mountpoint(victim))
 		return -EBUSY; /* something is mounted on it */
-	if ((dir->mode & S_ISVTX) && uid != 0 && uid != victim->uid &&
-	    uid != dir->uid)
+	if ((dir->mode & S_ISVTX) && uid != victim->uid && uid != dir->uid &&
+	    !capable(CAP_FOWNER))
 		return -EPERM;
 	return 0;
 }
@@ -448,7 +449,7 @@ static int may_link(struct inode *old)
 {
 	u32 uid = current_fsuid();
 
-	if (uid == 0 || uid == old->uid)
+	if (uid == old->uid || capable(CAP_FOWNER))
 		return 0;
 	if (!S_ISREG(old->mode) || (old->mode & (S_ISUID | S_ISGID)) ||
 	    inode_permission(old, MAY_READ | MAY_WRITE))
@@ -487,6 +488,8 @@ int do_mknodat(int dirfd, const char *path, u32 mode, u32 rdev)
 		err = need_op(dir, mknod);
 	if (!err)
 		err = may_create(dir, &last);
+	if (!err && (S_ISCHR(mode) || S_ISBLK(mode)) && !capable(CAP_MKNOD))
+		err = -EPERM; /* devices: Linux's vfs_mknod */
 	if (!err)
 		err = dir->iops->mknod(dir, last.name, last.len,
 				       (mode & S_IFMT) | apply_umask(mode), rdev,

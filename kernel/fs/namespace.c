@@ -31,9 +31,11 @@
  * otherwise); files still open keep their data until closed, like files
  * removed while open.
  */
+#include "kernel/capability.h"
 #include "kernel/errno.h"
 #include "kernel/fs/internal.h"
 #include "kernel/fs/procfmt.h"
+#include "kernel/mqueue.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/syscall.h"
@@ -158,11 +160,19 @@ static struct inode *proc_get_root(const struct file_system_type *type)
 	return procfs_create_root();
 }
 
+static struct inode *mqueue_fs_root(const struct file_system_type *type)
+{
+	(void)type;
+	return mqueue_get_root();
+}
+
 static const struct file_system_type fs_types[] = {
 	{ "ramfs", ramfs_get_root, 0755, "" },
 	/* a ramfs: no size limit, 64-bit inode numbers (Linux's default) */
 	{ "tmpfs", ramfs_get_root, 01777, ",inode64" },
 	{ "proc", proc_get_root, 0555, "" },
+	/* POSIX message queues: every mount shows the one queue directory */
+	{ "mqueue", mqueue_fs_root, 01777, "" },
 };
 static const struct file_system_type rootfs_type = { "rootfs", NULL, 0755, "" };
 
@@ -367,10 +377,10 @@ static bool mount_busy(const struct mount *m)
 
 /* ---- mount(2) ---- */
 
-/* may_mount - CAP_SYS_ADMIN: the effective user root. */
+/* may_mount - mount and umount need CAP_SYS_ADMIN. */
 static bool may_mount(void)
 {
-	return current->cred.euid == 0;
+	return capable(CAP_SYS_ADMIN);
 }
 
 /* mnt_flags_of - MNT_* for mount(2)'s MS_* flags; a new mount gets
@@ -649,4 +659,5 @@ void mount_init(void)
 	if (err)
 		pr_err("vfs: cannot mount /proc: error %d (is /proc a file "
 		       "in the initrd?)\n", err);
+	mqueue_init();
 }

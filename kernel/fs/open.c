@@ -7,6 +7,7 @@
  * opening for reading or writing, creating in a directory, searching one,
  * access(), chdir, truncate and utimensat.
  */
+#include "kernel/capability.h"
 #include "kernel/errno.h"
 #include "kernel/fs/internal.h"
 #include "kernel/fs/path.h"
@@ -297,6 +298,7 @@ SYSCALL_DEFINE1(close, int, fd)
 static long user_faccessat(int dirfd, const char __user *upath, int mode,
 			   int flags)
 {
+	const struct task_cred *c = &current->cred;
 	struct inode *inode;
 	int err;
 
@@ -309,9 +311,14 @@ static long user_faccessat(int dirfd, const char __user *upath, int mode,
 		return err;
 	/* X_OK, W_OK, R_OK are MAY_EXEC, MAY_WRITE, MAY_READ; access asks
 	 * for the real user unless AT_EACCESS (the walk used the effective
-	 * one: a simplification, as the two differ only in set-uid programs). */
-	err = inode_permission_uid(inode, mode, (flags & AT_EACCESS) ?
-				   current->cred.euid : current->cred.uid);
+	 * one: a simplification, as the two differ only in set-uid programs).
+	 * The real user has the permitted capabilities if it is root, else
+	 * none (Linux's access_override_creds). */
+	if (flags & AT_EACCESS)
+		err = inode_permission(inode, mode);
+	else
+		err = inode_permission_as(inode, mode, c->uid,
+					  c->uid == 0 ? c->cap_permitted : 0);
 	iput(inode);
 	return err;
 }
@@ -432,12 +439,10 @@ static int fd_inode(int fd, struct inode **res)
 }
 
 /* owner_or_root - may the caller change inode's attributes?  As Linux:
- * its owner or root (CAP_FOWNER), else -EPERM. */
+ * its owner or CAP_FOWNER, else -EPERM. */
 static int owner_or_root(const struct inode *inode)
 {
-	u32 euid = current->cred.euid;
-
-	return euid == 0 || euid == inode->uid ? 0 : -EPERM;
+	return current_fsuid() == inode->uid || capable(CAP_FOWNER) ? 0 : -EPERM;
 }
 
 static int set_mode(struct inode *inode, u32 mode)
@@ -485,21 +490,27 @@ SYSCALL_DEFINE2(fchmod, int, fd, u32, mode)
 	return err;
 }
 
-/* set_owner - uid and gid; (u32)-1 keeps one as it is.  Only root gives
- * a file away; an owner may set the group to one of its own groups, as
- * Linux: -EPERM otherwise. */
+/* set_owner - uid and gid; (u32)-1 keeps one as it is.  Only CAP_CHOWN
+ * gives a file away; an owner may set the group to one of its own groups,
+ * as Linux: -EPERM otherwise.  A file (not a directory) loses its
+ * set-user-ID bit, and its set-group-ID bit if group-executable. */
 static int set_owner(struct inode *inode, u32 uid, u32 gid)
 {
 	if (mnt_want_write(inode))
 		return -EROFS;
-	if (current->cred.euid != 0 &&
-	    (owner_or_root(inode) || (uid != (u32)-1 && uid != inode->uid) ||
+	if (!capable(CAP_CHOWN) &&
+	    (current_fsuid() != inode->uid || (uid != (u32)-1 && uid != inode->uid) ||
 	     (gid != (u32)-1 && gid != inode->gid && !in_group_p(gid))))
 		return -EPERM;
 	if (uid != (u32)-1)
 		inode->uid = uid;
 	if (gid != (u32)-1)
 		inode->gid = gid;
+	if (!S_ISDIR(inode->mode)) { /* a set-ID bit never passes to a new owner */
+		inode->mode &= ~S_ISUID;
+		if ((inode->mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+			inode->mode &= ~S_ISGID;
+	}
 	inode->ctime_ns = vfs_now_ns();
 	return 0;
 }

@@ -21,6 +21,7 @@
  * for a reader (O_NONBLOCK: reading does not wait, writing fails with
  * ENXIO); O_RDWR is both ends at once and never waits.
  */
+#include "kernel/capability.h"
 #include "kernel/errno.h"
 #include "kernel/fs/internal.h"
 #include "kernel/signal.h"
@@ -381,7 +382,7 @@ long pipe_fcntl(struct file *f, unsigned cmd, u32 arg)
 		return -EINVAL;
 	while (size < arg)
 		size <<= 1;
-	if (size > p->size && size > pipe_max_size && current->cred.euid != 0)
+	if (size > p->size && size > pipe_max_size && !capable(CAP_SYS_RESOURCE))
 		return -EPERM;
 	if (size == p->size)
 		return (long)size;

@@ -8,6 +8,10 @@
  *                        ns_last_pid printk_ratelimit printk_ratelimit_burst
  *   /proc/sys/fs/        pipe-max-size pipe-user-pages-hard
  *                        pipe-user-pages-soft
+ *   /proc/sys/net/ipv4/  ip_local_port_range (two numbers: the ports
+ *                        AF_INET's implicit binds take, kernel/net)
+ *   /proc/sys/fs/mqueue/ msg_default msg_max msgsize_default msgsize_max
+ *                        queues_max (kernel/mqueue.c)
  *
  * Reading gives the value and a newline; writing (root only: the files
  * are 0644 and root's) parses a decimal number, with surrounding blanks,
@@ -27,6 +31,8 @@
 #include "kernel/errno.h"
 #include "kernel/fs/internal.h"
 #include "kernel/fs/procfmt.h"
+#include "kernel/net/net.h"
+#include "kernel/mqueue.h"
 #include "kernel/printk.h"
 #include "kernel/task.h"
 #include "lib/format.h"
@@ -123,7 +129,7 @@ static int set_pipe_max(const struct sys_node *n, u64 v)
 	return 0;
 }
 
-enum { VM = 1, KERNEL, FS, CORE_PATTERN };
+enum { VM = 1, KERNEL, FS, CORE_PATTERN, NET, NET_IPV4, PORT_RANGE, MQUEUE };
 
 static const struct sys_node nodes[] = {
 	[ROOT_NODE] = { "sys", -1, SYS_DIR_MODE },
@@ -131,6 +137,10 @@ static const struct sys_node nodes[] = {
 	[KERNEL] = { "kernel", ROOT_NODE, SYS_DIR_MODE },
 	[FS] = { "fs", ROOT_NODE, SYS_DIR_MODE },
 	[CORE_PATTERN] = { "core_pattern", KERNEL, SYS_FILE_MODE },
+	[NET] = { "net", ROOT_NODE, SYS_DIR_MODE },
+	[NET_IPV4] = { "ipv4", NET, SYS_DIR_MODE },
+	[PORT_RANGE] = { "ip_local_port_range", NET_IPV4, SYS_FILE_MODE },
+	[MQUEUE] = { "mqueue", FS, SYS_DIR_MODE },
 	{ "mmap_min_addr", VM, SYS_FILE_MODE, NULL, MMAP_MIN_ADDR, 0, get_fixed, set_fixed },
 	{ "overcommit_memory", VM, SYS_FILE_MODE, &overcommit_memory, 0, 2 },
 	{ "max_map_count", VM, SYS_FILE_MODE, NULL, MAX_MAP_COUNT, 0, get_fixed, set_fixed },
@@ -148,6 +158,14 @@ static const struct sys_node nodes[] = {
 	{ "pipe-max-size", FS, SYS_FILE_MODE, NULL, 0, 0, get_pipe_max, set_pipe_max },
 	{ "pipe-user-pages-hard", FS, SYS_FILE_MODE, &pipe_user_pages_hard, 0, ~0ull },
 	{ "pipe-user-pages-soft", FS, SYS_FILE_MODE, &pipe_user_pages_soft, 0, ~0ull },
+	/* POSIX message queues (kernel/mqueue.c), Linux's ranges */
+	{ "msg_default", MQUEUE, SYS_FILE_MODE, &mq_msg_default, MIN_MSGMAX, HARD_MSGMAX },
+	{ "msg_max", MQUEUE, SYS_FILE_MODE, &mq_msg_max, MIN_MSGMAX, HARD_MSGMAX },
+	{ "msgsize_default", MQUEUE, SYS_FILE_MODE, &mq_msgsize_default, MIN_MSGSIZEMAX,
+	  HARD_MSGSIZEMAX },
+	{ "msgsize_max", MQUEUE, SYS_FILE_MODE, &mq_msgsize_max, MIN_MSGSIZEMAX,
+	  HARD_MSGSIZEMAX },
+	{ "queues_max", MQUEUE, SYS_FILE_MODE, &mq_queues_max, 0, 0x7fffffff },
 };
 
 static struct inode *proc_dir; /* /proc, the parent of /proc/sys */
@@ -222,6 +240,14 @@ static int sys_readdir(struct file *f, struct dir_context *ctx)
 	return 0;
 }
 
+static void show_port_range(struct pbuf *b)
+{
+	u32 range[2];
+
+	inet_get_port_range(range);
+	pbuf_printf(b, "%u\t%u\n", range[0], range[1]);
+}
+
 /* The text of a file, made at open: f->private, a pbuf. */
 static int sys_open(struct inode *inode, struct file *f)
 {
@@ -238,6 +264,8 @@ static int sys_open(struct inode *inode, struct file *f)
 	}
 	if (n == &nodes[CORE_PATTERN])
 		pbuf_printf(b, "%s\n", core_pattern);
+	else if (n == &nodes[PORT_RANGE])
+		show_port_range(b);
 	else
 		pbuf_printf(b, "%lu\n", n->var ? *n->var : n->get(n));
 	f->private = b;
@@ -278,6 +306,25 @@ static int parse_value(const char *s, u64 *v)
 	return 0;
 }
 
+/* set_port_range - "LOW HIGH", blanks around and between. */
+static int set_port_range(char *text)
+{
+	char *p = text;
+	u64 low, high;
+
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p != ' ' && *p != '\t')
+		return -EINVAL;
+	*p++ = '\0';
+	if (parse_value(text, &low) || parse_value(p, &high) ||
+	    low > 65535 || high > 65535)
+		return -EINVAL;
+	return inet_set_port_range((u32)low, (u32)high);
+}
+
 /* A write sets the value (the whole write is one value); returns the
  * bytes taken or -errno. */
 static long sys_write(struct file *f, struct uio *u, u64 *pos)
@@ -300,6 +347,10 @@ static long sys_write(struct file *f, struct uio *u, u64 *pos)
 			text[got - 1] = '\0';
 		strlcpy(core_pattern, text, sizeof(core_pattern));
 		return got;
+	}
+	if (n == &nodes[PORT_RANGE]) {
+		err = set_port_range(text);
+		return err ? err : got;
 	}
 	err = parse_value(text, &v);
 	if (!err && n->var)

@@ -100,12 +100,12 @@ static void fields_pss_split(struct pbuf *b, const struct mem_size_stats *m)
 	pss_field(b, "Pss_Shmem:", m->pss_shmem);
 }
 
-/* No huge pages, no KSM, no lazily freed pages here: Linux's lines for
- * them are all 0. */
+/* No huge pages, no lazily freed pages here: Linux's lines for them are
+ * all 0.  (Linux 6.1 has no "KSM:" line; later kernels added one.) */
 static void fields_rest(struct pbuf *b, const struct mem_size_stats *m)
 {
 	static const char *const never[] = {
-		"KSM:", "LazyFree:", "AnonHugePages:", "ShmemPmdMapped:",
+		"LazyFree:", "AnonHugePages:", "ShmemPmdMapped:",
 		"FilePmdMapped:", "Shared_Hugetlb:", "Private_Hugetlb:",
 	};
 
@@ -131,8 +131,7 @@ void procfmt_smaps(struct pbuf *b, const struct maps_entry *e,
 	field(b, "MMUPageSize:", PAGE_SIZE);
 	fields_rss_pss(b, mss);
 	fields_rest(b, mss);
-	pbuf_printf(b, "%-*s%*d\n", SMAPS_LABEL_WIDTH, "THPeligible:",
-		    SMAPS_VALUE_WIDTH, 0);
+	pbuf_printf(b, "%-*s%d\n", SMAPS_LABEL_WIDTH, "THPeligible:", 0);
 	procfmt_vm_flags(b, e->vm_flags);
 }
 

@@ -9,6 +9,8 @@
  *   /proc/kmem (vmos: frame and kmalloc counters for leak checks)
  *   /proc/sys/            the tunables (proc_sys.c)
  *   /proc/sysvipc/shm     the SysV shared memory segments (kernel/shm.c)
+ *   /proc/net/tcp, udp    the AF_INET sockets (kernel/net/af_inet.c), and
+ *     tcp6, udp6          the AF_INET6 ones
  *   /proc/PID/            one directory per task (not the idle task, PID 0)
  *      cmdline comm stat statm status maps   generated text
  *      smaps smaps_rollup                    (memory files: procfmt.c)
@@ -25,10 +27,13 @@
  * df parse them.
  */
 #include <stdarg.h>
+#include "kernel/capability.h"
 #include "kernel/errno.h"
 #include "kernel/exit.h"
 #include "kernel/fs/internal.h"
 #include "kernel/fs/procfmt.h"
+#include "kernel/ksyms.h"
+#include "kernel/net/net.h"
 #include "kernel/rlimit.h"
 #include "kernel/shm.h"
 #include "kernel/task.h"
@@ -47,6 +52,7 @@
 #include "mm/stats.h"
 #include "mm/swap.h"
 #include "mm/swapfile.h"
+#include "mm/vmscan.h"
 #include <asm/arch.h>
 #include <asm/syscall.h>
 
@@ -124,15 +130,15 @@ static struct task *node_task(const struct proc_node *n)
  * proc_may_read - may the caller read t's memory files and links (maps,
  * smaps, pagemap, exe, cwd, fd/N)?  Linux's ptrace_may_access with
  * PTRACE_MODE_READ_FSCREDS, the rule kernel/ptrace.c's may_attach()
- * applies for attaching: its own process, root, or a caller whose
- * effective (file system) uid and gid are all three of t's uids and
- * gids.  0 or -EACCES.
+ * applies for attaching: its own process, CAP_SYS_PTRACE, or a caller
+ * whose effective (file system) uid and gid are all three of t's uids
+ * and gids.  0 or -EACCES.
  */
 static int proc_may_read(const struct task *t)
 {
 	const struct task_cred *c = &current->cred, *tc = &t->cred;
 
-	if (t->tgid == current->tgid || c->euid == 0)
+	if (t->tgid == current->tgid || capable(CAP_SYS_PTRACE))
 		return 0;
 	if (tc->uid != c->euid || tc->euid != c->euid || tc->suid != c->euid ||
 	    tc->gid != c->egid || tc->egid != c->egid || tc->sgid != c->egid)
@@ -276,6 +282,36 @@ static void show_kmem(struct task *t, struct pbuf *b)
 	pbuf_printf(b, "mapped_entries %lu\n", mapped_entries());
 }
 
+/* show_vmstat_reclaim - vmstat's reclaim lines: pages looked at (pgscan)
+ * and evicted (pgsteal) by kswapd and by faults themselves (direct),
+ * kswapd's runs (pageoutrun), direct reclaims (allocstall_normal). */
+static void show_vmstat_reclaim(struct pbuf *b)
+{
+	pbuf_printf(b, "pgsteal_kswapd %lu\npgsteal_direct %lu\n"
+		    "pgscan_kswapd %lu\npgscan_direct %lu\npageoutrun %lu\n"
+		    "allocstall_normal %lu\n", pgsteal_kswapd, pgsteal_direct,
+		    pgscan_kswapd, pgscan_direct, pageoutrun, allocstall);
+}
+
+/*
+ * /proc/zoneinfo: Linux's layout for the one zone here (all memory is
+ * "Normal"): free frames and the watermarks of mm/vmscan.c (below min a
+ * fault reclaims itself; below low it wakes kswapd, which stops at high).
+ */
+static void show_zoneinfo(struct task *t, struct pbuf *b)
+{
+	struct watermarks w;
+
+	reclaim_watermarks(&w);
+	pbuf_printf(b, "Node 0, zone   Normal\n  pages free     %lu\n"
+		    "        boost    0\n        min      %lu\n"
+		    "        low      %lu\n        high     %lu\n"
+		    "        spanned  %lu\n        present  %lu\n"
+		    "        managed  %lu\n", frames_free_count(), w.min, w.low,
+		    w.high, frames_table_size(), frames_managed_count(),
+		    frames_managed_count());
+}
+
 /* /proc/vmstat: Linux's "name value" counters; the ones that exist here. */
 static void show_vmstat(struct task *t, struct pbuf *b)
 {
@@ -287,6 +323,7 @@ static void show_vmstat(struct task *t, struct pbuf *b)
 	pbuf_printf(b, "pswpout %lu\n", vm_swap_outs);
 	pbuf_printf(b, "swap_ra %lu\n", readahead_pages);
 	pbuf_printf(b, "oom_kill %lu\n", oom_kills);
+	show_vmstat_reclaim(b);
 }
 
 /* mm_counted_before - does a task before t in the task list use mm?
@@ -424,7 +461,8 @@ static void show_mountinfo(struct task *t, struct pbuf *b)
 static void show_filesystems(struct task *t, struct pbuf *b)
 {
 	pbuf_printf(b, "nodev\tramfs\nnodev\ttmpfs\nnodev\tproc\n"
-		    "nodev\tpipefs\n");
+		    "nodev\tpipefs\n"
+		    "nodev\tmqueue\n");
 }
 
 /* loadavg: no averages are kept; the counts are real. */
@@ -500,12 +538,26 @@ static void show_syscall(struct task *t, struct pbuf *b)
 		    frame_user_sp(tf), frame_user_ip(tf));
 }
 
-/* /proc/PID/wchan: where a sleeping task waits, as a symbol name; "0" for
- * one that runs (the reader itself).  vmos does not walk a sleeping
- * task's kernel stack yet, so it says "0" for every task. */
+/*
+ * /proc/PID/wchan, as Linux 6.1: where a sleeping task waits, the name of
+ * the first function on its kernel stack outside the scheduler
+ * (get_wchan); "0" for one that runs (the reader itself), a zombie, or a
+ * reader that may not look (Linux checks ptrace access and prints 0).
+ */
 static void show_wchan(struct task *t, struct pbuf *b)
 {
-	pbuf_printf(b, "0");
+	u64 wchan = proc_may_read(t) ? 0 : get_wchan(t), off;
+	const char *name = wchan ? ksym_lookup(wchan - 1, &off) : NULL;
+
+	pbuf_printf(b, "%s", name ? name : "0");
+}
+
+/* stat_wchan - stat's wchan field: Linux 6.1 no longer shows an address
+ * there, only whether the task is off the run queue (1) or not (0), and
+ * 0 to a reader that may not look at it. */
+static int stat_wchan(struct task *t)
+{
+	return !proc_may_read(t) && t->state != TASK_RUNNING;
 }
 
 static void show_cmdline(struct task *t, struct pbuf *b)
@@ -551,18 +603,18 @@ static void show_stat(struct task *t, struct pbuf *b)
 
 	signal_masks(t, &ignored, &caught);
 	tty_of_session(t->sid, &tty_nr, &tpgid);
-	pbuf_printf(b, "%d (%s) %c %d %d %d %u %d 0 %lu 0 %lu 0 %lu %lu %lu %lu "
+	pbuf_printf(b, "%d (%s) %c %d %d %d %u %d %u %lu 0 %lu 0 %lu %lu %lu %lu "
 		    "%d 0 1 0 %lu %lu %lu %lu ", t->pid, t->comm, state_char(t),
 		    t->parent ? t->parent->tgid : 0, t->pgid, t->sid, tty_nr,
-		    tpgid, t->ru.minflt, t->ru.majflt, ticks(t->ru.utime_ns),
+		    tpgid, t->flags, t->ru.minflt, t->ru.majflt, ticks(t->ru.utime_ns),
 		    ticks(t->ru.stime_ns), ticks(t->ru_children.utime_ns),
 		    ticks(t->ru_children.stime_ns), TASK_NICE_PRIORITY,
 		    ticks(t->start_ns), m->total_vm * PAGE_SIZE, m->rss,
 		    t->rlimits[RLIMIT_RSS][0]);
-	pbuf_printf(b, "%lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 %d 0 0 0 0 0 0 "
+	pbuf_printf(b, "%lu %lu %lu 0 0 %lu %lu %lu %lu %d 0 0 %d 0 0 0 0 0 0 "
 		    "%lu %lu %lu %lu %lu %lu %lu %d\n", m->start_code,
 		    m->end_code, m->start_stack, t->sig.pending, t->sig.blocked,
-		    ignored, caught, EXIT_SIGNAL_SIGCHLD, m->start_data,
+		    ignored, caught, stat_wchan(t), EXIT_SIGNAL_SIGCHLD, m->start_data,
 		    m->end_data, m->start_brk, m->arg_start, m->arg_end,
 		    m->env_start, m->env_end,
 		    t->state == TASK_ZOMBIE ? t->exit_status : 0);
@@ -594,8 +646,6 @@ static void show_statm(struct task *t, struct pbuf *b)
 	procfmt_statm(b, &tm);
 }
 
-#define CAP_FULL_SET 0x000001fffffffffful /* capabilities 0-40: root's */
-
 /* status_ids - Name .. Kthread: who the task is. */
 static void status_ids(struct task *t, struct pbuf *b)
 {
@@ -612,8 +662,8 @@ static void status_ids(struct task *t, struct pbuf *b)
 	for (u32 i = 0; i < c->ngroups; i++)
 		pbuf_printf(b, "%u ", c->groups[i]);
 	pbuf_printf(b, "%s\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n"
-		    "Kthread:\t0\n", c->ngroups ? "" : " ", t->tgid, t->pid,
-		    t->pgid, t->sid);
+		    "Kthread:\t%d\n", c->ngroups ? "" : " ", t->tgid, t->pid,
+		    t->pgid, t->sid, is_kthread(t));
 }
 
 /* bits_set - how many bits of x are 1 (no popcount instruction assumed). */
@@ -641,17 +691,18 @@ static void status_signals(struct task *t, struct pbuf *b)
 		    t->sig.blocked, ignored, caught);
 }
 
-/* status_rest - capabilities (root has all of them), CPUs, switches. */
+/* status_rest - capabilities, CPUs, switches. */
 static void status_rest(struct task *t, struct pbuf *b)
 {
-	u64 caps = t->cred.euid == 0 ? CAP_FULL_SET : 0;
+	const struct task_cred *c = &t->cred;
 
 	pbuf_printf(b, "CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\n"
 		    "CapBnd:\t%016lx\nCapAmb:\t%016lx\nNoNewPrivs:\t0\n"
 		    "Seccomp:\t0\nSeccomp_filters:\t0\nCpus_allowed:\t1\n"
 		    "Cpus_allowed_list:\t0\nvoluntary_ctxt_switches:\t%lu\n"
-		    "nonvoluntary_ctxt_switches:\t%lu\n", 0ul, caps, caps,
-		    CAP_FULL_SET, 0ul, t->ru.nvcsw, t->ru.nivcsw);
+		    "nonvoluntary_ctxt_switches:\t%lu\n", c->cap_inheritable,
+		    c->cap_permitted, c->cap_effective, c->cap_bset, c->cap_ambient,
+		    t->ru.nvcsw, t->ru.nivcsw);
 }
 
 /*
@@ -723,14 +774,20 @@ static void show_smaps(struct task *t, struct pbuf *b)
 }
 
 /* smaps_rollup: the sums over all regions, from the first region's start
- * to the last one's end. */
+ * to the last one's end.  An address space with no region at all (every
+ * page unmapped) shows the range 0-0 with every sum 0, as Linux's
+ * show_smaps_rollup does. */
 static void show_smaps_rollup(struct task *t, struct pbuf *b)
 {
 	struct mm *mm = t->mm;
 	struct mem_size_stats mss = { 0 };
 
-	if (!mm || !vma_first(&mm->vmas))
+	if (!mm)
 		return;
+	if (!vma_first(&mm->vmas)) {
+		procfmt_smaps_rollup(b, 0, 0, &mss);
+		return;
+	}
 	mm_rollup_stats(mm, &mss);
 	procfmt_smaps_rollup(b, vma_first(&mm->vmas)->vm_start,
 			     vma_last(&mm->vmas)->vm_end, &mss);
@@ -808,6 +865,7 @@ static const struct proc_entry root_entries[] = {
 	{ "kmem", FILE_MODE, show_kmem, NULL, NULL },
 	{ "sysvipc", DIR_MODE, NULL, NULL, NULL }, /* sysvipc_dir_inode */
 	{ "vmstat", FILE_MODE, show_vmstat, NULL, NULL },
+	{ "zoneinfo", FILE_MODE, show_zoneinfo, NULL, NULL },
 	{ "uptime", FILE_MODE, show_uptime, NULL, NULL },
 	{ "version", FILE_MODE, show_version, NULL, NULL },
 	{ "cpuinfo", FILE_MODE, show_cpuinfo, NULL, NULL },
@@ -817,6 +875,7 @@ static const struct proc_entry root_entries[] = {
 	{ "loadavg", FILE_MODE, show_loadavg, NULL, NULL },
 	{ "stat", FILE_MODE, show_kernel_stat, NULL, NULL },
 	{ "sys", DIR_MODE, NULL, NULL, NULL }, /* proc_sys.c */
+	{ "net", DIR_MODE, NULL, NULL, NULL }, /* net_dir_inode */
 };
 
 /*
@@ -864,7 +923,7 @@ static int pagemap_open(struct inode *inode, struct file *f)
 {
 	int err = proc_open_check(node_of(inode), -ENOENT);
 
-	f->private = current->cred.euid == 0 ? PM_SHOW_PFN : NULL;
+	f->private = capable(CAP_SYS_ADMIN) ? PM_SHOW_PFN : NULL;
 	return err;
 }
 
@@ -957,6 +1016,7 @@ static bool is_dotdot(const char *name, size_t len)
 /* ---- directories ---- */
 
 static int sysvipc_dir_inode(u32 ino, struct inode **res);
+static int net_dir_inode(u32 ino, struct inode **res);
 
 static int pid_dir_inode(int pid, struct inode **res)
 {
@@ -980,6 +1040,8 @@ static int proc_root_lookup(struct inode *dir, const char *name, size_t len,
 	e = find_in(root_entries, ARRAY_SIZE(root_entries), name, len, &i);
 	if (e && !strcmp(e->name, "sysvipc"))
 		return sysvipc_dir_inode(PROC_TOP_INO + (u32)i, res);
+	if (e && !strcmp(e->name, "net"))
+		return net_dir_inode(PROC_TOP_INO + (u32)i, res);
 	if (e) {
 		*res = entry_inode(e, PROC_TOP_INO + (u32)i, 0);
 		return *res ? 0 : -ENOMEM;
@@ -1257,6 +1319,87 @@ static const struct inode_operations proc_sysvipc_iops = {
 
 static const struct file_operations proc_sysvipc_fops = {
 	.readdir = proc_sysvipc_readdir,
+};
+
+/* ---- /proc/net: the AF_INET sockets (kernel/net/af_inet.c) ---- */
+
+#define PROC_NET_INO 0xe1000000u /* + index in net_entries */
+
+static void show_net_tcp(struct task *t, struct pbuf *b)
+{
+	inet_proc_show(b, AF_INET, SOCK_STREAM);
+}
+
+static void show_net_udp(struct task *t, struct pbuf *b)
+{
+	inet_proc_show(b, AF_INET, SOCK_DGRAM);
+}
+
+static void show_net_tcp6(struct task *t, struct pbuf *b)
+{
+	inet_proc_show(b, AF_INET6, SOCK_STREAM);
+}
+
+static void show_net_udp6(struct task *t, struct pbuf *b)
+{
+	inet_proc_show(b, AF_INET6, SOCK_DGRAM);
+}
+
+static const struct proc_entry net_entries[] = {
+	{ "tcp", FILE_MODE, show_net_tcp, NULL, NULL },
+	{ "udp", FILE_MODE, show_net_udp, NULL, NULL },
+	{ "tcp6", FILE_MODE, show_net_tcp6, NULL, NULL },
+	{ "udp6", FILE_MODE, show_net_udp6, NULL, NULL },
+};
+
+static const struct inode_operations proc_net_iops;
+static const struct file_operations proc_net_fops;
+
+static int net_dir_inode(u32 ino, struct inode **res)
+{
+	*res = new_node_inode(ino, DIR_MODE, &proc_net_iops, &proc_net_fops,
+			      NULL, 0, -1);
+	return *res ? 0 : -ENOMEM;
+}
+
+static int proc_net_lookup(struct inode *dir, const char *name, size_t len,
+			   struct inode **res)
+{
+	const struct proc_entry *e;
+	size_t i;
+
+	if (is_dotdot(name, len)) {
+		ihold(proc_root);
+		*res = proc_root;
+		return 0;
+	}
+	e = find_in(net_entries, ARRAY_SIZE(net_entries), name, len, &i);
+	if (!e)
+		return -ENOENT;
+	*res = entry_inode(e, PROC_NET_INO + (u32)i, 0);
+	return *res ? 0 : -ENOMEM;
+}
+
+static u32 net_entry_ino(int pid, size_t i)
+{
+	return PROC_NET_INO + (u32)i;
+}
+
+static int proc_net_readdir(struct file *f, struct dir_context *ctx)
+{
+	if (!emit_dots(ctx, f->inode->ino, PROC_ROOT_INO))
+		return 0;
+	emit_entries(ctx, net_entries, ARRAY_SIZE(net_entries), net_entry_ino, 0);
+	return 0;
+}
+
+static const struct inode_operations proc_net_iops = {
+	.lookup = proc_net_lookup,
+	.evict = proc_evict,
+};
+
+static const struct file_operations proc_net_fops = {
+	.readdir = proc_net_readdir,
 };
 
 /* ---- files and links ---- */

@@ -305,7 +305,7 @@ static long set_pgrp(struct tty *tty, u64 arg)
 	 * exists (Linux: its pid is found until the zombies are released); a
 	 * shell sets a short pipeline's group after it may have ended. */
 	for (struct task *t = task_first(); t; t = t->all_next) {
-		if (t->pgid == pgrp) {
+		if (t->pgid == pgrp && !is_kthread(t)) { /* theirs is 0: none */
 			if (t->sid != current->sid)
 				return -EPERM;
 			tty->pgrp = pgrp;

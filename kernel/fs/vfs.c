@@ -8,6 +8,7 @@
  * inode.  An unlinked file that is still open therefore keeps its data
  * until the last close, as on Linux.
  */
+#include "kernel/capability.h"
 #include "kernel/time.h"
 #include "kernel/errno.h"
 #include "kernel/fs/internal.h"
@@ -212,7 +213,24 @@ u32 current_fsgid(void)
 	return current ? current->cred.egid : 0;
 }
 
-int inode_permission_uid(const struct inode *inode, int mask, u32 uid)
+/* dac_override - Linux's generic_permission once the mode bits said no:
+ * may the capabilities caps override them?  A directory: reading and
+ * searching with CAP_DAC_READ_SEARCH, anything with CAP_DAC_OVERRIDE.  A
+ * file: reading with CAP_DAC_READ_SEARCH; reading and writing with
+ * CAP_DAC_OVERRIDE, and executing too if some execute bit is set. */
+static bool dac_override(const struct inode *inode, int mask, u64 caps)
+{
+	bool read_search = caps & CAP_TO_MASK(CAP_DAC_READ_SEARCH);
+	bool override = caps & CAP_TO_MASK(CAP_DAC_OVERRIDE);
+
+	if (S_ISDIR(inode->mode))
+		return (!(mask & MAY_WRITE) && read_search) || override;
+	if (mask == MAY_READ && read_search)
+		return true;
+	return override && (!(mask & MAY_EXEC) || (inode->mode & S_IXUGO));
+}
+
+int inode_permission_as(const struct inode *inode, int mask, u32 uid, u64 caps)
 {
 	u32 mode = inode->mode;
 
@@ -222,19 +240,19 @@ int inode_permission_uid(const struct inode *inode, int mask, u32 uid)
 	if ((mask & MAY_WRITE) && (S_ISREG(mode) || S_ISDIR(mode) || S_ISLNK(mode)) &&
 	    mnt_want_write(inode))
 		return -EROFS;
-	if (uid == 0) /* root: only exec needs a bit somewhere */
-		return !(mask & MAY_EXEC) || S_ISDIR(mode) || (mode & S_IXUGO)
-			       ? 0 : -EACCES;
 	if (uid == inode->uid)
 		mode >>= 6;
 	else if (in_group_p(inode->gid))
 		mode >>= 3;
-	return (mask & ~mode & 7) ? -EACCES : 0;
+	if (!(mask & ~mode & 7))
+		return 0;
+	return dac_override(inode, mask, caps) ? 0 : -EACCES;
 }
 
 int inode_permission(const struct inode *inode, int mask)
 {
-	return inode_permission_uid(inode, mask, current_fsuid());
+	return inode_permission_as(inode, mask, current_fsuid(),
+				   current ? current->cred.cap_effective : CAP_FULL_SET);
 }
 
 int inode_permission_exec(const struct inode *inode)

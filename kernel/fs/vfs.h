@@ -57,6 +57,7 @@
 #define S_ISVTX 01000
 #define S_IALLUGO 07777 /* every permission bit chmod may set */
 #define S_IXUGO 0111    /* execute for user, group and others */
+#define S_IXGRP 0010    /* execute for the group */
 
 /* open() flags, Linux's values. */
 #define O_ACCMODE 00000003
@@ -322,19 +323,22 @@ struct fs_context *fs_context_fork(struct fs_context *src);
 void fs_context_put(struct fs_context *fs);
 
 /*
- * Permission checks, Unix's: root (effective uid 0) may read and write
- * anything and execute what has some x bit (or search any directory);
- * anyone else gets the owner's bits of files it owns and the group's bits
- * of the rest (every process is in group 0 only, and so is every file
- * until chown: the group bits act as "other" for users).
+ * Permission checks, Unix's: the owner's bits of files the caller owns,
+ * the group's bits of files of its groups, the others' bits of the rest.
+ * Capabilities override them as Linux's generic_permission:
+ * CAP_DAC_READ_SEARCH reads anything and searches any directory,
+ * CAP_DAC_OVERRIDE also writes anything and executes what has some x bit
+ * (root has both).
  */
 #define MAY_EXEC 1
 #define MAY_WRITE 2
 #define MAY_READ 4
-/* inode_permission - may the caller (its effective uid) do mask? 0 or -EACCES. */
+/* inode_permission - may the caller (its effective uid and capabilities)
+ * do mask?  0 or -EACCES. */
 int inode_permission(const struct inode *inode, int mask);
-/* inode_permission_uid - the same check for user uid (access() uses the real one). */
-int inode_permission_uid(const struct inode *inode, int mask, u32 uid);
+/* inode_permission_as - the same check for user uid with capabilities
+ * caps (access() uses the real uid and root's capabilities). */
+int inode_permission_as(const struct inode *inode, int mask, u32 uid, u64 caps);
 /* inode_permission_exec - may the file be executed (regular, x bit)? 0 or -EACCES. */
 int inode_permission_exec(const struct inode *inode);
 /* current_fsuid - the uid that file accesses are checked against (0 early in boot). */

@@ -36,6 +36,12 @@
  *
  * Every sleeper (reader, writer, acceptor, connector) sleeps on one
  * socket's wq: its own or its peer's; unix_wake() wakes them and poll.
+ *
+ * The queues are also AF_INET's (af_inet.c): it makes its sockets with
+ * unix_create_core(), names them (unix_set_name), finds the listener or
+ * receiver itself (unix_connect_to, kmsg->to) and lets unix_ops do the
+ * rest.  Its UDP sockets are "lossy": a datagram to a receiver holding
+ * more than SO_RCVBUF (rmem) is dropped, and a sender never waits.
  */
 #include "kernel/errno.h"
 #include "kernel/fs/internal.h"
@@ -102,6 +108,8 @@ struct unix_sock {
 	u32 aq_len;
 	u32 backlog;
 	u64 wmem;                    /* truesize of our unread messages */
+	u64 rmem;                    /* truesize of the messages in rq */
+	bool lossy;                  /* UDP (af_inet.c): see unix_create_core */
 	u32 sndbuf, rcvbuf;
 	u8 shutdown;                 /* RCV_SHUTDOWN, SEND_SHUTDOWN */
 	int err;                     /* SO_ERROR: pending error (positive) */
@@ -118,7 +126,6 @@ static u32 autobind_next;
 static struct unix_skb *unix_gc_list;
 static bool unix_gc_running;
 
-static const struct proto_ops unix_stream_ops;
 
 unsigned unix_inflight_count(void)
 {
@@ -296,6 +303,7 @@ static void rq_append(struct unix_sock *u, struct unix_skb *skb)
 		u->rq_head = skb;
 	u->rq_tail = skb;
 	u->rq_len++;
+	u->rmem += skb->truesize;
 }
 
 static struct unix_skb *rq_pop(struct unix_sock *u)
@@ -307,6 +315,7 @@ static struct unix_skb *rq_pop(struct unix_sock *u)
 		if (!u->rq_head)
 			u->rq_tail = NULL;
 		u->rq_len--;
+		u->rmem -= skb->truesize;
 	}
 	return skb;
 }
@@ -563,18 +572,28 @@ static int listener_ready(struct unix_sock *other)
 }
 
 /* queue_embryo - the server side of a new connection from u, on other's
- * accept queue: 0 or -ENOMEM, -ENFILE. */
-static int queue_embryo(struct unix_sock *u, struct unix_sock *other)
+ * accept queue, named name (len bytes) or, if NULL, as other: 0 or
+ * -ENOMEM, -ENFILE. */
+static int queue_embryo(struct unix_sock *u, struct unix_sock *other,
+			const u8 *name, int len)
 {
-	struct unix_sock *n = unix_alloc(u->type);
+	struct unix_address *a = name ? new_address(name, len) : other->addr;
+	struct unix_sock *n;
 
-	if (!n)
+	if (!a)
+		return -ENOMEM;
+	if (!name)
+		addr_get(a);
+	n = unix_alloc(u->type);
+	if (!n) {
+		addr_put(a);
 		return nr_unix_socks >= UNIX_SOCKETS_MAX ? -ENFILE : -ENOMEM;
+	}
 	n->state = u->state = UNIX_CONNECTED;
+	n->lossy = other->lossy;
 	set_peer(n, u);
 	set_peer(u, n);
-	n->addr = other->addr;
-	addr_get(n->addr);
+	n->addr = a;
 	n->passcred = other->passcred;
 	n->peercred = current_creds();
 	n->has_peercred = true;
@@ -590,12 +609,47 @@ static int queue_embryo(struct unix_sock *u, struct unix_sock *other)
 	return 0;
 }
 
+/* stream_connect_to - connect sock to the listener other (referenced by
+ * the caller), waiting for room on its accept queue unless nonblock; the
+ * server side is named name (len bytes) or, if NULL, as other. */
+static int stream_connect_to(struct socket *sock, struct unix_sock *other,
+			     const u8 *name, int len, bool nonblock)
+{
+	struct unix_sock *u = unix_sk(sock);
+	u64 deadline = sock_deadline(sock->sndtimeo_ns);
+	int err;
+
+	while ((err = listener_ready(other)) == -EAGAIN && !nonblock) {
+		err = sock_sleep(&other->wq, deadline);
+		if (err)
+			break;
+	}
+	if (!err && u->state != UNIX_UNCONNECTED) /* connected while we slept */
+		err = -EISCONN;
+	if (!err)
+		err = queue_embryo(u, other, name, len);
+	return err;
+}
+
+int unix_connect_to(struct socket *sock, struct socket *other, const u8 *name,
+		    int len, bool nonblock)
+{
+	struct unix_sock *o = unix_sk(other);
+	int err;
+
+	if (unix_sk(sock)->state != UNIX_UNCONNECTED)
+		return -EISCONN;
+	unix_hold(o);
+	err = stream_connect_to(sock, o, name, len, nonblock);
+	unix_put(o);
+	return err;
+}
+
 static int unix_stream_connect(struct socket *sock, const u8 *uaddr, int len,
 			       bool nonblock)
 {
 	struct unix_sock *u = unix_sk(sock), *other;
 	u8 addr[SOCKADDR_MAX + 1];
-	u64 deadline = sock_deadline(sock->sndtimeo_ns);
 	int err;
 
 	memcpy(addr, uaddr, (size_t)len);
@@ -609,15 +663,7 @@ static int unix_stream_connect(struct socket *sock, const u8 *uaddr, int len,
 	other = find_other(addr, len, u->type, &err);
 	if (!other)
 		return err;
-	while ((err = listener_ready(other)) == -EAGAIN && !nonblock) {
-		err = sock_sleep(&other->wq, deadline);
-		if (err)
-			break;
-	}
-	if (!err && u->state != UNIX_UNCONNECTED) /* connected while we slept */
-		err = -EISCONN;
-	if (!err)
-		err = queue_embryo(u, other);
+	err = stream_connect_to(sock, other, NULL, 0, nonblock);
 	unix_put(other);
 	return err;
 }
@@ -855,6 +901,10 @@ static long unix_stream_sendmsg(struct socket *sock, struct kmsg *m, int flags,
 static struct unix_sock *dgram_target(struct unix_sock *u, struct kmsg *m,
 				      int *err)
 {
+	if (m->to) {
+		unix_hold(unix_sk(m->to));
+		return unix_sk(m->to);
+	}
 	if (m->namelen) {
 		*err = validate_addr(m->name, m->namelen);
 		return *err ? NULL : find_other(m->name, m->namelen, u->type, err);
@@ -904,6 +954,14 @@ static long unix_dgram_sendmsg(struct socket *sock, struct kmsg *m, int flags,
 	err = -EMSGSIZE;
 	if (len > u->sndbuf - 32)
 		goto out;
+	if (u->lossy) { /* UDP: never waits; a datagram nobody takes is lost */
+		err = u->shutdown & SEND_SHUTDOWN ? -EPIPE : 0;
+		if (!err && (other->dead || other->rmem > other->rcvbuf)) {
+			err = (int)len;
+			goto out;
+		}
+		goto send;
+	}
 	err = wait_wmem(sock, u, nonblock);
 	while (!err && (err = dgram_room(u, other)) == -EAGAIN && !nonblock)
 		err = sock_sleep(&other->wq, deadline);
@@ -911,6 +969,7 @@ static long unix_dgram_sendmsg(struct socket *sock, struct kmsg *m, int flags,
 		set_peer(u, NULL);
 	if (err)
 		goto out;
+send:
 	skb = new_message(u, m, len, m->scm, &err);
 	if (!skb)
 		goto out;
@@ -1114,7 +1173,7 @@ static long unix_recvmsg(struct socket *sock, struct kmsg *m, int flags, bool no
 
 static bool unix_writable(const struct unix_sock *u)
 {
-	return u->state != UNIX_LISTEN && (u->wmem << 2) <= u->sndbuf;
+	return u->state != UNIX_LISTEN && (u->lossy || (u->wmem << 2) <= u->sndbuf);
 }
 
 static unsigned unix_poll(struct socket *sock)
@@ -1221,7 +1280,7 @@ static int unix_setsockopt(struct socket *sock, int name, const void *val, int l
 	return -ENOPROTOOPT;
 }
 
-static const struct proto_ops unix_stream_ops = {
+const struct proto_ops unix_ops = {
 	.family = AF_UNIX,
 	.bind = unix_bind,
 	.connect = unix_connect,
@@ -1241,6 +1300,11 @@ static const struct proto_ops unix_stream_ops = {
 
 int unix_create(struct socket *sock)
 {
+	return unix_create_core(sock, false);
+}
+
+int unix_create_core(struct socket *sock, bool lossy)
+{
 	struct unix_sock *u;
 
 	if (sock->type == SOCK_RAW)
@@ -1252,7 +1316,37 @@ int unix_create(struct socket *sock)
 	if (!u)
 		return nr_unix_socks >= UNIX_SOCKETS_MAX ? -ENFILE : -ENOMEM;
 	u->sock = sock;
+	u->lossy = lossy;
 	sock->sk = u;
-	sock->ops = &unix_stream_ops;
+	sock->ops = &unix_ops;
 	return 0;
+}
+
+int unix_set_name(struct socket *sock, const u8 *name, int len)
+{
+	struct unix_sock *u = unix_sk(sock);
+	struct unix_address *a = new_address(name, len);
+
+	if (!a)
+		return -ENOMEM;
+	addr_put(u->addr);
+	u->addr = a;
+	return 0;
+}
+
+int unix_sock_error(struct socket *sock)
+{
+	struct unix_sock *u = unix_sk(sock);
+	int err = u->err;
+
+	u->err = 0;
+	return -err;
+}
+
+void unix_set_error(struct socket *sock, int err)
+{
+	struct unix_sock *u = unix_sk(sock);
+
+	u->err = err;
+	unix_wake(u);
 }

@@ -8,12 +8,15 @@
  *	           socket as an open file (read, write, poll, fstat, close);
  *	           copying addresses and control messages (SCM_RIGHTS,
  *	           SCM_CREDENTIALS) across the user boundary.
- *	af_unix.c  AF_UNIX: names, connections, the receive queues.
+ *	af_unix.c  AF_UNIX: names, connections, the receive queues; its
+ *	           queues are also the core that AF_INET is built on.
+ *	af_inet.c  AF_INET and AF_INET6 over the loopback: TCP and UDP
+ *	           ports and addresses on top of af_unix.c's queues.
  *
  * A socket is an inode (S_IFSOCK, on the sockfs device) and an open file
  * whose private data is a struct socket; the family keeps its own state
  * in socket->sk and does the work through struct proto_ops, as in Linux.
- * Only AF_UNIX exists: every other family is EAFNOSUPPORT.
+ * AF_UNIX, AF_INET and AF_INET6 exist: every other family is EAFNOSUPPORT.
  */
 #ifndef KERNEL_NET_NET_H
 #define KERNEL_NET_NET_H
@@ -44,10 +47,15 @@
 #define ETOOMANYREFS 109
 #define ECONNREFUSED 111
 #define EINPROGRESS 115
+#define ENETUNREACH 101
+#define EADDRNOTAVAIL 99
+#define EALREADY 114
 
 /* Families, types and type flags (Linux's values). */
 #define AF_UNSPEC 0
 #define AF_UNIX 1
+#define AF_INET 2
+#define AF_INET6 10
 #define AF_MAX 46
 #define SOCK_STREAM 1
 #define SOCK_DGRAM 2
@@ -138,6 +146,8 @@ struct kmsg {
 	int namelen;           /* send: its length (0: none); recv: filled */
 	struct scm *scm;       /* send: given; recv: filled (may be NULL) */
 	int flags;             /* recv: MSG_TRUNC, MSG_CTRUNC set here */
+	struct socket *to;     /* send: the receiver a family found itself
+	                        * (AF_INET's UDP), instead of name */
 };
 
 struct socket;
@@ -168,7 +178,15 @@ struct proto_ops {
 	void (*release)(struct socket *sock);
 	/* fionread: bytes waiting to be read. */
 	int (*fionread)(struct socket *sock);
+	/* proto_getsockopt/proto_setsockopt: options at a level other than
+	 * SOL_SOCKET (NULL: -EOPNOTSUPP for every such level). */
+	int (*proto_getsockopt)(struct socket *sock, int level, int name,
+				void *val, int *len);
+	int (*proto_setsockopt)(struct socket *sock, int level, int name,
+				const void *val, int len);
 };
+
+struct inet_sock;
 
 struct socket {
 	int type;                    /* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
@@ -179,6 +197,7 @@ struct socket {
 	u64 bool_opts;               /* 1 << SO_*: options kept, not acted on */
 	u32 linger[2];               /* SO_LINGER: l_onoff, l_linger */
 	int rcvlowat;                /* SO_RCVLOWAT (kept, not acted on) */
+	struct inet_sock *inet;      /* AF_INET: its ports (af_inet.c) */
 };
 
 /* ---- socket.c ---- */
@@ -205,5 +224,41 @@ struct socket *sock_of_file(const struct file *f);
 int unix_create(struct socket *sock);
 /* unix_inflight_count - descriptors in flight in AF_UNIX messages. */
 unsigned unix_inflight_count(void);
+
+/*
+ * The AF_UNIX core as another family uses it (af_inet.c): unix_ops does
+ * the work on a socket made by unix_create_core, and the family names
+ * the sockets and finds the one to connect or send to itself.
+ */
+extern const struct proto_ops unix_ops;
+/* unix_create_core - as unix_create; lossy: datagrams as UDP's (a full
+ * receiver loses them, a sender never waits for its unread ones). */
+int unix_create_core(struct socket *sock, bool lossy);
+/* unix_set_name - the name getname and the messages sock sends carry
+ * (len bytes, at most SOCKADDR_MAX): 0 or -ENOMEM. */
+int unix_set_name(struct socket *sock, const u8 *name, int len);
+/* unix_connect_to - connect the stream socket sock to the listening
+ * other, whose new server side is named name: 0 or -errno as connect. */
+int unix_connect_to(struct socket *sock, struct socket *other, const u8 *name,
+		    int len, bool nonblock);
+/* unix_sock_error - take sock's pending error (-errno, 0: none), as
+ * Linux's sock_error; unix_set_error - make err (positive) pending. */
+int unix_sock_error(struct socket *sock);
+void unix_set_error(struct socket *sock, int err);
+
+/* ---- af_inet.c ---- */
+
+/* inet_create - set up sock (type checked here) as an AF_INET or
+ * AF_INET6 socket of protocol (0: the type's own): 0 or -errno as
+ * Linux's socket(). */
+int inet_create(struct socket *sock, int family, int protocol);
+/* /proc/sys/net/ipv4/ip_local_port_range: the ports implicit binds take.
+ * inet_set_port_range: 0 or -EINVAL (Linux's checks). */
+void inet_get_port_range(u32 range[2]);
+int inet_set_port_range(u32 low, u32 high);
+struct pbuf;
+/* inet_proc_show - /proc/net/tcp (type SOCK_STREAM) or udp (family
+ * AF_INET), tcp6 or udp6 (AF_INET6). */
+void inet_proc_show(struct pbuf *b, int family, int type);
 
 #endif

@@ -9,10 +9,12 @@
  * scm_detach_fds).  A socket is also a file: read and write are recv
  * and send without flags, poll asks the family, fstat sees S_IFSOCK.
  *
- * Only AF_UNIX exists (af_unix.c).  Every other family, AF_INET
- * included, fails with EAFNOSUPPORT, as Linux does for a family it was
- * built without.
+ * AF_UNIX (af_unix.c), AF_INET and AF_INET6 (af_inet.c, loopback only)
+ * exist.
+ * Every other family fails with EAFNOSUPPORT, as Linux does for a family
+ * it was built without.
  */
+#include "kernel/capability.h"
 #include "kernel/errno.h"
 #include "kernel/fs/internal.h"
 #include "kernel/net/net.h"
@@ -268,14 +270,15 @@ static int sock_create(int family, int type, int protocol, struct socket **res)
 		return -EAFNOSUPPORT;
 	if (type < 0 || type >= SOCK_MAX)
 		return -EINVAL;
-	if (family != AF_UNIX)
+	if (family != AF_UNIX && family != AF_INET && family != AF_INET6)
 		return -EAFNOSUPPORT;
-	if (protocol && protocol != AF_UNIX)
+	if (family == AF_UNIX && protocol && protocol != AF_UNIX)
 		return -EPROTONOSUPPORT;
 	sock = sock_alloc(type, NULL);
 	if (!sock)
 		return -ENOMEM;
-	err = unix_create(sock);
+	err = family == AF_UNIX ? unix_create(sock) :
+	      inet_create(sock, family, protocol);
 	if (err) {
 		kfree(sock);
 		return err;
@@ -330,7 +333,12 @@ SYSCALL_DEFINE4(socketpair, int, family, int, type, int, protocol,
 		sock_free(a);
 		return err;
 	}
-	a->ops->socketpair(a, b);
+	err = a->ops->socketpair(a, b);
+	if (err) {
+		sock_free(a);
+		sock_free(b);
+		return err;
+	}
 	fd[0] = install_socket(a, flags);
 	if (fd[0] < 0) {
 		sock_free(b);
@@ -537,10 +545,13 @@ static int scm_check_creds(const struct ucred *c)
 
 	if (c->uid == (u32)-1 || c->gid == (u32)-1)
 		return -EINVAL;
-	if (cred->euid == 0)
-		return 0;
-	if (c->pid != current->tgid || c->gid != 0 ||
-	    (c->uid != cred->uid && c->uid != cred->euid && c->uid != cred->suid))
+	if (c->pid != current->tgid && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (c->uid != cred->uid && c->uid != cred->euid && c->uid != cred->suid &&
+	    !capable(CAP_SETUID))
+		return -EPERM;
+	if (c->gid != cred->gid && c->gid != cred->egid && c->gid != cred->sgid &&
+	    !capable(CAP_SETGID))
 		return -EPERM;
 	return 0;
 }
@@ -968,10 +979,12 @@ SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, name,
 	sock = sockfd_lookup(fd, &f, &err);
 	if (!sock)
 		return err;
-	err = level != SOL_SOCKET ? -EOPNOTSUPP :
+	err = level != SOL_SOCKET && !sock->ops->proto_getsockopt ? -EOPNOTSUPP :
 	      copy_from_user(&len, ulen, sizeof(len)) ? -EFAULT :
 	      len < 0 ? -EINVAL : 0;
-	if (!err) {
+	if (!err && level != SOL_SOCKET)
+		err = sock->ops->proto_getsockopt(sock, level, name, val, &klen);
+	else if (!err) {
 		err = sock->ops->getsockopt(sock, name, val, &klen);
 		if (err == -ENOPROTOOPT)
 			err = generic_getsockopt(sock, name, val, &klen);
@@ -1032,10 +1045,13 @@ SYSCALL_DEFINE5(setsockopt, int, fd, int, level, int, name,
 	sock = sockfd_lookup(fd, &f, &err);
 	if (!sock)
 		return err;
-	err = len < 0 ? -EINVAL : level != SOL_SOCKET ? -EOPNOTSUPP :
+	err = len < 0 ? -EINVAL :
+	      level != SOL_SOCKET && !sock->ops->proto_setsockopt ? -EOPNOTSUPP :
 	      len < (int)sizeof(int) ? -EINVAL :
 	      copy_from_user(val, uval, MIN((size_t)len, sizeof(val))) ? -EFAULT : 0;
-	if (!err) {
+	if (!err && level != SOL_SOCKET)
+		err = sock->ops->proto_setsockopt(sock, level, name, val, len);
+	else if (!err) {
 		err = sock->ops->setsockopt(sock, name, val, len);
 		if (err == -ENOPROTOOPT)
 			err = generic_setsockopt(sock, name, val, len);

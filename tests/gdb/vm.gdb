@@ -2,7 +2,8 @@
 # checked by the harness (tests/run.py, run_gdb_vm_test). The harness
 # connects and runs tools/gdb/vmos.gdb first, as `make debug` does; it boots
 #   init=/bin/sh -c "cat /proc/self/maps; echo done"
-# so the shell is PID 1 and cat, PID 2, prints its own maps on the serial
+# so the shell is PID 1 and cat, PID 4 (after the kernel threads kthreadd,
+# 2, and kswapd0, 3), prints its own maps on the serial
 # console, then calls exit_group, where we stop: cat's regions are then
 # exactly what it printed. "== name" lines split the output for the harness.
 set pagination off
@@ -34,6 +35,17 @@ for c in ("vmas", "pt 0x1000 0"):
 end
 delete
 
+# The demand-zero case of the fault path is a function of its own: the
+# first page fault that zero-fills a page stops in it, under the decision
+# tree (exec's own zero-fills, which reach it through fault_in_page(), do
+# not count: the condition wants page_fault among the callers).
+hbreak do_anonymous_page if $_any_caller_matches("^page_fault$", 6)
+continue
+echo == anon-fault\n
+bt 5
+printf "fault-addr=0x%lx\n", addr
+delete
+
 hbreak sys_exit_group
 continue
 echo == ps\n
@@ -41,7 +53,7 @@ ps
 echo == vmas\n
 vmas
 echo == maps\n
-maps 2
+maps 4
 echo == pt-user\n
 pt current->mm->start_stack
 printf "user=0x%lx direct=0x%lx\n", *(unsigned long *)current->mm->start_stack, *(unsigned long *)(0xffff888000000000 + $pt_phys)

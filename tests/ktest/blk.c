@@ -27,7 +27,7 @@ static bool pages_round_trip(struct blkdev *dev, u64 index, u8 *out, u8 *in,
 	       memcmp(in, out, PAGE_SIZE) == 0;
 }
 
-void ktest_blk(void)
+static void ktest_blk(void)
 {
 	struct blkdev *vda = blkdev_get("vda"), *ro = blkdev_get("vdb");
 	u64 last;
@@ -79,3 +79,6 @@ out:
 	if (b)
 		frame_free(b);
 }
+
+KTEST(ktest_blk, "blk",
+      "the block-device layer on the attached disks", true);

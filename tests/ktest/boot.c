@@ -11,7 +11,7 @@
 #include <asm/page_types.h>
 #include <asm/tlb.h>
 
-void ktest_boot(void)
+static void ktest_boot(void)
 {
 	u64 t0 = arch_ticks();
 
@@ -35,3 +35,6 @@ void ktest_boot(void)
 			    (__stack_chk_guard & 0xff) == 0,
 		    "the stack canary is random, with a zero low byte");
 }
+
+KTEST(ktest_boot, "boot",
+      "the kernel booted and its basic invariants hold", true);

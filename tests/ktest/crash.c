@@ -30,18 +30,21 @@ static __attribute__((noinline)) u64 recurse(u64 depth)
 	return recurse(depth + 1) + frame[(depth * 7) % sizeof(frame)];
 }
 
-void ktest_stack_overflow(void)
+static void ktest_stack_overflow(void)
 {
 	ktest_diag("recursing until the stack hits its guard page...");
 	recurse(0);
 }
+
+KTEST(ktest_stack_overflow, "stack_overflow",
+      "overflow the kernel stack: expect a double-fault panic", false);
 
 struct list_node {
 	struct list_node *next;
 	u64 value;
 };
 
-void ktest_null_deref(void)
+static void ktest_null_deref(void)
 {
 	struct list_node *volatile head = NULL;
 
@@ -49,10 +52,13 @@ void ktest_null_deref(void)
 	head->value = 1;
 }
 
+KTEST(ktest_null_deref, "null_deref",
+      "write through NULL: expect a page-fault panic", false);
+
 /* With SMEP the kernel may not run user code: a bug (a corrupted function
  * pointer) or an exploit that jumps into user memory stops here.  Without
  * SMEP (-cpu qemu64) the call returns, and the test says so and fails. */
-void ktest_smep(void)
+static void ktest_smep(void)
 {
 	if (!cpu_features.smep)
 		ktest_diag("this CPU has no SMEP: the call will succeed");
@@ -62,9 +68,12 @@ void ktest_smep(void)
 	ktest_check(false, "the kernel ran a user page and nothing stopped it");
 }
 
+KTEST(ktest_smep, "smep",
+      "the kernel calls a user page: expect an SMEP panic", false);
+
 /* With SMAP the kernel may touch user memory only inside the user-copy
  * functions: a plain dereference of a user pointer faults. */
-void ktest_smap(void)
+static void ktest_smap(void)
 {
 	if (!cpu_features.smap)
 		ktest_diag("this CPU has no SMAP: the read will succeed");
@@ -73,6 +82,9 @@ void ktest_smap(void)
 	ktest_diag("read 0x%x", *(volatile u8 *)USER_TEST_VA);
 	ktest_check(false, "the kernel read a user page and nothing stopped it");
 }
+
+KTEST(ktest_smap, "smap",
+      "the kernel reads a user page: expect an SMAP panic", false);
 
 /* Writes n bytes into a 16-byte local array: past its end lies the canary
  * (the compiler puts arrays next to it), then the saved rbp and the
@@ -88,10 +100,13 @@ static __attribute__((noinline)) void overflow_local(size_t n)
 
 static volatile size_t smash_bytes = 64; /* 48 bytes too many */
 
-void ktest_stack_smash(void)
+static void ktest_stack_smash(void)
 {
 	ktest_diag("writing %zu bytes into a 16-byte stack buffer...",
 		   smash_bytes);
 	overflow_local(smash_bytes);
 	ktest_check(false, "the overflow went unnoticed");
 }
+
+KTEST(ktest_stack_smash, "stack_smash",
+      "overflow a stack buffer: expect a stack-protector panic", false);

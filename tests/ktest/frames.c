@@ -163,10 +163,13 @@ static void test_bugs_detected(void)
 		frames_free(block, 2);
 }
 
-void ktest_frames(void)
+static void ktest_frames(void)
 {
 	test_exhaustion();
 	test_orders();
 	test_refcount();
 	test_bugs_detected();
 }
+
+KTEST(ktest_frames, "frames",
+      "the buddy frame allocator on real memory", true);

@@ -15,7 +15,7 @@ static void do_bad_kfree(void *arg)
 	kfree((char *)arg + 8);
 }
 
-void ktest_kmalloc(void)
+static void ktest_kmalloc(void)
 {
 	static void *ptrs[MANY];
 	bool aligned = true, intact = true;
@@ -63,3 +63,6 @@ void ktest_kmalloc(void)
 	kfree(NULL);
 	ktest_check(true, "kfree(NULL) is harmless");
 }
+
+KTEST(ktest_kmalloc, "kmalloc",
+      "the kernel heap", true);

@@ -3,7 +3,7 @@
  */
 #include "kernel/catch.h"
 #include "kernel/ktest.h"
-#include "mm/fault.h"
+#include <asm/fault.h>
 #include "mm/kstack.h"
 #include "mm/paging.h"
 #include "mm/pagetable.h"
@@ -15,7 +15,7 @@ static void touch(void *va)
 	*(volatile u8 *)va = 1;
 }
 
-void ktest_kstack(void)
+static void ktest_kstack(void)
 {
 	struct kstack ks;
 	struct catcher c;
@@ -45,3 +45,6 @@ void ktest_kstack(void)
 	kstack_free(&ks);
 	KTEST_EQ(kstack_in_use(), in_use, "freeing returns the slot");
 }
+
+KTEST(ktest_kstack, "kstack",
+      "kernel stacks and their guard pages", true);

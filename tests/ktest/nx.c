@@ -16,6 +16,7 @@
 #include "mm/paging.h"
 #include "mm/pagetable.h"
 #include <asm/arch.h>
+#include <asm/fault.h>
 #include <asm/page.h>
 #include <asm/tlb.h>
 
@@ -107,10 +108,13 @@ static void test_user_pages(void)
 	user_space_leave(root);
 }
 
-void ktest_nx(void)
+static void ktest_nx(void)
 {
 	ktest_check(cpu_features.nx, "the CPU has NX and EFER.NXE is on");
 	test_kernel_image();
 	test_direct_map();
 	test_user_pages();
 }
+
+KTEST(ktest_nx, "nx",
+      "W^X in the kernel: NX, CR0.WP, SMEP, SMAP", true);

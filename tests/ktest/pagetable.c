@@ -35,7 +35,7 @@ static void read_u64(void *va)
 	(void)*(volatile u64 *)va;
 }
 
-void ktest_pagetable(void)
+static void ktest_pagetable(void)
 {
 	u64 free0 = frames_free_count();
 	phys_addr_t root = new_address_space();
@@ -86,3 +86,6 @@ void ktest_pagetable(void)
 	KTEST_EQ(frames_free_count(), free0,
 		 "pt_free_user returns every table page and mapped frame");
 }
+
+KTEST(ktest_pagetable, "pagetable",
+      "build, use and free a second address space", true);

@@ -89,15 +89,18 @@ out:
 			frames_free(held[i], 0);
 }
 
-void ktest_poison(void)
+static void ktest_poison(void)
 {
 	kmalloc_use_after_free();
 	frame_use_after_free();
 }
 #else
-void ktest_poison(void)
+static void ktest_poison(void)
 {
 	ktest_skip("this kernel does not poison free memory (the checked "
 		   "kernel, build/kernel-check.elf, does)");
 }
 #endif
+
+KTEST(ktest_poison, "poison",
+      "use after free on purpose: the checked kernel reports it", false);

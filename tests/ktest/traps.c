@@ -41,10 +41,13 @@ static void expect_vector(void (*fn)(void *), u64 vector)
 		    "%s arrives as vector %lu", trap_name(vector), vector);
 }
 
-void ktest_traps(void)
+static void ktest_traps(void)
 {
 	expect_vector(divide_by_zero, VEC_DIVIDE);
 	expect_vector(invalid_opcode, VEC_INVALID_OPCODE);
 	expect_vector(breakpoint, VEC_BREAKPOINT);
 	expect_vector(non_canonical, VEC_GP);
 }
+
+KTEST(ktest_traps, "traps",
+      "CPU exceptions reach their handlers", true);

@@ -97,7 +97,7 @@ static __attribute__((noinline)) void reported_once(void)
 		    "(%u reports)", ubsan_report_count() - n);
 }
 
-void ktest_ubsan(void)
+static void ktest_ubsan(void)
 {
 	signed_overflow();
 	shift_too_far();
@@ -107,9 +107,12 @@ void ktest_ubsan(void)
 	reported_once();
 }
 #else
-void ktest_ubsan(void)
+static void ktest_ubsan(void)
 {
 	ktest_skip("this kernel is not built with -fsanitize=undefined "
 		   "(the checked kernel, build/kernel-check.elf, is)");
 }
 #endif
+
+KTEST(ktest_ubsan, "ubsan",
+      "undefined behaviour on purpose: the checked kernel reports it", false);

@@ -9,8 +9,12 @@
  * and restorers in the kernel half, and rt_sigreturn with no frame.
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
+#include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
@@ -290,9 +294,348 @@ static void c_sigreturn_zeros(void)
 	sigreturn_with_rsp((uint64_t)page + 8);
 }
 
-int main(void)
+/* ---- the frame's trapno, err and cr2: the last user exception's, as
+ * Linux (thread.trap_nr, error_code, cr2), whatever sends the signal */
+#define TRAP_PF 14
+#define TRAP_GP 13
+#define PF_WRITE_USER 0x6 /* not present, write, user mode */
+
+static sigjmp_buf trap_jmp;
+static volatile long seen_trapno, seen_err, seen_cr2, seen_rax;
+
+static void record_and_jump(int sig, siginfo_t *si, void *p)
 {
-	long before = kmem_baseline();
+	ucontext_t *uc = p;
+
+	(void)sig, (void)si;
+	seen_trapno = GREG(uc, REG_TRAPNO);
+	seen_err = GREG(uc, REG_ERR);
+	seen_cr2 = GREG(uc, REG_CR2);
+	seen_rax = GREG(uc, REG_RAX);
+	siglongjmp(trap_jmp, 1);
+}
+
+static void catch_on_altstack(int sig, void (*h)(int, siginfo_t *, void *))
+{
+	static char altstack[16384];
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+	struct sigaction sa = { .sa_sigaction = h, .sa_flags = SA_SIGINFO | SA_ONSTACK };
+
+	sigaltstack(&ss, NULL);
+	sigaction(sig, &sa, NULL);
+}
+
+static void c_frame_fresh_kill(void)
+{
+	catch_on_altstack(SIGUSR2, record_and_jump);
+	if (!sigsetjmp(trap_jmp, 1))
+		SC2(SYS_kill, SC0(SYS_getpid), SIGUSR2);
+	CHECK(seen_trapno == 0 && seen_err == 0 && seen_cr2 == 0,
+	      "kill in a fresh process: trapno %ld err 0x%lx cr2 0x%lx",
+	      seen_trapno, seen_err, seen_cr2);
+}
+
+static void c_frame_page_fault(void)
+{
+	volatile int *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	munmap((void *)p, 4096);
+	catch_on_altstack(SIGSEGV, record_and_jump);
+	catch_on_altstack(SIGUSR2, record_and_jump);
+	if (!sigsetjmp(trap_jmp, 1))
+		*p = 1;
+	CHECK(seen_trapno == TRAP_PF && seen_err == PF_WRITE_USER &&
+	      seen_cr2 == (long)p, "write fault at %p: trapno %ld err 0x%lx cr2 0x%lx",
+	      (void *)p, seen_trapno, seen_err, seen_cr2);
+	seen_trapno = seen_err = seen_cr2 = -1;
+	if (!sigsetjmp(trap_jmp, 1)) /* a later kill() shows the same */
+		SC2(SYS_kill, SC0(SYS_getpid), SIGUSR2);
+	CHECK(seen_trapno == TRAP_PF && seen_err == PF_WRITE_USER &&
+	      seen_cr2 == (long)p, "kill after the fault: trapno %ld err 0x%lx cr2 0x%lx",
+	      seen_trapno, seen_err, seen_cr2);
+}
+
+/* A return the CPU refuses (ss = the user code segment) is the user's #GP
+ * with the selector as error code (Linux's fixup_bad_iret). */
+static void f_ss_user_cs(ucontext_t *uc) { set_selectors(uc, cs_sel(), cs_sel()); }
+
+static void c_frame_bad_iret(void)
+{
+	catch_on_altstack(SIGSEGV, record_and_jump);
+	if (!sigsetjmp(trap_jmp, 1))
+		deliver(f_ss_user_cs);
+	CHECK(seen_trapno == TRAP_GP && seen_err == (cs_sel() & ~3) && seen_cr2 == 0,
+	      "refused return: trapno %ld err 0x%lx cr2 0x%lx", seen_trapno,
+	      seen_err, seen_cr2);
+}
+
+/* ---- modify_ldt(2) */
+struct user_desc {
+	unsigned entry_number, base_addr, limit;
+	unsigned seg_32bit : 1, contents : 2, read_exec_only : 1,
+		limit_in_pages : 1, seg_not_present : 1, useable : 1, lm : 1;
+};
+#define LDT_SEL(i) ((uint16_t)((i) << 3 | 7))
+/* Linux returns modify_ldt's result as an unsigned int in rax. */
+#define LDT_ERR(e) ((long)(uint32_t)-(e))
+
+static long write_ldt(int func, unsigned entry, unsigned base, unsigned limit,
+		      int seg_32bit, int contents, int not_present, int pages)
+{
+	struct user_desc d = { .entry_number = entry, .base_addr = base,
+			       .limit = limit, .seg_32bit = seg_32bit,
+			       .contents = contents, .seg_not_present = not_present,
+			       .limit_in_pages = pages };
+
+	return SC3(SYS_modify_ldt, func, &d, sizeof(d));
+}
+
+static uint32_t gs_read(uint16_t sel)
+{
+	uint32_t v;
+
+	__asm__ volatile("mov %1, %%gs; movl %%gs:0, %0" : "=r"(v) : "r"((uint32_t)sel));
+	return v;
+}
+
+static void *low_page(int prot)
+{
+	return mmap(NULL, 4096, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+}
+
+static void c_ldt_rules(void)
+{
+	struct user_desc d = { 0 };
+	uint64_t table[4] = { 0 };
+	uint8_t deflt[256];
+
+	CHECK_RAW(SC3(SYS_modify_ldt, 0, table, sizeof(table)), 0); /* no LDT */
+	CHECK_RAW(SC3(SYS_modify_ldt, 1, &d, sizeof(d) - 1), LDT_ERR(EINVAL));
+	CHECK_RAW(SC3(SYS_modify_ldt, 1, KERNEL_TEXT, sizeof(d)), LDT_ERR(EFAULT));
+	CHECK_RAW(SC3(SYS_modify_ldt, 3, &d, sizeof(d)), LDT_ERR(ENOSYS));
+	CHECK_RAW(write_ldt(1, 8192, 0, 0xfffff, 1, 0, 0, 1), LDT_ERR(EINVAL));
+	/* a present conforming code segment: never */
+	CHECK_RAW(write_ldt(0x11, 2, 0, 0xfffff, 1, 3, 0, 1), LDT_ERR(EINVAL));
+	CHECK_RAW(write_ldt(1, 2, 0, 0xfffff, 1, 3, 1, 1), LDT_ERR(EINVAL));
+	CHECK_RAW(write_ldt(0x11, 2, 0, 0xfffff, 1, 3, 1, 1), 0);
+	/* Linux's encoding: DPL 3, S, accessed, L clear */
+	CHECK_RAW(write_ldt(1, 1, 0x12345678, 0xfffff, 1, 0, 0, 1), 0);
+	CHECK_RAW(SC3(SYS_modify_ldt, 0, table, sizeof(table)), sizeof(table));
+	CHECK(table[1] == 0x12cff3345678fffful && table[0] == 0 && table[3] == 0,
+	      "LDT reads %016lx %016lx %016lx %016lx", table[0], table[1], table[2], table[3]);
+	/* "empty": cleared, not a descriptor */
+	d = (struct user_desc){ .entry_number = 1, .read_exec_only = 1, .seg_not_present = 1 };
+	CHECK_RAW(SC3(SYS_modify_ldt, 0x11, &d, sizeof(d)), 0);
+	CHECK_RAW(SC3(SYS_modify_ldt, 0, table, sizeof(table)), sizeof(table));
+	CHECK(table[1] == 0, "cleared entry reads %016lx", table[1]);
+	memset(deflt, 0xff, sizeof(deflt));
+	CHECK_RAW(SC3(SYS_modify_ldt, 2, deflt, sizeof(deflt)), 128);
+	/* 16-bit segments: refused (no espfix), as Linux built without
+	 * CONFIG_X86_16BIT (Debian's accepts them) */
+	CHECK_RAW(write_ldt(1, 6, 0, 0xffff, 0, 0, 0, 0), LDT_ERR(EINVAL));
+	CHECK(deflt[0] == 0 && deflt[127] == 0 && deflt[128] == 0xff, "default LDT");
+}
+
+/* An LDT data segment in GS: its base, across a switch and in a child. */
+static void c_ldt_gs(void)
+{
+	uint32_t *v = low_page(PROT_READ | PROT_WRITE);
+	int status;
+	pid_t pid;
+
+	v[0] = 0x600dcafe;
+	CHECK_RAW(write_ldt(1, 5, (unsigned)(uintptr_t)v, 4095, 1, 0, 0, 0), 0);
+	CHECK(gs_read(LDT_SEL(5)) == 0x600dcafe, "gs:0 through the LDT");
+	SC0(SYS_sched_yield);
+	usleep(1000);
+	CHECK(gs_read(LDT_SEL(5)) == 0x600dcafe, "gs:0 after a switch");
+	pid = fork();
+	if (pid == 0)
+		_exit(gs_read(LDT_SEL(5)) == 0x600dcafe ? 0 : 1);
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	      WEXITSTATUS(status) == 0, "the child's LDT: status 0x%x", status);
+}
+
+/* execve drops the LDT: the new image (this program, --ldt-after-exec)
+ * reads none. */
+#define SELF "/tests/adv_signal"
+
+static void c_ldt_exec(void)
+{
+	char *argv[] = { SELF, "--ldt-after-exec", NULL };
+
+	CHECK_RAW(write_ldt(1, 5, 0x1000, 4095, 1, 0, 0, 0), 0);
+	execve(SELF, argv, NULL);
+	CHECK(0, "execve %s", SELF);
+}
+
+static int ldt_after_exec(void)
+{
+	uint64_t table[8];
+
+	return SC3(SYS_modify_ldt, 0, table, sizeof(table)) == 0 ? 0 : 1;
+}
+
+/* ---- FS/GS bases with FSGSBASE (AT_HWCAP2 bit 1), as Linux 5.9+ */
+#define HWCAP2_FSGSBASE 2
+#define ARCH_SET_GS 0x1001
+#define ARCH_GET_GS 0x1004
+
+static uint16_t gs_sel(void)
+{
+	uint16_t v;
+
+	__asm__ volatile("mov %%gs, %0" : "=r"(v));
+	return v;
+}
+
+static void c_fsgsbase(void)
+{
+	uint32_t *v = low_page(PROT_READ | PROT_WRITE);
+	uint64_t base = 0, got = 0;
+
+	if (!(getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE)) {
+		printf("# no FSGSBASE on this CPU\n");
+		return;
+	}
+	/* A base set with wrgsbase survives a switch, and so does the
+	 * selector that says otherwise (Linux's __switch_to). */
+	CHECK_RAW(write_ldt(1, 5, (unsigned)(uintptr_t)v, 4095, 1, 0, 0, 0), 0);
+	__asm__ volatile("mov %0, %%gs" : : "r"((uint32_t)LDT_SEL(5)));
+	__asm__ volatile("wrgsbase %0" : : "r"(0x200000000ul));
+	usleep(1000);
+	__asm__ volatile("rdgsbase %0" : "=r"(base));
+	CHECK(base == 0x200000000ul && gs_sel() == LDT_SEL(5),
+	      "after a switch gs 0x%x base 0x%lx", gs_sel(), base);
+	CHECK_RAW(SC2(SYS_arch_prctl, ARCH_GET_GS, &got), 0); /* the live base */
+	CHECK(got == 0x200000000ul, "ARCH_GET_GS 0x%lx", got);
+	/* ARCH_SET_GS sets the selector to 0 and the base */
+	CHECK_RAW(SC2(SYS_arch_prctl, ARCH_SET_GS, 0x1000), 0);
+	__asm__ volatile("rdgsbase %0" : "=r"(base));
+	CHECK(base == 0x1000 && gs_sel() == 0, "ARCH_SET_GS: gs 0x%x base 0x%lx",
+	      gs_sel(), base);
+}
+
+/* ---- 32-bit code (an LDT code segment): its syscall gets -ENOSYS (no
+ * IA32 emulation; MSR_CSTAR left 0 would jump to 0 in ring 0) */
+static void c_compat_syscall(void)
+{
+	uint8_t *code = low_page(PROT_READ | PROT_WRITE | PROT_EXEC);
+	struct { uint32_t off; uint16_t sel; } __attribute__((packed)) far;
+
+	code[0] = 0x0f, code[1] = 0x05; /* syscall */
+	code[2] = 0xcc;                 /* int3 */
+	CHECK_RAW(write_ldt(1, 0, 0, 0xfffff, 1, 2, 0, 1), 0); /* 32-bit code */
+	far.off = (uint32_t)(uintptr_t)code;
+	far.sel = LDT_SEL(0);
+	catch_on_altstack(SIGTRAP, record_and_jump);
+	if (!sigsetjmp(trap_jmp, 1))
+		__asm__ volatile("ljmpl *%0" : : "m"(far) : "memory");
+	CHECK((uint32_t)seen_rax == (uint32_t)-ENOSYS && seen_trapno == 3,
+	      "32-bit syscall: eax 0x%lx trapno %ld", seen_rax & 0xffffffff, seen_trapno);
+}
+
+/* ---- fuzz: random descriptors, selector loads, forged cs/ss returns;
+ * whatever the program does, the kernel carries on */
+static uint64_t fuzz_state = 0x9e3779b97f4a7c15ul;
+static uint8_t *fuzz_int3;
+static uint32_t fuzz_base[16];
+static volatile uint16_t fuzz_cs, fuzz_ss;
+
+static uint64_t fuzz_rand(void)
+{
+	fuzz_state ^= fuzz_state << 13;
+	fuzz_state ^= fuzz_state >> 7;
+	fuzz_state ^= fuzz_state << 17;
+	return fuzz_state;
+}
+
+static void f_fuzz(ucontext_t *uc)
+{
+	uint16_t cs = fuzz_cs;
+
+	set_selectors(uc, cs, fuzz_ss);
+	/* land on int3 whatever the code segment's base */
+	GREG(uc, REG_RIP) = (long)(uint32_t)((uintptr_t)fuzz_int3 -
+					     ((cs & 4) ? fuzz_base[(cs >> 3) & 15] : 0));
+}
+
+static uint16_t fuzz_selector(void)
+{
+	uint64_t r = fuzz_rand();
+
+	return (r & 3) ? LDT_SEL((r >> 8) & 15) : (uint16_t)(r >> 16);
+}
+
+static long fuzz_rounds = 1500; /* adv_signal --fuzz ROUNDS SEED: more */
+
+static void c_fuzz(void)
+{
+	int sigs[] = { SIGSEGV, SIGBUS, SIGTRAP, SIGILL, SIGFPE };
+	uint64_t r;
+	volatile long caught = 0, written = 0;
+
+	fuzz_int3 = low_page(PROT_READ | PROT_WRITE | PROT_EXEC);
+	memset(fuzz_int3, 0xcc, 4096);
+	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		catch_on_altstack(sigs[i], record_and_jump);
+	alarm(fuzz_rounds > 1500 ? 0 : 30);
+	for (long i = 0; i < fuzz_rounds; i++) {
+		struct user_desc d;
+		volatile uint16_t sel = fuzz_selector();
+
+		r = fuzz_rand();
+		memcpy(&d, &r, 8);
+		r = fuzz_rand();
+		memcpy((char *)&d + 8, &r, 8);
+		d.entry_number &= 15;
+		if (fuzz_rand() & 1)
+			d.base_addr = 0;
+		fuzz_base[d.entry_number] = d.base_addr;
+		if (SC3(SYS_modify_ldt, (fuzz_rand() & 1) ? 1 : 0x11, &d, sizeof(d)) == 0)
+			written++;
+		if (sigsetjmp(trap_jmp, 1)) {
+			caught++;
+			continue;
+		}
+		switch (fuzz_rand() % 4) {
+		case 0:
+			__asm__ volatile("mov %0, %%ds" : : "r"((uint32_t)sel));
+			break;
+		case 1:
+			__asm__ volatile("mov %0, %%es" : : "r"((uint32_t)sel));
+			break;
+		case 2:
+			__asm__ volatile("mov %0, %%gs" : : "r"((uint32_t)sel));
+			break;
+		default:
+			fuzz_cs = fuzz_selector();
+			fuzz_ss = fuzz_selector();
+			deliver(f_fuzz);
+			break;
+		}
+		if (i % 16 == 0)
+			SC0(SYS_sched_yield); /* switch with what is loaded */
+	}
+	alarm(0);
+	printf("# fuzz: %ld rounds, %ld entries written, %ld signals caught\n",
+	       fuzz_rounds, (long)written, (long)caught);
+}
+
+int main(int argc, char **argv)
+{
+	long before;
+
+	if (argc > 1 && !strcmp(argv[1], "--ldt-after-exec"))
+		return ldt_after_exec();
+	if (argc > 3 && !strcmp(argv[1], "--fuzz")) { /* a longer pass, by hand */
+		fuzz_rounds = atol(argv[2]);
+		fuzz_state = strtoull(argv[3], NULL, 0) | 1;
+		expect_death("fuzz: random LDT entries, selector loads and returns",
+			     c_fuzz, 0);
+		return tap_done();
+	}
+	before = kmem_baseline();
 
 	expect_death("frame rip 0x8000000000000000: SIGSEGV", c_rip_noncanon, SIGSEGV);
 	expect_death("frame rip 0x0000800000000000: SIGSEGV", c_rip_noncanon_low, SIGSEGV);
@@ -335,6 +678,21 @@ int main(void)
 	expect_death("rt_sigreturn with rsp non-canonical: SIGSEGV", c_sigreturn_noncanon, SIGSEGV);
 	expect_death("rt_sigreturn at the end of user space: SIGSEGV", c_sigreturn_last, SIGSEGV);
 	expect_death("rt_sigreturn of zeros: SIGSEGV at 0", c_sigreturn_zeros, SIGSEGV);
+	expect_death("frame of a kill() in a fresh process: trapno, err, cr2 0",
+		     c_frame_fresh_kill, 0);
+	expect_death("frame of a write fault: trapno 14, err 6, cr2 the address; "
+		     "a later kill() shows them too", c_frame_page_fault, 0);
+	expect_death("frame of a refused return (ss = user cs): #GP, err the selector",
+		     c_frame_bad_iret, 0);
+	expect_death("modify_ldt: Linux's rules, encoding and errors", c_ldt_rules, 0);
+	expect_death("modify_ldt: an LDT segment in gs, across a switch and fork",
+		     c_ldt_gs, 0);
+	expect_death("modify_ldt: execve drops the LDT", c_ldt_exec, 0);
+	expect_death("FSGSBASE: base and selector kept across a switch; ARCH_GET_GS",
+		     c_fsgsbase, 0);
+	expect_death("syscall in 32-bit code: -ENOSYS", c_compat_syscall, 0);
+	expect_death("fuzz: random LDT entries, selector loads and returns",
+		     c_fuzz, 0);
 	leak_check("adv_signal: no kernel memory lost", before, kmem_usage());
 	return tap_done();
 }

@@ -33,21 +33,6 @@ static void become_user(void)
 		printf("# become_user failed: %s\n", strerror(errno));
 }
 
-/* read_text - up to size-1 bytes of path, NUL-terminated: length or -1. */
-static long read_text(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	long n, got = 0;
-
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, buf + got, size - 1 - (size_t)got)) > 0)
-		got += n;
-	close(fd);
-	buf[got] = '\0';
-	return got;
-}
-
 /* mounts_line - the line of text that contains needle (copied to out). */
 static int find_line(const char *text, const char *needle, char *out, size_t size)
 {
@@ -620,8 +605,15 @@ static void t_membarrier(void)
 		CHECK_ERR(membarrier(MB_REGISTER_PRIVATE_EXPEDITED_RSEQ, 0, 0), EINVAL);
 		CHECK_ERR(membarrier(MB_PRIVATE_EXPEDITED_RSEQ, 0, 0), EINVAL);
 		CHECK_ERR(membarrier(MB_PRIVATE_EXPEDITED_RSEQ, 1, 0), EINVAL);
-	} else {
+	} else { /* rseq: registered per process, FLAG_CPU (1) allowed */
 		CHECK_ERR(membarrier(MB_PRIVATE_EXPEDITED_RSEQ, 0, 0), EPERM);
+		CHECK_ERR(membarrier(MB_PRIVATE_EXPEDITED_RSEQ, 2, 0), EINVAL);
+		CHECK_ERR(membarrier(MB_REGISTER_PRIVATE_EXPEDITED_RSEQ, 1, 0), EINVAL);
+		CHECK(membarrier(MB_REGISTER_PRIVATE_EXPEDITED_RSEQ, 0, 0) == 0, "rseq register");
+		CHECK(membarrier(MB_PRIVATE_EXPEDITED_RSEQ, 0, 0) == 0, "rseq barrier");
+		CHECK(membarrier(MB_PRIVATE_EXPEDITED_RSEQ, 1, 0) == 0, "rseq, CPU 0");
+		CHECK(membarrier(MB_PRIVATE_EXPEDITED_RSEQ, 1, 1000) == 0, "rseq, no such CPU");
+		CHECK_ERR(membarrier(MB_PRIVATE_EXPEDITED, 0, 0), EPERM);
 	}
 	CHECK(membarrier(MB_REGISTER_GLOBAL_EXPEDITED, 0, 0) == 0, "register global");
 	CHECK(membarrier(MB_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0, "register");

@@ -39,23 +39,6 @@ static int rounds = 1;
 static int mremap_case; /* --mremap-shared: also t_mremap_shared_anon */
 static const char *self_path; /* argv[0]: this program's absolute path */
 
-/* meminfo_kb - "name" of /proc/meminfo (with its ':'), in kB; -1. */
-static long meminfo_kb(const char *name)
-{
-	static char text[4096];
-	int fd = open("/proc/meminfo", O_RDONLY);
-	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
-	char *p;
-
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		return -1;
-	text[n] = '\0';
-	p = strstr(text, name);
-	return p ? strtol(p + strlen(name), NULL, 10) : -1;
-}
-
 /* ---- touching memory that may be gone ---- */
 
 static sigjmp_buf touch_env;

@@ -32,34 +32,6 @@ static int rounds = 1; /* --rounds N: the racy cases, N times */
 
 /* ---- reading /proc ---- */
 
-/* slurp - the text of path ("" if it cannot be read). */
-static const char *slurp(const char *path)
-{
-	static char text[16384];
-	int fd = open(path, O_RDONLY);
-	ssize_t n = 0, r;
-
-	while (fd >= 0 && n < (ssize_t)sizeof(text) - 1 &&
-	       (r = read(fd, text + n, sizeof(text) - 1 - n)) > 0)
-		n += r;
-	if (fd >= 0)
-		close(fd);
-	text[n] = '\0';
-	return text;
-}
-
-/* meminfo_kb - "name" of /proc/meminfo (with its ':'), in kB; -1. */
-static long meminfo_kb(const char *name)
-{
-	const char *text = slurp("/proc/meminfo"), *p = text;
-	size_t n = strlen(name);
-
-	for (; (p = strstr(p, name)); p += n)
-		if (p == text || p[-1] == '\n')
-			return strtol(p + n, NULL, 10);
-	return -1;
-}
-
 /* ---- memory with a pattern ---- */
 
 static char *map_anon(size_t len, int flags)
@@ -474,17 +446,6 @@ static void t_futex_requeue_pressure(void)
 }
 
 /* ---- after each case ---- */
-
-static void swap_all_free(const char *name)
-{
-	char what[96];
-	long total = meminfo_kb("SwapTotal:"), free_kb = meminfo_kb("SwapFree:");
-
-	snprintf(what, sizeof(what), "%s: every swap slot free again", name);
-	tap_result(total > 0 && free_kb == total, what, NULL);
-	if (total <= 0 || free_kb != total)
-		printf("# SwapTotal %ld kB, SwapFree %ld kB\n", total, free_kb);
-}
 
 /* run_mm_case - the case, then its slot check and its leak check. */
 static void run_mm_case(void (*fn)(void), const char *name)

@@ -8,9 +8,11 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -524,7 +526,7 @@ static void t_identity(void)
 	/* Each is logged once; the harness counts the lines. */
 	for (int i = 0; i < 3; i++) {
 		CHECK_ERR(syscall(1000), ENOSYS);
-		CHECK_ERR(syscall(SYS_rseq, 0, 0, 0, 0), ENOSYS);
+		CHECK_ERR(syscall(SYS_afs_syscall), ENOSYS); /* Linux's is ENOSYS too */
 	}
 	for (long nr = 1001; nr < 1040; nr++)
 		CHECK_ERR(syscall(nr), ENOSYS);
@@ -599,6 +601,260 @@ static void t_brk_and_mmap(void)
 	      errno == EINVAL, "length 0");
 }
 
+/* ---- kernel threads and wchan (issue 14) ---- */
+
+#define PF_KTHREAD 0x00200000u
+
+/* stat_field - field n (1-based, as proc(5) numbers them) of
+ * /proc/pid/stat; comm is field 2.  -1 if it cannot be read. */
+static long long stat_field(pid_t pid, int n, char *comm, size_t comm_size)
+{
+	char path[64], text[1024], *p, *end;
+	int field = 3;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_text(path, text, sizeof(text)) <= 0 || !(p = strrchr(text, ')')))
+		return -1;
+	if (comm) {
+		char *open_paren = strchr(text, '(');
+
+		*p = '\0';
+		snprintf(comm, comm_size, "%s", open_paren ? open_paren + 1 : "");
+	}
+	for (p += 2; field < n; field++) {
+		p = strchr(p, ' ');
+		if (!p)
+			return -1;
+		p++;
+	}
+	if (n == 3)
+		return *p;
+	return strtoll(p, &end, 10);
+}
+
+/* pid_of - the PID of the task named comm (the first from 2 on), or -1. */
+static pid_t pid_of(const char *comm)
+{
+	char name[32];
+
+	for (pid_t pid = 2; pid < 1024; pid++)
+		if (stat_field(pid, 2, name, sizeof(name)) >= 0 && !strcmp(name, comm))
+			return pid;
+	return -1;
+}
+
+/* kthreadd (PID 2) and kswapd0 as Linux shows kernel threads. */
+static void t_kthread_proc_views(void)
+{
+	char comm[32], buf[4096], path[64];
+	pid_t kswapd = pid_of("kswapd0");
+	struct stat st;
+	long long flags;
+
+	flags = stat_field(2, 9, comm, sizeof(comm));
+	CHECK(!strcmp(comm, "kthreadd"), "PID 2 is '%s'", comm);
+	CHECK(flags >= 0 && (flags & PF_KTHREAD), "kthreadd's flags 0x%llx", flags);
+	CHECK(stat_field(2, 3, NULL, 0) == 'S', "kthreadd's state %c",
+	      (char)stat_field(2, 3, NULL, 0));
+	CHECK(stat_field(2, 4, NULL, 0) == 0, "kthreadd's PPID %lld", stat_field(2, 4, NULL, 0));
+	CHECK(!(stat_field(1, 9, NULL, 0) & PF_KTHREAD), "init is no kernel thread");
+	CHECK(!(stat_field(getpid(), 9, NULL, 0) & PF_KTHREAD), "nor am I");
+	flags = stat_field(kswapd, 9, NULL, 0);
+	CHECK(kswapd > 2 && (flags & PF_KTHREAD), "kswapd0 is PID %d, flags 0x%llx",
+	      kswapd, flags);
+	CHECK(stat_field(kswapd, 4, NULL, 0) == 2, "kswapd0's parent is kthreadd");
+	CHECK(read_text("/proc/2/cmdline", buf, sizeof(buf)) == 0, "kthreadd's cmdline is empty");
+	CHECK(read_text("/proc/2/maps", buf, sizeof(buf)) == 0, "its maps are empty");
+	snprintf(path, sizeof(path), "/proc/%d/smaps", kswapd);
+	CHECK(read_text(path, buf, sizeof(buf)) == 0, "kswapd0's smaps are empty");
+	CHECK_ERR(readlink("/proc/2/exe", buf, sizeof(buf)), ENOENT);
+	CHECK(read_text("/proc/2/status", buf, sizeof(buf)) > 0 &&
+	      strstr(buf, "Name:\tkthreadd\n") && strstr(buf, "PPid:\t0\n") &&
+	      !strstr(buf, "VmSize") && !strstr(buf, "VmRSS"),
+	      "kthreadd's status has no Vm lines: %.80s", buf);
+	CHECK(stat("/proc/2/fd", &st) == 0 && S_ISDIR(st.st_mode), "/proc/2/fd is a directory");
+	CHECK_ERR(stat("/proc/2/fd/0", &st), ENOENT);
+	CHECK_ERR(stat("/proc/2/fd/-1", &st), ENOENT);
+	/* statx, as Linux's fd-003-kthread looks them up */
+	CHECK_ERR(syscall(SYS_statx, AT_FDCWD, "/proc/2/fd/2147483648",
+			  AT_SYMLINK_NOFOLLOW, 0, buf), ENOENT);
+	CHECK_ERR(syscall(SYS_statx, AT_FDCWD, "/", 0x6000, 0, buf), EINVAL);
+}
+
+/* zone_field - the first "  name  N" line of /proc/zoneinfo's text. */
+static long zone_field(const char *text, const char *name)
+{
+	char key[32];
+	const char *p;
+
+	snprintf(key, sizeof(key), "\n        %s ", name);
+	p = strstr(text, key);
+	return p ? strtol(p + strlen(key), NULL, 10) : -1;
+}
+
+/* /proc/zoneinfo: the watermarks of a zone, min < low < high (Linux's
+ * layout; vmos has one zone, Normal). */
+static void t_zoneinfo(void)
+{
+	static char text[65536];
+	long min, low, high;
+
+	CHECK(read_text("/proc/zoneinfo", text, sizeof(text)) > 0 &&
+	      !strncmp(text, "Node 0, zone ", 13), "zoneinfo: %.40s", text);
+	min = zone_field(text, "min");
+	low = zone_field(text, "low");
+	high = zone_field(text, "high");
+	CHECK(min > 0 && min < low && low < high, "watermarks min %ld low %ld high %ld",
+	      min, low, high);
+	CHECK(strstr(text, "\n  pages free ") != NULL, "a pages free line");
+}
+
+/* struct statx of include/uapi/linux/stat.h (this musl has none). */
+#define STATX_BASIC_STATS 0x7ffu
+struct statx_ts { int64_t tv_sec; uint32_t tv_nsec; int32_t reserved; };
+struct k_statx {
+	uint32_t stx_mask, stx_blksize;
+	uint64_t stx_attributes;
+	uint32_t stx_nlink, stx_uid, stx_gid;
+	uint16_t stx_mode, spare0;
+	uint64_t stx_ino, stx_size, stx_blocks, stx_attributes_mask;
+	struct statx_ts stx_atime, stx_btime, stx_ctime, stx_mtime;
+	uint32_t stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
+	uint64_t spare[14];
+};
+
+/* statx tells what stat tells (issue 14: Linux's selftests use it). */
+static void t_statx(void)
+{
+	struct k_statx sx;
+	struct stat st;
+
+	CHECK(stat("/dev", &st) == 0, "stat /dev");
+	CHECK(syscall(SYS_statx, AT_FDCWD, "/dev", 0, STATX_BASIC_STATS, &sx) == 0,
+	      "statx /dev");
+	CHECK((sx.stx_mask & STATX_BASIC_STATS) == STATX_BASIC_STATS &&
+	      sx.stx_ino == st.st_ino && sx.stx_mode == st.st_mode &&
+	      sx.stx_nlink == st.st_nlink && sx.stx_mtime.tv_sec == st.st_mtime,
+	      "statx and stat agree: ino %llu/%lu mode %o/%o",
+	      (unsigned long long)sx.stx_ino, (unsigned long)st.st_ino,
+	      sx.stx_mode, st.st_mode);
+	CHECK_ERR(syscall(SYS_statx, AT_FDCWD, "/no/such", 0, 0, &sx), ENOENT);
+	CHECK_ERR(syscall(SYS_statx, AT_FDCWD, "/", 0, 0x80000000u, &sx), EINVAL);
+	CHECK_ERR(syscall(SYS_statx, AT_FDCWD, "/", 0x1, 0, &sx), EINVAL);
+	CHECK_ERR(syscall(SYS_statx, AT_FDCWD, "/", 0, 0, (void *)8), EFAULT);
+}
+
+/* A kernel thread takes no signal, not even SIGKILL or SIGSTOP, and
+ * cannot be traced. */
+static void t_kthread_signals(void)
+{
+	pid_t kswapd = pid_of("kswapd0");
+
+	CHECK(kill(2, SIGKILL) == 0, "kill -9 2 succeeds (and does nothing)");
+	CHECK(kswapd > 2 && kill(kswapd, SIGKILL) == 0, "kill -9 kswapd0");
+	CHECK(kill(2, SIGSTOP) == 0, "kill -STOP 2");
+	CHECK(kill(2, SIGTERM) == 0, "kill -TERM 2");
+	usleep(20000);
+	CHECK(stat_field(2, 3, NULL, 0) == 'S', "kthreadd still sleeps");
+	CHECK(pid_of("kswapd0") == kswapd, "kswapd0 is still there");
+	CHECK_ERR(syscall(SYS_ptrace, 16 /* PTRACE_ATTACH */, 2, 0, 0), EPERM);
+}
+
+/* run_ps - busybox ps's output into buf. */
+static int run_ps(char *buf, size_t size)
+{
+	int fds[2], status;
+	size_t got = 0;
+	long n;
+	pid_t pid;
+
+	if (pipe(fds))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		execl("/bin/ps", "ps", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (got < size - 1 && (n = read(fds[0], buf + got, size - 1 - got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+static void t_kthread_ps(void)
+{
+	static char out[8192];
+
+	CHECK(run_ps(out, sizeof(out)) == 0, "ps runs");
+	CHECK(strstr(out, "[kthreadd]") && strstr(out, "[kswapd0]"),
+	      "ps shows [kthreadd] and [kswapd0]: %.200s", out);
+}
+
+/* wchan_of - /proc/pid/wchan once pid is asleep ('S'), or "" */
+static void wchan_of(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+
+	buf[0] = '\0';
+	for (int i = 0; i < 200 && proc_state(pid) != 'S'; i++)
+		usleep(5000);
+	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
+	if (read_text(path, buf, size) < 0)
+		buf[0] = '\0';
+}
+
+/* A sleeping task's wchan names the function it waits in (Linux 6.1:
+ * hrtimer_nanosleep, do_wait); a running one's is "0", and stat's wchan
+ * field says 1 for a sleeper, 0 for the reader. */
+static void t_wchan(void)
+{
+	char w[128], self[16], c;
+	int fds[2];
+	pid_t sleeper, waiter;
+
+	/* the waiter waits for a child that ends when fds[1] closes */
+	if (pipe(fds))
+		return;
+	sleeper = fork();
+	if (sleeper == 0) {
+		sleep(10);
+		_exit(0);
+	}
+	waiter = fork();
+	if (waiter == 0) {
+		close(fds[1]);
+		if (fork() == 0) {
+			(void)!read(fds[0], &c, 1);
+			_exit(0);
+		}
+		wait(NULL);
+		_exit(0);
+	}
+	close(fds[0]);
+	wchan_of(sleeper, w, sizeof(w));
+	printf("# wchan of a task in nanosleep: %s\n", w);
+	CHECK(strstr(w, "sleep"), "a sleeper's wchan is '%s'", w);
+	CHECK(stat_field(sleeper, 35, NULL, 0) == 1, "its stat wchan field is %lld",
+	      stat_field(sleeper, 35, NULL, 0));
+	wchan_of(waiter, w, sizeof(w));
+	printf("# wchan of a task in wait4: %s\n", w);
+	CHECK(strstr(w, "wait"), "a waiter's wchan is '%s'", w);
+	wchan_of(2, w, sizeof(w));
+	CHECK(!strcmp(w, "kthreadd"), "kthreadd's wchan is '%s'", w);
+	CHECK(read_text("/proc/self/wchan", self, sizeof(self)) == 1 && self[0] == '0',
+	      "my own wchan is '%s'", self);
+	CHECK(stat_field(getpid(), 35, NULL, 0) == 0, "my stat wchan field is %lld",
+	      stat_field(getpid(), 35, NULL, 0));
+	kill(sleeper, SIGKILL);
+	close(fds[1]);
+	waitpid(sleeper, NULL, 0);
+	waitpid(waiter, NULL, 0);
+}
+
 static void run_all(void)
 {
 	RUN(t_fork_copies_memory);
@@ -625,12 +881,29 @@ static void run_all(void)
 	RUN(t_identity);
 	RUN(t_setpgid_rules);
 	RUN(t_brk_and_mmap);
+	RUN(t_kthread_proc_views);
+	RUN(t_kthread_signals);
+	RUN(t_kthread_ps);
+	RUN(t_wchan);
+	RUN(t_statx);
+	RUN(t_zoneinfo);
 }
 
 int main(int argc, char **argv)
 {
 	if (argc > 2 && !strcmp(argv[1], "--chain"))
 		return chain(atoi(argv[2]));
+	if (argc > 1 && !strcmp(argv[1], "--kthread")) { /* on Linux too */
+		printf("TAP version 13\n");
+		if (access("/proc/self", F_OK)) /* Linux's /init: not mounted */
+			mount("proc", "/proc", "proc", 0, NULL);
+		RUN(t_kthread_proc_views);
+		RUN(t_kthread_signals);
+		RUN(t_wchan);
+		RUN(t_statx);
+		RUN(t_zoneinfo);
+		return tap_done();
+	}
 	int passes = argc > 1 ? atoi(argv[1]) : 2;
 	long free_before = 0;
 

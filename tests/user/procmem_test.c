@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -27,19 +28,10 @@
 
 static char text[TEXT_MAX];
 
-/* slurp - the whole of path into text; its length, or -1. */
-static long slurp(const char *path)
+/* load - the whole of path into text; its length, or -1. */
+static long load(const char *path)
 {
-	int fd = open(path, O_RDONLY);
-	long n = 0, r;
-
-	if (fd < 0)
-		return -1;
-	while ((r = read(fd, text + n, TEXT_MAX - 1 - n)) > 0)
-		n += r;
-	close(fd);
-	text[n] = '\0';
-	return n;
+	return read_text(path, text, TEXT_MAX);
 }
 
 /* find_region - the line of text (maps or smaps) starting with the region
@@ -62,7 +54,7 @@ static bool smaps_block(const void *addr, char *out, size_t size)
 {
 	char *start, *end;
 
-	if (slurp("/proc/self/smaps") < 0 || !(start = find_region(addr)) ||
+	if (load("/proc/self/smaps") < 0 || !(start = find_region(addr)) ||
 	    !(end = strstr(start, "VmFlags:")) || !(end = strchr(end, '\n')))
 		return false;
 	snprintf(out, size, "%.*s", (int)(end + 1 - start), start);
@@ -87,7 +79,7 @@ static long status_kb(int pid, const char *name)
 	char path[64];
 
 	snprintf(path, sizeof(path), pid ? "/proc/%d/status" : "/proc/self/status", pid);
-	if (slurp(path) < 0)
+	if (load(path) < 0)
 		return -1;
 	return field_kb(text, name);
 }
@@ -132,12 +124,12 @@ static void expected_block(char *out, size_t size, const char *header,
 		 "Shared_Clean:   %8ld kB\nShared_Dirty:   %8ld kB\n"
 		 "Private_Clean:  %8ld kB\nPrivate_Dirty:  %8ld kB\n"
 		 "Referenced:     %8ld kB\nAnonymous:      %8ld kB\n"
-		 "KSM:                   0 kB\nLazyFree:              0 kB\n"
+		 "LazyFree:              0 kB\n"
 		 "AnonHugePages:         0 kB\nShmemPmdMapped:        0 kB\n"
 		 "FilePmdMapped:         0 kB\nShared_Hugetlb:        0 kB\n"
 		 "Private_Hugetlb:       0 kB\nSwap:                  0 kB\n"
 		 "SwapPss:               0 kB\nLocked:         %8ld kB\n"
-		 "THPeligible:           0\nVmFlags: %s\n",
+		 "THPeligible:    0\nVmFlags: %s\n",
 		 header, size_kb, rss, pss, pss_dirty, shared_clean, shared_dirty,
 		 private_clean, private_dirty, referenced, anonymous, locked, flags);
 }
@@ -152,7 +144,7 @@ static void t_anon_maps_and_smaps(void)
 		p[i * PAGE] = 1; /* 5 of 8 pages written */
 	snprintf(header, sizeof(header), "%08lx-%08lx rw-p 00000000 00:00 0 ",
 		 (unsigned long)p, (unsigned long)(p + 8 * PAGE));
-	CHECK(slurp("/proc/self/maps") > 0 && (line = find_region(p)) &&
+	CHECK(load("/proc/self/maps") > 0 && (line = find_region(p)) &&
 	      !strncmp(line, header, strlen(header)) && line[strlen(header)] == '\n',
 	      "maps line of an anonymous region: '%s' with one trailing space", header);
 	expected_block(want, sizeof(want), header, 32, 20, 20, 20, 0, 0, 0, 20,
@@ -180,7 +172,7 @@ static void t_file_maps_and_stat(void)
 		     major(st.st_dev), minor(st.st_dev), (unsigned long)st.st_ino);
 	snprintf(want + n, sizeof(want) - n, "%*s%s\n", (int)(NAME_COLUMN - n), "",
 		 FILE_PATH);
-	CHECK(slurp("/proc/self/maps") > 0 && (line = find_region(p)) &&
+	CHECK(load("/proc/self/maps") > 0 && (line = find_region(p)) &&
 	      !strncmp(line, want, strlen(want)), "maps line: %s", want);
 	/* busybox stat's %D (device, hex) and %i (inode) name the same file */
 	CHECK(pipe(pfd) == 0 && (pid = fork()) >= 0, "fork");
@@ -209,7 +201,7 @@ static void t_heap_and_stack_names(void)
 	/* musl's sbrk() only reports the break; brk(2) moves it */
 	CHECK(syscall(SYS_brk, brk0 + 3 * PAGE) == (long)(brk0 + 3 * PAGE), "brk");
 	brk0[0] = 1;
-	CHECK(slurp("/proc/self/maps") > 0, "maps");
+	CHECK(load("/proc/self/maps") > 0, "maps");
 	for (line = text; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
 		unsigned long s, e;
 
@@ -353,16 +345,16 @@ static void t_rollup_sums(void)
 	/* a first round, so that the second touches no page the first did
 	 * not: the numbers then hold still between its reads */
 	for (int round = 0; round < 2; round++) {
-		CHECK(slurp("/proc/self/maps") > 0, "maps");
+		CHECK(load("/proc/self/maps") > 0, "maps");
 		sscanf(text, "%lx", &first);
 		regions = 0;
 		for (char *l = text; *l; l = strchr(l, '\n') + 1) {
 			sscanf(l, "%*[0-9a-f]-%lx", &last);
 			regions++;
 		}
-		CHECK(slurp("/proc/self/smaps_rollup") > 0, "smaps_rollup");
+		CHECK(load("/proc/self/smaps_rollup") > 0, "smaps_rollup");
 		strcpy(roll, text);
-		CHECK(slurp("/proc/self/smaps") > 0, "smaps");
+		CHECK(load("/proc/self/smaps") > 0, "smaps");
 	}
 	snprintf(want, sizeof(want), "%08lx-%08lx ---p 00000000 00:00 0 ", first, last);
 	CHECK(!strncmp(roll, want, strlen(want)) &&
@@ -397,9 +389,9 @@ static void t_status_and_statm(void)
 	/* status then statm, twice: the second round touches no new page,
 	 * so both describe the same moment */
 	for (int round = 0; round < 2; round++) {
-		CHECK(slurp("/proc/self/status") > 0, "status");
+		CHECK(load("/proc/self/status") > 0, "status");
 		strcpy(status, text);
-		CHECK(slurp("/proc/self/statm") > 0 &&
+		CHECK(load("/proc/self/statm") > 0 &&
 		      sscanf(text, "%lu %lu %lu %lu %lu %lu %lu", &size, &res,
 			     &shared, &textp, &lib, &data, &dirty) == 7, "statm");
 	}
@@ -461,7 +453,7 @@ static void t_pagemap_privilege(void)
 	w = pagemap_word(fd, p);
 	CHECK((w & PM_PRESENT) && (w & PM_EXCLUSIVE) && !(w & PM_PFN),
 	      "uid 1000: no frame number, other bits kept (%llx)", (unsigned long long)w);
-	CHECK(slurp("/proc/self/status") > 0 && strstr(text, "\nUid:\t1000\t1000\t1000\t1000\n") &&
+	CHECK(load("/proc/self/status") > 0 && strstr(text, "\nUid:\t1000\t1000\t1000\t1000\n") &&
 	      strstr(text, "\nCapEff:\t0000000000000000\n"), "status Uid and CapEff");
 	close(fd);
 }
@@ -504,7 +496,7 @@ static void t_waitid_zombie_memory(void)
 	      si.si_uid == 0 && si.si_status == 3, "siginfo: code %d pid %d status %d",
 	      si.si_code, si.si_pid, si.si_status);
 	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	CHECK(slurp(path) > 0 && strstr(text, "\nState:\tZ (zombie)\n"), "still a zombie");
+	CHECK(load(path) > 0 && strstr(text, "\nState:\tZ (zombie)\n"), "still a zombie");
 	hwm = status_kb(pid, "VmHWM");
 	pte = status_kb(pid, "VmPTE");
 	CHECK(hwm >= 1024 && pte >= 12, "zombie's VmHWM %ld kB, VmPTE %ld kB", hwm, pte);
@@ -553,12 +545,6 @@ static void t_waitid_cases(void)
 	      "bad idtype: EINVAL");
 }
 
-/* meminfo_kb - a line of /proc/meminfo. */
-static long meminfo_kb(const char *name)
-{
-	return slurp("/proc/meminfo") > 0 ? field_kb(text, name) : -1;
-}
-
 /* meminfo's AnonPages counts each anonymous frame once: pages a fork
  * shares do not count twice. */
 static void t_meminfo_anon(void)
@@ -570,9 +556,9 @@ static void t_meminfo_anon(void)
 	char c;
 
 	CHECK(p != NULL && pipe(go) == 0, "setup");
-	before = meminfo_kb("AnonPages");
+	before = meminfo_kb("AnonPages:");
 	memset(p, 1, 128 * PAGE);
-	after = meminfo_kb("AnonPages");
+	after = meminfo_kb("AnonPages:");
 	CHECK(after - before >= 512 && after - before < 512 + 64,
 	      "AnonPages %ld -> %ld kB", before, after);
 	pid = fork();
@@ -580,10 +566,52 @@ static void t_meminfo_anon(void)
 		read(go[0], &c, 1);
 		_exit(0);
 	}
-	shared = meminfo_kb("AnonPages");
+	shared = meminfo_kb("AnonPages:");
 	CHECK(shared - after < 64, "fork shares them: %ld -> %ld kB", after, shared);
 	write(go[1], "x", 1);
 	waitpid(pid, NULL, 0);
+}
+
+/* A process with no memory at all (it unmapped everything, and its fault
+ * then stops it for its tracer): maps and smaps are empty, smaps_rollup is
+ * Linux 6.1's exact empty rollup (selftest proc/proc-empty-vm). */
+static void t_empty_vm(void)
+{
+	static const char want[] =
+		"00000000-00000000 ---p 00000000 00:00 0"
+		"                                  [rollup]\n"
+		"Rss:                   0 kB\nPss:                   0 kB\n"
+		"Pss_Dirty:             0 kB\nPss_Anon:              0 kB\n"
+		"Pss_File:              0 kB\nPss_Shmem:             0 kB\n"
+		"Shared_Clean:          0 kB\nShared_Dirty:          0 kB\n"
+		"Private_Clean:         0 kB\nPrivate_Dirty:         0 kB\n"
+		"Referenced:            0 kB\nAnonymous:             0 kB\n"
+		"LazyFree:              0 kB\nAnonHugePages:         0 kB\n"
+		"ShmemPmdMapped:        0 kB\nFilePmdMapped:         0 kB\n"
+		"Shared_Hugetlb:        0 kB\nPrivate_Hugetlb:       0 kB\n"
+		"Swap:                  0 kB\nSwapPss:               0 kB\n"
+		"Locked:                0 kB\n";
+	char path[64];
+	int status;
+	pid_t pid = fork();
+
+	CHECK(pid >= 0, "fork");
+	if (pid == 0) {
+		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+		munmap(NULL, ((size_t)1 << 47) - PAGE);
+		_exit(1); /* not reached: the return faults */
+	}
+	CHECK(waitpid(pid, &status, 0) == pid && WIFSTOPPED(status) &&
+	      WSTOPSIG(status) == SIGSEGV, "stopped by its fault: %#x", status);
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	CHECK(load(path) == 0, "maps empty: %.80s", text);
+	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
+	CHECK(load(path) == 0, "smaps empty");
+	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", pid);
+	CHECK(load(path) == sizeof(want) - 1 && !strcmp(text, want),
+	      "smaps_rollup: %s", text);
+	kill(pid, SIGKILL);
+	CHECK(waitpid(pid, &status, 0) == pid, "reaped");
 }
 
 int main(void)
@@ -606,6 +634,7 @@ int main(void)
 	RUN(t_waitid_zombie_memory);
 	RUN(t_waitid_cases);
 	RUN(t_meminfo_anon);
+	RUN(t_empty_vm);
 	leak_check("no frames or kmalloc objects leaked", before, kmem_usage());
 	return tap_done();
 }

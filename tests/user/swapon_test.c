@@ -33,27 +33,6 @@ struct swap_header_v1 {
 	uint32_t badpages[1];
 };
 
-/* slurp - the whole text of path ("" if it cannot be read). */
-static const char *slurp(const char *path)
-{
-	static char text[8192];
-	int fd = open(path, O_RDONLY);
-	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof(text) - 1);
-
-	if (fd >= 0)
-		close(fd);
-	text[n > 0 ? n : 0] = '\0';
-	return text;
-}
-
-/* meminfo_kb - the kB of a /proc/meminfo line, or -1. */
-static long meminfo_kb(const char *name)
-{
-	const char *p = strstr(slurp("/proc/meminfo"), name);
-
-	return p ? strtol(p + strlen(name), NULL, 10) : -1;
-}
-
 /* swaps_line - a line of /proc/swaps as Linux prints it (two buffers
  * taking turns: one call may be given two lines). */
 static const char *swaps_line(const char *path, long kb, long used, int prio)

@@ -25,6 +25,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -97,8 +98,9 @@ struct pools {
 	char *unmapped;  /* a page known to be unmapped */
 	char *paths;     /* a read-only page of path names, below */
 	char *bad_path;  /* a name with no NUL before the unmapped page */
-	int fds[20];
+	int fds[24];
 	int nfds;
+	uint16_t inet_port; /* the port of the AF_INET listener in fds */
 };
 
 static struct pools P;
@@ -151,6 +153,32 @@ static void setup_memory(void)
 	mprotect(P.none, PAGE, PROT_NONE);
 }
 
+/* setup_inet - AF_INET sockets for the pool (kernel/net/af_inet.c): a
+ * TCP listener on 127.0.0.1, a client connected to it, a bound UDP socket
+ * and an AF_INET6 one; non-blocking, so that accept and recv do not stall
+ * the worker until the watchdog kills it (the socketpair already can). */
+static int *setup_inet(int *f)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	if (l >= 0 && bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	    listen(l, 4) == 0 &&
+	    getsockname(l, (struct sockaddr *)&a, &len) == 0) {
+		P.inet_port = ntohs(a.sin_port);
+		*f++ = l;
+		*f = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		connect(*f++, (struct sockaddr *)&a, sizeof(a));
+	}
+	*f = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	a.sin_port = 0;
+	bind(*f++, (struct sockaddr *)&a, sizeof(a));
+	*f++ = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK, 0); /* dual-stack */
+	return f;
+}
+
 /* setup_files - the descriptor pool, in the worker's own directory. */
 static void setup_files(void)
 {
@@ -175,6 +203,7 @@ static void setup_files(void)
 		*f++ = pfd[1];
 	}
 	*f++ = socket(AF_UNIX, SOCK_DGRAM, 0);
+	f = setup_inet(f);
 	*f++ = 1000;
 	*f++ = -1;
 	*f++ = AT_FDCWD;
@@ -297,6 +326,90 @@ static unsigned path_args(long nr)
 	return 0;
 }
 
+/* ---- socket calls: AF_INET and AF_INET6 arguments, so that the fuzzer
+ * reaches af_inet.c and not only EAFNOSUPPORT and EINVAL */
+
+/* inet6_addr_arg - a sockaddr_in6 (or near one), as inet_addr_arg. */
+static uint64_t inet6_addr_arg(uint64_t *len)
+{
+	static const uint64_t lens[] = { 28, 28, 24, 20, 16, 128 };
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)(P.rw + 3 * PAGE +
+							   8 * rnd_below(64));
+	uint16_t ports[] = { 0, P.inet_port, (uint16_t)rnd(), 80 };
+
+	memset(sin6, 0, sizeof(*sin6));
+	sin6->sin6_family = rnd_below(8) ? AF_INET6 : (sa_family_t)rnd_below(12);
+	sin6->sin6_port = htons(ports[rnd_below(4)]);
+	switch (rnd_below(5)) {
+	case 0: break;                                   /* :: */
+	case 1: sin6->sin6_addr.s6_addr[15] = 1; break;  /* ::1 */
+	case 2: /* ::ffff:127.0.0.1 */
+		sin6->sin6_addr.s6_addr[10] = sin6->sin6_addr.s6_addr[11] = 0xff;
+		sin6->sin6_addr.s6_addr[12] = 127;
+		sin6->sin6_addr.s6_addr[15] = 1;
+		break;
+	default:
+		for (int i = 0; i < 16; i++)
+			sin6->sin6_addr.s6_addr[i] = (uint8_t)rnd();
+	}
+	*len = lens[rnd_below(6)];
+	return (uint64_t)sin6;
+}
+
+/* inet_addr_arg - a sockaddr_in (or something near one) in the rw pages,
+ * now and then a sockaddr_in6: its address; *len: a length for it. */
+static uint64_t inet_addr_arg(uint64_t *len)
+{
+	static const uint32_t addrs[] = { INADDR_ANY, INADDR_LOOPBACK, 0x7f000002,
+					   0x0a000001, INADDR_BROADCAST, 0xe0000001 };
+	static const uint64_t lens[] = { 16, 16, 16, 8, 2, 28, 128, 0 };
+	struct sockaddr_in *sin = (struct sockaddr_in *)(P.rw + 3 * PAGE +
+							 8 * rnd_below(64));
+	uint16_t ports[] = { 0, P.inet_port, (uint16_t)rnd(), 80, 32768, 60999 };
+
+	if (!rnd_below(3))
+		return inet6_addr_arg(len);
+	sin->sin_family = rnd_below(8) ? AF_INET : (sa_family_t)rnd_below(12);
+	sin->sin_port = htons(ports[rnd_below(6)]);
+	sin->sin_addr.s_addr = htonl(rnd_below(8) ? addrs[rnd_below(6)] : (uint32_t)rnd());
+	*len = lens[rnd_below(8)];
+	return (uint64_t)sin;
+}
+
+/* inet_args - for the socket calls, now and then AF_INET arguments. */
+static void inet_args(long nr, uint64_t a[6])
+{
+	static const uint64_t levels[] = { SOL_SOCKET, IPPROTO_TCP, IPPROTO_IP,
+					   IPPROTO_IPV6 };
+
+	if (rnd_below(2))
+		return;
+	switch (nr) {
+	case SYS_socket:
+		a[0] = rnd_below(3) ? AF_INET : AF_INET6;
+		a[1] = rnd_below(6) | (rnd_below(4) ? 0 : SOCK_NONBLOCK);
+		a[2] = rnd_below(2) ? 0 : rnd_below(2) ? IPPROTO_TCP : IPPROTO_UDP;
+		break;
+	case SYS_bind: case SYS_connect:
+		a[1] = inet_addr_arg(&a[2]);
+		break;
+	case SYS_sendto:
+		a[4] = inet_addr_arg(&a[5]);
+		a[2] = rnd_below(4) ? rnd_below(100) : a[2];
+		break;
+	case SYS_setsockopt: case SYS_getsockopt:
+		a[1] = levels[rnd_below(4)];
+		a[2] = rnd_below(40);
+		a[4] = nr == SYS_setsockopt ? 4 : (uint64_t)(P.rw + 8 * rnd_below(64));
+		if (nr == SYS_getsockopt)
+			*(int *)a[4] = (int)rnd_below(20);
+		break;
+	case SYS_listen:
+		a[1] = rnd_below(8);
+		break;
+	}
+}
+
 /* ---- the calls a worker must not make, or not make as drawn */
 
 /* make_safe - change a call that would end the whole run into one that
@@ -409,6 +522,7 @@ static void one_call(struct slot *s, uint8_t *enosys)
 	for (int i = 0; i < 6; i++)
 		if (paths & (1u << i))
 			a[i] = path_arg();
+	inet_args(nr, a);
 	if (!make_safe(nr, a))
 		return;
 	s->nr = nr;
@@ -736,17 +850,6 @@ static void fault_in_self(void)
 	munlockall();
 }
 
-/* read_text - the start of file path, NUL-terminated, into buf. */
-static void read_text(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	long n = fd < 0 ? -1 : read(fd, buf, size - 1);
-
-	buf[n > 0 ? n : 0] = '\0';
-	if (fd >= 0)
-		close(fd);
-}
-
 static char kmem_before[512], kmem_after[512];
 
 /* fuzz_checked - --check-each: one worker at a time, and /proc/kmem read
@@ -820,6 +923,15 @@ static void remove_shm(void)
 	}
 }
 
+/* remove_mqueues - remove the POSIX message queues workers made (they
+ * outlive their creators too): their names are the path names a worker
+ * draws, and only those without '/' can name a queue. */
+static void remove_mqueues(void)
+{
+	for (size_t i = 0; i < NPATHS; i++)
+		syscall(SYS_mq_unlink, path_names[i]);
+}
+
 static void cleanup_dirs(void)
 {
 	char dir[64];
@@ -829,6 +941,7 @@ static void cleanup_dirs(void)
 		clean(dir);
 	}
 	remove_shm();
+	remove_mqueues();
 }
 
 static void parse(int argc, char **argv, struct options *o)

@@ -25,21 +25,6 @@ static struct shmid_ds stat_of(int id)
 	return ds;
 }
 
-/* slurp - a /proc file's text into buf (NUL-terminated): its length. */
-static long slurp(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	long n = 0, r;
-
-	if (fd < 0)
-		return -1;
-	while (n < (long)size - 1 && (r = read(fd, buf + n, size - 1 - n)) > 0)
-		n += r;
-	buf[n] = 0;
-	close(fd);
-	return n;
-}
-
 /* child_status - run fn in a child: its wait status. */
 static int child_status(void (*fn)(void *), void *arg)
 {
@@ -218,7 +203,7 @@ static int maps_line(void *p, char *line, size_t size)
 	char *l;
 
 	snprintf(start, sizeof(start), "%lx-", (unsigned long)p);
-	if (slurp("/proc/self/maps", buf, sizeof(buf)) < 0)
+	if (read_text("/proc/self/maps", buf, sizeof(buf)) < 0)
 		return -1;
 	for (l = strtok(buf, "\n"); l; l = strtok(NULL, "\n"))
 		if (!strncmp(l, start, strlen(start))) {
@@ -246,7 +231,7 @@ static void t_proc_maps_and_smaps(void)
 	snprintf(want, sizeof(want), " /SYSV%08x (deleted)", KEY);
 	CHECK(strstr(line, want) != NULL, "'%s' in '%s'", want, line);
 	smaps = malloc(1 << 16);
-	slurp("/proc/self/smaps", smaps, 1 << 16);
+	read_text("/proc/self/smaps", smaps, 1 << 16);
 	s = strstr(smaps, line);
 	CHECK(s != NULL, "smaps has the region");
 	if (s) {
@@ -256,7 +241,7 @@ static void t_proc_maps_and_smaps(void)
 		CHECK(next && !strncmp(next, "VmFlags: rd wr sh mr mw me ms", 29),
 		      "VmFlags: %.40s", next ? next : "(none)");
 	}
-	slurp("/proc/self/status", smaps, 1 << 16);
+	read_text("/proc/self/status", smaps, 1 << 16);
 	s = strstr(smaps, "RssShmem:");
 	CHECK(s && strtol(s + 9, NULL, 10) >= 8, "RssShmem: %.20s", s ? s : "(none)");
 	free(smaps);
@@ -269,7 +254,7 @@ static void t_proc_sysvipc(void)
 	int id = shmget(KEY, 10000, IPC_CREAT | 0644);
 	char buf[4096], want[160];
 
-	CHECK(slurp("/proc/sysvipc/shm", buf, sizeof(buf)) > 0, "read");
+	CHECK(read_text("/proc/sysvipc/shm", buf, sizeof(buf)) > 0, "read");
 	CHECK(!strncmp(buf, "       key      shmid perms                  size  cpid"
 			    "  lpid nattch   uid   gid  cuid  cgid      atime      dtime"
 			    "      ctime                   rss                  swap\n", 160),

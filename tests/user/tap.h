@@ -227,6 +227,65 @@ static __attribute__((unused)) void leak_checked_twice(void (*all)(void),
 	leak_check("no memory lost by the second pass", before, kmem_usage());
 }
 
+/* read_text - up to size - 1 bytes of path into buf, NUL-terminated; the
+ * length read, or -1 if path cannot be opened. */
+static __attribute__((unused)) long read_text(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	long n = 0, r;
+
+	if (fd < 0) {
+		buf[0] = '\0';
+		return -1;
+	}
+	while (n < (long)size - 1 && (r = read(fd, buf + n, size - 1 - n)) > 0)
+		n += r;
+	close(fd);
+	buf[n] = '\0';
+	return n;
+}
+
+/* slurp - the text of path in a static buffer ("" if it cannot be read);
+ * the next call overwrites it. */
+static __attribute__((unused)) const char *slurp(const char *path)
+{
+	static char text[16384];
+
+	read_text(path, text, sizeof(text));
+	return text;
+}
+
+/* text_field - the number after name at the start of a line of text
+ * ("MemFree:"), or -1. */
+static __attribute__((unused)) long text_field(const char *text, const char *name)
+{
+	const char *p = text;
+	size_t n = strlen(name);
+
+	for (; (p = strstr(p, name)); p += n)
+		if (p == text || p[-1] == '\n')
+			return strtol(p + n, NULL, 10);
+	return -1;
+}
+
+/* meminfo_kb - a line of /proc/meminfo ("SwapFree:"), in kB, or -1. */
+static __attribute__((unused)) long meminfo_kb(const char *name)
+{
+	return text_field(slurp("/proc/meminfo"), name);
+}
+
+/* swap_all_free - the TAP line that every swap slot is free again. */
+static __attribute__((unused)) void swap_all_free(const char *name)
+{
+	char what[96];
+	long total = meminfo_kb("SwapTotal:"), free_kb = meminfo_kb("SwapFree:");
+
+	snprintf(what, sizeof(what), "%s: every swap slot free again", name);
+	tap_result(total > 0 && free_kb == total, what, NULL);
+	if (total <= 0 || free_kb != total)
+		printf("# SwapTotal %ld kB, SwapFree %ld kB\n", total, free_kb);
+}
+
 /* proc_state - the state letter in /proc/PID/stat (R, S, T, t, Z...), or
  * '?' if it cannot be read. */
 static __attribute__((unused)) char proc_state(pid_t pid)

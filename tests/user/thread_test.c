@@ -886,7 +886,12 @@ static void t_membarrier(void)
 	CHECK(syscall(SYS_membarrier, 0x01, 0, 0) == 0, "GLOBAL");
 	CHECK_ERR(syscall(SYS_membarrier, 0x03, 0, 0), EINVAL);
 	CHECK_ERR(syscall(SYS_membarrier, 0x08, 1, 0), EINVAL);
-	CHECK_ERR(syscall(SYS_membarrier, 0x100, 0, 0), EINVAL);
+	CHECK_ERR(syscall(SYS_membarrier, 0x400, 0, 0), EINVAL); /* unknown */
+	/* the RSEQ commands, as Linux with CONFIG_RSEQ */
+	CHECK((mask & 0x180) == 0x180, "QUERY lists the RSEQ commands: 0x%lx", mask);
+	CHECK_ERR(syscall(SYS_membarrier, 0x80, 0, 0), EPERM);
+	CHECK(syscall(SYS_membarrier, 0x100, 0, 0) == 0, "REGISTER_PRIVATE_EXPEDITED_RSEQ");
+	CHECK(syscall(SYS_membarrier, 0x80, 0, 0) == 0, "PRIVATE_EXPEDITED_RSEQ");
 }
 
 static void run_all(void)

@@ -18,6 +18,12 @@ void timer_init(void);
  * the interrupt stack table entries (IST_* in asm/segment.h). */
 void arch_set_kernel_stack(u64 top);
 void arch_set_ist_stack(int ist, u64 top);
+/* arch_load_ldt - make table (entries 8-byte descriptors) the local
+ * descriptor table, or none for NULL (a null LDTR: every LDT selector
+ * faults).  arch_unload_ldt - load none if table is the one loaded (it is
+ * about to be freed). */
+void arch_load_ldt(const void *table, unsigned entries);
+void arch_unload_ldt(const void *table);
 
 /* arch_call_on_stack - switch to the stack ending at top and call fn(arg);
  * fn must not return. */
@@ -81,9 +87,25 @@ u8 arch_rtc_second_register(void);
  * then (*rtc, seconds since 1970) and arch_clock_ns() then (*ns); false
  * while none has been seen (the first second after boot). */
 bool arch_rtc_edge(u64 *rtc, u64 *ns);
+/* The RTC's interrupt events (the MC146818's register C bits, which are
+ * also the bits Linux's /dev/rtc read() reports). */
+#define ARCH_RTC_UF 0x10 /* update ended: a new second */
+#define ARCH_RTC_AF 0x20 /* alarm */
+#define ARCH_RTC_PF 0x40 /* periodic */
+/* arch_rtc_irq_init - with every event disabled, call handler (from the
+ * interrupt) with the enabled events that fired. */
+void arch_rtc_irq_init(void (*handler)(unsigned events));
+/* arch_rtc_set_irqs - enable exactly these ARCH_RTC_* events. */
+void arch_rtc_set_irqs(unsigned events);
+/* arch_rtc_set_periodic - the periodic event's rate: a power of two from
+ * 2 to 8192 Hz, else -EINVAL. */
+int arch_rtc_set_periodic(unsigned hz);
 
 /* arch_hwcap - AT_HWCAP for the auxiliary vector. */
 u64 arch_hwcap(void);
+/* arch_hwcap2 - AT_HWCAP2: HWCAP2_FSGSBASE when user code may use
+ * rdfsbase/wrfsbase/rdgsbase/wrgsbase, as Linux. */
+u64 arch_hwcap2(void);
 /* arch_cycle_counter - a fast-moving counter (the TSC). */
 u64 arch_cycle_counter(void);
 /* arch_random_seed - entropy from the CPU (RDRAND) and timer jitter. */
@@ -91,7 +113,7 @@ u64 arch_random_seed(void);
 
 /* CPU features found by cpu_init(), for the boot log and the tests. */
 struct cpu_features {
-	bool nx, smep, smap, pge, rdrand, pdpe1gb;
+	bool nx, smep, smap, pge, rdrand, pdpe1gb, fsgsbase;
 	char vendor[13];
 };
 extern struct cpu_features cpu_features;

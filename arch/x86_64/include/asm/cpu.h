@@ -17,6 +17,7 @@
 #define CR4_PAE (1ul << 5)
 #define CR4_PGE (1ul << 7)
 #define CR4_OSFXSR (1ul << 9)
+#define CR4_FSGSBASE (1ul << 16) /* rd/wr fs/gs base in user mode */
 #define CR4_SMEP (1ul << 20)
 #define CR4_SMAP (1ul << 21)
 
@@ -110,13 +111,6 @@ static inline u64 rdtsc(void)
 	u32 lo, hi;
 	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((u64)hi << 32) | lo;
-}
-
-static inline u64 read_rflags(void)
-{
-	u64 f;
-	asm volatile("pushfq; pop %0" : "=r"(f));
-	return f;
 }
 
 static inline void cpu_relax(void)

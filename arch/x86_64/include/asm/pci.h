@@ -57,7 +57,6 @@ struct pci_dev {
 u32 pci_config_read32(const struct pci_dev *dev, u8 offset);
 u16 pci_config_read16(const struct pci_dev *dev, u8 offset);
 u8 pci_config_read8(const struct pci_dev *dev, u8 offset);
-void pci_config_write32(const struct pci_dev *dev, u8 offset, u32 value);
 void pci_config_write16(const struct pci_dev *dev, u8 offset, u16 value);
 
 /* pci_enable_device - turn on dev's I/O decoding and bus mastering (DMA). */

@@ -10,13 +10,16 @@
 #define GDT_USER_DATA 3
 #define GDT_USER_CODE 4
 #define GDT_TSS 5 /* a TSS descriptor takes two slots */
-#define GDT_ENTRIES 7
+#define GDT_LDT 7 /* so does the LDT's (the current process's, modify_ldt) */
+#define GDT_ENTRIES 9
 
 #define KERNEL_CS (GDT_KERNEL_CODE * 8)
 #define KERNEL_DS (GDT_KERNEL_DATA * 8)
 #define USER_DS (GDT_USER_DATA * 8 + 3)
 #define USER_CS (GDT_USER_CODE * 8 + 3)
 #define TSS_SELECTOR (GDT_TSS * 8)
+#define LDT_SELECTOR (GDT_LDT * 8)
+#define SEGMENT_TI_LDT 4 /* a selector's table bit: LDT, not GDT */
 #define SEGMENT_RPL_USER 3 /* the requested privilege level of a user selector */
 
 /* Interrupt stack table slots (1-based, as the IDT encodes them). */

@@ -69,6 +69,12 @@ static inline u64 frame_user_sp(const struct trap_frame *tf)
 	return tf->rsp;
 }
 
+/* frame_set_user_ip - resume the user code at ip (rseq's abort). */
+static inline void frame_set_user_ip(struct trap_frame *tf, u64 ip)
+{
+	tf->rip = ip;
+}
+
 /* frame_user_ip - where the user code was (/proc/PID/syscall). */
 static inline u64 frame_user_ip(const struct trap_frame *tf)
 {

@@ -14,6 +14,13 @@ struct arch_thread {
 	u64 kernel_sp; /* saved by arch_switch_to while switched out */
 	u64 fs_base;   /* user TLS pointer (arch_prctl ARCH_SET_FS) */
 	u64 gs_base;   /* user GS base (arch_prctl ARCH_SET_GS) */
+	/* The user's data selectors, saved while switched out (the bases
+	 * above are saved too: with FSGSBASE a base need not match what the
+	 * selector's descriptor says, as on Linux). */
+	u16 ds, es, fsindex, gsindex;
+	/* The last CPU exception the user took, for the signal frame's
+	 * trapno, err and cr2 (Linux's thread.trap_nr, error_code, cr2). */
+	u64 trap_nr, error_code, cr2;
 	bool notsc;    /* rdtsc in user mode faults (prctl PR_SET_TSC) */
 	u8 fpu[FPU_STATE_SIZE] __aligned(16);
 };
@@ -36,7 +43,8 @@ void arch_syscall_init(void);
  */
 void arch_thread_start(struct arch_thread *t, u64 kstack_top,
 		       void (*fn)(void *), void *arg);
-/* arch_thread_fork - a child inherits the caller's FPU state and TLS base. */
+/* arch_thread_fork - a child inherits the caller's FPU state, selectors
+ * and segment bases. */
 void arch_thread_fork(struct arch_thread *child);
 /* arch_thread_save_fpu / load_fpu - between the CPU and t->fpu (current). */
 void arch_thread_save_fpu(struct arch_thread *t);
@@ -55,13 +63,27 @@ void arch_frame_setup_user(struct trap_frame *tf, u64 ip, u64 sp);
  */
 void arch_switch(struct arch_thread *prev, struct arch_thread *next,
 		 u64 next_kstack_top);
+/*
+ * arch_sleeping_stack - the return addresses on the kernel stack of a task
+ * that is switched out (not the running one), innermost first: the one
+ * into arch_switch, then each caller's.  Reads only inside the task's
+ * stack [lo, hi); stores at most max, returns how many.
+ */
+unsigned arch_sleeping_stack(const struct arch_thread *th, u64 lo, u64 hi,
+			     u64 *out, unsigned max);
 /* arch_set_notsc - make rdtsc/rdtscp fault in user mode (CR4.TSD) for
  * thread t, the current one (prctl PR_SET_TSC, PR_TSC_SIGSEGV). */
 void arch_set_notsc(struct arch_thread *t, bool notsc);
 /* arch_set_fs_base - load the user TLS base now (current task). */
 void arch_set_fs_base(struct arch_thread *t, u64 base);
 /* arch_set_gs_base - load the user GS base now (current task); kept
- * across switches, inherited by fork, 0 after execve. */
+ * across switches, inherited by fork, 0 after execve.  Both set the
+ * selector to 0 first, as Linux's ARCH_SET_FS/GS. */
 void arch_set_gs_base(struct arch_thread *t, u64 base);
+/* arch_get_fs_base / arch_get_gs_base - the user base of the current task
+ * as the CPU has it now (a wrfsbase or a selector load changes it without
+ * the kernel knowing, as on Linux: ARCH_GET_FS/GS read the register). */
+u64 arch_get_fs_base(void);
+u64 arch_get_gs_base(void);
 
 #endif

@@ -42,6 +42,9 @@ struct trap_frame {
 #define PF_FETCH (1u << 4)   /* instruction fetch */
 
 const char *trap_name(u64 vector);
+/* note_user_trap - the current thread's last user exception (vector and
+ * error code), for the signal frame's trapno and err (idt.c). */
+void note_user_trap(u64 vector, u64 error_code);
 /* trap_print_regs - dump the registers of a frame to the console. */
 void trap_print_regs(const struct trap_frame *tf);
 /* trap_from_user - did this trap interrupt ring 3? */
