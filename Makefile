@@ -20,7 +20,7 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pie -fno-pic \
 	-fno-omit-frame-pointer \
 	-fno-asynchronous-unwind-tables -fno-common -fno-delete-null-pointer-checks \
 	-Wall -Wextra -Werror -Wno-unused-parameter \
-	-I. -Iarch/x86_64/include -MMD -MP
+	-I. -Iinclude -Iarch/x86_64/include -MMD -MP
 NASMFLAGS := -f elf64 -g -F dwarf -DKSYMS_RESERVE=$(KSYMS_RESERVE)
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	-T linker.ld --no-warn-rwx-segments
@@ -28,7 +28,7 @@ KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 # Two files are the checked kernel's alone (see "the checked kernel").
 CHECK_ONLY_C := kernel/ubsan.c mm/poison.c
 KERNEL_C   := $(filter-out $(CHECK_ONLY_C),$(wildcard arch/x86_64/*.c kernel/*.c \
-	kernel/fs/*.c kernel/net/*.c kernel/drivers/*.c mm/*.c lib/*.c tests/ktest/*.c))
+	fs/*.c net/*.c ipc/*.c drivers/*.c mm/*.c lib/*.c tests/ktest/*.c))
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm kernel/*.asm)
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o)
 
@@ -138,7 +138,15 @@ debug: deps kernel initrd
 
 # ---- user programs (musl-gcc, static) and the initrd
 USER_CC := musl-gcc
-USER_CFLAGS := -std=gnu11 -O2 -g -static -Wall -Wextra -Werror -Wno-unused-parameter
+# One set of flags for every user program: USER_BASE (C dialect, warnings),
+# USER_CFLAGS (static, the default), USER_STATIC_PIE (a static PIE: Debian's
+# musl-gcc turns -static-pie into a dynamic PIE, so it is linked by hand
+# with musl's self-relocating start file, rcrt1.o; use with STATIC_PIE_LINK).
+USER_BASE := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter
+USER_CFLAGS := $(USER_BASE) -static
+USER_STATIC_PIE := $(USER_BASE) -fPIE -static-pie -nostartfiles -Wl,-static \
+	-Wl,--no-dynamic-linker
+STATIC_PIE_LINK = $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o $< $(MUSL_LIB)/crtn.o
 USER_PROGS := $(patsubst user/%.c,$(BUILD)/user/%,$(wildcard user/*.c))
 TEST_PROGS := $(patsubst tests/user/%.c,$(BUILD)/tests/user/%,$(wildcard tests/user/*.c))
 
@@ -157,9 +165,7 @@ $(BUILD)/tests/user/%: tests/user/%.c tests/user/tap.h tests/user/bench.h tests/
 TEST_PROGS += $(BUILD)/tests/user/hello-pie $(BUILD)/tests/user/addrs-pie
 $(BUILD)/tests/user/%-pie: tests/user/%.c Makefile
 	@mkdir -p $(dir $@)
-	$(USER_CC) -std=gnu11 -O2 -fPIE -static-pie -nostartfiles -Wl,-static \
-		-Wl,--no-dynamic-linker -o $@ $(MUSL_LIB)/rcrt1.o \
-		$(MUSL_LIB)/crti.o $< $(MUSL_LIB)/crtn.o
+	$(USER_CC) $(USER_STATIC_PIE) -o $@ $(STATIC_PIE_LINK)
 
 # Dynamic linking: a small shared library of our own, and a test linked
 # against it (not -static): exec loads musl's dynamic linker, which the
@@ -167,14 +173,13 @@ $(BUILD)/tests/user/%-pie: tests/user/%.c Makefile
 DYN_LIBS := $(BUILD)/lib/libvmdemo.so
 $(BUILD)/lib/lib%.so: user/lib/%.c Makefile
 	@mkdir -p $(dir $@)
-	$(USER_CC) -std=gnu11 -O2 -g -fPIC -shared -Wall -Wextra -Werror -o $@ $<
+	$(USER_CC) $(USER_BASE) -fPIC -shared -o $@ $<
 # The memory and thread suites also run dynamically linked (musl's loader
 # and libc.so): every behaviour must hold for both kinds of program.
 TEST_PROGS += $(BUILD)/tests/user/mem_test-dyn $(BUILD)/tests/user/thread_test-dyn
 $(BUILD)/tests/user/%-dyn: tests/user/%.c tests/user/tap.h Makefile
 	@mkdir -p $(dir $@)
-	$(USER_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-		-Itests/user -o $@ $<
+	$(USER_CC) $(USER_BASE) -Itests/user -o $@ $<
 
 # A PIE with a dynamic linker, linked for 2 MiB pages: exec aligns its
 # load address to its p_align (kernel/exec.c: load_elf; user-pie-align).
@@ -183,13 +188,13 @@ $(BUILD)/tests/user/%-dyn: tests/user/%.c tests/user/tap.h Makefile
 TEST_PROGS += $(BUILD)/tests/user/pie_align-2m
 $(BUILD)/tests/user/pie_align-2m: tests/user/pie_align.c Makefile
 	@mkdir -p $(dir $@)
-	$(USER_CC) -std=gnu11 -O2 -Wall -Wextra -Werror -fPIE -pie \
+	$(USER_CC) $(USER_BASE) -fPIE -pie \
 		-Wl,-z,max-page-size=0x200000 -Wl,-z,noseparate-code \
 		-Wl,-z,norelro -o $@ $<
 
 $(BUILD)/tests/user/dyn_test: tests/user/dyn_test.c tests/user/tap.h $(DYN_LIBS) Makefile
 	@mkdir -p $(dir $@)
-	$(USER_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Itests/user -o $@ $< \
+	$(USER_CC) $(USER_BASE) -Itests/user -o $@ $< \
 		-L$(BUILD)/lib -lvmdemo -Wl,-rpath,/lib
 
 # The textbook demos (docs/demos.md): each user/demos/NAME.c becomes
@@ -212,19 +217,15 @@ $(BUILD)/demos/segv: user/demos/segv.c user/demos/demo.h Makefile
 # musl's dynamic linker (which is also its libc) side by side.
 $(BUILD)/demos/threads: user/demos/threads.c user/demos/demo.h Makefile
 	@mkdir -p $(dir $@)
-	$(USER_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-		-pthread -o $@ $<
+	$(USER_CC) $(USER_BASE) -pthread -o $@ $<
 
 $(BUILD)/demos/shlib: user/demos/shlib.c user/demos/demo.h $(DYN_LIBS) Makefile
 	@mkdir -p $(dir $@)
-	$(USER_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-		-o $@ $< -L$(BUILD)/lib -lvmdemo -Wl,-rpath,/lib
+	$(USER_CC) $(USER_BASE) -o $@ $< -L$(BUILD)/lib -lvmdemo -Wl,-rpath,/lib
 
 $(BUILD)/demos/aslr: user/demos/aslr.c user/demos/demo.h Makefile
 	@mkdir -p $(dir $@)
-	$(USER_CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-		-fPIE -static-pie -nostartfiles -Wl,-static -Wl,--no-dynamic-linker \
-		-o $@ $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o $< $(MUSL_LIB)/crtn.o
+	$(USER_CC) $(USER_STATIC_PIE) -o $@ $(STATIC_PIE_LINK)
 
 initrd: $(BUILD)/initrd.cpio
 $(BUILD)/initrd.cpio: $(USER_PROGS) $(TEST_PROGS) $(DYN_LIBS) $(DEMO_PROGS) \
@@ -236,24 +237,38 @@ $(BUILD)/initrd.cpio: $(USER_PROGS) $(TEST_PROGS) $(DYN_LIBS) $(DEMO_PROGS) \
 UNIT_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer \
 	-Wall -Wextra -Werror -Wno-unused-parameter \
-	-Itests/unit/include -I. -Iarch/x86_64/include
+	-Itests/unit/include -I. -Iinclude -Iarch/x86_64/include
 UNIT_LIBS := -lcmocka
 UNIT_SHIM := tests/unit/host_shim.c lib/strlcpy.c
 UNIT_TESTS := $(patsubst tests/unit/test_%.c,$(BUILD)/unit/test_%,$(wildcard tests/unit/test_*.c))
 
-# Which kernel sources each test binary compiles (all pure code).
-UNIT_SRC_memmap  := mm/memmap.c
-UNIT_SRC_frame   := mm/frame.c
-UNIT_SRC_clock   := mm/clock.c
+# The host unit tests: which kernel sources each test_NAME compiles (all
+# pure code; one table, so that adding a test is one line here).
+UNIT_SRC_clock     := mm/clock.c
+UNIT_SRC_cmdline   := kernel/cmdline.c
+UNIT_SRC_cpio      := fs/cpio.c
+UNIT_SRC_elf       := kernel/elf.c lib/format.c
+UNIT_SRC_fault     := mm/fault.c mm/pagetable.c mm/frame.c mm/vma.c lib/format.c
+UNIT_SRC_format    := lib/format.c
+UNIT_SRC_frame     := mm/frame.c
+UNIT_SRC_fspath    := fs/path.c
+UNIT_SRC_kmalloc   := mm/kmalloc.c mm/frame.c
+UNIT_SRC_ksyms     := kernel/ksyms.c lib/format.c
+UNIT_SRC_memmap    := mm/memmap.c
 UNIT_SRC_pagetable := mm/pagetable.c mm/frame.c
-UNIT_SRC_kmalloc := mm/kmalloc.c mm/frame.c
-UNIT_SRC_cmdline := kernel/cmdline.c
-UNIT_SRC_format  := lib/format.c
-UNIT_SRC_procfmt := kernel/fs/procfmt.c lib/format.c mm/vma.c
-UNIT_SRC_ksyms   := kernel/ksyms.c lib/format.c
-UNIT_SRC_fault   := mm/fault.c mm/pagetable.c mm/frame.c mm/vma.c lib/format.c
+UNIT_SRC_procfmt   := fs/procfmt.c lib/format.c mm/vma.c
+UNIT_SRC_swapfile  := mm/swapslots.c lib/format.c
+UNIT_SRC_tty       := fs/tty_ldisc.c
+UNIT_SRC_vma       := mm/vma.c
 
-$(BUILD)/unit/test_%: tests/unit/test_%.c $(UNIT_SHIM) tests/unit/host.h $(wildcard tests/unit/include/asm/*.h) $(KERNEL_C)
+
+# A test depends on what it compiles (its UNIT_SRC_ line) and the headers,
+# not on every kernel source.
+KERNEL_H := $(wildcard include/vmos/*.h arch/x86_64/include/asm/*.h kernel/*.h mm/*.h \
+	fs/*.h net/*.h ipc/*.h drivers/*.h)
+.SECONDEXPANSION:
+$(BUILD)/unit/test_%: tests/unit/test_%.c $(UNIT_SHIM) tests/unit/host.h \
+		$(wildcard tests/unit/include/asm/*.h) $$(UNIT_SRC_$$*) $(KERNEL_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_SHIM) $(UNIT_SRC_$*) $(UNIT_LIBS)
 
@@ -301,7 +316,7 @@ clean:
 -include $(KERNEL_OBJ:.o=.d)
 
 # ---- ELF and cpio parsers: unit tests and fuzzing
-# kernel/elf.c (exec's check of a program) and kernel/fs/cpio.c (the initrd
+# kernel/elf.c (exec's check of a program) and fs/cpio.c (the initrd
 # reader) are pure.  Their unit tests also read real files made here, in
 # build/fixtures: musl-gcc programs (static, static-pie, dynamic), a copy
 # of /bin/busybox (busybox-static) if installed, and GNU cpio archives.
@@ -310,8 +325,6 @@ clean:
 #   make fuzz-smoke                  run each for 8 s (fails on a crash)
 #   make fuzz FUZZ_SECONDS=600       run each longer (default 300 s)
 # Corpora and crash files go to build/fuzz/ (see tests/fuzz/run.py).
-UNIT_SRC_elf  := kernel/elf.c lib/format.c
-UNIT_SRC_cpio := kernel/fs/cpio.c
 
 FIXTURES := $(BUILD)/fixtures
 MUSL_LIB := /usr/lib/x86_64-linux-musl
@@ -360,18 +373,19 @@ FUZZ_CC := clang
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer \
 	-Wall -Wextra -Werror -Wno-unused-parameter \
-	-Itests/unit/include -I. -Iarch/x86_64/include
+	-Itests/unit/include -I. -Iinclude -Iarch/x86_64/include
 FUZZ_SHIM := lib/strlcpy.c
 FUZZ_BINS := $(BUILD)/fuzz/fuzz_elf $(BUILD)/fuzz/fuzz_cpio \
 	$(BUILD)/fuzz/fuzz_cmdline $(BUILD)/fuzz/fuzz_path $(BUILD)/fuzz/fuzz_ldisc
 FUZZ_SRC_elf     := kernel/elf.c lib/format.c
-FUZZ_SRC_cpio    := kernel/fs/cpio.c
+FUZZ_SRC_cpio    := fs/cpio.c
 FUZZ_SRC_cmdline := kernel/cmdline.c
-FUZZ_SRC_path    := kernel/fs/path.c
-FUZZ_SRC_ldisc   := kernel/fs/tty_ldisc.c
+FUZZ_SRC_path    := fs/path.c
+FUZZ_SRC_ldisc   := fs/tty_ldisc.c
 FUZZ_SECONDS ?= 300
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_SHIM) $(KERNEL_C) Makefile
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_SHIM) $$(FUZZ_SRC_$$*) \
+		$(KERNEL_H) Makefile
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SHIM) $(FUZZ_SRC_$*)
 
@@ -393,13 +407,9 @@ fuzz: fuzz-build kernel initrd
 	$(PYTHON) tests/run.py --only clock-under-load
 	@grep -h "sysfuzz: seed\|calls/s\|^# replay" $(BUILD)/test-logs/sysfuzz-long.log
 
-# ---- the VMA tree (mm/vma.c): host unit test sources
-UNIT_SRC_vma := mm/vma.c
-
 # ---- swap areas: the pure half (header check, slot maps, priorities).
 # Its test also reads a header written by util-linux's mkswap, when
 # installed (a fixed UUID and label, so the file is the same each time).
-UNIT_SRC_swapfile := mm/swapslots.c lib/format.c
 $(BUILD)/unit/test_swapfile: $(FIXTURES)/swap.stamp
 $(BUILD)/unit/test_swapfile: \
 	UNIT_CFLAGS += -DVMOS_FIXTURES='"$(abspath $(FIXTURES))"'
@@ -413,6 +423,3 @@ $(FIXTURES)/swap.stamp: Makefile
 			$(FIXTURES)/swap-4M.img >/dev/null 2>&1; fi
 	@touch $@
 
-# ---- kernel/fs: the pure parts
-UNIT_SRC_tty := kernel/fs/tty_ldisc.c
-UNIT_SRC_fspath := kernel/fs/path.c

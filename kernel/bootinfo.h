@@ -6,7 +6,7 @@
 #define KERNEL_BOOTINFO_H
 
 #include "kernel/cmdline.h"
-#include "kernel/types.h"
+#include <vmos/types.h>
 #include "mm/memmap.h"
 
 #define BOOT_MAX_REGIONS 64

@@ -5,11 +5,11 @@
  * security/commoncap.c), and prctl's capability options.
  */
 #include "kernel/capability.h"
-#include "kernel/errno.h"
-#include "kernel/fs/vfs.h"
+#include <vmos/errno.h>
+#include "fs/vfs.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
-#include "lib/string.h"
+#include <vmos/string.h>
 
 /* capget/capset's ABI (include/uapi/linux/capability.h). */
 #define LINUX_CAPABILITY_VERSION_1 0x19980330 /* one 32-bit word per set */

@@ -15,7 +15,7 @@
 #ifndef KERNEL_CAPABILITY_H
 #define KERNEL_CAPABILITY_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 /* The capabilities (include/uapi/linux/capability.h), those checked here. */
 #define CAP_CHOWN 0

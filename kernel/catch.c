@@ -2,7 +2,7 @@
  * kernel/catch.c - jumping back to an armed catcher (see catch.h).
  */
 #include "kernel/catch.h"
-#include "lib/string.h"
+#include <vmos/string.h>
 
 struct catcher *active_catcher;
 

@@ -18,7 +18,7 @@
 #ifndef KERNEL_CATCH_H
 #define KERNEL_CATCH_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 #include "mm/fault.h"
 
 struct arch_jmp_buf {

@@ -2,7 +2,7 @@
  * kernel/cmdline.c - splitting the command line (see cmdline.h).
  */
 #include "kernel/cmdline.h"
-#include "lib/string.h"
+#include <vmos/string.h>
 
 static bool is_space(char c)
 {

@@ -10,7 +10,7 @@
 #ifndef KERNEL_CMDLINE_H
 #define KERNEL_CMDLINE_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 #define CMDLINE_MAX 1024     /* bytes kept, NUL included */
 #define CMDLINE_MAX_OPTS 32

@@ -7,9 +7,9 @@
  * memcpy, so the file may sit at any alignment.
  */
 #include "kernel/elf.h"
-#include "kernel/errno.h"
-#include "lib/format.h"
-#include "lib/string.h"
+#include <vmos/errno.h>
+#include <vmos/format.h>
+#include <vmos/string.h>
 
 /* The permissions one mapping must never have together (our W^X rule). */
 #define PF_WX (PF_W | PF_X)

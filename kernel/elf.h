@@ -16,7 +16,7 @@
 #ifndef KERNEL_ELF_H
 #define KERNEL_ELF_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 #include <asm/page_types.h>
 
 typedef u64 Elf64_Addr;

@@ -3,13 +3,13 @@
  */
 #include "kernel/rseq.h"
 #include "kernel/entry.h"
-#include "kernel/errno.h"
+#include <vmos/errno.h>
 #include "kernel/rlimit.h"
-#include "kernel/printk.h"
+#include <vmos/printk.h>
 #include "kernel/signal.h"
 #include "kernel/task.h"
-#include "lib/format.h"
-#include "lib/string.h"
+#include <vmos/format.h>
+#include <vmos/string.h>
 #include "mm/mm.h"
 #include <asm/arch.h>
 #include <asm/syscall.h>

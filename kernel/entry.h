@@ -5,7 +5,7 @@
 #ifndef KERNEL_ENTRY_H
 #define KERNEL_ENTRY_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 #include "mm/fault.h"
 
 struct trap_frame;

@@ -11,19 +11,19 @@
 #include "kernel/rseq.h"
 #include "kernel/capability.h"
 #include "kernel/elf.h"
-#include "kernel/errno.h"
+#include <vmos/errno.h>
 #include "kernel/exec.h"
 #include "kernel/ptrace.h"
 #include "kernel/exit.h"
-#include "kernel/fs/vfs.h"
-#include "kernel/fs/internal.h" /* fd_get_cloexec (execveat), path lookups (exe_real_path) */
-#include "kernel/printk.h"
+#include "fs/vfs.h"
+#include "fs/internal.h" /* fd_get_cloexec (execveat), path lookups (exe_real_path) */
+#include <vmos/printk.h>
 #include "kernel/rlimit.h"
 #include "kernel/random.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
-#include "lib/format.h"
-#include "lib/string.h"
+#include <vmos/format.h>
+#include <vmos/string.h>
 #include "mm/aslr.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"

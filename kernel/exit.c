@@ -13,15 +13,15 @@
  */
 #include "kernel/exit.h"
 #include "kernel/ptrace.h"
-#include "kernel/errno.h"
-#include "kernel/fs/vfs.h"
+#include <vmos/errno.h>
+#include "fs/vfs.h"
 #include "kernel/futex.h"
+#include <vmos/printk.h>
 #include "kernel/pidfd.h"
-#include "kernel/printk.h"
 #include "kernel/rusage.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
-#include "lib/string.h"
+#include <vmos/string.h>
 #include "mm/mm.h"
 #include "mm/oom.h"
 #include <asm/arch.h>

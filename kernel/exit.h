@@ -9,7 +9,7 @@
 #ifndef KERNEL_EXIT_H
 #define KERNEL_EXIT_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 #define WCOREFLAG 0x80
 #define W_EXITCODE(code) (((code) & 0xff) << 8)

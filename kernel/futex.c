@@ -29,8 +29,8 @@
  */
 #include "kernel/capability.h"
 #include "kernel/futex.h"
-#include "kernel/errno.h"
-#include "kernel/printk.h"
+#include <vmos/errno.h>
+#include <vmos/printk.h>
 #include "kernel/syscall.h"
 #include "kernel/task.h"
 #include "kernel/time.h"

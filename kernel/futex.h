@@ -14,8 +14,8 @@
 #ifndef KERNEL_FUTEX_H
 #define KERNEL_FUTEX_H
 
-#include "kernel/types.h"
-#include "kernel/uaccess.h"
+#include <vmos/types.h>
+#include <vmos/uaccess.h>
 
 #define FUTEX_BITSET_MATCH_ANY 0xffffffffu
 

@@ -20,7 +20,7 @@
  * as Linux's does; at the hard limit SIGKILL.
  */
 #include "kernel/itimer.h"
-#include "kernel/errno.h"
+#include <vmos/errno.h>
 #include "kernel/rlimit.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"

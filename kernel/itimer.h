@@ -13,7 +13,7 @@
 #ifndef KERNEL_ITIMER_H
 #define KERNEL_ITIMER_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 struct task;
 struct k_itimer;

@@ -2,8 +2,8 @@
  * kernel/ksyms.c - looking up the embedded symbol table (see ksyms.h).
  */
 #include "kernel/ksyms.h"
-#include "lib/format.h"
-#include "lib/string.h"
+#include <vmos/format.h>
+#include <vmos/string.h>
 
 extern const char _ksyms[], _ksyms_end[];
 

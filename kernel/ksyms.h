@@ -9,7 +9,7 @@
 #ifndef KERNEL_KSYMS_H
 #define KERNEL_KSYMS_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 #define KSYMS_MAGIC 0x4d59534bu /* "KSYM" */
 #define KSYM_NAME_BUF 80

@@ -4,9 +4,9 @@
 #include "kernel/ktest.h"
 #include "kernel/catch.h"
 #include "kernel/cmdline.h"
-#include "kernel/printk.h"
-#include "lib/format.h"
-#include "lib/string.h"
+#include <vmos/printk.h>
+#include <vmos/format.h>
+#include <vmos/string.h>
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 

@@ -11,7 +11,7 @@
 #ifndef KERNEL_KTEST_H
 #define KERNEL_KTEST_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 struct ktest {
 	const char *name;

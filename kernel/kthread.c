@@ -8,7 +8,7 @@
  * since the function never returns to task_start's trap_return.
  */
 #include "kernel/kthread.h"
-#include "kernel/printk.h"
+#include <vmos/printk.h>
 #include "kernel/rlimit.h"
 #include "kernel/task.h"
 #include "kernel/wait.h"

@@ -15,7 +15,7 @@
 #ifndef KERNEL_KTHREAD_H
 #define KERNEL_KTHREAD_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 struct task;
 

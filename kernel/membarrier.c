@@ -19,7 +19,7 @@
  * process's threads are running on other CPUs; here the other threads are
  * not running, and a switch away already aborted theirs (kernel/rseq.c).
  */
-#include "kernel/errno.h"
+#include <vmos/errno.h>
 #include "kernel/syscall.h"
 #include "kernel/task.h"
 #include "mm/mm.h"

@@ -6,8 +6,8 @@
  * 4 GiB, which boot.asm's early direct map covers.
  */
 #include "kernel/bootinfo.h"
-#include "kernel/printk.h"
-#include "lib/string.h"
+#include <vmos/printk.h>
+#include <vmos/string.h>
 #include <asm/page.h>
 
 #define MB_BOOTLOADER_MAGIC 0x2BADB002

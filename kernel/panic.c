@@ -3,8 +3,8 @@
  */
 #include "kernel/panic.h"
 #include "kernel/catch.h"
-#include "kernel/printk.h"
-#include "lib/format.h"
+#include <vmos/printk.h>
+#include <vmos/format.h>
 #include <asm/arch.h>
 
 static bool in_panic;

@@ -1,12 +1,12 @@
 /*
  * kernel/panic.h - panic with a trap frame (registers and backtrace of the
- * interrupted code).  Plain panic() is declared in kernel/printk.h.
+ * interrupted code).  Plain panic() is declared in include/vmos/printk.h.
  */
 #ifndef KERNEL_PANIC_H
 #define KERNEL_PANIC_H
 
 #include <stdarg.h>
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 struct trap_frame;
 

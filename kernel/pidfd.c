@@ -16,9 +16,9 @@
  * Linux's OOM reaper, called by a user-space memory manager.
  */
 #include "kernel/pidfd.h"
-#include "kernel/errno.h"
-#include "kernel/fs/internal.h"
-#include "kernel/fs/vfs.h"
+#include <vmos/errno.h>
+#include "fs/internal.h"
+#include "fs/vfs.h"
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"

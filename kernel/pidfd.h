@@ -4,7 +4,7 @@
 #ifndef KERNEL_PIDFD_H
 #define KERNEL_PIDFD_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 struct task;
 

@@ -19,12 +19,12 @@
  * The timers belong to the process: not inherited by fork, deleted by
  * execve and exit.
  */
-#include "kernel/errno.h"
+#include <vmos/errno.h>
 #include "kernel/itimer.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
 #include "kernel/time.h"
-#include "lib/string.h"
+#include <vmos/string.h>
 #include "mm/kmalloc.h"
 #include <limits.h>
 #include <asm/arch.h>

@@ -6,14 +6,14 @@
  * (log_buf) that gdb can read after the fact: `p log_buf`.
  */
 #include "kernel/capability.h"
-#include "kernel/printk.h"
-#include "kernel/errno.h"
+#include <vmos/printk.h>
+#include <vmos/errno.h>
 #include "kernel/syscall.h"
 #include "kernel/task.h"
-#include "kernel/uaccess.h"
+#include <vmos/uaccess.h>
 #include "kernel/wait.h"
-#include "lib/format.h"
-#include "lib/string.h"
+#include <vmos/format.h>
+#include <vmos/string.h>
 #include "mm/kmalloc.h"
 #include <asm/arch.h>
 #include <asm/console.h>

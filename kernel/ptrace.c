@@ -26,12 +26,12 @@
  */
 #include "kernel/capability.h"
 #include "kernel/ptrace.h"
-#include "kernel/errno.h"
+#include <vmos/errno.h>
 #include "kernel/exit.h"
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
-#include "kernel/uaccess.h"
+#include <vmos/uaccess.h>
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
 #include <asm/arch.h>

@@ -6,7 +6,7 @@
 #ifndef KERNEL_PTRACE_H
 #define KERNEL_PTRACE_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 struct task;
 struct trap_frame;

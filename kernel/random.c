@@ -5,7 +5,7 @@
  * (address-space layout, AT_RANDOM); not a cryptographic generator.
  */
 #include "kernel/random.h"
-#include "lib/string.h"
+#include <vmos/string.h>
 #include <asm/arch.h>
 
 static u64 s[4];

@@ -5,7 +5,7 @@
 #ifndef KERNEL_RANDOM_H
 #define KERNEL_RANDOM_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 /* random_init - seed from the CPU (RDRAND/RDSEED when present) and timer jitter. */
 void random_init(void);

@@ -5,7 +5,7 @@
 #ifndef KERNEL_RLIMIT_H
 #define KERNEL_RLIMIT_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 #define RLIMIT_CPU 0
 #define RLIMIT_FSIZE 1
@@ -18,7 +18,7 @@
 #define RLIMIT_MEMLOCK 8
 #define RLIMIT_AS 9
 #define RLIMIT_SIGPENDING 11
-#define RLIMIT_MSGQUEUE 12 /* bytes of POSIX message queues (kernel/mqueue.c) */
+#define RLIMIT_MSGQUEUE 12 /* bytes of POSIX message queues (ipc/mqueue.c) */
 #define RLIM_NLIMITS 16
 #define RLIM_INFINITY (~0ull)
 

@@ -17,14 +17,14 @@
  * to user mode (kernel/entry.c) and one of rseq on a task switch.
  */
 #include "kernel/rseq.h"
-#include "kernel/errno.h"
+#include <vmos/errno.h>
 #include "kernel/exit.h"
-#include "kernel/printk.h"
+#include <vmos/printk.h>
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
-#include "kernel/uaccess.h"
-#include "lib/string.h"
+#include <vmos/uaccess.h>
+#include <vmos/string.h>
 #include "mm/vma.h"
 #include <asm/syscall.h>
 

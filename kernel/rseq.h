@@ -6,7 +6,7 @@
 #ifndef KERNEL_RSEQ_H
 #define KERNEL_RSEQ_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 struct task;
 struct trap_frame;

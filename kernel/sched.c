@@ -18,8 +18,8 @@
 #include "kernel/rseq.h"
 #include "kernel/capability.h"
 #include "kernel/task.h"
-#include "kernel/errno.h"
-#include "kernel/printk.h"
+#include <vmos/errno.h>
+#include <vmos/printk.h>
 #include "mm/mm.h"
 #include <asm/arch.h>
 

@@ -9,10 +9,10 @@
  * change when it runs: a SCHED_FIFO task gets its turn like any other.
  */
 #include "kernel/capability.h"
-#include "kernel/errno.h"
+#include <vmos/errno.h>
 #include "kernel/syscall.h"
 #include "kernel/task.h"
-#include "lib/string.h"
+#include <vmos/string.h>
 
 #define NR_CPUS_HERE 1
 #define CPUMASK_SIZE 8 /* bytes: Linux's cpumask_size() for one CPU */

@@ -18,13 +18,13 @@
 #include "kernel/rseq.h"
 #include "kernel/capability.h"
 #include "kernel/signal.h"
-#include "kernel/errno.h"
+#include <vmos/errno.h>
 #include "kernel/exit.h"
-#include "kernel/printk.h"
+#include <vmos/printk.h>
 #include "kernel/ptrace.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
-#include "lib/string.h"
+#include <vmos/string.h>
 #include "mm/kmalloc.h"
 #include <limits.h>
 #include <asm/arch.h>

@@ -5,7 +5,7 @@
 #ifndef KERNEL_SIGNAL_H
 #define KERNEL_SIGNAL_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 #define SIGHUP 1
 #define SIGINT 2
@@ -63,7 +63,10 @@
 #define SI_TKILL (-6)
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
+#define BUS_ADRALN 1  /* SIGBUS: a misaligned access (#AC) */
 #define BUS_ADRERR 2
+#define FPE_INTDIV 1  /* SIGFPE: integer division by zero */
+#define ILL_ILLOPN 2  /* SIGILL: an illegal operand (#UD, as Linux reports it) */
 #define CLD_EXITED 1
 #define CLD_KILLED 2
 #define CLD_DUMPED 3

@@ -4,10 +4,10 @@
  * handler.  musl's SIGEV_THREAD timers need it: their helper thread waits
  * for the timer's signal this way (kernel/posix_timers.c).
  */
-#include "kernel/errno.h"
+#include <vmos/errno.h>
 #include "kernel/syscall.h"
 #include "kernel/task.h"
-#include "lib/string.h"
+#include <vmos/string.h>
 #include <asm/arch.h>
 
 #define NSEC_PER_SEC 1000000000ull

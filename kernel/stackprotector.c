@@ -4,7 +4,7 @@
  */
 #include "kernel/stackprotector.h"
 #include "kernel/ksyms.h"
-#include "kernel/printk.h"
+#include <vmos/printk.h>
 #include "kernel/random.h"
 
 u64 __stack_chk_guard = STACK_CANARY_BOOT;

@@ -14,7 +14,7 @@
 #ifndef KERNEL_STACKPROTECTOR_H
 #define KERNEL_STACKPROTECTOR_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 /* The canary until stack_protector_init(): fixed, so early boot code is
  * checked too (against overflows, not against an attacker, who would

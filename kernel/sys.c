@@ -6,20 +6,20 @@
  * CAP_SETUID (CAP_SETGID) may set any; any other only one of its real,
  * effective or saved IDs; the capabilities follow the uids
  * (kernel/capability.c).  What looks at the IDs: file permissions
- * (kernel/fs/vfs.c: owner, group, supplementary groups), chmod and chown
- * (kernel/fs/open.c: the owner, or CAP_FOWNER and CAP_CHOWN), signals.
+ * (fs/vfs.c: owner, group, supplementary groups), chmod and chown
+ * (fs/open.c: the owner, or CAP_FOWNER and CAP_CHOWN), signals.
  */
 #include "kernel/capability.h"
-#include "kernel/errno.h"
+#include <vmos/errno.h>
 #include "kernel/exit.h"
-#include "kernel/printk.h"
+#include <vmos/printk.h>
 #include "kernel/rusage.h"
 #include "kernel/random.h"
 #include "kernel/rlimit.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
 #include "kernel/version.h"
-#include "lib/string.h"
+#include <vmos/string.h>
 #include "mm/frame.h"
 #include "mm/mm.h"
 #include "mm/swap.h"

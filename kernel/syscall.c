@@ -3,8 +3,8 @@
  */
 #include "kernel/syscall.h"
 #include "kernel/entry.h"
-#include "kernel/errno.h"
-#include "kernel/printk.h"
+#include <vmos/errno.h>
+#include <vmos/printk.h>
 #include "kernel/ptrace.h"
 #include "kernel/syscall_table.h"
 #include "kernel/task.h"

@@ -20,8 +20,8 @@
 #ifndef KERNEL_SYSCALL_H
 #define KERNEL_SYSCALL_H
 
-#include "kernel/types.h"
-#include "kernel/uaccess.h"
+#include <vmos/types.h>
+#include <vmos/uaccess.h>
 
 struct syscall_args {
 	u64 a[6];

@@ -4,9 +4,9 @@
  */
 #include "kernel/capability.h"
 #include "kernel/task.h"
-#include "kernel/errno.h"
-#include "kernel/printk.h"
-#include "lib/string.h"
+#include <vmos/errno.h>
+#include <vmos/printk.h>
+#include <vmos/string.h>
 #include "mm/kmalloc.h"
 
 static struct task *all_tasks; /* every live task, newest last */

@@ -22,7 +22,7 @@
 #include "kernel/futex.h"
 #include "kernel/itimer.h"
 #include "kernel/signal.h"
-#include "kernel/types.h"
+#include <vmos/types.h>
 #include "kernel/wait.h"
 #include "mm/kstack.h"
 #include "mm/stats.h"

@@ -4,7 +4,7 @@
  * the wall clock (CLOCK_REALTIME) is the date read from the RTC at boot
  * plus the time since.
  */
-#include "kernel/errno.h"
+#include <vmos/errno.h>
 #include "kernel/syscall.h"
 #include "kernel/task.h"
 #include "kernel/time.h"

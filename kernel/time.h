@@ -4,7 +4,7 @@
 #ifndef KERNEL_TIME_H
 #define KERNEL_TIME_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 /* The clocks (Linux's clockid_t numbers) and clock_nanosleep's flag. */
 #define CLOCK_REALTIME 0

@@ -10,9 +10,9 @@
  */
 #include "kernel/ubsan.h"
 #include "kernel/ksyms.h"
-#include "kernel/printk.h"
-#include "lib/format.h"
-#include "lib/string.h"
+#include <vmos/printk.h>
+#include <vmos/format.h>
+#include <vmos/string.h>
 
 struct source_location {
 	const char *file;

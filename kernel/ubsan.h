@@ -18,7 +18,7 @@
 #ifndef KERNEL_UBSAN_H
 #define KERNEL_UBSAN_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 /* ubsan_report_count - how many reports were printed since boot. */
 unsigned ubsan_report_count(void);

@@ -15,7 +15,7 @@
 #ifndef KERNEL_WAIT_H
 #define KERNEL_WAIT_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 #include <asm/arch.h>
 
 struct task;

@@ -1,7 +1,7 @@
 /*
  * lib/format.c - the formatter behind printk and every text the kernel makes.
  */
-#include "lib/format.h"
+#include <vmos/format.h>
 
 #define FIELD_MAX 65536 /* the largest width or precision */
 

@@ -3,7 +3,7 @@
  * gcc may emit calls to memset/memcpy/memmove/memcmp itself, so these names
  * and contracts are the C standard's.
  */
-#include "lib/string.h"
+#include <vmos/string.h>
 
 /*
  * memset and memcpy move 8 bytes per step (rep stosq / rep movsq) and the

@@ -3,7 +3,7 @@
  * and fuzzers can link it too (glibc before 2.38 has none), while the rest
  * of lib/string.c is the C library's on the host.
  */
-#include "lib/string.h"
+#include <vmos/string.h>
 
 /* strlcpy - copy at most size-1 bytes and always terminate; returns strlen(src). */
 size_t strlcpy(char *dst, const char *src, size_t size)

@@ -11,7 +11,7 @@
 #ifndef MM_ASLR_H
 #define MM_ASLR_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 #define ADDR_NO_RANDOMIZE 0x0040000 /* personality flag */
 #define PER_LINUX 0x0000

@@ -14,7 +14,7 @@
 #ifndef MM_CLOCK_H
 #define MM_CLOCK_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 struct clock_ops {
 	/* Could frame pfn be evicted at all? */

@@ -32,13 +32,13 @@
  * and are resolved like a user's, or become -EFAULT.
  */
 #include "mm/fault.h"
-#include "kernel/errno.h"
-#include "kernel/fs/vfs.h"
-#include "kernel/printk.h"
+#include <vmos/errno.h>
+#include "fs/vfs.h"
+#include <vmos/printk.h>
 #include "kernel/rlimit.h"
 #include "kernel/task.h"
-#include "lib/format.h"
-#include "lib/string.h"
+#include <vmos/format.h>
+#include <vmos/string.h>
 #include "mm/frame.h"
 #include "mm/mm.h"
 #include "mm/oom.h"

@@ -13,7 +13,7 @@
 #ifndef MM_FAULT_H
 #define MM_FAULT_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 struct mm;
 struct vm_area_struct;

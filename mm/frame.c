@@ -17,7 +17,7 @@
 #include "mm/frame.h"
 #include "mm/poison.h"
 #include "kernel/bootinfo.h"
-#include "kernel/printk.h"
+#include <vmos/printk.h>
 #include <asm/page.h>
 
 static struct page *frame_table;

@@ -20,7 +20,7 @@
 #ifndef MM_FRAME_H
 #define MM_FRAME_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 #include <asm/page_types.h>
 
 #define FRAME_MAX_ORDER 11 /* blocks of up to 2^10 frames = 4 MiB */

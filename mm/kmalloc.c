@@ -9,8 +9,8 @@
 #include "mm/kmalloc.h"
 #include "mm/frame.h"
 #include "mm/poison.h"
-#include "kernel/printk.h"
-#include "lib/string.h"
+#include <vmos/printk.h>
+#include <vmos/string.h>
 #include <asm/page.h>
 
 #define SLAB_MAGIC 0x51ab51abu

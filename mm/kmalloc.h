@@ -12,7 +12,7 @@
 #ifndef MM_KMALLOC_H
 #define MM_KMALLOC_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 #define KMALLOC_MIN_SIZE 16
 #define KMALLOC_MAX_SMALL 1024

@@ -5,8 +5,8 @@
 #include "mm/frame.h"
 #include "mm/paging.h"
 #include "mm/pagetable.h"
-#include "kernel/errno.h"
-#include "kernel/printk.h"
+#include <vmos/errno.h>
+#include <vmos/printk.h>
 #include <asm/page_types.h>
 
 #define KSTACK_SLOTS (KSTACK_AREA_SIZE / KSTACK_SLOT_SIZE)

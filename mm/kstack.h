@@ -10,7 +10,7 @@
 #ifndef MM_KSTACK_H
 #define MM_KSTACK_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 #define KSTACK_SIZE (16 * 1024)
 #define KSTACK_GUARD_SIZE (16 * 1024)

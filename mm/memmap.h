@@ -11,7 +11,7 @@
 #ifndef MM_MEMMAP_H
 #define MM_MEMMAP_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 #define MEMMAP_MAX_RANGES 128
 

@@ -6,11 +6,11 @@
  * regions and, for pages already present, their page-table entries.
  */
 #include "mm/mm.h"
+#include "fs/vfs.h"
+#include <vmos/errno.h>
+#include <vmos/printk.h>
+#include <vmos/string.h>
 #include "mm/userfaultfd.h"
-#include "kernel/fs/vfs.h"
-#include "kernel/errno.h"
-#include "kernel/printk.h"
-#include "lib/string.h"
 #include "mm/frame.h"
 #include "mm/aslr.h"
 #include "mm/kmalloc.h"

@@ -9,7 +9,7 @@
 #ifndef MM_MM_H
 #define MM_MM_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 #include "mm/vma.h"
 #include <asm/pgtable.h>
 

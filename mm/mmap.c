@@ -5,9 +5,9 @@
  * use the region operations of mm/mm.c.
  */
 #include "kernel/capability.h"
-#include "kernel/errno.h"
-#include "kernel/printk.h"
-#include "kernel/fs/vfs.h"
+#include <vmos/errno.h>
+#include <vmos/printk.h>
+#include "fs/vfs.h"
 #include "kernel/rlimit.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"

@@ -19,8 +19,8 @@
  * and kernel stack stay until its parent reaps it, as for any exit.
  */
 #include "mm/oom.h"
-#include "kernel/errno.h"
-#include "kernel/printk.h"
+#include <vmos/errno.h>
+#include <vmos/printk.h>
 #include "kernel/signal.h"
 #include "kernel/task.h"
 #include "kernel/wait.h"

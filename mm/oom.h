@@ -10,7 +10,7 @@
 #ifndef MM_OOM_H
 #define MM_OOM_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 struct task;
 

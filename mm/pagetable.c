@@ -3,9 +3,9 @@
  */
 #include "mm/pagetable.h"
 #include "mm/frame.h"
-#include "kernel/errno.h"
-#include "kernel/printk.h"
-#include "lib/string.h"
+#include <vmos/errno.h>
+#include <vmos/printk.h>
+#include <vmos/string.h>
 #include <asm/page.h>
 #include <asm/tlb.h>
 

@@ -13,7 +13,7 @@
 #ifndef MM_PAGETABLE_H
 #define MM_PAGETABLE_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 #include <asm/pgtable.h>
 
 /* pt_alloc_table - a zeroed page-table page, or 0 when out of memory. */

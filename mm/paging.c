@@ -16,8 +16,8 @@
 #include "mm/paging.h"
 #include "mm/frame.h"
 #include "mm/pagetable.h"
-#include "kernel/printk.h"
-#include "lib/string.h"
+#include <vmos/printk.h>
+#include <vmos/string.h>
 #include <asm/page.h>
 #include <asm/arch.h>
 #include <asm/tlb.h>

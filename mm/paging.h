@@ -5,7 +5,7 @@
 #define MM_PAGING_H
 
 #include "kernel/bootinfo.h"
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 /* The kernel's own page table: kernel half only, user half empty.  Every
  * address space will share its kernel-half PML4 entries. */

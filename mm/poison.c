@@ -3,9 +3,9 @@
  * there (see poison.h).  Only the checked kernel has this file.
  */
 #include "mm/poison.h"
-#include "kernel/printk.h"
-#include "lib/format.h"
-#include "lib/string.h"
+#include <vmos/printk.h>
+#include <vmos/format.h>
+#include <vmos/string.h>
 #include <asm/page.h>
 
 #define POISON_WORD (0x0101010101010101ull * POISON_FREE)

@@ -20,7 +20,7 @@
 #ifndef MM_POISON_H
 #define MM_POISON_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 #define POISON_FREE 0x6b /* Linux's byte for freed objects: 'k' */
 

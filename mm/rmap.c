@@ -8,9 +8,9 @@
 #include "mm/frame.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
-#include "kernel/fs/vfs.h"
-#include "kernel/errno.h"
-#include "kernel/printk.h"
+#include "fs/vfs.h"
+#include <vmos/errno.h>
+#include <vmos/printk.h>
 #include <asm/page.h>
 
 /*
@@ -162,15 +162,6 @@ void rmap_move(struct page *page, struct mm *mm, u64 va, u64 new_va)
 		panic("rmap_move: frame 0x%lx is not mapped at 0x%lx in mm %p",
 		      page_to_phys(page), va, (void *)mm);
 	(*p)->va = new_va;
-}
-
-unsigned rmap_count(const struct page *page)
-{
-	unsigned n = 0;
-
-	for (const struct rmap_item *r = page->rmap; r; r = r->next)
-		n++;
-	return n;
 }
 
 /*

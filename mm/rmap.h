@@ -17,7 +17,7 @@
 #ifndef MM_RMAP_H
 #define MM_RMAP_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 struct mm;
 struct page;
@@ -34,8 +34,6 @@ int rmap_add(struct page *page, struct mm *mm, u64 va);
 void rmap_remove(struct page *page, struct mm *mm, u64 va);
 /* rmap_move - the mapping moved from va to new_va (mremap). */
 void rmap_move(struct page *page, struct mm *mm, u64 va, u64 new_va);
-/* rmap_count - how many entries map page. */
-unsigned rmap_count(const struct page *page);
 /* rmap_items - items in all the lists: one per user entry that maps a
  * frame, so the sum of every address space's rss (/proc/kmem). */
 u64 rmap_items(void);

@@ -24,7 +24,7 @@
 #include "mm/mm.h"
 #include "mm/pagetable.h"
 #include "mm/swap_state.h"
-#include "kernel/shm.h"
+#include "ipc/shm.h"
 #include <asm/page_types.h>
 
 

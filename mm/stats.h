@@ -13,7 +13,7 @@
 #ifndef MM_STATS_H
 #define MM_STATS_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 #include "mm/swap.h"
 
 #define PSS_SHIFT 12

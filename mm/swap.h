@@ -17,7 +17,7 @@
 #ifndef MM_SWAP_H
 #define MM_SWAP_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 #define MAX_SWAPFILES 8
 #define SWAP_TYPE_BITS 5      /* pagemap's bits 0-4 */

@@ -27,10 +27,10 @@
 #include "mm/rmap.h"
 #include "mm/swap.h"
 #include "mm/vmscan.h"
-#include "kernel/errno.h"
-#include "kernel/printk.h"
+#include <vmos/errno.h>
+#include <vmos/printk.h>
 #include "kernel/task.h"
-#include "lib/string.h"
+#include <vmos/string.h>
 #include <asm/page.h>
 
 u64 vm_swap_ins;  /* pages read back from swap (/proc/vmstat pswpin) */

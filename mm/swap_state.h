@@ -5,7 +5,7 @@
 #ifndef MM_SWAP_STATE_H
 #define MM_SWAP_STATE_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 #include "mm/swap.h"
 #include <asm/pgtable.h>
 

@@ -15,11 +15,11 @@
  * so no slot of the area is handed out while it is being emptied.
  */
 #include "kernel/capability.h"
-#include "kernel/drivers/blkdev.h"
-#include "kernel/errno.h"
-#include "kernel/fs/procfmt.h"
-#include "kernel/fs/vfs.h"
-#include "kernel/printk.h"
+#include "drivers/blkdev.h"
+#include <vmos/errno.h>
+#include "fs/procfmt.h"
+#include "fs/vfs.h"
+#include <vmos/printk.h>
 #include "kernel/syscall.h"
 #include "kernel/task.h"
 #include "mm/kmalloc.h"

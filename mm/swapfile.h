@@ -26,7 +26,7 @@
 #ifndef MM_SWAPFILE_H
 #define MM_SWAPFILE_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 #include "mm/swap.h"
 
 #define SWAP_PAGE_SIZE 4096

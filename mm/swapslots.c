@@ -7,10 +7,10 @@
  * Locking: none.  One CPU runs the kernel and it is not preempted, and
  * nothing here sleeps, so each call finishes before another starts.
  */
-#include "kernel/errno.h"
-#include "kernel/printk.h"
-#include "lib/format.h"
-#include "lib/string.h"
+#include <vmos/errno.h>
+#include <vmos/printk.h>
+#include <vmos/format.h>
+#include <vmos/string.h>
 #include "mm/swapfile.h"
 
 #define KB_PER_SWAP_PAGE (SWAP_PAGE_SIZE / 1024)

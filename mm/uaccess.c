@@ -1,10 +1,10 @@
 /*
  * mm/uaccess.c - checked copies between user and kernel memory (see
- * kernel/uaccess.h).  The range check happens here; the copy itself is in
+ * include/vmos/uaccess.h).  The range check happens here; the copy itself is in
  * arch (uaccess.asm), where a fault becomes a short count, not a panic.
  */
-#include "kernel/uaccess.h"
-#include "kernel/errno.h"
+#include <vmos/uaccess.h>
+#include <vmos/errno.h>
 
 u64 arch_copy_user(void *dst, const void *src, u64 n);
 u64 arch_clear_user(void *dst, u64 n);

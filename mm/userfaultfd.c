@@ -49,14 +49,14 @@
  * /dev/userfaultfd.
  */
 #include "mm/userfaultfd.h"
-#include "kernel/errno.h"
-#include "kernel/fs/internal.h"
-#include "kernel/fs/vfs.h"
-#include "kernel/printk.h"
+#include <vmos/errno.h>
+#include "fs/internal.h"
+#include "fs/vfs.h"
+#include <vmos/printk.h>
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
-#include "lib/string.h"
+#include <vmos/string.h>
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"

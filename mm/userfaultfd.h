@@ -5,7 +5,7 @@
 #ifndef MM_USERFAULTFD_H
 #define MM_USERFAULTFD_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 #include "mm/fault.h"
 #include "mm/vma.h"
 

@@ -31,8 +31,8 @@
  *     2 log2(n + 1), so the page-fault path's lookup takes fewer steps.
  */
 #include "mm/vma.h"
-#include "kernel/errno.h"
-#include "kernel/printk.h"
+#include <vmos/errno.h>
+#include <vmos/printk.h>
 
 /* In bit order, as Linux prints them (show_smap_vma_flags()). */
 const struct vma_flag_name vma_flag_names[] = {

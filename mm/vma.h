@@ -33,7 +33,7 @@
 #ifndef MM_VMA_H
 #define MM_VMA_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 #include <asm/page_types.h>
 
 /*

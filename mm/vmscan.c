@@ -28,9 +28,9 @@
 #include "mm/swap.h"
 #include "mm/swap_state.h"
 #include "mm/vma.h"
-#include "kernel/drivers/blkdev.h"
+#include "drivers/blkdev.h"
 #include "kernel/kthread.h"
-#include "kernel/printk.h"
+#include <vmos/printk.h>
 #include "kernel/task.h"
 #include <asm/page.h>
 

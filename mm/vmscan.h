@@ -6,7 +6,7 @@
 #ifndef MM_VMSCAN_H
 #define MM_VMSCAN_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 /* The watermarks in free frames (see mm/vmscan.c): below min a fault
  * reclaims itself, below low it wakes kswapd, which stops at high. */

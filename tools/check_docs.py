@@ -33,11 +33,11 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KERNEL = os.path.join(ROOT, "build", "kernel.elf")
 FOLDERS = ("arch", "boot", "kernel", "mm", "user", "tests", "tools", "docs",
-           "iso", "include", "fs", "drivers", "net", ".ci")
+           "iso", "include", "fs", "drivers", "net", "ipc", "lib", ".ci")
 TOP_FILES = ("Makefile", "linker.ld", "README.md")
 # tests/run.py's test groups: `qemu/NAME` names a test, not a file
 TEST_GROUPS = ("unit/", "qemu/", "check/", "iso/", "gdb/", "fuzz/", "tour/")
-KERNEL_DIRS = ("arch", "boot", "kernel", "mm", "include", "fs", "drivers", "net")
+KERNEL_DIRS = ("arch", "boot", "kernel", "mm", "include", "fs", "drivers", "net", "ipc", "lib")
 
 
 def read(path):

@@ -339,7 +339,7 @@ def archive(tests, path):
             entries.append((f"conformance/{t['prog']}", 0o100755, 0, 0,
                             read_file(os.path.join(BIN, t["prog"]))))
         lines.append(" ".join([t["name"], str(t["timeout"]), t["prog"]] + t["args"]))
-    entries += extra_files(dirs)
+    entries += extra_files(dirs, {t["name"] for t in tests})
     entries.append(("conformance/list", 0o100644, 0, 0,
                     ("\n".join(lines) + "\n").encode()))
     with open(path, "wb") as f:
@@ -347,18 +347,22 @@ def archive(tests, path):
     return path
 
 
-def extra_files(dirs):
+def extra_files(dirs, names):
     """What a test's Makefile puts beside it (exec/Makefile's script,
-    subdir, execveat.symlink, execveat.denatured, and itself)."""
+    subdir and itself; execveat.symlink and execveat.denatured when
+    exec/execveat is among the tests names: only it uses them, and a subset
+    without it has no execveat binary built)."""
     if "exec" not in dirs:
         return []
-    exe = read_file(os.path.join(BIN, "exec", "execveat"))
-    return [("conformance/exec/script", 0o100755, 0, 0, b"#!/bin/sh\nexit $*\n"),
-            ("conformance/exec/subdir", 0o040755, 0, 0, b""),
-            ("conformance/exec/execveat.symlink", 0o120777, 0, 0, b"execveat"),
-            ("conformance/exec/execveat.denatured", 0o100644, 0, 0, exe),
-            ("conformance/exec/Makefile", 0o100644, 0, 0,
-             read_file(os.path.join(SRC, "exec", "Makefile")))]
+    files = [("conformance/exec/script", 0o100755, 0, 0, b"#!/bin/sh\nexit $*\n"),
+             ("conformance/exec/subdir", 0o040755, 0, 0, b""),
+             ("conformance/exec/Makefile", 0o100644, 0, 0,
+              read_file(os.path.join(SRC, "exec", "Makefile")))]
+    if "exec/execveat" in names:
+        exe = read_file(os.path.join(BIN, "exec", "execveat"))
+        files += [("conformance/exec/execveat.symlink", 0o120777, 0, 0, b"execveat"),
+                  ("conformance/exec/execveat.denatured", 0o100644, 0, 0, exe)]
+    return files
 
 
 # ---------------------------------------------------------------- running
@@ -520,11 +524,7 @@ def subset_cpio(jobs):
     names = [ln.split()[0] for ln in open(SUBSET)
              if ln.strip() and not ln.startswith("#")]
     tests = [BY_NAME[n] for n in names]
-    # extra_files() puts a copy of exec/execveat beside the exec/ tests:
-    # built too, or a clean clone has none to copy
-    helpers = [BY_NAME["exec/execveat"]] if any(
-        t["name"].startswith("exec/") for t in tests) else []
-    broken = build(tests + helpers, jobs)
+    broken = build(tests, jobs)
     if broken:
         sys.exit(f"conformance: subset tests failed to build: {broken}")
     archive(tests, os.path.join(OUT, "subset.cpio"))

@@ -13,7 +13,7 @@
 #include <asm/trap.h>
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
-#include "kernel/printk.h"
+#include <vmos/printk.h>
 #include "mm/pagetable.h"
 
 #define BACKTRACE_MAX_LINES 24   /* distinct lines printed */

@@ -12,7 +12,7 @@
 #include <asm/arch.h>
 #include <asm/cpu.h>
 #include <asm/pgtable.h>
-#include "lib/string.h"
+#include <vmos/string.h>
 
 struct cpu_features cpu_features;
 u8 smap_enabled; /* read by uaccess.asm: use stac/clac */

@@ -26,7 +26,7 @@
 #include "kernel/panic.h"
 #include "kernel/signal.h"
 #include "kernel/task.h"
-#include "lib/format.h"
+#include <vmos/format.h>
 #include "mm/kstack.h"
 #include "mm/pagetable.h"
 

@@ -19,9 +19,9 @@
 #include "kernel/signal.h"
 #include "kernel/ksyms.h"
 #include "kernel/panic.h"
-#include "kernel/printk.h"
+#include <vmos/printk.h>
 #include "kernel/task.h"
-#include "kernel/uaccess.h"
+#include <vmos/uaccess.h>
 #include "mm/fault.h"
 #include "mm/kstack.h"
 
@@ -40,10 +40,12 @@ struct idt_gate {
 #define GP_ERR_IDT 0x2      /* #GP error code: the selector is an IDT entry */
 #define OPCODE_INT 0xcd      /* int imm8 */
 
-static struct idt_gate idt[256] __aligned(16);
+#define IDT_ENTRIES 256 /* every vector the CPU can raise */
+
+static struct idt_gate idt[IDT_ENTRIES] __aligned(16);
 extern const u64 trap_stubs[NR_VECTORS];
 
-static const char *const exception_names[32] = {
+static const char *const exception_names[NR_EXCEPTIONS] = {
 	"divide error", "debug", "non-maskable interrupt", "breakpoint",
 	"overflow", "bound range exceeded", "invalid opcode",
 	"device not available", "double fault", "coprocessor segment overrun",
@@ -59,7 +61,7 @@ static const char *const exception_names[32] = {
 
 const char *trap_name(u64 vector)
 {
-	if (vector < 32)
+	if (vector < NR_EXCEPTIONS)
 		return exception_names[vector];
 	return vector < NR_VECTORS ? "hardware interrupt" : "unknown vector";
 }
@@ -163,7 +165,8 @@ static const char *gp_reason(u64 ip, u64 error_code)
 		return "the instruction pointer is outside user space";
 	if (copy_from_user(insn, (const void __user *)ip, sizeof(insn)))
 		return NULL;
-	if ((error_code & GP_ERR_IDT) && insn[0] == OPCODE_INT && insn[1] == 0x80)
+	if ((error_code & GP_ERR_IDT) && insn[0] == OPCODE_INT &&
+	    insn[1] == IA32_SYSCALL_VECTOR)
 		return "int $0x80, the 32-bit system-call entry: vmos (like Linux "
 		       "built without IA32 emulation) has none; 64-bit programs "
 		       "use the syscall instruction";
@@ -184,7 +187,7 @@ static void user_exception_signal(struct trap_frame *tf)
 
 	switch (tf->vector) {
 	case VEC_DIVIDE:
-		sig = SIGFPE, code = 1; /* FPE_INTDIV */
+		sig = SIGFPE, code = FPE_INTDIV;
 		break;
 	case VEC_DEBUG: /* a single step (the trap flag) */
 		sig = SIGTRAP, code = TRAP_TRACE;
@@ -193,14 +196,14 @@ static void user_exception_signal(struct trap_frame *tf)
 		sig = SIGTRAP, code = SI_KERNEL;
 		break;
 	case VEC_INVALID_OPCODE:
-		sig = SIGILL, code = 2; /* ILL_ILLOPN */
+		sig = SIGILL, code = ILL_ILLOPN;
 		break;
-	case 16: /* x87 */
-	case 19: /* SIMD */
-		sig = SIGFPE, code = 0;
+	case VEC_X87_FP:
+	case VEC_SIMD_FP:
+		sig = SIGFPE, code = 0; /* Linux reads the FPU status; vmos does not */
 		break;
-	case 17: /* alignment check */
-		sig = SIGBUS, code = 1; /* BUS_ADRALN */
+	case VEC_ALIGNMENT_CHECK:
+		sig = SIGBUS, code = BUS_ADRALN;
 		break;
 	case VEC_SEGMENT_NOT_PRESENT:
 	case VEC_STACK_SEGMENT: /* e.g. a push with a non-canonical rsp */

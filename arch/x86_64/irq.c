@@ -8,7 +8,7 @@
 #include <asm/cpu.h>
 #include <asm/irq.h>
 #include <asm/trap.h>
-#include "kernel/printk.h"
+#include <vmos/printk.h>
 
 #define PIC1_CMD 0x20
 #define PIC1_DATA 0x21

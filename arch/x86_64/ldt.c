@@ -18,11 +18,11 @@
  */
 #include <asm/arch.h>
 #include <asm/ldt.h>
-#include "kernel/errno.h"
+#include <vmos/errno.h>
 #include "kernel/syscall.h"
 #include "kernel/task.h"
-#include "kernel/uaccess.h"
-#include "lib/string.h"
+#include <vmos/uaccess.h>
+#include <vmos/string.h>
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
 

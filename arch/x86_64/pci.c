@@ -10,7 +10,7 @@
  */
 #include <asm/cpu.h>
 #include <asm/pci.h>
-#include "kernel/printk.h"
+#include <vmos/printk.h>
 
 #define PCI_CONFIG_ADDRESS 0xcf8
 #define PCI_CONFIG_DATA 0xcfc

@@ -13,7 +13,7 @@
 #include <asm/cpu.h>
 #include <asm/segment.h>
 #include <asm/thread.h>
-#include "lib/string.h"
+#include <vmos/string.h>
 
 #define MSR_STAR 0xC0000081
 #define MSR_LSTAR 0xC0000082

@@ -10,8 +10,8 @@
 #include <asm/ptrace.h>
 #include <asm/segment.h>
 #include <asm/syscall.h>
-#include "kernel/errno.h"
-#include "lib/string.h"
+#include <vmos/errno.h>
+#include <vmos/string.h>
 
 #define RFLAGS_TF (1ul << 8)
 /* Flags a tracer may change, as sigreturn (Linux's FLAG_MASK): CF PF AF ZF

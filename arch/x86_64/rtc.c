@@ -4,7 +4,7 @@
  *
  * The date is read at boot; after that the TSC keeps time, and the
  * moments the seconds register changes refine its rate (arch/x86_64/timer.c).
- * /dev/rtc0 (kernel/drivers/rtc.c) uses the clock's two repeating
+ * /dev/rtc0 (drivers/rtc.c) uses the clock's two repeating
  * interrupts: the periodic one, at 32768 Hz >> (rate - 1) for the rate
  * select in register A (rate 3..15: 8192 Hz down to 2 Hz), and the
  * update-ended one, once a second; register B enables them, and reading
@@ -18,7 +18,7 @@
 #include <asm/arch.h>
 #include <asm/cpu.h>
 #include <asm/irq.h>
-#include "kernel/errno.h"
+#include <vmos/errno.h>
 
 #define CMOS_INDEX 0x70
 #define CMOS_DATA 0x71

@@ -8,9 +8,9 @@
 #include <asm/segment.h>
 #include <asm/signal.h>
 #include <asm/syscall.h>
-#include "kernel/errno.h"
-#include "kernel/uaccess.h"
-#include "lib/string.h"
+#include <vmos/errno.h>
+#include <vmos/uaccess.h>
+#include <vmos/string.h>
 
 struct k_sigcontext {
 	u64 r8, r9, r10, r11, r12, r13, r14, r15;

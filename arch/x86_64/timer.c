@@ -35,7 +35,7 @@
 #include <asm/cpu.h>
 #include <asm/irq.h>
 #include <asm/trap.h>
-#include "kernel/printk.h"
+#include <vmos/printk.h>
 
 void sched_tick(bool from_user);
 

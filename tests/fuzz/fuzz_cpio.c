@@ -1,6 +1,6 @@
 /*
  * tests/fuzz/fuzz_cpio.c - libFuzzer target for the initrd reader
- * (kernel/fs/cpio.c): cpio_next over the whole input, and
+ * (fs/cpio.c): cpio_next over the whole input, and
  * cpio_path_normalize on every name read and on the raw input.
  *
  * Beyond not crashing: every entry lies inside the archive, each call
@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/errno.h"
-#include "kernel/fs/cpio.h"
+#include <vmos/errno.h>
+#include "fs/cpio.h"
 
 
 /* check_path - a normalized path: "/", or "/a/b" without empty, "." or

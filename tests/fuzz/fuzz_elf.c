@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "kernel/elf.h"
-#include "kernel/errno.h"
+#include <vmos/errno.h>
 
 
 /* check_segment - load k of an accepted file of size bytes. */

@@ -1,6 +1,6 @@
 /*
  * tests/fuzz/fuzz_ldisc.c - libFuzzer target for the terminal's line
- * discipline (kernel/fs/tty_ldisc.c): every byte a user types, and every
+ * discipline (fs/tty_ldisc.c): every byte a user types, and every
  * termios a program sets with TCSETS, goes through it.
  *
  * Input: a script of operations, each one byte followed by its operands:
@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/fs/tty_ldisc.h"
+#include "fs/tty_ldisc.h"
 
 
 static size_t echoed;

@@ -1,6 +1,6 @@
 /*
  * tests/fuzz/fuzz_path.c - libFuzzer target for path_join_lexical
- * (kernel/fs/path.c), the code that turns a user's path and a directory
+ * (fs/path.c), the code that turns a user's path and a directory
  * into the name /proc/PID/maps, /proc/PID/cwd and exe show.
  *
  * Input: one byte giving the output size (0..255, or 4096 when it is 255),
@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/fs/path.h"
+#include "fs/path.h"
 
 
 #define MODEL_MAX 8192

@@ -1,12 +1,12 @@
 /*
  * tests/ktest/blk.c - ktest=blk: the block-device layer the swap code
- * calls (kernel/drivers/blkdev.h), on the disks QEMU attached.  Skipped
+ * calls (drivers/blkdev.h), on the disks QEMU attached.  Skipped
  * when there is no /dev/vda (ktest=all under the plain harness).
  */
-#include "kernel/drivers/blkdev.h"
-#include "kernel/errno.h"
+#include "drivers/blkdev.h"
+#include <vmos/errno.h>
 #include "kernel/ktest.h"
-#include "lib/string.h"
+#include <vmos/string.h>
 #include "mm/frame.h"
 #include <asm/page.h>
 

@@ -12,7 +12,7 @@
  *   ktest=stack_smash     a local buffer overflows over the stack canary
  */
 #include "kernel/ktest.h"
-#include "kernel/printk.h"
+#include <vmos/printk.h>
 #include "tests/ktest/ktest_util.h"
 #include <asm/arch.h>
 

@@ -4,7 +4,7 @@
 #include "kernel/bootinfo.h"
 #include "kernel/catch.h"
 #include "kernel/ktest.h"
-#include "lib/string.h"
+#include <vmos/string.h>
 #include "tests/ktest/ktest_util.h"
 #include "mm/frame.h"
 #include <asm/page.h>

@@ -3,7 +3,7 @@
  */
 #include "kernel/catch.h"
 #include "kernel/ktest.h"
-#include "lib/string.h"
+#include <vmos/string.h>
 #include "mm/kmalloc.h"
 #include "tests/ktest/ktest_util.h"
 #include <asm/page_types.h>

@@ -4,8 +4,8 @@
 #ifndef KTEST_UTIL_H
 #define KTEST_UTIL_H
 
-#include "kernel/types.h"
-#include "lib/string.h"
+#include <vmos/types.h>
+#include <vmos/string.h>
 #include "mm/frame.h"
 #include "mm/paging.h"
 #include "mm/pagetable.h"

@@ -10,7 +10,7 @@
 #include "kernel/catch.h"
 #include "kernel/ktest.h"
 #include "tests/ktest/ktest_util.h"
-#include "lib/string.h"
+#include <vmos/string.h>
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/paging.h"

@@ -4,7 +4,7 @@
  */
 #include "kernel/catch.h"
 #include "kernel/ktest.h"
-#include "lib/string.h"
+#include <vmos/string.h>
 #include "mm/frame.h"
 #include "mm/paging.h"
 #include "mm/pagetable.h"

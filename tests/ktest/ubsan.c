@@ -10,7 +10,7 @@
  * and checks that a report of the right kind and line came.
  */
 #include "kernel/ktest.h"
-#include "lib/string.h"
+#include <vmos/string.h>
 #ifdef CONFIG_UBSAN
 #include "kernel/ubsan.h"
 #include <limits.h>

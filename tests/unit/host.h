@@ -26,7 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 #include "mm/frame.h"
 #include <asm/page.h>
 #include <asm/pgtable.h>

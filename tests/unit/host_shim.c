@@ -3,7 +3,7 @@
  * Linux (see host.h).  Linked into every unit-test binary.
  */
 #include "host.h"
-#include "kernel/printk.h"
+#include <vmos/printk.h>
 
 #include <stdio.h>
 

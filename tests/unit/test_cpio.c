@@ -1,5 +1,5 @@
 /*
- * tests/unit/test_cpio.c - the initrd's cpio reader (kernel/fs/cpio.c).
+ * tests/unit/test_cpio.c - the initrd's cpio reader (fs/cpio.c).
  *
  * Archives are written in memory by a small newc writer (ar_add), then
  * read back, broken one field at a time, cut at every byte and corrupted
@@ -10,8 +10,8 @@
  */
 #define _GNU_SOURCE /* nftw's FTW_PHYS */
 #include "host.h"
-#include "kernel/errno.h"
-#include "kernel/fs/cpio.h"
+#include <vmos/errno.h>
+#include "fs/cpio.h"
 
 #include <ftw.h>
 #include <stdio.h>
@@ -709,7 +709,7 @@ int main(void)
 		T(test_real_truncations),
 	};
 
-	return cmocka_run_group_tests_name("kernel/fs/cpio", tests,
+	return cmocka_run_group_tests_name("fs/cpio", tests,
 					   host_group_setup,
 					   host_group_teardown);
 }

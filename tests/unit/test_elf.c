@@ -10,7 +10,7 @@
  */
 #include "host.h"
 #include "kernel/elf.h"
-#include "kernel/errno.h"
+#include <vmos/errno.h>
 
 #include <stdio.h>
 

@@ -13,8 +13,8 @@
  * records what it was asked.
  */
 #include "host.h"
-#include "kernel/errno.h"
-#include "kernel/fs/vfs.h"
+#include <vmos/errno.h>
+#include "fs/vfs.h"
 #include "kernel/rlimit.h"
 #include "kernel/task.h"
 #include "mm/fault.h"

@@ -4,7 +4,7 @@
  * the two should agree.
  */
 #include "host.h"
-#include "lib/format.h"
+#include <vmos/format.h>
 
 #include <limits.h>
 

@@ -1,9 +1,9 @@
 /*
- * tests/unit/test_fspath.c - naming files as text (kernel/fs/path.c): the
+ * tests/unit/test_fspath.c - naming files as text (fs/path.c): the
  * absolute names open() records for /proc/PID/fd and maps.
  */
 #include "host.h"
-#include "kernel/fs/path.h"
+#include "fs/path.h"
 
 static char out[64];
 

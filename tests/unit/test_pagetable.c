@@ -4,7 +4,7 @@
  * the frame allocator hands out as table pages and mapped pages.
  */
 #include "host.h"
-#include "kernel/errno.h"
+#include <vmos/errno.h>
 #include "mm/pagetable.h"
 
 #define MEM_BYTES MiB(16)

@@ -1,6 +1,6 @@
 /*
  * tests/unit/test_procfmt.c - the text of /proc's memory files
- * (kernel/fs/procfmt.c) against real Linux output.
+ * (fs/procfmt.c) against real Linux output.
  *
  * tests/unit/fixtures/linux-*.txt were captured on Linux 6.18 (the host
  * kernel when this was written) by fixtures/capture_linux.c.  Each test
@@ -9,7 +9,7 @@
  * are our notes, not Linux's.
  */
 #include "host.h"
-#include "kernel/fs/procfmt.h"
+#include "fs/procfmt.h"
 #include "mm/vma.h"
 
 #define FIXTURES "tests/unit/fixtures/"
@@ -317,5 +317,5 @@ int main(void)
 		cmocka_unit_test(test_pbuf_counts_overflow),
 	};
 
-	return cmocka_run_group_tests_name("kernel/fs/procfmt", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("fs/procfmt", tests, NULL, NULL);
 }

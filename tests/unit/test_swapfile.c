@@ -7,7 +7,7 @@
  * lines of /proc/swaps, byte for byte as Linux's swap_show writes them.
  */
 #include "host.h"
-#include "kernel/errno.h"
+#include <vmos/errno.h>
 #include "mm/swapfile.h"
 
 #define FIXTURE_PAGES 1024 /* swap-4M.img: 4 MiB */

@@ -1,9 +1,9 @@
 /*
- * tests/unit/test_tty.c - the terminal line discipline (kernel/fs/tty_ldisc.c):
+ * tests/unit/test_tty.c - the terminal line discipline (fs/tty_ldisc.c):
  * what typed bytes become, what is echoed, when a read may return.
  */
 #include "host.h"
-#include "kernel/fs/tty_ldisc.h"
+#include "fs/tty_ldisc.h"
 #include "kernel/signal.h"
 
 #define ECHO_MAX 65536

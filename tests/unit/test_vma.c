@@ -8,7 +8,7 @@
  * of that range; the scale test puts 16,384 regions in the default range.
  */
 #include "host.h"
-#include "kernel/errno.h"
+#include <vmos/errno.h>
 #include "mm/vma.h"
 
 #include <stdio.h>

@@ -680,7 +680,7 @@ static void t_clone3(void)
 	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid, "clone3 with a larger struct");
 }
 
-/* ---- files: FIFOs, pipe sizes, fallocate, fadvise (kernel/fs) ---- */
+/* ---- files: FIFOs, pipe sizes, fallocate, fadvise (fs) ---- */
 
 /* A named pipe (LTP open, mkfifo): O_RDWR opens both ends at once;
  * O_WRONLY|O_NONBLOCK without a reader is ENXIO; O_RDONLY|O_NONBLOCK
@@ -919,7 +919,7 @@ static void t_exec_special(void)
 	unlink("/tmp/abi-xfifo");
 }
 
-/* ---- /proc/sys (kernel/fs/proc_sys.c) ---- */
+/* ---- /proc/sys (fs/proc_sys.c) ---- */
 
 /* sys_value - the number in /proc/sys/NAME, or -1. */
 static long sys_value(const char *name)

@@ -55,7 +55,7 @@
 #define FD_PIPE_W 12
 #define FD_DIR 13
 #define FD_TTY 14
-#define FD_SOCK_A 15	/* a stream socket pair's ends (kernel/net); */
+#define FD_SOCK_A 15	/* a stream socket pair's ends (net); */
 #define FD_SOCK_B 16	/* B has "data" waiting, non-blocking */
 #define FD_SOCK_D 17	/* an unbound datagram socket */
 
@@ -213,7 +213,7 @@ static const struct row rows[] = {
 	{ "shmctl SHM_STAT buf", SYS_shmctl, { 0, SHM_STAT, BAD }, 2, OUT, 112, 0 },
 	{ "shmctl IPC_INFO buf", SYS_shmctl, { 0, IPC_INFO, BAD }, 2, OUT, 72, 0 },
 	{ "shmctl SHM_INFO buf", SYS_shmctl, { 0, SHM_INFO, BAD }, 2, OUT, 48, 0 },
-	/* sockets (kernel/net/socket.c); accept's address needs a pending
+	/* sockets (net/socket.c); accept's address needs a pending
 	 * connection and is checked in socket_test */
 	{ "socketpair sv", SYS_socketpair, { 1 /* AF_UNIX */, 1, 0, BAD }, 3, OUT, 8, 0 },
 	{ "bind addr", SYS_bind, { FD_SOCK_D, BAD, 16 }, 1, IN, 16, 0 },

@@ -39,7 +39,7 @@ vmmap --color | cat
 run pfstat lazy
 run pfstat sh -c "exit 3"
 run pfstat sh -c 'kill -SEGV $$'
-# busybox nc over the loopback (kernel/net/af_inet.c): an echo server
+# busybox nc over the loopback (net/af_inet.c): an echo server
 # (nc -e cat) and a client, tried again until the server listens
 nc -l -p 4321 -e cat &
 i=0

@@ -1,6 +1,6 @@
 /*
  * tests/user/inet_test.c - AF_INET sockets over the loopback
- * (kernel/net/af_inet.c): TCP echo across fork, UDP with ports, bind's
+ * (net/af_inet.c): TCP echo across fork, UDP with ports, bind's
  * errors and SO_REUSEADDR, ephemeral ports, getsockname/getpeername,
  * MSG_PEEK, shutdown, EPIPE, the reset of a close with unread data,
  * non-blocking accept and connect, poll, options, AF_INET6 (::1 and

@@ -1,6 +1,6 @@
 /*
- * tests/user/mqueue_test.c - POSIX message queues (kernel/mqueue.c) and
- * /dev/rtc0 (kernel/drivers/rtc.c), issue 14.
+ * tests/user/mqueue_test.c - POSIX message queues (ipc/mqueue.c) and
+ * /dev/rtc0 (drivers/rtc.c), issue 14.
  *
  * Queues: priorities, the size limits, O_NONBLOCK, absolute timeouts,
  * a blocked sender and receiver woken by a child, EINTR, the errors and

@@ -1,5 +1,5 @@
 /*
- * tests/user/socket_test.c - AF_UNIX sockets (kernel/net): socketpair,
+ * tests/user/socket_test.c - AF_UNIX sockets (net): socketpair,
  * named and abstract sockets, connect/accept, datagrams, seqpacket, EOF,
  * EPIPE and SIGPIPE, the bounded buffer, poll, options, SCM_RIGHTS and
  * SCM_CREDENTIALS, with Linux's errors.  Run as init by the harness

@@ -153,7 +153,7 @@ static void setup_memory(void)
 	mprotect(P.none, PAGE, PROT_NONE);
 }
 
-/* setup_inet - AF_INET sockets for the pool (kernel/net/af_inet.c): a
+/* setup_inet - AF_INET sockets for the pool (net/af_inet.c): a
  * TCP listener on 127.0.0.1, a client connected to it, a bound UDP socket
  * and an AF_INET6 one; non-blocking, so that accept and recv do not stall
  * the worker until the watchdog kills it (the socketpair already can). */
@@ -198,7 +198,7 @@ static void setup_files(void)
 		*f++ = pfd[0];
 		*f++ = pfd[1];
 	}
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, pfd) == 0) { /* kernel/net */
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, pfd) == 0) { /* net */
 		*f++ = pfd[0];
 		*f++ = pfd[1];
 	}

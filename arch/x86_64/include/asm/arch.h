@@ -5,7 +5,7 @@
 #ifndef ASM_ARCH_H
 #define ASM_ARCH_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 /* arch_early_init - console, CPU features, GDT/TSS, IDT, timer. */
 void arch_early_init(void);

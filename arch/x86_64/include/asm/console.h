@@ -4,7 +4,7 @@
 #ifndef ASM_CONSOLE_H
 #define ASM_CONSOLE_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 void serial_init(void);
 void serial_putc(char c);

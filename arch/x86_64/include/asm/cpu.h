@@ -7,7 +7,7 @@
 #ifndef ASM_CPU_H
 #define ASM_CPU_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 /* Control register bits (Intel SDM vol. 3, 2.5). */
 #define CR0_PE (1ul << 0)

@@ -5,7 +5,7 @@
 #ifndef ASM_FAULT_H
 #define ASM_FAULT_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 #include "mm/fault.h"
 
 struct trap_frame;

@@ -4,7 +4,7 @@
 #ifndef ASM_IRQ_H
 #define ASM_IRQ_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 #define IRQ_TIMER 0
 #define NR_IRQS 16

@@ -7,7 +7,7 @@
 #ifndef ASM_LDT_H
 #define ASM_LDT_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 #define LDT_ENTRIES 8192 /* what a selector's 13-bit index reaches */
 #define LDT_ENTRY_SIZE 8

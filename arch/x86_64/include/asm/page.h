@@ -7,7 +7,7 @@
 #ifndef ASM_PAGE_H
 #define ASM_PAGE_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 #include <asm/page_types.h>
 
 static inline void *phys_to_virt(phys_addr_t pa)

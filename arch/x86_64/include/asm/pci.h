@@ -6,13 +6,13 @@
  * (vendor, device, class), where its registers are (the BARs), which
  * interrupt line it raises.  On x86 the CPU reaches it through two I/O
  * ports: write the function's address to CONFIG_ADDRESS (0xCF8), then
- * read or write 32 bits at CONFIG_DATA (0xCFC).  Drivers (kernel/drivers/)
+ * read or write 32 bits at CONFIG_DATA (0xCFC).  Drivers (drivers/)
  * use only the named functions here, never the ports themselves.
  */
 #ifndef ASM_PCI_H
 #define ASM_PCI_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 /* Configuration space offsets of a type 0 (ordinary device) header. */
 #define PCI_VENDOR_ID 0x00      /* u16; 0xffff: no function here */

@@ -14,7 +14,7 @@
 #ifndef ASM_PGTABLE_H
 #define ASM_PGTABLE_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 typedef u64 pte_t;
 

@@ -5,7 +5,7 @@
 #ifndef ASM_THREAD_H
 #define ASM_THREAD_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 #include <asm/trap.h>
 
 #define FPU_STATE_SIZE 512 /* the FXSAVE area: x87, MMX and SSE registers */

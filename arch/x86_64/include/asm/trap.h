@@ -8,7 +8,7 @@
 #ifndef ASM_TRAP_H
 #define ASM_TRAP_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 struct trap_frame {
 	u64 r15, r14, r13, r12, r11, r10, r9, r8;
@@ -29,7 +29,12 @@ struct trap_frame {
 #define VEC_STACK_SEGMENT 12
 #define VEC_GP 13
 #define VEC_PAGE_FAULT 14
+#define VEC_X87_FP 16          /* #MF: an x87 floating-point error */
+#define VEC_ALIGNMENT_CHECK 17 /* #AC */
 #define VEC_MACHINE_CHECK 18
+#define VEC_SIMD_FP 19         /* #XM: an SSE floating-point error */
+#define NR_EXCEPTIONS 32       /* vectors 0..31 are the CPU's exceptions */
+#define IA32_SYSCALL_VECTOR 0x80 /* int $0x80: the 32-bit system-call entry */
 #define VEC_IRQ_BASE 32 /* the PIC's IRQ 0..15 are remapped here */
 #define VEC_TIMER (VEC_IRQ_BASE + 0)
 #define NR_VECTORS 48

@@ -10,7 +10,7 @@
 #ifndef ASM_PAGE_H
 #define ASM_PAGE_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 #include <asm/page_types.h>
 
 extern u8 *host_phys_mem;  /* simulated physical memory */

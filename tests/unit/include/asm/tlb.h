@@ -8,7 +8,7 @@
 #ifndef ASM_TLB_H
 #define ASM_TLB_H
 
-#include "kernel/types.h"
+#include <vmos/types.h>
 
 extern phys_addr_t host_current_root; /* what CR3 would hold; 0: none */
 extern u64 host_tlb_page_flushes;     /* arch_flush_tlb_page() calls */

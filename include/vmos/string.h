@@ -1,0 +1,22 @@
+/*
+ * include/vmos/string.h - the C string and memory functions the kernel provides.
+ * The host unit tests use the C library's versions instead.
+ */
+#ifndef LIB_STRING_H
+#define LIB_STRING_H
+
+#include <vmos/types.h>
+
+void *memset(void *dst, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+char *strrchr(const char *s, int c);
+size_t strlcpy(char *dst, const char *src, size_t size);
+
+#endif
