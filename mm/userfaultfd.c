@@ -52,6 +52,7 @@
 #include <vmos/errno.h>
 #include "fs/internal.h"
 #include "fs/vfs.h"
+#include "kernel/capability.h"
 #include <vmos/printk.h>
 #include "kernel/signal.h"
 #include "kernel/syscall.h"
@@ -645,8 +646,8 @@ static long uffdio_api(struct userfaultfd_ctx *ctx, struct uffdio_api __user *ua
 		return -EFAULT;
 	if (a.api != UFFD_API || (a.features & ~UFFD_API_FEATURES))
 		goto refuse;
-	err = -EPERM; /* CAP_SYS_PTRACE */
-	if ((a.features & UFFD_FEATURE_EVENT_FORK) && current->cred.euid)
+	err = -EPERM;
+	if ((a.features & UFFD_FEATURE_EVENT_FORK) && !capable(CAP_SYS_PTRACE))
 		goto refuse;
 	ctx->features = a.features & UFFD_FEATURES_IMPLEMENTED;
 	a.features = UFFD_FEATURES_IMPLEMENTED;
@@ -1034,8 +1035,8 @@ static const struct file_operations userfaultfd_fops = {
 
 /*
  * userfaultfd: a new context for the caller's address space.  EINVAL for
- * unknown flags; EPERM for a user other than root without
- * UFFD_USER_MODE_ONLY unless /proc/sys/vm/unprivileged_userfaultfd is 1
+ * unknown flags; EPERM without CAP_SYS_PTRACE and UFFD_USER_MODE_ONLY,
+ * unless /proc/sys/vm/unprivileged_userfaultfd is 1
  * (Linux's userfaultfd_syscall_allowed()).
  */
 SYSCALL_DEFINE1(userfaultfd, int, flags)
@@ -1046,7 +1047,7 @@ SYSCALL_DEFINE1(userfaultfd, int, flags)
 
 	if (flags & ~(O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY))
 		return -EINVAL;
-	if (!(flags & UFFD_USER_MODE_ONLY) && current->cred.euid &&
+	if (!(flags & UFFD_USER_MODE_ONLY) && !capable(CAP_SYS_PTRACE) &&
 	    !sysctl_unprivileged_userfaultfd)
 		return -EPERM;
 	ctx = ctx_alloc(current->mm, (u32)flags);
