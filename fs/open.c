@@ -609,8 +609,10 @@ SYSCALL_DEFINE2(ftruncate, int, fd, s64, length)
  * negative offset or a length <= 0, EOPNOTSUPP for unknown modes, EBADF
  * if not open for writing, ESPIPE for a pipe, EISDIR, ENODEV for other
  * non-regular files, EFBIG past the largest size.  ramfs then does mode
- * 0 (the file grows to offset + len; its pages come on first write) and
- * FALLOC_FL_KEEP_SIZE (nothing to reserve); other modes EOPNOTSUPP.
+ * 0 (the file grows to offset + len; its pages come on first write),
+ * FALLOC_FL_KEEP_SIZE (nothing to reserve) and FALLOC_FL_PUNCH_HOLE (with
+ * KEEP_SIZE: the range reads as zeros, its whole pages freed and unmapped
+ * everywhere, private copies of them kept); other modes EOPNOTSUPP.
  */
 SYSCALL_DEFINE4(fallocate, int, fd, int, mode, s64, offset, s64, len)
 {
@@ -636,8 +638,11 @@ SYSCALL_DEFINE4(fallocate, int, fd, int, mode, s64, offset, s64, len)
 		err = -ENODEV;
 	else if ((u64)offset + (u64)len > MAX_FILE_SIZE)
 		err = -EFBIG;
-	else if ((mode & ~FALLOC_FL_KEEP_SIZE) || !is_ramfs_file(inode))
+	else if ((mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) ||
+		 !is_ramfs_file(inode))
 		err = -EOPNOTSUPP;
+	else if (mode & FALLOC_FL_PUNCH_HOLE)
+		ramfs_punch_hole(inode, (u64)offset, (u64)(offset + len));
 	else if (!mode && (u64)(offset + len) > inode->size)
 		err = vfs_truncate(inode, (u64)(offset + len));
 	file_put(f);

@@ -3,7 +3,7 @@
  * a line of text) per file, as Linux's sysctl files.
  *
  *   /proc/sys/vm/        mmap_min_addr overcommit_memory max_map_count
- *                        swappiness
+ *                        swappiness unprivileged_userfaultfd
  *   /proc/sys/kernel/    randomize_va_space pid_max tainted core_pattern
  *                        ns_last_pid printk_ratelimit printk_ratelimit_burst
  *   /proc/sys/fs/        pipe-max-size pipe-user-pages-hard
@@ -17,7 +17,8 @@
  * are 0644 and root's) parses a decimal number, with surrounding blanks,
  * and checks its range as Linux does (EINVAL outside it).  What a value
  * changes here: randomize_va_space 0 turns address-space randomization
- * off for the next execve (1 and 2 on), pipe-max-size is F_SETPIPE_SZ's
+ * off for the next execve (1 and 2 on), unprivileged_userfaultfd 1 lets
+ * any user's userfaultfd handle kernel faults (mm/userfaultfd.c), pipe-max-size is F_SETPIPE_SZ's
  * limit for users other than root.  overcommit_memory, swappiness,
  * tainted and core_pattern are kept and shown but steer nothing (vmos
  * never overcommits, reclaims by its own rule and writes no core files);
@@ -39,6 +40,7 @@
 #include "mm/aslr.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
+#include "mm/userfaultfd.h"
 
 #define SYS_INO_BASE 0xf0000000u /* beyond every PID's inode numbers */
 #define SYS_DIR_MODE (S_IFDIR | 0555)
@@ -143,6 +145,7 @@ static const struct sys_node nodes[] = {
 	{ "overcommit_memory", VM, SYS_FILE_MODE, &overcommit_memory, 0, 2 },
 	{ "max_map_count", VM, SYS_FILE_MODE, NULL, MAX_MAP_COUNT, 0, get_fixed, set_fixed },
 	{ "swappiness", VM, SYS_FILE_MODE, &swappiness, 0, 200 },
+	{ "unprivileged_userfaultfd", VM, SYS_FILE_MODE, &sysctl_unprivileged_userfaultfd, 0, 1 },
 	{ "randomize_va_space", KERNEL, SYS_FILE_MODE, NULL, 0, 0, get_aslr, set_aslr },
 	{ "pid_max", KERNEL, SYS_FILE_MODE, NULL, PID_MAX, 0, get_fixed, set_fixed },
 	{ "tainted", KERNEL, SYS_FILE_MODE, &tainted, 0, ~0ull },

@@ -489,14 +489,19 @@ phys_addr_t ramfs_get_page(struct inode *inode, u64 pgoff, bool alloc)
 	return pa;
 }
 
-/* free_pages_from - drop the frames of pages first.. (truncation). */
-static void free_pages_from(struct inode *inode, u64 first)
+/* free_pages_range - drop the frames of pages [first, end); with unmap,
+ * every mapping of them goes first. */
+static void free_pages_range(struct inode *inode, u64 first, u64 end,
+			     bool unmap)
 {
 	struct ramfs_file *rf = inode->private;
 
-	for (u64 i = first; i < rf->slots; i++) {
+	for (u64 i = first; i < MIN(end, rf->slots); i++) {
 		if (rf->pages[i]) {
 			struct page *page = phys_to_page(rf->pages[i]);
+
+			if (unmap)
+				rmap_unmap_page(page);
 
 			page->flags &= ~PG_PAGECACHE; /* mappings may keep it */
 			page_put(page);
@@ -505,6 +510,39 @@ static void free_pages_from(struct inode *inode, u64 first)
 			nr_data_pages--;
 		}
 	}
+}
+
+/* free_pages_from - drop the frames of pages first.. (truncation). */
+static void free_pages_from(struct inode *inode, u64 first)
+{
+	free_pages_range(inode, first, ~0ull, false);
+}
+
+/* zero_range - zeros over [start, end), all in one page, if it has a frame. */
+static void zero_range(struct inode *inode, u64 start, u64 end)
+{
+	phys_addr_t pa = ramfs_get_page(inode, start / PAGE_SIZE, false);
+
+	if (pa && start < end)
+		memset((u8 *)phys_to_virt(pa) + start % PAGE_SIZE, 0, end - start);
+}
+
+void ramfs_punch_hole(struct inode *inode, u64 start, u64 end)
+{
+	u64 first = ALIGN_UP(start, PAGE_SIZE) / PAGE_SIZE, last = end / PAGE_SIZE;
+
+	end = MIN(end, inode->size);
+	if (start >= end)
+		return;
+	if (first >= last) { /* within one page, or across one boundary */
+		zero_range(inode, start, MIN(end, ALIGN_UP(start + 1, PAGE_SIZE)));
+		zero_range(inode, MAX(start, end & ~(PAGE_SIZE - 1)), end);
+	} else {
+		zero_range(inode, start, first * PAGE_SIZE);
+		zero_range(inode, last * PAGE_SIZE, end);
+		free_pages_range(inode, first, last, true);
+	}
+	inode_touch(inode);
 }
 
 static int ramfs_setsize(struct inode *inode, u64 size)

@@ -111,6 +111,7 @@
 #define RAMFS_DEV MKDEV(0, 1)
 #define PROCFS_DEV MKDEV(0, 2)
 #define PIPEFS_DEV MKDEV(0, 3)
+#define ANON_INODE_DEV MKDEV(0, 13) /* anon_inodefs: pidfds, userfaultfds */
 
 /* poll() event bits, Linux's values. */
 #define POLLIN 0x0001
@@ -389,7 +390,19 @@ extern const struct file_operations fifo_fops;
  * owned by the caller's fsuid: one reference, or NULL.  SysV shared
  * memory keeps its segments in such files (ipc/shm.c). */
 struct inode *ramfs_new_file(u32 mode);
+/* ramfs_punch_hole - fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE)
+ * of [start, end) of a ramfs file (within its size): the whole pages
+ * leave every mapping of them and the file (holes read as zeros; private
+ * copies of them stay, as Linux's), the parts of pages at the ends are
+ * zeroed. */
+void ramfs_punch_hole(struct inode *inode, u64 start, u64 end);
 /* is_ramfs_file - does ramfs_get_page() work on this inode? */
 bool is_ramfs_file(const struct inode *inode);
+/* anon_inode_getfile - an open file (flags: O_RDWR, O_NONBLOCK...) of a
+ * new inode in no directory, with fops and f->private = priv, shown as
+ * "anon_inode:NAME" (anon_inodes.c): NULL with *err on failure. */
+struct file *anon_inode_getfile(const char *name,
+				const struct file_operations *fops, void *priv,
+				u32 flags, int *err);
 
 #endif

@@ -17,6 +17,7 @@
 #include "fs/vfs.h"
 #include "kernel/futex.h"
 #include <vmos/printk.h>
+#include "kernel/pidfd.h"
 #include "kernel/rusage.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
@@ -174,6 +175,7 @@ static void exit_notify(struct task *leader)
 	info.f.child.status = status & 0x7f ? status & 0x7f : (status >> 8) & 0xff;
 	send_group_signal(leader->parent, SIGCHLD, &info);
 	wake_up(&leader->parent->child_exit);
+	pidfd_notify();
 }
 
 __noreturn void do_exit(int wait_status)
@@ -412,6 +414,7 @@ static long reap(struct task *p, struct task *c, int __user *wstatus,
 	p->ru_children.maxrss_kb = MAX(p->ru_children.maxrss_kb, (u64)kru.maxrss);
 	unlink_child(p, c);
 	task_free(c);
+	pidfd_notify();
 	return ret;
 }
 

@@ -16,6 +16,7 @@
 #include <vmos/errno.h>
 #include "fs/vfs.h"
 #include <vmos/printk.h>
+#include "kernel/pidfd.h"
 #include "kernel/rlimit.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
@@ -52,9 +53,9 @@
 
 #define MIN_THREADS 20 /* max_threads() on the smallest machine */
 
-/* What we do not implement: namespaces, and pidfds. */
+/* What we do not implement: namespaces. */
 #define CLONE_UNSUPPORTED                                                  \
-	(CLONE_PIDFD | CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS |      \
+	(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS |                    \
 	 CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
 
 /* The child's first moment in the kernel: nothing to do but return to user
@@ -327,19 +328,40 @@ static int clone_flags_valid(u64 flags, u64 tls)
 		return -EINVAL;
 	if ((flags & CLONE_SETTLS) && tls >= USER_SPACE_END)
 		return -EPERM;
+	if ((flags & CLONE_PIDFD) && (flags & (CLONE_DETACHED | CLONE_THREAD)))
+		return -EINVAL;
 	return 0;
 }
 
-/* do_clone - clone and clone3 once their arguments are read. */
-static long do_clone(u64 flags, u64 stack, int __user *parent_tid,
-		     int __user *child_tid, u64 tls)
+/* clone_pidfd - CLONE_PIDFD: a descriptor for the child-to-be, its number
+ * stored at upidfd: fd and *fp (see pidfd_prepare), or -errno. */
+static int clone_pidfd(int __user *upidfd, struct file **fp)
 {
-	int err = clone_flags_valid(flags, tls);
+	int fd = pidfd_prepare(0, fp);
+
+	if (fd >= 0 && copy_to_user(upidfd, &fd, sizeof(fd))) {
+		pidfd_bind(*fp, fd, NULL);
+		return -EFAULT;
+	}
+	return fd;
+}
+
+/* do_clone - clone and clone3 once their arguments are read (upidfd:
+ * where CLONE_PIDFD stores the descriptor). */
+static long do_clone(u64 flags, u64 stack, int __user *parent_tid,
+		     int __user *child_tid, u64 tls, int __user *upidfd)
+{
+	int err = clone_flags_valid(flags, tls), pidfd = -1;
+	struct file *pidfile = NULL;
 	struct task *child;
 
 	if (err)
 		return err;
+	if ((flags & CLONE_PIDFD) && (pidfd = clone_pidfd(upidfd, &pidfile)) < 0)
+		return pidfd;
 	child = copy_process(flags, stack, tls, &err);
+	if (pidfile)
+		pidfd_bind(pidfile, pidfd, child);
 	if (!child)
 		return err;
 	if ((flags & CLONE_PARENT_SETTID) && parent_tid)
@@ -364,8 +386,11 @@ static long do_clone(u64 flags, u64 stack, int __user *parent_tid,
 SYSCALL_DEFINE5(clone, u64, flags, u64, stack, int __user *, parent_tid,
 		int __user *, child_tid, u64, tls)
 {
+	/* The old call has one pointer for the parent's TID and the pidfd. */
+	if ((flags & CLONE_PIDFD) && (flags & CLONE_PARENT_SETTID))
+		return -EINVAL;
 	return do_clone(flags & ~(CLONE_CLEAR_SIGHAND | CLONE_INTO_CGROUP) & 0xffffffffull,
-			stack, parent_tid, child_tid, tls);
+			stack, parent_tid, child_tid, tls, parent_tid);
 }
 
 /* struct clone_args of clone3, its first version (64 bytes); later ones
@@ -441,8 +466,12 @@ SYSCALL_DEFINE2(clone3, const u8 __user *, uargs, size_t, size)
 		err = clone3_valid(&a);
 	if (err)
 		return err;
+	if ((a.flags & CLONE_PIDFD) && (a.flags & CLONE_PARENT_SETTID) &&
+	    a.pidfd == a.parent_tid)
+		return -EINVAL;
 	return do_clone(a.flags, a.stack ? a.stack + a.stack_size : 0,
-			(int __user *)a.parent_tid, (int __user *)a.child_tid, a.tls);
+			(int __user *)a.parent_tid, (int __user *)a.child_tid, a.tls,
+			(int __user *)a.pidfd);
 }
 
 /* unshare_flags_ok - Linux's check_unshare_flags, after the implied flags

@@ -694,11 +694,8 @@ static int kill_one(struct task *t, int sig, int code)
 	return 0;
 }
 
-/* Send sig to the process t belongs to (kill): -ESRCH if it has ended. */
-static int kill_process(struct task *t, int sig)
+int group_send_sig_info(int sig, const struct k_siginfo *info, struct task *t)
 {
-	struct k_siginfo info = { .si_signo = sig, .si_code = SI_USER };
-
 	int err;
 
 	if (!process_alive(t))
@@ -706,9 +703,17 @@ static int kill_process(struct task *t, int sig)
 	err = may_signal(t, sig);
 	if (err || sig == 0)
 		return err; /* sig 0 only checks that the target exists */
-	info.f.kill.pid = current->tgid;
-	send_group_signal(t, sig, &info);
+	send_group_signal(t, sig, info);
 	return 0;
+}
+
+/* Send sig to the process t belongs to (kill): -ESRCH if it has ended. */
+static int kill_process(struct task *t, int sig)
+{
+	struct k_siginfo info = { .si_signo = sig, .si_code = SI_USER };
+
+	info.f.kill.pid = current->tgid;
+	return group_send_sig_info(sig, &info, t);
 }
 
 SYSCALL_DEFINE2(kill, int, pid, int, sig)

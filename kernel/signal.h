@@ -143,6 +143,10 @@ void send_signal(struct task *t, int sig, const struct k_siginfo *info);
  * queued for t if it does not block sig, else for another thread of the
  * group that does not, else for t (it waits there until unblocked). */
 void send_group_signal(struct task *t, int sig, const struct k_siginfo *info);
+/* group_send_sig_info - sig with info for t's process, as kill(2) sends
+ * it: -ESRCH if the process has ended, -EPERM if the caller may not
+ * signal it; sig 0 only checks. */
+int group_send_sig_info(int sig, const struct k_siginfo *info, struct task *t);
 /* force_sig_fault - the signal for a fault current caused: unblocked and
  * reset to its default action if the program blocks or ignores it, so
  * that a fault can never be retried forever (Linux's force_sig_fault). */

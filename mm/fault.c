@@ -9,6 +9,9 @@
  *   then handle_pte_fault(), on the page-table entry:
  *   the page is in swap                -> do_swap_page(): read it back
  *                                         (mm/swap_state.c: a major fault)
+ *   the page is not there yet, and the region's userfaultfd wants it
+ *                                      -> handle_userfault(): ask the
+ *                                         monitor (mm/userfaultfd.c)
  *   the page is not there yet          -> do_anonymous_page(): a zeroed frame
  *                                         do_fault(): the file's page, by
  *                                         do_read_fault(), do_cow_fault()
@@ -42,6 +45,7 @@
 #include "mm/pagetable.h"
 #include "mm/rmap.h"
 #include "mm/swap_state.h"
+#include "mm/userfaultfd.h"
 #include "mm/vmscan.h"
 #include <asm/page.h>
 #include <asm/page_types.h>
@@ -94,6 +98,12 @@ static int install(struct mm *mm, struct vm_area_struct *v, u64 addr,
 	mm->rss++;
 	mm->hiwater_rss = MAX(mm->hiwater_rss, mm->rss);
 	return 0;
+}
+
+int install_frame(struct mm *mm, struct vm_area_struct *v, u64 addr,
+		       pte_t *e, phys_addr_t pa)
+{
+	return install(mm, v, addr, e, pa, true);
 }
 
 /* A fresh frame holding a copy of src (a frame), or zeroes (src 0). */
@@ -387,6 +397,13 @@ static void resolve(struct mm *mm, const struct fault *f, struct fault_outcome *
 		o->result = FAULT_SIGSEGV_ACCERR;
 		return;
 	}
+	/* Where Linux's do_anonymous_page() and shmem fault ask the
+	 * userfaultfd: an empty entry of a registered region. */
+	if (userfaultfd_armed(v) && userfaultfd_wants_fault(mm, v, f->addr & PAGE_MASK)) {
+		o->result = handle_userfault(mm, v, f);
+		o->how = o->result == FAULT_OK ? HOW_USERFAULT : HOW_USERFAULT_SIGBUS;
+		return;
+	}
 	err = handle_pte_fault(mm, v, f->addr & PAGE_MASK, f->access == FAULT_WRITE,
 			       &o->how);
 	if (err) {
@@ -479,6 +496,8 @@ const char *fault_how_words(enum fault_how how)
 		[HOW_BEYOND_EOF] = "SIGBUS: beyond the end of the file",
 		[HOW_SWAP_IO_ERROR] = "SIGBUS: the page could not be read back from swap",
 		[HOW_OUT_OF_MEMORY] = "out of memory",
+		[HOW_USERFAULT] = "userfault: asked the monitor",
+		[HOW_USERFAULT_SIGBUS] = "SIGBUS: a userfault that may not wait",
 	};
 
 	return how < ARRAY_SIZE(words) && words[how] ? words[how] : "?";

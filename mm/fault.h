@@ -59,6 +59,9 @@ enum fault_how {
 	HOW_BEYOND_EOF,       /* SIGBUS: past the file's last page */
 	HOW_SWAP_IO_ERROR,    /* SIGBUS: the page could not be read back */
 	HOW_OUT_OF_MEMORY,
+	HOW_USERFAULT,        /* handle_userfault(): the monitor was asked */
+	HOW_USERFAULT_SIGBUS, /* SIGBUS: UFFD_FEATURE_SIGBUS, or a kernel
+				 access that may not wait for the monitor */
 };
 
 /* What handle_mm_fault() found and did.  region is a copy of the region

@@ -10,6 +10,7 @@
 #include <vmos/errno.h>
 #include <vmos/printk.h>
 #include <vmos/string.h>
+#include "mm/userfaultfd.h"
 #include "mm/frame.h"
 #include "mm/aslr.h"
 #include "mm/kmalloc.h"
@@ -172,6 +173,7 @@ void mm_put(struct mm *mm)
 		return;
 	if (arch_current_page_table() == mm->pgd)
 		panic("mm_put: freeing the active address space");
+	userfaultfd_exit_mm(mm);
 	pt_free_user(mm->pgd, mm_drop_entry, mm);
 	frame_free(mm->pgd);
 	free_all_vmas(mm);
@@ -310,7 +312,7 @@ struct mm *mm_fork(struct mm *src)
 		 * fork" (mlock(2)): the child's regions are not locked. */
 		c->vm_flags &= ~(VM_LOCKED | VM_LOCKONFAULT);
 		vma_file_get(c);
-		if (vma_insert(&dst->vmas, c)) {
+		if (dup_userfaultfd(dst, c) || vma_insert(&dst->vmas, c)) {
 			vma_free(c);
 			goto fail;
 		}
@@ -320,9 +322,11 @@ struct mm *mm_fork(struct mm *src)
 	}
 	pt_flush(src->pgd); /* the parent's pages just became read-only */
 	dst->hiwater_rss = dst->rss;
+	dup_userfaultfd_complete(dst);
 	return dst;
 fail:
 	pt_flush(src->pgd);
+	dup_userfaultfd_fail(dst);
 	mm_put(dst);
 	return NULL;
 }
@@ -561,6 +565,33 @@ int mm_set_flags(struct mm *mm, u64 addr, u64 len, u64 flags, bool set)
 		v->vm_flags = set ? v->vm_flags | flags : v->vm_flags & ~flags;
 		va = piece_end;
 		merge_around(mm, v);
+	}
+	return 0;
+}
+
+int mm_set_userfaultfd(struct mm *mm, u64 start, u64 end, u64 uffd_flags,
+		       struct userfaultfd_ctx *ctx)
+{
+	/* By address: a region may merge into the one before it. */
+	for (u64 va = start; va < end;) {
+		struct vm_area_struct *v = find_vma(&mm->vmas, va);
+		u64 s, e;
+		int err;
+
+		if (!v || v->vm_start >= end)
+			break;
+		s = MAX(va, v->vm_start);
+		e = MIN(end, v->vm_end);
+
+		if (s > v->vm_start || e < v->vm_end) {
+			v = isolate(mm, v, s, e, &err);
+			if (!v)
+				return err;
+		}
+		v->vm_flags = (v->vm_flags & ~VM_UFFD_FLAGS) | uffd_flags;
+		v->vm_userfaultfd_ctx = ctx;
+		merge_around(mm, v);
+		va = e;
 	}
 	return 0;
 }

@@ -57,6 +57,8 @@ struct mm {
 	struct ldt *ldt;         /* x86: the local descriptor table the
 				    process set up with modify_ldt, or NULL
 				    (asm/ldt.h); copied by fork, not exec */
+	struct userfaultfd_ctx *uffd_ctxs; /* the userfaultfds watching it
+					      (mm/userfaultfd.c) */
 };
 
 /* vmtrace_all - log every fault and eviction of every process ("vmtrace"
@@ -133,6 +135,11 @@ int mm_protect(struct mm *mm, u64 addr, u64 len, u64 vm_flags);
 /* mm_set_flags - set (or clear) flag bits such as VM_LOCKED on exactly
  * [addr, addr + len), splitting regions at its ends: 0, -ENOMEM. */
 int mm_set_flags(struct mm *mm, u64 addr, u64 len, u64 flags, bool set);
+/* mm_set_userfaultfd - the regions of [start, end) (holes skipped) are
+ * registered with ctx for uffd_flags (VM_UFFD_FLAGS), or with nothing
+ * (0, NULL), split at the ends and merged where they can: 0, -ENOMEM. */
+int mm_set_userfaultfd(struct mm *mm, u64 start, u64 end, u64 uffd_flags,
+		       struct userfaultfd_ctx *ctx);
 /* mm_get_unmapped_area - a free range of len bytes, top-down below
  * mmap_base; 0 if none. */
 u64 mm_get_unmapped_area(struct mm *mm, u64 len);
@@ -185,5 +192,11 @@ static inline pte_t vm_flags_to_pte(u64 vm_flags)
 	return PTE_U | ((vm_flags & VM_WRITE) ? PTE_W : 0) |
 	       ((vm_flags & VM_EXEC) ? 0 : PTE_NX);
 }
+/* install_frame - map frame pa (the caller's reference on it goes to the
+ * mapping) at addr of region v, in its empty entry e from pt_walk(),
+ * writable as the region allows: 0 or -ENOMEM (UFFDIO_COPY: a new
+ * anonymous page, or a shared file's page). */
+int install_frame(struct mm *mm, struct vm_area_struct *v, u64 addr,
+		  pte_t *e, phys_addr_t pa);
 
 #endif

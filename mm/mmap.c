@@ -18,6 +18,7 @@
 #include "mm/pagetable.h"
 #include "mm/rmap.h"
 #include "mm/shmem.h"
+#include "mm/userfaultfd.h"
 
 #define MAP_TYPE 0x0f
 #define MAP_32BIT 0x40          /* x86-64: below 2 GiB (for old JITs) */
@@ -425,6 +426,42 @@ static int drop_pages(struct mm *mm, u64 addr, u64 len)
 #define MADV_POPULATE_READ 22
 #define MADV_POPULATE_WRITE 23
 
+/*
+ * remove_pages - MADV_REMOVE: punch a hole in the file behind each region
+ * of [addr, addr + len) (Linux's madvise_remove): EINVAL for a locked or
+ * anonymous region, EACCES unless shared and writable, EBADF if the file
+ * is not open for writing, EOPNOTSUPP for a file that cannot (not ramfs).
+ */
+static int remove_pages(struct mm *mm, u64 addr, u64 len)
+{
+	for (u64 va = addr, end = addr + len; va < end;) {
+		struct vm_area_struct *v = find_vma(&mm->vmas, va);
+		struct file *f;
+		u64 stop, off;
+
+		if (!v || v->vm_start >= end)
+			return 0;
+		va = MAX(va, v->vm_start);
+		stop = MIN(end, v->vm_end);
+		f = v->vm_file;
+		if ((v->vm_flags & VM_LOCKED) || !f)
+			return -EINVAL;
+		if ((v->vm_flags & (VM_SHARED | VM_WRITE)) != (VM_SHARED | VM_WRITE))
+			return -EACCES;
+		if (!(f->flags & (O_WRONLY | O_RDWR)))
+			return -EBADF;
+		if (!is_ramfs_file(f->inode))
+			return -EOPNOTSUPP;
+		off = (v->vm_pgoff << PAGE_SHIFT) + (va - v->vm_start);
+		file_get(f); /* the region may go while the monitor reads */
+		userfaultfd_remove(mm, va, stop);
+		ramfs_punch_hole(f->inode, off, off + (stop - va));
+		file_put(f);
+		va = stop;
+	}
+	return 0;
+}
+
 /* wipe_ok - MADV_WIPEONFORK applies to private anonymous memory only
  * (Linux: EINVAL for a file or shared region). */
 static bool wipe_ok(struct mm *mm, u64 addr, u64 len)
@@ -520,6 +557,7 @@ SYSCALL_DEFINE3(madvise, u64, addr, u64, len, int, advice)
 	switch (advice) {
 	case MADV_DONTNEED:
 	case MADV_FREE:
+		userfaultfd_remove(mm, addr, addr + alen);
 		return drop_pages(mm, addr, alen);
 	case MADV_DONTFORK:
 	case MADV_DOFORK:
@@ -538,7 +576,7 @@ SYSCALL_DEFINE3(madvise, u64, addr, u64, len, int, advice)
 	case MADV_POPULATE_WRITE:
 		return populate(mm, addr, alen, advice == MADV_POPULATE_WRITE);
 	case MADV_REMOVE:
-		return -EINVAL; /* Linux: only for shared file mappings (tmpfs) */
+		return remove_pages(mm, addr, alen);
 	default:
 		return 0; /* advice taken, nothing to do */
 	}
@@ -783,6 +821,8 @@ SYSCALL_DEFINE5(mremap, u64, old, u64, old_len, u64, new_len, int, flags, u64, n
 {
 	struct mm *mm = current->mm;
 	struct vm_area_struct *v;
+	struct userfaultfd_ctx *uctx;
+	u64 uflags;
 	u64 dest, pgoff;
 	int err;
 
@@ -824,7 +864,10 @@ SYSCALL_DEFINE5(mremap, u64, old, u64, old_len, u64, new_len, int, flags, u64, n
 		return -ENOMEM;
 	}
 	pgoff = v->vm_pgoff + ((old - v->vm_start) >> PAGE_SHIFT);
-	err = mm_map_file(mm, dest, new_len, v->vm_flags, v->vm_file, pgoff);
+	uctx = v->vm_userfaultfd_ctx; /* v may merge away below */
+	uflags = v->vm_flags & VM_UFFD_FLAGS;
+	err = mm_map_file(mm, dest, new_len, v->vm_flags & ~VM_UFFD_FLAGS,
+			  v->vm_file, pgoff);
 	if (!err)
 		err = move_ptes(mm, old, dest, MIN(old_len, new_len));
 	if (err) {
@@ -837,6 +880,7 @@ SYSCALL_DEFINE5(mremap, u64, old, u64, old_len, u64, new_len, int, flags, u64, n
 		mm_set_flags(mm, old, old_len, VM_LOCKED | VM_LOCKONFAULT, false);
 	else
 		mm_unmap(mm, old, old_len);
+	mremap_userfaultfd(mm, uctx, uflags, old, dest, old_len, new_len);
 	return (long)dest;
 }
 

@@ -188,3 +188,14 @@ void unmap_mapping_range(struct inode *inode, u64 first)
 		}
 	}
 }
+
+void rmap_unmap_page(struct page *page)
+{
+	/* Each clearing removes the item (mm_drop_entry → rmap_remove). */
+	while (page->rmap) {
+		struct mm *mm = page->rmap->mm;
+		u64 va = page->rmap->va;
+
+		pt_unmap_range(mm->pgd, va, va + PAGE_SIZE, mm_drop_entry, mm);
+	}
+}

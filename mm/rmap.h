@@ -49,5 +49,9 @@ u64 rmap_pool_frames(void);
  */
 struct inode;
 void unmap_mapping_range(struct inode *inode, u64 first);
+/* rmap_unmap_page - clear every entry that maps page (a file's page going
+ * away from a hole punched in it: fallocate, MADV_REMOVE; private copies
+ * of it are other frames and stay, as Linux's). */
+void rmap_unmap_page(struct page *page);
 
 #endif

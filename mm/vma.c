@@ -40,7 +40,8 @@ const struct vma_flag_name vma_flag_names[] = {
 	{ VM_EXEC, "ex" },        { VM_SHARED, "sh" },
 	{ VM_MAYREAD, "mr" },     { VM_MAYWRITE, "mw" },
 	{ VM_MAYEXEC, "me" },     { VM_MAYSHARE, "ms" },
-	{ VM_GROWSDOWN, "gd" },   { VM_PFNMAP, "pf" },
+	{ VM_GROWSDOWN, "gd" },   { VM_UFFD_MISSING, "um" },
+	{ VM_PFNMAP, "pf" },
 	{ VM_LOCKED, "lo" },      { VM_IO, "io" },
 	{ VM_SEQ_READ, "sr" },    { VM_RAND_READ, "rr" },
 	{ VM_DONTCOPY, "dc" },    { VM_DONTEXPAND, "de" },
@@ -51,7 +52,7 @@ const struct vma_flag_name vma_flag_names[] = {
 	{ VM_WIPEONFORK, "wf" },  { VM_DONTDUMP, "dd" },
 	{ VM_SOFTDIRTY, "sd" },   { VM_MIXEDMAP, "mm" },
 	{ VM_HUGEPAGE, "hg" },    { VM_NOHUGEPAGE, "nh" },
-	{ VM_MERGEABLE, "mg" },
+	{ VM_MERGEABLE, "mg" },   { VM_UFFD_MINOR, "ui" },
 };
 const unsigned int nr_vma_flag_names = ARRAY_SIZE(vma_flag_names);
 
@@ -438,7 +439,8 @@ bool vma_can_merge(const struct vm_area_struct *a,
 		   const struct vm_area_struct *b)
 {
 	if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags ||
-	    (a->vm_flags & VM_SPECIAL) || a->vm_file != b->vm_file)
+	    (a->vm_flags & VM_SPECIAL) || a->vm_file != b->vm_file ||
+	    a->vm_userfaultfd_ctx != b->vm_userfaultfd_ctx)
 		return false;
 	return !a->vm_file || a->vm_pgoff + vma_pages(a) == b->vm_pgoff;
 }

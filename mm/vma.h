@@ -62,6 +62,7 @@ typedef unsigned long vm_flags_t;
 #define VM_MAYEXEC 0x00000040ul
 #define VM_MAYSHARE 0x00000080ul
 #define VM_GROWSDOWN 0x00000100ul  /* a stack: grows down on faults */
+#define VM_UFFD_MISSING 0x00000200ul /* userfaultfd: missing pages reported */
 #define VM_PFNMAP 0x00000400ul     /* raw page frames, no struct page */
 #define VM_LOCKED 0x00002000ul     /* mlock()ed */
 #define VM_IO 0x00004000ul         /* memory-mapped I/O */
@@ -82,6 +83,8 @@ typedef unsigned long vm_flags_t;
 #define VM_HUGEPAGE 0x20000000ul   /* madvise(MADV_HUGEPAGE) */
 #define VM_NOHUGEPAGE 0x40000000ul /* madvise(MADV_NOHUGEPAGE) */
 #define VM_MERGEABLE 0x80000000ul  /* KSM may merge its pages */
+#define VM_UFFD_MINOR (1ul << 37)  /* userfaultfd: minor faults reported */
+#define VM_UFFD_FLAGS (VM_UFFD_MISSING | VM_UFFD_MINOR)
 
 /* Regions with any of these flags are never merged (Linux's VM_SPECIAL). */
 #define VM_SPECIAL (VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
@@ -100,6 +103,7 @@ extern const unsigned int nr_vma_flag_names;
 
 struct file; /* opaque here: the file a region maps */
 struct vm_area_struct;
+struct userfaultfd_ctx; /* mm/userfaultfd.h */
 
 /*
  * vma_node - a region's place in its tree (AVL, see vma.c).  Besides the
@@ -121,6 +125,8 @@ struct vm_area_struct {
 	vm_flags_t vm_flags; /* VM_* */
 	struct file *vm_file; /* what is mapped, or NULL: anonymous memory */
 	u64 vm_pgoff;        /* vm_file page mapped at vm_start */
+	struct userfaultfd_ctx *vm_userfaultfd_ctx; /* the userfaultfd it is
+				registered with (VM_UFFD_FLAGS), or NULL */
 	struct vma_node vm_node;
 };
 

@@ -280,6 +280,10 @@ QEMU_TESTS = [
     # it passes on Linux 6.1 too: tools/abi_peer.py).
     dict(name="user-misc6", append="init=/tests/misc6_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=120),
+    # userfaultfd and pidfds (tests/user/uffd_test.c; it passes on Linux
+    # 6.1 too: tools/abi_peer.py).
+    dict(name="user-uffd", append="init=/tests/uffd_test", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=60),
     # Disks (tests/user/blk_test.c): /dev/vda, vdb and a read-only vdc,
     # found by the PCI scan; without a disk there is no /dev/vda.
     dict(name="user-blk", append="init=/tests/blk_test", initrd=[INITRD],

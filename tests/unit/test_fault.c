@@ -23,6 +23,7 @@
 #include "mm/pagetable.h"
 #include "mm/rmap.h"
 #include "mm/swap_state.h"
+#include "mm/userfaultfd.h"
 #include "mm/vmscan.h"
 
 #define MEM_BYTES MiB(8)
@@ -101,6 +102,23 @@ int do_swap_page(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e,
 	*e = 0; /* the slot is read back: the entry gets the frame */
 	pt_fill(addr, e, frame_alloc(), vm_flags_to_pte(v->vm_flags));
 	return 0;
+}
+
+/* The userfaultfd: an armed region's empty entries are all wanted, and
+ * handle_userfault() answers uffd_result (the monitor is mm/userfaultfd.c's
+ * business, tested by tests/user/uffd_test.c). */
+static int uffd_calls;
+static enum fault_result uffd_result;
+bool userfaultfd_wants_fault(struct mm *m, struct vm_area_struct *v, u64 addr)
+{
+	return true;
+}
+
+enum fault_result handle_userfault(struct mm *m, struct vm_area_struct *v,
+				   const struct fault *f)
+{
+	uffd_calls++;
+	return uffd_result;
 }
 
 /* The file: two frames of content; a hole has no frame.  The fault path
@@ -519,6 +537,24 @@ static void test_vmtrace(void **state)
 				"in anonymous memory rw-p: stack grow, zero-fill\n"));
 }
 
+/* A region registered with a userfaultfd: the fault goes to
+ * handle_userfault(), and nothing is mapped here; its SIGBUS answer too. */
+static void test_userfault(void **state)
+{
+	struct vm_area_struct *v = find_vma(&mm.vmas, ANON);
+
+	v->vm_flags |= VM_UFFD_MISSING;
+	uffd_result = FAULT_OK;
+	assert_outcome(fault(ANON, FAULT_READ), FAULT_OK, HOW_USERFAULT);
+	assert_int_equal(uffd_calls, 1);
+	assert_false(mapped(ANON, NULL));
+	uffd_result = FAULT_SIGBUS;
+	assert_outcome(fault(ANON, FAULT_WRITE), FAULT_SIGBUS, HOW_USERFAULT_SIGBUS);
+	v->vm_flags &= ~VM_UFFD_MISSING;
+	assert_outcome(fault(ANON, FAULT_READ), FAULT_OK, HOW_ZERO_FILL);
+	assert_int_equal(uffd_calls, 2);
+}
+
 static void test_fault_in_page(void **state)
 {
 	struct vm_area_struct *v = find_vma(&mm.vmas, FILE_PRIV);
@@ -547,7 +583,7 @@ int main(void)
 		T(test_spurious),         T(test_swap_in_major),
 		T(test_swap_in_cache),    T(test_swap_io_error),
 		T(test_out_of_memory),    T(test_vmtrace),
-		T(test_fault_in_page),
+		T(test_fault_in_page),    T(test_userfault),
 #undef T
 	};
 

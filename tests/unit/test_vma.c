@@ -757,15 +757,17 @@ static void test_check_catches_corruption(void **state)
 
 static void test_flag_names(void **state)
 {
-	static const char want[] = "rd wr ex sh mr mw me ms gd pf lo io sr rr "
+	static const char want[] = "rd wr ex sh mr mw me ms gd um pf lo io sr rr "
 				   "dc de ?? ac nr ht sf ar wf dd sd mm hg nh "
-				   "mg";
+				   "mg ui";
 	char got[sizeof(want) + 8] = "";
 
 	/* Linux's values, which smaps users may know by heart. */
 	assert_int_equal(VM_READ, 0x1);
 	assert_int_equal(VM_MAYSHARE, 0x80);
 	assert_int_equal(VM_GROWSDOWN, 0x100);
+	assert_int_equal(VM_UFFD_MISSING, 0x200);
+	assert_int_equal(VM_UFFD_MINOR, 1ul << 37);
 	assert_int_equal(VM_LOCKED, 0x2000);
 	assert_int_equal(VM_DONTEXPAND, 0x40000);
 	assert_int_equal(VM_ACCOUNT, 0x100000);
