@@ -639,10 +639,12 @@ SYSCALL_DEFINE4(fallocate, int, fd, int, mode, s64, offset, s64, len)
 	else if ((u64)offset + (u64)len > MAX_FILE_SIZE)
 		err = -EFBIG;
 	else if ((mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) ||
-		 !is_ramfs_file(inode))
+		 !inode->iops->map_page)
+		err = -EOPNOTSUPP;
+	else if ((mode & FALLOC_FL_PUNCH_HOLE) && !inode->iops->punch_hole)
 		err = -EOPNOTSUPP;
 	else if (mode & FALLOC_FL_PUNCH_HOLE)
-		ramfs_punch_hole(inode, (u64)offset, (u64)(offset + len));
+		inode->iops->punch_hole(inode, (u64)offset, (u64)(offset + len));
 	else if (!mode && (u64)(offset + len) > inode->size)
 		err = vfs_truncate(inode, (u64)(offset + len));
 	file_put(f);

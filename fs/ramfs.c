@@ -81,11 +81,6 @@ static bool is_ramfs(const struct inode *inode)
 	return inode->iops == &ramfs_iops;
 }
 
-bool is_ramfs_file(const struct inode *inode)
-{
-	return is_ramfs(inode) && S_ISREG(inode->mode);
-}
-
 /* ---- directory entries ---- */
 
 static struct ramfs_dirent *find_entry(struct inode *dir, const char *name,
@@ -465,7 +460,15 @@ static bool grow_slots(struct ramfs_file *rf, u64 pgoff)
 	return true;
 }
 
-phys_addr_t ramfs_get_page(struct inode *inode, u64 pgoff, bool alloc)
+/*
+ * ramfs_get_page - the physical frame holding bytes [pgoff * PAGE_SIZE,
+ * (pgoff + 1) * PAGE_SIZE) of a ramfs regular file, or 0 for a hole
+ * (reads as zeros).  With alloc, a hole first gets a zeroed frame (0 when
+ * memory is short: file data leaves the last 1/16 of memory free).  The
+ * frame stays the file's: take a reference (page_get) to keep it mapped
+ * past a truncate.  O(1).  Others reach it through map_page.
+ */
+static phys_addr_t ramfs_get_page(struct inode *inode, u64 pgoff, bool alloc)
 {
 	struct ramfs_file *rf = inode->private;
 	phys_addr_t pa;
@@ -527,7 +530,12 @@ static void zero_range(struct inode *inode, u64 start, u64 end)
 		memset((u8 *)phys_to_virt(pa) + start % PAGE_SIZE, 0, end - start);
 }
 
-void ramfs_punch_hole(struct inode *inode, u64 start, u64 end)
+/* ramfs_punch_hole - fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE)
+ * of [start, end) of a ramfs file (within its size): the whole pages
+ * leave every mapping of them and the file (holes read as zeros; private
+ * copies of them stay, as Linux's), the parts of pages at the ends are
+ * zeroed. */
+static void ramfs_punch_hole(struct inode *inode, u64 start, u64 end)
 {
 	u64 first = ALIGN_UP(start, PAGE_SIZE) / PAGE_SIZE, last = end / PAGE_SIZE;
 
@@ -701,6 +709,7 @@ static phys_addr_t ramfs_find_page(struct inode *inode, u64 pgoff)
 static const struct inode_operations ramfs_iops = {
 	.map_page = ramfs_map_page,
 	.find_page = ramfs_find_page,
+	.punch_hole = ramfs_punch_hole,
 	.lookup = ramfs_lookup,
 	.mknod = ramfs_mknod,
 	.symlink = ramfs_symlink,

@@ -249,6 +249,10 @@ struct inode_operations {
 	phys_addr_t (*map_page)(struct inode *inode, u64 pgoff, bool alloc, int *err,
 				bool *major);
 	phys_addr_t (*find_page)(struct inode *inode, u64 pgoff);
+	/* punch_hole: drop the file's pages wholly inside [start, end) (they
+	 * read as zeros again; the size stays): fallocate's PUNCH_HOLE and
+	 * madvise's MADV_REMOVE.  NULL: not supported (-EOPNOTSUPP). */
+	void (*punch_hole)(struct inode *inode, u64 start, u64 end);
 	/* setsize: truncate or extend a regular file: 0 or -errno. */
 	int (*setsize)(struct inode *inode, u64 size);
 	/* evict: free the file system's data; the last iput() calls it. */
@@ -368,14 +372,6 @@ u32 current_fsgid(void);
  * (kernel/sys.c) */
 bool in_group_p(u32 gid);
 
-/*
- * ramfs_get_page - the physical frame holding bytes [pgoff * PAGE_SIZE,
- * (pgoff + 1) * PAGE_SIZE) of a ramfs regular file, or 0 for a hole
- * (reads as zeros).  With alloc, a hole first gets a zeroed frame (0 when
- * memory is short: file data leaves the last 1/16 of memory free).  The frame stays the file's: take a reference
- * (page_get) to keep it mapped past a truncate.  O(1).
- */
-phys_addr_t ramfs_get_page(struct inode *inode, u64 pgoff, bool alloc);
 /* get_write_access / put_write_access - a file of a regular inode opens
  * (closes) for writing: -ETXTBSY while a program runs from it.
  * deny_write_access / allow_write_access - a program runs from it (exec):
@@ -390,14 +386,6 @@ extern const struct file_operations fifo_fops;
  * owned by the caller's fsuid: one reference, or NULL.  SysV shared
  * memory keeps its segments in such files (ipc/shm.c). */
 struct inode *ramfs_new_file(u32 mode);
-/* ramfs_punch_hole - fallocate(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE)
- * of [start, end) of a ramfs file (within its size): the whole pages
- * leave every mapping of them and the file (holes read as zeros; private
- * copies of them stay, as Linux's), the parts of pages at the ends are
- * zeroed. */
-void ramfs_punch_hole(struct inode *inode, u64 start, u64 end);
-/* is_ramfs_file - does ramfs_get_page() work on this inode? */
-bool is_ramfs_file(const struct inode *inode);
 /* anon_inode_getfile - an open file (flags: O_RDWR, O_NONBLOCK...) of a
  * new inode in no directory, with fops and f->private = priv, shown as
  * "anon_inode:NAME" (anon_inodes.c): NULL with *err on failure. */

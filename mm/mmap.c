@@ -450,12 +450,12 @@ static int remove_pages(struct mm *mm, u64 addr, u64 len)
 			return -EACCES;
 		if (!(f->flags & (O_WRONLY | O_RDWR)))
 			return -EBADF;
-		if (!is_ramfs_file(f->inode))
+		if (!f->inode->iops->punch_hole)
 			return -EOPNOTSUPP;
 		off = (v->vm_pgoff << PAGE_SHIFT) + (va - v->vm_start);
 		file_get(f); /* the region may go while the monitor reads */
 		userfaultfd_remove(mm, va, stop);
-		ramfs_punch_hole(f->inode, off, off + (stop - va));
+		f->inode->iops->punch_hole(f->inode, off, off + (stop - va));
 		file_put(f);
 		va = stop;
 	}

@@ -323,10 +323,23 @@ static bool beyond_eof(const struct inode *inode, u64 pgoff)
 	return pgoff >= ALIGN_UP(inode->size, PAGE_SIZE) >> PAGE_SHIFT;
 }
 
+/* file_has_page - the frame v's file holds for page pgoff (read back
+ * from swap if it went there), 0 for a hole; *err -EFAULT past its end.
+ * Through the inode's map_page hook (fs/vfs.h), as the fault path. */
+static phys_addr_t file_has_page(const struct vm_area_struct *v, u64 pgoff, int *err)
+{
+	struct inode *inode = v->vm_file->inode;
+	bool major;
+
+	return inode->iops->map_page(inode, pgoff, false, err, &major);
+}
+
 /* in_file - does v's file hold the page at addr (not a hole)? */
 static bool in_file(const struct vm_area_struct *v, u64 addr)
 {
-	return v->vm_file && ramfs_get_page(v->vm_file->inode, file_page(v, addr), false);
+	int err;
+
+	return v->vm_file && file_has_page(v, file_page(v, addr), &err);
 }
 
 bool userfaultfd_wants_fault(struct mm *mm, struct vm_area_struct *v, u64 addr)
@@ -662,17 +675,19 @@ refuse:
 }
 
 /* vma_can_userfault - may v be registered for uffd_flags?  Anonymous
- * memory, and mappings of ramfs files (Linux's shmem), shared or private;
- * minor faults, shared ramfs mappings only (Linux: private ones too). */
+ * memory (a private /dev/zero mapping too), and mappings of files that
+ * give their pages (ramfs, memfd and shared anonymous memory's shmem
+ * objects: Linux's shmem), shared or private; minor faults, shared
+ * mappings of such files only (Linux: private ones too). */
 static bool vma_can_userfault(const struct vm_area_struct *v, u64 uffd_flags)
 {
-	bool ramfs = v->vm_file && is_ramfs_file(v->vm_file->inode);
+	bool paged = v->vm_file && v->vm_file->inode->iops->map_page;
 
 	if (v->vm_flags & (VM_SPECIAL | VM_HUGETLB))
 		return false;
 	if (uffd_flags & VM_UFFD_MINOR)
-		return ramfs && (v->vm_flags & VM_SHARED);
-	return !v->vm_file || ramfs;
+		return paged && (v->vm_flags & VM_SHARED);
+	return vma_is_anonymous(v) || paged;
 }
 
 /*
@@ -796,14 +811,16 @@ static int shmem_frame(struct inode *inode, u64 pgoff, phys_addr_t pa,
 		       phys_addr_t *out)
 {
 	phys_addr_t fpa;
+	bool major;
+	int err;
 
-	if (beyond_eof(inode, pgoff))
-		return -EFAULT;
-	if (ramfs_get_page(inode, pgoff, false))
+	if (inode->iops->map_page(inode, pgoff, false, &err, &major))
 		return -EEXIST;
-	fpa = ramfs_get_page(inode, pgoff, true);
+	if (err)
+		return err; /* -EFAULT: beyond its end */
+	fpa = inode->iops->map_page(inode, pgoff, true, &err, &major);
 	if (!fpa)
-		return -ENOMEM;
+		return err ? err : -ENOMEM;
 	memcpy(phys_to_virt(fpa), phys_to_virt(pa), PAGE_SIZE);
 	frame_free(pa);
 	page_get(phys_to_page(fpa));
@@ -955,11 +972,11 @@ static int continue_page(struct mm *mm, u64 dst)
 
 	if (!v)
 		return -ENOENT;
-	if (!v->vm_file || !(v->vm_flags & VM_SHARED) || !is_ramfs_file(v->vm_file->inode))
+	if (!v->vm_file || !(v->vm_flags & VM_SHARED) || !v->vm_file->inode->iops->map_page)
 		return -EINVAL;
-	pa = ramfs_get_page(v->vm_file->inode, file_page(v, dst), false);
-	if (!pa || beyond_eof(v->vm_file->inode, file_page(v, dst)))
-		return -EFAULT;
+	pa = file_has_page(v, file_page(v, dst), &err);
+	if (!pa)
+		return -EFAULT; /* a hole, or beyond the end */
 	e = pt_walk(mm->pgd, dst, true);
 	if (!e)
 		return -ENOMEM;

@@ -218,6 +218,44 @@ static void t_copy_zeropage(void)
 	munmap(p, 2 * PAGE);
 }
 
+/* Shared anonymous memory (a shmem object behind it, as on Linux) can be
+ * registered: the missing page is filled by UFFDIO_COPY into the object,
+ * so a forked child that maps the same object sees the copy too. */
+static void t_shared_anon(void)
+{
+	int uffd = (int)uffd_open(O_CLOEXEC, 0);
+	char *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		       -1, 0), src[PAGE];
+	struct uffdio_register r = { .range = { (unsigned long)p, PAGE },
+				     .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_copy c = { 0 };
+	struct toucher t;
+	struct uffd_msg m;
+	int status;
+	pid_t pid;
+
+	CHECK(p != MAP_FAILED && ioctl(uffd, UFFDIO_REGISTER, &r) == 0,
+	      "register MAP_SHARED|MAP_ANONYMOUS: %s", strerror(errno));
+	memset(src, 's', sizeof(src));
+	start_touch(&t, p + 5, 0);
+	CHECK(read_msg(uffd, &m) == 0 && m.event == UFFD_EVENT_PAGEFAULT &&
+	      m.arg.pagefault.address == (unsigned long)p, "the fault is reported");
+	c.dst = (unsigned long)p;
+	c.src = (unsigned long)src;
+	c.len = PAGE;
+	CHECK(ioctl(uffd, UFFDIO_COPY, &c) == 0 && c.copy == PAGE, "copy %lld", c.copy);
+	pthread_join(t.thread, NULL);
+	CHECK(t.value == 's', "the copy is seen");
+	CHECK_ERR(ioctl(uffd, UFFDIO_COPY, &c), EEXIST); /* the object has it */
+	close(uffd);
+	pid = fork();
+	if (pid == 0)
+		_exit(p[PAGE - 1] == 's' ? 0 : 1);
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	      WEXITSTATUS(status) == 0, "a child sees the object's page");
+	munmap(p, PAGE);
+}
+
 static void t_nonblock_poll(void)
 {
 	int uffd = (int)uffd_open(O_NONBLOCK, 0);
@@ -728,6 +766,7 @@ static void all_cases(void)
 {
 	RUN(t_api);
 	RUN(t_copy_zeropage);
+	RUN(t_shared_anon);
 	RUN(t_nonblock_poll);
 	RUN(t_copy_rules);
 	RUN(t_close_wakes);
