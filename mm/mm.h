@@ -171,6 +171,14 @@ int break_cow(struct mm *mm, struct vm_area_struct *v, u64 addr);
  * "" for other anonymous memory.
  */
 const char *mm_region_name(const struct mm *mm, const struct vm_area_struct *v);
+/* user_range_ok - does [addr, addr + len) lie in the user half of the
+ * address space, without wrapping?  The memory system calls' one range
+ * check; each answers its own errno when it fails, as Linux's do. */
+static inline bool user_range_ok(u64 addr, u64 len)
+{
+	return addr < USER_SPACE_END && len <= USER_SPACE_END - addr;
+}
+
 /*
  * vma_is_anonymous - are v's pages anonymous memory (zero-filled, private
  * copies on write)?  No file, or a private mapping of /dev/zero, which

@@ -109,7 +109,7 @@ SYSCALL_DEFINE1(brk, u64, addr)
 static s64 choose_address(struct mm *mm, u64 addr, u64 len, int flags)
 {
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-		if (addr & (PAGE_SIZE - 1))
+		if (!IS_ALIGNED(addr, PAGE_SIZE))
 			return -EINVAL;
 		if (addr < MMAP_MIN_ADDR)
 			return -EPERM;
@@ -259,7 +259,7 @@ SYSCALL_DEFINE6(mmap, u64, addr, u64, len, int, prot, int, flags, int, fd, u64, 
 	u64 vm_flags;
 	s64 where;
 
-	if (off & (PAGE_SIZE - 1))
+	if (!IS_ALIGNED(off, PAGE_SIZE))
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS)) {
 		file = fd_get(current->files, fd);
@@ -315,9 +315,7 @@ SYSCALL_DEFINE6(mmap, u64, addr, u64, len, int, prot, int, flags, int, fd, u64, 
 
 static int check_range(u64 addr, u64 len)
 {
-	if (addr & (PAGE_SIZE - 1))
-		return -EINVAL;
-	if (addr >= USER_SPACE_END || len > USER_SPACE_END - addr)
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || !user_range_ok(addr, len))
 		return -EINVAL;
 	return 0;
 }
@@ -337,12 +335,12 @@ SYSCALL_DEFINE2(munmap, u64, addr, u64, len)
  * ENOMEM, like one without regions (munmap says EINVAL). */
 SYSCALL_DEFINE3(mprotect, u64, addr, u64, len, int, prot)
 {
-	if (addr & (PAGE_SIZE - 1))
+	if (!IS_ALIGNED(addr, PAGE_SIZE))
 		return -EINVAL;
 	if (!len)
 		return 0;
 	len = ALIGN_UP(len, PAGE_SIZE); /* 0 if it wraps */
-	if (!len || addr >= USER_SPACE_END || len > USER_SPACE_END - addr)
+	if (!len || !user_range_ok(addr, len))
 		return -ENOMEM;
 	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 /* PROT_GROWSDOWN */))
 		return -EINVAL;
@@ -376,11 +374,11 @@ SYSCALL_DEFINE3(msync, u64, addr, u64, len, int, flags)
 {
 	struct mm *mm = current->mm;
 
-	if ((addr & (PAGE_SIZE - 1)) || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
 	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
 		return -EINVAL;
 	len = ALIGN_UP(len, PAGE_SIZE);
-	if (addr >= USER_SPACE_END || len > USER_SPACE_END - addr)
+	if (!user_range_ok(addr, len))
 		return -ENOMEM;
 	/* Linux: MS_INVALIDATE of locked pages is -EBUSY */
 	if ((flags & MS_INVALIDATE) && mm_locked_pages(mm, addr, addr + len))
@@ -545,10 +543,10 @@ SYSCALL_DEFINE3(madvise, u64, addr, u64, len, int, advice)
 	struct mm *mm = current->mm;
 	u64 alen;
 
-	if (!madvise_valid(advice) || (addr & (PAGE_SIZE - 1)))
+	if (!madvise_valid(advice) || !IS_ALIGNED(addr, PAGE_SIZE))
 		return -EINVAL;
 	alen = ALIGN_UP(len, PAGE_SIZE);
-	if ((len && !alen) || addr >= USER_SPACE_END || alen > USER_SPACE_END - addr)
+	if ((len && !alen) || !user_range_ok(addr, alen))
 		return -EINVAL;
 	if (!alen)
 		return 0;
@@ -611,9 +609,9 @@ SYSCALL_DEFINE3(mincore, u64, addr, u64, len, u8 __user *, vec)
 	u8 chunk[64];
 	u64 pages, done = 0;
 
-	if (addr & (PAGE_SIZE - 1))
+	if (!IS_ALIGNED(addr, PAGE_SIZE))
 		return -EINVAL;
-	if (addr >= USER_SPACE_END || len > USER_SPACE_END - addr)
+	if (!user_range_ok(addr, len))
 		return -ENOMEM;
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (!range_mapped(mm, addr, len))
@@ -692,7 +690,7 @@ static int do_mlock(u64 addr, u64 len, u64 lock)
 	end = ALIGN_UP(addr + len, PAGE_SIZE);
 	if (end == start)
 		return 0;
-	if (start >= USER_SPACE_END || end > USER_SPACE_END || !range_mapped(mm, start, end - start))
+	if (!user_range_ok(start, end - start) || !range_mapped(mm, start, end - start))
 		return -ENOMEM;
 	if (lock && !mlock_limit_ok(mm, ((end - start) >> PAGE_SHIFT) -
 						mm_locked_pages(mm, start, end)))
@@ -826,7 +824,7 @@ SYSCALL_DEFINE5(mremap, u64, old, u64, old_len, u64, new_len, int, flags, u64, n
 	u64 dest, pgoff;
 	int err;
 
-	if ((old & (PAGE_SIZE - 1)) || !new_len ||
+	if (!IS_ALIGNED(old, PAGE_SIZE) || !new_len ||
 	    (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) ||
 	    ((flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) && !(flags & MREMAP_MAYMOVE)))
 		return -EINVAL;
@@ -855,7 +853,7 @@ SYSCALL_DEFINE5(mremap, u64, old, u64, old_len, u64, new_len, int, flags, u64, n
 	if (!(flags & MREMAP_MAYMOVE))
 		return -ENOMEM;
 	if (flags & MREMAP_FIXED) {
-		if ((new_addr & (PAGE_SIZE - 1)) || new_addr < MMAP_MIN_ADDR ||
+		if (!IS_ALIGNED(new_addr, PAGE_SIZE) || new_addr < MMAP_MIN_ADDR ||
 		    new_addr > STACK_TOP || new_len > STACK_TOP - new_addr ||
 		    (new_addr < old + old_len && old < new_addr + new_len))
 			return -EINVAL;
