@@ -25,6 +25,7 @@
 #define MAP_32BIT_START 0x40000000ul
 #define MAP_32BIT_END 0x80000000ul
 #define MAP_SHARED_VALIDATE 0x03
+#define PROT_GROWSDOWN 0x01000000 /* mprotect: extend to the stack's start (accepted) */
 #define MAP_KNOWN_FLAGS (MAP_TYPE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN | \
 			 MAP_DENYWRITE | MAP_EXECUTABLE | MAP_LOCKED |        \
 			 MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK |        \
@@ -342,7 +343,7 @@ SYSCALL_DEFINE3(mprotect, u64, addr, u64, len, int, prot)
 	len = ALIGN_UP(len, PAGE_SIZE); /* 0 if it wraps */
 	if (!len || !user_range_ok(addr, len))
 		return -ENOMEM;
-	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 /* PROT_GROWSDOWN */))
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN))
 		return -EINVAL;
 	return mm_protect(current->mm, addr, len, prot_to_vm_flags(prot));
 }
