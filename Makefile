@@ -28,7 +28,7 @@ KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 # Two files are the checked kernel's alone (see "the checked kernel").
 CHECK_ONLY_C := kernel/ubsan.c mm/poison.c
 KERNEL_C   := $(filter-out $(CHECK_ONLY_C),$(wildcard arch/x86_64/*.c kernel/*.c \
-	fs/*.c net/*.c ipc/*.c drivers/*.c mm/*.c lib/*.c tests/ktest/*.c))
+	fs/*.c fs/proc/*.c net/*.c ipc/*.c drivers/*.c mm/*.c lib/*.c tests/ktest/*.c))
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm kernel/*.asm)
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o)
 
@@ -265,7 +265,7 @@ UNIT_SRC_vma       := mm/vma.c
 # A test depends on what it compiles (its UNIT_SRC_ line) and the headers,
 # not on every kernel source.
 KERNEL_H := $(wildcard include/vmos/*.h arch/x86_64/include/asm/*.h kernel/*.h mm/*.h \
-	fs/*.h net/*.h ipc/*.h drivers/*.h)
+	fs/*.h fs/proc/*.h net/*.h ipc/*.h drivers/*.h)
 .SECONDEXPANSION:
 $(BUILD)/unit/test_%: tests/unit/test_%.c $(UNIT_SHIM) tests/unit/host.h \
 		$(wildcard tests/unit/include/asm/*.h) $$(UNIT_SRC_$$*) $(KERNEL_H)

@@ -19,7 +19,7 @@
  *	tty.c        the console as a terminal (tty_ldisc.c: line editing)
  *	pipe.c       pipes
  *	poll.c       poll, ppoll, select, pselect6
- *	procfs.c     /proc
+ *	proc/        /proc (fs/proc/internal.h: which file holds what)
  */
 #ifndef FS_INTERNAL_H
 #define FS_INTERNAL_H
@@ -227,7 +227,7 @@ void poll_notify(void);
  */
 int wait_sleep_deadline(struct wait_queue *wq, u64 deadline);
 
-/* ---- procfs.c ---- */
+/* ---- proc/inode.c ---- */
 
 /* procfs_create_root - the /proc directory (referenced; every mount
  * of proc gets the same one). */

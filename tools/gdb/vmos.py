@@ -32,7 +32,7 @@ PTE_FLAG_NAMES = [(0, "P"), (1, "RW"), (2, "US"), (3, "PWT"), (4, "PCD"),
                   (5, "A"), (6, "D"), (7, "PS"), (8, "G"),
                   (9, "PROTNONE"), (63, "NX")]
 VM_READ, VM_WRITE, VM_EXEC, VM_SHARED = 0x1, 0x2, 0x4, 0x8  # mm/vma.h
-MAPS_NAME_COLUMN = 73                     # fs/procfs.c
+MAPS_NAME_COLUMN = 73                     # fs/procfmt.h
 PID_MAX = 32768                           # kernel/task.h: bounds the walks
 FRAME_TABLE_READ_MAX = 1 << 18            # frames: walk the table up to 1 GiB
 PG_RESERVED, PG_FREE, PG_SLAB, PG_PAGETABLE = 0x01, 0x02, 0x08, 0x10  # mm/frame.h
@@ -203,7 +203,7 @@ def vm_flag_codes(flags):
 
 
 def maps_line(mm, v):
-    """One line of /proc/PID/maps, as show_maps() of fs/procfs.c."""
+    """One line of /proc/PID/maps, as show_maps() of fs/proc/task_mmu.c."""
     f = v["vm_file"]
     offset = dev = ino = 0
     if int(f):
@@ -421,7 +421,7 @@ anonymous memory."""
 class MapsCommand(VmosCommand):
     """maps PID: the text /proc/PID/maps would show for the process PID.
 
-Built as show_maps() in fs/procfs.c builds it, from the regions in
+Built as show_maps() in fs/proc/task_mmu.c builds it, from the regions in
 address order: start-end, perms, file offset, device major:minor, inode,
 and from column 73 the name (the file's path, [heap] for the region that
 overlaps mm->start_brk..brk, [stack] for the one holding
