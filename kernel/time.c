@@ -29,7 +29,6 @@ static struct k_timespec ns_to_timespec(u64 ns)
 }
 
 static u64 boot_epoch_ns; /* the date at boot, from the RTC */
-static bool epoch_exact;  /* ...set from an RTC second edge */
 
 void time_init(void)
 {
@@ -38,21 +37,15 @@ void time_init(void)
 
 /*
  * real_epoch - the date at boot.  The RTC read at boot gives whole
- * seconds, so the date starts up to 1 s behind; once the clock has seen
- * the RTC's seconds change (arch_rtc_edge, within the first second), the
- * epoch is set from that moment: the wall clock steps forward once, by
- * less than a second, and is exact to the millisecond from then on.
+ * seconds, so the date is up to 1 s behind, and stays so: as Linux's
+ * hctosys, the wall clock never steps by itself.  (It once stepped
+ * forward at the first RTC second edge to be exact to the millisecond;
+ * a program timing intervals with gettimeofday across that moment, such
+ * as the selftest timers/rtcpie, saw a 0.2-1 s jump.)  The edges still
+ * refine the clock's rate (arch/x86_64/timer.c).
  */
 static u64 real_epoch(void)
 {
-	u64 rtc, ns, epoch;
-
-	if (!epoch_exact && arch_rtc_edge(&rtc, &ns)) {
-		epoch = rtc * NSEC_PER_SEC - ns;
-		if (epoch > boot_epoch_ns) /* never back */
-			boot_epoch_ns = epoch;
-		epoch_exact = true;
-	}
 	return boot_epoch_ns;
 }
 

@@ -81,7 +81,6 @@ static struct {
 	u64 boot_mult;        /* the slope from boot calibration */
 } refine;
 
-static u64 edge_rtc, edge_ns; /* the first edge, for arch_rtc_edge */
 
 /* ns at TSC value tsc (interrupts off, tsc >= clk.base_tsc). */
 static u64 clock_at(u64 tsc)
@@ -316,10 +315,6 @@ static void clock_refine_poll(u64 tsc)
 		refine.first_ns = clock_at(tsc);
 		refine.first_rtc = rtc;
 		refine.gap_s = REFINE_FIRST_S;
-		if (!edge_rtc) {
-			edge_rtc = rtc;
-			edge_ns = refine.first_ns;
-		}
 	} else {
 		clock_refine_edge(tsc, rtc);
 		if (refine.gap_s < REFINE_MAX_GAP_S)
@@ -337,15 +332,6 @@ static void clock_refine(void)
 	if (refine.stopped || tsc < refine.hunt_from_tsc)
 		return;
 	clock_refine_poll(tsc);
-}
-
-bool arch_rtc_edge(u64 *rtc, u64 *ns)
-{
-	if (!edge_rtc)
-		return false;
-	*rtc = edge_rtc;
-	*ns = edge_ns;
-	return true;
 }
 
 static void timer_tick(struct trap_frame *tf)

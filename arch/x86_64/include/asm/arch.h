@@ -83,10 +83,6 @@ u64 arch_rtc_seconds(void);
 /* arch_rtc_second_register - the RTC's seconds register as it reads now
  * (BCD or binary): only for noticing that it changed. */
 u8 arch_rtc_second_register(void);
-/* arch_rtc_edge - the first RTC second edge the clock saw: the RTC's date
- * then (*rtc, seconds since 1970) and arch_clock_ns() then (*ns); false
- * while none has been seen (the first second after boot). */
-bool arch_rtc_edge(u64 *rtc, u64 *ns);
 /* The RTC's interrupt events (the MC146818's register C bits, which are
  * also the bits Linux's /dev/rtc read() reports). */
 #define ARCH_RTC_UF 0x10 /* update ended: a new second */
