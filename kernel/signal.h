@@ -110,6 +110,15 @@ struct k_stack {
 	u64 ss_size;
 };
 
+/* sigframe_info - what the handler's ucontext_t records besides the
+ * registers; the architecture's frame code (asm/signal.h) writes it. */
+struct sigframe_info {
+	const struct k_sigaction *ka;
+	const struct k_siginfo *info;
+	ksigset_t mask;          /* restored by rt_sigreturn */
+	struct k_stack uc_stack; /* the sigaltstack as the handler sees it */
+};
+
 /*
  * The handlers: one table per process, shared by its threads (clone with
  * CLONE_SIGHAND), freed with the last task that uses it.  What a thread

@@ -7,6 +7,7 @@
  */
 #include <asm/segment.h>
 #include <asm/signal.h>
+#include "kernel/signal.h"
 #include <asm/syscall.h>
 #include <vmos/errno.h>
 #include <vmos/uaccess.h>
@@ -169,7 +170,7 @@ bool arch_signal_frame_setup(struct trap_frame *tf, u64 sp, int sig,
 	return true;
 }
 
-int arch_signal_frame_restore(struct trap_frame *tf, ksigset_t *mask,
+int arch_signal_frame_restore(struct trap_frame *tf, u64 *mask,
 			      struct arch_thread *t)
 {
 	/* The handler's `ret` popped pretcode: the frame is 8 bytes lower. */

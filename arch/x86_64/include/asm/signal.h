@@ -6,18 +6,13 @@
 #ifndef ASM_SIGNAL_H
 #define ASM_SIGNAL_H
 
-#include "kernel/signal.h"
+#include <vmos/types.h>
 #include <asm/thread.h>
 
 #define ARCH_STACK_RED_ZONE 128 /* the x86-64 ABI's scratch area below rsp */
 
-/* What the handler's ucontext_t records besides the registers. */
-struct sigframe_info {
-	const struct k_sigaction *ka;
-	const struct k_siginfo *info;
-	ksigset_t mask;          /* restored by rt_sigreturn */
-	struct k_stack uc_stack; /* the sigaltstack as the handler sees it */
-};
+struct sigframe_info; /* what the frame records: kernel/signal.h */
+struct trap_frame;
 
 /*
  * arch_signal_frame_setup - push a frame for signal sig below sp (already
@@ -35,7 +30,7 @@ bool arch_signal_frame_setup(struct trap_frame *tf, u64 sp, int sig,
  * only user-settable flags, user segments and user addresses are taken).
  * *mask receives the saved signal mask. 0 or -EFAULT.
  */
-int arch_signal_frame_restore(struct trap_frame *tf, ksigset_t *mask,
+int arch_signal_frame_restore(struct trap_frame *tf, u64 *mask /* ksigset_t */,
 			      struct arch_thread *t);
 
 #endif
