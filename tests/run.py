@@ -40,9 +40,11 @@ from table import *  # noqa: F401,F403 (the test table: paths, QEMU_TESTS, ...)
 
 def checked_variant(test):
     """test run on the checked kernel: named check/NAME; check_expect
-    lists what that kernel must print in addition."""
+    lists what that kernel must print in addition, check_append is its
+    command line if it differs (a shorter run of the same program)."""
     return dict(test, group="check", kernel=KERNEL_CHECK,
                 log="check-" + test["name"],
+                append=test.get("check_append", test.get("append", "")),
                 expect=test.get("expect", []) + test.get("check_expect", []))
 
 

@@ -242,7 +242,8 @@ QEMU_TESTS = [
     # The system-call fuzzer (tests/user/sysfuzz.c): a fixed seed, so a
     # failure here replays; norandmaps, so the replay is exact.
     dict(name="user-sysfuzz", cost=8,
-         append="norandmaps init=/tests/sysfuzz --seed 1 --calls 100000",
+         append="norandmaps init=/tests/sysfuzz --seed 1 --calls 60000",
+         check_append="norandmaps init=/tests/sysfuzz --seed 1 --calls 40000",
          initrd=[INITRD], exit=EXIT_OK, tap=True, timeout=120,
          expect=[r"sysfuzz: seed 1$", r"\d+ calls/s"], forbid=[r"HUNG", r"LOOPED"]),
     # make fuzz: ten million calls with a new seed each time (--only
@@ -341,7 +342,10 @@ QEMU_TESTS = [
     # of memory, programs of up to 192 MiB, a 256 MiB swap disk.  While
     # swap has room the OOM killer must never fire; the traced process's
     # evictions and swap-ins are logged by vmtrace.
+    # The checked kernel runs it --quick (without the three longest
+    # pressure cases, which the normal kernel runs): make test's budget.
     dict(name="user-swap", cost=12, append="init=/tests/swap_test", initrd=[INITRD],
+         check_append="init=/tests/swap_test --quick",
          mem="64M", disks=["256M"], exit=EXIT_OK, tap=True, timeout=120,
          expect=[r"^# vmtrace: traced pid (\d+)$[\s\S]*vmtrace: swaptraced\[\1\] "
                  r"page 0x[0-9a-f]+ evicted to swap 0:\d+$",
