@@ -405,6 +405,7 @@ fuzz: fuzz-build kernel initrd
 	$(PYTHON) tests/run.py --only mmrace-long
 	$(PYTHON) tests/run.py --only mmrace2-long
 	$(PYTHON) tests/run.py --only clock-under-load
+	$(PYTHON) tests/run.py --only swap-full
 	@grep -h "sysfuzz: seed\|calls/s\|^# replay" $(BUILD)/test-logs/sysfuzz-long.log
 
 # ---- swap areas: the pure half (header check, slot maps, priorities).

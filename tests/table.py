@@ -342,10 +342,19 @@ QEMU_TESTS = [
     # of memory, programs of up to 192 MiB, a 256 MiB swap disk.  While
     # swap has room the OOM killer must never fire; the traced process's
     # evictions and swap-ins are logged by vmtrace.
-    # The checked kernel runs it --quick (without the three longest
-    # pressure cases, which the normal kernel runs): make test's budget.
-    dict(name="user-swap", cost=12, append="init=/tests/swap_test", initrd=[INITRD],
-         check_append="init=/tests/swap_test --quick",
+    # make test runs it --quick (without the three longest pressure cases:
+    # the time budget); make fuzz runs them all, on both kernels
+    # (swap-full).
+    dict(name="user-swap", cost=6, append="init=/tests/swap_test --quick", initrd=[INITRD],
+         mem="64M", disks=["256M"], exit=EXIT_OK, tap=True, timeout=120,
+         expect=[r"^# vmtrace: traced pid (\d+)$[\s\S]*vmtrace: swaptraced\[\1\] "
+                 r"page 0x[0-9a-f]+ evicted to swap 0:\d+$",
+                 r"vmtrace: swaptraced\[\d+\] read 0x[0-9a-f]+ in anonymous memory "
+                 r"rw-p: major fault: swap-in, read from disk",
+                 r"vmtrace: swaptraced\[\d+\] read 0x[0-9a-f]+ in anonymous memory "
+                 r"rw-p: swap-in from the swap cache"],
+         forbid=[r"out of memory", r"blkdev:", r"virtio_blk: "]),
+    dict(name="swap-full", cost=12, manual=True, append="init=/tests/swap_test", initrd=[INITRD],
          mem="64M", disks=["256M"], exit=EXIT_OK, tap=True, timeout=120,
          expect=[r"^# vmtrace: traced pid (\d+)$[\s\S]*vmtrace: swaptraced\[\1\] "
                  r"page 0x[0-9a-f]+ evicted to swap 0:\d+$",

@@ -786,8 +786,8 @@ static void run_swap_case(void (*fn)(void), const char *name)
 #define RUN_SWAP(fn) run_swap_case(fn, #fn)
 
 
-/* --quick: without the three longest pressure cases (make test runs the
- * checked kernel so; the normal kernel runs them all). */
+/* --quick: without the three longest pressure cases (make test runs it
+ * so; make fuzz's swap-full runs them all). */
 int main(int argc, char **argv)
 {
 	double t0 = now();
