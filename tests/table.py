@@ -41,6 +41,17 @@ TAP_LINE = re.compile(r"^(?:\[\s*[\d.]+\] )?(ok|not ok) (\d+)(?: -)? ?(.*)$")
 ADV_FORBID = [r"not implemented \(called by", r"is out of range \(called by",
               r"out of memory", r"WARN", r"HUNG"]
 
+# The swap suite's boot (make test runs it --quick; swap-full, below, in full).
+QUICK_SWAP = dict(name="user-swap", cost=6, append="init=/tests/swap_test --quick", initrd=[INITRD],
+     mem="64M", disks=["256M"], exit=EXIT_OK, tap=True, timeout=120,
+     expect=[r"^# vmtrace: traced pid (\d+)$[\s\S]*vmtrace: swaptraced\[\1\] "
+             r"page 0x[0-9a-f]+ evicted to swap 0:\d+$",
+             r"vmtrace: swaptraced\[\d+\] read 0x[0-9a-f]+ in anonymous memory "
+             r"rw-p: major fault: swap-in, read from disk",
+             r"vmtrace: swaptraced\[\d+\] read 0x[0-9a-f]+ in anonymous memory "
+             r"rw-p: swap-in from the swap cache"],
+     forbid=[r"out of memory", r"blkdev:", r"virtio_blk: "])
+
 QEMU_TESTS = [
     dict(name="direct-boot", append="poweroff", exit=EXIT_OK,
          expect=[BANNER, r"Physical memory map:", r"MemFree: +\d+ kB",
@@ -345,24 +356,11 @@ QEMU_TESTS = [
     # make test runs it --quick (without the three longest pressure cases:
     # the time budget); make fuzz runs them all, on both kernels
     # (swap-full).
-    dict(name="user-swap", cost=6, append="init=/tests/swap_test --quick", initrd=[INITRD],
-         mem="64M", disks=["256M"], exit=EXIT_OK, tap=True, timeout=120,
-         expect=[r"^# vmtrace: traced pid (\d+)$[\s\S]*vmtrace: swaptraced\[\1\] "
-                 r"page 0x[0-9a-f]+ evicted to swap 0:\d+$",
-                 r"vmtrace: swaptraced\[\d+\] read 0x[0-9a-f]+ in anonymous memory "
-                 r"rw-p: major fault: swap-in, read from disk",
-                 r"vmtrace: swaptraced\[\d+\] read 0x[0-9a-f]+ in anonymous memory "
-                 r"rw-p: swap-in from the swap cache"],
-         forbid=[r"out of memory", r"blkdev:", r"virtio_blk: "]),
-    dict(name="swap-full", cost=12, manual=True, append="init=/tests/swap_test", initrd=[INITRD],
-         mem="64M", disks=["256M"], exit=EXIT_OK, tap=True, timeout=120,
-         expect=[r"^# vmtrace: traced pid (\d+)$[\s\S]*vmtrace: swaptraced\[\1\] "
-                 r"page 0x[0-9a-f]+ evicted to swap 0:\d+$",
-                 r"vmtrace: swaptraced\[\d+\] read 0x[0-9a-f]+ in anonymous memory "
-                 r"rw-p: major fault: swap-in, read from disk",
-                 r"vmtrace: swaptraced\[\d+\] read 0x[0-9a-f]+ in anonymous memory "
-                 r"rw-p: swap-in from the swap cache"],
-         forbid=[r"out of memory", r"blkdev:", r"virtio_blk: "]),
+    QUICK_SWAP,
+    # ... and swap-full, the same boot without --quick
+    dict(QUICK_SWAP, name="swap-full", cost=12, manual=True,
+         forbid=list(QUICK_SWAP["forbid"]),
+         append="init=/tests/swap_test"),
     # Races, lifetimes and isolation (tests/user/mmrace_test.c, issue 14
     # section 5), at 64 MiB with swap; mmrace-long repeats the racy cases
     # (make fuzz).

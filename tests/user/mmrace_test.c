@@ -30,8 +30,6 @@
 
 static int rounds = 1; /* --rounds N: the racy cases, N times */
 
-/* ---- reading /proc ---- */
-
 /* ---- memory with a pattern ---- */
 
 static char *map_anon(size_t len, int flags)
