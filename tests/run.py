@@ -204,10 +204,28 @@ def module_file(name, size=300 * 1024):
     return path
 
 
-def type_lines(proc, lines):
-    """Type each line into the serial console, a pause before each."""
-    for delay, line in lines:
-        time.sleep(delay)
+# The shell's prompt at the start of a line: busybox ash's "/ # ".
+PROMPT = re.compile(rb"(^|\n)/ # ")
+PROMPT_WAIT = 30.0
+
+
+def type_lines(proc, lines, chunks):
+    """Type each line into the serial console, as a user would: after the
+    shell's next prompt (wait "prompt"), or after a pause in seconds (for
+    keys typed while a command runs, as ^C and ^Z).  A prompt that does
+    not come in PROMPT_WAIT seconds does not stop the typing: the test's
+    expectations then say what went wrong."""
+    seen = 0  # bytes of output before the last line typed
+    for wait, line in lines:
+        if wait == "prompt":
+            deadline = time.monotonic() + PROMPT_WAIT
+            while (not PROMPT.search(b"".join(chunks)[max(seen - 1, 0):])
+                   and time.monotonic() < deadline and proc.poll() is None):
+                time.sleep(0.02)
+            time.sleep(0.05)  # ash's ESC[6n cursor query follows the prompt
+        else:
+            time.sleep(wait)
+        seen = sum(map(len, chunks))
         try:
             proc.stdin.write(line.encode())
             proc.stdin.flush()
@@ -219,7 +237,7 @@ def run_qemu(test):
     """Boot one test; returns (exit code or None on timeout, log text, secs).
 
     A test with "typed" lines gets them on its serial console, as a user
-    at the keyboard would type them."""
+    at the keyboard would type them (type_lines)."""
     start = time.monotonic()
     loops = [subprocess.Popen(["sh", "-c", "while :; do :; done"])
              for _ in range(test.get("host_load", 0))]
@@ -234,7 +252,7 @@ def run_qemu(test):
     reader = threading.Thread(target=read_all, daemon=True)
     reader.start()
     if test.get("typed"):
-        threading.Thread(target=type_lines, args=(proc, test["typed"]),
+        threading.Thread(target=type_lines, args=(proc, test["typed"], chunks),
                          daemon=True).start()
     else:
         proc.stdin.close()

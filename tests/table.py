@@ -35,6 +35,9 @@ TAP_LINE = re.compile(r"^(?:\[\s*[\d.]+\] )?(ok|not ok) (\d+)(?: -)? ?(.*)$")
 # ":ro" attaches it read-only; ":ioerr" makes every read and write that
 # touches sector 8 (the disk's second page) fail with an I/O error (QEMU's
 # blkdebug driver).
+# typed=[("prompt", "ls\n"), (0.5, "\x03")]: keys for the serial console,
+# each typed after the shell's next prompt or after a pause in seconds
+# (tests/run.py type_lines).
 # What the kernel prints at pr_warn and KERN_ERR (kernel/syscall.c,
 # kernel/entry.c, kernel/main.c...): a warning is a failure in the
 # adversarial programs.
@@ -89,11 +92,11 @@ QEMU_TESTS = [
     # Issue 7's memory range: the shell runs at -m 32M, and -m 8G boots
     # with the frame table set up lazily (mm/frame.c): the log gives the
     # setup time (make bench reports it; never a timed test).
-    dict(name="memory-32M-shell", cost=3, append="", initrd=[INITRD], mem="32M",
+    dict(name="memory-32M-shell", cost=1, append="", initrd=[INITRD], mem="32M",
          unchecked_only=True,
          exit=EXIT_OK, timeout=60,
-         typed=[(1.5, "free\n"), (0.5, "/tests/hello 0 small\n"),
-                (0.5, "ls /tests | wc -l\n"), (0.5, "poweroff\n")],
+         typed=[("prompt", "free\n"), ("prompt", "/tests/hello 0 small\n"),
+                ("prompt", "ls /tests | wc -l\n"), ("prompt", "poweroff\n")],
          expect=[r"Mem: +\d+ +\d+ +\d+", r"argv\[2\]=small",
                  r"init: power off requested"]),
     dict(name="memory-8G", mem="8G", initrd=[INITRD],
@@ -391,14 +394,14 @@ QEMU_TESTS = [
     # default init, busybox's shell, a pipeline, /proc, ps, a crash and its
     # explanation, Ctrl-C, exit (init starts a new shell), poweroff.
     # (Typed at fixed times: normal kernel only, for make test's budget.)
-    dict(name="user-interactive-shell", cost=7, append="", initrd=[INITRD],
+    dict(name="user-interactive-shell", cost=3, append="", initrd=[INITRD],
          unchecked_only=True,
          exit=EXIT_OK, timeout=60,
-         typed=[(1.5, "ls /\n"), (0.5, "echo hi | cat\n"),
-                (0.5, "cat /proc/meminfo | head -2\n"), (0.5, "ps\n"),
-                (0.5, "/tests/crash\n"), (0.8, "sleep 30\n"), (0.8, "\x03"),
-                (0.5, "echo status=$?\n"), (0.5, "exit\n"),
-                (1.0, "echo new shell\n"), (0.5, "poweroff\n")],
+         typed=[("prompt", "ls /\n"), ("prompt", "echo hi | cat\n"),
+                ("prompt", "cat /proc/meminfo | head -2\n"), ("prompt", "ps\n"),
+                ("prompt", "/tests/crash\n"), ("prompt", "sleep 30\n"), (0.5, "\x03"),
+                ("prompt", "echo status=$?\n"), ("prompt", "exit\n"),
+                ("prompt", "echo new shell\n"), ("prompt", "poweroff\n")],
          expect=[r"Welcome to vmos", r"bin +dev +etc +lib +proc +root +sbin +tests +tmp +usr",
                  r"^hi\r?$", r"MemTotal: +\d+ kB", r"MemFree: +\d+ kB",
                  r"PID +USER +COMMAND", r"\d+ root +/sbin/init",
@@ -413,12 +416,12 @@ QEMU_TESTS = [
     # ^C ends it; kill -9 1 does nothing to init (Linux protects it).
     # (Typed at fixed times: normal kernel only; user-signals checks job
     # control on both.)
-    dict(name="user-job-control", cost=7, append="", initrd=[INITRD], unchecked_only=True,
+    dict(name="user-job-control", cost=3, append="", initrd=[INITRD], unchecked_only=True,
          exit=EXIT_OK, timeout=60,
-         typed=[(1.5, "sleep 30\n"), (0.8, "\x1a"), (0.5, "jobs\n"),
-                (0.5, "bg\n"), (0.5, "jobs\n"), (0.5, "fg\n"), (0.8, "\x03"),
-                (0.5, "echo status=$?\n"), (0.5, "kill -9 1; echo init-alive\n"),
-                (0.5, "poweroff\n")],
+         typed=[("prompt", "sleep 30\n"), (0.5, "\x1a"), ("prompt", "jobs\n"),
+                ("prompt", "bg\n"), ("prompt", "jobs\n"), ("prompt", "fg\n"), (0.5, "\x03"),
+                ("prompt", "echo status=$?\n"), ("prompt", "kill -9 1; echo init-alive\n"),
+                ("prompt", "poweroff\n")],
          expect=[r"\[1\]\+ +Stopped +sleep 30", r"\[1\] sleep 30",
                  r"\[1\]\+ +Running +sleep 30", r"status=130",
                  r"^init-alive\r?$", r"init: power off requested"]),

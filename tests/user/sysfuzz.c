@@ -11,7 +11,7 @@
  * the next worker starts with the next seed.
  *
  *	sysfuzz [--seed N] [--calls M] [--batch B] [--jobs J] [--worker K]
- *		[--warmup W] [--check-each] [--verbose]
+ *		[--warmup W] [--check-each] [--verbose] [--stats N]
  *
  * Worker k's calls depend only on (seed, k): "sysfuzz --seed N --worker K"
  * replays exactly the batch of one worker, "--seed N --calls M --jobs 1"
@@ -40,9 +40,13 @@
 #define FUZZ_UID 1000
 #define MAX_NR 460           /* the top of Linux's table, and a little beyond */
 #define MAX_JOBS 4
-#define STALL_MS 100         /* a worker making no progress this long is killed */
-#define HANG_MS 5000
-#define SLOW_MS 200          /* --verbose: name workers slower than this */         /* ... and one that outlives SIGKILL this long hung */
+#define STALL_MS 100         /* a worker making no progress this long is killed, */
+#define ASLEEP_MS 10         /* ... or this long when it sleeps in a call */
+#define HANG_MS 5000         /* ... and one that outlives SIGKILL this long hung */
+#define STILL_LOOKS 5        /* a stall is seen by this many looks, 2 ms apart:
+				QEMU's host can pause the whole guest for
+				longer than STALL_MS, and that is no stall */
+#define SLOW_MS 200          /* --verbose: name workers slower than this */
 #define WORKER_AS (48ul << 20)
 #define WORKER_NOFILE 64
 
@@ -614,6 +618,7 @@ struct options {
 	long only_worker; /* --worker K: replay that one batch */
 	uint64_t first;   /* --first K: the first worker of the run */
 	int jobs;
+	uint64_t stats;   /* --stats N: memory figures every N workers */
 	bool check_each, verbose;
 };
 
@@ -622,6 +627,7 @@ struct running {
 	uint64_t k;          /* worker number: its seed is worker_seed(seed, k) */
 	uint64_t last_calls; /* progress seen at the last look */
 	uint64_t last_move;  /* when it last moved, ms */
+	unsigned still;      /* looks since then */
 	uint64_t killed_at;  /* when we sent SIGKILL, ms; 0: not yet */
 	uint64_t started;    /* ms */
 };
@@ -702,6 +708,7 @@ static void start_worker(struct running *r, int i, uint64_t k,
 	r->k = k;
 	r->last_calls = 0;
 	r->last_move = r->started = now_ms();
+	r->still = 0;
 	r->killed_at = 0;
 }
 
@@ -718,10 +725,24 @@ static void describe_call(int i, char *buf, size_t n)
 		len += snprintf(buf + len, n - (size_t)len, " %ld", s->recent[c % 8]);
 }
 
-/* watch - kill a worker that made no progress for STALL_MS; one that has
- * not died HANG_MS after SIGKILL is stuck in the kernel.  A worker that
- * stalls outside any call and is not stopped (a fuzzed kill can send it
- * SIGSTOP) loops on a fault: the kernel let it retry a fault forever. */
+/* stalled - worker r made no progress for STALL_MS, or for ASLEEP_MS while
+ * it sleeps in a call (pause, a read of an empty pipe: most stalls, and
+ * not worth a tenth of a second each). */
+static bool stalled(struct running *r, int i, uint64_t now)
+{
+	uint64_t idle = now - r->last_move;
+
+	if (r->still < STILL_LOOKS)
+		return false;
+	if (idle > STALL_MS)
+		return true;
+	return idle > ASLEEP_MS && slots[i].in_call && proc_state(r->pid) == 'S';
+}
+
+/* watch - kill a worker that stalled; one that has not died HANG_MS after
+ * SIGKILL is stuck in the kernel.  A worker that stalls outside any call
+ * and is not stopped (a fuzzed kill can send it SIGSTOP) loops on a fault:
+ * the kernel let it retry a fault forever. */
 static void watch(struct running *r, int i, const struct options *o, struct totals *t)
 {
 	uint64_t now = now_ms(), calls = slots[i].calls;
@@ -730,12 +751,18 @@ static void watch(struct running *r, int i, const struct options *o, struct tota
 	if (calls != r->last_calls) {
 		r->last_calls = calls;
 		r->last_move = now;
+		r->still = 0;
+	} else {
+		r->still++;
 	}
-	if (!r->killed_at && now - r->last_move > STALL_MS) {
-		if (!slots[i].in_call && slots[i].ready && proc_state(r->pid) != 'T') {
+	if (!r->killed_at && stalled(r, i, now)) {
+		char state = proc_state(r->pid);
+
+		if (!slots[i].in_call && slots[i].ready && state != 'T') {
 			describe_call(i, call, sizeof(call));
-			printf("# LOOPED worker %lu (seed %lu): stuck outside a call, "
-			       "after %s\n", r->k, o->seed, call);
+			printf("# LOOPED worker %lu (seed %lu): stuck outside a call "
+			       "(state %c, %lu ms), after %s\n", r->k, o->seed, state,
+			       now - r->last_move, call);
 			t->looped++;
 		}
 		kill(r->pid, SIGKILL);
@@ -779,6 +806,21 @@ static void account(struct running *r, int i, int status, const struct options *
 	r->pid = 0;
 }
 
+/* print_stats - --stats: where the memory is, between workers. */
+static void print_stats(const char *when, const struct totals *t)
+{
+	char kmem[512], *used = NULL, *slab = NULL;
+
+	read_text("/proc/kmem", kmem, sizeof(kmem));
+	used = strstr(kmem, "frames_used_outside_slabs ");
+	slab = strstr(kmem, "frames_slab ");
+	printf("# stats, %s: %lu workers, %lu calls: MemFree %ld kB, Cached %ld kB, "
+	       "AnonPages %ld kB, Shmem %ld kB, %.*s, %.*s\n", when, t->workers, t->calls,
+	       meminfo_kb("MemFree:"), meminfo_kb("Cached:"), meminfo_kb("AnonPages:"),
+	       meminfo_kb("Shmem:"), slab ? (int)strcspn(slab, "\n") : 0, slab ? slab : "",
+	       used ? (int)strcspn(used, "\n") : 0, used ? used : "");
+}
+
 /* reap - collect every ended child; workers' own children (forks that
  * exited at once, CLONE_PARENT) come here too as orphans or siblings. */
 static int reap(struct running *run, const struct options *o, struct totals *t)
@@ -791,6 +833,8 @@ static int reap(struct running *run, const struct options *o, struct totals *t)
 			if (run[i].pid == pid) {
 				account(&run[i], i, status, o, t, o->batch);
 				ended++;
+				if (o->stats && t->workers % o->stats == 0)
+					print_stats("between workers", t);
 			}
 		}
 	}
@@ -932,7 +976,7 @@ static void remove_mqueues(void)
 		syscall(SYS_mq_unlink, path_names[i]);
 }
 
-static void cleanup_dirs(void)
+static void cleanup_dirs(const struct options *o, const struct totals *t)
 {
 	char dir[64];
 
@@ -940,8 +984,14 @@ static void cleanup_dirs(void)
 		worker_dir(i, dir, sizeof(dir));
 		clean(dir);
 	}
+	if (o->stats)
+		print_stats("the workers' files removed", t);
 	remove_shm();
+	if (o->stats)
+		print_stats("their SysV shared memory removed", t);
 	remove_mqueues();
+	if (o->stats)
+		print_stats("their message queues removed", t);
 }
 
 static void parse(int argc, char **argv, struct options *o)
@@ -973,6 +1023,8 @@ static void parse(int argc, char **argv, struct options *o)
 			o->check_each = true;
 		else if (!strcmp(argv[i], "--verbose"))
 			o->verbose = true;
+		else if (!strcmp(argv[i], "--stats"))
+			o->stats = strtoull(v, NULL, 0), i++;
 	}
 	if (o->jobs < 1 || o->jobs > MAX_JOBS)
 		o->jobs = 1;
@@ -1030,7 +1082,7 @@ int main(int argc, char **argv)
 		o.check_each = true;
 		before = kmem_baseline();
 		fuzz(&o, (uint64_t)o.only_worker, 1, &t);
-		cleanup_dirs();
+		cleanup_dirs(&o, &t);
 		after = kmem_usage();
 		report(&o, &t, 1);
 		leak_check("this worker leaked no kernel memory", before, after);
@@ -1039,14 +1091,14 @@ int main(int argc, char **argv)
 	/* A short pass first, with other workers' seeds, so that what the
 	 * kernel allocates once and keeps is not counted as a leak. */
 	fuzz(&o, 1ul << 40, o.warmup, &t);
-	cleanup_dirs();
+	cleanup_dirs(&o, &t);
 	fault_in_self();
 	before = kmem_baseline();
 	read_text("/proc/kmem", kmem_before, sizeof(kmem_before));
 	start = now_ms();
 	fuzz(&o, o.first, o.calls, &t);
 	ms = now_ms() - start;
-	cleanup_dirs();
+	cleanup_dirs(&o, &t);
 	after = kmem_usage();
 	report(&o, &t, ms);
 	leak_check("no kernel memory leaked (frames outside slabs, kmalloc objects)",
