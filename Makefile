@@ -255,6 +255,7 @@ UNIT_SRC_fspath    := fs/path.c
 UNIT_SRC_kmalloc   := mm/kmalloc.c mm/frame.c
 UNIT_SRC_ksyms     := kernel/ksyms.c lib/format.c
 UNIT_SRC_memmap    := mm/memmap.c
+UNIT_SRC_page_index := mm/page_index.c mm/kmalloc.c mm/frame.c
 UNIT_SRC_pagetable := mm/pagetable.c mm/frame.c
 UNIT_SRC_procfmt   := fs/procfmt.c lib/format.c mm/vma.c
 UNIT_SRC_swapfile  := mm/swapslots.c lib/format.c

@@ -257,8 +257,8 @@ static long newseg(int key, u64 size, int shmflg)
 	s = kzalloc(sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	/* An object holds at most 2 GiB: a bigger segment is refused as
-	 * Linux refuses one it cannot account for. */
+	/* A segment bigger than memory and swap is refused, as Linux's
+	 * heuristic overcommit refuses it (shmem_new_inode). */
 	s->inode = shmem_new_inode(size);
 	if (!s->inode) {
 		kfree(s);

@@ -6,7 +6,8 @@
  * directory (System V shared memory segments are such objects too,
  * ipc/shm.c); /proc/PID/maps shows shared anonymous mappings as
  *   7f...-7f... rw-s 00000000 00:01 2    /dev/zero (deleted)
- * as Linux 6.1 does.  Its data is one word per page offset:
+ * as Linux 6.1 does.  Its data is one word per page offset, in a sparse
+ * index (mm/page_index.h: an untouched page costs nothing):
  *   0                  a hole: nobody touched the page yet (zeros)
  *   frame | SHMEM_FRAME  the page's frame: the object holds a reference
  *                      and the frame is marked PG_PAGECACHE (page_mapcount
@@ -28,6 +29,7 @@
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
+#include "mm/page_index.h"
 #include "mm/rmap.h"
 #include "mm/swap.h"
 #include "mm/swap_state.h"
@@ -40,12 +42,8 @@
 #define SHMEM_NAME "/dev/zero (deleted)"
 #define SHMEM_FRAME 1ul        /* the word holds a frame (else a swap entry) */
 #define SECTOR_SIZE 512        /* st_blocks counts these */
-/* The page array may take at most the largest kmalloc block (4 MiB of
- * 8-byte words): 2 GiB of shared memory in one object. */
-#define SHMEM_MAX_PAGES (512ul << 10)
-
 struct shmem_object {
-	u64 *pages;      /* npages words, as above */
+	struct page_index index; /* npages words, as above */
 	u64 npages;
 	struct inode *inode; /* whose blocks count the frames held */
 	bool locked;     /* SHM_LOCK: its frames are not evicted */
@@ -74,14 +72,16 @@ struct inode *shmem_new_inode(u64 size)
 	struct shmem_object *obj;
 	struct inode *inode;
 
-	if (npages > SHMEM_MAX_PAGES || !(obj = kzalloc(sizeof(*obj))))
+	/* Linux's heuristic overcommit (__vm_enough_memory) refuses one
+	 * object bigger than memory and swap together. */
+	if (npages > frames_managed_count() + swap_total_pages() ||
+	    !(obj = kzalloc(sizeof(*obj))))
 		return NULL;
 	obj->npages = npages;
-	obj->pages = kzalloc(npages * sizeof(u64));
-	inode = obj->pages ? inode_alloc(SHMEM_DEV, ++shmem_next_ino, SHMEM_MODE,
-					 &shmem_iops, &shmem_fops) : NULL;
+	inode = page_index_init(&obj->index, npages)
+		? inode_alloc(SHMEM_DEV, ++shmem_next_ino, SHMEM_MODE, &shmem_iops,
+			      &shmem_fops) : NULL;
 	if (!inode) {
-		kfree(obj->pages);
 		kfree(obj);
 		return NULL;
 	}
@@ -124,37 +124,42 @@ u64 shmem_total_pages(void)
 	return nr_frames;
 }
 
+static void count_swapped(u64 i, u64 *word, void *n)
+{
+	(void)i;
+	*(u64 *)n += !(*word & SHMEM_FRAME);
+}
+
 u64 shmem_swapped(const struct inode *inode)
 {
-	const struct shmem_object *obj = inode->private;
+	struct shmem_object *obj = inode->private;
 	u64 n = 0;
 
-	for (u64 i = 0; i < obj->npages; i++)
-		n += obj->pages[i] && !(obj->pages[i] & SHMEM_FRAME);
+	page_index_for_each(&obj->index, count_swapped, &n);
 	return n;
 }
 
-/* take_frame - the object now holds frame pa at pgoff (its reference). */
-static phys_addr_t take_frame(struct shmem_object *obj, u64 pgoff, phys_addr_t pa)
+/* take_frame - the object now holds frame pa in *word (its reference). */
+static phys_addr_t take_frame(struct shmem_object *obj, u64 *word, phys_addr_t pa)
 {
 	phys_to_page(pa)->flags |= PG_PAGECACHE;
-	obj->pages[pgoff] = pa | SHMEM_FRAME;
+	*word = pa | SHMEM_FRAME;
 	obj->inode->blocks += PAGE_SIZE / SECTOR_SIZE;
 	nr_frames++;
 	return pa;
 }
 
-/* swap_back - page pgoff is in swap: read it back (or find it in the swap
- * cache) and hold the frame instead of the slot. */
-static phys_addr_t swap_back(struct shmem_object *obj, u64 pgoff, int *err,
+/* swap_back - the page of *word is in swap: read it back (or find it in
+ * the swap cache) and hold the frame instead of the slot. */
+static phys_addr_t swap_back(struct shmem_object *obj, u64 *word, int *err,
 			     bool *major)
 {
-	swp_entry_t slot = { pte_to_swap_val(obj->pages[pgoff]) };
+	swp_entry_t slot = { pte_to_swap_val(*word) };
 	struct page *page = swap_page_get(slot, err, major);
 
 	if (!page)
 		return 0;
-	take_frame(obj, pgoff, page_to_phys(page)); /* swap_page_get's reference */
+	take_frame(obj, word, page_to_phys(page)); /* swap_page_get's reference */
 	swap_entry_put(slot); /* the object's; the cache keeps it for others */
 	return page_to_phys(page);
 }
@@ -169,26 +174,26 @@ static phys_addr_t object_get_page(struct shmem_object *obj, u64 pgoff, bool all
 				   int *err, bool *major)
 {
 	phys_addr_t pa;
-	u64 word;
+	u64 *word;
 
 	*err = 0;
 	*major = false;
 	if (pgoff >= obj->npages)
 		panic("object_get_page: offset %lu of %lu pages", pgoff, obj->npages);
-	word = obj->pages[pgoff];
-	if (word & SHMEM_FRAME)
-		return word & ~SHMEM_FRAME;
-	if (word)
-		return swap_back(obj, pgoff, err, major);
+	word = page_index_slot(&obj->index, pgoff, alloc);
+	if (word && (*word & SHMEM_FRAME))
+		return *word & ~SHMEM_FRAME;
+	if (word && *word)
+		return swap_back(obj, word, err, major);
 	if (!alloc)
 		return 0;
-	pa = frame_alloc();
+	pa = word ? frame_alloc() : 0;
 	if (!pa) {
 		*err = -ENOMEM;
 		return 0;
 	}
 	memset(phys_to_virt(pa), 0, PAGE_SIZE);
-	return take_frame(obj, pgoff, pa);
+	return take_frame(obj, word, pa);
 }
 
 struct shmem_object *shmem_page_owner(const struct page *page, u64 *pgoff)
@@ -205,7 +210,7 @@ struct shmem_object *shmem_page_owner(const struct page *page, u64 *pgoff)
 	obj = object_of(v->vm_file);
 	*pgoff = v->vm_pgoff + ((r->va - v->vm_start) >> PAGE_SHIFT);
 	if (*pgoff >= obj->npages ||
-	    obj->pages[*pgoff] != (page_to_phys(page) | SHMEM_FRAME))
+	    page_index_get(&obj->index, *pgoff) != (page_to_phys(page) | SHMEM_FRAME))
 		panic("shmem_page_owner: frame 0x%lx at 0x%lx is not its object's",
 		      page_to_phys(page), r->va);
 	return obj;
@@ -213,31 +218,61 @@ struct shmem_object *shmem_page_owner(const struct page *page, u64 *pgoff)
 
 void shmem_page_evicted(struct shmem_object *obj, u64 pgoff, u64 val)
 {
-	struct page *page = phys_to_page(obj->pages[pgoff] & ~SHMEM_FRAME);
+	u64 *word = page_index_slot(&obj->index, pgoff, false);
+	struct page *page = phys_to_page(*word & ~SHMEM_FRAME);
 
-	obj->pages[pgoff] = swap_val_to_pte(val);
+	*word = swap_val_to_pte(val);
 	obj->inode->blocks -= PAGE_SIZE / SECTOR_SIZE;
 	nr_frames--;
 	page->flags &= ~PG_PAGECACHE;
 	page_put(page);
 }
 
+struct unuse {
+	struct shmem_object *obj;
+	unsigned type;
+	int err;
+};
+
+/* unuse_word - swap_back() the page of *word if it is on swap area type. */
+static void unuse_word(u64 i, u64 *word, void *arg)
+{
+	struct unuse *u = arg;
+	bool major;
+	int err;
+
+	(void)i;
+	if (u->err || (*word & SHMEM_FRAME) ||
+	    swp_type((swp_entry_t){ pte_to_swap_val(*word) }) != u->type)
+		return;
+	if (frames_free_count() < reclaim_low_watermark() ||
+	    !swap_back(u->obj, word, &err, &major))
+		u->err = -ENOMEM;
+}
+
 int shmem_unuse(unsigned type)
 {
-	for (struct shmem_object *obj = objects; obj; obj = obj->next)
-		for (u64 i = 0; i < obj->npages; i++) {
-			u64 word = obj->pages[i];
-			int err;
-			bool major;
+	struct unuse u = { NULL, type, 0 };
 
-			if (!word || (word & SHMEM_FRAME) ||
-			    swp_type((swp_entry_t){ pte_to_swap_val(word) }) != type)
-				continue;
-			if (frames_free_count() < reclaim_low_watermark() ||
-			    !swap_back(obj, i, &err, &major))
-				return -ENOMEM;
-		}
-	return 0;
+	for (u.obj = objects; u.obj && !u.err; u.obj = u.obj->next)
+		page_index_for_each(&u.obj->index, unuse_word, &u);
+	return u.err;
+}
+
+/* release_word - the object lets go of the frame or slot in *word. */
+static void release_word(u64 i, u64 *word, void *arg)
+{
+	(void)i;
+	(void)arg;
+	if (*word & SHMEM_FRAME) {
+		struct page *page = phys_to_page(*word & ~SHMEM_FRAME);
+
+		page->flags &= ~PG_PAGECACHE; /* mappings may keep it */
+		page_put(page);
+		nr_frames--;
+	} else {
+		swap_entry_put((swp_entry_t){ pte_to_swap_val(*word) });
+	}
 }
 
 /* The last reference on the inode: its frames and slots go. */
@@ -245,26 +280,14 @@ static void shmem_evict(struct inode *inode)
 {
 	struct shmem_object *obj = inode->private;
 
-	for (u64 i = 0; i < obj->npages; i++) {
-		u64 word = obj->pages[i];
-
-		if (word & SHMEM_FRAME) {
-			struct page *page = phys_to_page(word & ~SHMEM_FRAME);
-
-			page->flags &= ~PG_PAGECACHE; /* mappings may keep it */
-			page_put(page);
-			nr_frames--;
-		} else if (word) {
-			swap_entry_put((swp_entry_t){ pte_to_swap_val(word) });
-		}
-	}
+	page_index_for_each(&obj->index, release_word, NULL);
+	page_index_destroy(&obj->index);
 	if (obj->prev)
 		obj->prev->next = obj->next;
 	else
 		objects = obj->next;
 	if (obj->next)
 		obj->next->prev = obj->prev;
-	kfree(obj->pages);
 	kfree(obj);
 }
 
@@ -337,10 +360,9 @@ static phys_addr_t shmem_map_page(struct inode *inode, u64 pgoff, bool alloc,
 static phys_addr_t shmem_find_page(struct inode *inode, u64 pgoff)
 {
 	const struct shmem_object *obj = inode->private;
+	u64 word = pgoff < obj->npages ? page_index_get(&obj->index, pgoff) : 0;
 
-	if (pgoff >= obj->npages || !(obj->pages[pgoff] & SHMEM_FRAME))
-		return 0;
-	return obj->pages[pgoff] & ~SHMEM_FRAME;
+	return word & SHMEM_FRAME ? word & ~SHMEM_FRAME : 0;
 }
 
 static const struct inode_operations shmem_iops = {

@@ -23,7 +23,8 @@ struct page;
 struct shmem_object;
 
 /* shmem_new_inode - a new object of size bytes: its inode (one reference
- * for the caller), or NULL when out of memory (or over 2 GiB). */
+ * for the caller), or NULL when out of memory or bigger than memory and
+ * swap together (Linux's heuristic overcommit). */
 struct inode;
 struct inode *shmem_new_inode(u64 size);
 /* shmem_zero_setup - a new object of size bytes, opened read-write (one

@@ -739,6 +739,29 @@ static bool stalled(struct running *r, int i, uint64_t now)
 	return idle > ASLEEP_MS && slots[i].in_call && proc_state(r->pid) == 'S';
 }
 
+/* describe_stuck - each thread of pid: its state and where it sleeps
+ * (/proc/PID/task/TID/wchan), for a worker that outlived SIGKILL. */
+static void describe_stuck(pid_t pid)
+{
+	char path[300], wchan[64];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/wchan", pid, e->d_name);
+		if (read_text(path, wchan, sizeof(wchan)) < 0)
+			strcpy(wchan, "?");
+		printf("#   thread %s: state %c, wchan %s\n", e->d_name,
+		       proc_state(atoi(e->d_name)), wchan);
+	}
+	if (d)
+		closedir(d);
+}
+
 /* watch - kill a worker that stalled; one that has not died HANG_MS after
  * SIGKILL is stuck in the kernel.  A worker that stalls outside any call
  * and is not stopped (a fuzzed kill can send it SIGSTOP) loops on a fault:
@@ -776,6 +799,7 @@ static void watch(struct running *r, int i, const struct options *o, struct tota
 		describe_call(i, call, sizeof(call));
 		printf("# HUNG worker %lu (seed %lu): did not die after SIGKILL, "
 		       "in %s\n", r->k, o->seed, call);
+		describe_stuck(r->pid);
 		t->hung++;
 		r->killed_at = now; /* report again if it stays */
 	}
@@ -894,6 +918,31 @@ static void fault_in_self(void)
 	munlockall();
 }
 
+/* remove_shm - remove the SysV shared memory segments workers made
+ * (they outlive their creators, as files do): the leak check would count
+ * them.  By slot: SHM_STAT_ANY gives each one's id. */
+static void remove_shm(void)
+{
+	char ds[128]; /* a struct shmid_ds */
+	long top = syscall(SYS_shmctl, 0, 14 /* SHM_INFO */, ds); /* highest slot */
+
+	for (long slot = 0; slot <= top; slot++) {
+		long id = syscall(SYS_shmctl, slot, 15 /* SHM_STAT_ANY */, ds);
+
+		if (id >= 0)
+			syscall(SYS_shmctl, id, 0 /* IPC_RMID */, 0);
+	}
+}
+
+/* remove_mqueues - remove the POSIX message queues workers made (they
+ * outlive their creators too): their names are the path names a worker
+ * draws, and only those without '/' can name a queue. */
+static void remove_mqueues(void)
+{
+	for (size_t i = 0; i < NPATHS; i++)
+		syscall(SYS_mq_unlink, path_names[i]);
+}
+
 static char kmem_before[512], kmem_after[512];
 
 /* fuzz_checked - --check-each: one worker at a time, and /proc/kmem read
@@ -913,6 +962,8 @@ static void fuzz_checked(const struct options *o, uint64_t k, uint64_t calls,
 		wait_worker(run, 0, o, t);
 		reap_orphans();
 		clean(dir);
+		remove_shm();
+		remove_mqueues();
 		after = kmem_usage();
 		if (after != before)
 			printf("# worker %lu: kmem %ld -> %ld\n", k, before, after);
@@ -950,30 +1001,6 @@ static void fuzz(const struct options *o, uint64_t first, uint64_t calls,
 				watch(&run[i], i, o, t);
 	} while (busy);
 	reap_orphans();
-}
-
-/* remove_shm - remove the SysV shared memory segments workers made
- * (they outlive their creators, as files do): the leak check would count
- * them.  By slot: SHM_STAT_ANY gives each one's id. */
-static void remove_shm(void)
-{
-	char ds[128]; /* a struct shmid_ds */
-
-	for (long slot = 0; slot < 4096; slot++) {
-		long id = syscall(SYS_shmctl, slot, 15 /* SHM_STAT_ANY */, ds);
-
-		if (id >= 0)
-			syscall(SYS_shmctl, id, 0 /* IPC_RMID */, 0);
-	}
-}
-
-/* remove_mqueues - remove the POSIX message queues workers made (they
- * outlive their creators too): their names are the path names a worker
- * draws, and only those without '/' can name a queue. */
-static void remove_mqueues(void)
-{
-	for (size_t i = 0; i < NPATHS; i++)
-		syscall(SYS_mq_unlink, path_names[i]);
 }
 
 static void cleanup_dirs(const struct options *o, const struct totals *t)
