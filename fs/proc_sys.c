@@ -6,6 +6,7 @@
  *                        swappiness unprivileged_userfaultfd
  *   /proc/sys/kernel/    randomize_va_space pid_max tainted core_pattern
  *                        ns_last_pid printk_ratelimit printk_ratelimit_burst
+ *                        shm_rmid_forced (ipc/shm.c)
  *   /proc/sys/fs/        pipe-max-size pipe-user-pages-hard
  *                        pipe-user-pages-soft
  *   /proc/sys/net/ipv4/  ip_local_port_range (two numbers: the ports
@@ -33,6 +34,7 @@
 #include "fs/procfmt.h"
 #include "net/net.h"
 #include "ipc/mqueue.h"
+#include "ipc/shm.h"
 #include <vmos/printk.h>
 #include "kernel/task.h"
 #include <vmos/format.h>
@@ -97,6 +99,17 @@ static int set_last_pid(const struct sys_node *n, u64 v)
 	return v >= PID_MAX ? -EINVAL : pid_set_last((int)v);
 }
 
+static u64 get_rmid_forced(const struct sys_node *n) { return shm_rmid_forced; }
+
+/* shm_rmid_forced: 0 or 1; setting it destroys the orphan segments. */
+static int set_rmid_forced(const struct sys_node *n, u64 v)
+{
+	if (v > 1)
+		return -EINVAL;
+	shm_set_rmid_forced(v);
+	return 0;
+}
+
 static u64 get_ratelimit(const struct sys_node *n)
 {
 	return (u64)(n->min ? printk_ratelimit_burst : printk_ratelimit_s);
@@ -150,6 +163,8 @@ static const struct sys_node nodes[] = {
 	{ "pid_max", KERNEL, SYS_FILE_MODE, NULL, PID_MAX, 0, get_fixed, set_fixed },
 	{ "tainted", KERNEL, SYS_FILE_MODE, &tainted, 0, ~0ull },
 	{ "ns_last_pid", KERNEL, SYS_FILE_MODE, NULL, 0, 0, get_last_pid, set_last_pid },
+	{ "shm_rmid_forced", KERNEL, SYS_FILE_MODE, NULL, 0, 0, get_rmid_forced,
+	  set_rmid_forced },
 	/* min selects which: 0 the interval, 1 the burst */
 	{ "printk_ratelimit", KERNEL, SYS_FILE_MODE, NULL, 0, 0, get_ratelimit,
 	  set_ratelimit },

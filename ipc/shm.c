@@ -18,6 +18,11 @@
  * detach": it forgets the file and destroys a segment that IPC_RMID
  * marked SHM_DEST.
  *
+ * A segment outlives its creator, as a file does, unless
+ * /proc/sys/kernel/shm_rmid_forced is 1 (Linux's, default 0): then the
+ * last detach destroys it, and so does its creator's exit when nothing
+ * maps it (shm_exit); setting it destroys the orphans (shm_set_rmid_forced).
+ *
  * Ids are Linux's: seq * IPCMNI + idx, with idx the lowest free slot and
  * seq moving on whenever a slot at or below the last one is reused.  The
  * inode number of the file is the id, and the file is named
@@ -82,6 +87,7 @@ struct shm_segment {
 	u64 segsz;           /* bytes, as asked */
 	s64 atime, dtime, ctime; /* seconds since the epoch */
 	int cpid, lpid;      /* creator, last shmat/shmdt */
+	struct task *creator; /* the creating thread; NULL once it exited */
 	struct inode *inode; /* the bytes: a shmem object (one reference) */
 	struct file *file;   /* what attaches map; NULL while none is */
 	char name[24];       /* "/SYSV%08x (deleted)" with the first key */
@@ -91,6 +97,7 @@ static struct shm_segment *segments[SHMMNI];
 static int nr_segments, last_idx = -1;
 static int seq;
 static u64 shm_tot; /* pages of all segments */
+u64 shm_rmid_forced; /* /proc/sys/kernel/shm_rmid_forced */
 
 static const struct file_operations shm_file_fops;
 
@@ -189,14 +196,44 @@ static void shm_destroy(struct shm_segment *s)
 	kfree(s);
 }
 
+/* shm_may_destroy - Linux's rule: nothing maps s, and IPC_RMID marked
+ * it or shm_rmid_forced is set. */
+static bool shm_may_destroy(const struct shm_segment *s)
+{
+	return nattch(s) == 0 && (shm_rmid_forced || (s->mode & SHM_DEST));
+}
+
 /* The last region mapping the segment is gone (file_put's release). */
 static void shm_file_release(struct file *f)
 {
 	struct shm_segment *s = f->private;
 
 	s->file = NULL;
-	if (s->mode & SHM_DEST)
+	if (shm_may_destroy(s))
 		shm_destroy(s);
+}
+
+void shm_exit(struct task *t)
+{
+	for (int i = 0; i < SHMMNI; i++) {
+		struct shm_segment *s = segments[i];
+
+		if (!s || s->creator != t)
+			continue;
+		s->creator = NULL;
+		if (shm_may_destroy(s))
+			shm_destroy(s);
+	}
+}
+
+void shm_set_rmid_forced(u64 on)
+{
+	shm_rmid_forced = on;
+	if (!on)
+		return;
+	for (int i = 0; i < SHMMNI; i++) /* Linux's shm_destroy_orphaned */
+		if (segments[i] && !segments[i]->creator && shm_may_destroy(segments[i]))
+			shm_destroy(segments[i]);
 }
 
 /* No read or write through it: it has no descriptor, only mappings. */
@@ -275,6 +312,7 @@ static long newseg(int key, u64 size, int shmflg)
 	s->segsz = size;
 	s->ctime = now_seconds();
 	s->cpid = current->tgid;
+	s->creator = current;
 	s->inode->ino = (u32)id; /* maps shows the id as the inode */
 	ksnprintf(s->name, sizeof(s->name), "/SYSV%08x (deleted)", (u32)key);
 	segments[idx] = s;

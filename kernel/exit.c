@@ -16,6 +16,7 @@
 #include <vmos/errno.h>
 #include "fs/vfs.h"
 #include "kernel/futex.h"
+#include "ipc/shm.h"
 #include <vmos/printk.h>
 #include "kernel/pidfd.h"
 #include "kernel/rusage.h"
@@ -160,6 +161,7 @@ static void exit_resources(struct task *t)
 		mm_put(mm);
 		oom_victim_exited(t);
 	}
+	shm_exit(t); /* after its attaches went with the mm, as Linux's exit_shm */
 }
 
 /* The process whose leader this is has no thread left: it becomes a zombie

@@ -63,6 +63,10 @@ static void show_kmem(struct task *t, struct pbuf *b)
 	pbuf_printf(b, "frames_used_outside_slabs %lu\n", managed - free - ks.slab_pages);
 	pbuf_printf(b, "frames_kstack_tables %u\n", kstack_table_frames());
 	pbuf_printf(b, "kmalloc_objects %lu\n", objects);
+	pbuf_printf(b, "kmalloc_objects_by_size");
+	for (unsigned c = 0; c < KMALLOC_CLASSES; c++)
+		pbuf_printf(b, " %u:%lu", KMALLOC_MIN_SIZE << c, ks.objects[c]);
+	pbuf_printf(b, "\n");
 	pbuf_printf(b, "frames_rmap %lu\n", rmap_pool_frames());
 	pbuf_printf(b, "rmap_items %lu\n", rmap_items());
 	pbuf_printf(b, "mapped_entries %lu\n", mapped_entries());

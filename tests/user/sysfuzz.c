@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -692,8 +693,11 @@ static void clean(const char *path)
 		waitpid(pid, NULL, 0);
 }
 
-/* start_worker - fork worker k into slot i. */
-static void start_worker(struct running *r, int i, uint64_t k,
+static uint64_t fork_failures; /* fork() said ENOMEM or EAGAIN: fine */
+
+/* start_worker - fork worker k into slot i; false if fork failed (memory
+ * is short while the OOM killer works: the caller tries again later). */
+static bool start_worker(struct running *r, int i, uint64_t k,
 			 const struct options *o, uint64_t batch)
 {
 	char dir[64];
@@ -703,6 +707,12 @@ static void start_worker(struct running *r, int i, uint64_t k,
 	memset((void *)&slots[i], 0, sizeof(slots[i]));
 	fflush(stdout);
 	r->pid = fork();
+	if (r->pid < 0) {
+		r->pid = 0;
+		fork_failures++;
+		sleep_ms(2);
+		return false;
+	}
 	if (r->pid == 0)
 		worker(i, worker_seed(o->seed, k), batch);
 	r->k = k;
@@ -710,6 +720,7 @@ static void start_worker(struct running *r, int i, uint64_t k,
 	r->last_move = r->started = now_ms();
 	r->still = 0;
 	r->killed_at = 0;
+	return true;
 }
 
 /* describe_call - "nr 9 (0x0, 0x1000, ...)" of the call in slot i. */
@@ -934,13 +945,58 @@ static void remove_shm(void)
 	}
 }
 
+/* The message queue file system, mounted where only root can look: every
+ * queue's name is an entry there, whatever bytes a worker named it with. */
+#define MQ_DIR "/tmp/sysfuzz-mqueue"
+
+static bool mq_mounted;
+
+static void mount_mqueue(void)
+{
+	mkdir(MQ_DIR, 0700);
+	mq_mounted = mount("none", MQ_DIR, "mqueue", 0, NULL) == 0;
+	if (!mq_mounted)
+		printf("# could not mount the mqueue file system: %s\n", strerror(errno));
+}
+
 /* remove_mqueues - remove the POSIX message queues workers made (they
- * outlive their creators too): their names are the path names a worker
- * draws, and only those without '/' can name a queue. */
+ * outlive their creators too): every entry of the mqueue file system, or
+ * without it the names of path_names a worker may have used. */
 static void remove_mqueues(void)
 {
+	char path[300];
+	struct dirent *e;
+	int removed = mq_mounted;
+
+	while (removed) { /* again: unlinking while reading may skip names */
+		DIR *d = opendir(MQ_DIR);
+
+		removed = 0;
+		while (d && (e = readdir(d))) {
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+				snprintf(path, sizeof(path), MQ_DIR "/%s", e->d_name);
+				removed += unlink(path) == 0;
+			}
+		}
+		if (d)
+			closedir(d);
+	}
 	for (size_t i = 0; i < NPATHS; i++)
 		syscall(SYS_mq_unlink, path_names[i]);
+}
+
+/* rmid_forced - SysV segments that no process maps go when their creator
+ * exits (Linux's shm_rmid_forced): a million calls of workers' shmget
+ * would otherwise fill memory with their leftovers, as they would on
+ * Linux, and the OOM killer would end every worker at its first call. */
+static void rmid_forced(void)
+{
+	int fd = open("/proc/sys/kernel/shm_rmid_forced", O_WRONLY);
+
+	if (fd < 0 || write(fd, "1", 1) != 1)
+		printf("# could not set shm_rmid_forced: %s\n", strerror(errno));
+	if (fd >= 0)
+		close(fd);
 }
 
 static char kmem_before[512], kmem_after[512];
@@ -958,7 +1014,8 @@ static void fuzz_checked(const struct options *o, uint64_t k, uint64_t calls,
 	for (; t->calls < calls; k++) {
 		clean(dir);
 		before = kmem_baseline();
-		start_worker(&run[0], 0, k, o, o->batch);
+		while (!start_worker(&run[0], 0, k, o, o->batch))
+			continue;
 		wait_worker(run, 0, o, t);
 		reap_orphans();
 		clean(dir);
@@ -991,7 +1048,9 @@ static void fuzz(const struct options *o, uint64_t first, uint64_t calls,
 		for (int i = 0; i < o->jobs; i++) {
 			if (run[i].pid || t->calls + o->batch * (uint64_t)busy >= calls)
 				continue;
-			start_worker(&run[i], i, k++, o, o->batch);
+			if (!start_worker(&run[i], i, k, o, o->batch))
+				continue;
+			k++;
 			busy++;
 		}
 		sleep_ms(2);
@@ -1070,8 +1129,9 @@ static void report(const struct options *o, const struct totals *t, uint64_t ms)
 	       t->calls, t->workers, ms / 1000, ms % 1000,
 	       ms ? t->calls * 1000 / ms : 0);
 	printf("# workers killed by a signal (fine): %lu; exited early (fine): "
-	       "%lu; stalled in a call and SIGKILLed (fine): %lu\n",
-	       t->crashed, t->exited_early, t->stalled);
+	       "%lu; stalled in a call and SIGKILLed (fine): %lu; forks that "
+	       "failed (fine): %lu\n", t->crashed, t->exited_early, t->stalled,
+	       fork_failures);
 	for (int s = 1; s < 65; s++)
 		if (t->sig_count[s])
 			printf("#   signal %d: %lu\n", s, t->sig_count[s]);
@@ -1104,6 +1164,8 @@ int main(int argc, char **argv)
 		printf("Bail out! no shared page or no " FUZZ_DIR "\n");
 		return 1;
 	}
+	rmid_forced();
+	mount_mqueue();
 	if (o.only_worker >= 0) {
 		o.jobs = 1;
 		o.check_each = true;
@@ -1138,5 +1200,7 @@ int main(int argc, char **argv)
 	printf("# replay: sysfuzz --seed %lu --calls %lu --batch %lu --jobs 1\n",
 	       o.seed, o.calls, o.batch);
 	rmdir(FUZZ_DIR);
+	if (mq_mounted && umount(MQ_DIR) == 0)
+		rmdir(MQ_DIR);
 	return tap_done();
 }

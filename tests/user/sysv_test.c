@@ -350,6 +350,87 @@ static void t_churn(void)
 	}
 }
 
+/* set_rmid_forced - write /proc/sys/kernel/shm_rmid_forced: write's result. */
+static long set_rmid_forced(const char *text)
+{
+	int fd = open("/proc/sys/kernel/shm_rmid_forced", O_WRONLY);
+	long n = fd < 0 ? -1 : write(fd, text, strlen(text));
+
+	if (fd >= 0)
+		close(fd);
+	return n;
+}
+
+static void make_orphan(void *id)
+{
+	*(volatile int *)id = shmget(KEY + 1, PAGE, IPC_CREAT | 0600);
+}
+
+static void make_attached_orphan(void *unused)
+{
+	int id = shmget(KEY + 2, PAGE, IPC_CREAT | 0600);
+
+	(void)unused;
+	if (id < 0 || shmat(id, NULL, 0) == (void *)-1)
+		_exit(1);
+	_exit(0); /* exit detaches, then the creator is gone */
+}
+
+/* shm_rmid_forced, as Linux: 0 keeps a segment whose creator exited;
+ * setting 1 destroys such orphans, and from then on the last detach, or
+ * the creator's exit with nothing attached, destroys a segment. */
+static void t_rmid_forced(void)
+{
+	int id, orphan = -1;
+	struct shmid_ds ds;
+	char *p;
+
+	CHECK(!strcmp(slurp("/proc/sys/kernel/shm_rmid_forced"), "0\n"),
+	      "shm_rmid_forced is 0 by default");
+	CHECK(child_status(make_orphan, &orphan) == 0, "a child made a segment");
+	orphan = shmget(KEY + 1, 0, 0);
+	CHECK(orphan >= 0, "0: the segment outlives its creator");
+	id = shmget(IPC_PRIVATE, PAGE, 0600); /* ours: not an orphan */
+	CHECK(id >= 0, "shmget");
+	CHECK(set_rmid_forced("2\n") < 0 && errno == EINVAL, "2 is EINVAL");
+	CHECK(set_rmid_forced("1\n") == 2, "write 1");
+	CHECK_ERR(shmctl(orphan, IPC_STAT, &ds), EINVAL);
+	CHECK(shmctl(id, IPC_STAT, &ds) == 0, "a segment whose creator lives stays");
+	p = shmat(id, NULL, 0);
+	CHECK(p != (void *)-1, "shmat");
+	CHECK(shmdt(p) == 0, "shmdt");
+	CHECK_ERR(shmctl(id, IPC_STAT, &ds), EINVAL); /* the last detach */
+	CHECK(child_status(make_attached_orphan, NULL) == 0, "a child attached one");
+	CHECK_ERR(shmget(KEY + 2, 0, 0), ENOENT); /* gone with its creator */
+	CHECK(set_rmid_forced("0") == 1, "write 0");
+}
+
+/* A segment's pages cost memory only once touched (8 segments of 96 MiB
+ * each cost 1.5 MiB of page arrays before) (a sparse index, as
+ * Linux's xarray); one bigger than memory and swap is refused, as by
+ * Linux's heuristic overcommit. */
+static void t_big_segment_is_cheap(void)
+{
+	long before = meminfo_kb("MemFree:");
+	int ids[8];
+	char *p;
+
+	for (int i = 0; i < 8; i++) {
+		ids[i] = shmget(IPC_PRIVATE, 96ul << 20, 0600);
+		CHECK(ids[i] >= 0, "a 96 MiB segment");
+	}
+	p = shmat(ids[7], NULL, 0);
+	CHECK(p != (void *)-1, "attach 96 MiB");
+	p[(96ul << 20) - 1] = 1; /* the last page: a leaf and the root */
+	CHECK(before - meminfo_kb("MemFree:") < 64,
+	      "768 MiB of segments, one page touched, cost %ld kB",
+	      before - meminfo_kb("MemFree:"));
+	CHECK(shmdt(p) == 0, "shmdt");
+	for (int i = 0; i < 8; i++)
+		shmctl(ids[i], IPC_RMID, NULL);
+	CHECK_ERR(shmget(IPC_PRIVATE, 1ul << 40, 0600), ENOMEM);
+}
+
 static void all_cases(void)
 {
 	RUN(t_create_and_stat);
@@ -364,6 +445,8 @@ static void all_cases(void)
 	RUN(t_set_lock_info);
 	RUN(t_permissions);
 	RUN(t_churn);
+	RUN(t_rmid_forced);
+	RUN(t_big_segment_is_cheap);
 }
 
 int main(void)
