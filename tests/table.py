@@ -255,11 +255,20 @@ QEMU_TESTS = [
                  r"vmtrace: crash\[1\] write 0x0 in no region: SIGSEGV: no region here"]),
     # The system-call fuzzer (tests/user/sysfuzz.c): a fixed seed, so a
     # failure here replays; norandmaps, so the replay is exact.
-    dict(name="user-sysfuzz", cost=8,
+    dict(name="user-sysfuzz", cost=3,
          append="norandmaps init=/tests/sysfuzz --seed 1 --calls 60000",
          check_append="norandmaps init=/tests/sysfuzz --seed 1 --calls 40000",
          initrd=[INITRD], exit=EXIT_OK, tap=True, timeout=120,
          expect=[r"sysfuzz: seed 1$", r"\d+ calls/s"], forbid=[r"HUNG", r"LOOPED"]),
+    # The watchdog itself: worker 2 runs without calls, as a kernel that
+    # retries a fault forever would leave it; it must be called LOOPED
+    # (and nothing else, however long the other workers' calls take).
+    dict(name="user-sysfuzz-spin",
+         append="norandmaps init=/tests/sysfuzz --seed 1 --calls 8000 --warmup 0 --spin 2",
+         initrd=[INITRD], exit=EXIT_FAIL, timeout=60,
+         once=[r"^# LOOPED worker 2 \(seed 1\): stuck outside a call for \d+ ms, "
+               r"\d+ ms of it on the CPU"],
+         expect=[r"^not ok 3 - no worker looped .*: 1 looped$"], forbid=[r"HUNG"]),
     # make fuzz: ten million calls with a new seed each time (--only
     # sysfuzz-long; "manual" tests are not part of the default run).
     dict(name="sysfuzz-long", manual=True,

@@ -11,7 +11,7 @@
  * the next worker starts with the next seed.
  *
  *	sysfuzz [--seed N] [--calls M] [--batch B] [--jobs J] [--worker K]
- *		[--warmup W] [--check-each] [--verbose] [--stats N]
+ *		[--warmup W] [--check-each] [--verbose] [--stats N] [--spin K]
  *
  * Worker k's calls depend only on (seed, k): "sysfuzz --seed N --worker K"
  * replays exactly the batch of one worker, "--seed N --calls M --jobs 1"
@@ -47,6 +47,12 @@
 #define STILL_LOOKS 5        /* a stall is seen by this many looks, 2 ms apart:
 				QEMU's host can pause the whole guest for
 				longer than STALL_MS, and that is no stall */
+#define LOOP_CPU_MS 100      /* a worker outside any call that ran this long
+				without a call loops on a fault, */
+#define STARVED_MS 2000      /* ... but one that could not run this long is
+				only killed (another worker's long call
+				keeps it off the CPU: the kernel is not
+				preemptible) */
 #define SLOW_MS 200          /* --verbose: name workers slower than this */
 #define WORKER_AS (48ul << 20)
 #define WORKER_NOFILE 64
@@ -629,6 +635,7 @@ struct running {
 	uint64_t last_calls; /* progress seen at the last look */
 	uint64_t last_move;  /* when it last moved, ms */
 	unsigned still;      /* looks since then */
+	long cpu_still;      /* its CPU time at the first of them, ms */
 	uint64_t killed_at;  /* when we sent SIGKILL, ms; 0: not yet */
 	uint64_t started;    /* ms */
 };
@@ -694,6 +701,17 @@ static void clean(const char *path)
 }
 
 static uint64_t fork_failures; /* fork() said ENOMEM or EAGAIN: fine */
+static long spin_worker = -1;  /* --spin K: worker K loops, no calls */
+
+/* spin - what a worker does when the kernel retries one of its faults
+ * forever: it runs, and makes no call.  --spin checks that the watchdog
+ * says LOOPED for it (make test's sysfuzz-spin). */
+static void __attribute__((noreturn)) spin(struct slot *s)
+{
+	s->ready = 1;
+	for (;;)
+		__asm__ volatile("" ::: "memory");
+}
 
 /* start_worker - fork worker k into slot i; false if fork failed (memory
  * is short while the OOM killer works: the caller tries again later). */
@@ -713,6 +731,8 @@ static bool start_worker(struct running *r, int i, uint64_t k,
 		sleep_ms(2);
 		return false;
 	}
+	if (r->pid == 0 && (long)k == spin_worker)
+		spin(&slots[i]);
 	if (r->pid == 0)
 		worker(i, worker_seed(o->seed, k), batch);
 	r->k = k;
@@ -736,18 +756,44 @@ static void describe_call(int i, char *buf, size_t n)
 		len += snprintf(buf + len, n - (size_t)len, " %ld", s->recent[c % 8]);
 }
 
-/* stalled - worker r made no progress for STALL_MS, or for ASLEEP_MS while
- * it sleeps in a call (pause, a read of an empty pipe: most stalls, and
- * not worth a tenth of a second each). */
-static bool stalled(struct running *r, int i, uint64_t now)
+/* cpu_ms - the time pid has run, user and system, in ms: /proc/PID/stat's
+ * utime and stime (fields 14 and 15, in 10 ms clock ticks); -1 if gone. */
+static long cpu_ms(pid_t pid)
+{
+	char path[64], text[512], *p;
+	unsigned long utime, stime;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_text(path, text, sizeof(text)) <= 0 || !(p = strrchr(text, ')')))
+		return -1;
+	if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+		   &utime, &stime) != 2)
+		return -1;
+	return (long)(utime + stime) * 10;
+}
+
+enum verdict { MOVING, STALLED, LOOPED };
+
+/* judge - what worker r in slot i does, with no progress for a while:
+ * asleep in a call for ASLEEP_MS (pause, a read of an empty pipe: most
+ * stalls, not worth a tenth of a second each) or in a call for STALL_MS:
+ * stalled.  Outside any call and not stopped (a fuzzed kill can send it
+ * SIGSTOP), it loops on a fault once it ran LOOP_CPU_MS of CPU time: the
+ * kernel let it retry a fault forever. */
+static enum verdict judge(struct running *r, int i, uint64_t now)
 {
 	uint64_t idle = now - r->last_move;
+	char state;
 
-	if (r->still < STILL_LOOKS)
-		return false;
-	if (idle > STALL_MS)
-		return true;
-	return idle > ASLEEP_MS && slots[i].in_call && proc_state(r->pid) == 'S';
+	if (r->still < STILL_LOOKS || idle <= ASLEEP_MS)
+		return MOVING;
+	state = proc_state(r->pid);
+	if (slots[i].in_call || !slots[i].ready || state == 'T')
+		return idle > STALL_MS || (slots[i].in_call && state == 'S')
+		       ? STALLED : MOVING;
+	if (idle > STALL_MS && cpu_ms(r->pid) - r->cpu_still >= LOOP_CPU_MS)
+		return LOOPED;
+	return idle > STARVED_MS ? STALLED : MOVING;
 }
 
 /* describe_stuck - each thread of pid: its state and where it sleeps
@@ -773,30 +819,29 @@ static void describe_stuck(pid_t pid)
 		closedir(d);
 }
 
-/* watch - kill a worker that stalled; one that has not died HANG_MS after
- * SIGKILL is stuck in the kernel.  A worker that stalls outside any call
- * and is not stopped (a fuzzed kill can send it SIGSTOP) loops on a fault:
- * the kernel let it retry a fault forever. */
+/* watch - kill a worker that stalled or loops (judge); one that has not
+ * died HANG_MS after SIGKILL is stuck in the kernel. */
 static void watch(struct running *r, int i, const struct options *o, struct totals *t)
 {
 	uint64_t now = now_ms(), calls = slots[i].calls;
+	enum verdict verdict;
 	char call[256];
 
 	if (calls != r->last_calls) {
 		r->last_calls = calls;
 		r->last_move = now;
 		r->still = 0;
-	} else {
-		r->still++;
+	} else if (r->still++ == 0) {
+		r->cpu_still = cpu_ms(r->pid);
 	}
-	if (!r->killed_at && stalled(r, i, now)) {
-		char state = proc_state(r->pid);
-
-		if (!slots[i].in_call && slots[i].ready && state != 'T') {
+	verdict = r->killed_at ? MOVING : judge(r, i, now);
+	if (verdict != MOVING) {
+		if (verdict == LOOPED) {
 			describe_call(i, call, sizeof(call));
 			printf("# LOOPED worker %lu (seed %lu): stuck outside a call "
-			       "(state %c, %lu ms), after %s\n", r->k, o->seed, state,
-			       now - r->last_move, call);
+			       "for %lu ms, %ld ms of it on the CPU, after %s\n", r->k,
+			       o->seed, now - r->last_move, cpu_ms(r->pid) - r->cpu_still,
+			       call);
 			t->looped++;
 		}
 		kill(r->pid, SIGKILL);
@@ -1109,6 +1154,8 @@ static void parse(int argc, char **argv, struct options *o)
 			o->check_each = true;
 		else if (!strcmp(argv[i], "--verbose"))
 			o->verbose = true;
+		else if (!strcmp(argv[i], "--spin"))
+			spin_worker = atol(v), i++;
 		else if (!strcmp(argv[i], "--stats"))
 			o->stats = strtoull(v, NULL, 0), i++;
 	}
