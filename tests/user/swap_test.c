@@ -24,7 +24,9 @@
 #define MiB (1UL << 20)
 #define WORDS (PAGE / sizeof(uint64_t))
 #define RAM_KB (64L * 1024)
-#define PRESSURE (96 * MiB) /* more than RAM: pushes idle pages out */
+/* What pressure() writes: more than RAM, so idle pages go out (--quick:
+ * less, with cow_len smaller too: still more than the RAM left). */
+static size_t pressure_len = 96 * MiB;
 #define PR_VMOS_VMTRACE 0x564d5452 /* kernel/sys.c */
 
 #define PM_PRESENT (1ULL << 63)
@@ -427,7 +429,7 @@ static void t_page_shuffle(void)
 	munmap(seen, n / 8);
 }
 
-#define COW_LEN (32 * MiB)
+static size_t cow_len = 32 * MiB; /* --quick: 8 MiB */
 #define SHARED_LEN (2 * MiB) /* t_swapoff_in_use's shared memory */
 #define SYSV_LEN (1 * MiB)   /* and each of its two segments */
 
@@ -436,16 +438,16 @@ static void cow_child(char *p, struct chan *c)
 {
 	int r = 0;
 
-	r |= verify(p, COW_LEN, 7) != 0;          /* 1: read while shared */
+	r |= verify(p, cow_len, 7) != 0;          /* 1: read while shared */
 	say(c->to_parent[1]);
 	heard(c->to_child[0]);                     /* 2: after pressure */
-	r |= verify(p, COW_LEN, 7) != 0;
+	r |= verify(p, cow_len, 7) != 0;
 	say(c->to_parent[1]);
 	heard(c->to_child[0]);                     /* 3: after pressure again */
-	fill(p, COW_LEN, 8);                       /* writes to swapped pages */
+	fill(p, cow_len, 8);                       /* writes to swapped pages */
 	say(c->to_parent[1]);
 	heard(c->to_child[0]);                     /* 4: the parent wrote */
-	r |= verify(p, COW_LEN, 8) != 0;
+	r |= verify(p, cow_len, 8) != 0;
 	_exit(r);
 }
 
@@ -454,7 +456,7 @@ static void cow_child(char *p, struct chan *c)
 static void cow_swapped_state(char *p)
 {
 	uint64_t first;
-	size_t n = swapped_pages(p, COW_LEN / PAGE, &first);
+	size_t n = swapped_pages(p, cow_len / PAGE, &first);
 	long swap = smaps_kb(p, "Swap"), pss = smaps_kb(p, "SwapPss");
 
 	CHECK(status_kb(0, "VmSwap") > 0, "VmSwap %ld kB", status_kb(0, "VmSwap"));
@@ -475,41 +477,41 @@ static void cow_swapped_state(char *p)
  * both read it, and copy-on-write still separates their writes. */
 static void t_cow_swapped(void)
 {
-	char *p = map_anon(COW_LEN, MAP_PRIVATE);
+	char *p = map_anon(cow_len, MAP_PRIVATE);
 	struct chan c;
 	pid_t pid;
 
 	CHECK(p && !pipe(c.to_child) && !pipe(c.to_parent), "mmap, pipes");
 	if (!p)
 		return;
-	fill(p, COW_LEN, 7);
+	fill(p, cow_len, 7);
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0)
 		cow_child(p, &c);
 	heard(c.to_parent[0]);
-	CHECK(verify(p, COW_LEN, 7) == 0, "parent reads its data while shared");
-	CHECK(pressure(PRESSURE) == 0, "pressure");
+	CHECK(verify(p, cow_len, 7) == 0, "parent reads its data while shared");
+	CHECK(pressure(pressure_len) == 0, "pressure");
 	cow_swapped_state(p);
-	CHECK(verify(p, COW_LEN, 7) == 0, "parent reads it back from swap");
+	CHECK(verify(p, cow_len, 7) == 0, "parent reads it back from swap");
 	say(c.to_child[1]);
 	heard(c.to_parent[0]);
-	CHECK(pressure(PRESSURE) == 0, "pressure");
+	CHECK(pressure(pressure_len) == 0, "pressure");
 	say(c.to_child[1]);
 	heard(c.to_parent[0]);
-	CHECK(verify(p, COW_LEN, 7) == 0, "parent still sees its data after the child wrote");
-	fill(p, COW_LEN, 9);
+	CHECK(verify(p, cow_len, 7) == 0, "parent still sees its data after the child wrote");
+	fill(p, cow_len, 9);
 	say(c.to_child[1]);
 	CHECK(wait_ok(pid), "child read its data back and kept its own writes");
-	CHECK(verify(p, COW_LEN, 9) == 0, "parent sees its own writes");
-	munmap(p, COW_LEN);
+	CHECK(verify(p, cow_len, 9) == 0, "parent sees its own writes");
+	munmap(p, cow_len);
 }
 
 /* A MAP_SHARED | MAP_ANONYMOUS page swapped out is one page for both:
  * the child's writes after swap-in show in the parent, and back. */
 static void t_shared_swapped(void)
 {
-	char *p = map_anon(COW_LEN, MAP_SHARED);
+	char *p = map_anon(cow_len, MAP_SHARED);
 	struct chan c;
 	uint64_t first;
 	pid_t pid;
@@ -517,26 +519,26 @@ static void t_shared_swapped(void)
 	CHECK(p && !pipe(c.to_child) && !pipe(c.to_parent), "mmap, pipes");
 	if (!p)
 		return;
-	fill(p, COW_LEN, 20);
+	fill(p, cow_len, 20);
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
 		heard(c.to_child[0]);
-		fill(p, COW_LEN, 21);
+		fill(p, cow_len, 21);
 		say(c.to_parent[1]);
 		heard(c.to_child[0]);
-		_exit(verify(p, COW_LEN, 22) != 0);
+		_exit(verify(p, cow_len, 22) != 0);
 	}
-	CHECK(pressure(PRESSURE) == 0, "pressure");
-	CHECK(swapped_pages(p, COW_LEN / PAGE, &first) > 0, "shared pages in swap");
+	CHECK(pressure(pressure_len) == 0, "pressure");
+	CHECK(swapped_pages(p, cow_len / PAGE, &first) > 0, "shared pages in swap");
 	say(c.to_child[1]);
 	heard(c.to_parent[0]);
-	CHECK(verify(p, COW_LEN, 21) == 0, "parent sees the child's writes");
-	CHECK(pressure(PRESSURE) == 0, "pressure");
-	fill(p, COW_LEN, 22);
+	CHECK(verify(p, cow_len, 21) == 0, "parent sees the child's writes");
+	CHECK(pressure(pressure_len) == 0, "pressure");
+	fill(p, cow_len, 22);
 	say(c.to_child[1]);
 	CHECK(wait_ok(pid), "child sees the parent's writes");
-	munmap(p, COW_LEN);
+	munmap(p, cow_len);
 }
 
 /* mlock'ed pages stay resident under pressure; the process's other
@@ -556,7 +558,7 @@ static void t_mlock(void)
 	fill(locked, locked_len, 30);
 	fill(other, free_len, 31);
 	CHECK(mlock(locked, locked_len) == 0, "mlock 4 MiB");
-	CHECK(pressure(PRESSURE) == 0, "pressure");
+	CHECK(pressure(pressure_len) == 0, "pressure");
 	CHECK(pagemap(locked, locked_len / PAGE, words) == 0, "read pagemap");
 	for (size_t i = 0; i < locked_len / PAGE; i++)
 		absent += (words[i] & (PM_PRESENT | PM_SWAPPED)) != PM_PRESENT;
@@ -666,7 +668,7 @@ static void t_swapoff_in_use(void)
 	 * kernel's own, the shell and kswapd's high watermark. */
 	pid = hold(36 * MiB - SHARED_LEN - 2 * SYSV_LEN, 40, &c);
 	CHECK(pid > 0, "a child holding 32 MiB");
-	CHECK(pressure(PRESSURE) == 0, "pressure");
+	CHECK(pressure(pressure_len) == 0, "pressure");
 	CHECK(swaps_used_kb() > 0, "/proc/swaps Used %ld kB", swaps_used_kb());
 	CHECK(status_kb(pid, "VmSwap") > 0, "the child's VmSwap %ld kB",
 	      status_kb(pid, "VmSwap"));
@@ -727,7 +729,7 @@ static void t_swapoff_no_room(void)
 	CHECK(used > 0 && total > 0, "the area is still on: Used %ld kB, SwapTotal %ld kB",
 	      used, total);
 	outs = vmstat("pswpout ");
-	CHECK(pressure(PRESSURE) == 0 && vmstat("pswpout ") > outs,
+	CHECK(pressure(pressure_len) == 0 && vmstat("pswpout ") > outs,
 	      "the area still takes pages: pswpout %ld -> %ld", outs, vmstat("pswpout "));
 	say(c.to_child[1]);
 	CHECK(wait_ok(pid), "the child's 96 MiB read back intact");
@@ -760,7 +762,7 @@ static void t_vmtrace(void)
 	}
 	heard(c.to_parent[0]);
 	printf("# vmtrace: traced pid %d\n", pid);
-	CHECK(pressure(PRESSURE) == 0, "pressure");
+	CHECK(pressure(pressure_len) == 0, "pressure");
 	CHECK(status_kb(pid, "VmSwap") > 0, "the traced process's VmSwap %ld kB",
 	      status_kb(pid, "VmSwap"));
 	say(c.to_child[1]);
@@ -786,12 +788,17 @@ static void run_swap_case(void (*fn)(void), const char *name)
 #define RUN_SWAP(fn) run_swap_case(fn, #fn)
 
 
-/* --quick: without the three longest pressure cases (make test runs it
- * so; make fuzz's swap-full runs them all). */
+/* --quick: without the three longest pressure cases, and with smaller
+ * sizes (make test runs it so; make fuzz's swap-full runs it all). */
 int main(int argc, char **argv)
 {
 	double t0 = now();
 	int quick = argc > 1 && !strcmp(argv[1], "--quick");
+
+	if (quick) {
+		cow_len = 8 * MiB;
+		pressure_len = 72 * MiB;
+	}
 
 	printf("# swap_test: -m 64M, /dev/vda 256 MiB\n");
 	/* This process's own pages must not go to swap: they would count
