@@ -382,6 +382,20 @@ def lab_checks(kernel):
     return tests
 
 
+def run_lab_check(res, only):
+    """tools/lab.py check: every lab has its handout, title and points,
+    and every marker is paired."""
+    if only and only not in "lab/check":
+        return
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import lab
+    found = lab.problems()
+    for p in found:
+        res.add(False, f"lab/check: {p}")
+    res.add(not found, f"lab/check: {len(lab.lab_names())} labs, each with a handout, "
+            "tests with points, and paired markers")
+
+
 def judge_lab(res, test, code, text, secs):
     """A lab test's score (tools/lab.py score): full marks on the
     reference; on the skeleton, 0 and a clean end."""
@@ -716,6 +730,7 @@ def main():
     start = time.monotonic()
     run_unit_tests(res, args.only)
     run_docs_check(res, args.only)
+    run_lab_check(res, args.only)
     fuzz = start_fuzz_smoke(args.only)
     run_qemu_tests(res, args.only, args.jobs, args.kernel, not args.no_check)
     finish_fuzz_smoke(res, fuzz)

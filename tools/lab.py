@@ -18,6 +18,7 @@ other labs lose their marker lines and keep their solution.
 
 usage:
   tools/lab.py list                     the labs, with their marked files
+  tools/lab.py check                    every lab complete, every marker paired
   tools/lab.py tree NAME DIR            the student tree of NAME in DIR
                                         (HEAD's tracked files; make lab)
   tools/lab.py skeleton NAME IN OUT     one source file, as NAME's skeleton
@@ -119,6 +120,50 @@ def check_name(lab):
     if lab not in lab_names():
         sys.exit(f"lab.py: no lab '{lab}' (tests/labs/{lab}.py); the labs: "
                  f"{' '.join(lab_names()) or 'none'}")
+
+
+# The rule itself, on an example (problems() checks it every make test).
+_EXAMPLE = ("{\n\t/* LAB a BEGIN */\n\tx = 1;\n\t/* LAB a STUB\n\treturn -ENOSYS;\n"
+            "\t   LAB a END */\n\t/* LAB b BEGIN */\n\ty = 2;\n\t/* LAB b STUB\n"
+            "\treturn 0;\n\t   LAB b END */\n}\n")
+_EXAMPLE_A = ("{\n\t/* LAB a: your code goes here (docs/labs/a.md) */\n"
+              "\treturn -ENOSYS;\n\ty = 2;\n}\n")
+
+
+def problems():
+    """What is wrong with the labs: a lab without its handout, TITLE or
+    points; markers of a lab with no tests/labs file; a marker out of
+    pairs (each marked file made into every lab's skeleton)."""
+    found = []
+    if transform(_EXAMPLE, "a") != _EXAMPLE_A:
+        found.append("transform() does not follow docs/labs/README.md's rule")
+    marked = marked_files()
+    for lab in lab_names():
+        if not os.path.exists(os.path.join(ROOT, "docs", "labs", lab + ".md")):
+            found.append(f"lab {lab}: no handout docs/labs/{lab}.md")
+        try:
+            mod = load_lab(lab)
+            total = sum(t.get("points", 0) + sum(t.get("tap_points", {}).values())
+                        for t in mod.TESTS)
+            if not isinstance(mod.TITLE, str) or not total:
+                found.append(f"lab {lab}: tests/labs/{lab}.py has no TITLE or no points")
+        except Exception as e:  # a broken module is a problem to report
+            found.append(f"lab {lab}: tests/labs/{lab}.py: {e!r}")
+    for lab in marked:
+        if lab not in lab_names():
+            found.append(f"lab {lab}: markers in {' '.join(marked[lab])} but no "
+                         f"tests/labs/{lab}.py")
+    for path in sorted({f for files in marked.values() for f in files}):
+        with open(os.path.join(ROOT, path), encoding="utf-8") as f:
+            text = f.read()
+        for lab in marked:
+            try:
+                if transform(text, lab, path) == text:
+                    found.append(f"{path}: the skeleton of lab {lab} is the reference")
+            except MarkerError as e:
+                found.append(str(e))
+                break
+    return found
 
 
 # ---------------------------------------------------------------- the tree
@@ -236,6 +281,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("list")
+    sub.add_parser("check")
     p = sub.add_parser("tree")
     p.add_argument("lab")
     p.add_argument("dir")
@@ -252,6 +298,12 @@ def main():
             marked = marked_files()
             for lab in lab_names():
                 print(f"{lab}: {' '.join(marked.get(lab, [])) or '(no markers: solved or a student tree)'}")
+        elif args.cmd == "check":
+            found = problems()
+            for p in found:
+                print(f"lab.py: {p}")
+            print(f"lab.py: {len(lab_names())} labs, {len(found)} problems")
+            return 1 if found else 0
         elif args.cmd == "tree":
             make_tree(args.lab, args.dir)
         elif args.cmd == "skeleton":
