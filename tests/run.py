@@ -723,7 +723,9 @@ def main():
         for t in QEMU_TESTS:
             if not t.get("unchecked_only"):
                 print(f"check/{t['name']}: {t.get('append', '')}")
-        print("iso/grub-boot\ngdb/boot\ngdb/vm\ndocs/check\nunit/* (build/unit/test_*)")
+        for t in lab_checks(args.kernel):
+            print(f"lab/{t['name']}: {t.get('append', '')}")
+        print("lab/check\niso/grub-boot\ngdb/boot\ngdb/vm\ndocs/check\nunit/* (build/unit/test_*)")
         return 0
     os.makedirs(LOGS, exist_ok=True)
     res = Results()

@@ -191,7 +191,7 @@ def make_tree(lab, dest):
             if new != text:
                 with open(path, "w", encoding="utf-8", errors="surrogateescape") as f:
                     f.write(new)
-                changed += 1
+                changed += f"LAB {lab} BEGIN" in text
     git = ["git", "-C", dest, "-c", "user.name=vmos lab",
            "-c", "user.email=lab@vmos.invalid"]
     subprocess.run(git[:3] + ["init", "-q"], check=True)
