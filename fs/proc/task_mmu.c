@@ -149,6 +149,7 @@ static void dump_entry(int level, unsigned index, pte_t e, u64 va, void *arg)
 	if (level < 1 || level > PT_LEVELS)
 		return;
 	s->entries[level]++;
+	/* indented by depth: one space for the PML4, four for a PT */
 	pbuf_printf(s->b, "%s%-4s[%3u] = 0x%016lx -> 0x%lx", &"    "[level - 1],
 		    names[level], index, e,
 		    (u64)(e & PTE_PS ? e & PTE_LARGE_ADDR_MASK : pte_addr(e)));
