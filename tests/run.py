@@ -404,7 +404,7 @@ def judge_lab(res, test, code, text, secs):
     won, possible = sum(l[0] for l in lines), sum(l[1] for l in lines)
     log = f"log: build/test-logs/{test['log']}.log"
     if not test.get("skeleton"):
-        lost = [f"{d} ({w}/{p})" for w, p, d in lines if w != p]
+        lost = [f"{d} ({w}/{p})" for w, p, d, _ in lines if w != p]
         res.add(possible > 0 and not lost,
                 f"lab/{test['name']}: the reference scores {won}/{possible} ({secs:.2f} s)",
                 "; ".join(lost) + "; " + log)

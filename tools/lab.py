@@ -197,8 +197,8 @@ def make_tree(lab, dest):
     subprocess.run(git[:3] + ["init", "-q"], check=True)
     subprocess.run(git + ["add", "-A"], check=True)
     subprocess.run(git + ["commit", "-q", "-m", f"lab {lab}: the skeleton"], check=True)
-    print(f"lab {lab}: the student tree is {dest} ({changed} files with a "
-          f"skeleton); the handout is docs/labs/{lab}.md; `make grade LAB={lab}` "
+    print(f"lab {lab}: the student tree is {dest} ({changed} "
+          f"file{'s' if changed != 1 else ''} with a skeleton); the handout is docs/labs/{lab}.md; `make grade LAB={lab}` "
           "there grades it")
 
 
@@ -237,24 +237,42 @@ class _Verdict:
             self.details.append(detail)
 
 
+def tap_cases(text):
+    """(ok, description, the "#" lines printed since the previous case)
+    for every TAP line of text."""
+    import run
+    cases, notes = [], []
+    for line in text.splitlines():
+        m = run.TAP_LINE.match(line.strip())
+        if m:
+            cases.append((m.group(1) == "ok", m.group(3).strip(), notes))
+            notes = []
+        elif line.startswith("# "):
+            notes.append(line)
+    return cases
+
+
 def score(test, code, text, secs):
-    """[(points won, points possible, description)] for one boot of a lab
-    test: one line per tap_points case, one for the boot itself (its exit
-    code and log patterns, run.py's judge_qemu) if it has points."""
+    """[(points won, points possible, description, why)] for one boot of a
+    lab test: one line per tap_points case (why: the failed checks it
+    printed), one for the boot itself (its exit code and log patterns,
+    run.py's judge_qemu) if it has points."""
     import run
     lines = []
     verdict = _Verdict()
     run.judge_qemu(verdict, dict(test, tap=False), code, text, secs)
-    cases = run.parse_tap(text)
+    cases = tap_cases(text)
     for pattern, pts in test.get("tap_points", {}).items():
-        hits = [(ok, d) for ok, d in cases if re.search(pattern, d)]
-        won = pts if hits and all(ok for ok, _ in hits) else 0
+        hits = [c for c in cases if re.search(pattern, c[1])]
+        won = pts if hits and all(ok for ok, _, _ in hits) else 0
         desc = hits[0][1] if hits else f"/{pattern}/ (the test did not get this far)"
-        lines.append((won, pts, desc))
+        why = [n for ok, _, notes in hits if not ok for n in notes
+               if "check failed" in n]
+        lines.append((won, pts, desc, why))
     if test.get("points"):
         why = "" if verdict.ok else ": " + "; ".join(verdict.details)
         lines.append((test["points"] if verdict.ok else 0, test["points"],
-                      f"{test['name']}: boots and ends as expected{why}"))
+                      f"{test['name']}: boots and ends as expected{why}", []))
     return lines
 
 
@@ -263,14 +281,18 @@ def grade(lab, kernel):
     and the score.  Returns (won, possible)."""
     import run
     check_name(lab)
+    if not os.path.exists(kernel):
+        sys.exit(f"lab.py: no kernel {kernel} (make grade LAB={lab} builds it)")
     os.makedirs(run.LOGS, exist_ok=True)
     mod = load_lab(lab)
     print(f"== lab {lab}: {mod.TITLE} ({os.path.relpath(kernel, ROOT)})")
     won = possible = 0
     for test in lab_tests(lab, kernel):
         code, text, secs = run.run_qemu(test)
-        for w, p, desc in score(test, code, text, secs):
+        for w, p, desc, why in score(test, code, text, secs):
             print(f"{'ok  ' if w == p else 'FAIL'} {w:2d}/{p:<2d} {desc}")
+            for note in why[:4]:
+                print(f"           {note}")
             won, possible = won + w, possible + p
         print(f"   ({test['name']}: {secs:.1f} s, log build/test-logs/{test['log']}.log)")
     print(f"Score: {won}/{possible}")
