@@ -351,12 +351,71 @@ def run_qemu_tests(res, only, jobs, kernel, check):
     # last and leaves one core idle; results are still reported in order.
     def cost(t):
         return t.get("cost", 1) * (2 if t.get("group") == "check" else 1)
+    tests += [t for t in lab_checks(kernel) if chosen(t)]
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {}
         for i in sorted(range(len(tests)), key=lambda i: -cost(tests[i])):
             futures[i] = pool.submit(run_qemu, tests[i])
         for i, test in enumerate(tests):
-            judge_qemu(res, test, *futures[i].result())
+            test.get("judge", judge_qemu)(res, test, *futures[i].result())
+
+
+# ---------------------------------------------------------------- labs
+def lab_checks(kernel):
+    """The graded labs' boots (tools/lab.py, docs/labs/README.md): each
+    lab's tests on the reference kernel, which must score full marks
+    (lab/NAME), and on its skeleton kernel build/labs/NAME/kernel.elf,
+    which must score 0 and end cleanly: no panic, no hang
+    (lab/NAME-skeleton).  A lab whose markers are gone (a student's tree)
+    has no skeleton to check."""
+    sys.modules.setdefault("run", sys.modules[__name__])  # lab.py imports run
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import lab
+    marked = lab.marked_files()
+    tests = []
+    for name in lab.lab_names():
+        tests += [dict(t, group="lab", judge=judge_lab) for t in lab.lab_tests(name, kernel)]
+        if name in marked:
+            skeleton = os.path.join(BUILD, "labs", name, "kernel.elf")
+            tests += [dict(t, group="lab", judge=judge_lab, skeleton=True)
+                      for t in lab.lab_tests(name, skeleton, "skeleton")]
+    return tests
+
+
+def run_lab_check(res, only):
+    """tools/lab.py check: every lab has its handout, title and points,
+    and every marker is paired."""
+    if only and only not in "lab/check":
+        return
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import lab
+    found = lab.problems()
+    for p in found:
+        res.add(False, f"lab/check: {p}")
+    res.add(not found, f"lab/check: {len(lab.lab_names())} labs, each with a handout, "
+            "tests with points, and paired markers")
+
+
+def judge_lab(res, test, code, text, secs):
+    """A lab test's score (tools/lab.py score): full marks on the
+    reference; on the skeleton, 0 and a clean end."""
+    import lab
+    lines = lab.score(test, code, text, secs)
+    won, possible = sum(l[0] for l in lines), sum(l[1] for l in lines)
+    log = f"log: build/test-logs/{test['log']}.log"
+    if not test.get("skeleton"):
+        lost = [f"{d} ({w}/{p})" for w, p, d, _ in lines if w != p]
+        res.add(possible > 0 and not lost,
+                f"lab/{test['name']}: the reference scores {won}/{possible} ({secs:.2f} s)",
+                "; ".join(lost) + "; " + log)
+        return
+    problems = [f"scores {won}/{possible}"] if won else []
+    if code is None:
+        problems.append("timed out")
+    elif code == EXIT_PANIC or re.search(r"panic", text, re.I):
+        problems.append(f"the kernel panicked (QEMU exit code {code})")
+    res.add(not problems, f"lab/{test['name']}: the skeleton scores 0/{possible} "
+            f"and ends without a panic ({secs:.2f} s)", "; ".join(problems) + "; " + log)
 
 
 # ---------------------------------------------------------------- fuzzing
@@ -664,13 +723,16 @@ def main():
         for t in QEMU_TESTS:
             if not t.get("unchecked_only"):
                 print(f"check/{t['name']}: {t.get('append', '')}")
-        print("iso/grub-boot\ngdb/boot\ngdb/vm\ndocs/check\nunit/* (build/unit/test_*)")
+        for t in lab_checks(args.kernel):
+            print(f"lab/{t['name']}: {t.get('append', '')}")
+        print("lab/check\niso/grub-boot\ngdb/boot\ngdb/vm\ndocs/check\nunit/* (build/unit/test_*)")
         return 0
     os.makedirs(LOGS, exist_ok=True)
     res = Results()
     start = time.monotonic()
     run_unit_tests(res, args.only)
     run_docs_check(res, args.only)
+    run_lab_check(res, args.only)
     fuzz = start_fuzz_smoke(args.only)
     run_qemu_tests(res, args.only, args.jobs, args.kernel, not args.no_check)
     finish_fuzz_smoke(res, fuzz)
