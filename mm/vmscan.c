@@ -112,6 +112,7 @@ static bool test_and_clear_young(u64 pfn, void *arg)
 	bool young = false;
 
 	sc->nr_scanned++;
+	/* LAB swap BEGIN */
 	for (struct rmap_item *r = pfn_to_page(pfn)->rmap; r; r = r->next) {
 		pte_t *e = pt_walk(r->mm->pgd, r->va, false);
 
@@ -120,6 +121,9 @@ static bool test_and_clear_young(u64 pfn, void *arg)
 			young = true;
 		}
 	}
+	/* LAB swap STUB
+	(void)pfn; // never young: every page is old
+	   LAB swap END */
 	return young;
 }
 
