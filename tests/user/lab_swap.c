@@ -4,14 +4,15 @@
  * Booted with little memory and a virtio disk for swap (/dev/vda).
  *
  * One worker process keeps a hot working set of HOT pages in use (it
- * writes every hot page after every STRIDE pages of the sweep) while it
- * writes a cold sweep larger than free memory once, so that the kernel
+ * writes every hot page after every stride pages of the sweep) while it
+ * writes a cold sweep of four times free memory once, so that the kernel
  * must evict.  A policy that gives pages used since the hand last passed
  * a second chance (the clock) keeps the hot pages resident: the worker's
- * major faults during the sweep (only hot pages are ever touched again
- * while it runs) stay few.  One that evicts in frame order whatever it
- * meets (FIFO) evicts each hot page once a turn and reads it back at its
- * next use.  Then the worker reads every page back.
+ * faults during the sweep beyond the sweep's own first touches (only hot
+ * pages are ever touched again while it runs) stay few.  One that evicts
+ * in frame order whatever it meets (FIFO) evicts each hot page once a
+ * turn of the hand and reads it back at its next use.  Then the worker
+ * reads every page back.
  *
  * The worker reports through a shared page; a kernel that finds no
  * victim ends it by the OOM killer, and its cases fail.
@@ -23,16 +24,24 @@
 
 #define PAGE 4096
 #define HOT 32      /* pages in the working set */
-#define STRIDE 16   /* sweep pages between two uses of the working set */
-/* Major faults of the hot pages during the sweep, at most: the clock
- * (measured) takes a handful, FIFO takes several per hot page (see
- * docs/labs/swap.md for the numbers). */
-#define HOT_MAJFLT_BOUND 16
+static long stride = 16; /* sweep pages between two uses of the working set */
+static long sweep = 4;   /* the sweep's size, in free memories */
+/*
+ * Faults of the working set during the sweep, at most.  A page brought
+ * back from swap by a write costs two (the swap-in maps it read-only
+ * while the swap cache holds it too; the write then makes it writable).
+ * Measured at 32 MiB (docs/labs/swap.md): the clock 62-64 (each hot page
+ * once, when memory first runs low: every page is young then, one call
+ * of the hand clears every bit and the next takes all), FIFO 225 (each
+ * hot page once a turn of the hand, about four turns).
+ */
+#define HOT_FAULT_BOUND 128
 
 struct report {
 	int done;         /* the worker got to the end */
 	long cold_pages;  /* the sweep's size */
 	long majflt;      /* major faults during the sweep */
+	long hot_faults;  /* faults during the sweep but the sweep's own */
 	long bad;         /* pages that did not read back their value */
 };
 
@@ -43,12 +52,14 @@ static long vmstat(const char *name)
 	return text_field(slurp("/proc/vmstat"), name);
 }
 
-static long majflt(void)
+/* Faults of this process so far, major (read from disk) and minor. */
+static long faults(long *major)
 {
 	struct rusage ru;
 
 	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_majflt;
+	*major = ru.ru_majflt;
+	return ru.ru_majflt + ru.ru_minflt;
 }
 
 /* The value page i of a region with tag holds (a word at its start and
@@ -72,7 +83,7 @@ static int holds(const char *page, long i, int tag)
 
 static void worker(void)
 {
-	long n = rep->cold_pages, before;
+	long n = rep->cold_pages, before, major0, major1;
 	char *hot = mmap(NULL, HOT * PAGE, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	char *cold = mmap(NULL, (size_t)n * PAGE, PROT_READ | PROT_WRITE,
@@ -82,22 +93,26 @@ static void worker(void)
 		_exit(2);
 	for (long h = 0; h < HOT; h++)
 		put(hot + h * PAGE, h, 1);
-	before = majflt();
+	before = faults(&major0);
 	for (long i = 0; i < n; i++) {
 		put(cold + i * PAGE, i, 2);
-		if (i % STRIDE == 0)
+		if (i % stride == 0)
 			for (long h = 0; h < HOT; h++)
-				put(hot + h * PAGE, h, (int)(i / STRIDE) + 3);
+				put(hot + h * PAGE, h, (int)(i / stride + 3));
 	}
-	rep->majflt = majflt() - before;
+	/* each sweep page's first touch is one fault; the rest are the
+	 * working set's, read back after an eviction */
+	rep->hot_faults = faults(&major1) - before - n;
+	rep->majflt = major1 - major0;
 	for (long h = 0; h < HOT; h++)
-		rep->bad += !holds(hot + h * PAGE, h, (int)((n - 1) / STRIDE) + 3);
+		rep->bad += !holds(hot + h * PAGE, h, (int)((n - 1) / stride + 3));
 	for (long i = 0; i < n; i++)
 		rep->bad += !holds(cold + i * PAGE, i, 2);
 	rep->done = 1;
 }
 
-int main(void)
+/* lab_swap [SWEEP [STRIDE]]: other sizes, to measure. */
+int main(int argc, char **argv)
 {
 	long out0, slots, free_kb;
 	int status = -1, swapped;
@@ -108,10 +123,14 @@ int main(void)
 	rep = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (rep == MAP_FAILED || run_quiet("/bin/mkswap", "/dev/vda") || swapon("/dev/vda", 0))
 		printf("# lab_swap: mkswap or swapon /dev/vda failed\n");
+	if (argc > 1)
+		sweep = atol(argv[1]);
+	if (argc > 2)
+		stride = atol(argv[2]);
 	free_kb = meminfo_kb("MemFree:");
-	rep->cold_pages = free_kb / 4 + free_kb / 16; /* free memory and a quarter */
+	rep->cold_pages = free_kb / 4 * sweep; /* sweep times free memory */
 	printf("# lab_swap: MemFree %ld kB, a sweep of %ld pages, %d hot pages used "
-	       "every %d\n", free_kb, rep->cold_pages, HOT, STRIDE);
+	       "every %ld\n", free_kb, rep->cold_pages, HOT, stride);
 	out0 = vmstat("pswpout");
 	fflush(stdout);
 	pid = fork();
@@ -123,15 +142,16 @@ int main(void)
 		waitpid(pid, &status, 0);
 	swapped = vmstat("pswpout") - out0;
 	printf("# lab_swap: worker wait status 0x%x, %d pages written to swap, "
-	       "%ld major faults during the sweep, %ld pages wrong\n",
-	       status, swapped, rep->majflt, rep->bad);
+	       "%ld faults of the working set during the sweep (%ld major), "
+	       "%ld pages wrong\n",
+	       status, swapped, rep->hot_faults, rep->majflt, rep->bad);
 	int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && rep->done;
 
 	tap_result(ok && swapped >= rep->cold_pages / 8,
 		   "a sweep larger than memory completes, pages go to swap", NULL);
 	tap_result(ok && rep->bad == 0, "every page reads back its value", NULL);
-	tap_result(ok && rep->majflt <= HOT_MAJFLT_BOUND,
-		   "the hot working set stays resident: few major faults", NULL);
+	tap_result(ok && rep->hot_faults <= HOT_FAULT_BOUND,
+		   "the hot working set stays resident: few faults", NULL);
 	slots = meminfo_kb("SwapTotal:") - meminfo_kb("SwapFree:");
 	printf("# lab_swap: %ld kB of swap in use after the worker's exit\n", slots);
 	tap_result(ok && swapped > 0 && slots == 0,
