@@ -44,6 +44,7 @@ APPEND ?=
 export APPEND
 
 .PHONY: all kernel kernel-check iso initrd run run-direct debug test test-build unit bench conformance deps clean help
+.PHONY: lab grade labs
 all: kernel initrd
 
 help:
@@ -57,6 +58,8 @@ help:
 	@echo "make unit       build and run only the host unit tests"
 	@echo "make bench      vmos against Linux in the same QEMU (docs/bench.md)"
 	@echo "make conformance  Linux's selftests on vmos and Linux (docs/conformance.md)"
+	@echo "make lab LAB=NAME   a lab's student tree in ../vmos-lab-NAME (docs/labs/)"
+	@echo "make grade LAB=NAME build this tree and grade it as lab NAME"
 
 deps:
 	@tools/install-deps.sh
@@ -284,7 +287,48 @@ test: deps
 	$(PYTHON) tests/run.py
 
 test-build: kernel kernel-check initrd iso $(SWAP_IMG) $(UNIT_TESTS) fuzz-build \
-		$(BUILD)/bench/bench.cpio $(BUILD)/conformance/subset.cpio
+		$(BUILD)/bench/bench.cpio $(BUILD)/conformance/subset.cpio labs
+
+# ---- the graded labs (docs/labs/README.md, tools/lab.py).  Lab NAME's
+# skeleton kernel, build/labs/NAME/kernel.elf: the files that carry NAME's
+# markers, as its skeleton has them (build/labs/NAME/src/), compiled with
+# the kernel's flags, and every other object of the normal build; linked
+# as build/kernel.elf is.  make test checks that the reference (this
+# tree) scores full marks and each skeleton 0, without a panic.
+LABS := $(patsubst tests/labs/%.py,%,$(wildcard tests/labs/*.py))
+LABDIR ?= ../vmos-lab-$(LAB)
+
+define LAB_RULES
+LAB_SRC_$(1) := $$(shell grep -l "LAB $(1) BEGIN" $$(KERNEL_C) 2>/dev/null)
+LAB_OBJ_$(1) := $$(foreach o,$$(KERNEL_OBJ),$$(if $$(filter $$(o),$$(LAB_SRC_$(1):%.c=$(BUILD)/%.o)),$$(o:$(BUILD)/%=$(BUILD)/labs/$(1)/%),$$(o)))
+$(BUILD)/labs/$(1)/src/%.c: %.c tools/lab.py
+	@mkdir -p $$(dir $$@)
+	$(PYTHON) tools/lab.py skeleton $(1) $$< $$@
+$(BUILD)/labs/$(1)/%.o: $(BUILD)/labs/$(1)/src/%.c Makefile
+	@mkdir -p $$(dir $$@)
+	$(CC) $(KCFLAGS) -iquote $$(dir $$*) -c $$< -o $$@
+$(BUILD)/labs/$(1)/kernel.pass1.elf: $$(LAB_OBJ_$(1)) linker.ld
+	$(LD) $(KLDFLAGS) -o $$@ $$(LAB_OBJ_$(1))
+$(BUILD)/labs/$(1)/kernel.elf: $(BUILD)/labs/$(1)/kernel.pass1.elf tools/ksyms.py
+	$(PYTHON) tools/ksyms.py $$< $(BUILD)/labs/$(1)/ksyms.bin $(KSYMS_RESERVE)
+	$(OBJCOPY) --update-section .ksyms=$(BUILD)/labs/$(1)/ksyms.bin $$< $$@
+-include $$(LAB_SRC_$(1):%.c=$(BUILD)/labs/$(1)/%.d)
+.SECONDARY: $$(LAB_SRC_$(1):%.c=$(BUILD)/labs/$(1)/src/%.c)
+endef
+$(foreach l,$(LABS),$(eval $(call LAB_RULES,$(l))))
+
+labs: $(LABS:%=$(BUILD)/labs/%/kernel.elf)
+
+# make lab LAB=cow [LABDIR=../vmos-lab-cow]: the student tree.
+lab:
+	@test -n "$(LAB)" || { echo "usage: make lab LAB=NAME [LABDIR=DIR]; the labs: $(LABS)"; exit 2; }
+	$(PYTHON) tools/lab.py tree $(LAB) $(LABDIR)
+
+# make grade LAB=cow: build this tree's kernel and initrd, run the lab's tests.
+grade: deps
+	@test -n "$(LAB)" || { echo "usage: make grade LAB=NAME; the labs: $(LABS)"; exit 2; }
+	$(MAKE) --no-print-directory -j$(NPROC) kernel initrd
+	$(PYTHON) tools/lab.py grade $(LAB)
 
 # ---- the benchmark: vmos and Debian's Linux kernel (fetched into
 # build/peer/ once) boot the same vmbench alternately; a side-by-side

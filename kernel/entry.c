@@ -105,6 +105,11 @@ static void explain(const struct fault *f, const struct fault_outcome *o,
 			  "back from swap (a disk error)", what, f->addr,
 			  region_label(mm, v));
 		return;
+	case HOW_LAB_STUB:
+		ksnprintf(buf, size, "%s 0x%lx in %s: the fault case that handles it "
+			  "is a lab skeleton's stub, not written yet (docs/labs/)",
+			  what, f->addr, region_label(mm, v));
+		return;
 	case HOW_KERNEL_HALF:
 		ksnprintf(buf, size, "%s 0x%lx: that is the kernel's half of the "
 			  "address space, never accessible from user mode", what,

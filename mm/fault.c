@@ -73,12 +73,30 @@ static int install_new_frame(struct mm *mm, struct vm_area_struct *v, u64 addr,
 	return 0;
 }
 
-/* do_anonymous_page - the first touch of a page of anonymous memory: a
- * zeroed frame in its empty entry e.  0 or -ENOMEM. */
+/*
+ * do_anonymous_page - the first touch of a page of anonymous memory (heap,
+ * stack, BSS, an anonymous mmap): demand-zero.  Until now the page had no
+ * frame at all; it gets a fresh one, zeroed (never another process's old
+ * data), mapped in its empty entry e with the region's permissions and
+ * counted in the resident set (install()).  0 or -ENOMEM.
+ */
 static __noinline int do_anonymous_page(struct mm *mm, struct vm_area_struct *v, u64 addr,
 			     pte_t *e)
 {
-	return install_new_frame(mm, v, addr, e, 0);
+	/* LAB lazy BEGIN */
+	phys_addr_t pa = frame_alloc();
+
+	if (!pa)
+		return -ENOMEM; /* resolve() calls the OOM killer, then retries */
+	memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	if (install(mm, v, addr, e, pa, true)) {
+		frame_free(pa);
+		return -ENOMEM;
+	}
+	return 0;
+	/* LAB lazy STUB
+	return fault_sigsegv_stub("lazy", __func__);
+	   LAB lazy END */
 }
 
 /* Install frame pa at addr, in its empty entry e, with the region's
@@ -318,7 +336,17 @@ static __noinline int handle_pte_fault(struct mm *mm, struct vm_area_struct *v, 
 int fault_in_page(struct mm *mm, struct vm_area_struct *v, u64 addr, bool write)
 {
 	enum fault_how how;
+	pte_t *e = pt_walk(mm->pgd, addr, true);
 
+	if (!e)
+		return -ENOMEM;
+	/* An empty entry of anonymous memory gets its zeroed frame here, as
+	 * do_anonymous_page() gives it: the kernel's own touches (exec
+	 * writing a new program's stack, MAP_POPULATE) must also work in lab
+	 * lazy's skeleton, whose do_anonymous_page() is the student's to
+	 * write (docs/labs/lazy.md). */
+	if (!*e && vma_is_anonymous(v))
+		return install_new_frame(mm, v, addr, e, 0);
 	return handle_pte_fault(mm, v, addr, write, &how);
 }
 
@@ -379,9 +407,24 @@ static bool access_allowed(const struct vm_area_struct *v, const struct fault *f
 	}
 }
 
+int fault_sigsegv_stub(const char *lab, const char *fn)
+{
+	static bool said;
+
+	if (!said)
+		printk("lab %s: %s() is the skeleton's stub: the fault gets SIGSEGV "
+		       "(docs/labs/%s.md)\n", lab, fn, lab);
+	said = true;
+	return -ENOSYS;
+}
+
 /* result_of - the result a failed case's error gives. */
 static enum fault_result result_of(int err, enum fault_how *how)
 {
+	if (err == -ENOSYS) {
+		*how = HOW_LAB_STUB;
+		return FAULT_SIGSEGV_MAPERR;
+	}
 	if (err == -EFAULT)
 		return FAULT_SIGBUS; /* *how says HOW_BEYOND_EOF */
 	if (err == -EIO) {
@@ -525,6 +568,7 @@ const char *fault_how_words(enum fault_how how)
 		[HOW_OUT_OF_MEMORY] = "out of memory",
 		[HOW_USERFAULT] = "userfault: asked the monitor",
 		[HOW_USERFAULT_SIGBUS] = "SIGBUS: a userfault that may not wait",
+		[HOW_LAB_STUB] = "SIGSEGV: a lab's stub (the case is not written yet)",
 	};
 
 	return how < ARRAY_SIZE(words) && words[how] ? words[how] : "?";

@@ -62,7 +62,16 @@ enum fault_how {
 	HOW_USERFAULT,        /* handle_userfault(): the monitor was asked */
 	HOW_USERFAULT_SIGBUS, /* SIGBUS: UFFD_FEATURE_SIGBUS, or a kernel
 				 access that may not wait for the monitor */
+	HOW_LAB_STUB,         /* SIGSEGV: a lab skeleton's unwritten case */
 };
+
+/*
+ * fault_sigsegv_stub - what a fault case that a lab's skeleton leaves
+ * unwritten returns (docs/labs/README.md): -ENOSYS, which the decision
+ * tree turns into SIGSEGV (HOW_LAB_STUB), never a retry or a panic.
+ * lab and fn name the lab and the function, for the kernel log.
+ */
+int fault_sigsegv_stub(const char *lab, const char *fn);
 
 /* What handle_mm_fault() found and did.  region is a copy of the region
  * the address fell in, or of the first region above it (a stack the

@@ -351,12 +351,57 @@ def run_qemu_tests(res, only, jobs, kernel, check):
     # last and leaves one core idle; results are still reported in order.
     def cost(t):
         return t.get("cost", 1) * (2 if t.get("group") == "check" else 1)
+    tests += [t for t in lab_checks(kernel) if chosen(t)]
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {}
         for i in sorted(range(len(tests)), key=lambda i: -cost(tests[i])):
             futures[i] = pool.submit(run_qemu, tests[i])
         for i, test in enumerate(tests):
-            judge_qemu(res, test, *futures[i].result())
+            test.get("judge", judge_qemu)(res, test, *futures[i].result())
+
+
+# ---------------------------------------------------------------- labs
+def lab_checks(kernel):
+    """The graded labs' boots (tools/lab.py, docs/labs/README.md): each
+    lab's tests on the reference kernel, which must score full marks
+    (lab/NAME), and on its skeleton kernel build/labs/NAME/kernel.elf,
+    which must score 0 and end cleanly: no panic, no hang
+    (lab/NAME-skeleton).  A lab whose markers are gone (a student's tree)
+    has no skeleton to check."""
+    sys.modules.setdefault("run", sys.modules[__name__])  # lab.py imports run
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import lab
+    marked = lab.marked_files()
+    tests = []
+    for name in lab.lab_names():
+        tests += [dict(t, group="lab", judge=judge_lab) for t in lab.lab_tests(name, kernel)]
+        if name in marked:
+            skeleton = os.path.join(BUILD, "labs", name, "kernel.elf")
+            tests += [dict(t, group="lab", judge=judge_lab, skeleton=True)
+                      for t in lab.lab_tests(name, skeleton, "skeleton")]
+    return tests
+
+
+def judge_lab(res, test, code, text, secs):
+    """A lab test's score (tools/lab.py score): full marks on the
+    reference; on the skeleton, 0 and a clean end."""
+    import lab
+    lines = lab.score(test, code, text, secs)
+    won, possible = sum(l[0] for l in lines), sum(l[1] for l in lines)
+    log = f"log: build/test-logs/{test['log']}.log"
+    if not test.get("skeleton"):
+        lost = [f"{d} ({w}/{p})" for w, p, d in lines if w != p]
+        res.add(possible > 0 and not lost,
+                f"lab/{test['name']}: the reference scores {won}/{possible} ({secs:.2f} s)",
+                "; ".join(lost) + "; " + log)
+        return
+    problems = [f"scores {won}/{possible}"] if won else []
+    if code is None:
+        problems.append("timed out")
+    elif code == EXIT_PANIC or re.search(r"panic", text, re.I):
+        problems.append(f"the kernel panicked (QEMU exit code {code})")
+    res.add(not problems, f"lab/{test['name']}: the skeleton scores 0/{possible} "
+            f"and ends without a panic ({secs:.2f} s)", "; ".join(problems) + "; " + log)
 
 
 # ---------------------------------------------------------------- fuzzing
