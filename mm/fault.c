@@ -171,17 +171,14 @@ static phys_addr_t file_page(struct vm_area_struct *v, u64 pgoff, bool alloc,
 static __noinline int do_shared_fault(struct mm *mm, struct vm_area_struct *v, u64 addr,
 				      pte_t *e, u64 pgoff, enum fault_how *how)
 {
-	int err;
-	phys_addr_t pa;
-
 	*how = HOW_FILE_SHARED;
 	/* LAB mmap BEGIN */
-	pa = file_page(v, pgoff, true, &err, how);
+	int err;
+	phys_addr_t pa = file_page(v, pgoff, true, &err, how);
+
 	return pa ? map_file_page(mm, v, addr, e, pa, true) : err;
 	/* LAB mmap STUB
-	(void)pa;
-	(void)err;
-	return -EFAULT; // the process gets SIGBUS
+	return fault_sigsegv_stub("mmap", __func__);
 	   LAB mmap END */
 }
 
@@ -289,9 +286,7 @@ static __noinline int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 ad
 	*how = HOW_COW_COPY;
 	return wp_page_copy(mm, v, addr, e);
 	/* LAB cow STUB
-	(void)old;
-	(void)how;
-	return -EFAULT; // the process gets SIGBUS
+	return fault_sigsegv_stub("cow", __func__);
 	   LAB cow END */
 }
 
