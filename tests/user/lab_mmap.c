@@ -170,14 +170,62 @@ static void t_beyond_eof_sigbus(void)
 	      "the file did not grow (%ld bytes)", (long)st.st_size);
 }
 
+static const struct lab_case {
+	void (*fn)(void);
+	const char *name;
+} cases[] = {
+	{ t_store_reaches_file, "a store through MAP_SHARED reaches the file" },
+	{ t_second_process_sees, "another process mapping the file sees the stores" },
+	{ t_private_does_not_change_file, "a MAP_PRIVATE store does not change the file" },
+	{ t_msync, "msync(MS_SYNC) returns 0, the file holds the store" },
+	{ t_after_munmap_and_exit, "the file keeps the stores after munmap and exit" },
+	{ t_beyond_eof_sigbus, "a store beyond the end of the file: SIGBUS" },
+};
+
+#define NCASES (int)(sizeof(cases) / sizeof(cases[0]))
+
+/* The cases' files, /tmp/lab_mmap_a to _f. */
+static void remove_files(void)
+{
+	for (char name[] = "/tmp/lab_mmap_a"; name[14] <= 'f'; name[14]++)
+		unlink(name);
+}
+
+static void (*quiet_fn)(void);
+
+/* quietly - quiet_fn with its output thrown away. */
+static void quietly(void)
+{
+	int null = open("/dev/null", O_WRONLY);
+
+	dup2(null, 1);
+	quiet_fn();
+}
+
 int main(void)
 {
+	int failed;
+	long before, after;
+
 	printf("# lab_mmap: MAP_SHARED file mappings, files in /tmp\n");
-	run_case(t_store_reaches_file, "a store through MAP_SHARED reaches the file");
-	run_case(t_second_process_sees, "another process mapping the file sees the stores");
-	run_case(t_private_does_not_change_file, "a MAP_PRIVATE store does not change the file");
-	run_case(t_msync, "msync(MS_SYNC) returns 0, the file holds the store");
-	run_case(t_after_munmap_and_exit, "the file keeps the stores after munmap and exit");
-	run_case(t_beyond_eof_sigbus, "a store beyond the end of the file: SIGBUS");
+	for (int i = 0; i < NCASES; i++)
+		run_case(cases[i].fn, cases[i].name);
+	/* Again, quietly, between two readings of /proc/kmem (tap.h's
+	 * leak_checked_twice, without a second set of TAP lines). */
+	failed = tap_failed;
+	remove_files();
+	before = kmem_baseline();
+	for (int i = 0; i < NCASES; i++) {
+		quiet_fn = cases[i].fn;
+		failed += run_child(quietly) != 0;
+	}
+	remove_files();
+	after = kmem_usage();
+	printf("# lab_mmap: kernel memory before and after the second pass: %ld, %ld "
+	       "(frames * 100000 + kmalloc objects)%s\n", before, after,
+	       after == before ? "" : ": LEAK");
+	/* scored only when every case passed (the skeleton must score 0) */
+	leak_check("no kernel memory lost by a second pass of the cases",
+		   failed ? -1 : before, after);
 	return tap_done();
 }
