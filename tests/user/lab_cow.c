@@ -309,6 +309,10 @@ static int run_spawned(const char *self, int i, int quiet)
 	if (posix_spawn(&pid, self, quiet ? &quiet_actions : NULL, NULL, args, environ) ||
 	    waitpid(pid, &status, 0) != pid)
 		return -1;
+	/* A case that died before waiting for its fork's child leaves it to
+	 * this process (init): reaped here, not counted as kernel memory. */
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
 	return status;
 }
 
