@@ -402,7 +402,7 @@ static bool access_allowed(const struct vm_area_struct *v, const struct fault *f
 	}
 }
 
-int fault_sigsegv_stub(const char *lab, const char *fn)
+__noinline int fault_sigsegv_stub(const char *lab, const char *fn)
 {
 	static bool said;
 

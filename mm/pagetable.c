@@ -398,6 +398,36 @@ void pt_free_user(phys_addr_t root, pt_drop_fn drop, void *arg)
 		arch_flush_tlb_all();
 }
 
+/* LAB pgtbl BEGIN */
+/* dump_table - pt_dump's walk of the table at pa, at level, whose entry i
+ * maps from va + i * pt_level_size(level); its first n entries. */
+static void dump_table(phys_addr_t pa, int level, u64 va, unsigned n,
+		       pt_dump_fn out, void *arg)
+{
+	pte_t *table = table_of(pa);
+
+	for (unsigned i = 0; i < n; i++) {
+		pte_t e = table[i];
+		u64 at = va + i * pt_level_size(level);
+
+		if (!(e & PTE_P))
+			continue; /* empty, or a swap or PROT_NONE entry */
+		out(level, i, e, at, arg);
+		if (level > 1 && !(e & PTE_PS))
+			dump_table(pte_addr(e), level - 1, at, PT_ENTRIES, out, arg);
+	}
+}
+/* LAB pgtbl END */
+
+void pt_dump(phys_addr_t root, pt_dump_fn out, void *arg)
+{
+	/* LAB pgtbl BEGIN */
+	/* The first half of the PML4 maps the user half; the second half is
+	 * the kernel's, the same in every address space. */
+	dump_table(root, PT_LEVELS, 0, PT_ENTRIES / 2, out, arg);
+	/* LAB pgtbl END */
+}
+
 static u64 count_subtree(phys_addr_t pa, int level)
 {
 	pte_t *table = table_of(pa);

@@ -134,6 +134,20 @@ int pt_protect(phys_addr_t root, u64 va, pte_t flags);
  */
 void pt_free_user(phys_addr_t root, pt_drop_fn drop, void *arg);
 
+/*
+ * pt_dump_fn - for pt_dump: one present entry e, at index of its table at
+ * level (4 = PML4 ... 1 = PT); va is the first address it maps.
+ */
+typedef void (*pt_dump_fn)(int level, unsigned index, pte_t e, u64 va, void *arg);
+/*
+ * pt_dump - xv6's vmprint, for /proc/PID/pagetable: out() for every
+ * present entry of the user half of the tables at root, depth first in
+ * address order: an entry, then the entries of the table it points to.
+ * Level 1 entries map 4 KiB pages; a level 3 or 2 entry with PTE_PS maps a
+ * large page and has no table below.  (Lab pgtbl: docs/labs/pgtbl.md.)
+ */
+void pt_dump(phys_addr_t root, pt_dump_fn out, void *arg);
+
 /* pt_count_user_tables - table pages below root in the user half (VmPTE). */
 u64 pt_count_user_tables(phys_addr_t root);
 

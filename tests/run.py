@@ -382,6 +382,20 @@ def lab_checks(kernel):
     return tests
 
 
+def run_lab_check(res, only):
+    """tools/lab.py check: every lab has its handout, title and points,
+    and every marker is paired."""
+    if only and only not in "lab/check":
+        return
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import lab
+    found = lab.problems()
+    for p in found:
+        res.add(False, f"lab/check: {p}")
+    res.add(not found, f"lab/check: {len(lab.lab_names())} labs, each with a handout, "
+            "tests with points, and paired markers")
+
+
 def judge_lab(res, test, code, text, secs):
     """A lab test's score (tools/lab.py score): full marks on the
     reference; on the skeleton, 0 and a clean end."""
@@ -390,7 +404,7 @@ def judge_lab(res, test, code, text, secs):
     won, possible = sum(l[0] for l in lines), sum(l[1] for l in lines)
     log = f"log: build/test-logs/{test['log']}.log"
     if not test.get("skeleton"):
-        lost = [f"{d} ({w}/{p})" for w, p, d in lines if w != p]
+        lost = [f"{d} ({w}/{p})" for w, p, d, _ in lines if w != p]
         res.add(possible > 0 and not lost,
                 f"lab/{test['name']}: the reference scores {won}/{possible} ({secs:.2f} s)",
                 "; ".join(lost) + "; " + log)
@@ -709,13 +723,16 @@ def main():
         for t in QEMU_TESTS:
             if not t.get("unchecked_only"):
                 print(f"check/{t['name']}: {t.get('append', '')}")
-        print("iso/grub-boot\ngdb/boot\ngdb/vm\ndocs/check\nunit/* (build/unit/test_*)")
+        for t in lab_checks(args.kernel):
+            print(f"lab/{t['name']}: {t.get('append', '')}")
+        print("lab/check\niso/grub-boot\ngdb/boot\ngdb/vm\ndocs/check\nunit/* (build/unit/test_*)")
         return 0
     os.makedirs(LOGS, exist_ok=True)
     res = Results()
     start = time.monotonic()
     run_unit_tests(res, args.only)
     run_docs_check(res, args.only)
+    run_lab_check(res, args.only)
     fuzz = start_fuzz_smoke(args.only)
     run_qemu_tests(res, args.only, args.jobs, args.kernel, not args.no_check)
     finish_fuzz_smoke(res, fuzz)

@@ -18,6 +18,7 @@ other labs lose their marker lines and keep their solution.
 
 usage:
   tools/lab.py list                     the labs, with their marked files
+  tools/lab.py check                    every lab complete, every marker paired
   tools/lab.py tree NAME DIR            the student tree of NAME in DIR
                                         (HEAD's tracked files; make lab)
   tools/lab.py skeleton NAME IN OUT     one source file, as NAME's skeleton
@@ -121,6 +122,50 @@ def check_name(lab):
                  f"{' '.join(lab_names()) or 'none'}")
 
 
+# The rule itself, on an example (problems() checks it every make test).
+_EXAMPLE = ("{\n\t/* LAB a BEGIN */\n\tx = 1;\n\t/* LAB a STUB\n\treturn -ENOSYS;\n"
+            "\t   LAB a END */\n\t/* LAB b BEGIN */\n\ty = 2;\n\t/* LAB b STUB\n"
+            "\treturn 0;\n\t   LAB b END */\n}\n")
+_EXAMPLE_A = ("{\n\t/* LAB a: your code goes here (docs/labs/a.md) */\n"
+              "\treturn -ENOSYS;\n\ty = 2;\n}\n")
+
+
+def problems():
+    """What is wrong with the labs: a lab without its handout, TITLE or
+    points; markers of a lab with no tests/labs file; a marker out of
+    pairs (each marked file made into every lab's skeleton)."""
+    found = []
+    if transform(_EXAMPLE, "a") != _EXAMPLE_A:
+        found.append("transform() does not follow docs/labs/README.md's rule")
+    marked = marked_files()
+    for lab in lab_names():
+        if not os.path.exists(os.path.join(ROOT, "docs", "labs", lab + ".md")):
+            found.append(f"lab {lab}: no handout docs/labs/{lab}.md")
+        try:
+            mod = load_lab(lab)
+            total = sum(t.get("points", 0) + sum(t.get("tap_points", {}).values())
+                        for t in mod.TESTS)
+            if not isinstance(mod.TITLE, str) or not total:
+                found.append(f"lab {lab}: tests/labs/{lab}.py has no TITLE or no points")
+        except Exception as e:  # a broken module is a problem to report
+            found.append(f"lab {lab}: tests/labs/{lab}.py: {e!r}")
+    for lab in marked:
+        if lab not in lab_names():
+            found.append(f"lab {lab}: markers in {' '.join(marked[lab])} but no "
+                         f"tests/labs/{lab}.py")
+    for path in sorted({f for files in marked.values() for f in files}):
+        with open(os.path.join(ROOT, path), encoding="utf-8") as f:
+            text = f.read()
+        for lab in marked:
+            try:
+                if transform(text, lab, path) == text:
+                    found.append(f"{path}: the skeleton of lab {lab} is the reference")
+            except MarkerError as e:
+                found.append(str(e))
+                break
+    return found
+
+
 # ---------------------------------------------------------------- the tree
 def make_tree(lab, dest):
     """HEAD's tracked files in dest, as lab's skeleton, in a fresh git
@@ -146,14 +191,14 @@ def make_tree(lab, dest):
             if new != text:
                 with open(path, "w", encoding="utf-8", errors="surrogateescape") as f:
                     f.write(new)
-                changed += 1
+                changed += f"LAB {lab} BEGIN" in text
     git = ["git", "-C", dest, "-c", "user.name=vmos lab",
            "-c", "user.email=lab@vmos.invalid"]
     subprocess.run(git[:3] + ["init", "-q"], check=True)
     subprocess.run(git + ["add", "-A"], check=True)
     subprocess.run(git + ["commit", "-q", "-m", f"lab {lab}: the skeleton"], check=True)
-    print(f"lab {lab}: the student tree is {dest} ({changed} files with a "
-          f"skeleton); the handout is docs/labs/{lab}.md; `make grade LAB={lab}` "
+    print(f"lab {lab}: the student tree is {dest} ({changed} "
+          f"file{'s' if changed != 1 else ''} with a skeleton); the handout is docs/labs/{lab}.md; `make grade LAB={lab}` "
           "there grades it")
 
 
@@ -192,24 +237,42 @@ class _Verdict:
             self.details.append(detail)
 
 
+def tap_cases(text):
+    """(ok, description, the "#" lines printed since the previous case)
+    for every TAP line of text."""
+    import run
+    cases, notes = [], []
+    for line in text.splitlines():
+        m = run.TAP_LINE.match(line.strip())
+        if m:
+            cases.append((m.group(1) == "ok", m.group(3).strip(), notes))
+            notes = []
+        elif line.startswith("# "):
+            notes.append(line)
+    return cases
+
+
 def score(test, code, text, secs):
-    """[(points won, points possible, description)] for one boot of a lab
-    test: one line per tap_points case, one for the boot itself (its exit
-    code and log patterns, run.py's judge_qemu) if it has points."""
+    """[(points won, points possible, description, why)] for one boot of a
+    lab test: one line per tap_points case (why: the failed checks it
+    printed), one for the boot itself (its exit code and log patterns,
+    run.py's judge_qemu) if it has points."""
     import run
     lines = []
     verdict = _Verdict()
     run.judge_qemu(verdict, dict(test, tap=False), code, text, secs)
-    cases = run.parse_tap(text)
+    cases = tap_cases(text)
     for pattern, pts in test.get("tap_points", {}).items():
-        hits = [(ok, d) for ok, d in cases if re.search(pattern, d)]
-        won = pts if hits and all(ok for ok, _ in hits) else 0
+        hits = [c for c in cases if re.search(pattern, c[1])]
+        won = pts if hits and all(ok for ok, _, _ in hits) else 0
         desc = hits[0][1] if hits else f"/{pattern}/ (the test did not get this far)"
-        lines.append((won, pts, desc))
+        why = [n for ok, _, notes in hits if not ok for n in notes
+               if "check failed" in n]
+        lines.append((won, pts, desc, why))
     if test.get("points"):
         why = "" if verdict.ok else ": " + "; ".join(verdict.details)
         lines.append((test["points"] if verdict.ok else 0, test["points"],
-                      f"{test['name']}: boots and ends as expected{why}"))
+                      f"{test['name']}: boots and ends as expected{why}", []))
     return lines
 
 
@@ -218,14 +281,18 @@ def grade(lab, kernel):
     and the score.  Returns (won, possible)."""
     import run
     check_name(lab)
+    if not os.path.exists(kernel):
+        sys.exit(f"lab.py: no kernel {kernel} (make grade LAB={lab} builds it)")
     os.makedirs(run.LOGS, exist_ok=True)
     mod = load_lab(lab)
     print(f"== lab {lab}: {mod.TITLE} ({os.path.relpath(kernel, ROOT)})")
     won = possible = 0
     for test in lab_tests(lab, kernel):
         code, text, secs = run.run_qemu(test)
-        for w, p, desc in score(test, code, text, secs):
+        for w, p, desc, why in score(test, code, text, secs):
             print(f"{'ok  ' if w == p else 'FAIL'} {w:2d}/{p:<2d} {desc}")
+            for note in why[:4]:
+                print(f"           {note}")
             won, possible = won + w, possible + p
         print(f"   ({test['name']}: {secs:.1f} s, log build/test-logs/{test['log']}.log)")
     print(f"Score: {won}/{possible}")
@@ -236,6 +303,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("list")
+    sub.add_parser("check")
     p = sub.add_parser("tree")
     p.add_argument("lab")
     p.add_argument("dir")
@@ -252,6 +320,12 @@ def main():
             marked = marked_files()
             for lab in lab_names():
                 print(f"{lab}: {' '.join(marked.get(lab, [])) or '(no markers: solved or a student tree)'}")
+        elif args.cmd == "check":
+            found = problems()
+            for p in found:
+                print(f"lab.py: {p}")
+            print(f"lab.py: {len(lab_names())} labs, {len(found)} problems")
+            return 1 if found else 0
         elif args.cmd == "tree":
             make_tree(args.lab, args.dir)
         elif args.cmd == "skeleton":

@@ -319,6 +319,7 @@ const struct proc_entry pid_entries[] = {
 	{ "syscall", S_IFREG | 0400, show_syscall, NULL, NULL },
 	{ "wchan", FILE_MODE, show_wchan, NULL, NULL },
 	{ "map_files", S_IFDIR | 0500, NULL, NULL, NULL }, /* map_files_dir */
+	{ "pagetable", S_IFREG | 0400, show_pagetable, NULL, NULL }, /* vmos */
 };
 const size_t nr_pid_entries = ARRAY_SIZE(pid_entries);
 

@@ -64,7 +64,7 @@ static bool ptrace_read(const struct proc_entry *e)
 {
 	static const char *const names[] = { "maps", "smaps", "smaps_rollup",
 		"pagemap", "exe", "cwd", "environ", "mem", "auxv", "map_files",
-		"syscall" };
+		"syscall", "pagetable" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (!strcmp(e->name, names[i]))

@@ -18,6 +18,8 @@
  *      cmdline comm stat statm status maps   generated text
  *      smaps smaps_rollup                    (memory files: fs/procfmt.c)
  *      pagemap                               binary, 8 bytes a page
+ *      pagetable                             vmos: the page table, as xv6's
+ *                                            vmprint (lab pgtbl)
  *      exe cwd                               symlinks (program, directory)
  *      fd/N                                  symlink to each open file's name
  *      task/TID/                             each thread, as /proc/TID
@@ -177,6 +179,7 @@ void show_maps(struct task *t, struct pbuf *b);
 void show_smaps(struct task *t, struct pbuf *b);
 void show_smaps_rollup(struct task *t, struct pbuf *b);
 void show_statm(struct task *t, struct pbuf *b);
+void show_pagetable(struct task *t, struct pbuf *b); /* vmos: lab pgtbl */
 /* status_mem - /proc/PID/status's memory lines (VmPeak .. HugetlbPages), if t
  * has memory figures. */
 void status_mem(struct task *t, struct pbuf *b);

@@ -7,6 +7,7 @@
 #include <vmos/errno.h>
 #include "fs/proc/internal.h"
 #include "mm/mm.h"
+#include "mm/pagetable.h"
 
 /* ---- status and statm ---- */
 
@@ -116,6 +117,67 @@ void show_smaps_rollup(struct task *t, struct pbuf *b)
 	mm_rollup_stats(mm, &mss);
 	procfmt_smaps_rollup(b, vma_first(&mm->vmas)->vm_start,
 			     vma_last(&mm->vmas)->vm_end, &mss);
+}
+
+/* ---- pagetable (vmos; lab pgtbl) ---- */
+
+/*
+ * /proc/PID/pagetable: the process's page table as xv6's vmprint shows
+ * it, one line per present entry of the user half, indented by depth:
+ *   PML4[  0] = 0x0000000001234027 -> 0x1234000  P RW US A
+ *       PT  [ 16] = 0x8000000001237067 -> 0x1237000  va 0x410000  P RW US A D NX
+ * the level, the index in its table, the raw entry, the physical address
+ * it holds (the next table, or the page), and for a page its virtual
+ * address.  The walk is mm/pagetable.c's pt_dump() (docs/labs/pgtbl.md).
+ * Physical addresses are for root only, as pagemap's frame numbers.
+ */
+struct dump_state {
+	struct pbuf *b;
+	u64 entries[PT_LEVELS + 1]; /* per level */
+};
+
+static void dump_entry(int level, unsigned index, pte_t e, u64 va, void *arg)
+{
+	static const char *const names[] = { "?", "PT", "PD", "PDPT", "PML4" };
+	static const struct { pte_t bit; const char *name; } bits[] = {
+		{ PTE_P, "P" }, { PTE_W, "RW" }, { PTE_U, "US" }, { PTE_A, "A" },
+		{ PTE_D, "D" }, { PTE_PS, "PS" }, { PTE_G, "G" }, { PTE_NX, "NX" },
+	};
+	struct dump_state *s = arg;
+	bool page = level == 1 || (e & PTE_PS);
+
+	if (level < 1 || level > PT_LEVELS)
+		return;
+	s->entries[level]++;
+	/* indented by depth: one space for the PML4, four for a PT */
+	pbuf_printf(s->b, "%s%-4s[%3u] = 0x%016lx -> 0x%lx", &"    "[level - 1],
+		    names[level], index, e,
+		    (u64)(e & PTE_PS ? e & PTE_LARGE_ADDR_MASK : pte_addr(e)));
+	if (page)
+		pbuf_printf(s->b, "  va 0x%lx", va);
+	pbuf_printf(s->b, " ");
+	for (size_t i = 0; i < ARRAY_SIZE(bits); i++)
+		if (e & bits[i].bit)
+			pbuf_printf(s->b, " %s", bits[i].name);
+	pbuf_printf(s->b, "\n");
+}
+
+void show_pagetable(struct task *t, struct pbuf *b)
+{
+	struct dump_state s = { .b = b };
+
+	if (!t->mm)
+		return;
+	pbuf_printf(b, "page table of PID %d (%s): PML4 at 0x%lx, the user half\n",
+		    t->pid, t->comm, t->mm->pgd);
+	pt_dump(t->mm->pgd, dump_entry, &s);
+	if (!s.entries[PT_LEVELS])
+		pbuf_printf(b, "no entries: pt_dump() showed nothing (lab pgtbl's "
+			    "skeleton? docs/labs/pgtbl.md)\n");
+	else
+		pbuf_printf(b, "%lu entries: %lu PML4, %lu PDPT, %lu PD, %lu PT\n",
+			    s.entries[4] + s.entries[3] + s.entries[2] + s.entries[1],
+			    s.entries[4], s.entries[3], s.entries[2], s.entries[1]);
 }
 
 /* ---- pagemap ---- */

@@ -538,6 +538,62 @@ static void test_unmap_range(void **state)
 	page_put(phys_to_page(a));
 }
 
+/* What pt_dump() reported, in order. */
+struct dumped {
+	int n;
+	struct { int level; unsigned index; pte_t e; u64 va; } at[32];
+};
+
+static void record(int level, unsigned index, pte_t e, u64 va, void *arg)
+{
+	struct dumped *d = arg;
+
+	assert_true(d->n < 32);
+	d->at[d->n].level = level;
+	d->at[d->n].index = index;
+	d->at[d->n].e = e;
+	d->at[d->n].va = va;
+	d->n++;
+}
+
+/* pt_dump (lab pgtbl): every present entry of the user half, depth first
+ * in address order, each with the address it covers; a large page has
+ * nothing below it; not-present entries (swap) and the kernel half are
+ * not shown. */
+static void test_dump(void **state)
+{
+	const u64 hi = USER_TOP, low = USER_LOW + PAGE_SIZE, big = GiB(2);
+	struct dumped d = { 0 };
+	phys_addr_t p_low = map_new(low, PTE_U | PTE_W), p_hi = map_new(hi, PTE_U);
+	pte_t *swapped;
+
+	map_new(KERNEL_LOW, PTE_W);
+	assert_int_equal(pt_map_large(root, big, 0x40000000, PTE_U), 0);
+	swapped = pt_walk(root, low + PAGE_SIZE, true);
+	*swapped = swap_val_to_pte(7); /* an entry, but not present */
+	pt_dump(root, record, &d);
+	/* low: PML4 0, PDPT 0, PD 2, PT 1; big: PDPT 2, a 2 MiB page in PD 0;
+	 * hi: PML4 255, PDPT 511, PD 511, PT 511. */
+	assert_int_equal(d.n, 4 + 2 + 4);
+	int want[][3] = { { 4, 0, 0 }, { 3, 0, 0 }, { 2, 2, 0 }, { 1, 1, 0 },
+			  { 3, 2, 0 }, { 2, 0, 0 },
+			  { 4, 255, 0 }, { 3, 511, 0 }, { 2, 511, 0 }, { 1, 511, 0 } };
+	for (int i = 0; i < d.n; i++) {
+		assert_int_equal(d.at[i].level, want[i][0]);
+		assert_int_equal(d.at[i].index, want[i][1]);
+		assert_true(d.at[i].e & PTE_P);
+	}
+	assert_int_equal(d.at[3].va, low);
+	assert_int_equal(pte_addr(d.at[3].e), p_low);
+	assert_int_equal(d.at[2].va, USER_LOW & ~(LARGE_PAGE_SIZE - 1));
+	assert_int_equal(d.at[4].va, big & ~(GiB(1) - 1));
+	assert_int_equal(d.at[5].va, big);
+	assert_true(d.at[5].e & PTE_PS);
+	assert_int_equal(d.at[6].va, 255ull << 39);
+	assert_int_equal(d.at[9].va, hi);
+	assert_int_equal(pte_addr(d.at[9].e), p_hi);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -567,6 +623,7 @@ int main(void)
 		T(test_free_user_large_page_panics),
 		T(test_copy_range),
 		T(test_unmap_range),
+		T(test_dump),
 	};
 
 	return cmocka_run_group_tests_name("mm/pagetable", tests,

@@ -512,7 +512,7 @@ static void t_proc_dead_child(void)
 static void t_proc_other_user(void)
 {
 	static const char *const refused[] = { "maps", "smaps", "smaps_rollup",
-					       "pagemap" };
+					       "pagemap", "pagetable" };
 	static const char *const links[] = { "exe", "cwd" };
 	static const char *const open_ok[] = { "status", "stat", "statm",
 					       "cmdline", "comm" };
