@@ -6,7 +6,7 @@ from table import EXIT_OK, INITRD
 TITLE = "Page replacement for swap: the clock"
 TESTS = [
     dict(name="clock", append="init=/tests/lab_swap", initrd=[INITRD],
-         mem="32M", disks=["128M"], exit=EXIT_OK, tap=True, timeout=60, points=0,
+         mem="24M", disks=["128M"], exit=EXIT_OK, tap=True, timeout=60, points=0,
          tap_points={r"a sweep larger than memory completes": 2,
                      r"every page reads back its value": 3,
                      r"the hot working set stays resident": 4,
