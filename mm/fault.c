@@ -171,12 +171,15 @@ static phys_addr_t file_page(struct vm_area_struct *v, u64 pgoff, bool alloc,
 static __noinline int do_shared_fault(struct mm *mm, struct vm_area_struct *v, u64 addr,
 				      pte_t *e, u64 pgoff, enum fault_how *how)
 {
-	int err;
-	phys_addr_t pa;
-
 	*how = HOW_FILE_SHARED;
-	pa = file_page(v, pgoff, true, &err, how);
+	/* LAB mmap BEGIN */
+	int err;
+	phys_addr_t pa = file_page(v, pgoff, true, &err, how);
+
 	return pa ? map_file_page(mm, v, addr, e, pa, true) : err;
+	/* LAB mmap STUB
+	return fault_sigsegv_stub("mmap", __func__);
+	   LAB mmap END */
 }
 
 /* do_read_fault - a read of a page of a private file region: the file's
@@ -234,38 +237,57 @@ static __noinline int do_fault(struct mm *mm, struct vm_area_struct *v, u64 addr
 	return err;
 }
 
-/*
- * do_wp_page - a write to the present read-only page in entry e of a
- * private writable region: copy-on-write.  The last user of an anonymous
- * page just makes it writable; otherwise the page is copied and this
- * mapping's reference on the original dropped.
- */
-static __noinline int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 addr,
-		      pte_t *e, enum fault_how *how)
+/* wp_page_copy - the write fault's copy: a fresh frame holding a copy
+ * of the page in entry e, put in e's place writable (as the region
+ * allows), and this mapping's reference on the original dropped.  The
+ * resident count does not change.  0 or -ENOMEM. */
+static int wp_page_copy(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e)
 {
 	struct page *old = phys_to_page(pte_addr(*e));
-	phys_addr_t pa;
+	phys_addr_t pa = copy_frame(pte_addr(*e));
 
-	if (old->refcount == 1) {
-		*how = HOW_COW_REUSE;
-		pt_protect(mm->pgd, addr, vm_flags_to_pte(v->vm_flags));
-		return 0;
-	}
-	*how = HOW_COW_COPY;
-	pa = copy_frame(pte_addr(*e));
 	if (!pa)
 		return -ENOMEM;
 	if (rmap_add(phys_to_page(pa), mm, addr)) {
 		frame_free(pa);
 		return -ENOMEM;
 	}
-	/* The same entry, now the copy's, writable: no second walk, and the
-	 * resident count does not change. */
+	/* The same entry, now the copy's: no second walk. */
 	pt_replace(mm->pgd, addr, e, pa,
 		   vm_flags_to_pte(v->vm_flags) & ~PTE_SW_PROTNONE);
 	rmap_remove(old, mm, addr);
 	page_put(old);
 	return 0;
+}
+
+/*
+ * do_wp_page - a write to the present read-only page in entry e of a
+ * private writable region: copy-on-write.  A file's page (the page
+ * cache's, mapped read-only by do_read_fault) is always copied: the file
+ * keeps its own.  An anonymous page shared since fork (mm.c, fork_entry)
+ * is copied while others map it; its last user just makes it writable
+ * (Linux's wp_page_reuse), without a copy.  0 or -ENOMEM.
+ */
+static __noinline int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 addr,
+		      pte_t *e, enum fault_how *how)
+{
+	struct page *old = phys_to_page(pte_addr(*e));
+
+	if (old->flags & PG_PAGECACHE) {
+		*how = HOW_COW_COPY;
+		return wp_page_copy(mm, v, addr, e);
+	}
+	/* LAB cow BEGIN */
+	if (old->refcount == 1) {
+		*how = HOW_COW_REUSE;
+		pt_protect(mm->pgd, addr, vm_flags_to_pte(v->vm_flags));
+		return 0;
+	}
+	*how = HOW_COW_COPY;
+	return wp_page_copy(mm, v, addr, e);
+	/* LAB cow STUB
+	return fault_sigsegv_stub("cow", __func__);
+	   LAB cow END */
 }
 
 /*

@@ -234,6 +234,7 @@ static int fork_entry(pte_t *e, pte_t *child, u64 va, void *arg)
 {
 	struct fork_ctx *c = arg;
 	struct page *page;
+	pte_t entry;
 	int err;
 
 	if (pte_is_swap(*e)) {
@@ -245,15 +246,21 @@ static int fork_entry(pte_t *e, pte_t *child, u64 va, void *arg)
 		return 0;
 	}
 	page = phys_to_page(pte_addr(*e));
-	if (rmap_add(page, c->dst, va))
-		return -ENOMEM;
-	*child = *e & ~PTE_A;
+	entry = *e & ~PTE_A;
 	if (c->v->vm_flags & VM_SHARED)
-		*child &= ~PTE_D;
+		entry &= ~PTE_D;
+	/* LAB cow BEGIN */
 	else if (*e & PTE_W) {
 		*e &= ~PTE_W; /* the parent's TLB: mm_fork flushes once */
-		*child &= ~PTE_W;
+		entry &= ~PTE_W;
 	}
+	/* LAB cow STUB
+	else if (*e & PTE_W)
+		return -ENOMEM; // fork fails until this is written
+	   LAB cow END */
+	if (rmap_add(page, c->dst, va))
+		return -ENOMEM;
+	*child = entry;
 	page_get(page);
 	c->dst->rss++;
 	return 0;
