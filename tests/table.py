@@ -178,6 +178,12 @@ QEMU_TESTS = [
     # (tests/user/futex_test.c, issue 14).
     dict(name="user-futex", append=f"{DEBUG_CONSOLE} init=/tests/futex_test", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=60, forbid=ADV_FORBID),
+    # Core files (tests/user/core_test.c, kernel/coredump.c): limits,
+    # names, contents, threads; core_gdb: the host's gdb reads the one
+    # the program prints (tests/run.py core_gdb_problems).
+    dict(name="user-core", append="init=/tests/core_test --dump", initrd=[INITRD],
+         exit=EXIT_OK, tap=True, timeout=60, core_gdb=True,
+         check_append="init=/tests/core_test"),
     # Fault signals cannot be blocked or ignored, int3, int $0x80, init's
     # protection, job control (issue 14).
     dict(name="user-signals", append="init=/tests/signal_test", initrd=[INITRD],
