@@ -267,7 +267,8 @@ static struct file *core_open(const char *name)
 struct core_file {
 	struct file *f;
 	u64 pos;
-	u64 limit; /* RLIMIT_CORE and RLIMIT_FSIZE */
+	u64 limit;      /* RLIMIT_CORE and RLIMIT_FSIZE */
+	bool in_hole;   /* the bytes before pos were skipped, not written */
 };
 
 /* core_emit - n bytes at pos; the part beyond the limit is not written
@@ -284,6 +285,7 @@ static int core_emit(void *ctx, const void *buf, u64 n)
 	if (done < 0)
 		return (int)done;
 	cf->pos += (u64)done;
+	cf->in_hole = false;
 	if ((u64)done < MIN(n, room))
 		return -ENOSPC;
 	return n > room ? -EFBIG : 0;
@@ -300,6 +302,7 @@ static int write_region(struct core_file *cf, struct mm *mm,
 
 		if (!r->file && (!e || !*e)) {
 			cf->pos += PAGE_SIZE;
+			cf->in_hole = true;
 			if (cf->pos > cf->limit)
 				return -EFBIG;
 			continue;
@@ -323,8 +326,8 @@ static int write_core(struct core_file *cf, const struct core_process *p,
 
 	for (unsigned i = 0; i < p->nregions && !err; i++)
 		err = write_region(cf, mm, &p->regions[i], page);
-	if (!err && cf->pos == size && size > 0) { /* a hole at the end: the
-						     size comes from a byte */
+	if (!err && cf->in_hole) { /* a hole at the end: a last byte makes
+				    the file its full size */
 		u8 zero = 0;
 		long n;
 

@@ -218,9 +218,15 @@ static void t_core_contents(void)
 	CHECK(!memcmp(eh->e_ident, ELFMAG, SELFMAG) && eh->e_type == ET_CORE &&
 	      eh->e_machine == EM_X86_64 && eh->e_phnum > 3, "ELF core header");
 	CHECK(phdr(0)->p_type == PT_NOTE, "PT_NOTE first");
-	for (int i = 1; i < eh->e_phnum; i++)
+	unsigned long end = 0;
+	for (int i = 1; i < eh->e_phnum; i++) {
 		CHECK(phdr(i)->p_type == PT_LOAD && phdr(i)->p_offset % 4096 == 0 &&
 		      phdr(i)->p_filesz <= phdr(i)->p_memsz, "PT_LOAD %d", i);
+		if (phdr(i)->p_offset + phdr(i)->p_filesz > end)
+			end = phdr(i)->p_offset + phdr(i)->p_filesz;
+	}
+	CHECK((unsigned long)core_len == end, "the file is %ld bytes, its last "
+	      "segment ends at %lu", core_len, end);
 	d = find_note(NT_PRSTATUS, 0, &size);
 	CHECK(d && size == 336, "NT_PRSTATUS of %u bytes", size);
 	if (d) {
