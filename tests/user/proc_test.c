@@ -575,6 +575,14 @@ static void t_identity(void)
 	      "console level 7 again: %s", buf);
 	CHECK_ERR(klogctl(8, NULL, 9), EINVAL);
 	CHECK_ERR(klogctl(8, NULL, 0), EINVAL);
+	/* /proc/sys/kernel/printk's first number is the console's level */
+	int fd = open("/proc/sys/kernel/printk", O_WRONLY);
+	CHECK(fd >= 0 && write(fd, "4 4 1 7\n", 8) == 8, "write printk");
+	CHECK(read_small("/proc/sys/kernel/printk", buf) && !strcmp(buf, "4\t6\t1\t7\n"),
+	      "console level 4: %s", buf);
+	CHECK(fd >= 0 && write(fd, "x", 1) == -1 && errno == EINVAL, "not a number");
+	CHECK(fd >= 0 && write(fd, "7", 1) == 1, "back to 7");
+	close(fd);
 }
 
 /* setpgid follows POSIX: only oneself or a child, only within the session,
