@@ -13,8 +13,9 @@
  *      removed first, created 0600 (not following a symbolic link);
  *   4. the bytes (kernel/elfcore.c lays out the headers and notes), each
  *      region page by page; pages never touched stay holes in the file.
- * The file may not grow past RLIMIT_CORE or RLIMIT_FSIZE: a core cut
- * short there stays, but does not count as dumped (no WCOREFLAG).
+ * The file may not grow past RLIMIT_CORE or RLIMIT_FSIZE: it is cut
+ * there.  As on Linux 6.1, a core that was started counts as dumped
+ * (WCOREFLAG) even when cut short; one interrupted by SIGKILL does not.
  */
 #include "kernel/coredump.h"
 #include "kernel/elfcore.h"
@@ -403,7 +404,8 @@ static bool dump_to_file(struct core_state *cs, int sig, const struct k_siginfo 
 	cf.f = core_open(name);
 	if (!cf.f)
 		goto out;
-	ok = write_core(&cf, &p, mm) == 0;
+	write_core(&cf, &p, mm); /* cut short or not, it was dumped */
+	ok = !fatal_signal_pending(current);
 	file_put(cf.f);
 out:
 	kfree((void *)p.regions);

@@ -28,12 +28,13 @@ extern u64 core_uses_pid;
  * do_coredump - the current process dies of sig (info: why, or NULL),
  * caught on its way back to user mode: end its other threads,
  * recording their registers (coredump_wait), and write the core file.
- * Returns true if a whole core file was written: the wait status then has
+ * Returns true if a core file was written: the wait status then has
  * WCOREFLAG.  Nothing is written when RLIMIT_CORE is below a page, the
- * file cannot be created (no permission, a read-only or full file
- * system...), or another thread is already ending the process; a core
- * that outgrows RLIMIT_CORE or RLIMIT_FSIZE is cut there and does not
- * count.  The caller goes on to do_group_exit().
+ * file cannot be created (no permission, a read-only file system...), or
+ * another thread is already ending the process; a core that outgrows
+ * RLIMIT_CORE or RLIMIT_FSIZE is cut there and still counts, as on Linux
+ * 6.1; one that a SIGKILL interrupts does not.  The caller goes on to
+ * do_group_exit().
  */
 bool do_coredump(int sig, const struct k_siginfo *info);
 
