@@ -183,7 +183,7 @@ QEMU_TESTS = [
     # the program prints (tests/run.py core_gdb_problems).
     dict(name="user-core", append="init=/tests/core_test --dump", initrd=[INITRD],
          exit=EXIT_OK, tap=True, timeout=60, core_gdb=True,
-         check_append="init=/tests/core_test"),
+         check_append="init=/tests/core_test --once"),
     # Fault signals cannot be blocked or ignored, int3, int $0x80, init's
     # protection, job control (issue 14).
     dict(name="user-signals", append="init=/tests/signal_test", initrd=[INITRD],
