@@ -418,8 +418,8 @@ bool do_coredump(int sig, const struct k_siginfo *info)
 	struct core_state cs = { .cap = 1 };
 	bool ok;
 
-	if (dump_limit() < ELFCORE_PAGE || !t->mm) /* Linux's min_coredump */
-		return false;
+	if (dump_limit() < ELFCORE_PAGE || !t->mm || t->mm->nodump)
+		return false; /* Linux's min_coredump; PR_SET_DUMPABLE 0 */
 	/* Room for every thread's registers, the dumper's first; threads
 	 * made meanwhile are killed too, but not recorded. */
 	cs.cap = (unsigned)MAX(t->group_leader->group_live, 1);

@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -385,6 +386,10 @@ static void t_unwritable(void)
 		chdir(CORE_DIR "/ro");
 		setgid(1000);
 		setuid(1000);
+		/* new ids: no core at all (suid_dumpable 0), until allowed
+		 * again; then the directory's permission refuses it */
+		if (prctl(PR_GET_DUMPABLE) != 0 || prctl(PR_SET_DUMPABLE, 1) != 0)
+			_exit(5);
 		set_limit(RLIMIT_CORE, RLIM_INFINITY);
 		crash_caller();
 	}
@@ -396,6 +401,32 @@ static void t_unwritable(void)
 	CHECK(symlink("/tmp/coretest-target", CORE) == 0, "symlink");
 	st = crash_in(NULL, RLIM_INFINITY, RLIM_INFINITY);
 	CHECK(WCOREDUMP(st) && file_size("/tmp/coretest-target") == -1, "not followed");
+	clean();
+}
+
+/* PR_SET_DUMPABLE 0: no core file, no WCOREDUMP; a fork inherits it. */
+static void t_not_dumpable(void)
+{
+	int st = -1;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		chdir(CORE_DIR);
+		set_limit(RLIMIT_CORE, RLIM_INFINITY);
+		if (prctl(PR_GET_DUMPABLE) != 1 || prctl(PR_SET_DUMPABLE, 0) != 0 ||
+		    prctl(PR_GET_DUMPABLE) != 0 || prctl(PR_SET_DUMPABLE, 2) != -1)
+			_exit(5);
+		pid = fork();
+		if (pid == 0)
+			crash_caller();
+		waitpid(pid, &st, 0);
+		_exit(WIFSIGNALED(st) && !WCOREDUMP(st) ? 0 : 6);
+	}
+	waitpid(pid, &st, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status 0x%x", st);
+	CHECK(file_size(CORE) == -1, "no core file");
 	clean();
 }
 
@@ -476,6 +507,7 @@ static void all(void)
 	RUN(t_limits);
 	RUN(t_unwritable);
 	RUN(t_other_signals);
+	RUN(t_not_dumpable);
 }
 
 int main(int argc, char **argv)
