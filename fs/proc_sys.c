@@ -5,15 +5,16 @@
  *   /proc/sys/vm/        mmap_min_addr overcommit_memory max_map_count
  *                        swappiness unprivileged_userfaultfd
  *   /proc/sys/kernel/    randomize_va_space pid_max tainted core_pattern
- *                        core_uses_pid ns_last_pid printk (four numbers:
- *                        the console's log level first, kernel/printk.c)
- *                        printk_ratelimit printk_ratelimit_burst
+ *                        ns_last_pid printk_ratelimit printk_ratelimit_burst
  *   /proc/sys/fs/        pipe-max-size pipe-user-pages-hard
  *                        pipe-user-pages-soft
  *   /proc/sys/net/ipv4/  ip_local_port_range (two numbers: the ports
  *                        AF_INET's implicit binds take, net)
  *   /proc/sys/fs/mqueue/ msg_default msg_max msgsize_default msgsize_max
  *                        queues_max (ipc/mqueue.c)
+ *   and in /proc/sys/kernel/ core_uses_pid (kernel/coredump.c), printk
+ *                        (four numbers: the console's log level first,
+ *                        kernel/printk.c)
  *
  * Reading gives the value and a newline; writing (root only: the files
  * are 0644 and root's) parses a decimal number, with surrounding blanks,
