@@ -298,8 +298,12 @@ static int write_region(struct core_file *cf, struct mm *mm,
 			const struct core_region *r, u8 *page)
 {
 	for (u64 a = r->start; a < r->start + r->dump_size; a += PAGE_SIZE) {
-		pte_t *e = pt_walk(mm->pgd, a, false);
+		pte_t *e;
 		int err;
+
+		cond_resched(); /* the kernel is not preempted: a big core
+				   must not stall the other tasks */
+		e = pt_walk(mm->pgd, a, false);
 
 		if (!r->file && (!e || !*e)) {
 			cf->pos += PAGE_SIZE;
