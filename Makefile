@@ -250,6 +250,7 @@ UNIT_TESTS := $(patsubst tests/unit/test_%.c,$(BUILD)/unit/test_%,$(wildcard tes
 UNIT_SRC_clock     := mm/clock.c
 UNIT_SRC_cmdline   := kernel/cmdline.c
 UNIT_SRC_cpio      := fs/cpio.c
+UNIT_SRC_coredump  := kernel/elfcore.c
 UNIT_SRC_elf       := kernel/elf.c lib/format.c
 UNIT_SRC_fault     := mm/fault.c mm/pagetable.c mm/frame.c mm/vma.c lib/format.c
 UNIT_SRC_format    := lib/format.c

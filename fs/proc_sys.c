@@ -13,16 +13,20 @@
  *                        AF_INET's implicit binds take, net)
  *   /proc/sys/fs/mqueue/ msg_default msg_max msgsize_default msgsize_max
  *                        queues_max (ipc/mqueue.c)
+ *   and in /proc/sys/kernel/ core_uses_pid (kernel/coredump.c), printk
+ *                        (four numbers: the console's log level first,
+ *                        kernel/printk.c)
  *
  * Reading gives the value and a newline; writing (root only: the files
  * are 0644 and root's) parses a decimal number, with surrounding blanks,
  * and checks its range as Linux does (EINVAL outside it).  What a value
  * changes here: randomize_va_space 0 turns address-space randomization
- * off for the next execve (1 and 2 on), unprivileged_userfaultfd 1 lets
+ * off for the next execve (1 and 2 on), core_pattern and core_uses_pid
+ * name core files (kernel/coredump.c), unprivileged_userfaultfd 1 lets
  * any user's userfaultfd handle kernel faults (mm/userfaultfd.c), pipe-max-size is F_SETPIPE_SZ's
  * limit for users other than root.  overcommit_memory, swappiness,
- * tainted and core_pattern are kept and shown but steer nothing (vmos
- * never overcommits, reclaims by its own rule and writes no core files);
+ * and tainted are kept and shown but steer nothing (vmos never
+ * overcommits and reclaims by its own rule);
  * mmap_min_addr, max_map_count and pid_max are fixed here: a write of any
  * other value is EINVAL.
  *
@@ -36,6 +40,7 @@
 #include "ipc/mqueue.h"
 #include "ipc/shm.h"
 #include <vmos/printk.h>
+#include "kernel/coredump.h"
 #include "kernel/task.h"
 #include <vmos/format.h>
 #include <vmos/string.h>
@@ -47,13 +52,12 @@
 #define SYS_INO_BASE 0xf0000000u /* beyond every PID's inode numbers */
 #define SYS_DIR_MODE (S_IFDIR | 0555)
 #define SYS_FILE_MODE (S_IFREG | 0644)
-#define SYS_TEXT_MAX 128          /* core_pattern, as Linux's CORENAME_MAX_SIZE */
+#define SYS_TEXT_MAX CORENAME_MAX_SIZE /* core_pattern's longest */
 #define ROOT_NODE 0               /* /proc/sys itself */
 
 static u64 overcommit_memory;     /* 0: heuristic, Linux's default */
 static u64 swappiness = 60;
 static u64 tainted;
-static char core_pattern[SYS_TEXT_MAX] = "core";
 static u64 pipe_user_pages_soft = 16384, pipe_user_pages_hard;
 
 struct sys_node;
@@ -142,7 +146,7 @@ static int set_pipe_max(const struct sys_node *n, u64 v)
 	return 0;
 }
 
-enum { VM = 1, KERNEL, FS, CORE_PATTERN, NET, NET_IPV4, PORT_RANGE, MQUEUE };
+enum { VM = 1, KERNEL, FS, CORE_PATTERN, NET, NET_IPV4, PORT_RANGE, MQUEUE, PRINTK };
 
 static const struct sys_node nodes[] = {
 	[ROOT_NODE] = { "sys", -1, SYS_DIR_MODE },
@@ -154,6 +158,8 @@ static const struct sys_node nodes[] = {
 	[NET_IPV4] = { "ipv4", NET, SYS_DIR_MODE },
 	[PORT_RANGE] = { "ip_local_port_range", NET_IPV4, SYS_FILE_MODE },
 	[MQUEUE] = { "mqueue", FS, SYS_DIR_MODE },
+	[PRINTK] = { "printk", KERNEL, SYS_FILE_MODE },
+	{ "core_uses_pid", KERNEL, SYS_FILE_MODE, &core_uses_pid, 0, 1 },
 	{ "mmap_min_addr", VM, SYS_FILE_MODE, NULL, MMAP_MIN_ADDR, 0, get_fixed, set_fixed },
 	{ "overcommit_memory", VM, SYS_FILE_MODE, &overcommit_memory, 0, 2 },
 	{ "max_map_count", VM, SYS_FILE_MODE, NULL, MAX_MAP_COUNT, 0, get_fixed, set_fixed },
@@ -263,6 +269,14 @@ static void show_port_range(struct pbuf *b)
 	pbuf_printf(b, "%u\t%u\n", range[0], range[1]);
 }
 
+static void show_printk(struct pbuf *b)
+{
+	int l[4];
+
+	printk_get_levels(l);
+	pbuf_printf(b, "%d\t%d\t%d\t%d\n", l[0], l[1], l[2], l[3]);
+}
+
 /* The text of a file, made at open: f->private, a pbuf. */
 static int sys_open(struct inode *inode, struct file *f)
 {
@@ -281,6 +295,8 @@ static int sys_open(struct inode *inode, struct file *f)
 		pbuf_printf(b, "%s\n", core_pattern);
 	else if (n == &nodes[PORT_RANGE])
 		show_port_range(b);
+	else if (n == &nodes[PRINTK])
+		show_printk(b);
 	else
 		pbuf_printf(b, "%lu\n", n->var ? *n->var : n->get(n));
 	f->private = b;
@@ -340,6 +356,24 @@ static int set_port_range(char *text)
 	return inet_set_port_range((u32)low, (u32)high);
 }
 
+/* set_printk - the console's log level: the first of up to four numbers
+ * (the others are Linux's defaults, fixed here and not checked). */
+static int set_printk(char *text)
+{
+	char *p = text;
+	u64 level;
+
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p)
+		*p = '\0';
+	if (parse_value(text, &level))
+		return -EINVAL;
+	return printk_set_console_level(level > 15 ? -1 : (long)level);
+}
+
 /* A write sets the value (the whole write is one value); returns the
  * bytes taken or -errno. */
 static long sys_write(struct file *f, struct uio *u, u64 *pos)
@@ -362,6 +396,10 @@ static long sys_write(struct file *f, struct uio *u, u64 *pos)
 			text[got - 1] = '\0';
 		strlcpy(core_pattern, text, sizeof(core_pattern));
 		return got;
+	}
+	if (n == &nodes[PRINTK]) {
+		err = set_printk(text);
+		return err ? err : got;
 	}
 	if (n == &nodes[PORT_RANGE]) {
 		err = set_port_range(text);

@@ -11,6 +11,7 @@
  * multi-threaded process first ends the other threads the same way
  * (exec_kill_other_threads).
  */
+#include "kernel/coredump.h"
 #include "kernel/exit.h"
 #include "kernel/ptrace.h"
 #include <vmos/errno.h>
@@ -172,7 +173,8 @@ static void exit_notify(struct task *leader)
 	int status = leader->exit_status;
 
 	reparent_children(leader);
-	info.si_code = status & 0x7f ? CLD_KILLED : CLD_EXITED;
+	info.si_code = !(status & 0x7f) ? CLD_EXITED
+		       : (status & WCOREFLAG) ? CLD_DUMPED : CLD_KILLED;
 	info.f.child.pid = leader->pid;
 	info.f.child.status = status & 0x7f ? status & 0x7f : (status >> 8) & 0xff;
 	send_group_signal(leader->parent, SIGCHLD, &info);
@@ -186,6 +188,8 @@ __noreturn void do_exit(int wait_status)
 
 	if (leader->pid == INIT_PID && leader->group_live == 1)
 		init_exited(process_exit_status(leader, wait_status));
+	if (leader->group_exiting)
+		coredump_task_exit(t); /* a core file shows our registers */
 	release_child_tid(t);
 	exit_resources(t);
 	arch_irq_disable();
@@ -227,6 +231,27 @@ __noreturn void do_group_exit(int wait_status)
 		zap_other_threads(current);
 	}
 	do_exit(wait_status);
+}
+
+bool coredump_wait(int sig)
+{
+	struct task *t = current, *leader = t->group_leader;
+	int err = 0;
+
+	if (leader->group_exiting)
+		return false;
+	leader->group_exiting = true;
+	leader->group_exit_status = sig; /* coredump_finish may add WCOREFLAG */
+	zap_other_threads(t);
+	while (leader->group_live > 1 && !err)
+		err = wait_sleep_killable(&leader->thread_exit);
+	return !err;
+}
+
+void coredump_finish(bool dumped)
+{
+	if (dumped)
+		current->group_leader->group_exit_status |= WCOREFLAG;
 }
 
 SYSCALL_DEFINE1(exit, int, code)

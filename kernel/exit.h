@@ -32,6 +32,18 @@
 /* do_exit - end the current thread (exit); the last thread of a process
  * ends the process with this wait status.  Never returns. */
 __noreturn void do_exit(int wait_status);
+/* coredump_wait - (kernel/coredump.c) the current process starts to die
+ * of the core-dumping signal sig: its other threads are told to exit and the
+ * caller sleeps until they have (Linux's coredump_wait), so its memory
+ * holds still.  The process counts as exiting from here (a later
+ * do_group_exit() by anyone takes its status).  false, and nothing
+ * changed, if it already was exiting; false if a SIGKILL cut the wait
+ * short.  Call with interrupts disabled. */
+bool coredump_wait(int sig);
+/* coredump_finish - a core file was written (dumped): the process's wait
+ * status gets WCOREFLAG, as Linux's coredump_finish. */
+void coredump_finish(bool dumped);
+
 /* do_group_exit - end every thread of the current process (exit_group, a
  * fatal signal); the process ends with this wait status. */
 __noreturn void do_group_exit(int wait_status);

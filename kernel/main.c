@@ -39,13 +39,12 @@
 
 struct cmdline kernel_cmdline;
 static struct kstack main_stack, ist_stacks[IST_COUNT];
-extern int console_loglevel;
 
 /* The options this kernel understands; anything else is reported. */
 static const char *const known_options[] = {
 	"ktest",     /* run in-kernel self-tests, then power off */
-	"loglevel",  /* console message level, 0..7 */
-	"quiet",     /* loglevel=4 */
+	"loglevel",  /* messages below it reach the console (8: all) */
+	"quiet",     /* loglevel=4: errors only */
 	"poweroff",  /* power off once booted (boot-time measurements) */
 	"norandmaps", /* no address-space randomization (mm/aslr.c) */
 	"vmtrace",    /* log every page fault (mm/fault.c) */
@@ -216,9 +215,11 @@ __no_stack_protector void kmain(u32 magic, u32 mbi)
 	stack_protector_init(); /* from here on, canaries are random */
 	cmdline_parse(&kernel_cmdline, boot_info.cmdline);
 	if (cmdline_get(&kernel_cmdline, "quiet"))
-		console_loglevel = 4;
+		console_loglevel = CONSOLE_LOGLEVEL_QUIET;
 	console_loglevel =
 		(int)cmdline_get_uint(&kernel_cmdline, "loglevel", console_loglevel);
+	pr_debug("printk: console log level %d: debug messages are shown\n",
+		 console_loglevel);
 	check_options(&kernel_cmdline);
 	if (cmdline_get(&kernel_cmdline, "norandmaps"))
 		aslr_set_enabled(false);

@@ -1,9 +1,15 @@
 /*
- * kernel/printk.c - kernel messages: level filter, time stamp, console.
+ * kernel/printk.c - kernel messages: the log, its levels, the console.
  *
  * Each line is prefixed with the seconds since boot, like Linux's dmesg:
- * "[    0.012345] message".  Messages are also kept in a small ring buffer
- * (log_buf) that gdb can read after the fact: `p log_buf`.
+ * "[    0.012345] message".  Every message goes to a small ring buffer
+ * (log_buf: `dmesg` reads it through syslog(2), gdb with `p log_buf`);
+ * only those more urgent than the console's level are also printed on
+ * the console, as Linux's console_loglevel: a message of level L is shown
+ * when L < console_loglevel.  The default, 7, shows everything but
+ * KERN_DEBUG (which the once-per-number "syscall N not implemented"
+ * notices use, so program output stays clean); "loglevel=8" on the
+ * command line or `dmesg -n 8` shows those too, "quiet" (4) only errors.
  */
 #include "kernel/capability.h"
 #include <vmos/printk.h>
@@ -20,8 +26,8 @@
 
 #define LOG_BUF_SIZE 16384
 
-#define CONSOLE_LOGLEVEL_DEFAULT 7 /* every level shown */
-int console_loglevel = CONSOLE_LOGLEVEL_DEFAULT; /* show levels up to this */
+int console_loglevel = CONSOLE_LOGLEVEL_DEFAULT; /* show levels below this */
+static int saved_console_loglevel = -1; /* SYSLOG_ACTION_CONSOLE_OFF's */
 char log_buf[LOG_BUF_SIZE];
 u64 log_len; /* bytes ever written; log_buf holds the last LOG_BUF_SIZE */
 static bool at_line_start = true;
@@ -31,13 +37,16 @@ static u64 log_read_seq;  /* syslog READ: the first byte not read yet */
 static u64 log_clear_seq; /* syslog CLEAR: READ_ALL starts here */
 static struct wait_queue log_wait; /* syslog READ sleeps here */
 
+/* emit - n bytes of a message of level into the log; on the console too
+ * when the level is below the console's. */
 static void emit(const char *s, size_t n, int level)
 {
 	for (size_t i = 0; i < n; i++) {
 		log_level[log_len % LOG_BUF_SIZE] = (u8)level;
 		log_buf[log_len++ % LOG_BUF_SIZE] = s[i];
 	}
-	arch_console_write(s, n);
+	if (level < console_loglevel)
+		arch_console_write(s, n);
 }
 
 /* The first '\n' in s[0..n), or NULL. */
@@ -73,8 +82,6 @@ int printk(const char *fmt, ...)
 	va_end(ap);
 	if (len >= sizeof(msg))
 		len = sizeof(msg) - 1;
-	if (level > console_loglevel)
-		return (int)len;
 
 	/* Stamp every line that starts in this message. */
 	for (size_t start = 0; start < len;) {
@@ -137,7 +144,6 @@ bool printk_ratelimit(struct ratelimit *rs)
 #define SYSLOG_ACTION_CONSOLE_LEVEL 8
 #define SYSLOG_ACTION_SIZE_UNREAD 9
 #define SYSLOG_ACTION_SIZE_BUFFER 10
-#define LOGLEVEL_MIN_CONSOLE 1
 
 /* The oldest byte the ring still holds. */
 static u64 log_first(void)
@@ -247,16 +253,21 @@ SYSCALL_DEFINE3(syslog, int, type, char __user *, buf, int, len)
 	case SYSLOG_ACTION_CLEAR:
 		log_clear_seq = log_len;
 		return 0;
-	case SYSLOG_ACTION_CONSOLE_OFF:
-		console_loglevel = LOGLEVEL_MIN_CONSOLE;
+	case SYSLOG_ACTION_CONSOLE_OFF: /* klogd takes over the console */
+		if (saved_console_loglevel == -1)
+			saved_console_loglevel = console_loglevel;
+		console_loglevel = CONSOLE_LOGLEVEL_MIN;
 		return 0;
 	case SYSLOG_ACTION_CONSOLE_ON:
-		console_loglevel = CONSOLE_LOGLEVEL_DEFAULT;
+		if (saved_console_loglevel != -1)
+			console_loglevel = saved_console_loglevel;
+		saved_console_loglevel = -1;
 		return 0;
-	case SYSLOG_ACTION_CONSOLE_LEVEL:
+	case SYSLOG_ACTION_CONSOLE_LEVEL: /* dmesg -n LEVEL */
 		if (len < 1 || len > 8)
 			return -EINVAL;
-		console_loglevel = len < LOGLEVEL_MIN_CONSOLE ? LOGLEVEL_MIN_CONSOLE : len;
+		console_loglevel = MAX(len, CONSOLE_LOGLEVEL_MIN);
+		saved_console_loglevel = -1; /* CONSOLE_ON no longer undoes it */
 		return 0;
 	case SYSLOG_ACTION_SIZE_UNREAD:
 		return (long)(log_len - MAX(log_read_seq, log_first()));
@@ -264,4 +275,22 @@ SYSCALL_DEFINE3(syslog, int, type, char __user *, buf, int, len)
 		return LOG_BUF_SIZE;
 	}
 	return 0; /* OPEN, CLOSE */
+}
+
+/* ---- /proc/sys/kernel/printk ---- */
+
+void printk_get_levels(int levels[4])
+{
+	levels[0] = console_loglevel;
+	levels[1] = LOGLEVEL_DEFAULT;
+	levels[2] = CONSOLE_LOGLEVEL_MIN;
+	levels[3] = CONSOLE_LOGLEVEL_DEFAULT;
+}
+
+int printk_set_console_level(long level)
+{
+	if (level < 0 || level > 15) /* Linux takes any int; we keep it sane */
+		return -EINVAL;
+	console_loglevel = (int)level;
+	return 0;
 }

@@ -140,7 +140,7 @@ static void rseq_fail(int sig)
 	struct k_siginfo info = { .si_signo = SIGSEGV, .si_code = SI_KERNEL };
 
 	if (sig == SIGSEGV)
-		do_group_exit(SIGSEGV | WCOREFLAG);
+		do_coredump_exit(SIGSEGV, NULL);
 	force_sig_fault(SIGSEGV, &info);
 }
 

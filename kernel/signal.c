@@ -19,6 +19,7 @@
 #include "kernel/capability.h"
 #include "kernel/signal.h"
 #include <vmos/errno.h>
+#include "kernel/coredump.h"
 #include "kernel/exit.h"
 #include <vmos/printk.h>
 #include "kernel/ptrace.h"
@@ -438,6 +439,11 @@ static void do_signal_stop(int sig)
 	arch_irq_restore(flags);
 }
 
+__noreturn void do_coredump_exit(int sig, const struct k_siginfo *info)
+{
+	do_group_exit(do_coredump(sig, info) ? sig | WCOREFLAG : sig);
+}
+
 /* Messages about signal frames a program broke, rate-limited. */
 static struct ratelimit frame_messages = RATELIMIT_INIT("signal frame");
 
@@ -463,7 +469,7 @@ static bool handle_one(struct trap_frame *tf, int sig)
 				do_signal_stop(sig);
 			return false;
 		case SIGDFL_CORE: /* the whole process dies (Linux) */
-			do_group_exit(sig | WCOREFLAG);
+			do_coredump_exit(sig, &t->sig.info[sig - 1]);
 		case SIGDFL_TERM:
 			do_group_exit(sig);
 		}
@@ -476,7 +482,7 @@ static bool handle_one(struct trap_frame *tf, int sig)
 			printk(KERN_INFO "%s[%d]: cannot deliver signal %d: bad stack "
 			       "0x%lx or handler 0x%lx; killed by SIGSEGV\n", t->comm,
 			       t->pid, sig, frame_user_sp(tf), ka->handler);
-		do_group_exit(SIGSEGV | WCOREFLAG);
+		do_coredump_exit(SIGSEGV, NULL);
 	}
 	if (!(ka->flags & SA_NODEFER))
 		t->sig.blocked |= sigmask(sig);
@@ -632,7 +638,7 @@ SYSCALL_DEFINE0(rt_sigreturn)
 			printk(KERN_INFO "%s[%d]: bad signal frame near 0x%lx; "
 			       "killed by SIGSEGV\n", t->comm, t->pid,
 			       frame_user_sp(tf));
-		do_group_exit(SIGSEGV | WCOREFLAG);
+		do_coredump_exit(SIGSEGV, NULL);
 	}
 	t->sig.blocked = mask & ~UNBLOCKABLE;
 	/* syscall_dispatch stores the return value in rax: give back the

@@ -184,6 +184,11 @@ void signal_use_sighand(struct signal_state *s, struct sighand *sh);
 /* signal_deliver - on the way back to user mode: act on pending signals
  * (run the default action or set up a handler frame in tf). */
 void signal_deliver(struct trap_frame *tf);
+/* do_coredump_exit - the current process dies of sig, whose default
+ * action dumps core (info: why, or NULL): a core file if RLIMIT_CORE
+ * allows (kernel/coredump.c), then every thread exits with status sig,
+ * with WCOREFLAG only if the core was written, as on Linux. */
+__noreturn void do_coredump_exit(int sig, const struct k_siginfo *info);
 /* signal_reset_on_exec - handlers back to SIG_DFL (ignored ones stay). */
 void signal_reset_on_exec(struct signal_state *s);
 

@@ -110,13 +110,26 @@ static long set_res_id(struct task_cred *c, u32 ids[3], u32 r, u32 e, u32 s)
 #define UIDS(c) ((c)->uids)
 #define GIDS(c) ((c)->gids)
 
+/* ids_changed - after a set*id call's result err: a process whose
+ * effective user or group changed dumps no core file from now on (Linux's
+ * commit_creds with suid_dumpable 0: it may hold what its new identity
+ * must not leak) until PR_SET_DUMPABLE 1; err passes through. */
+static long ids_changed(long err, const struct task_cred *old)
+{
+	const struct task_cred *c = &current->cred;
+
+	if (!err && current->mm && (c->euid != old->euid || c->egid != old->egid))
+		current->mm->nodump = true;
+	return err;
+}
+
 /* uid_changed - after a set*uid call's result err: the capabilities
  * follow the uids (cap_emulate_setxuid); err passes through. */
 static long uid_changed(long err, const struct task_cred *old)
 {
 	if (!err)
 		cap_emulate_setxuid(&current->cred, old);
-	return err;
+	return ids_changed(err, old);
 }
 
 SYSCALL_DEFINE1(setuid, u32, uid)
@@ -128,7 +141,9 @@ SYSCALL_DEFINE1(setuid, u32, uid)
 
 SYSCALL_DEFINE1(setgid, u32, gid)
 {
-	return set_id(&current->cred, GIDS(&current->cred), gid);
+	struct task_cred old = current->cred;
+
+	return ids_changed(set_id(&current->cred, GIDS(&current->cred), gid), &old);
 }
 
 SYSCALL_DEFINE2(setreuid, u32, r, u32, e)
@@ -140,7 +155,9 @@ SYSCALL_DEFINE2(setreuid, u32, r, u32, e)
 
 SYSCALL_DEFINE2(setregid, u32, r, u32, e)
 {
-	return set_re_id(&current->cred, GIDS(&current->cred), r, e);
+	struct task_cred old = current->cred;
+
+	return ids_changed(set_re_id(&current->cred, GIDS(&current->cred), r, e), &old);
 }
 
 SYSCALL_DEFINE3(setresuid, u32, r, u32, e, u32, s)
@@ -153,7 +170,10 @@ SYSCALL_DEFINE3(setresuid, u32, r, u32, e, u32, s)
 
 SYSCALL_DEFINE3(setresgid, u32, r, u32, e, u32, s)
 {
-	return set_res_id(&current->cred, GIDS(&current->cred), r, e, s);
+	struct task_cred old = current->cred;
+
+	return ids_changed(set_res_id(&current->cred, GIDS(&current->cred), r, e, s),
+			   &old);
 }
 
 /* setfsuid/setfsgid: the file-system IDs here are always the effective
@@ -447,10 +467,13 @@ SYSCALL_DEFINE5(prctl, int, option, u64, arg2, u64, arg3, u64, arg4, u64, arg5)
 		return 0;
 	case PR_GET_PDEATHSIG:
 		return put_int(arg2, t->pdeath_signal);
-	case PR_SET_DUMPABLE:
-		return arg2 > 1 ? -EINVAL : 0;
+	case PR_SET_DUMPABLE: /* 0: no core file (kernel/coredump.c) */
+		if (arg2 > 1)
+			return -EINVAL;
+		t->mm->nodump = arg2 == 0;
+		return 0;
 	case PR_GET_DUMPABLE:
-		return 1;
+		return !t->mm->nodump;
 	case PR_SET_TSC:
 		if (arg2 != PR_TSC_ENABLE && arg2 != PR_TSC_SIGSEGV)
 			return -EINVAL;

@@ -41,7 +41,7 @@ static bool first_time(u64 nr)
 			return false;
 	if (nr_oor_logged == OOR_LOGGED_MAX) {
 		if (!oor_full_said)
-			pr_warn("syscall: %u out-of-range numbers logged; no more will be\n",
+			pr_debug("syscall: %u out-of-range numbers logged; no more will be\n",
 				OOR_LOGGED_MAX);
 		oor_full_said = true;
 		return false;
@@ -50,16 +50,19 @@ static bool first_time(u64 nr)
 	return true;
 }
 
-/* An unimplemented call: log its number and name once, return -ENOSYS. */
+/* An unimplemented call: log its number and name once, return -ENOSYS.
+ * A notice, not an error (programs probe for calls and fall back): at
+ * KERN_DEBUG, so it reaches the log (dmesg) but not the console unless
+ * asked for ("loglevel=8", `dmesg -n 8`), and program output stays clean. */
 static long not_implemented(u64 nr)
 {
 	if (!first_time(nr))
 		return -ENOSYS;
 	if (nr < NR_SYSCALLS)
-		pr_warn("syscall %lu (%s) not implemented (called by %s[%d])\n",
+		pr_debug("syscall %lu (%s) not implemented (called by %s[%d])\n",
 			nr, syscall_name(nr), current->comm, current->pid);
 	else
-		pr_warn("syscall %lu is out of range (called by %s[%d])\n", nr,
+		pr_debug("syscall %lu is out of range (called by %s[%d])\n", nr,
 			current->comm, current->pid);
 	return -ENOSYS;
 }

@@ -299,6 +299,7 @@ struct mm *mm_fork(struct mm *src)
 	dst->personality = src->personality;
 	dst->membarrier_state = src->membarrier_state; /* dup_mm copies it */
 	dst->vmtrace = src->vmtrace;
+	dst->nodump = src->nodump;
 	dst->ldt = ldt_dup(src->ldt);
 	if (src->ldt && !dst->ldt)
 		goto fail;

@@ -42,6 +42,10 @@ struct mm {
 				    changed hands (mmap's MAP_POPULATE undo) */
 	u64 stack_top;           /* where the stack region ends (randomized) */
 	bool vmtrace;            /* log every fault (prctl PR_VMOS_VMTRACE) */
+	bool nodump;             /* no core file (kernel/coredump.c): prctl
+				    PR_SET_DUMPABLE 0, or a change of effective
+				    ids (Linux's suid_dumpable 0); copied by
+				    fork, false after exec (a new mm) */
 	struct inode *exe_deny;  /* the program it runs, denied write access
 				    (ETXTBSY) while this address space lives */
 	u32 membarrier_state;    /* MEMBARRIER_STATE_* registrations

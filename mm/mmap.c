@@ -567,6 +567,9 @@ SYSCALL_DEFINE3(madvise, u64, addr, u64, len, int, advice)
 		return mm_set_flags(mm, addr, alen, VM_WIPEONFORK, true);
 	case MADV_KEEPONFORK:
 		return mm_set_flags(mm, addr, alen, VM_WIPEONFORK, false);
+	case MADV_DONTDUMP: /* left out of core files (kernel/coredump.c) */
+	case MADV_DODUMP:
+		return mm_set_flags(mm, addr, alen, VM_DONTDUMP, advice == MADV_DONTDUMP);
 	case MADV_MERGEABLE:
 		return set_mergeable(mm, addr, alen);
 	case MADV_UNMERGEABLE:

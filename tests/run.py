@@ -23,6 +23,7 @@ usage: tests/run.py [--only SUBSTRING] [--jobs N] [--list] [--kernel PATH]
                     [--no-check]
 """
 import argparse
+import base64
 import concurrent.futures
 import glob
 import os
@@ -302,6 +303,33 @@ def clock_problems(test):
     return []
 
 
+def core_gdb_problems(test, text):
+    """The core file tests/user/core_test printed (a base64 line per 4 KiB
+    page, "Z" for zeros), rebuilt in build/test-logs/ and read by the
+    host's gdb with the unstripped program: the backtrace must name the
+    crashing functions and rip must be where the kernel said it faulted."""
+    m = re.search(r"^# core-begin (\d+)\n([\s\S]*?)^# core-end", text, re.M)
+    if not m:
+        return ["no core file printed"]
+    data = bytearray()
+    for line in m.group(2).split("\n"):
+        data += bytes(4096) if line == "Z" else base64.b64decode(line)
+    core = os.path.join(LOGS, test.get("log", test["name"]) + ".core")
+    with open(core, "wb") as f:
+        f.write(data[:int(m.group(1))])
+    prog = os.path.join(BUILD, "tests", "user", "core_test")
+    out = subprocess.run(["gdb", "-batch", "-nx", "-ex", "bt", "-ex", "info registers rip",
+                          prog, core], capture_output=True, text=True, timeout=60).stdout
+    faults = re.findall(r"core_test\[\d+\]: segfault at 0 ip ([0-9a-f]+)", text[:m.start()])
+    problems = [f"gdb's backtrace lacks {fn}" for fn in ("crash_here", "crash_caller", "main")
+                if not re.search(rf"^#\d+ .*\b{fn} \(", out, re.M)]
+    rip = re.search(r"^rip +0x([0-9a-f]+) ", out, re.M)
+    if not faults or not rip or int(rip.group(1), 16) != int(faults[-1], 16):
+        problems.append(f"gdb's rip {rip and rip.group(1)} is not the fault's "
+                        f"{faults and faults[-1]}")
+    return [p + f" (gdb said: {out.strip()[-300:]!r})" for p in problems]
+
+
 def judge_qemu(res, test, code, text, secs):
     name = f"{test.get('group', 'qemu')}/{test['name']}"
     if test.get("tap"):
@@ -320,6 +348,8 @@ def judge_qemu(res, test, code, text, secs):
             problems.append(f"log has /{pattern}/")
     if "clock_lines" in test:
         problems += clock_problems(test)
+    if test.get("core_gdb") and test.get("group") != "check":
+        problems += core_gdb_problems(test, text)
     for pattern in test.get("once", []):
         n = len(re.findall(pattern, text, re.M))
         if n != 1:

@@ -2,8 +2,10 @@
  * include/vmos/printk.h - kernel messages and panic.
  *
  * printk() takes an optional Linux-style level prefix (KERN_ERR "..."):
- * messages above the console level (cmdline "loglevel=N") are not shown.
- * Every shown line gets a time stamp in seconds since boot.
+ * every message goes to the log (dmesg), and to the console only when its
+ * level is below console_loglevel (cmdline "loglevel=N", "quiet" = 4,
+ * `dmesg -n N`, /proc/sys/kernel/printk).  Every line gets a time stamp
+ * in seconds since boot.
  */
 #ifndef KERNEL_PRINTK_H
 #define KERNEL_PRINTK_H
@@ -20,6 +22,11 @@
 #define KERN_INFO KERN_SOH "6"
 #define KERN_DEBUG KERN_SOH "7"
 #define LOGLEVEL_DEFAULT 6 /* level of a message without a prefix */
+#define CONSOLE_LOGLEVEL_DEFAULT 7 /* the console shows all but KERN_DEBUG */
+#define CONSOLE_LOGLEVEL_QUIET 4   /* "quiet": errors and worse only */
+#define CONSOLE_LOGLEVEL_MIN 1     /* the lowest it can be set to */
+
+extern int console_loglevel; /* messages below this level reach the console */
 
 __printf(1, 2) int printk(const char *fmt, ...);
 
@@ -27,7 +34,14 @@ __printf(1, 2) int printk(const char *fmt, ...);
 #define pr_warn(...) printk(KERN_WARNING __VA_ARGS__)
 #define pr_notice(...) printk(KERN_NOTICE __VA_ARGS__)
 #define pr_info(...) printk(KERN_INFO __VA_ARGS__)
-#define pr_debug(...) printk(KERN_DEBUG __VA_ARGS__)
+#define pr_debug(...) printk(KERN_DEBUG __VA_ARGS__) /* log only, by default */
+
+/* printk_get_levels - /proc/sys/kernel/printk's four numbers: the console
+ * level, a message's default level, the console's minimum and default. */
+void printk_get_levels(int levels[4]);
+/* printk_set_console_level - the console level (a write of that file):
+ * 0 or -EINVAL. */
+int printk_set_console_level(long level);
 
 /*
  * Rate limits for messages a user program can cause (Linux's
