@@ -225,7 +225,7 @@ static int proc_pid_lookup(struct inode *dir, const char *name, size_t len,
 	if (!node_task(node_of(dir)))
 		return -ENOENT;
 	e = find_in(pid_entries, nr_pid_entries, name, len, &i);
-	if (!e)
+	if (!e || (node_of(dir)->tid_dir && is_task_entry(e)))
 		return -ENOENT;
 	*res = entry_inode(e, pid_ino(pid, (u32)i + 1), pid);
 	return *res ? 0 : -ENOMEM;
@@ -267,16 +267,31 @@ static int proc_task_lookup(struct inode *dir, const char *name, size_t len,
 	t = proc_task(tid);
 	if (!t || t->tgid != leader->tgid)
 		return -ENOENT;
-	return pid_dir_inode(tid, res);
+	/* A thread's directory: /proc/TID's files, but no "task" of its own
+	 * (Linux's tid_base_stuff), so a walk of /proc ends. */
+	*res = new_node_inode(pid_ino(tid, PROC_TID_DIR_SUB), DIR_MODE, &proc_pid_iops,
+			      &proc_pid_fops, NULL, tid, -1);
+	if (!*res)
+		return -ENOMEM;
+	node_of(*res)->tid_dir = true;
+	return 0;
+}
+
+/* is_task_entry - the "task" directory, which a thread's directory lacks. */
+static bool is_task_entry(const struct proc_entry *e)
+{
+	return S_ISDIR(e->mode) && !strcmp(e->name, "task");
 }
 
 /* emit_entries - the table entries from ctx->pos on (positions from
- * PROC_FIRST_POS); false if the caller's buffer filled. */
+ * PROC_FIRST_POS), but skip; false if the caller's buffer filled. */
 static bool emit_entries(struct dir_context *ctx, const struct proc_entry *t,
-			 size_t n, u32 (*ino)(int pid, size_t i), int pid)
+			 size_t n, u32 (*ino)(int pid, size_t i), int pid,
+			 bool (*skip)(const struct proc_entry *e))
 {
 	for (size_t i = ctx->pos - PROC_FIRST_POS; i < n; i++) {
-		if (!ctx->emit(ctx, t[i].name, strlen(t[i].name), ino(pid, i),
+		if ((!skip || !skip(&t[i])) &&
+		    !ctx->emit(ctx, t[i].name, strlen(t[i].name), ino(pid, i),
 			       inode_dtype(t[i].mode)))
 			return false;
 		ctx->pos = PROC_FIRST_POS + i + 1;
@@ -355,7 +370,8 @@ static int proc_pid_readdir(struct file *f, struct dir_context *ctx)
 
 	if (!emit_dots(ctx, pid_ino(pid, 0), PROC_ROOT_INO))
 		return 0;
-	emit_entries(ctx, pid_entries, nr_pid_entries, pid_entry_ino, pid);
+	emit_entries(ctx, pid_entries, nr_pid_entries, pid_entry_ino, pid,
+		     node_of(f->inode)->tid_dir ? is_task_entry : NULL);
 	return 0;
 }
 

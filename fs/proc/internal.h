@@ -62,6 +62,7 @@
 #define PROC_FD_DIR_SUB 0x80    /* what: the fd directory */
 #define PROC_TASK_DIR_SUB 0x81  /* what: the task directory */
 #define PROC_MAP_FILES_SUB 0x82 /* what: map_files (its links: 0x83) */
+#define PROC_TID_DIR_SUB 0x84   /* what: /proc/PID/task/TID, TID's */
 #define PROC_FD_SUB 0x100       /* what: fd link N is 0x100 + N */
 #define PROC_PID_POS 0x100      /* root readdir: position 0x100 + pid */
 #define PROC_FIRST_POS 2        /* readdir: 0 is ".", 1 is ".." */
@@ -95,6 +96,7 @@ struct proc_node {
 					   to the task it was made for, not
 					   to a later one with its PID */
 	u64 vm_start, vm_end;           /* a map_files link's region */
+	bool tid_dir;                   /* /proc/PID/task/TID: no "task" */
 };
 
 static inline struct proc_node *node_of(struct inode *inode)
