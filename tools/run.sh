@@ -44,7 +44,7 @@ cleanup() {
 	[ -z "$port" ] || rm -rf "$session"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' HUP INT TERM
 truncate -s 256M "$disk"
 
 gdb_flags=""
