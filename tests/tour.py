@@ -90,16 +90,23 @@ class Window:
         self.tmux, self.name, self.log = tmux, name, log
         self.mark = 0      # where the output of the last command starts
         self.busy = False  # typed a command whose prompt has not come yet
+        self.size, self.clean = -1, ""
         tmux("new-window", "-d", "-n", name, command)
         tmux("pipe-pane", "-t", name, "-o", f"cat >> {log}")
 
     def text(self):
+        """The output so far, without escape sequences and carriage
+        returns (cleaned again only when the log has grown)."""
         try:
-            with open(self.log, "rb") as f:
-                raw = f.read().decode("utf-8", "replace")
+            size = os.path.getsize(self.log)
+            if size != self.size:
+                with open(self.log, "rb") as f:
+                    raw = f.read().decode("utf-8", "replace")
+                self.size = size
+                self.clean = ANSI.sub("", raw).replace("\r", "")
         except FileNotFoundError:
-            return ""
-        return ANSI.sub("", raw).replace("\r", "")
+            pass
+        return self.clean
 
     def type(self, line, enter=True):
         self.mark = len(self.text())
@@ -116,7 +123,7 @@ class Window:
             m = pattern.search(self.text(), self.mark if since is None else since)
             if m or time.monotonic() > deadline:
                 return m
-            time.sleep(0.02)
+            time.sleep(0.005)
 
 
 SHELL_PROMPT = re.compile(r"\n/\S* # ")
