@@ -31,9 +31,11 @@ one thing it types that the tour does not).  The only change to what a
 student types: `make debug GDBPORT=N` with a free port, so that the test
 never meets a student's session on the same machine.  run.py calls run().
 """
+import glob
 import os
 import re
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -253,6 +255,35 @@ def run_blocks(res, s, blocks, logs):
     return True
 
 
+def welcome_matches(res, root, boot_text):
+    """The README's copy of init's welcome is what the boot printed."""
+    with open(os.path.join(root, "README.md")) as f:
+        readme = f.read()
+    m = re.search(r"^Welcome to vmos.*?^with `poweroff`\.$", readme, re.M | re.S)
+    b = re.search(r"^Welcome to vmos.*?^with `poweroff`\.$", boot_text, re.M | re.S)
+    res.add(bool(m and b) and m.group(0) == b.group(0),
+            "tour/session: the README quotes init's welcome text as printed",
+            "see build/test-logs/tour-debug.log")
+
+
+def refuses_taken_port(res, root):
+    """make debug's script says a taken port is taken, before QEMU."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen(1)
+        port = held.getsockname()[1]
+        p = subprocess.run(["tools/run.sh", "--gdb", str(port), "build/kernel.elf"],
+                           cwd=root, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=30)
+    res.add(p.returncode == 1 and f"port {port} is in use" in p.stdout,
+            "tour/session: make debug refuses a gdb port in use, in words",
+            f"exit {p.returncode}: {p.stdout.strip()}")
+
+
+def swap_images(root):
+    return set(glob.glob(os.path.join(root, "build", "swap-*.img")))
+
+
 def run(res, h, only):
     """h: the harness module (run.py), for ROOT, LOGS and free_port."""
     path = os.path.join(h.ROOT, "docs", "tour.md")
@@ -278,7 +309,10 @@ def run(res, h, only):
     for name in ("tour-debug.log", "tour-gdb.log"):
         if os.path.exists(os.path.join(h.LOGS, name)):
             os.remove(os.path.join(h.LOGS, name))
+    refuses_taken_port(res, h.ROOT)
     start = time.monotonic()
+    before = swap_images(h.ROOT)
+    ours = set()
     s = Session(h.ROOT, h.LOGS, h.free_port())
     try:
         booted = s.shell.wait(SHELL_PROMPT, since=0, timeout=120) is not None
@@ -287,7 +321,15 @@ def run(res, h, only):
                 "see build/test-logs/tour-debug.log")
         if booted:
             s.shell.busy = False
+            welcome_matches(res, h.ROOT, s.shell.text())
+            ours = swap_images(h.ROOT) - before
             s.start_gdb(h.ROOT)
+            attached = s.gdb.wait(GDB_PROMPT, since=0) is not None
+            hello = s.gdb.text()
+            res.add(attached and "reakpoint" not in hello and
+                    "the guest is stopped" in hello,
+                    "tour/session: make gdb connects, sets no breakpoint, says "
+                    "what to do", "see build/test-logs/tour-gdb.log")
             if run_blocks(res, s, blocks, h.LOGS):
                 s.shell.type("poweroff")
             m = s.shell.wait(re.compile(rf"^{STATUS} make debug exit (\d+)$", re.M),
@@ -302,3 +344,14 @@ def run(res, h, only):
             time.sleep(0.2)
     finally:
         s.close()
+    session = os.path.join(h.ROOT, "build", "debug-session")
+    res.add(len(ours) == 1 and not (ours & swap_images(h.ROOT)) and
+            not os.path.exists(session),
+            "tour/session: make debug had a swap disk of its own and removed "
+            "it, and its build/debug-session/, at exit",
+            f"disks {sorted(ours)}; session dir left: {os.path.exists(session)}")
+    p = subprocess.run(["make", "-s", "gdb"], cwd=h.ROOT, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, env=s.env)
+    res.add(p.returncode != 0 and "no make debug runs" in p.stdout,
+            "tour/session: make gdb without make debug says so",
+            p.stdout.strip())
