@@ -332,8 +332,11 @@ def run(res, h, only):
                     "what to do", "see build/test-logs/tour-gdb.log")
             if run_blocks(res, s, blocks, h.LOGS):
                 s.shell.type("poweroff")
-            m = s.shell.wait(re.compile(rf"^{STATUS} make debug exit (\d+)$", re.M),
-                             timeout=30)
+            # (not at a line start: a terminal's answer to the shell's
+            # cursor query can arrive after QEMU gave the terminal back,
+            # and the host's tty echoes it as ^[[50;5R)
+            m = s.shell.wait(re.compile(rf"{STATUS} make debug exit (\d+)$", re.M),
+                             timeout=60)
             text = s.shell.text()
             res.add(bool(m) and m.group(1) == "0" and "PANIC" not in text,
                     f"tour/session: the whole tour in one boot, then poweroff "
