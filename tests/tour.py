@@ -35,6 +35,7 @@ import glob
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -137,6 +138,7 @@ class Session:
 
     def __init__(self, root, logs, port):
         self.sock = f"tour-{os.getpid()}"
+        self.port = port
         self.tmp = tempfile.mkdtemp(prefix="tour-", dir=logs)
         env = {k: v for k, v in os.environ.items()
                if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "TMUX")}
@@ -207,8 +209,20 @@ class Session:
         return ok
 
     def close(self):
+        """End the session; a QEMU that outlived it (the session failed
+        half-way) is ended too, found by its gdb port."""
         self.tmux("kill-server")
         shutil.rmtree(self.tmp, ignore_errors=True)
+        time.sleep(0.2)
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    cmd = f.read().split(b"\0")
+            except OSError:
+                continue
+            if (cmd[0].endswith(b"qemu-system-x86_64") and
+                    f"tcp:127.0.0.1:{self.port}".encode() in cmd):
+                os.kill(int(pid), signal.SIGKILL)
 
 
 def check_gdb_text(res, where, out, expect, log):
