@@ -32,9 +32,12 @@ KERNEL_C   := $(filter-out $(CHECK_ONLY_C),$(wildcard arch/x86_64/*.c kernel/*.c
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm kernel/*.asm)
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o)
 
-# A 256 MiB sparse disk image, kept for the tests.  make run, run-direct
-# and debug attach a fresh one of their own as /dev/vda (tools/run.sh).
+QEMU_FLAGS := -cpu max -m 128M -no-reboot -display none -serial mon:stdio
+# A 256 MiB sparse disk image, made once and kept (DISK_FLAGS attaches it
+# as /dev/vda).  make run, run-direct and debug attach a fresh one of
+# their own instead (tools/run.sh), so that two runs never share one.
 SWAP_IMG := $(BUILD)/swap.img
+DISK_FLAGS := -drive file=$(SWAP_IMG),format=raw,if=virtio
 # make debug's gdb port: one per user, as xv6's (id -u % 5000 + 25000), so
 # two users of one machine do not meet.  GDBPORT=... overrides it.
 GDBPORT ?= $(shell expr $$(id -u) % 5000 + 25000)
