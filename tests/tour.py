@@ -29,11 +29,14 @@ The tour marks what to type:
 Each shell command must exit 0 (the script asks `echo $?` after it: the
 one thing it types that the tour does not).  The only change to what a
 student types: `make debug GDBPORT=N` with a free port, so that the test
-never meets a student's session on the same machine.  run.py calls run().
+never meets a student's session on the same machine.  TOUR_DEBUG=OPT=-Og
+(one more argument for make debug) follows the tour on the -Og kernel.
+run.py calls run().
 """
 import glob
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -149,8 +152,9 @@ class Session:
         self.tmux("-f", conf, "new-session", "-d", "-s", "tour", "-x", "250",
                   "-y", "50", "-c", root, "sleep 600")
         self.logs = logs
+        extra = shlex.quote(os.environ["TOUR_DEBUG"]) if os.environ.get("TOUR_DEBUG") else ""
         self.shell = Window(self.tmux, "debug",
-                            f"cd {root} && make debug GDBPORT={port}; "
+                            f"cd {root} && make debug GDBPORT={port} {extra}; "
                             f"echo {STATUS} make debug exit $?; sleep 600",
                             os.path.join(logs, "tour-debug.log"))
         self.gdb = None
@@ -372,3 +376,9 @@ def run(res, h, only):
     res.add(p.returncode != 0 and "no make debug runs" in p.stdout,
             "tour/session: make gdb without make debug says so",
             p.stdout.strip())
+    p = subprocess.run(["make", "-n", "debug", "OPT=-Og", "GDBPORT=1"], cwd=h.ROOT,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True, env=s.env)
+    res.add("tools/run.sh --gdb 1 build/opt-Og/kernel.elf" in p.stdout,
+            "tour/session: make debug OPT=-Og boots build/opt-Og/kernel.elf "
+            "(TOUR_DEBUG=OPT=-Og runs the tour on it)", p.stdout[-300:])
