@@ -33,17 +33,26 @@ KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm kernel/*.asm)
 KERNEL_OBJ := $(KERNEL_C:%.c=$(BUILD)/%.o) $(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o)
 
 QEMU_FLAGS := -cpu max -m 128M -no-reboot -display none -serial mon:stdio
-# The disk make run and run-direct attach as /dev/vda (virtio, found by
-# the PCI scan): a 256 MiB sparse file, made once and kept, for swap.
+# A 256 MiB sparse disk image, made once and kept (DISK_FLAGS attaches it
+# as /dev/vda).  make run, run-direct and debug attach a fresh one of
+# their own instead (tools/run.sh), so that two runs never share one.
 SWAP_IMG := $(BUILD)/swap.img
 DISK_FLAGS := -drive file=$(SWAP_IMG),format=raw,if=virtio
+# make debug's gdb port: one per user, as xv6's (id -u % 5000 + 25000), so
+# two users of one machine do not meet.  GDBPORT=... overrides it.
+GDBPORT ?= $(shell expr $$(id -u) % 5000 + 25000)
+# make debug OPT=-Og: a kernel built with OPT added to the flags, for
+# stepping with the locals visible, in its own tree (build/opt-Og/), so
+# build/kernel.elf stays as it is.
+OPT ?=
+DEBUG_KERNEL := $(if $(OPT),$(BUILD)/opt$(OPT)/kernel.elf,$(BUILD)/kernel.elf)
 # The kernel command line for run-direct and debug.  The recipes read it
 # from the environment (make exports command-line variables), so it may
 # hold quotes: make debug APPEND='init=/bin/sh -c "cow; vmmap"'.
 APPEND ?=
 export APPEND
 
-.PHONY: all kernel kernel-check iso initrd run run-direct debug test test-build unit bench conformance deps clean help
+.PHONY: all kernel kernel-check iso initrd run run-direct debug gdb test test-build unit bench conformance deps clean help
 .PHONY: lab grade labs
 all: kernel initrd
 
@@ -51,7 +60,8 @@ help:
 	@echo "make            build build/kernel.elf"
 	@echo "make run        boot the GRUB ISO in QEMU, serial console on this terminal"
 	@echo "make run-direct boot build/kernel.elf with -kernel (APPEND='ktest=all' ...)"
-	@echo "make debug      QEMU paused with its gdb stub, and gdb with the kernel's symbols"
+	@echo "make debug      run-direct with QEMU's gdb stub on port GDBPORT (OPT=-Og PAUSE=1)"
+	@echo "make gdb        in a second terminal: gdb on the kernel make debug runs"
 	@echo "make test       build everything and run the whole test suite"
 	@echo "make iso        build build/os.iso (GRUB, BIOS boot)"
 	@echo "make kernel-check  build build/kernel-check.elf (UBSan, poisoning)"
@@ -124,20 +134,47 @@ $(BUILD)/os.iso: $(BUILD)/kernel.elf $(BUILD)/initrd.cpio iso/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/isodir 2>$(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
-run: deps iso $(SWAP_IMG)
-	$(QEMU) $(QEMU_FLAGS) $(DISK_FLAGS) -cdrom $(BUILD)/os.iso
+run: deps iso
+	tools/run.sh -cdrom $(BUILD)/os.iso
 
-run-direct: deps kernel initrd $(SWAP_IMG)
-	$(QEMU) $(QEMU_FLAGS) $(DISK_FLAGS) -kernel $(BUILD)/kernel.elf \
-		-initrd $(BUILD)/initrd.cpio -append "$$APPEND"
+run-direct: deps kernel initrd
+	tools/run.sh -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initrd.cpio \
+		-append "$$APPEND"
 
 # Sparse: it takes no space on the host until the guest writes to it.
 $(SWAP_IMG):
 	@mkdir -p $(dir $@)
 	truncate -s 256M $@
 
-debug: deps kernel initrd
-	tools/gdb/debug.sh $(BUILD)/kernel.elf "$$APPEND"
+# make debug is run-direct with QEMU's gdb stub; make gdb, in a second
+# terminal, connects to it with the same kernel's symbols and our gdb
+# commands (tools/gdb/vmos.gdb).  It builds nothing: the symbols are a copy
+# of the kernel QEMU runs, made by tools/run.sh.
+debug: deps $(DEBUG_KERNEL) initrd
+	tools/run.sh --gdb $(GDBPORT) $(DEBUG_KERNEL) -kernel $(DEBUG_KERNEL) \
+		-initrd "$${INITRD:-$(BUILD)/initrd.cpio}" -append "$$APPEND"
+
+gdb:
+	@test -f $(BUILD)/debug-session/session.gdb || { echo "make gdb: no make" \
+		"debug runs in this tree: start one in another terminal first" >&2; exit 1; }
+	gdb -q -nx -x $(BUILD)/debug-session/session.gdb -x tools/gdb/vmos.gdb
+
+ifneq ($(OPT),)
+KERNEL_OPT_OBJ := $(KERNEL_C:%.c=$(BUILD)/opt$(OPT)/%.o) \
+	$(KERNEL_ASM:%.asm=$(BUILD)/%.asm.o)
+$(BUILD)/opt$(OPT)/%.o: %.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) $(OPT) -c $< -o $@
+
+$(BUILD)/opt$(OPT)/kernel.pass1.elf: $(KERNEL_OPT_OBJ) linker.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OPT_OBJ)
+
+$(BUILD)/opt$(OPT)/kernel.elf: $(BUILD)/opt$(OPT)/kernel.pass1.elf tools/ksyms.py
+	$(PYTHON) tools/ksyms.py $< $(BUILD)/opt$(OPT)/ksyms.bin $(KSYMS_RESERVE)
+	$(OBJCOPY) --update-section .ksyms=$(BUILD)/opt$(OPT)/ksyms.bin $< $@
+
+-include $(KERNEL_OPT_OBJ:.o=.d)
+endif
 
 # ---- user programs (musl-gcc, static) and the initrd
 USER_CC := musl-gcc

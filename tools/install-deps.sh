@@ -26,6 +26,7 @@ clang:clang
 /bin/busybox:busybox-static
 ld:binutils
 make:make
+tmux:tmux
 "
 
 missing=""

@@ -51,7 +51,6 @@ done
 printf 'root:x:0:0:root:/root:/bin/sh\n' > "$staging"/etc/passwd
 printf 'root:x:0:\n' > "$staging"/etc/group
 printf 'vmos\n' > "$staging"/etc/hostname
-printf 'export PS1="vmos:\\w# "\n' > "$staging"/etc/profile
 printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n' > "$staging"/etc/hosts
 
 (cd "$staging" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$out"

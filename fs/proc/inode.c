@@ -210,6 +210,12 @@ static int proc_root_lookup(struct inode *dir, const char *name, size_t len,
 	return -ENOENT;
 }
 
+/* is_task_entry - the "task" directory, which a thread's directory lacks. */
+static bool is_task_entry(const struct proc_entry *e)
+{
+	return S_ISDIR(e->mode) && !strcmp(e->name, "task");
+}
+
 static int proc_pid_lookup(struct inode *dir, const char *name, size_t len,
 			   struct inode **res)
 {
@@ -277,12 +283,6 @@ static int proc_task_lookup(struct inode *dir, const char *name, size_t len,
 	return 0;
 }
 
-/* is_task_entry - the "task" directory, which a thread's directory lacks. */
-static bool is_task_entry(const struct proc_entry *e)
-{
-	return S_ISDIR(e->mode) && !strcmp(e->name, "task");
-}
-
 /* emit_entries - the table entries from ctx->pos on (positions from
  * PROC_FIRST_POS), but skip; false if the caller's buffer filled. */
 static bool emit_entries(struct dir_context *ctx, const struct proc_entry *t,
@@ -347,7 +347,7 @@ static int proc_root_readdir(struct file *f, struct dir_context *ctx)
 		return 0;
 	if (ctx->pos < PROC_PID_POS) {
 		if (!emit_entries(ctx, root_entries, nr_root_entries,
-				  root_entry_ino, 0))
+				  root_entry_ino, 0, NULL))
 			return 0;
 		ctx->pos = PROC_PID_POS;
 	}
@@ -473,7 +473,7 @@ static int proc_sysvipc_readdir(struct file *f, struct dir_context *ctx)
 	if (!emit_dots(ctx, f->inode->ino, PROC_ROOT_INO))
 		return 0;
 	emit_entries(ctx, sysvipc_entries, nr_sysvipc_entries,
-		     sysvipc_entry_ino, 0);
+		     sysvipc_entry_ino, 0, NULL);
 	return 0;
 }
 
@@ -523,7 +523,7 @@ static int proc_net_readdir(struct file *f, struct dir_context *ctx)
 {
 	if (!emit_dots(ctx, f->inode->ino, PROC_ROOT_INO))
 		return 0;
-	emit_entries(ctx, net_entries, nr_net_entries, net_entry_ino, 0);
+	emit_entries(ctx, net_entries, nr_net_entries, net_entry_ino, 0, NULL);
 	return 0;
 }
 

@@ -9,7 +9,7 @@
 set pagination off
 set confirm off
 set python print-stack full
-# vmos.gdb's breakpoint in kmain is for students; this script stops later.
+# Start with no breakpoint, as a student does after make gdb.
 delete
 
 # At the reset vector paging is off: the commands say so, no traceback.

@@ -869,6 +869,20 @@ static void t_proc_shows_threads(void)
 	CHECK(access("/proc/thread-self/status", R_OK) == 0, "thread-self/status");
 	snprintf(path, sizeof(path), "/proc/self/task/%d", getpid() + 100000);
 	CHECK(access(path, F_OK) == -1 && errno == ENOENT, "no such thread: ENOENT");
+	/* A thread's directory has the process's files but no task of its
+	 * own (Linux's tid_base_stuff): a walk of /proc ends. */
+	snprintf(path, sizeof(path), "/proc/self/task/%d/task", proc_tids[1]);
+	CHECK(access(path, F_OK) == -1 && errno == ENOENT, "%s: ENOENT", path);
+	snprintf(path, sizeof(path), "/proc/self/task/%d", proc_tids[1]);
+	d = opendir(path);
+	listed = 0;
+	while (d && (e = readdir(d)))
+		listed += !strcmp(e->d_name, "task") * 100 + !strcmp(e->d_name, "maps");
+	if (d)
+		closedir(d);
+	CHECK(listed == 1, "%s lists maps and no task (%d)", path, listed);
+	CHECK(access("/proc/thread-self/maps", R_OK) == 0 &&
+	      access("/proc/self/task", F_OK) == 0, "thread-self/maps, self/task");
 	pthread_barrier_wait(&proc_barrier);
 	for (int i = 0; i < 3; i++)
 		pthread_join(th[i], NULL);

@@ -88,10 +88,16 @@ def as_address(text):
 
 
 def parse_pid(text):
+    """A PID: a number, or an expression such as current->tgid."""
     try:
         pid = int(text, 0)
     except ValueError:
-        raise gdb.GdbError(f"'{text}' is not a PID (a number; ps lists them)")
+        try:
+            pid = int(gdb.parse_and_eval(text))
+        except gdb.error:
+            raise gdb.GdbError(f"'{text}' is not a PID (a number or an "
+                               "expression such as current->tgid; ps lists "
+                               "them)")
     if pid < 0:
         raise gdb.GdbError(f"'{text}' is not a PID (PIDs are not negative)")
     return pid
@@ -420,6 +426,9 @@ anonymous memory."""
 
 class MapsCommand(VmosCommand):
     """maps PID: the text /proc/PID/maps would show for the process PID.
+
+PID is a number or an expression: `maps current->tgid` at a breakpoint
+shows the maps of the process that hit it.
 
 Built as show_maps() in fs/proc/task_mmu.c builds it, from the regions in
 address order: start-end, perms, file offset, device major:minor, inode,

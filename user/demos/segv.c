@@ -1,7 +1,7 @@
 /*
  * user/demos/segv.c - a menu of memory faults.
  *
- *   segv            list the cases
+ *   segv            run the first case (null), then list the others
  *   segv all        run every case
  *   segv NAME...    run these cases
  *
@@ -208,22 +208,25 @@ static int run_case(const struct fault_case *c)
 	return 1;
 }
 
-static int list(void)
+static void list(void)
 {
 	printf("usage: segv all | segv NAME...   (each case runs in a child)\n");
 	for (size_t i = 0; i < NCASES; i++)
 		printf("  %-11s %s\n", cases[i].name, cases[i].what);
-	return 2;
 }
 
 int main(int argc, char **argv)
 {
 	int failed = 0, all = argc == 2 && !strcmp(argv[1], "all");
 
-	if (argc < 2)
-		return list();
 	printf("segv: look at the kernel's explanation of each fault and at the "
 	       "si_code and si_addr the handler was given.\n");
+	if (argc < 2) { /* a demo of the first case, then the menu */
+		failed = run_case(&cases[0]);
+		printf("segv: that was `segv %s`; the other cases:\n", cases[0].name);
+		list();
+		return failed ? 1 : 0;
+	}
 	for (size_t i = 0; i < NCASES; i++) {
 		int wanted = all;
 
