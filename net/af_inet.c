@@ -1038,46 +1038,30 @@ static int inet_fionread(struct socket *sock)
 	return unix_ops.fionread(sock);
 }
 
-static const struct proto_ops inet_ops = {
-	.family = AF_INET,
-	.bind = inet_bind,
-	.connect = inet_connect,
-	.listen = inet_listen,
-	.accept = inet_accept,
-	.getname = inet_getname,
-	.socketpair = inet_socketpair,
-	.sendmsg = inet_sendmsg,
-	.recvmsg = inet_recvmsg,
-	.shutdown = inet_shutdown,
-	.poll = inet_poll,
-	.getsockopt = inet_getsockopt,
-	.setsockopt = inet_setsockopt,
-	.release = inet_release,
-	.fionread = inet_fionread,
-	.proto_getsockopt = inet_proto_getsockopt,
-	.proto_setsockopt = inet_proto_setsockopt,
-};
+/* AF_INET and AF_INET6 share every call; the socket's family decides
+ * what an address means. */
+#define INET_PROTO_OPS(fam) {						\
+	.family = fam,							\
+	.bind = inet_bind,						\
+	.connect = inet_connect,					\
+	.listen = inet_listen,						\
+	.accept = inet_accept,						\
+	.getname = inet_getname,					\
+	.socketpair = inet_socketpair,					\
+	.sendmsg = inet_sendmsg,					\
+	.recvmsg = inet_recvmsg,					\
+	.shutdown = inet_shutdown,					\
+	.poll = inet_poll,						\
+	.getsockopt = inet_getsockopt,					\
+	.setsockopt = inet_setsockopt,					\
+	.release = inet_release,					\
+	.fionread = inet_fionread,					\
+	.proto_getsockopt = inet_proto_getsockopt,			\
+	.proto_setsockopt = inet_proto_setsockopt,			\
+}
 
-/* AF_INET6: the same calls; the socket's family decides. */
-static const struct proto_ops inet6_ops = {
-	.family = AF_INET6,
-	.bind = inet_bind,
-	.connect = inet_connect,
-	.listen = inet_listen,
-	.accept = inet_accept,
-	.getname = inet_getname,
-	.socketpair = inet_socketpair,
-	.sendmsg = inet_sendmsg,
-	.recvmsg = inet_recvmsg,
-	.shutdown = inet_shutdown,
-	.poll = inet_poll,
-	.getsockopt = inet_getsockopt,
-	.setsockopt = inet_setsockopt,
-	.release = inet_release,
-	.fionread = inet_fionread,
-	.proto_getsockopt = inet_proto_getsockopt,
-	.proto_setsockopt = inet_proto_setsockopt,
-};
+static const struct proto_ops inet_ops = INET_PROTO_OPS(AF_INET);
+static const struct proto_ops inet6_ops = INET_PROTO_OPS(AF_INET6);
 
 /* ---- /proc/net/tcp, udp, tcp6 and udp6 ---- */
 
