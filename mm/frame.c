@@ -436,7 +436,7 @@ void page_put(struct page *page)
 		page->refcount--;
 		return;
 	}
-	if (page->rmap)
+	if (page->rmap || page->anon)
 		panic("page_put: frame 0x%lx is freed while still mapped",
 		      page_to_phys(page));
 	free_block(page_to_pfn(page), page->order,

@@ -36,15 +36,29 @@
 #define PG_SWAPCACHE 0x80 /* also in the swap cache: a slot holds a copy (mm/swap_state.c) */
 
 struct rmap_item;
+struct anonmm;
 
 struct page {
-	u32 next, prev; /* free-list links, as pfns (FRAME_NONE ends) */
+	union {
+		struct {
+			u32 next, prev; /* free-list links, as pfns (FRAME_NONE ends) */
+		};
+		struct { /* allocated, while anon is set (mm/rmap.h): */
+			u64 index : 36;         /* the family's virtual page number */
+			u64 anon_mapcount : 28; /* its entries that map the frame there */
+		};
+	};
 	u32 refcount;   /* references to an allocated block (head only) */
 	u8 order;       /* block size 2^order (head only) */
 	u8 flags;       /* PG_* */
 	u16 private;    /* owner's use: kmalloc stores its size class here */
-	struct rmap_item *rmap; /* the user mappings of the frame (mm/rmap.h) */
+	struct rmap_item *rmap; /* the user mappings of the frame that the
+				   family below does not cover (mm/rmap.h) */
+	struct anonmm *anon;    /* the fork family of its first mapping, or
+				   NULL when no entry of a family maps it */
 };
+
+#define ANON_MAPCOUNT_MAX ((1u << 28) - 1)
 
 #define FRAME_NONE 0xffffffffu
 
