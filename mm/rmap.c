@@ -298,12 +298,15 @@ void rmap_iter_init(struct rmap_iter *it, struct page *page)
 	it->page = page;
 	it->item = page->rmap;
 	it->member = page->anon ? page->anon->head : NULL;
+	it->anon_left = page->anon ? page->anon_mapcount : 0;
 	it->anon_va = (u64)page->index << PAGE_SHIFT;
 }
 
 /*
  * The items first, then the family: each member whose entry at the
- * family's address maps the frame, unless an item covers it already.
+ * family's address maps the frame, unless an item covers it already,
+ * until the family's count is found (children are first on the list:
+ * the newest mapping is usually found at once).
  */
 bool rmap_next(struct rmap_iter *it)
 {
@@ -320,12 +323,13 @@ bool rmap_next(struct rmap_iter *it)
 			      page_to_phys(it->page), r->va, (void *)r->mm);
 		return true;
 	}
-	while ((mm = it->member)) {
+	while (it->anon_left && (mm = it->member)) {
 		it->member = mm->anon_next;
 		it->pte = pt_walk(mm->pgd, it->anon_va, false);
 		if (!maps(it->pte, it->page) ||
 		    (it->page->rmap && find(it->page, mm, it->anon_va)))
 			continue;
+		it->anon_left--;
 		it->mm = mm;
 		it->va = it->anon_va;
 		return true;

@@ -113,6 +113,7 @@ struct rmap_iter {
 	struct rmap_item *item; /* the next item to visit */
 	struct mm *member;      /* the next member of the family to look at */
 	u64 anon_va;            /* the family's address */
+	u32 anon_left;          /* family mappings not visited yet */
 	struct mm *mm;          /* the mapping found: address space, */
 	u64 va;                 /* virtual address, */
 	pte_t *pte;             /* and its entry */
