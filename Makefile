@@ -299,6 +299,7 @@ UNIT_SRC_memmap    := mm/memmap.c
 UNIT_SRC_page_index := mm/page_index.c mm/kmalloc.c mm/frame.c
 UNIT_SRC_pagetable := mm/pagetable.c mm/frame.c
 UNIT_SRC_procfmt   := fs/procfmt.c lib/format.c mm/vma.c
+UNIT_SRC_rmap      := mm/rmap.c mm/pagetable.c mm/frame.c mm/vma.c
 UNIT_SRC_swapfile  := mm/swapslots.c lib/format.c
 UNIT_SRC_tty       := fs/tty_ldisc.c
 UNIT_SRC_vma       := mm/vma.c

@@ -20,19 +20,18 @@
 #include <vmos/printk.h>
 #include <asm/page.h>
 
-static struct page *frame_table;
-static u64 nr_pfns;
+struct page *frame_table;
+u64 frame_nr_pfns;
 static u32 free_list[FRAME_MAX_ORDER];
 static u64 nr_free_blocks[FRAME_MAX_ORDER];
 static u64 nr_free;
 static u64 nr_managed;
 
 static inline struct page *checked_page(u64 pfn, const char *who);
-static inline bool section_is_ready(u64 pfn);
 
 struct page *frame_lookup(u64 pfn)
 {
-	return pfn < nr_pfns && section_is_ready(pfn) ? &frame_table[pfn] : NULL;
+	return pfn < frame_nr_pfns && frame_section_is_ready(pfn) ? &frame_table[pfn] : NULL;
 }
 
 struct page *pfn_to_page(u64 pfn)
@@ -50,10 +49,6 @@ phys_addr_t page_to_phys(const struct page *page)
 	return page_to_pfn(page) << PAGE_SHIFT;
 }
 
-struct page *phys_to_page(phys_addr_t pa)
-{
-	return checked_page(pa >> PAGE_SHIFT, "phys_to_page");
-}
 
 static void list_push(unsigned order, u64 pfn)
 {
@@ -86,7 +81,7 @@ static void list_del(unsigned order, u64 pfn)
  * table is 36 MiB, and writing all of it at boot took 120 ms under QEMU:
  * the first write to each page of guest memory is what costs.  Linux defers
  * the same work (deferred_init_memmap).  So:
- *  - section_ready has one bit per section: its entries are valid.
+ *  - frame_section_ready has one bit per section: its entries are valid.
  *  - RAM added to sections not yet ready waits in pending[] (sorted pfn
  *    ranges).  It counts as managed and free from the start.
  *  - When the free lists cannot satisfy an allocation, grow() sets up the
@@ -95,11 +90,10 @@ static void list_del(unsigned order, u64 pfn)
  *    so a buddy is always in the same section: merging never reads an
  *    entry that is not set up.
  */
-#define FRAME_SECTION_SHIFT (FRAME_MAX_ORDER - 1)
 #define FRAME_SECTION (1ull << FRAME_SECTION_SHIFT)
 #define PENDING_MAX (2 * BOOT_MAX_REGIONS)
 
-static u64 *section_ready;
+u64 *frame_section_ready;
 static struct pfn_range {
 	u64 start, end;
 } pending[PENDING_MAX];
@@ -122,10 +116,10 @@ void frame_init(void *area, u64 npfns)
 		panic("frame_init: %lu frames is more than the table can index",
 		      npfns);
 	frame_table = area;
-	nr_pfns = npfns;
-	section_ready = (u64 *)(frame_table + npfns);
+	frame_nr_pfns = npfns;
+	frame_section_ready = (u64 *)(frame_table + npfns);
 	for (u64 i = 0; i < ALIGN_UP(nr_sections(npfns), 64) / 64; i++)
-		section_ready[i] = 0;
+		frame_section_ready[i] = 0;
 	nr_pending_ranges = 0;
 	nr_pending = 0;
 	for (unsigned o = 0; o < FRAME_MAX_ORDER; o++) {
@@ -135,20 +129,13 @@ void frame_init(void *area, u64 npfns)
 	nr_free = nr_managed = 0;
 }
 
-static inline bool section_is_ready(u64 pfn)
-{
-	u64 s = pfn >> FRAME_SECTION_SHIFT;
-
-	return section_ready[s / 64] & (1ull << (s % 64));
-}
-
 /* Would the entry of pfn be valid?  Every frame ever handed out has one. */
-static __attribute__((noinline, cold)) __noreturn void bad_pfn(u64 pfn,
-								 const char *who)
+__attribute__((noinline, cold)) __noreturn void frame_bad_pfn(u64 pfn,
+							      const char *who)
 {
-	if (pfn >= nr_pfns)
+	if (pfn >= frame_nr_pfns)
 		panic("%s: frame 0x%lx is beyond the frame table (%lu frames)",
-		      who, pfn << PAGE_SHIFT, nr_pfns);
+		      who, pfn << PAGE_SHIFT, frame_nr_pfns);
 	panic("%s: frame 0x%lx was never handed out (its part of the "
 	      "frame table is not set up)", who, pfn << PAGE_SHIFT);
 }
@@ -157,8 +144,8 @@ static __attribute__((noinline, cold)) __noreturn void bad_pfn(u64 pfn,
  * message out of the way. */
 static inline struct page *checked_page(u64 pfn, const char *who)
 {
-	if (pfn >= nr_pfns || !section_is_ready(pfn))
-		bad_pfn(pfn, who);
+	if (pfn >= frame_nr_pfns || !frame_section_is_ready(pfn))
+		frame_bad_pfn(pfn, who);
 	return &frame_table[pfn];
 }
 
@@ -229,7 +216,7 @@ static void free_block(u64 pfn, unsigned order, u8 poisoned)
 		u64 buddy = pfn ^ (1ull << order);
 		struct page *b = &frame_table[buddy];
 
-		if (buddy >= nr_pfns ||
+		if (buddy >= frame_nr_pfns ||
 		    (b->flags & ~PG_POISON) != (PG_FREE | PG_HEAD) ||
 		    b->order != order)
 			break;
@@ -247,7 +234,7 @@ void frames_free(struct page *page, unsigned order)
 {
 	const char *why;
 
-	if (page < frame_table || page >= frame_table + nr_pfns)
+	if (page < frame_table || page >= frame_table + frame_nr_pfns)
 		panic("frames_free: struct page %p is outside the frame table",
 		      (void *)page);
 	checked_page(page_to_pfn(page), "frames_free");
@@ -310,12 +297,12 @@ void frame_add_range(phys_addr_t start, phys_addr_t end)
 	/* Round start up (without wrapping at the top of the address space),
 	 * and never frame 0: frame_alloc() returns 0 to mean "no memory". */
 	u64 pfn = MAX((start >> PAGE_SHIFT) + !IS_ALIGNED(start, PAGE_SIZE), 1ull);
-	u64 last = MIN(end >> PAGE_SHIFT, nr_pfns);
+	u64 last = MIN(end >> PAGE_SHIFT, frame_nr_pfns);
 
 	while (pfn < last) {
 		u64 stop = MIN(ALIGN_UP(pfn + 1, FRAME_SECTION), last);
 
-		if (section_is_ready(pfn))
+		if (frame_section_is_ready(pfn))
 			add_blocks(pfn, stop);
 		else
 			pending_add(pfn, stop);
@@ -335,12 +322,12 @@ static bool grow(void)
 	if (!nr_pending_ranges)
 		return false;
 	base = ALIGN_DOWN(pending[0].start, FRAME_SECTION);
-	end = MIN(base + FRAME_SECTION, nr_pfns);
+	end = MIN(base + FRAME_SECTION, frame_nr_pfns);
 	for (u64 pfn = base; pfn < end; pfn++)
 		frame_table[pfn] = (struct page){ .next = FRAME_NONE,
 						  .prev = FRAME_NONE,
 						  .flags = PG_RESERVED };
-	section_ready[(base >> FRAME_SECTION_SHIFT) / 64] |=
+	frame_section_ready[(base >> FRAME_SECTION_SHIFT) / 64] |=
 		1ull << ((base >> FRAME_SECTION_SHIFT) % 64);
 	/* Pending ranges are sorted and none starts below base: the ones
 	 * in this section are a prefix of the array. */
@@ -419,15 +406,13 @@ void frame_free(phys_addr_t pa)
 	frames_free(phys_to_page(pa), 0);
 }
 
-void page_get(struct page *page)
+void page_get_bad(struct page *page)
 {
-	if ((page->flags & (PG_HEAD | PG_FREE)) != PG_HEAD || !page->refcount)
-		panic("page_get: frame 0x%lx is not an allocated block",
-		      page_to_phys(page));
-	page->refcount++;
+	panic("page_get: frame 0x%lx is not an allocated block",
+	      page_to_phys(page));
 }
 
-void page_put(struct page *page)
+void page_put_last(struct page *page)
 {
 	if ((page->flags & (PG_HEAD | PG_FREE)) != PG_HEAD || !page->refcount)
 		panic("page_put: frame 0x%lx is not an allocated block (refcount %u)",
@@ -436,7 +421,7 @@ void page_put(struct page *page)
 		page->refcount--;
 		return;
 	}
-	if (page->rmap)
+	if (page->rmap || page->anon)
 		panic("page_put: frame 0x%lx is freed while still mapped",
 		      page_to_phys(page));
 	free_block(page_to_pfn(page), page->order,
@@ -455,7 +440,7 @@ u64 frames_managed_count(void)
 
 u64 frames_table_size(void)
 {
-	return nr_pfns;
+	return frame_nr_pfns;
 }
 
 u64 frames_free_blocks(unsigned order)

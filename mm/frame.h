@@ -36,15 +36,29 @@
 #define PG_SWAPCACHE 0x80 /* also in the swap cache: a slot holds a copy (mm/swap_state.c) */
 
 struct rmap_item;
+struct anonmm;
 
 struct page {
-	u32 next, prev; /* free-list links, as pfns (FRAME_NONE ends) */
+	union {
+		struct {
+			u32 next, prev; /* free-list links, as pfns (FRAME_NONE ends) */
+		};
+		struct { /* allocated, while anon is set (mm/rmap.h): */
+			u64 index : 36;         /* the family's virtual page number */
+			u64 anon_mapcount : 28; /* its entries that map the frame there */
+		};
+	};
 	u32 refcount;   /* references to an allocated block (head only) */
 	u8 order;       /* block size 2^order (head only) */
 	u8 flags;       /* PG_* */
 	u16 private;    /* owner's use: kmalloc stores its size class here */
-	struct rmap_item *rmap; /* the user mappings of the frame (mm/rmap.h) */
+	struct rmap_item *rmap; /* the user mappings of the frame that the
+				   family below does not cover (mm/rmap.h) */
+	struct anonmm *anon;    /* the fork family of its first mapping, or
+				   NULL when no entry of a family maps it */
 };
+
+#define ANON_MAPCOUNT_MAX ((1u << 28) - 1)
 
 #define FRAME_NONE 0xffffffffu
 
@@ -78,9 +92,26 @@ phys_addr_t frame_alloc(void);
 /* frame_free - free one frame from frame_alloc(). */
 void frame_free(phys_addr_t pa);
 
-/* page_get / page_put - take / drop a reference; the last put frees the block. */
-void page_get(struct page *page);
-void page_put(struct page *page);
+/* page_get / page_put - take / drop a reference; the last put frees the
+ * block.  Inline (fork and exit take and drop one per page); the checks'
+ * messages and the freeing are out of line. */
+void page_get_bad(struct page *page) __attribute__((noreturn, cold));
+void page_put_last(struct page *page);
+
+static inline void page_get(struct page *page)
+{
+	if ((page->flags & (PG_HEAD | PG_FREE)) != PG_HEAD || !page->refcount)
+		page_get_bad(page);
+	page->refcount++;
+}
+
+static inline void page_put(struct page *page)
+{
+	if (page->refcount > 1 && (page->flags & (PG_HEAD | PG_FREE)) == PG_HEAD)
+		page->refcount--;
+	else
+		page_put_last(page); /* checks, and frees at the last */
+}
 
 /*
  * page_mapcount - how many page-table entries map this user frame.  The
@@ -100,9 +131,33 @@ struct page *pfn_to_page(u64 pfn);
 struct page *frame_lookup(u64 pfn);
 u64 page_to_pfn(const struct page *page);
 phys_addr_t page_to_phys(const struct page *page);
+
+/* The frame table, its length, and a bit per section of it that is set
+ * up (mm/frame.c): phys_to_page() checks them inline, as fork and exit
+ * ask it for every page. */
+#define FRAME_SECTION_SHIFT (FRAME_MAX_ORDER - 1)
+extern struct page *frame_table;
+extern u64 frame_nr_pfns;
+extern u64 *frame_section_ready;
+__attribute__((noreturn)) void frame_bad_pfn(u64 pfn, const char *who);
+
+static inline bool frame_section_is_ready(u64 pfn)
+{
+	u64 s = pfn >> FRAME_SECTION_SHIFT;
+
+	return frame_section_ready[s / 64] & (1ull << (s % 64));
+}
+
 /* phys_to_page - the struct page of pa; panics if pa is beyond the table
  * or in a part of it not set up yet (no frame there was ever handed out). */
-struct page *phys_to_page(phys_addr_t pa);
+static inline struct page *phys_to_page(phys_addr_t pa)
+{
+	u64 pfn = pa >> PAGE_SHIFT;
+
+	if (pfn >= frame_nr_pfns || !frame_section_is_ready(pfn))
+		frame_bad_pfn(pfn, "phys_to_page");
+	return &frame_table[pfn];
+}
 
 u64 frames_free_count(void);    /* frames free: on the lists or not set up yet */
 u64 frames_managed_count(void); /* frames ever given to the allocator */

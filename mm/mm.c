@@ -175,6 +175,7 @@ void mm_put(struct mm *mm)
 		panic("mm_put: freeing the active address space");
 	userfaultfd_exit_mm(mm);
 	pt_free_user(mm->pgd, mm_drop_entry, mm);
+	anon_exit(mm); /* after its last mapping */
 	frame_free(mm->pgd);
 	free_all_vmas(mm);
 	mmlist_del(mm);
@@ -207,9 +208,9 @@ void mm_drop_entry(pte_t old, u64 va, void *arg)
 	}
 	struct page *page = phys_to_page(pte_addr(old));
 
-	if (old & PTE_D)
+	if ((old & PTE_D) && (page->flags & PG_SWAPCACHE))
 		set_page_dirty(page); /* the entry's dirt must not go with it */
-	rmap_remove(page, mm, va);
+	page_remove_rmap(page, mm, va);
 	page_put(page);
 	mm->rss--;
 }
@@ -258,7 +259,7 @@ static int fork_entry(pte_t *e, pte_t *child, u64 va, void *arg)
 	else if (*e & PTE_W)
 		return -ENOMEM; // fork fails until this is written
 	   LAB cow END */
-	if (rmap_add(page, c->dst, va))
+	if (page_dup_rmap(page, c->dst, va))
 		return -ENOMEM;
 	*child = entry;
 	page_get(page);
@@ -309,6 +310,8 @@ struct mm *mm_fork(struct mm *src)
 	}
 	dst->total_vm = src->total_vm;
 	dst->hiwater_vm = src->total_vm;
+	if (anon_fork(dst, src)) /* the child maps the parent's frames */
+		goto fail;
 	for (v = vma_first(&src->vmas); v; v = vma_next(&src->vmas, v)) {
 		if (v->vm_flags & VM_DONTCOPY)
 			continue;

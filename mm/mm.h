@@ -61,6 +61,9 @@ struct mm {
 	struct ldt *ldt;         /* x86: the local descriptor table the
 				    process set up with modify_ldt, or NULL
 				    (asm/ldt.h); copied by fork, not exec */
+	struct anonmm *anonmm;   /* its fork family (mm/rmap.h), or NULL
+				    while it has mapped no frame */
+	struct mm *anon_prev, *anon_next; /* the family's other members */
 	struct userfaultfd_ctx *uffd_ctxs; /* the userfaultfds watching it
 					      (mm/userfaultfd.c) */
 };

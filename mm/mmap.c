@@ -803,11 +803,11 @@ static int move_ptes(struct mm *mm, u64 old, u64 new_addr, u64 len)
 		val = *e;
 		if (*to)
 			panic("move_ptes: 0x%lx is already mapped", new_addr + off);
+		if (pte_has_frame(val) &&
+		    rmap_move(phys_to_page(pte_addr(val)), mm, old + off, new_addr + off))
+			return -ENOMEM;
 		*to = val;
 		pt_set(mm->pgd, old + off, e, 0);
-		if (pte_has_frame(val))
-			rmap_move(phys_to_page(pte_addr(val)), mm, old + off,
-				  new_addr + off);
 	}
 	return 0;
 }

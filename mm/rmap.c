@@ -1,6 +1,7 @@
 /*
- * mm/rmap.c - the reverse map (see rmap.h): a list of (address space,
- * virtual address) per user frame, kept by whoever maps or unmaps it:
+ * mm/rmap.c - the reverse map (see rmap.h): per frame, its fork family's
+ * address and count, and a list of (address space, virtual address) for
+ * the other mappings, kept by whoever maps or unmaps it:
  * mm/fault.c (install, copy-on-write), mm/mm.c (fork, munmap, exit),
  * mm/mmap.c (mremap) and mm/vmscan.c (eviction).
  */
@@ -9,6 +10,7 @@
 #include "mm/mm.h"
 #include "mm/pagetable.h"
 #include "fs/vfs.h"
+#include "mm/kmalloc.h"
 #include <vmos/errno.h>
 #include <vmos/printk.h>
 #include <asm/page.h>
@@ -117,20 +119,58 @@ u64 rmap_pool_frames(void)
 	return nr_pools;
 }
 
-int rmap_add(struct page *page, struct mm *mm, u64 va)
-{
-	struct rmap_item *r = item_alloc();
-
-	if (!r)
-		return -ENOMEM;
-	*r = (struct rmap_item){ mm, va, page->rmap };
-	page->rmap = r;
-	return 0;
-}
-
 u64 rmap_items(void)
 {
 	return nr_items;
+}
+
+/* The family of mm, made when it first maps a frame: NULL if no memory. */
+static struct anonmm *anonmm_of(struct mm *mm)
+{
+	struct anonmm *a = mm->anonmm;
+
+	if (a)
+		return a;
+	a = kzalloc(sizeof(*a));
+	if (!a)
+		return NULL;
+	a->head = mm;
+	a->members = 1;
+	mm->anon_prev = mm->anon_next = NULL;
+	mm->anonmm = a;
+	return a;
+}
+
+int anon_fork(struct mm *child, struct mm *parent)
+{
+	struct anonmm *a = anonmm_of(parent);
+
+	if (!a)
+		return -ENOMEM;
+	child->anonmm = a;
+	child->anon_prev = NULL;
+	child->anon_next = a->head;
+	a->head->anon_prev = child;
+	a->head = child;
+	a->members++;
+	return 0;
+}
+
+void anon_exit(struct mm *mm)
+{
+	struct anonmm *a = mm->anonmm;
+
+	if (!a)
+		return;
+	if (mm->anon_prev)
+		mm->anon_prev->anon_next = mm->anon_next;
+	else
+		a->head = mm->anon_next;
+	if (mm->anon_next)
+		mm->anon_next->anon_prev = mm->anon_prev;
+	mm->anonmm = NULL;
+	if (!--a->members)
+		kfree(a);
 }
 
 /* The link that points at (mm, va)'s item, or NULL. */
@@ -142,26 +182,159 @@ static struct rmap_item **find(struct page *page, struct mm *mm, u64 va)
 	return NULL;
 }
 
-void rmap_remove(struct page *page, struct mm *mm, u64 va)
+/* An item for (mm, va) on page's list. */
+static int item_add(struct page *page, struct mm *mm, u64 va)
 {
-	struct rmap_item **p = find(page, mm, va), *r;
+	struct rmap_item *r = item_alloc();
 
-	if (!p)
-		panic("rmap_remove: frame 0x%lx is not mapped at 0x%lx in mm %p",
-		      page_to_phys(page), va, (void *)mm);
-	r = *p;
-	*p = r->next;
-	item_free(r);
+	if (!r)
+		return -ENOMEM;
+	*r = (struct rmap_item){ mm, va, page->rmap };
+	page->rmap = r;
+	return 0;
 }
 
-void rmap_move(struct page *page, struct mm *mm, u64 va, u64 new_va)
+/*
+ * The first mapping of a frame names its family and address; a fork
+ * copy of it (the same family and address) only counts.  Anything else
+ * takes an item.
+ */
+int rmap_add(struct page *page, struct mm *mm, u64 va)
 {
-	struct rmap_item **p = find(page, mm, va);
+	struct anonmm *a;
 
-	if (!p)
+	if (page->anon) {
+		if (page->anon == mm->anonmm && page->index == va >> PAGE_SHIFT &&
+		    page->anon_mapcount < ANON_MAPCOUNT_MAX) {
+			page->anon_mapcount++;
+			return 0;
+		}
+		return item_add(page, mm, va);
+	}
+	a = anonmm_of(mm);
+	if (!a)
+		return -ENOMEM;
+	page->anon = a;
+	page->index = va >> PAGE_SHIFT;
+	page->anon_mapcount = 1;
+	return 0;
+}
+
+/* A mapping is an item if there is one for it, else its family's. */
+void rmap_remove(struct page *page, struct mm *mm, u64 va)
+{
+	struct rmap_item **p, *r;
+
+	if (page->rmap && (p = find(page, mm, va))) {
+		r = *p;
+		*p = r->next;
+		item_free(r);
+		return;
+	}
+	if (!page->anon || page->anon != mm->anonmm ||
+	    page->index != va >> PAGE_SHIFT || !page->anon_mapcount)
+		panic("rmap_remove: frame 0x%lx is not mapped at 0x%lx in mm %p",
+		      page_to_phys(page), va, (void *)mm);
+	if (!--page->anon_mapcount)
+		page->anon = NULL;
+}
+
+/*
+ * A family's mapping that moves keeps the family if it was the only one
+ * (the frame's address moves with it), else it becomes an item.
+ */
+int rmap_move(struct page *page, struct mm *mm, u64 va, u64 new_va)
+{
+	struct rmap_item **p = page->rmap ? find(page, mm, va) : NULL;
+
+	if (p) {
+		(*p)->va = new_va;
+		return 0;
+	}
+	if (!page->anon || page->anon != mm->anonmm ||
+	    page->index != va >> PAGE_SHIFT)
 		panic("rmap_move: frame 0x%lx is not mapped at 0x%lx in mm %p",
 		      page_to_phys(page), va, (void *)mm);
-	(*p)->va = new_va;
+	if (page->anon_mapcount == 1) {
+		page->index = new_va >> PAGE_SHIFT;
+		return 0;
+	}
+	if (item_add(page, mm, new_va))
+		return -ENOMEM;
+	page->anon_mapcount--;
+	return 0;
+}
+
+u32 rmap_mapcount(const struct page *page)
+{
+	u32 n = page->anon ? page->anon_mapcount : 0;
+
+	for (const struct rmap_item *r = page->rmap; r; r = r->next)
+		n++;
+	return n;
+}
+
+u64 rmap_mapcount_total(void)
+{
+	u64 n = 0;
+
+	for (u64 pfn = 0; pfn < frames_table_size(); pfn++) {
+		const struct page *p = frame_lookup(pfn);
+
+		if (p && !(p->flags & PG_FREE))
+			n += rmap_mapcount(p);
+	}
+	return n;
+}
+
+/* Does the entry map page? */
+static bool maps(const pte_t *e, const struct page *page)
+{
+	return e && pte_has_frame(*e) && pte_addr(*e) == page_to_phys(page);
+}
+
+void rmap_iter_init(struct rmap_iter *it, struct page *page)
+{
+	it->page = page;
+	it->item = page->rmap;
+	it->member = page->anon ? page->anon->head : NULL;
+	it->anon_left = page->anon ? page->anon_mapcount : 0;
+	it->anon_va = (u64)page->index << PAGE_SHIFT;
+}
+
+/*
+ * The items first, then the family: each member whose entry at the
+ * family's address maps the frame, unless an item covers it already,
+ * until the family's count is found (children are first on the list:
+ * the newest mapping is usually found at once).
+ */
+bool rmap_next(struct rmap_iter *it)
+{
+	struct rmap_item *r;
+	struct mm *mm;
+
+	while ((r = it->item)) {
+		it->item = r->next;
+		it->mm = r->mm;
+		it->va = r->va;
+		it->pte = pt_walk(r->mm->pgd, r->va, false);
+		if (!maps(it->pte, it->page))
+			panic("rmap_next: frame 0x%lx is not mapped at 0x%lx in mm %p",
+			      page_to_phys(it->page), r->va, (void *)r->mm);
+		return true;
+	}
+	while (it->anon_left && (mm = it->member)) {
+		it->member = mm->anon_next;
+		it->pte = pt_walk(mm->pgd, it->anon_va, false);
+		if (!maps(it->pte, it->page) ||
+		    (it->page->rmap && find(it->page, mm, it->anon_va)))
+			continue;
+		it->anon_left--;
+		it->mm = mm;
+		it->va = it->anon_va;
+		return true;
+	}
+	return false;
 }
 
 /*
@@ -191,11 +364,10 @@ void unmap_mapping_range(struct inode *inode, u64 first)
 
 void rmap_unmap_page(struct page *page)
 {
-	/* Each clearing removes the item (mm_drop_entry → rmap_remove). */
-	while (page->rmap) {
-		struct mm *mm = page->rmap->mm;
-		u64 va = page->rmap->va;
+	struct rmap_iter it;
 
-		pt_unmap_range(mm->pgd, va, va + PAGE_SIZE, mm_drop_entry, mm);
-	}
+	/* Each clearing removes the mapping (mm_drop_entry → rmap_remove):
+	 * the one the iterator is at. */
+	for (rmap_iter_init(&it, page); rmap_next(&it);)
+		pt_unmap_range(it.mm->pgd, it.va, it.va + PAGE_SIZE, mm_drop_entry, it.mm);
 }

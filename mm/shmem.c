@@ -31,6 +31,7 @@
 #include "mm/mm.h"
 #include "mm/page_index.h"
 #include "mm/rmap.h"
+#include "mm/rmap.h"
 #include "mm/swap.h"
 #include "mm/swap_state.h"
 #include "mm/vmscan.h"
@@ -198,21 +199,24 @@ static phys_addr_t object_get_page(struct shmem_object *obj, u64 pgoff, bool all
 
 struct shmem_object *shmem_page_owner(const struct page *page, u64 *pgoff)
 {
-	const struct rmap_item *r = page->rmap;
+	struct rmap_iter it;
 	struct vm_area_struct *v;
 	struct shmem_object *obj;
 
-	if (!(page->flags & PG_PAGECACHE) || !r)
+	if (!(page->flags & PG_PAGECACHE))
 		return NULL;
-	v = vma_lookup(&r->mm->vmas, r->va);
+	rmap_iter_init(&it, (struct page *)page);
+	if (!rmap_next(&it)) /* not mapped: its first mapping says whose */
+		return NULL;
+	v = vma_lookup(&it.mm->vmas, it.va);
 	if (!v || !is_shmem_file(v->vm_file))
 		return NULL;
 	obj = object_of(v->vm_file);
-	*pgoff = v->vm_pgoff + ((r->va - v->vm_start) >> PAGE_SHIFT);
+	*pgoff = v->vm_pgoff + ((it.va - v->vm_start) >> PAGE_SHIFT);
 	if (*pgoff >= obj->npages ||
 	    page_index_get(&obj->index, *pgoff) != (page_to_phys(page) | SHMEM_FRAME))
 		panic("shmem_page_owner: frame 0x%lx at 0x%lx is not its object's",
-		      page_to_phys(page), r->va);
+		      page_to_phys(page), it.va);
 	return obj;
 }
 

@@ -31,11 +31,19 @@
 
 enum page_kind { PAGE_KIND_ANON, PAGE_KIND_FILE, PAGE_KIND_SHMEM };
 
-/* page_kind - what kind of memory the frame pg is, mapped in region v. */
-static enum page_kind page_kind(const struct vm_area_struct *v,
-				const struct page *pg)
+/* is_shmem_region - does v map a shared memory object (System V or
+ * shmem)?  Asked once per region: the answer is the same for every page. */
+static bool is_shmem_region(const struct vm_area_struct *v)
 {
-	if (is_shm_file(v->vm_file) || is_shmem_file(v->vm_file)) /* shmem */
+	return is_shm_file(v->vm_file) || is_shmem_file(v->vm_file);
+}
+
+/* page_kind - what kind of memory the frame pg is, mapped in region v
+ * (shmem: is_shmem_region(v)). */
+static enum page_kind page_kind(const struct vm_area_struct *v,
+				const struct page *pg, bool shmem)
+{
+	if (shmem)
 		return PAGE_KIND_SHMEM;
 	if ((pg->flags & PG_PAGECACHE) || (v->vm_file && (v->vm_flags & VM_SHARED)))
 		return PAGE_KIND_FILE;
@@ -46,7 +54,7 @@ static enum page_kind page_kind(const struct vm_area_struct *v,
 
 /* account_page - add one resident page (entry e of region v) to *mss. */
 static void account_page(struct mem_size_stats *mss,
-			 const struct vm_area_struct *v, pte_t e)
+			 const struct vm_area_struct *v, pte_t e, bool shmem)
 {
 	const struct page *pg = phys_to_page(pte_addr(e));
 	u32 mappers = MAX(page_mapcount(pg), 1u);
@@ -57,7 +65,7 @@ static void account_page(struct mem_size_stats *mss,
 	mss->pss += share;
 	if (e & PTE_A)
 		mss->referenced += PAGE_SIZE;
-	switch (page_kind(v, pg)) {
+	switch (page_kind(v, pg, shmem)) {
 	case PAGE_KIND_ANON:
 		mss->anonymous += PAGE_SIZE;
 		mss->pss_anon += share;
@@ -88,6 +96,7 @@ void mm_region_stats(struct mm *mm, const struct vm_area_struct *v,
 		     struct mem_size_stats *mss)
 {
 	u64 table_span = pt_level_size(2); /* what one last-level table maps */
+	bool shmem = is_shmem_region(v);
 
 	for (u64 va = v->vm_start; va < v->vm_end;) {
 		u64 end = MIN(ALIGN_DOWN(va, table_span) + table_span, v->vm_end);
@@ -95,7 +104,7 @@ void mm_region_stats(struct mm *mm, const struct vm_area_struct *v,
 
 		for (; e && va < end; va += PAGE_SIZE, e++) {
 			if (pte_has_frame(*e)) {
-				account_page(mss, v, *e);
+				account_page(mss, v, *e, shmem);
 			} else if (pte_is_swap(*e)) {
 				swp_entry_t s = { pte_to_swap_val(*e) };
 
@@ -189,7 +198,7 @@ bool mm_page_info(struct mm *mm, u64 va, struct page_info *pi)
 	pg = phys_to_page(pte_addr(*e));
 	pi->swapped = false;
 	pi->pfn = pte_addr(*e) >> PAGE_SHIFT;
-	pi->file_or_shared = page_kind(v, pg) != PAGE_KIND_ANON;
+	pi->file_or_shared = page_kind(v, pg, is_shmem_region(v)) != PAGE_KIND_ANON;
 	pi->exclusive = page_mapcount(pg) == 1;
 	return true;
 }

@@ -58,11 +58,18 @@
 
 static struct clock hand;
 
-static bool mapping_locked(const struct rmap_item *r)
+/* Is any mapping of page in a locked (mlock) region? */
+static bool mapping_locked(struct page *page)
 {
-	const struct vm_area_struct *v = vma_lookup(&r->mm->vmas, r->va);
+	struct rmap_iter it;
 
-	return !v || (v->vm_flags & VM_LOCKED);
+	for (rmap_iter_init(&it, page); rmap_next(&it);) {
+		const struct vm_area_struct *v = vma_lookup(&it.mm->vmas, it.va);
+
+		if (!v || (v->vm_flags & VM_LOCKED))
+			return true;
+	}
+	return false;
 }
 
 static bool candidate(u64 pfn, void *arg)
@@ -91,14 +98,12 @@ static bool candidate(u64 pfn, void *arg)
 		cached = 1;
 	else if ((p->flags & (PG_HEAD | PG_FREE | PG_RESERVED | PG_SLAB | PG_PAGETABLE |
 			      (owned ? 0 : PG_PAGECACHE) | PG_SWAPCACHE)) != PG_HEAD ||
-		 !p->rmap)
+		 (!p->anon && !p->rmap))
 		return false;
-	for (const struct rmap_item *r = p->rmap; r; r = r->next) {
-		if (mapping_locked(r))
-			return false;
-		n++;
-	}
-	return n + cached + owned == p->refcount && n + owned <= SWAP_SLOT_MAX_REFS;
+	n = rmap_mapcount(p);
+	if (n + cached + owned != p->refcount || n + owned > SWAP_SLOT_MAX_REFS)
+		return false;
+	return !mapping_locked(p);
 }
 
 /* What one reclaim did (Linux's struct scan_control, the counts). */
@@ -113,11 +118,11 @@ static bool test_and_clear_young(u64 pfn, void *arg)
 
 	sc->nr_scanned++;
 	/* LAB swap BEGIN */
-	for (struct rmap_item *r = pfn_to_page(pfn)->rmap; r; r = r->next) {
-		pte_t *e = pt_walk(r->mm->pgd, r->va, false);
+	struct rmap_iter it;
 
-		if (e && (*e & PTE_A)) {
-			pt_set(r->mm->pgd, r->va, e, *e & ~PTE_A);
+	for (rmap_iter_init(&it, pfn_to_page(pfn)); rmap_next(&it);) {
+		if (*it.pte & PTE_A) {
+			pt_set(it.mm->pgd, it.va, it.pte, *it.pte & ~PTE_A);
 			young = true;
 		}
 	}
@@ -169,18 +174,16 @@ static int evict_cached(struct page *page)
 {
 	struct victim vi = { page, swap_cache_slot(page) };
 	bool dirty = swap_cache_dirty(page); /* by entries gone since */
+	struct rmap_iter it;
 
-	for (struct rmap_item *r = page->rmap; r; r = r->next) {
-		pte_t *e = pt_walk(r->mm->pgd, r->va, false);
-
-		dirty |= e && (*e & PTE_D);
-	}
+	for (rmap_iter_init(&it, page); rmap_next(&it);)
+		dirty |= (*it.pte & PTE_D) != 0;
 	if (dirty) {
 		if (swap_write_page(vi.slot, phys_to_virt(page_to_phys(page))))
 			return 0;
 		vm_swap_outs++;
 	}
-	if (page->rmap) {
+	if (rmap_mapcount(page)) {
 		if (swap_slot_dup(vi.slot)) /* unmap_victim's first entry */
 			return 0;
 		unmap_victim(&vi);
@@ -197,12 +200,15 @@ static void unmap_victim(struct victim *vi)
 	 * reference and gives up the frame after its mappings. */
 	struct shmem_object *obj = shmem_page_owner(page, &pgoff);
 	bool first = !obj;
-	struct rmap_item *r;
+	struct rmap_iter it;
 
-	while ((r = page->rmap)) {
-		struct mm *mm = r->mm;
-		u64 va = r->va;
-		pte_t *e = pt_walk(mm->pgd, va, false);
+	/* The loop removes the mapping it is at, and the last page_put()
+	 * frees the frame: only after the last mapping, so the iterator
+	 * never looks at the page again once it is gone. */
+	for (rmap_iter_init(&it, page); rmap_next(&it);) {
+		struct mm *mm = it.mm;
+		u64 va = it.va;
+		pte_t *e = it.pte;
 
 		if (!first && swap_slot_dup(vi->slot))
 			panic("evict: slot 0x%lx refused a reference", vi->slot.val);

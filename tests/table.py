@@ -455,7 +455,7 @@ QEMU_TESTS = [
          append="init=/init -q", mem="256M", exit=EXIT_OK, timeout=90,
          expect=[r"^vmbench: start", r"^vmbench: done"] +
          [rf"^{n} +\d+ (ns|us|ns/page)\r?$" for n in (
-             "getpid", "demand-zero", "cow", "fork-exit-16M", "fork-exec",
+             "getpid", "demand-zero", "cow", "fork-exit-16M", "fork-exit-16M-steady", "fork-exec",
              "mmap-cycle", "brk-touch", "fault-16", "fault-1024", "fault-16384",
              "fault-1024-spread", "fault-16384-spread", "pipe-rtt")]),
     # Linux's own selftests that pass on vmos and on Linux 6.1

@@ -60,6 +60,7 @@ BENCHES = [
     ("demand-zero", "ns/page", "demand-zero fault, 64 MiB", 0.5),
     ("cow", "ns/page", "COW fault after fork, 16 MiB", 0.5),
     ("fork-exit-16M", "us", "fork+exit+wait, 16 MiB touched", 1.0),
+    ("fork-exit-16M-steady", "us", "fork+exit+wait, 16 MiB, steady state (per round of 200)", 1.0),
     ("fork-exec", "us", "fork+execve+wait, small static program", 1.0),
     ("mmap-cycle", "ns", "mmap+touch+munmap, one page", 0.5),
     ("brk-touch", "ns/page", "brk growth + touch", 0.5),

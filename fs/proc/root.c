@@ -26,7 +26,7 @@
 static bool mm_counted_before(const struct task *t, const struct mm *mm);
 
 /* The entries that map a frame, in all address spaces: what the reverse
- * map must hold, item for item (rmap_items). */
+ * map's counts must add up to (rmap_mapcount). */
 static u64 mapped_entries(void)
 {
 	u64 n = 0;
@@ -44,7 +44,8 @@ static u64 mapped_entries(void)
  * outside kmalloc's slabs and the number of live kmalloc objects, less
  * the page tables of the kernel-stack area (a high-water mark: more tasks
  * alive at once than ever before add one, and it stays) and the reverse
- * map's frames (they follow the mappings; rmap_items must equal
+ * map's frames (they follow the mappings; rmap_mapcount, the sum over
+ * every frame of the mappings the reverse map records, must equal
  * mapped_entries).
  */
 static void show_kmem(struct task *t, struct pbuf *b)
@@ -69,6 +70,7 @@ static void show_kmem(struct task *t, struct pbuf *b)
 	pbuf_printf(b, "\n");
 	pbuf_printf(b, "frames_rmap %lu\n", rmap_pool_frames());
 	pbuf_printf(b, "rmap_items %lu\n", rmap_items());
+	pbuf_printf(b, "rmap_mapcount %lu\n", rmap_mapcount_total());
 	pbuf_printf(b, "mapped_entries %lu\n", mapped_entries());
 }
 

@@ -5,7 +5,8 @@
  * fresh 256 MiB disk: busybox's mkswap prepares /dev/vda and this program
  * turns it on.  The Pintos workloads sized beyond RAM (page-linear,
  * page-parallel, page-merge, page-shuffle), then copy-on-write and shared
- * pages that go out and come back, mlock, swapoff with pages in use and
+ * pages that go out and come back (also after the child moved them with
+ * mremap), mlock, swapoff with pages in use and
  * without room for them, vmtrace's lines.  After each case every swap
  * slot must be free again and the kernel's memory as it was.  TAP on the
  * console; "# " lines carry the measurements.
@@ -507,6 +508,53 @@ static void t_cow_swapped(void)
 	munmap(p, cow_len);
 }
 
+/* A private page shared after fork whose mapping the child moves with
+ * mremap: the parent maps it at the old address, the child at the new
+ * one (the reverse map keeps an item for that: the family's address is
+ * the old one).  Eviction finds both, both read it back from swap, and
+ * copy-on-write still separates their writes. */
+static void t_cow_mremap_swapped(void)
+{
+	size_t len = 4 * MiB;
+	char *p = map_anon(len, MAP_PRIVATE);
+	struct chan c;
+	uint64_t first;
+	pid_t pid;
+
+	CHECK(p && !pipe(c.to_child) && !pipe(c.to_parent), "mmap, pipes");
+	if (!p)
+		return;
+	fill(p, len, 30);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		/* a new place: reserve it, then move over it */
+		char *to = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *q = to == MAP_FAILED ? MAP_FAILED :
+			  mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+		int r = q == MAP_FAILED || q == p;
+
+		say(c.to_parent[1]);
+		heard(c.to_child[0]);
+		if (!r)
+			r |= (swapped_pages(q, len / PAGE, &first) == 0) << 1;
+		if (!r)
+			r |= (verify(q, len, 30) != 0) << 2;
+		if (!r) {
+			fill(q, len, 31);
+			r |= (verify(q, len, 31) != 0) << 3;
+		}
+		_exit(r);
+	}
+	heard(c.to_parent[0]);
+	CHECK(pressure(pressure_len) == 0, "pressure");
+	CHECK(swapped_pages(p, len / PAGE, &first) > 0, "the parent's pages in swap");
+	say(c.to_child[1]);
+	CHECK(wait_ok(pid), "the child found its moved pages in swap, read and wrote them");
+	CHECK(verify(p, len, 30) == 0, "the parent reads its data back from swap");
+	munmap(p, len);
+}
+
 /* A MAP_SHARED | MAP_ANONYMOUS page swapped out is one page for both:
  * the child's writes after swap-in show in the parent, and back. */
 static void t_shared_swapped(void)
@@ -813,6 +861,7 @@ int main(int argc, char **argv)
 		RUN_SWAP(t_page_shuffle);
 	}
 	RUN_SWAP(t_cow_swapped);
+	RUN_SWAP(t_cow_mremap_swapped);
 	RUN_SWAP(t_shared_swapped);
 	RUN_SWAP(t_mlock);
 	RUN_SWAP(t_mlock_not_inherited);

@@ -145,9 +145,9 @@ static __attribute__((unused)) long kmem_usage(void)
 	if (n <= 0)
 		return -1;
 	text[n] = '\0';
-	/* The reverse map's frames (an item per mapped page) come and go
-	 * with the program's own mappings, which the frames already count;
-	 * rmap_mismatch() checks the items themselves. */
+	/* The reverse map's frames (items for mappings outside a fork
+	 * family) come and go with the program's own mappings, which the
+	 * frames already count; rmap_mismatch() checks the counts. */
 	frames = kmem_field(text, "frames_used_outside_slabs") -
 		 kmem_field(text, "frames_kstack_tables") -
 		 kmem_field(text, "frames_rmap");
@@ -155,11 +155,13 @@ static __attribute__((unused)) long kmem_usage(void)
 	return frames < 0 || objects < 0 ? -1 : frames * 100000 + objects;
 }
 
-/* rmap_mismatch - 0 if the reverse map holds exactly one item per mapped
- * entry (/proc/kmem), else writes both numbers to why and returns 1. */
+/* rmap_mismatch - 0 if the reverse map records exactly the mapped entries
+ * (/proc/kmem: the sum of every frame's map count, rmap_mapcount, equals
+ * the sum of every address space's resident pages, mapped_entries), else
+ * writes both numbers to why and returns 1. */
 static __attribute__((unused)) int rmap_mismatch(char *why, size_t size)
 {
-	char text[512];
+	char text[1024];
 	long items, entries, n;
 	int fd = open("/proc/kmem", O_RDONLY);
 
@@ -170,11 +172,11 @@ static __attribute__((unused)) int rmap_mismatch(char *why, size_t size)
 	if (n <= 0)
 		return 0;
 	text[n] = '\0';
-	items = kmem_field(text, "rmap_items");
+	items = kmem_field(text, "rmap_mapcount");
 	entries = kmem_field(text, "mapped_entries");
 	if (items == entries)
 		return 0;
-	snprintf(why, size, "reverse map: %ld items for %ld mapped entries",
+	snprintf(why, size, "reverse map: %ld mappings for %ld mapped entries",
 		 items, entries);
 	return 1;
 }

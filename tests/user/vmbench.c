@@ -8,6 +8,9 @@
  *   demand-zero       ns per page: 64 MiB of fresh anonymous memory touched
  *   cow               ns per page: a child writes 16 MiB its parent touched
  *   fork-exit-16M     us: fork, _exit, wait, with 16 MiB present
+ *   fork-exit-16M-steady  us per round: the same 200 times in a row (20
+ *                     with -q), so that the parent's entries are already
+ *                     read-only: what fork and exit cost in steady state
  *   fork-exec         us: fork, execve of a small static program, wait
  *   mmap-cycle        ns: mmap one page, write it, munmap it
  *   brk-touch         ns per page: grow the heap a page, write it
@@ -125,6 +128,26 @@ static long fork_exit(void)
 	t = now_ns() - t;
 	munmap(p, len);
 	return t / 1000;
+}
+
+static int steady_rounds = 200;
+
+static long fork_exit_steady(void)
+{
+	size_t len = 16ul << 20;
+	char *p = map_anon(len, PROT_READ | PROT_WRITE);
+	long t;
+
+	touch(p, len);
+	t = now_ns();
+	for (int i = 0; i < steady_rounds; i++) {
+		if (fork() == 0)
+			_exit(0);
+		wait(NULL);
+	}
+	t = now_ns() - t;
+	munmap(p, len);
+	return t / 1000 / steady_rounds;
 }
 
 static long fork_exec(void)
@@ -290,7 +313,7 @@ int main(int argc, char **argv)
 	printf("vmbench: start\n");
 	fflush(stdout);
 	if (argc > 1 && !strcmp(argv[1], "-q"))
-		reps = 1;
+		reps = 1, steady_rounds = 20;
 	if (argv[0] && strchr(argv[0], '/'))
 		self = argv[0];
 	if (uname(&u) == 0)
@@ -300,6 +323,7 @@ int main(int argc, char **argv)
 	measure("demand-zero", "ns/page", demand_zero);
 	measure("cow", "ns/page", cow);
 	measure("fork-exit-16M", "us", fork_exit);
+	measure("fork-exit-16M-steady", "us", fork_exit_steady);
 	measure("fork-exec", "us", fork_exec);
 	measure("mmap-cycle", "ns", mmap_cycle);
 	measure("brk-touch", "ns/page", brk_touch);

@@ -481,7 +481,7 @@ nr_free are free: on the free lists (nr_free_blocks[order] blocks of
 2^order frames each) or, nr_pending of them, in sections of the frame
 table not set up yet; the rest are used.  Then, for a check, the frame
 table (one struct page per frame) is counted by its flags, in the
-sections set up (section_ready): PG_FREE, in use, PG_RESERVED (never
+sections set up (frame_section_ready): PG_FREE, in use, PG_RESERVED (never
 managed), and among the used PG_PAGETABLE and PG_SLAB (kmalloc's slab
 pages, also counted in mm/kmalloc.c's slab_pages)."""
 
@@ -510,7 +510,7 @@ pages, also counted in mm/kmalloc.c's slab_pages)."""
         self.count_table(1 << (orders - 1))
 
     def count_table(self, section):
-        nr_pfns = int(kvar("nr_pfns", "mm/frame.c"))
+        nr_pfns = int(kvar("frame_nr_pfns", "mm/frame.c"))
         if nr_pfns > FRAME_TABLE_READ_MAX:
             gdb.write(f"frame table: {nr_pfns} entries, too many to read "
                       "through the gdb stub here\n")
@@ -520,7 +520,7 @@ pages, also counted in mm/kmalloc.c's slab_pages)."""
         table = read_bytes(int(kvar("frame_table", "mm/frame.c")),
                            nr_pfns * page_t.sizeof)
         sections = (nr_pfns + section - 1) // section
-        ready = read_bytes(int(kvar("section_ready", "mm/frame.c")),
+        ready = read_bytes(int(kvar("frame_section_ready", "mm/frame.c")),
                            (sections + 63) // 64 * 8)
         free = reserved = pagetable = slab = unset = 0
         for pfn in range(nr_pfns):
