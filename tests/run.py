@@ -107,6 +107,8 @@ def qemu_command(test, extra=()):
            "-monitor", "none"]
     if test.get("debug_exit", True):
         cmd += DEBUG_EXIT
+    if test.get("icount"):  # guest time counts instructions: no host load in it
+        cmd += ["-icount", "shift=0"]
     if "iso" in test:
         cmd += ["-cdrom", test["iso"]]
     else:
