@@ -414,7 +414,7 @@ def table(results, boots, setup, accel, icount, runs, version, kernels):
         floor_table(lines, med, keys, label)
     if any(n in med["ours"] for n, *_ in SWAP_BENCHES):
         peers = [k for k in peers if "swap-write" in med[k]]
-        lines.extend(["", f"Swap (one boot of each kernel at -m {SWAP_MEM}, a "
+        lines.extend(["", f"Swap (one boot of vmos and of Linux at -m {SWAP_MEM}, a "
                       f"{SWAP_DISK} virtio disk made swap space by mkswap and "
                       "swapon; higher is better, so the ratio is vmos/peer "
                       "and above 1.00x vmos is faster)", "",
