@@ -201,13 +201,18 @@ static int swap_device(void)
 		mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
 	for (int i = 0; i < 100 && access("/dev/vda", F_OK); i++)
 		usleep(20000); /* devtmpfs makes the node a little later */
-	if (run(mkswap) != 0 || swapon("/dev/vda", 0) != 0) {
-		printf("bench_user: no swap on /dev/vda: %s\n", strerror(errno));
+	if (run(mkswap) != 0) {
+		printf("bench_user: mkswap /dev/vda failed\n");
+		return -1;
+	}
+	if (swapon("/dev/vda", 0) != 0) {
+		printf("bench_user: swapon /dev/vda: %s\n", strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
+/* majflt - this process's major faults so far. */
 static long majflt(void)
 {
 	struct rusage ru;
