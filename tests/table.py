@@ -458,6 +458,19 @@ QEMU_TESTS = [
              "getpid", "demand-zero", "cow", "fork-exit-16M", "fork-exit-16M-steady", "fork-exec",
              "mmap-cycle", "brk-touch", "fault-16", "fault-1024", "fault-16384",
              "fault-1024-spread", "fault-16384-spread", "pipe-rtt")]),
+    # make bench's user-level workloads (tests/user/bench_user.c, issue 17)
+    # in their small -q versions, without vmbench (-n): busybox sh, a
+    # pipeline and bench_malloc from bench-all.cpio, the archive Linux
+    # boots too.  (normal kernel only: the checked one runs bench-smoke,
+    # and busybox pipelines in user-busybox-pipeline; about 0.7 s)
+    dict(name="bench-user-smoke", append="init=/init -q -n", mem="256M",
+         unchecked_only=True,
+         initrd=[os.path.join(BUILD, "bench", "bench-all.cpio")],
+         exit=EXIT_OK, timeout=90,
+         expect=[r"^benchuser: start", r"^benchuser: done"] +
+         [rf"^{n} +\d+ (ns|us)\r?$" for n in (
+             "rep-stosq-4k", "rep-movsq-4k", "sh-loop", "pipeline",
+             "malloc-256M")]),
     # Linux's own selftests that pass on vmos and on Linux 6.1
     # (tests/conformance/subset.txt), one TAP point each; make conformance
     # runs them all on both kernels (docs/conformance.md).

@@ -1,34 +1,52 @@
 #!/usr/bin/env python3
 """make bench: vmos against Linux, side by side in the same QEMU.
 
-usage: tools/bench.py [--runs N] [--accel auto|tcg|kvm] [--icount]
+usage: tools/bench.py [--runs N] [--accel auto|tcg|kvm] [--icount | --wall]
                       [--write-doc] [--only-ours] [--cpio]
 
-The benchmark is one static musl program, tests/user/vmbench.c.  It goes
-into one small cpio archive as /init (with /dev/console), and the same
-archive boots two kernels in the same QEMU, alternately, N times each
-(default 3):
+Two static musl programs run on three kernels in the same QEMU:
 
-  vmos   build/kernel.elf
-  Linux  Debian's kernel package, fetched with `apt-get download` into
-         build/peer/ once (the linux-image-amd64 metapackage names it)
+  tests/user/vmbench.c     the microbenchmarks: system call, page faults,
+                           fork, mmap, pipes (each the median of 7)
+  tests/user/bench_user.c  what a user runs: a busybox sh loop, a
+                           seq|sort|uniq|wc pipeline, a malloc-heavy program
+                           (tests/user/bench_malloc.c), and the cost of
+                           clearing and copying 4 KiB (the fault floors)
 
-Each run gives one median per benchmark (vmbench repeats each 7 times); the
-table shows the median of the runs for each kernel and the ratio
-vmos/Linux, next to the issue's targets.  It also times, from the host,
-QEMU start to init's first line ("vmbench: start") and to QEMU's exit after
-power-off, and boots vmos once with -m 8G to read how long it took to set
-up the frame allocator.
+They go into one cpio archive (build/bench/bench-all.cpio): /init is
+bench_user, which runs /tests/vmbench first, then its own workloads, with
+busybox and its applets in /bin and /dev/console, /dev/null.  The kernels:
 
---icount runs QEMU with -icount shift=0: the guest's clocks then advance
-one nanosecond per instruction, so every "ns" in the table is a count of
-guest instructions (user and kernel) - deterministic, and the way to see
-what an optimisation changed (docs/bench.md).
+  vmos             build/kernel.elf
+  Linux            Debian's kernel package, fetched with `apt-get download`
+                   into build/peer/ once (linux-image-amd64 names it)
+  Linux mit=off    the same kernel booted with mitigations=off: no security
+                   tax (no page-table isolation, retpolines, buffer clears)
 
-The table goes to the terminal and to build/bench/results.md with a
-description of the machine; --write-doc also puts it into docs/bench.md
-between its "bench:begin" and "bench:end" markers ("bench-icount:..."
-with --icount).
+make bench first counts instructions: one boot of each kernel under
+-icount shift=0, where the guest's clocks advance one nanosecond per
+instruction, so every "ns" the programs print is a count of guest
+instructions (user and kernel) - deterministic, whatever the host's load,
+so one boot each, and one run of each user-level workload (bench_user -1),
+is enough.  That table is the headline.  Then it measures wall time under
+TCG: N boots of each kernel (default 1: each boot already reports medians,
+of 7 runs in vmbench and 3 in bench_user), alternating; each cell is the
+median of the per-boot medians.  (--accel auto picks KVM when a test boot
+works; on this host vmos's init then faults on its first return to user
+mode, so TCG is the default.)  Wall time depends on the
+host's load (the table says what the load average was) and, under TCG, on
+what QEMU does per instruction.  --icount measures only instructions,
+--wall only time.
+
+The fault floors: a demand-zero fault cannot cost less than a trap in and
+out (the cheapest measured system-call round trip, getpid, with its loop),
+clearing 4 KiB (rep stosq, as measured in the guest) and writing one
+entry; a COW fault the same with copying 4 KiB (rep movsq).  The table
+shows each fault path as a multiple of its floor.
+
+The tables go to the terminal and to build/bench/results.md with a
+description of the machine; --write-doc also puts them into docs/bench.md
+between its "bench:begin" and "bench:end" markers.
 """
 import argparse
 import datetime
@@ -49,6 +67,10 @@ PEER = os.path.join(BUILD, "peer")
 OUT = os.path.join(BUILD, "bench")
 KERNEL = os.path.join(BUILD, "kernel.elf")
 VMBENCH = os.path.join(BUILD, "tests", "user", "vmbench")
+BENCH_USER = os.path.join(BUILD, "tests", "user", "bench_user")
+BENCH_MALLOC = os.path.join(BUILD, "tests", "user", "bench_malloc")
+BUSYBOX = "/bin/busybox"
+APPLETS = ("sh", "echo", "seq", "sort", "uniq", "wc", "mkswap")
 DOC = os.path.join(ROOT, "docs", "bench.md")
 QEMU = "qemu-system-x86_64"
 MEM = "512M"
@@ -71,10 +93,37 @@ BENCHES = [
     ("fault-16384-spread", "ns", "fault, 16,384 regions, spread", 1.0),
     ("pipe-rtt", "ns", "pipe round trip, two processes", 1.0),
 ]
+# bench_user's workloads, the same way (issue 17, section 3)
+USER_BENCHES = [
+    ("sh-loop", "us", "busybox sh loop: 500 x (echo $i, pipe, wc -c)", 1.0),
+    ("pipeline", "us", "pipeline: seq 100000, sort, uniq -c, wc", 1.0),
+    ("malloc-256M", "us", "malloc, touch, free 256 MiB, twice", 1.0),
+]
+# swap throughput (bench_user -s, a boot of its own at SWAP_MEM with a
+# SWAP_DISK disk): name, unit, what; higher is better
+SWAP_MEM, SWAP_DISK, SWAP_TOUCH = "128M", "512M", 384
+SWAP_BENCHES = [
+    ("swap-write", "MiB/s", f"swap: write {SWAP_TOUCH} MiB at -m {SWAP_MEM}"),
+    ("swap-read", "MiB/s", f"swap: read the {SWAP_TOUCH} MiB back"),
+    ("swap-majflt", "faults/s", "swap: major faults a second, reading"),
+]
+# Linux's virtio drivers are modules in Debian's kernel; make bench keeps
+# these from the kernel's package in build/peer/modules/ (dependencies first)
+MODULES = ["virtio_ring", "virtio", "virtio_pci_legacy_dev",
+           "virtio_pci_modern_dev", "virtio_pci", "virtio_blk"]
+MODULE_DIR = os.path.join(PEER, "modules")
+# what bench_user measures for the floors: name, unit
+FLOOR_PARTS = [("rep-stosq-4k", "ns"), ("rep-movsq-4k", "ns")]
+# fault path, the 4 KiB operation no kernel avoids, target multiple
+FLOORS = [("demand-zero", "rep-stosq-4k", "demand-zero fault", 1.6),
+          ("cow", "rep-movsq-4k", "COW fault", 1.6)]
+# the kernels: key, label, extra command line for Linux
+PEERS = [("linux", "Linux", ""), ("nomit", "Linux mit=off", " mitigations=off")]
 BOOT_TARGET_S = 0.3
 FRAME_SETUP_TARGET_US = 50000
 SCALING_TARGET = 1.25
 LINE = re.compile(r"^(\S+)\s+(-?\d+) (\S+)\s*$")
+VULN = re.compile(r"^vulnerability: (\S+): (.*)$", re.M)
 FRAME_SETUP = re.compile(r"frame allocator set up in (\d+) us")
 
 
@@ -130,6 +179,31 @@ def peer_kernel():
     return os.path.join(PEER, "vmlinuz"), version
 
 
+def peer_modules(version):
+    """The directory of Linux's virtio modules (MODULES), taken once from
+    Debian's linux-image-VERSION package; None if that fails."""
+    paths = [os.path.join(MODULE_DIR, m + ".ko") for m in MODULES]
+    if all(os.path.exists(p) for p in paths):
+        return MODULE_DIR
+    print(f"bench: fetching linux-image-{version} for its virtio modules "
+          "into build/peer/modules/", flush=True)
+    work = os.path.join(PEER, "deb")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    try:
+        apt_download(f"linux-image-{version}", work)
+        deb = glob.glob(os.path.join(work, "*.deb"))[0]
+        subprocess.run(["dpkg-deb", "-x", deb, work], check=True)
+        os.makedirs(MODULE_DIR, exist_ok=True)
+        for m in MODULES:
+            found = glob.glob(os.path.join(work, "lib", "modules", version,
+                                           "kernel", "drivers", "*", m + ".ko"))
+            shutil.copy(found[0], os.path.join(MODULE_DIR, m + ".ko"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return MODULE_DIR
+
+
 def newc(entries):
     """A cpio "newc" archive of (name, mode, rdev major, minor, data)."""
     out = bytearray()
@@ -156,6 +230,42 @@ def bench_cpio():
                       ("proc", 0o040755, 0, 0, b""),
                       ("tmp", 0o041777, 0, 0, b""),
                       ("init", 0o100755, 0, 0, prog)]))
+    return path
+
+
+def symlink(name, target):
+    return (name, 0o120777, 0, 0, target.encode())
+
+
+def all_cpio(modules=None):
+    """The archive make bench boots: /init is bench_user, which runs
+    /tests/vmbench and then the user-level workloads with busybox; with
+    MODULES (a directory), Linux's virtio modules in /lib/modules."""
+    def data(path):
+        with open(path, "rb") as f:
+            return f.read()
+    entries = [("bin", 0o040755, 0, 0, b""),
+               ("bin/busybox", 0o100755, 0, 0, data(BUSYBOX))]
+    entries += [symlink("bin/" + a, "busybox") for a in APPLETS]
+    entries += [("dev", 0o040755, 0, 0, b""),
+                ("dev/console", 0o020600, 5, 1, b""),
+                ("dev/null", 0o020666, 1, 3, b""),
+                ("init", 0o100755, 0, 0, data(BENCH_USER)),
+                ("proc", 0o040755, 0, 0, b""),
+                ("sys", 0o040755, 0, 0, b""),
+                ("tests", 0o040755, 0, 0, b""),
+                ("tests/bench_malloc", 0o100755, 0, 0, data(BENCH_MALLOC)),
+                ("tests/vmbench", 0o100755, 0, 0, data(VMBENCH)),
+                ("tmp", 0o041777, 0, 0, b"")]
+    if modules:
+        entries += [("lib", 0o040755, 0, 0, b""),
+                    ("lib/modules", 0o040755, 0, 0, b"")]
+        entries += [(f"lib/modules/{m}.ko", 0o100644, 0, 0,
+                     data(os.path.join(modules, m + ".ko"))) for m in MODULES]
+    os.makedirs(OUT, exist_ok=True)
+    path = os.path.join(OUT, "bench-all.cpio")
+    with open(path, "wb") as f:
+        f.write(newc(entries))
     return path
 
 
@@ -250,31 +360,73 @@ def ratio(a, b):
     return None if a is None or not b else a / b
 
 
-def table(ours, linux, boots, setup, accel, icount, runs, version):
+def cell_ratio(r):
+    return "-" if r is None else f"{r:.2f}x"
+
+
+def table(results, boots, setup, accel, icount, runs, version, kernels):
+    """The markdown tables of one pass (icount or wall); results maps a
+    kernel key to {benchmark: [one value per boot]}."""
+    keys = [k for k, _ in kernels]
+    label = dict(kernels)
+    peers = [k for k in keys if k != "ours"]
     unit_note = " (icount: 1 ns = 1 instruction)" if icount else ""
     lines = [f"vmos against Linux {version}, QEMU accelerator {accel.upper()}"
-             f"{unit_note}, -m {MEM} -smp 1, {runs} boots of each, alternating",
-             "", "| benchmark | unit | vmos | Linux | vmos/Linux | target | met |",
-             "|---|---|---:|---:|---:|---:|---|"]
-    met_all = []
-
-    def row(name, unit, a, b, target, r=None):
-        r = ratio(a, b) if r is None else r
-        ok = None if r is None else r <= target
-        met_all.append(ok)
-        lines.append(f"| {name} | {unit} | {fmt(a)} | {fmt(b)} | "
-                     f"{'-' if r is None else f'{r:.2f}x'} | <= {target:.2f}x | "
-                     f"{'-' if ok is None else 'yes' if ok else 'NO'} |")
-
-    med = {k: {n: statistics.median(v) for n, v in d.items() if v}
-           for k, d in (("ours", ours), ("linux", linux))}
+             f"{unit_note}, -m {MEM} -smp 1, {runs} boots of each kernel, "
+             "alternating"]
+    med = {k: {n: statistics.median(v) for n, v in results[k].items() if v}
+           for k in keys}
     icount_units = {"ns": "instructions", "ns/page": "instructions/page",
                     "us": "k instructions"}
-    for name, unit, what, target in BENCHES:
-        a = med["ours"].get(name)
-        b = med["linux"].get(name)
-        row(what, icount_units[unit] if icount else unit, a and round(a),
-            b and round(b), target)
+    head = "| benchmark | unit | vmos |" + "".join(
+        f" {label[k]} | vmos/{label[k]} |" for k in peers) + " target | met |"
+
+    def section(title, benches):
+        lines.extend(["", title, "", head,
+                      "|---|---|---:|" + "---:|---:|" * len(peers) + "---:|---|"])
+        for name, unit, what, target in benches:
+            a = med["ours"].get(name)
+            cells, oks = [], []
+            for k in peers:
+                b = med[k].get(name)
+                r = ratio(a, b)
+                oks.append(None if r is None else r <= target)
+                cells.append(f" {fmt(b and round(b))} | {cell_ratio(r)} |")
+            met = ("-" if not oks or None in oks else "yes" if all(oks)
+                   else "NO" if not oks[0] else "vs Linux only")
+            lines.append(f"| {what} | {icount_units[unit] if icount else unit} | "
+                         f"{fmt(a and round(a))} |" + "".join(cells) +
+                         f" <= {target:.2f}x | {met} |")
+
+    for k in peers:
+        vuln = boots[k]["vuln"]
+        if vuln:
+            states = {}
+            for name, state in vuln:
+                states.setdefault(state.split(";")[0].split(":")[0], []).append(name)
+            lines.append("")
+            lines.append(f"{label[k]}'s CPU checks (/sys/devices/system/cpu/"
+                         "vulnerabilities): " + "; ".join(
+                             f"{st}: {', '.join(sorted(n))}"
+                             for st, n in sorted(states.items())))
+    section("Microbenchmarks (tests/user/vmbench.c)", BENCHES)
+    section("What a user runs (tests/user/bench_user.c)", USER_BENCHES)
+    if icount:
+        floor_table(lines, med, keys, label)
+    if any(n in med["ours"] for n, *_ in SWAP_BENCHES):
+        peers = [k for k in peers if "swap-write" in med[k]]
+        lines.extend(["", f"Swap (one boot of vmos and of Linux at -m {SWAP_MEM}, a "
+                      f"{SWAP_DISK} virtio disk made swap space by mkswap and "
+                      "swapon; higher is better, so the ratio is vmos/peer "
+                      "and above 1.00x vmos is faster)", "",
+                      "| benchmark | unit | vmos |" + "".join(
+                          f" {label[k]} | vmos/{label[k]} |" for k in peers),
+                      "|---|---|---:|" + "---:|---:|" * len(peers)])
+        for name, unit, what in SWAP_BENCHES:
+            a = med["ours"].get(name)
+            lines.append(f"| {what} | {unit} | {fmt(a and round(a))} |" + "".join(
+                f" {fmt(med[k].get(name) and round(med[k][name]))} | "
+                f"{cell_ratio(ratio(a, med[k].get(name)))} |" for k in peers))
     lines += ["", "| vmos alone | value | target | met |", "|---|---:|---:|---|"]
 
     def alone(what, value, target, ok):
@@ -284,22 +436,57 @@ def table(ours, linux, boots, setup, accel, icount, runs, version):
     s = ratio(f16k, f16)
     alone("fault at 16,384 regions / at 16", "-" if s is None else f"{s:.2f}x",
           f"<= {SCALING_TARGET}x", None if s is None else s <= SCALING_TARGET)
-    for kernel, label in (("ours", "vmos"), ("linux", "Linux")):
+    for kernel in keys:
         b = boots[kernel]
         if not b["init"] or icount:  # wall time under icount means nothing
             continue
         to_init = statistics.median(b["init"])
         to_off = statistics.median(b["off"])
-        lines.append(f"| {label}: QEMU start to init's first line | "
+        ours = kernel == "ours"
+        lines.append(f"| {label[kernel]}: QEMU start to init's first line | "
                      f"{to_init * 1000:,.0f} ms | "
-                     f"{'< 300 ms' if kernel == 'ours' else ''} | "
-                     f"{('yes' if to_init < BOOT_TARGET_S else 'NO') if kernel == 'ours' else ''} |")
-        lines.append(f"| {label}: QEMU start to QEMU exit (after the benchmark) | "
-                     f"{to_off:,.1f} s | | |")
+                     f"{'< 300 ms' if ours else ''} | "
+                     f"{('yes' if to_init < BOOT_TARGET_S else 'NO') if ours else ''} |")
+        lines.append(f"| {label[kernel]}: QEMU start to QEMU exit (after the "
+                     f"benchmarks) | {to_off:,.1f} s | | |")
     if setup is not None:
         alone("frame allocator setup at -m 8G", f"{setup / 1000:.1f} ms",
               "< 50 ms", setup < FRAME_SETUP_TARGET_US)
     return "\n".join(lines)
+
+
+def floor_table(lines, med, keys, label):
+    """Each fault path as a multiple of what no kernel can avoid: a trap
+    in and out (the cheapest getpid round trip measured, loop included),
+    clearing or copying 4 KiB as QEMU counts it, and one entry written."""
+    traps = [med[k]["getpid"] for k in keys if "getpid" in med[k]]
+    if not traps:
+        return
+    trap = min(traps)
+    lines.extend(["", "Fault paths against their floors (trap in and out = "
+                  f"{round(trap):,} instructions, the cheapest getpid round "
+                  "trip above; + the 4 KiB clear or copy, the cheapest measured, call "
+                  "included; + 1 entry written)",
+                  "", "| fault path | 4 KiB part | floor | vmos | vmos/floor |"
+                  + "".join(f" {label[k]}/floor |" for k in keys if k != "ours")
+                  + " target | met |",
+                  "|---|---:|---:|---:|---:|" + "---:|" * (len(keys) - 1)
+                  + "---:|---|"])
+    for name, part, what, target in FLOORS:
+        # the same user-mode code on every kernel: the cheapest count is
+        # the one with the fewest interrupts in it
+        reps = [med[k][part] for k in keys if part in med[k]]
+        rep = min(reps) if reps else None
+        a = med["ours"].get(name)
+        if rep is None or a is None:
+            continue
+        floor = trap + rep + 1
+        r = a / floor
+        peers = "".join(f" {cell_ratio(ratio(med[k].get(name), floor))} |"
+                        for k in keys if k != "ours")
+        lines.append(f"| {what} | {round(rep):,} | {round(floor):,} | "
+                     f"{round(a):,} | {r:.2f}x |{peers} <= {target:.1f}x | "
+                     f"{'yes' if r <= target else 'NO'} |")
 
 
 def write_doc(text, tag):
@@ -314,66 +501,145 @@ def write_doc(text, tag):
         f.write(head + begin + "\n" + text + "\n" + end + tail)
 
 
+def swap_boots(kernels, cmdlines, accel, results):
+    """One boot of vmos and of Linux at SWAP_MEM with a fresh SWAP_DISK
+    disk (in /dev/shm when there is one: the disk then costs no host I/O),
+    one pass each (a Linux pass takes about 25 s under TCG; mitigations=off
+    changes nothing the disk waits for)."""
+    names = [n for n, *_ in SWAP_BENCHES]
+    where = "/dev/shm" if os.access("/dev/shm", os.W_OK) else OUT
+    img = os.path.join(where, f"vmos-bench-{os.getpid()}-swap.img")
+    for kernel, _ in kernels:
+        if kernel == "nomit":
+            continue
+        with open(img, "wb") as f:
+            f.truncate(int(SWAP_DISK[:-1]) << 20)
+        try:
+            _, total, code, out = boot(
+                qemu_base(accel, False, SWAP_MEM) + cmdlines[kernel] +
+                ["-drive", f"file={img},format=raw,if=virtio"],
+                marker=b"benchuser: start")
+        finally:
+            os.remove(img)
+        values = parse(out)
+        missing = [n for n in names if n not in values]
+        if missing:
+            sys.exit(f"bench: {kernel} swap boot failed (exit {code}, "
+                     f"missing {missing}):\n{out[-3000:]}")
+        for n in names:
+            results[kernel].setdefault(n, []).append(values[n])
+        print(f"bench: {kernel} swap boot: {total:.1f} s", flush=True)
+
+
+def run_pass(kernels, cmdlines, accel, icount, runs):
+    """Boot every kernel RUNS times, alternating; each boot runs both
+    programs.  Returns (results, boots)."""
+    names = [n for n, *_ in BENCHES + USER_BENCHES] + [n for n, _ in FLOOR_PARTS]
+    results = {k: {n: [] for n in names} for k, _ in kernels}
+    boots = {k: {"init": [], "off": [], "vuln": []} for k, _ in kernels}
+    what = "instructions (-icount shift=0)" if icount else "wall time"
+    print(f"bench: {what}, accelerator {accel}, {runs} boot(s) of each kernel",
+          flush=True)
+    for run in range(runs):
+        for kernel, _ in kernels:
+            marked, total, code, out = boot(qemu_base(accel, icount) +
+                                            cmdlines[kernel],
+                                            marker=b"benchuser: start")
+            values = parse(out)
+            missing = [n for n in names if n not in values]
+            if missing or "benchuser: done" not in out:
+                sys.exit(f"bench: {kernel} run {run + 1} failed (exit {code}, "
+                         f"missing {missing}):\n{out[-3000:]}")
+            for n in names:
+                results[kernel][n].append(values[n])
+            boots[kernel]["init"].append(marked)
+            boots[kernel]["off"].append(total)
+            boots[kernel]["vuln"] = VULN.findall(out.replace("\r", ""))
+            print(f"bench: {kernel} run {run + 1}: {total:.1f} s", flush=True)
+    return results, boots
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--accel", choices=("auto", "tcg", "kvm"), default="auto")
-    ap.add_argument("--icount", action="store_true")
+    ap.add_argument("--runs", type=int, default=1,
+                    help="boots of each kernel for wall time (default 1: "
+                    "each boot already takes medians)")
+    ap.add_argument("--accel", choices=("auto", "tcg", "kvm"), default="tcg",
+                    help="for wall time; instructions are counted under TCG")
+    ap.add_argument("--icount", action="store_true",
+                    help="count instructions only")
+    ap.add_argument("--wall", action="store_true", help="wall time only")
+    ap.add_argument("--no-swap", action="store_true",
+                    help="skip the swap boots (wall time only)")
     ap.add_argument("--write-doc", action="store_true")
     ap.add_argument("--only-ours", action="store_true",
                     help="skip Linux (no download)")
     ap.add_argument("--cpio", action="store_true",
-                    help="only write build/bench/bench.cpio (make test boots it)")
+                    help="only write build/bench/bench.cpio and bench-all.cpio "
+                    "(make test boots them)")
     args = ap.parse_args()
     if args.cpio:
         bench_cpio()
+        all_cpio()
         return
 
-    for need in (KERNEL, VMBENCH):
+    for need in (KERNEL, VMBENCH, BENCH_USER, BENCH_MALLOC, BUSYBOX):
         if not os.path.exists(need):
             sys.exit(f"bench: {need} is missing: run make first")
-    accel = args.accel
-    if accel == "auto":
-        accel = "kvm" if kvm_works() else "tcg"
-    if args.icount and accel != "tcg":
-        sys.exit("bench: --icount needs TCG")
+    if args.icount and args.wall:
+        sys.exit("bench: --icount and --wall exclude each other")
     peer, version = (None, "-") if args.only_ours else peer_kernel()
-    cpio = bench_cpio()
-    kernels = [("ours", ["-kernel", KERNEL, "-initrd", cpio, "-append",
-                         "quiet init=/init"])]
-    if peer:
-        kernels.append(("linux", ["-kernel", peer, "-initrd", cpio, "-append",
-                                  "console=ttyS0 quiet panic=-1"]))
-    results = {k: {n: [] for n, *_ in BENCHES} for k in ("ours", "linux")}
-    boots = {k: {"init": [], "off": []} for k in ("ours", "linux")}
-    print(f"bench: accelerator {accel}, {args.runs} runs of each kernel", flush=True)
-    for run in range(args.runs):
-        for kernel, extra in kernels:
-            marked, total, code, out = boot(qemu_base(accel, args.icount) + extra)
-            values = parse(out)
-            missing = [n for n, *_ in BENCHES if n not in values]
-            if missing or "vmbench: done" not in out:
-                sys.exit(f"bench: {kernel} run {run + 1} failed (exit {code}, "
-                         f"missing {missing}):\n{out[-3000:]}")
-            for n, *_ in BENCHES:
-                results[kernel][n].append(values[n])
-            boots[kernel]["init"].append(marked)
-            boots[kernel]["off"].append(total)
-            print(f"bench: {kernel} run {run + 1}: {total:.1f} s", flush=True)
-    setup = None if args.icount else frame_setup_us(accel)
-    text = table(results["ours"], results["linux"], boots, setup, accel,
-                 args.icount, args.runs, version)
+    swap = not args.icount and not args.no_swap
+    cpio = all_cpio(peer_modules(version) if peer and swap else None)
+    kernels = [("ours", "vmos")] + ([(k, l) for k, l, _ in PEERS] if peer else [])
+
+    def cmdlines(init_args):
+        """QEMU's arguments for each kernel; INIT_ARGS go to bench_user."""
+        out = {"ours": ["-kernel", KERNEL, "-initrd", cpio, "-append",
+                        "quiet init=/init" + init_args]}
+        for key, _, extra in PEERS if peer else []:
+            out[key] = ["-kernel", peer, "-initrd", cpio, "-append",
+                        "console=ttyS0 quiet panic=-1" + extra + " --" + init_args]
+        return out
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     cmdline = "make bench" + (f" BENCH_ARGS='{' '.join(sys.argv[1:])}'"
                               if sys.argv[1:] else "")
-    report = (f"Measured {stamp} with `{cmdline}` on: {machine()}.\n\n" + text)
-    print("\n" + report)
+    report = [f"Measured {stamp} with `{cmdline}` on: {machine()}."]
+    passes = []
+    if not args.wall:
+        # deterministic: one boot of each kernel, one run of each
+        # workload (-1) say all there is
+        results, boots = run_pass(kernels, cmdlines(" -1"), "tcg", True, 1)
+        passes.append(("bench-icount", "### Instructions (`-icount shift=0`): "
+                       "the headline", table(results, boots, None, "tcg", True,
+                                             1, version, kernels)))
+    if not args.icount:
+        accel = args.accel
+        if accel == "auto":
+            accel = "kvm" if kvm_works() else "tcg"
+        load = os.getloadavg()[0]
+        results, boots = run_pass(kernels, cmdlines(""), accel, False, args.runs)
+        if swap:
+            swap_boots(kernels, cmdlines(f" -1 -s {SWAP_TOUCH}"), accel, results)
+        load_after = os.getloadavg()[0]
+        setup = frame_setup_us(accel)
+        note = (f"host load average (1 min) {load:.2f} before and "
+                f"{load_after:.2f} after, on {os.cpu_count()} cores"
+                + (": a loaded machine, the times are slower than alone"
+                   if max(load, load_after) > 1.0 else ""))
+        passes.append(("bench", f"### Wall time ({accel.upper()}; {note})",
+                       table(results, boots, setup, accel, False, args.runs,
+                             version, kernels)))
+    for _, title, text in passes:
+        report += ["", title, "", text]
+    text = "\n".join(report)
+    print("\n" + text)
     os.makedirs(OUT, exist_ok=True)
-    name = "results-icount.md" if args.icount else "results.md"
-    with open(os.path.join(OUT, name), "w") as f:
-        f.write(report + "\n")
+    with open(os.path.join(OUT, "results.md"), "w") as f:
+        f.write(text + "\n")
     if args.write_doc:
-        write_doc(report, "bench-icount" if args.icount else "bench")
+        for tag, title, body in passes:
+            write_doc(report[0] + "\n\n" + title + "\n\n" + body, tag)
 
 
 if __name__ == "__main__":
