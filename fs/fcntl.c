@@ -27,14 +27,10 @@
 SYSCALL_DEFINE1(dup, int, fd)
 {
 	struct file *f = fd_get(current->files, fd);
-	int newfd;
 
 	if (!f)
 		return -EBADF;
-	newfd = fd_install(current->files, f, false);
-	if (newfd < 0)
-		file_put(f);
-	return newfd;
+	return fd_install_new(f, false);
 }
 
 static long do_dup3(int oldfd, int newfd, u32 flags)

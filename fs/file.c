@@ -250,6 +250,15 @@ int fd_install(struct files *files, struct file *f, bool cloexec)
 	return fd_install_from(files, 0, f, cloexec);
 }
 
+int fd_install_new(struct file *f, bool cloexec)
+{
+	int fd = fd_install(current->files, f, cloexec);
+
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
 int fd_install_at(struct files *files, int fd, struct file *f, bool cloexec)
 {
 	struct file *old;

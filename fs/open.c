@@ -257,7 +257,7 @@ static long user_openat(int dirfd, const char __user *upath, u32 flags, u32 mode
 {
 	struct file *f;
 	char *path;
-	int err, fd;
+	int err;
 
 	path = getname(upath, &err);
 	if (!path)
@@ -266,10 +266,7 @@ static long user_openat(int dirfd, const char __user *upath, u32 flags, u32 mode
 	putname(path);
 	if (!f)
 		return err;
-	fd = fd_install(current->files, f, flags & O_CLOEXEC);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	return fd_install_new(f, flags & O_CLOEXEC);
 }
 
 SYSCALL_DEFINE4(openat, int, dirfd, const char __user *, path, u32, flags,
@@ -797,7 +794,7 @@ SYSCALL_DEFINE2(memfd_create, const char __user *, uname, unsigned int, flags)
 	struct inode *inode;
 	struct file *f;
 	long len;
-	int err, fd;
+	int err;
 
 	if (flags & ~(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB))
 		return -EINVAL;
@@ -816,8 +813,5 @@ SYSCALL_DEFINE2(memfd_create, const char __user *, uname, unsigned int, flags)
 	iput(inode);
 	if (!f)
 		return err;
-	fd = fd_install(current->files, f, flags & MFD_CLOEXEC);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	return fd_install_new(f, flags & MFD_CLOEXEC);
 }

@@ -338,6 +338,10 @@ void files_close_on_exec(struct files *files);
 /* fd_install - put f at the lowest free descriptor >= 0: fd or -EMFILE.
  * The table takes over the caller's reference on f. */
 int fd_install(struct files *files, struct file *f, bool cloexec);
+/* fd_install_new - fd_install() in the caller's table of a file just
+ * opened: its descriptor, or -EMFILE with f's reference dropped (Linux's
+ * get_unused_fd_flags, fd_install and fput on failure, in one). */
+int fd_install_new(struct file *f, bool cloexec);
 /* fd_get - the open file behind fd with a reference (file_put it), or NULL. */
 struct file *fd_get(struct files *files, int fd);
 

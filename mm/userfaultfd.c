@@ -1060,7 +1060,7 @@ SYSCALL_DEFINE1(userfaultfd, int, flags)
 {
 	struct userfaultfd_ctx *ctx;
 	struct file *f;
-	int err, fd;
+	int err;
 
 	if (flags & ~(O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY))
 		return -EINVAL;
@@ -1076,8 +1076,5 @@ SYSCALL_DEFINE1(userfaultfd, int, flags)
 		ctx_put(ctx);
 		return err;
 	}
-	fd = fd_install(current->files, f, flags & O_CLOEXEC);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	return fd_install_new(f, flags & O_CLOEXEC);
 }

@@ -286,15 +286,12 @@ static int sock_create(int family, int type, int protocol, struct socket **res)
 static int install_socket(struct socket *sock, u32 flags)
 {
 	struct file *f;
-	int err, fd;
+	int err;
 
 	f = sock_alloc_file(sock, flags, &err);
 	if (!f)
 		return err;
-	fd = fd_install(current->files, f, flags & O_CLOEXEC);
-	if (fd < 0)
-		file_put(f);
-	return fd;
+	return fd_install_new(f, flags & O_CLOEXEC);
 }
 
 SYSCALL_DEFINE3(socket, int, family, int, type, int, protocol)
@@ -420,7 +417,7 @@ static long do_accept(int fd, void __user *uaddr, int __user *ulen, int flags)
 	struct socket *sock, *newsock = NULL;
 	u8 addr[SOCKADDR_MAX];
 	struct file *f, *nf;
-	int err, len, nfd;
+	int err, len;
 
 	if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
 		return -EINVAL;
@@ -445,10 +442,7 @@ static long do_accept(int fd, void __user *uaddr, int __user *ulen, int flags)
 			return err;
 		}
 	}
-	nfd = fd_install(current->files, nf, flags & SOCK_CLOEXEC);
-	if (nfd < 0)
-		file_put(nf);
-	return nfd;
+	return fd_install_new(nf, flags & SOCK_CLOEXEC);
 }
 
 SYSCALL_DEFINE4(accept4, int, fd, void __user *, uaddr, int __user *, ulen,
