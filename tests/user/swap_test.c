@@ -434,6 +434,21 @@ static size_t cow_len = 32 * MiB; /* --quick: 8 MiB */
 #define SHARED_LEN (2 * MiB) /* t_swapoff_in_use's shared memory */
 #define SYSV_LEN (1 * MiB)   /* and each of its two segments */
 
+/* map_filled - len bytes of anonymous memory (flags: MAP_PRIVATE or
+ * MAP_SHARED) filled with seed's pattern, and c's pipes, ready to fork;
+ * NULL (a failed check) if either cannot be made. */
+static char *map_filled(size_t len, int flags, int seed, struct chan *c)
+{
+	char *p = map_anon(len, flags);
+
+	CHECK(p && !pipe(c->to_child) && !pipe(c->to_parent), "mmap, pipes");
+	if (p) {
+		fill(p, len, seed);
+		fflush(stdout);
+	}
+	return p;
+}
+
 /* cow_child - the child's side of cow-swapped; steps come through c. */
 static void cow_child(char *p, struct chan *c)
 {
@@ -478,15 +493,13 @@ static void cow_swapped_state(char *p)
  * both read it, and copy-on-write still separates their writes. */
 static void t_cow_swapped(void)
 {
-	char *p = map_anon(cow_len, MAP_PRIVATE);
+	char *p;
 	struct chan c;
 	pid_t pid;
 
-	CHECK(p && !pipe(c.to_child) && !pipe(c.to_parent), "mmap, pipes");
+	p = map_filled(cow_len, MAP_PRIVATE, 7, &c);
 	if (!p)
 		return;
-	fill(p, cow_len, 7);
-	fflush(stdout);
 	pid = fork();
 	if (pid == 0)
 		cow_child(p, &c);
@@ -516,16 +529,14 @@ static void t_cow_swapped(void)
 static void t_cow_mremap_swapped(void)
 {
 	size_t len = 4 * MiB;
-	char *p = map_anon(len, MAP_PRIVATE);
+	char *p;
 	struct chan c;
 	uint64_t first;
 	pid_t pid;
 
-	CHECK(p && !pipe(c.to_child) && !pipe(c.to_parent), "mmap, pipes");
+	p = map_filled(len, MAP_PRIVATE, 30, &c);
 	if (!p)
 		return;
-	fill(p, len, 30);
-	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
 		/* a new place: reserve it, then move over it */
@@ -559,16 +570,14 @@ static void t_cow_mremap_swapped(void)
  * the child's writes after swap-in show in the parent, and back. */
 static void t_shared_swapped(void)
 {
-	char *p = map_anon(cow_len, MAP_SHARED);
+	char *p;
 	struct chan c;
 	uint64_t first;
 	pid_t pid;
 
-	CHECK(p && !pipe(c.to_child) && !pipe(c.to_parent), "mmap, pipes");
+	p = map_filled(cow_len, MAP_SHARED, 20, &c);
 	if (!p)
 		return;
-	fill(p, cow_len, 20);
-	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
 		heard(c.to_child[0]);
