@@ -215,10 +215,15 @@ static void shm_file_release(struct file *f)
 
 void shm_exit(struct task *t)
 {
-	for (int i = 0; i < SHMMNI; i++) {
+	/* Every exit comes here: stop at the last segment there is (most
+	 * often none) rather than look at all SHMMNI slots. */
+	for (int i = 0, left = nr_segments; left; i++) {
 		struct shm_segment *s = segments[i];
 
-		if (!s || s->creator != t)
+		if (!s)
+			continue;
+		left--;
+		if (s->creator != t)
 			continue;
 		s->creator = NULL;
 		if (shm_may_destroy(s))
