@@ -27,6 +27,7 @@
 #ifndef KERNEL_ELFCORE_H
 #define KERNEL_ELFCORE_H
 
+#include <asm/elf.h> /* ELF_NGREG, ELF_FPREGS_SIZE */
 #include <vmos/types.h>
 #include "kernel/elf.h"
 
@@ -46,8 +47,6 @@ typedef struct {
 	Elf64_Word n_type;
 } Elf64_Nhdr;
 
-#define ELF_NGREG 27        /* x86-64 user_regs_struct: 27 registers */
-#define ELF_FPREGS_SIZE 512 /* the FXSAVE image, user_fxsr_struct */
 #define ELF_PRARGSZ 80      /* pr_psargs: the start of the command line */
 #define ELFCORE_PAGE 4096   /* ELF_EXEC_PAGESIZE: region data is aligned to it */
 #define ELFCORE_MAX_REGIONS 65534 /* e_phnum is 16 bits (PN_XNUM not used) */
