@@ -27,7 +27,35 @@ static u64 nr_free_blocks[FRAME_MAX_ORDER];
 static u64 nr_free;
 static u64 nr_managed;
 
+/*
+ * The frame cache: free single frames kept off the buddy lists, in a
+ * stack, so that the common allocation (one frame for a fault) and the
+ * common free (one frame at unmap or exit) cost a handful of
+ * instructions instead of a split or a merge (Linux's per-CPU page lists,
+ * struct per_cpu_pages).  One cache while vmos has one CPU; one per CPU
+ * after.  Its frames are free: PG_FREE (a second free of one panics as a
+ * double free), not PG_HEAD (the buddy allocator never merges with them),
+ * counted in nr_free, poisoned in the checked kernel like any free frame.
+ *  - alloc from an empty cache refills it with the frames of one whole
+ *    block of FRAME_CACHE_BATCH frames (order FRAME_CACHE_ORDER), or, when
+ *    memory is too fragmented for one, a frame at a time;
+ *  - a free into a full cache first gives back the FRAME_CACHE_BATCH
+ *    frames at its bottom (the longest unused) to the buddy lists;
+ *  - a larger allocation that fails drains the cache and tries again.
+ * Off until frame_cache_enable(): the unit tests of the buddy allocator
+ * see its lists exactly.
+ */
+#define FRAME_CACHE_ORDER 4
+#define FRAME_CACHE_BATCH (1u << FRAME_CACHE_ORDER)
+#define FRAME_CACHE_MAX (4 * FRAME_CACHE_BATCH)
+static struct frame_cache {
+	bool enabled;
+	unsigned count;
+	u32 pfn[FRAME_CACHE_MAX]; /* [count - 1] is the next one handed out */
+} cache;
+
 static inline struct page *checked_page(u64 pfn, const char *who);
+static void release(u64 pfn, unsigned order);
 
 struct page *frame_lookup(u64 pfn)
 {
@@ -37,16 +65,6 @@ struct page *frame_lookup(u64 pfn)
 struct page *pfn_to_page(u64 pfn)
 {
 	return checked_page(pfn, "pfn_to_page");
-}
-
-u64 page_to_pfn(const struct page *page)
-{
-	return (u64)(page - frame_table);
-}
-
-phys_addr_t page_to_phys(const struct page *page)
-{
-	return page_to_pfn(page) << PAGE_SHIFT;
 }
 
 
@@ -127,6 +145,8 @@ void frame_init(void *area, u64 npfns)
 		nr_free_blocks[o] = 0;
 	}
 	nr_free = nr_managed = 0;
+	cache.enabled = false;
+	cache.count = 0;
 }
 
 /* Would the entry of pfn be valid?  Every frame ever handed out has one. */
@@ -243,8 +263,7 @@ void frames_free(struct page *page, unsigned order)
 	if (why)
 		panic("frames_free: frame 0x%lx (order %u) %s",
 		      page_to_phys(page), order, why);
-	free_block(page_to_pfn(page), order,
-		   poison_block(page_to_pfn(page), order));
+	release(page_to_pfn(page), order);
 }
 
 /* Free the frames [pfn, last) of ready sections as the largest aligned blocks. */
@@ -353,20 +372,21 @@ void frames_setup_all(void)
 		;
 }
 
-struct page *frames_alloc(unsigned order)
+/* Take a block of 2^order frames off the free lists, splitting a larger
+ * one, setting up a section if none is free; FRAME_NONE when memory is
+ * exhausted.  Its frames are still marked free. */
+static u64 buddy_take(unsigned order)
 {
 	unsigned k = order;
 	u64 pfn;
 
-	if (order >= FRAME_MAX_ORDER)
-		return NULL;
 	for (;;) {
 		while (k < FRAME_MAX_ORDER && free_list[k] == FRAME_NONE)
 			k++;
 		if (k < FRAME_MAX_ORDER)
 			break;
 		if (!grow())
-			return NULL;
+			return FRAME_NONE;
 		k = order;
 	}
 
@@ -382,23 +402,112 @@ struct page *frames_alloc(unsigned order)
 		frame_table[upper].order = (u8)k;
 		list_push(k, upper);
 	}
-	check_block(pfn, order);
-	for (u64 i = 0; i < (1ull << order); i++)
-		frame_table[pfn + i].flags = 0;
-	frame_table[pfn].flags = PG_HEAD;
-	frame_table[pfn].order = (u8)order;
-	frame_table[pfn].refcount = 1;
-	frame_table[pfn].private = 0;
-	frame_table[pfn].rmap = NULL;
-	nr_free -= 1ull << order;
-	return &frame_table[pfn];
+	return pfn;
 }
 
-phys_addr_t frame_alloc(void)
+/* Hand out the free block at pfn (off the lists or the cache): its
+ * poison checked, marked allocated, holding one reference. */
+static inline struct page *hand_out(u64 pfn, unsigned order)
 {
-	struct page *p = frames_alloc(0);
+	struct page *p = &frame_table[pfn];
 
-	return p ? page_to_phys(p) : 0;
+	check_block(pfn, order);
+	for (u64 i = 1; i < (1ull << order); i++)
+		p[i].flags = 0;
+	p->flags = PG_HEAD;
+	p->order = (u8)order;
+	p->refcount = 1;
+	p->private = 0;
+	p->rmap = NULL;
+	nr_free -= 1ull << order;
+	return p;
+}
+
+/* Fill the empty cache: the frames of one block of FRAME_CACHE_BATCH,
+ * lowest handed out first, or single frames when there is no such block.
+ * False when there is no free frame at all. */
+static bool cache_refill(void)
+{
+	u64 pfn = buddy_take(FRAME_CACHE_ORDER);
+
+	if (pfn != FRAME_NONE) {
+		frame_table[pfn].flags &= ~PG_HEAD;
+		for (u64 i = FRAME_CACHE_BATCH; i-- > 0;)
+			cache.pfn[cache.count++] = (u32)(pfn + i);
+		return true;
+	}
+	while (cache.count < FRAME_CACHE_BATCH &&
+	       (pfn = buddy_take(0)) != FRAME_NONE) {
+		frame_table[pfn].flags &= ~PG_HEAD;
+		cache.pfn[cache.count++] = (u32)pfn;
+	}
+	return cache.count > 0;
+}
+
+/* Give the n frames at the bottom of the cache (the longest unused) back
+ * to the buddy lists, where they merge with their buddies. */
+static void cache_drain(unsigned n)
+{
+	n = MIN(n, cache.count);
+	for (unsigned i = 0; i < n; i++) {
+		u64 pfn = cache.pfn[i];
+
+		nr_free--; /* free_block() counts it again */
+		free_block(pfn, 0, frame_table[pfn].flags & PG_POISON);
+	}
+	cache.count -= n;
+	for (unsigned i = 0; i < cache.count; i++)
+		cache.pfn[i] = cache.pfn[i + n];
+}
+
+/* Free the block at pfn: a single frame into the cache, anything else
+ * (or anything while the cache is off) onto the lists. */
+static void release(u64 pfn, unsigned order)
+{
+	u8 poisoned = poison_block(pfn, order);
+
+	if (order || !cache.enabled) {
+		free_block(pfn, order, poisoned);
+		return;
+	}
+	if (cache.count == FRAME_CACHE_MAX)
+		cache_drain(FRAME_CACHE_BATCH);
+	frame_table[pfn].flags = PG_FREE | poisoned;
+	frame_table[pfn].refcount = 0;
+	cache.pfn[cache.count++] = (u32)pfn;
+	nr_free++;
+}
+
+struct page *frames_alloc(unsigned order)
+{
+	u64 pfn;
+
+	if (order == 0 && cache.enabled) {
+		if (!cache.count && !cache_refill())
+			return NULL;
+		return hand_out(cache.pfn[--cache.count], 0);
+	}
+	if (order >= FRAME_MAX_ORDER)
+		return NULL;
+	pfn = buddy_take(order);
+	if (pfn == FRAME_NONE && cache.count) {
+		/* The cache may hold the buddies a larger block needs. */
+		cache_drain(cache.count);
+		pfn = buddy_take(order);
+	}
+	return pfn == FRAME_NONE ? NULL : hand_out(pfn, order);
+}
+
+void frame_cache_enable(bool on)
+{
+	if (!on)
+		cache_drain(cache.count);
+	cache.enabled = on;
+}
+
+u64 frame_cache_count(void)
+{
+	return cache.count;
 }
 
 void frame_free(phys_addr_t pa)
@@ -424,8 +533,7 @@ void page_put_last(struct page *page)
 	if (page->rmap || page->anon)
 		panic("page_put: frame 0x%lx is freed while still mapped",
 		      page_to_phys(page));
-	free_block(page_to_pfn(page), page->order,
-		   poison_block(page_to_pfn(page), page->order));
+	release(page_to_pfn(page), page->order);
 }
 
 u64 frames_free_count(void)

@@ -87,8 +87,13 @@ struct page *frames_alloc(unsigned order);
 /* frames_free - free a block from frames_alloc() holding one reference. */
 void frames_free(struct page *page, unsigned order);
 
-/* frame_alloc - one frame, or 0 when memory is exhausted (0 is never managed). */
-phys_addr_t frame_alloc(void);
+/* frame_cache_enable - keep freed single frames in the frame cache
+ * (frame.c) and hand them out first; false gives them all back to the
+ * lists.  mm_init() turns it on; the buddy's unit tests leave it off. */
+void frame_cache_enable(bool on);
+/* frame_cache_count - free frames in the cache now (not on the lists). */
+u64 frame_cache_count(void);
+
 /* frame_free - free one frame from frame_alloc(). */
 void frame_free(phys_addr_t pa);
 
@@ -129,8 +134,6 @@ struct page *pfn_to_page(u64 pfn);
 /* frame_lookup - pfn's struct page, or NULL beyond the table or in a part
  * not set up yet (a scan over every frame uses it). */
 struct page *frame_lookup(u64 pfn);
-u64 page_to_pfn(const struct page *page);
-phys_addr_t page_to_phys(const struct page *page);
 
 /* The frame table, its length, and a bit per section of it that is set
  * up (mm/frame.c): phys_to_page() checks them inline, as fork and exit
@@ -140,6 +143,24 @@ extern struct page *frame_table;
 extern u64 frame_nr_pfns;
 extern u64 *frame_section_ready;
 __attribute__((noreturn)) void frame_bad_pfn(u64 pfn, const char *who);
+
+static inline u64 page_to_pfn(const struct page *page)
+{
+	return (u64)(page - frame_table);
+}
+
+static inline phys_addr_t page_to_phys(const struct page *page)
+{
+	return page_to_pfn(page) << PAGE_SHIFT;
+}
+
+/* frame_alloc - one frame, or 0 when memory is exhausted (0 is never managed). */
+static inline phys_addr_t frame_alloc(void)
+{
+	struct page *p = frames_alloc(0);
+
+	return p ? page_to_phys(p) : 0;
+}
 
 static inline bool frame_section_is_ready(u64 pfn)
 {
@@ -159,7 +180,7 @@ static inline struct page *phys_to_page(phys_addr_t pa)
 	return &frame_table[pfn];
 }
 
-u64 frames_free_count(void);    /* frames free: on the lists or not set up yet */
+u64 frames_free_count(void);    /* frames free: on the lists, in the cache or not set up yet */
 u64 frames_managed_count(void); /* frames ever given to the allocator */
 u64 frames_table_size(void);    /* entries in the frame table (max pfn + 1) */
 /* frames_free_blocks - how many free blocks of exactly this order. */

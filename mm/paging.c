@@ -15,6 +15,7 @@
  */
 #include "mm/paging.h"
 #include "mm/frame.h"
+#include "mm/vmscan.h"
 #include "mm/pagetable.h"
 #include <vmos/printk.h>
 #include <vmos/string.h>
@@ -156,5 +157,7 @@ void mm_init(const struct boot_info *bi)
 		if (ram.r[i].end > EARLY_MAP_LIMIT)
 			frame_add_range(MAX(ram.r[i].start, EARLY_MAP_LIMIT),
 					ram.r[i].end);
+	frame_cache_enable(true);
+	reclaim_init();
 	mm_boot_stats.setup_ns = arch_clock_ns() - started;
 }

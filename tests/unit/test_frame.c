@@ -92,10 +92,10 @@ static void check_coalesced(void)
 	assert_int_equal(frames_free_count(), free);
 }
 
-/* Free-list block counts must add up to the free-frame count. */
+/* Free-list block counts and the cache must add up to the free-frame count. */
 static void check_free_sum(void)
 {
-	u64 sum = 0;
+	u64 sum = frame_cache_count();
 
 	for (unsigned o = 0; o < FRAME_MAX_ORDER; o++)
 		sum += frames_free_blocks(o) << o;
@@ -405,12 +405,15 @@ struct live {
 };
 
 /* Thousands of random allocations and frees, checked against the model. */
-static void test_random_stress(void **state)
+/* Random allocations and frees, with the frame cache on or off; at the
+ * end (the cache given back) the lists are exactly coalesced. */
+static void random_stress(bool cache)
 {
 	static struct live live[MANAGED_FRAMES];
 	unsigned nlive = 0;
 	u64 in_use = 0, seed = 0x9e3779b97f4a7c15ull;
 
+	frame_cache_enable(cache);
 	for (int step = 0; step < 20000; step++) {
 		u64 r = host_rand(&seed);
 
@@ -453,6 +456,154 @@ static void test_random_stress(void **state)
 		give_back(live[nlive].page, live[nlive].order);
 	}
 	assert_int_equal(frames_free_count(), MANAGED_FRAMES);
+	frame_cache_enable(false);
+	assert_int_equal(frame_cache_count(), 0);
+	check_coalesced();
+}
+
+static void test_random_stress(void **state)
+{
+	random_stress(false);
+}
+
+/* ---- the frame cache: single frames kept off the lists */
+
+#define CACHE_BATCH 16 /* FRAME_CACHE_BATCH in mm/frame.c */
+#define CACHE_MAX 64   /* FRAME_CACHE_MAX */
+
+static void test_cache_random_stress(void **state)
+{
+	random_stress(true);
+}
+
+/* An empty cache takes one whole block of CACHE_BATCH frames and hands
+ * them out lowest first; they stay counted as free. */
+static void test_cache_refills_with_a_block(void **state)
+{
+	struct page *first, *p;
+
+	frame_cache_enable(true);
+	first = frames_alloc(0);
+	assert_non_null(first);
+	take(first, 0);
+	assert_int_equal(page_to_pfn(first) % CACHE_BATCH, 0);
+	assert_int_equal(frame_cache_count(), CACHE_BATCH - 1);
+	assert_int_equal(frames_free_count(), MANAGED_FRAMES - 1);
+	check_free_sum();
+	for (unsigned i = 1; i < CACHE_BATCH; i++) {
+		p = frames_alloc(0);
+		assert_int_equal(page_to_pfn(p), page_to_pfn(first) + i);
+		assert_int_equal(p->flags, PG_HEAD);
+		assert_int_equal(p->refcount, 1);
+		take(p, 0);
+	}
+	assert_int_equal(frame_cache_count(), 0);
+	p = frames_alloc(0); /* the next block */
+	take(p, 0);
+	assert_int_equal(frame_cache_count(), CACHE_BATCH - 1);
+	check_free_sum();
+}
+
+/* A frame freed into the cache is the next one handed out (it is the
+ * one most likely still in the CPU's caches), and stays free meanwhile. */
+static void test_cache_last_freed_first_out(void **state)
+{
+	struct page *a, *b;
+
+	frame_cache_enable(true);
+	a = frames_alloc(0);
+	b = frames_alloc(0);
+	frames_free(a, 0);
+	assert_true(a->flags & PG_FREE);
+	assert_false(a->flags & PG_HEAD); /* never merged by the buddy */
+	assert_int_equal(a->refcount, 0);
+	assert_ptr_equal(frames_alloc(0), a);
+	page_put(a); /* the last reference frees into the cache too */
+	assert_ptr_equal(frames_alloc(0), a);
+	frames_free(a, 0);
+	frames_free(b, 0);
+	assert_int_equal(frames_free_count(), MANAGED_FRAMES);
+	frame_cache_enable(false);
+	check_coalesced();
+}
+
+static void test_cache_double_free_panics(void **state)
+{
+	phys_addr_t pa;
+	u64 free, cached;
+
+	frame_cache_enable(true);
+	pa = frame_alloc();
+	frame_free(pa);
+	free = frames_free_count();
+	cached = frame_cache_count();
+	expect_panic(frame_free(pa), "double free");
+	expect_panic(page_put(phys_to_page(pa)), "not an allocated block");
+	assert_int_equal(frames_free_count(), free);
+	assert_int_equal(frame_cache_count(), cached);
+}
+
+/* A free into a full cache gives its oldest CACHE_BATCH frames back to
+ * the lists; the cache never holds more than CACHE_MAX. */
+static void test_cache_overflow_gives_back(void **state)
+{
+	static struct page *pages[200];
+
+	frame_cache_enable(true);
+	for (unsigned i = 0; i < ARRAY_SIZE(pages); i++)
+		take(pages[i] = frames_alloc(0), 0);
+	for (unsigned i = 0; i < ARRAY_SIZE(pages); i++) {
+		give_back(pages[i], 0);
+		assert_true(frame_cache_count() <= CACHE_MAX);
+		check_free_sum();
+	}
+	assert_true(frame_cache_count() > CACHE_MAX - CACHE_BATCH);
+	assert_int_equal(frames_free_count(), MANAGED_FRAMES);
+	frame_cache_enable(false);
+	check_coalesced();
+}
+
+/* A larger block that only exists once the cache's frames merge: the
+ * allocation gives the cache back and succeeds. */
+static void test_cache_given_back_for_a_large_block(void **state)
+{
+	static struct page *pages[MANAGED_FRAMES + 1];
+	unsigned n = 0;
+	struct page *big;
+
+	frame_cache_enable(true);
+	while ((pages[n] = frames_alloc(0)))
+		take(pages[n++], 0);
+	assert_int_equal(n, MANAGED_FRAMES);
+	for (unsigned i = 0; i < n; i++) /* ascending: the cache keeps the top */
+		give_back(pages[i], 0);
+	assert_true(frame_cache_count() > 0);
+	big = frames_alloc(FRAME_MAX_ORDER - 1); /* only 0x400..0x7ff */
+	assert_non_null(big);
+	assert_int_equal(page_to_pfn(big), 0x400);
+	assert_int_equal(frame_cache_count(), 0);
+	frames_free(big, FRAME_MAX_ORDER - 1);
+	check_coalesced();
+}
+
+/* With no free block of CACHE_BATCH frames, the cache takes single frames. */
+static void test_cache_refills_frame_by_frame(void **state)
+{
+	static struct page *pages[MANAGED_FRAMES + 1];
+	unsigned n = 0, kept = 0;
+
+	while ((pages[n] = frames_alloc(0)))
+		take(pages[n++], 0);
+	for (unsigned i = 0; i < n; i++) /* free every other frame */
+		if (page_to_pfn(pages[i]) % 2)
+			give_back(pages[i], 0);
+		else
+			pages[kept++] = pages[i];
+	frame_cache_enable(true);
+	take(frames_alloc(0), 0);
+	assert_int_equal(frame_cache_count(), CACHE_BATCH - 1);
+	check_free_sum();
+	frame_cache_enable(false);
 	check_coalesced();
 }
 
@@ -579,6 +730,13 @@ int main(void)
 		T(test_outside_table_panics),
 		T(test_init_too_many_frames_panics),
 		T(test_random_stress),
+		T(test_cache_random_stress),
+		T(test_cache_refills_with_a_block),
+		T(test_cache_last_freed_first_out),
+		T(test_cache_double_free_panics),
+		T(test_cache_overflow_gives_back),
+		T(test_cache_given_back_for_a_large_block),
+		T(test_cache_refills_frame_by_frame),
 		T(test_deferred_add_touches_nothing),
 		T(test_deferred_grows_lowest_section),
 		T(test_deferred_add_to_ready_section),
