@@ -484,7 +484,7 @@ static phys_addr_t ramfs_get_page(struct inode *inode, u64 pgoff, bool alloc)
 	pa = frame_alloc();
 	if (!pa)
 		return 0;
-	memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	clear_page(phys_to_virt(pa));
 	phys_to_page(pa)->flags |= PG_PAGECACHE; /* its reference is the file's */
 	rf->pages[pgoff] = pa;
 	inode->blocks += PAGE_SIZE / SECTOR_SIZE;

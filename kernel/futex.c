@@ -309,8 +309,9 @@ static int futex_sleep(struct futex_sleep *s, u64 deadline_ns)
 static int fault_in_writeable(u32 __user *uaddr)
 {
 	struct fault f = { .addr = (u64)(uintptr_t)uaddr, .access = FAULT_WRITE };
+	struct fault_outcome o;
 
-	return handle_mm_fault(current->mm, &f).result == FAULT_OK ? 0 : -EFAULT;
+	return handle_mm_fault(current->mm, &f, &o) == FAULT_OK ? 0 : -EFAULT;
 }
 
 /*

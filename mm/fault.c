@@ -88,7 +88,7 @@ static __noinline int do_anonymous_page(struct mm *mm, struct vm_area_struct *v,
 
 	if (!pa)
 		return -ENOMEM; /* resolve() calls the OOM killer, then retries */
-	memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	clear_page(phys_to_virt(pa));
 	if (install(mm, v, addr, e, pa, true)) {
 		frame_free(pa);
 		return -ENOMEM;
@@ -130,9 +130,9 @@ static phys_addr_t copy_frame(phys_addr_t src)
 	phys_addr_t pa = frame_alloc();
 
 	if (pa && src)
-		memcpy(phys_to_virt(pa), phys_to_virt(src), PAGE_SIZE);
+		copy_page(phys_to_virt(pa), phys_to_virt(src));
 	else if (pa)
-		memset(phys_to_virt(pa), 0, PAGE_SIZE);
+		clear_page(phys_to_virt(pa));
 	return pa;
 }
 
@@ -238,22 +238,23 @@ static __noinline int do_fault(struct mm *mm, struct vm_area_struct *v, u64 addr
 }
 
 /* wp_page_copy - the write fault's copy: a fresh frame holding a copy
- * of the page in entry e, put in e's place writable (as the region
- * allows), and this mapping's reference on the original dropped.  The
+ * of page old, mapped by entry e, put in e's place writable (as the
+ * region allows), and this mapping's reference on the original dropped.  The
  * resident count does not change.  0 or -ENOMEM. */
-static int wp_page_copy(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e)
+static int wp_page_copy(struct mm *mm, struct vm_area_struct *v, u64 addr,
+			pte_t *e, struct page *old)
 {
-	struct page *old = phys_to_page(pte_addr(*e));
-	phys_addr_t pa = copy_frame(pte_addr(*e));
+	struct page *copy = frames_alloc(0);
 
-	if (!pa)
+	if (!copy)
 		return -ENOMEM;
-	if (rmap_add(phys_to_page(pa), mm, addr)) {
-		frame_free(pa);
+	copy_page(phys_to_virt(page_to_phys(copy)), phys_to_virt(pte_addr(*e)));
+	if (rmap_add(copy, mm, addr)) {
+		page_put(copy);
 		return -ENOMEM;
 	}
 	/* The same entry, now the copy's: no second walk. */
-	pt_replace(mm->pgd, addr, e, pa,
+	pt_replace(mm->pgd, addr, e, page_to_phys(copy),
 		   vm_flags_to_pte(v->vm_flags) & ~PTE_SW_PROTNONE);
 	rmap_remove(old, mm, addr);
 	page_put(old);
@@ -275,7 +276,7 @@ static __noinline int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 ad
 
 	if (old->flags & PG_PAGECACHE) {
 		*how = HOW_COW_COPY;
-		return wp_page_copy(mm, v, addr, e);
+		return wp_page_copy(mm, v, addr, e, old);
 	}
 	/* LAB cow BEGIN */
 	if (old->refcount == 1) {
@@ -284,7 +285,7 @@ static __noinline int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 ad
 		return 0;
 	}
 	*how = HOW_COW_COPY;
-	return wp_page_copy(mm, v, addr, e);
+	return wp_page_copy(mm, v, addr, e, old);
 	/* LAB cow STUB
 	return fault_sigsegv_stub("cow", __func__);
 	   LAB cow END */
@@ -299,8 +300,9 @@ static __noinline int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 ad
  * write to a read-only private page is copied.  0, -EFAULT (beyond the
  * file: SIGBUS), -EIO (swap read failed: SIGBUS) or -ENOMEM.
  */
-static __noinline int handle_pte_fault(struct mm *mm, struct vm_area_struct *v, u64 addr,
-			    bool write, enum fault_how *how)
+static inline __attribute__((always_inline)) int
+handle_pte_fault(struct mm *mm, struct vm_area_struct *v, u64 addr, bool write,
+		 enum fault_how *how)
 {
 	pte_t *e = pt_walk(mm->pgd, addr, true);
 
@@ -516,27 +518,29 @@ static void count(const struct fault_outcome *o)
 	vm_faults_total++;
 }
 
-struct fault_outcome handle_mm_fault(struct mm *mm, const struct fault *f)
+enum fault_result handle_mm_fault(struct mm *mm, const struct fault *f,
+				  struct fault_outcome *o)
 {
-	struct fault_outcome o = { .how = HOW_NO_REGION };
-
+	o->how = HOW_NO_REGION;
+	o->major = false;
+	o->region.valid = false;
 	if (!mm || f->addr >= USER_SPACE_END) {
 		if (f->addr >= USER_SPACE_END)
-			o.how = HOW_KERNEL_HALF;
-		o.result = f->user ? FAULT_SIGSEGV_MAPERR : FAULT_KERNEL_BUG;
-		return o;
+			o->how = HOW_KERNEL_HALF;
+		o->result = f->user ? FAULT_SIGSEGV_MAPERR : FAULT_KERNEL_BUG;
+		return o->result;
 	}
 	/* Out of memory: the OOM killer frees some and the fault is tried
 	 * again; a fault in user mode may wait for the victim to die (see
 	 * out_of_memory() for why a kernel-mode one does not). */
 	reclaim_if_low(); /* before the walk: eviction changes entries */
 	do
-		resolve(mm, f, &o);
-	while (o.result == FAULT_OOM && out_of_memory(f->user));
-	if (o.result == FAULT_OK)
-		count(&o);
-	vmtrace(mm, f, &o);
-	return o;
+		resolve(mm, f, o);
+	while (o->result == FAULT_OOM && out_of_memory(f->user));
+	if (o->result == FAULT_OK)
+		count(o);
+	vmtrace(mm, f, o);
+	return o->result;
 }
 
 const char *fault_how_words(enum fault_how how)

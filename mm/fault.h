@@ -107,10 +107,12 @@ extern u64 vm_major_faults;
 
 /*
  * handle_mm_fault - resolve fault f in address space mm (NULL: a kernel
- * thread's) if a case applies; see fault.c.  Counts the fault for the
- * current task and logs it if vmtrace is on.
+ * thread's) if a case applies; see fault.c.  What it found and did goes
+ * in *o, and its result is returned (o->result).  Counts the fault for
+ * the current task and logs it if vmtrace is on.
  */
-struct fault_outcome handle_mm_fault(struct mm *mm, const struct fault *f);
+enum fault_result handle_mm_fault(struct mm *mm, const struct fault *f,
+				  struct fault_outcome *o);
 
 /* fault_how_words - the case or refusal in words ("zero-fill", "cow
  * copy", "SIGSEGV: no region here (SEGV_MAPERR)"). */

@@ -129,9 +129,9 @@ const char *mm_region_name(const struct mm *mm, const struct vm_area_struct *v)
 	return "";
 }
 
-bool vma_is_anonymous(const struct vm_area_struct *v)
+bool vma_file_is_dev_zero(const struct vm_area_struct *v)
 {
-	const struct inode *inode = v->vm_file ? v->vm_file->inode : NULL;
+	const struct inode *inode = v->vm_file->inode;
 
 	return !inode || (S_ISCHR(inode->mode) && inode->rdev == DEV_ZERO);
 }

@@ -191,8 +191,14 @@ static inline bool user_range_ok(u64 addr, u64 len)
  * copies on write)?  No file, or a private mapping of /dev/zero, which
  * keeps its file for /proc/PID/maps as on Linux (vma_set_anonymous).
  * Shared anonymous memory maps a shmem object (mm/shmem.h) instead.
+ * Inline: every fault on an empty entry asks.
  */
-bool vma_is_anonymous(const struct vm_area_struct *v);
+bool vma_file_is_dev_zero(const struct vm_area_struct *v);
+
+static inline bool vma_is_anonymous(const struct vm_area_struct *v)
+{
+	return !v->vm_file || vma_file_is_dev_zero(v);
+}
 
 /* mm_region_perms - "r-xp" style permissions of v into out[5]. */
 void mm_region_perms(const struct vm_area_struct *v, char out[5]);

@@ -21,7 +21,7 @@ phys_addr_t pt_alloc_table(void)
 	if (!p)
 		return 0;
 	p->flags |= PG_PAGETABLE;
-	memset(phys_to_virt(page_to_phys(p)), 0, PAGE_SIZE);
+	clear_page(phys_to_virt(page_to_phys(p)));
 	return page_to_phys(p);
 }
 

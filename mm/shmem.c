@@ -193,7 +193,7 @@ static phys_addr_t object_get_page(struct shmem_object *obj, u64 pgoff, bool all
 		*err = -ENOMEM;
 		return 0;
 	}
-	memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	clear_page(phys_to_virt(pa));
 	return take_frame(obj, word, pa);
 }
 
@@ -295,10 +295,10 @@ static void shmem_evict(struct inode *inode)
 	kfree(obj);
 }
 
-/* copy_page - read (to_user) or write n bytes at byte off of page pgoff
+/* copy_file_page - read (to_user) or write n bytes at byte off of page pgoff
  * through u: a hole reads as zeros, a write makes the page. */
-static long copy_page(struct file *f, u64 pgoff, u64 off, size_t n,
-		      struct uio *u, bool to_user)
+static long copy_file_page(struct file *f, u64 pgoff, u64 off, size_t n,
+			   struct uio *u, bool to_user)
 {
 	bool major;
 	int err;
@@ -324,7 +324,7 @@ static long shmem_rw(struct file *f, struct uio *u, u64 *pos, bool to_user)
 	while (u->len && *pos < size) {
 		u64 off = *pos % PAGE_SIZE;
 		size_t chunk = (size_t)MIN(PAGE_SIZE - off, size - *pos);
-		long n = copy_page(f, *pos / PAGE_SIZE, off, MIN(chunk, u->len), u, to_user);
+		long n = copy_file_page(f, *pos / PAGE_SIZE, off, MIN(chunk, u->len), u, to_user);
 
 		if (n <= 0)
 			return done ? done : n;

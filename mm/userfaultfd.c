@@ -821,7 +821,7 @@ static int shmem_frame(struct inode *inode, u64 pgoff, phys_addr_t pa,
 	fpa = inode->iops->map_page(inode, pgoff, true, &err, &major);
 	if (!fpa)
 		return err ? err : -ENOMEM;
-	memcpy(phys_to_virt(fpa), phys_to_virt(pa), PAGE_SIZE);
+	copy_page(phys_to_virt(fpa), phys_to_virt(pa));
 	frame_free(pa);
 	page_get(phys_to_page(fpa));
 	*out = fpa;

@@ -397,7 +397,17 @@ void kswapd_init(void)
 		panic("kswapd_init: cannot create kswapd0");
 }
 
-void reclaim_if_low(void)
+u64 reclaim_low_mark;
+
+void reclaim_init(void)
+{
+	struct watermarks w;
+
+	reclaim_watermarks(&w);
+	reclaim_low_mark = w.low;
+}
+
+void reclaim_when_low(void)
 {
 	u64 free = frames_free_count();
 	struct watermarks w;

@@ -7,6 +7,7 @@
 #define MM_VMSCAN_H
 
 #include <vmos/types.h>
+#include "mm/frame.h"
 
 /* The watermarks in free frames (see mm/vmscan.c): below min a fault
  * reclaims itself, below low it wakes kswapd, which stops at high. */
@@ -15,12 +16,22 @@ struct watermarks {
 };
 void reclaim_watermarks(struct watermarks *w);
 
+/* reclaim_init - compute the watermarks from the memory the frame
+ * allocator manages (fixed once mm_init() has added it all). */
+void reclaim_init(void);
+void reclaim_when_low(void);
+extern u64 reclaim_low_mark; /* the low watermark, from reclaim_init() */
+
 /* reclaim_if_low - below the low watermark, wake kswapd; below min (1/32
  * of memory) with swap on, evict pages now until free frames are 32
  * above min, in one turn of the clock (pages used since its last look stay).
  * Called where no caller holds a pointer into a page table: the start of
- * a page fault. */
-void reclaim_if_low(void);
+ * a page fault, so the test that is nearly always false is inline. */
+static inline void reclaim_if_low(void)
+{
+	if (frames_free_count() < reclaim_low_mark)
+		reclaim_when_low();
+}
 /* reclaim_low_watermark - free frames below which a fault reclaims (min,
  * 1/32 of memory); swapoff stops bringing pages back there. */
 u64 reclaim_low_watermark(void);

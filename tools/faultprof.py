@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Count the instructions of page faults, function by function.
 
-usage: tools/faultprof.py [--faults N] [--kernel PATH]
+usage: tools/faultprof.py [--faults N] [--kernel PATH] [--trace]
 
 Boots build/kernel.elf in QEMU, paused, with `vmbench -p` as init (from
 build/bench/bench.cpio): it makes 16 demand-zero faults at 0x100000000000
@@ -14,7 +14,10 @@ fault and where they went (also in build/bench/faultprof.txt).  The first
 fault of a kind may also allocate a page table; the median is the typical
 one.  A `rep stos` counts once per repetition, as
 QEMU's icount does.  Deterministic: run it before and after a change
-(docs/bench.md shows it so).
+(docs/bench.md shows it so).  --trace also writes each kind's median
+fault instruction by instruction, with its function and source line
+(build/bench/faultprof-KIND.trace), and a count by source line at the
+end of it.
 
 The same file is the gdb script (gdb's Python imports `gdb`; a host
 Python does not).
@@ -52,10 +55,30 @@ def symbol_of(pc, cache={}):
     return cache[pc]
 
 
-def profile(per_kind, out_path):
+def where(pc):
+    sal = gdb.find_pc_line(pc)
+    if sal.symtab is None:
+        return "?"
+    return f"{sal.symtab.filename}:{sal.line}"
+
+
+def write_trace(path, pcs):
+    by_line = {}
+    with open(path, "w") as f:
+        for pc in pcs:
+            line = f"{symbol_of(pc)} {where(pc)}"
+            by_line[line] = by_line.get(line, 0) + 1
+            f.write(f"{pc:#x} {line}\n")
+        f.write("\nby source line:\n")
+        for line, c in sorted(by_line.items(), key=lambda x: -x[1]):
+            f.write(f"  {c:6d}  {line}\n")
+
+
+def profile(per_kind, out_path, trace):
     seen = {}
     counts = {"demand-zero": [], "cow": []}
     funcs = {"demand-zero": [], "cow": []}  # per fault: {function: count}
+    traces = {"demand-zero": [], "cow": []}  # per fault: the pcs
     gdb.execute("set pagination off")
     gdb.execute("break trap_stub_14", to_string=True)
     while any(len(v) < per_kind for v in counts.values()):
@@ -71,9 +94,11 @@ def profile(per_kind, out_path):
         seen[page] = True
         if len(counts[kind]) >= per_kind:
             continue
-        n, by_func = 0, {}
+        n, by_func, pcs = 0, {}, []
         pc = int(gdb.parse_and_eval("$pc"))
         while pc >= USER_END:
+            if trace:
+                pcs.append(pc)
             name = symbol_of(pc)
             by_func[name] = by_func.get(name, 0) + 1
             n += 1
@@ -81,6 +106,7 @@ def profile(per_kind, out_path):
             pc = int(gdb.parse_and_eval("$pc")) & 0xFFFFFFFFFFFFFFFF
         counts[kind].append(n)
         funcs[kind].append(by_func)
+        traces[kind].append(pcs)
     lines = []
     for kind, ns in counts.items():
         if not ns:
@@ -91,6 +117,9 @@ def profile(per_kind, out_path):
                      f"{len(ns)}: {', '.join(map(str, ns))}); the median one by function:")
         for name, c in sorted(funcs[kind][median].items(), key=lambda x: -x[1]):
             lines.append(f"  {c:6d}  {name}")
+        if trace:
+            write_trace(os.path.join(os.path.dirname(out_path),
+                                     f"faultprof-{kind}.trace"), traces[kind][median])
     with open(out_path, "w") as f:
         f.write("\n".join(lines) + "\n")
     gdb.execute("delete")
@@ -104,6 +133,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--faults", type=int, default=4)
     ap.add_argument("--kernel", default=os.path.join(root, "build", "kernel.elf"))
+    ap.add_argument("--trace", action="store_true",
+                    help="also write build/bench/faultprof-KIND.trace")
     args = ap.parse_args()
     cpio = os.path.join(root, "build", "bench", "bench.cpio")
     out = os.path.join(root, "build", "bench", "faultprof.txt")
@@ -123,7 +154,7 @@ def main():
     try:
         r = subprocess.run(
             ["gdb", "-batch", "-nx", "-ex", f"target remote 127.0.0.1:{port}",
-             "-ex", f"python FAULTS, OUT = {args.faults}, {out!r}",
+             "-ex", f"python FAULTS, OUT, TRACE = {args.faults}, {out!r}, {args.trace}",
              "-x", os.path.abspath(__file__), args.kernel], cwd=root,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
         if not os.path.exists(out):
@@ -136,6 +167,6 @@ def main():
 
 
 if gdb is not None:
-    profile(FAULTS, OUT)
+    profile(FAULTS, OUT, TRACE)
 elif __name__ == "__main__":
     main()

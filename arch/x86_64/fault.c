@@ -78,12 +78,26 @@ static void note_user_page_fault(u64 addr, u64 error_code)
 	current->thread.cr2 = addr;
 }
 
+/* kernel_fault_bug - a kernel-mode fault nothing resolves: a bug.  Out
+ * of line, so that the fault path does not carry its buffers. */
+static __noinline __attribute__((cold)) __noreturn void
+kernel_fault_bug(struct trap_frame *tf, struct fault *f)
+{
+	char what[96], where[KSYM_NAME_BUF];
+	const char *why;
+
+	catch_trap(VEC_PAGE_FAULT, tf->error_code, f);
+	why = fault_explain(f);
+	panic_frame(tf, "page fault at 0x%lx in %s: %s%s%s", f->addr,
+		    ksym_format(tf->rip, where, sizeof(where)),
+		    fault_describe(f, what, sizeof(what)), why ? "; " : "",
+		    why ? why : "");
+}
+
 void page_fault(struct trap_frame *tf)
 {
 	struct fault f = fault_from_pf(tf);
 	struct fault_outcome o;
-	char what[96], where[KSYM_NAME_BUF];
-	const char *why;
 
 	/* Interrupts were off on entry; CR2 is read, so the handler may now
 	 * run with them on, if the faulting code had them on. */
@@ -99,8 +113,7 @@ void page_fault(struct trap_frame *tf)
 			       "access from user mode", NULL, tf->rip, tf->rsp);
 		return;
 	}
-	o = handle_mm_fault(current ? current->mm : NULL, &f);
-	if (o.result == FAULT_OK)
+	if (handle_mm_fault(current ? current->mm : NULL, &f, &o) == FAULT_OK)
 		return;
 	if (trap_from_user(tf)) {
 		note_user_page_fault(f.addr, tf->error_code);
@@ -109,12 +122,7 @@ void page_fault(struct trap_frame *tf)
 	}
 	if (f.addr < USER_SPACE_END && arch_uaccess_fixup(tf))
 		return; /* the copy returns -EFAULT */
-	catch_trap(VEC_PAGE_FAULT, tf->error_code, &f);
-	why = fault_explain(&f);
-	panic_frame(tf, "page fault at 0x%lx in %s: %s%s%s", f.addr,
-		    ksym_format(tf->rip, where, sizeof(where)),
-		    fault_describe(&f, what, sizeof(what)), why ? "; " : "",
-		    why ? why : "");
+	kernel_fault_bug(tf, &f);
 }
 
 char *fault_describe(const struct fault *f, char *buf, size_t size)

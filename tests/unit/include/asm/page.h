@@ -43,4 +43,15 @@ static inline phys_addr_t kernel_image_to_phys(const void *va)
 	return virt_to_phys(va);
 }
 
+/* clear_page / copy_page - one 4 KiB page of simulated memory. */
+static inline void clear_page(void *page)
+{
+	__builtin_memset(page, 0, PAGE_SIZE);
+}
+
+static inline void copy_page(void *to, const void *from)
+{
+	__builtin_memcpy(to, from, PAGE_SIZE);
+}
+
 #endif
