@@ -68,17 +68,6 @@ static enum sig_default default_action(int sig)
 	}
 }
 
-/* Is t's process stopping or stopped (job control)? */
-static bool group_stop_pending(const struct task *t)
-{
-	return t->group_leader->group_stop_sig != 0;
-}
-
-bool signal_pending(struct task *t)
-{
-	return (t->sig.pending & ~t->sig.blocked) || group_stop_pending(t);
-}
-
 bool fatal_signal_pending(const struct task *t)
 {
 	return t->sig.pending & sigmask(SIGKILL);

@@ -167,9 +167,8 @@ void force_sig_fault(int sig, const struct k_siginfo *info);
 bool pgrp_orphaned(int pgid, int sid);
 /* fault_signal_fatal - would force_sig_fault(sig) kill current? */
 bool fault_signal_fatal(int sig);
-/* signal_pending - does t have an unblocked pending signal, or must its
- * process stop (job control)?  Either ends an interruptible sleep. */
-bool signal_pending(struct task *t);
+/* signal_pending(t) is inline in kernel/task.h: every return to user
+ * mode asks it. */
 /* fatal_signal_pending - is SIGKILL pending for t (it is about to die)? */
 bool fatal_signal_pending(const struct task *t);
 

@@ -314,4 +314,18 @@ void wake_up_task(struct task *t);
  * early or prevents it: 0, or -EINTR. */
 int wait_sleep_killable(struct wait_queue *wq);
 
+/* group_stop_pending - is t's process stopping or stopped (job control)? */
+static inline bool group_stop_pending(const struct task *t)
+{
+	return t->group_leader->group_stop_sig != 0;
+}
+
+/* signal_pending - does t have an unblocked pending signal, or must its
+ * process stop (job control)?  Either ends an interruptible sleep.
+ * Inline: every return to user mode asks. */
+static inline bool signal_pending(const struct task *t)
+{
+	return (t->sig.pending & ~t->sig.blocked) || group_stop_pending(t);
+}
+
 #endif

@@ -52,8 +52,8 @@
 #include <asm/pgtable.h>
 #include <asm/tlb.h>
 
-static int install(struct mm *mm, struct vm_area_struct *v, u64 addr,
-		   pte_t *e, phys_addr_t pa, bool writable);
+static __always_inline int install(struct mm *mm, struct vm_area_struct *v,
+				   u64 addr, pte_t *e, phys_addr_t pa, bool writable);
 static phys_addr_t copy_frame(phys_addr_t src);
 
 /* install_new_frame - a fresh frame holding a copy of frame src (zeros
@@ -100,15 +100,16 @@ static __noinline int do_anonymous_page(struct mm *mm, struct vm_area_struct *v,
 }
 
 /* Install frame pa at addr, in its empty entry e, with the region's
- * permissions (write permission only if writable is also true). */
-static int install(struct mm *mm, struct vm_area_struct *v, u64 addr,
-		   pte_t *e, phys_addr_t pa, bool writable)
+ * permissions (write permission only if writable is also true).  Inline
+ * in each case, as the copy below: the fault path has no call to spare. */
+static __always_inline int install(struct mm *mm, struct vm_area_struct *v,
+				   u64 addr, pte_t *e, phys_addr_t pa, bool writable)
 {
 	pte_t prot = vm_flags_to_pte(v->vm_flags);
 
 	if (!writable)
 		prot &= ~PTE_W;
-	if (rmap_add(phys_to_page(pa), mm, addr))
+	if (page_add_rmap(phys_to_page(pa), mm, addr))
 		return -ENOMEM;
 	pt_fill(addr, e, pa, prot & ~PTE_SW_PROTNONE);
 	if (prot & PTE_SW_PROTNONE)
@@ -241,22 +242,22 @@ static __noinline int do_fault(struct mm *mm, struct vm_area_struct *v, u64 addr
  * of page old, mapped by entry e, put in e's place writable (as the
  * region allows), and this mapping's reference on the original dropped.  The
  * resident count does not change.  0 or -ENOMEM. */
-static int wp_page_copy(struct mm *mm, struct vm_area_struct *v, u64 addr,
-			pte_t *e, struct page *old)
+static __always_inline int wp_page_copy(struct mm *mm, struct vm_area_struct *v,
+					u64 addr, pte_t *e, struct page *old)
 {
 	struct page *copy = frames_alloc(0);
 
 	if (!copy)
 		return -ENOMEM;
 	copy_page(phys_to_virt(page_to_phys(copy)), phys_to_virt(pte_addr(*e)));
-	if (rmap_add(copy, mm, addr)) {
+	if (page_add_rmap(copy, mm, addr)) {
 		page_put(copy);
 		return -ENOMEM;
 	}
 	/* The same entry, now the copy's: no second walk. */
 	pt_replace(mm->pgd, addr, e, page_to_phys(copy),
 		   vm_flags_to_pte(v->vm_flags) & ~PTE_SW_PROTNONE);
-	rmap_remove(old, mm, addr);
+	page_remove_rmap(old, mm, addr);
 	page_put(old);
 	return 0;
 }
@@ -300,7 +301,7 @@ static __noinline int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 ad
  * write to a read-only private page is copied.  0, -EFAULT (beyond the
  * file: SIGBUS), -EIO (swap read failed: SIGBUS) or -ENOMEM.
  */
-static inline __attribute__((always_inline)) int
+static __always_inline int
 handle_pte_fault(struct mm *mm, struct vm_area_struct *v, u64 addr, bool write,
 		 enum fault_how *how)
 {

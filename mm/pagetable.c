@@ -83,12 +83,18 @@ static void flush_if_active(phys_addr_t root, u64 va)
 
 /* Mapping at va is a kernel bug unless va and pa are aligned and va is
  * canonical (a non-canonical va would alias a canonical one). */
-static void check_map_args(const char *fn, u64 va, phys_addr_t pa, u64 align)
+static __noinline __attribute__((cold)) __noreturn void
+bad_map_args(const char *fn, u64 va, phys_addr_t pa)
 {
-	if (!IS_ALIGNED(va, align) || !IS_ALIGNED(pa, align))
-		panic("%s: unaligned va 0x%lx or pa 0x%lx", fn, va, pa);
 	if (!va_is_canonical(va))
 		panic("%s: non-canonical va 0x%lx", fn, va);
+	panic("%s: unaligned va 0x%lx or pa 0x%lx", fn, va, pa);
+}
+
+static inline void check_map_args(const char *fn, u64 va, phys_addr_t pa, u64 align)
+{
+	if (((va | pa) & (align - 1)) || !va_is_canonical(va))
+		bad_map_args(fn, va, pa);
 }
 
 /* The walk for a new mapping found no entry: either a larger page already

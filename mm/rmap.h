@@ -85,7 +85,20 @@ static inline int page_dup_rmap(struct page *page, struct mm *child, u64 va)
 	return rmap_add(page, child, va);
 }
 
-/* page_remove_rmap - rmap_remove(), inline for munmap and exit: a frame
+/* page_add_rmap - rmap_add(), inline for the faults: the first mapping
+ * of a frame (a fresh one, nearly always) names mm's family and va. */
+static inline int page_add_rmap(struct page *page, struct mm *mm, u64 va)
+{
+	if (!page->anon && mm->anonmm) {
+		page->anon = mm->anonmm;
+		page->index = va >> PAGE_SHIFT;
+		page->anon_mapcount = 1;
+		return 0;
+	}
+	return rmap_add(page, mm, va);
+}
+
+/* page_remove_rmap - rmap_remove(), inline for munmap, exit and COW: a frame
  * without items mapped through the family only counts down. */
 static inline void page_remove_rmap(struct page *page, struct mm *mm, u64 va)
 {

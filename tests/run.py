@@ -586,11 +586,12 @@ def pt_levels(text):
 
 def frames_consistent(text):
     """frames' numbers agree: free + used = managed, the free lists plus
-    the frames not set up yet and the frame table plus those count the same
-    free frames, the table the same used ones, and its slab pages are
-    kmalloc's slab_pages."""
+    the frame cache plus the frames not set up yet and the frame table plus
+    those count the same free frames, the table the same used ones, and its
+    slab pages are kmalloc's slab_pages."""
     m = re.search(r"frames: (\d+) managed \(\d+ KiB\), (\d+) free, (\d+) used", text)
-    lists = re.search(r"^free lists .* = (\d+) frames; (\d+) more free", text, re.M)
+    lists = re.search(r"^free lists .* = (\d+) frames; (\d+) in the frame cache; "
+                      r"(\d+) more free", text, re.M)
     slab = re.search(r"^kmalloc: (\d+) slab pages", text, re.M)
     table = re.search(r"^frame table: \d+ entries: (\d+) free, (\d+) used "
                       r"\((\d+) page tables, (\d+) slab\)", text, re.M)
@@ -598,8 +599,8 @@ def frames_consistent(text):
         return False
     managed, free, used = map(int, m.groups())
     t_free, t_used, t_pt, t_slab = map(int, table.groups())
-    pending = int(lists[2])
-    return (free + used == managed and int(lists[1]) + pending == free and
+    cached, pending = int(lists[2]), int(lists[3])
+    return (free + used == managed and int(lists[1]) + cached + pending == free and
             t_free + pending == free and t_used == used and t_pt > 0 and
             t_slab == int(slab[1]) > 0)
 

@@ -115,7 +115,7 @@ void note_user_trap(u64 vector, u64 error_code)
  * stack overflow: the CPU could not push the frame of a page fault because
  * the stack pointer had already run into the guard page (CR2 says where).
  */
-static void double_fault(struct trap_frame *tf)
+static __noinline void double_fault(struct trap_frame *tf)
 {
 	u64 cr2 = read_cr2();
 	char where[KSYM_NAME_BUF];
@@ -252,8 +252,10 @@ static void bad_iret(struct trap_frame *tf)
 	arch_resume_user(user);
 }
 
-/* Any other exception: the self-tests may expect it; otherwise a bug. */
-static void other_exception(struct trap_frame *tf)
+/* Any other exception: the self-tests may expect it; otherwise a bug.
+ * Out of line (as double_fault): trap_dispatch() stays small for the
+ * page faults and interrupts that pass through it all the time. */
+static __noinline void other_exception(struct trap_frame *tf)
 {
 	char where[KSYM_NAME_BUF];
 

@@ -43,6 +43,9 @@ typedef u64 virt_addr_t; /* a virtual address held as a number */
 #define __aligned(x) __attribute__((aligned(x)))
 /* __noinline - keep a function a real frame (a gdb breakpoint, a backtrace line). */
 #define __noinline __attribute__((noinline))
+#ifndef __always_inline /* the host's C library has the same one */
+#define __always_inline inline __attribute__((always_inline))
+#endif
 #define __unused __attribute__((unused))
 /* __sched - a function that only sleeps or switches tasks: it goes into
  * .sched.text, which /proc/PID/wchan skips to name where a task waits

@@ -478,8 +478,9 @@ class FramesCommand(VmosCommand):
 
 From mm/frame.c's globals: nr_managed frames were given to the allocator,
 nr_free are free: on the free lists (nr_free_blocks[order] blocks of
-2^order frames each) or, nr_pending of them, in sections of the frame
-table not set up yet; the rest are used.  Then, for a check, the frame
+2^order frames each), in the frame cache (cache.count single frames
+kept off the lists for the next allocations) or, nr_pending of them, in
+sections of the frame table not set up yet; the rest are used.  Then, for a check, the frame
 table (one struct page per frame) is counted by its flags, in the
 sections set up (frame_section_ready): PG_FREE, in use, PG_RESERVED (never
 managed), and among the used PG_PAGETABLE and PG_SLAB (kmalloc's slab
@@ -502,9 +503,11 @@ pages, also counted in mm/kmalloc.c's slab_pages)."""
         gdb.write(f"frames: {managed} managed ({managed * 4} KiB), {free} free, "
                   f"{managed - free} used\n")
         pending = int(kvar("nr_pending", "mm/frame.c"))
+        cached = int(kvar("cache", "mm/frame.c")["count"])
         gdb.write("free lists (blocks x frames): " + (", ".join(
             f"{n}x{1 << o}" for o, n in enumerate(by_order) if n) or "empty") +
             f" = {sum(n << o for o, n in enumerate(by_order))} frames; "
+            f"{cached} in the frame cache; "
             f"{pending} more free in sections not set up yet\n")
         gdb.write(f"kmalloc: {slab} slab pages, {large} pages in large blocks\n")
         self.count_table(1 << (orders - 1))
