@@ -128,6 +128,21 @@ static void build_kernel_tables(const struct boot_info *bi)
 	map_kernel_section(_data, _end, PTE_W | PTE_NX);    /* rw- */
 }
 
+void *ioremap(phys_addr_t pa, size_t len)
+{
+	const pte_t flags = PTE_W | PTE_NX | PTE_G | PTE_PCD | PTE_PWT;
+
+	for (phys_addr_t p = ALIGN_DOWN(pa, PAGE_SIZE); p < pa + len; p += PAGE_SIZE) {
+		u64 va = DIRECT_MAP_BASE + p;
+
+		if (pt_translate(kernel_pt_root, va, NULL, NULL))
+			continue;
+		if (pt_map(kernel_pt_root, va, p, flags))
+			panic("ioremap: no memory for a page table at 0x%lx", p);
+	}
+	return phys_to_virt(pa);
+}
+
 void mm_init(const struct boot_info *bi)
 {
 	struct memmap ram;

@@ -18,6 +18,16 @@ extern phys_addr_t kernel_pt_root;
  */
 void mm_init(const struct boot_info *bi);
 
+/*
+ * ioremap - a kernel pointer to the device registers at physical [pa,
+ * pa + len): mapped uncached (PCD, PWT) at the direct map's address for
+ * them, in the kernel half every address space shares.  For memory-mapped
+ * devices outside RAM (the local APIC at 0xfee00000); a page the direct
+ * map already maps is returned as it is.  Panics if there is no memory
+ * for a page table (at boot, there is).
+ */
+void *ioremap(phys_addr_t pa, size_t len);
+
 /* Boot-time memory figures, for the banner and /proc/meminfo later. */
 struct mm_boot_stats {
 	u64 ram_bytes;         /* usable RAM in the memory map */

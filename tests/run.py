@@ -107,6 +107,8 @@ def qemu_command(test, extra=()):
            "-monitor", "none"]
     if test.get("debug_exit", True):
         cmd += DEBUG_EXIT
+    if test.get("smp"):  # CPUs (1 unless the test says)
+        cmd += ["-smp", str(test["smp"])]
     if test.get("icount"):  # guest time counts instructions: no host load in it
         cmd += ["-icount", "shift=0"]
     if "iso" in test:
@@ -693,6 +695,11 @@ def gdb_vm_checks(out, serial):
          "[garbage] error: phys 0xf000000000000 is beyond the direct map" in g("pt-made-up")),
         ("frames: free + used = managed, and the free lists and frame table agree",
          frames_consistent(g("frames"))),
+        ("cpus (-smp 2): CPU 0 runs the kernel with its current task, CPU 1 "
+         "is parked in ap_main",
+         re.search(r"^\*\s+0\s+0 online\s+\S.*; current: pid \d+ \(\S+\)$",
+                   g("cpus"), re.M) and
+         re.search(r"^\s+1\s+1 parked\s+ap_main", g("cpus"), re.M)),
     ]
     for cmd, message in GDB_VM_BAD:
         checks.append((f"'{cmd}' fails with a clear message",
@@ -712,7 +719,7 @@ def run_gdb_vm_test(res, only):
         return
     start = time.monotonic()
     out, serial, code = gdb_session(
-        dict(name="gdb-vm", append=GDB_VM_APPEND, initrd=[INITRD]),
+        dict(name="gdb-vm", append=GDB_VM_APPEND, initrd=[INITRD], smp=2),
         os.path.join(ROOT, "tests", "gdb", "vm.gdb"),
         setup=[os.path.join(ROOT, "tools", "gdb", "vmos.gdb")])
     for desc, ok in gdb_vm_checks(out, serial):

@@ -28,6 +28,7 @@ BANNER = r"vmos \S+ \(x86_64\): a teaching kernel"
 TAP_LINE = re.compile(r"^(?:\[\s*[\d.]+\] )?(ok|not ok) (\d+)(?: -)? ?(.*)$")
 
 # cost=N: the test's rough seconds (default 1): the longest start first.
+# smp=N: the machine's CPUs (QEMU's -smp; 1 when absent).
 # name, kernel command line, expected QEMU exit code, and what the log must
 # (expect), must not (forbid) or must exactly once (once) contain. tap=True: each TAP line is a test.
 # disks=["256M", "64K:ro"]: virtio disks, vda first, each a fresh sparse

@@ -12,7 +12,8 @@
 # commands that load it and connect) for `make gdb` in a second terminal;
 # it removes them at exit.  A port in use is refused here, in words, before
 # QEMU starts.  Set PAUSE=1 to have QEMU wait at its first instruction
-# until gdb says `continue` (to debug the boot itself).
+# until gdb says `continue` (to debug the boot itself).  SMP=N gives the
+# machine N CPUs (2 by default: docs/smp.md).
 set -e
 build=${BUILD:-build}
 port=""
@@ -68,6 +69,6 @@ if [ -n "$port" ]; then
 		echo "vmos: QEMU waits at its first instruction until gdb says continue."
 fi
 # shellcheck disable=SC2086
-qemu-system-x86_64 -cpu max -m 128M -no-reboot -display none \
+qemu-system-x86_64 -cpu max -m 128M -smp "${SMP:-2}" -no-reboot -display none \
 	-serial mon:stdio \
 	-drive "file=$disk,format=raw,if=virtio" $gdb_flags "$@"

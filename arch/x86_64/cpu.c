@@ -64,25 +64,36 @@ u64 arch_hwcap2(void)
 	return cpu_features.fsgsbase ? HWCAP2_FSGSBASE : 0;
 }
 
-void cpu_init(void)
+/* The protection switches, on the CPU running this (cpu_features is the
+ * boot CPU's: every CPU of a machine has the same). */
+static void enable_features(void)
 {
 	u64 cr4;
 
-	detect(&cpu_features);
-	if (!cpu_features.nx)
-		pte_supported &= ~PTE_NX;
-	if (!cpu_features.pge)
-		pte_supported &= ~PTE_G;
 	write_cr0(read_cr0() | CR0_WP);
 	cr4 = read_cr4();
 	if (cpu_features.pge)
 		cr4 |= CR4_PGE;
 	if (cpu_features.smep)
 		cr4 |= CR4_SMEP;
-	if (cpu_features.smap) {
+	if (cpu_features.smap)
 		cr4 |= CR4_SMAP;
-		smap_enabled = 1;
-	}
 	write_cr4(cr4);
 	enable_fsgsbase();
+}
+
+void cpu_init(void)
+{
+	detect(&cpu_features);
+	if (!cpu_features.nx)
+		pte_supported &= ~PTE_NX;
+	if (!cpu_features.pge)
+		pte_supported &= ~PTE_G;
+	smap_enabled = cpu_features.smap;
+	enable_features();
+}
+
+void cpu_init_ap(void)
+{
+	enable_features();
 }

@@ -81,6 +81,12 @@ trap_return:
 trap_return_iret:               ; a fault here is the user's (idt.c: bad_iret)
     iretq
 
+; The local APIC's spurious interrupt (VEC_SPURIOUS): nothing to do, and
+; no EOI (Intel SDM vol. 3, 11.9).
+global spurious_interrupt
+spurious_interrupt:
+    iretq
+
 ; arch_resume_user(frame): return to user mode with the registers of frame,
 ; the user frame at the top of the kernel stack, dropping everything below
 ; it (idt.c: bad_iret starts the return over once the signal is set up).

@@ -12,6 +12,7 @@
  */
 #include <asm/arch.h>
 #include <asm/segment.h>
+#include <asm/smp.h>
 
 struct tss {
 	u32 reserved0;
@@ -43,8 +44,12 @@ struct gdt_ptr {
 #define SEG_TSS_AVAILABLE (0x9ull << 40)
 #define SEG_LDT (0x2ull << 40)
 
-static u64 gdt[GDT_ENTRIES] __aligned(16);
-static struct tss tss __aligned(16);
+/* One GDT and TSS per CPU (each CPU's TSS holds its own stacks).  Until
+ * the scheduler runs tasks on every CPU (issue 18), only the boot CPU's
+ * (index 0) ever changes after start-up: arch_set_kernel_stack() and the
+ * LDT below are its. */
+static u64 gdts[NR_CPUS][GDT_ENTRIES] __aligned(16);
+static struct tss tsses[NR_CPUS] __aligned(16);
 
 /*
  * Until setup_stacks() (kernel/main.c) gives them guarded stacks, the IST
@@ -54,18 +59,19 @@ static struct tss tss __aligned(16);
 #define EARLY_IST_STACK_SIZE 4096
 static u8 early_ist_stack[IST_COUNT][EARLY_IST_STACK_SIZE] __aligned(16);
 
-/* system_descriptor - the two GDT slots of a 64-bit system segment. */
-static void system_descriptor(int slot, u64 type, u64 base, u64 limit)
+/* system_descriptor - the two slots of GDT g for a 64-bit system segment. */
+static void system_descriptor(u64 *g, int slot, u64 type, u64 base, u64 limit)
 {
-	gdt[slot] = SEG_PRESENT | type | (limit & 0xffff) |
-		    ((base & 0xffffff) << 16) | ((base >> 24 & 0xff) << 56) |
-		    ((limit >> 16 & 0xf) << 48);
-	gdt[slot + 1] = base >> 32;
+	g[slot] = SEG_PRESENT | type | (limit & 0xffff) |
+		  ((base & 0xffffff) << 16) | ((base >> 24 & 0xff) << 56) |
+		  ((limit >> 16 & 0xf) << 48);
+	g[slot + 1] = base >> 32;
 }
 
-static void load_gdt(void)
+/* Load CPU cpu's GDT and TSS on the CPU running this. */
+static void load_gdt(unsigned cpu)
 {
-	struct gdt_ptr p = { sizeof(gdt) - 1, (u64)gdt };
+	struct gdt_ptr p = { sizeof(gdts[cpu]) - 1, (u64)gdts[cpu] };
 
 	asm volatile("lgdt %0\n\t"
 		     "mov %1, %%ds\n\t"
@@ -88,24 +94,40 @@ static void load_gdt(void)
 	asm volatile("lldt %w0" : : "r"((u16)0));
 }
 
-void gdt_init(void)
+/* Fill CPU cpu's GDT and TSS (interrupt stacks ist[]) and load them. */
+static void setup_gdt(unsigned cpu, const u64 ist[])
 {
-	u64 base = (u64)&tss, limit = sizeof(tss) - 1;
+	u64 *g = gdts[cpu];
+	struct tss *t = &tsses[cpu];
 
-	gdt[0] = 0;
-	gdt[GDT_KERNEL_CODE] = SEG_CODE;
-	gdt[GDT_KERNEL_DATA] = SEG_DATA;
+	g[0] = 0;
+	g[GDT_KERNEL_CODE] = SEG_CODE;
+	g[GDT_KERNEL_DATA] = SEG_DATA;
 	/* Flat 4 GiB and 32-bit, as Linux's __USER_DS: ignored in 64-bit
 	 * mode, but 32-bit code (an LDT code segment) may run on it, and a
 	 * 16-bit stack would get only half its stack pointer from iretq. */
-	gdt[GDT_USER_DATA] = SEG_DATA | SEG_DPL3 | SEG_DB | SEG_GRAN | SEG_LIMIT_4G;
-	gdt[GDT_USER_CODE] = SEG_CODE | SEG_DPL3;
+	g[GDT_USER_DATA] = SEG_DATA | SEG_DPL3 | SEG_DB | SEG_GRAN | SEG_LIMIT_4G;
+	g[GDT_USER_CODE] = SEG_CODE | SEG_DPL3;
 	/* A 16-byte system descriptor: base split over both halves. */
-	system_descriptor(GDT_TSS, SEG_TSS_AVAILABLE, base, limit);
-	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap */
+	system_descriptor(g, GDT_TSS, SEG_TSS_AVAILABLE, (u64)t, sizeof(*t) - 1);
+	t->iomap_base = sizeof(*t); /* no I/O permission bitmap */
 	for (int i = 0; i < IST_COUNT; i++)
-		tss.ist[i] = (u64)early_ist_stack[i] + EARLY_IST_STACK_SIZE;
-	load_gdt();
+		t->ist[i] = ist[i];
+	load_gdt(cpu);
+}
+
+void gdt_init(void)
+{
+	u64 ist[IST_COUNT];
+
+	for (int i = 0; i < IST_COUNT; i++)
+		ist[i] = (u64)early_ist_stack[i] + EARLY_IST_STACK_SIZE;
+	setup_gdt(0, ist);
+}
+
+void gdt_init_ap(unsigned cpu, const u64 ist[])
+{
+	setup_gdt(cpu, ist);
 }
 
 /* What LDTR describes now: base and entries (a null LDTR: NULL, 0). */
@@ -124,7 +146,7 @@ void arch_load_ldt(const void *table, unsigned entries)
 		asm volatile("lldt %w0" : : "r"((u16)0) : "memory");
 		return;
 	}
-	system_descriptor(GDT_LDT, SEG_LDT, (u64)table, entries * 8ull - 1);
+	system_descriptor(gdts[0], GDT_LDT, SEG_LDT, (u64)table, entries * 8ull - 1);
 	asm volatile("lldt %w0" : : "r"((u16)LDT_SELECTOR) : "memory");
 }
 
@@ -136,10 +158,10 @@ void arch_unload_ldt(const void *table)
 
 void arch_set_ist_stack(int ist, u64 top)
 {
-	tss.ist[ist - 1] = top;
+	tsses[0].ist[ist - 1] = top;
 }
 
 void arch_set_kernel_stack(u64 top)
 {
-	tss.rsp[0] = top;
+	tsses[0].rsp[0] = top;
 }

@@ -44,6 +44,7 @@ struct idt_gate {
 
 static struct idt_gate idt[IDT_ENTRIES] __aligned(16);
 extern const u64 trap_stubs[NR_VECTORS];
+extern char spurious_interrupt[];
 
 static const char *const exception_names[NR_EXCEPTIONS] = {
 	"divide error", "debug", "non-maskable interrupt", "breakpoint",
@@ -79,23 +80,30 @@ static void set_gate(unsigned vec, u64 handler, u8 ist)
 	};
 }
 
-void idt_init(void)
+/* load_idt - make the table this CPU's (every CPU shares it). */
+void load_idt(void)
 {
 	struct {
 		u16 limit;
 		u64 base;
 	} __packed ptr = { sizeof(idt) - 1, (u64)idt };
 
+	asm volatile("lidt %0" : : "m"(ptr));
+}
+
+void idt_init(void)
+{
 	for (unsigned v = 0; v < NR_VECTORS; v++)
 		set_gate(v, trap_stubs[v], 0);
 	set_gate(VEC_DOUBLE_FAULT, trap_stubs[VEC_DOUBLE_FAULT], IST_DOUBLE_FAULT);
 	set_gate(VEC_NMI, trap_stubs[VEC_NMI], IST_NMI);
 	set_gate(VEC_MACHINE_CHECK, trap_stubs[VEC_MACHINE_CHECK],
 		 IST_MACHINE_CHECK);
+	set_gate(VEC_SPURIOUS, (u64)spurious_interrupt, 0);
 	/* Only int3 may be raised from user mode (DPL 3), as on Linux: a
 	 * debugger's breakpoint is SIGTRAP.  Any other int N, int $0x80
 	 * included (no IA32 emulation), is a #GP and so SIGSEGV. */
-	asm volatile("lidt %0" : : "m"(ptr));
+	load_idt();
 }
 
 /*

@@ -39,11 +39,16 @@ extern void arch_switch_to(u64 *prev_sp, u64 next_sp);
 
 static u8 fpu_clean[FPU_STATE_SIZE] __aligned(16);
 
-void arch_fpu_init(void)
+void arch_fpu_enable(void)
 {
 	write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP);
 	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 	asm volatile("fninit");
+}
+
+void arch_fpu_init(void)
+{
+	arch_fpu_enable();
 	/* Linux's initial state: x87 control word 0x37f, MXCSR 0x1f80. */
 	asm volatile("fxsave64 %0" : "=m"(fpu_clean));
 	*(u32 *)(fpu_clean + 24) = 0x1f80; /* MXCSR */

@@ -96,6 +96,8 @@ except gdb.GdbError as e:
 end
 echo == frames\n
 frames
+echo == cpus\n
+cpus
 echo == bad\n
 python
 for c in ("pt", "pt 0x1000 99", "pt nosuchsymbol", "vmas 0", "vmas 99",

@@ -473,6 +473,52 @@ MM is its address space (- for a kernel task)."""
                       f"{state_name(t):<9} {c_string(t['comm']):<16} {mm}\n")
 
 
+class CpusCommand(VmosCommand):
+    """cpus: each CPU: its number, local APIC id, state and where it is.
+
+QEMU's gdb stub shows each CPU as a thread (thread 1 is CPU 0, the boot
+CPU).  For each, from arch/x86_64/smp.c's cpu_info[]: the local APIC id and
+whether it is online; and, from that CPU's own registers, the function it
+is in.  '*' marks the CPU gdb is looking at now.  Until the scheduler runs
+on every CPU (issue 18) only CPU 0 runs tasks (current is its task); the
+others are parked in ap_main()."""
+
+    def __init__(self):
+        self.name = "cpus"
+        super().__init__("cpus", gdb.COMMAND_STATUS)
+
+    def run(self, argv):
+        if argv:
+            self.usage()
+        info = kvar("cpu_info", "arch/x86_64/smp.c")
+        online = int(kvar("nr_cpus_online", "arch/x86_64/smp.c"))
+        selected = gdb.selected_thread()
+        threads = sorted(gdb.selected_inferior().threads(), key=lambda t: t.num)
+        gdb.write(f"  {'CPU':>3} {'APIC':>4} {'STATE':<7} WHERE\n")
+        try:
+            for cpu, thread in enumerate(threads):
+                thread.switch()
+                pc = int(gdb.parse_and_eval("$pc")) & 0xFFFFFFFFFFFFFFFF
+                where = gdb.execute(f"info symbol {pc:#x}", to_string=True)
+                where = where.split(" in section")[0].strip()
+                if where.startswith("No symbol"):
+                    where = f"0x{pc:x}"
+                if cpu == 0:
+                    cur = kvar("current")
+                    if int(cur):
+                        where += (f"; current: pid {int(cur['pid'])} "
+                                  f"({c_string(cur['comm'])})")
+                state = "online" if cpu < online and bool(info[cpu]["online"]) \
+                    else "offline"
+                if cpu and state == "online":
+                    state = "parked"
+                apic = int(info[cpu]["apic_id"]) if cpu < online else "-"
+                mark = "*" if thread == selected else " "
+                gdb.write(f"{mark} {cpu:>3} {apic:>4} {state:<7} {where}\n")
+        finally:
+            selected.switch()
+
+
 class FramesCommand(VmosCommand):
     """frames: the frame allocator's counts of 4 KiB physical frames.
 
@@ -546,4 +592,5 @@ PtCommand()
 VmasCommand()
 MapsCommand()
 PsCommand()
+CpusCommand()
 FramesCommand()

@@ -10,8 +10,15 @@
 /* arch_early_init - console, CPU features, GDT/TSS, IDT, timer. */
 void arch_early_init(void);
 void gdt_init(void);
+/* gdt_init_ap - give application processor cpu its own GDT and TSS, with
+ * interrupt stacks ist[] (IST_* in asm/segment.h), and load them. */
+void gdt_init_ap(unsigned cpu, const u64 ist[]);
 void idt_init(void);
+void load_idt(void);
 void cpu_init(void);
+/* cpu_init_ap - on an application processor: the boot CPU's protection
+ * switches (CR0.WP, global pages, SMEP, SMAP, FSGSBASE). */
+void cpu_init_ap(void);
 void timer_init(void);
 
 /* The stacks the CPU switches to (TSS): for interrupts from user mode and

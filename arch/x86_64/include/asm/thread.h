@@ -33,6 +33,9 @@ static inline struct trap_frame *arch_user_frame(u64 kstack_top)
 
 /* arch_fpu_init - enable SSE for user code and record the clean FPU state. */
 void arch_fpu_init(void);
+/* arch_fpu_enable - enable the FPU and SSE on the CPU running this (each
+ * CPU has its own CR0 and CR4). */
+void arch_fpu_enable(void);
 /* arch_syscall_init - point the syscall instruction at syscall_entry. */
 void arch_syscall_init(void);
 

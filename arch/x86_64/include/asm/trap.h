@@ -38,6 +38,9 @@ struct trap_frame {
 #define VEC_IRQ_BASE 32 /* the PIC's IRQ 0..15 are remapped here */
 #define VEC_TIMER (VEC_IRQ_BASE + 0)
 #define NR_VECTORS 48
+/* The local APIC's spurious-interrupt vector (asm/apic.h): an interrupt
+ * that vanished before the CPU took it; ignored, no EOI (entry.asm). */
+#define VEC_SPURIOUS 0xff
 
 /* #PF error code bits (Intel SDM vol. 3, 4.7). */
 #define PF_PRESENT (1u << 0) /* 0: not-present page; 1: protection */

@@ -1,0 +1,185 @@
+/*
+ * arch/x86_64/smp.c - starting the other CPUs (application processors).
+ *
+ * The firmware starts only one CPU, the boot CPU (the bootstrap processor,
+ * BSP).  The others wait, halted, for an INIT IPI and then a STARTUP IPI
+ * from it (Intel SDM vol. 3, 9.4, "Multiple-Processor (MP)
+ * Initialization").  ACPI's MADT lists them by local APIC id (acpi.c).
+ * smp_init() starts them one at a time:
+ *   1. copy the trampoline (trampoline.asm) to TRAMPOLINE_BASE in the
+ *      first MiB, with the boot page tables, EFER bits and ap_start64;
+ *   2. for each CPU: a kernel stack and interrupt stacks (with guard
+ *      pages, mm/kstack.c), then INIT, STARTUP, STARTUP: the CPU runs the
+ *      trampoline into long mode and ap_main(cpu) below;
+ *   3. ap_main() gives the CPU its own GDT and TSS, the shared IDT, the
+ *      boot CPU's protection switches (CR0.WP, SMEP, SMAP...), the FPU and
+ *      its local APIC, and reports in (cpu_info[cpu].online);
+ *   4. the boot CPU waits for that before starting the next.
+ * Then each started CPU parks: interrupts off, halted.  The scheduler,
+ * the locks and per-CPU data that let it run tasks are the rest of issue
+ * 18 (docs/smp.md says what is done and in what order).
+ */
+#include <asm/apic.h>
+#include <asm/acpi.h>
+#include <asm/arch.h>
+#include <asm/cpu.h>
+#include <asm/page.h>
+#include <asm/segment.h>
+#include <asm/smp.h>
+#include <asm/thread.h>
+#include <vmos/format.h>
+#include <vmos/printk.h>
+#include <vmos/string.h>
+#include "mm/kstack.h"
+#include "mm/paging.h"
+
+#define TRAMPOLINE_BASE 0x8000 /* trampoline.asm's; STARTUP vector 0x08 */
+#define STARTUP_WAIT_NS 200000ull     /* between the two STARTUP IPIs */
+#define ONLINE_WAIT_NS 1000000000ull  /* 1 s: a slow host schedules the vCPU late */
+
+struct cpu_info cpu_info[NR_CPUS];
+unsigned nr_cpus_present = 1, nr_cpus_online = 1;
+
+/* trampoline.asm: the code and, inside it, what smp.c fills in. */
+extern const char trampoline_start[], trampoline_end[], trampoline_params[];
+extern char boot_pml4[], ap_start64[];
+struct trampoline_params {
+	u64 cr3, efer, entry;
+};
+
+/* For the one CPU being started: read by ap_start64 (trampoline.asm). */
+struct {
+	u64 cr3, stack_top, cpu;
+} ap_boot;
+
+/* Each started CPU's stacks; never freed (a CPU is never stopped). */
+static struct kstack cpu_stack[NR_CPUS], cpu_ist[NR_CPUS][IST_COUNT];
+
+__noreturn void ap_main(u64 cpu);
+
+__noreturn void ap_main(u64 cpu)
+{
+	u64 ist[IST_COUNT];
+
+	load_idt();
+	for (int i = 0; i < IST_COUNT; i++)
+		ist[i] = cpu_ist[cpu][i].top;
+	gdt_init_ap(cpu, ist);
+	cpu_init_ap();
+	arch_fpu_enable();
+	lapic_init_ap();
+	cpu_info[cpu].started_ns = arch_clock_ns();
+	__atomic_store_n(&cpu_info[cpu].online, true, __ATOMIC_RELEASE);
+	/* Parked: no interrupt reaches it (its LINT0 is masked, nothing is
+	 * routed to it yet), so it stays halted until the scheduler takes
+	 * it (issue 18). */
+	for (;;)
+		asm volatile("cli; hlt" ::: "memory");
+}
+
+/* Copy the trampoline to its page and tell it where to go. */
+static void install_trampoline(void)
+{
+	size_t len = trampoline_end - trampoline_start;
+	struct trampoline_params *p;
+
+	memcpy(phys_to_virt(TRAMPOLINE_BASE), trampoline_start, len);
+	p = phys_to_virt(TRAMPOLINE_BASE + (trampoline_params - trampoline_start));
+	p->cr3 = kernel_image_to_phys(boot_pml4);
+	p->efer = EFER_LME | (cpu_features.nx ? EFER_NXE : 0);
+	p->entry = (u64)ap_start64;
+}
+
+static bool online(unsigned cpu)
+{
+	return __atomic_load_n(&cpu_info[cpu].online, __ATOMIC_ACQUIRE);
+}
+
+/* Wait up to ns for cpu to report in. */
+static bool wait_online(unsigned cpu, u64 ns)
+{
+	u64 start = arch_clock_ns();
+
+	while (!online(cpu))
+		if (arch_clock_ns() - start > ns)
+			return false;
+	return true;
+}
+
+/* Make cpu's stacks; false (with a warning) if there is no memory. */
+static bool alloc_stacks(unsigned cpu)
+{
+	if (kstack_alloc(&cpu_stack[cpu]) < 0)
+		return false;
+	for (int i = 0; i < IST_COUNT; i++)
+		if (kstack_alloc(&cpu_ist[cpu][i]) < 0)
+			return false;
+	return true;
+}
+
+/*
+ * start_cpu - start the CPU with local APIC id apic_id as CPU number cpu:
+ * true once it reported in.  INIT, then STARTUP twice (a CPU already
+ * running ignores the second), as the SDM's protocol; the 10 ms wait
+ * after INIT that it asks of old CPUs is left out, as Linux does for
+ * every CPU since the Pentium Pro's family and under a hypervisor.
+ */
+static bool start_cpu(unsigned cpu, u32 apic_id)
+{
+	if (!alloc_stacks(cpu)) {
+		pr_warn("smp: no memory for the stacks of CPU %u\n", cpu);
+		return false;
+	}
+	cpu_info[cpu].apic_id = apic_id;
+	ap_boot.cr3 = kernel_pt_root;
+	ap_boot.stack_top = cpu_stack[cpu].top;
+	ap_boot.cpu = cpu;
+	if (lapic_send_init(apic_id) < 0 ||
+	    lapic_send_startup(apic_id, TRAMPOLINE_BASE >> 12) < 0) {
+		pr_warn("smp: the local APIC did not send the IPIs to APIC id %u\n",
+			apic_id);
+		return false;
+	}
+	if (!wait_online(cpu, STARTUP_WAIT_NS) &&
+	    lapic_send_startup(apic_id, TRAMPOLINE_BASE >> 12) < 0)
+		return false;
+	return wait_online(cpu, ONLINE_WAIT_NS);
+}
+
+void smp_init(void)
+{
+	u64 start = arch_clock_ns();
+	char ids[NR_CPUS * 5 + 1] = "";
+	size_t len = 0;
+	unsigned cpu = 1;
+	u32 self;
+
+	lapic_init();
+	self = lapic_id();
+	cpu_info[0] = (struct cpu_info){ .apic_id = self, .online = true };
+	nr_cpus_present = MAX(acpi_madt.nr_cpus, 1u);
+	install_trampoline();
+	for (unsigned i = 0; i < acpi_madt.nr_cpus && cpu < NR_CPUS; i++) {
+		u32 id = acpi_madt.apic_id[i];
+
+		if (id == self)
+			continue;
+		if (!start_cpu(cpu, id)) {
+			pr_warn("smp: CPU with APIC id %u did not start\n", id);
+			/* It may still run the trampoline later: its slot,
+			 * stacks and ap_boot are not reused. */
+			break;
+		}
+		len += ksnprintf(ids + len, sizeof(ids) - len, " %u", id);
+		cpu++;
+	}
+	nr_cpus_online = cpu;
+	if (cpu == 1) {
+		pr_info("smp: 1 CPU (APIC id %u)\n", self);
+		return;
+	}
+	pr_info("smp: %u CPUs online: CPU 0 (APIC id %u) runs the kernel; %s%u "
+		"(APIC id%s%s) started in %lu us and parked\n", cpu, self,
+		cpu == 2 ? "CPU " : "CPUs 1-", cpu - 1, cpu == 2 ? "" : "s", ids,
+		(arch_clock_ns() - start) / 1000);
+}
