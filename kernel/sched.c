@@ -30,7 +30,6 @@
 #define SCHED_MIN_SLICE_NS 2000000ull /* the shortest, however many run */
 #define SCHED_LATENCY_NS 24000000ull  /* a round of every runnable task */
 
-struct task *current;
 static struct task idle_task;
 static struct task *run_queue; /* any runnable task but idle; NULL if none */
 static unsigned nr_running;
@@ -106,7 +105,7 @@ void sched_init(struct kstack *idle_stack)
 	idle_task.state = TASK_RUNNING;
 	task_set_comm(&idle_task, "swapper");
 	cred_init_root(&idle_task.cred);
-	current = &idle_task;
+	set_current(&idle_task);
 }
 
 void sched_add(struct task *t)
@@ -162,7 +161,7 @@ __sched void schedule(void)
 			prev->ru.nivcsw++;
 		else
 			prev->ru.nvcsw++;
-		current = next;
+		set_current(next);
 		mm_activate(next->mm);
 		arch_switch(&prev->thread, &next->thread, next->kstack.top);
 		finish_switch(); /* back on prev's stack: prev is current again */

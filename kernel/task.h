@@ -26,6 +26,7 @@
 #include "kernel/wait.h"
 #include "mm/kstack.h"
 #include "mm/stats.h"
+#include <asm/current.h>
 #include <asm/thread.h>
 
 #define TASK_COMM_LEN 16
@@ -220,8 +221,7 @@ static inline bool process_alive(const struct task *t)
 	return t->group_leader->group_live > 0;
 }
 
-/* The task running on this CPU. */
-extern struct task *current;
+/* current, the task running on this CPU, is this CPU's (asm/current.h). */
 
 /* task_user_frame - the user registers of t (valid while t has a user part). */
 static inline struct trap_frame *task_user_frame(struct task *t)

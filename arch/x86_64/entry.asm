@@ -1,6 +1,21 @@
 ; arch/x86_64/entry.asm - the first instructions of every interrupt and
 ; exception: push a uniform struct trap_frame (asm/trap.h) and call
 ; trap_dispatch(frame) in C; then restore and iretq.
+;
+; GS: in the kernel, GS's base is this CPU's struct percpu (asm/percpu.h);
+; in user mode it is the user's.  swapgs exchanges MSR_GS_BASE with
+; MSR_KERNEL_GS_BASE, so every way in from user mode does one and every
+; way back out does one.  A trap from kernel mode needs none, with one
+; exception: a fault on the iretq back to user mode (bad_iret in idt.c)
+; arrives from kernel mode with the user's GS already loaded.  So a trap
+; from kernel mode looks at MSR_GS_BASE itself: a user address (bit 63
+; clear) means the user's GS is loaded, and it swaps.  (The same test
+; makes a double fault in the two instructions between syscall and its
+; swapgs report like any other.)
+
+MSR_GS_BASE equ 0xC0000101
+PERCPU_KERNEL_RSP equ 8           ; asm/percpu.h
+PERCPU_USER_RSP equ 16
 
 bits 64
 section .text
@@ -67,6 +82,21 @@ trap_stub_%1:
 %endrep
 
 trap_common:
+    test byte [rsp + 24], 3     ; the frame's CS (above vector, error code, rip)
+    jnz .swapgs
+    push rax                    ; from kernel mode: which GS is loaded?
+    push rcx
+    push rdx
+    mov ecx, MSR_GS_BASE
+    rdmsr
+    test edx, edx               ; bit 63 (of edx:eax) set: the kernel's
+    pop rdx
+    pop rcx
+    pop rax
+    js .gs_ready
+.swapgs:
+    swapgs
+.gs_ready:
     PUSH_REGS
     cld
     mov rdi, rsp                ; struct trap_frame *
@@ -78,6 +108,9 @@ global trap_return_iret
 trap_return:
     POP_REGS
     add rsp, 16                 ; vector and error code
+    test byte [rsp + 8], 3      ; back to user mode: the user's GS
+    jz trap_return_iret
+    swapgs
 trap_return_iret:               ; a fault here is the user's (idt.c: bad_iret)
     iretq
 
@@ -120,16 +153,12 @@ arch_call_on_stack:
 ; ---------------------------------------------------------------------------
 ; System calls.  The `syscall` instruction (from ring 3) loads RIP from
 ; MSR_LSTAR, saves the user RIP in RCX and RFLAGS in R11, masks RFLAGS with
-; MSR_FMASK (IF off) and leaves RSP alone: still the user stack.  We switch
-; to the current task's kernel stack (cpu_kernel_rsp, the same value as
-; TSS.rsp0) and push a struct trap_frame identical to an interrupt's, so one
-; restore path (trap_return, iretq) serves both.  One CPU: the scratch slot
-; for the user RSP is a plain variable.
-section .bss
-global cpu_kernel_rsp
-cpu_kernel_rsp: resq 1
-cpu_user_rsp:   resq 1
-
+; MSR_FMASK (IF off) and leaves RSP alone: still the user stack.  We load
+; the kernel's GS, switch to the current task's kernel stack (this CPU's
+; percpu.kernel_rsp, the same value as its TSS.rsp0) and push a struct
+; trap_frame identical to an interrupt's, so one restore path
+; (trap_return, iretq) serves both.  The user's RSP waits in
+; percpu.user_rsp meanwhile: this CPU's own slot.
 section .text
 extern syscall_dispatch
 USER_CS_SEL equ 0x23
@@ -138,10 +167,11 @@ SYSCALL_VECTOR equ 0x100          ; marks a syscall frame (not a CPU vector)
 
 global syscall_entry
 syscall_entry:
-    mov [rel cpu_user_rsp], rsp
-    mov rsp, [rel cpu_kernel_rsp]
+    swapgs
+    mov [gs:PERCPU_USER_RSP], rsp
+    mov rsp, [gs:PERCPU_KERNEL_RSP]
     push USER_DS_SEL                ; ss
-    push qword [rel cpu_user_rsp]   ; rsp
+    push qword [gs:PERCPU_USER_RSP] ; rsp
     push r11                        ; rflags
     push USER_CS_SEL                ; cs
     push rcx                        ; rip

@@ -12,6 +12,7 @@
  */
 #include <asm/arch.h>
 #include <asm/segment.h>
+#include <asm/percpu.h>
 #include <asm/smp.h>
 
 struct tss {
@@ -44,10 +45,9 @@ struct gdt_ptr {
 #define SEG_TSS_AVAILABLE (0x9ull << 40)
 #define SEG_LDT (0x2ull << 40)
 
-/* One GDT and TSS per CPU (each CPU's TSS holds its own stacks).  Until
- * the scheduler runs tasks on every CPU (issue 18), only the boot CPU's
- * (index 0) ever changes after start-up: arch_set_kernel_stack() and the
- * LDT below are its. */
+/* One GDT and TSS per CPU: each CPU's TSS holds its own stacks, and its
+ * GDT its own TSS descriptor and the LDT it has loaded.  The functions
+ * below change the running CPU's (smp_processor_id(), asm/percpu.h). */
 static u64 gdts[NR_CPUS][GDT_ENTRIES] __aligned(16);
 static struct tss tsses[NR_CPUS] __aligned(16);
 
@@ -130,38 +130,44 @@ void gdt_init_ap(unsigned cpu, const u64 ist[])
 	setup_gdt(cpu, ist);
 }
 
-/* What LDTR describes now: base and entries (a null LDTR: NULL, 0). */
-static const void *loaded_ldt;
-static unsigned loaded_ldt_entries;
+/* What each CPU's LDTR describes now: base and entries (a null LDTR:
+ * NULL, 0). */
+static struct {
+	const void *table;
+	unsigned entries;
+} loaded_ldt[NR_CPUS];
 
 void arch_load_ldt(const void *table, unsigned entries)
 {
+	unsigned cpu = smp_processor_id();
+
 	if (!table || !entries)
 		table = NULL, entries = 0;
-	if (table == loaded_ldt && entries == loaded_ldt_entries)
+	if (table == loaded_ldt[cpu].table && entries == loaded_ldt[cpu].entries)
 		return;
-	loaded_ldt = table;
-	loaded_ldt_entries = entries;
+	loaded_ldt[cpu].table = table;
+	loaded_ldt[cpu].entries = entries;
 	if (!table) {
 		asm volatile("lldt %w0" : : "r"((u16)0) : "memory");
 		return;
 	}
-	system_descriptor(gdts[0], GDT_LDT, SEG_LDT, (u64)table, entries * 8ull - 1);
+	system_descriptor(gdts[cpu], GDT_LDT, SEG_LDT, (u64)table, entries * 8ull - 1);
 	asm volatile("lldt %w0" : : "r"((u16)LDT_SELECTOR) : "memory");
 }
 
 void arch_unload_ldt(const void *table)
 {
-	if (table && table == loaded_ldt)
+	if (table && table == loaded_ldt[smp_processor_id()].table)
 		arch_load_ldt(NULL, 0);
 }
 
 void arch_set_ist_stack(int ist, u64 top)
 {
-	tsses[0].ist[ist - 1] = top;
+	tsses[smp_processor_id()].ist[ist - 1] = top;
 }
 
 void arch_set_kernel_stack(u64 top)
 {
-	tsses[0].rsp[0] = top;
+	tsses[smp_processor_id()].rsp[0] = top;
+	this_cpu()->kernel_rsp = top;
 }

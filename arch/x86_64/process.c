@@ -3,14 +3,19 @@
  * the user's data selectors and FS/GS bases, the syscall MSRs, and the
  * switch itself.
  *
- * The kernel never uses DS, ES, FS or GS (no swapgs: the GS base MSR is the
- * user's), so they hold the running task's values while it is in the
- * kernel; the switch saves them and loads the next task's, selector first,
- * then base, as Linux's __switch_to with FSGSBASE: a base the user set
- * with wrgsbase survives a switch even if the selector says otherwise.
+ * The kernel never uses DS, ES or FS, and uses GS only through its base
+ * (this CPU's struct percpu, asm/percpu.h): while a task is in the kernel,
+ * the user's GS base waits in MSR_KERNEL_GS_BASE (entry.asm's swapgs).  So
+ * they all hold the running task's values; the switch saves them and loads
+ * the next task's, selector first, then base, as Linux's __switch_to with
+ * FSGSBASE: a base the user set with wrgsbase survives a switch even if
+ * the selector says otherwise.  Loading a GS selector also loads the GS
+ * base, so it is done between two swapgs (load_user_gs), as Linux's
+ * load_gs_index: it changes the user's base, not the kernel's.
  */
 #include <asm/arch.h>
 #include <asm/cpu.h>
+#include <asm/percpu.h>
 #include <asm/segment.h>
 #include <asm/thread.h>
 #include <vmos/string.h>
@@ -20,8 +25,7 @@
 #define MSR_CSTAR 0xC0000083 /* syscall from 32-bit compatibility mode */
 #define MSR_FMASK 0xC0000084
 #define MSR_FS_BASE 0xC0000100
-#define MSR_GS_BASE 0xC0000101 /* the user's: the kernel never uses GS
-				  (no swapgs), so it holds the user's base */
+#define MSR_KERNEL_GS_BASE 0xC0000102 /* in the kernel: the user's GS base */
 #define CR0_MP (1ul << 1)
 #define CR0_EM (1ul << 2)
 #define CR0_TS (1ul << 3)
@@ -31,7 +35,6 @@
 #define RFLAGS_NT (1ul << 14)
 #define RFLAGS_RESERVED1 (1ul << 1) /* always reads as 1 */
 
-extern u64 cpu_kernel_rsp;
 extern void syscall_entry(void);
 extern void syscall32_ignore(void);
 extern void task_start(void);
@@ -118,6 +121,16 @@ static bool usable_data_selector(u16 sel)
 	return !(ar & AR_TYPE_CODE) || (ar & AR_TYPE_READABLE);
 }
 
+/* load_user_gs - load the user's GS selector, s: it lands in the user's
+ * GS (swapped in for the one instruction), interrupts off meanwhile. */
+static void load_user_gs(u16 s)
+{
+	u64 flags = arch_irq_save();
+
+	asm volatile("swapgs; mov %0, %%gs; swapgs" : : "r"((u32)s) : "memory");
+	arch_irq_restore(flags);
+}
+
 #define LOAD_SEG(seg, sel)                                                  \
 	do {                                                                \
 		u16 s_ = usable_data_selector(sel) ? (sel) : 0;             \
@@ -132,7 +145,7 @@ static void save_fsgs(struct arch_thread *t)
 	asm volatile("mov %%fs, %0" : "=r"(t->fsindex));
 	asm volatile("mov %%gs, %0" : "=r"(t->gsindex));
 	t->fs_base = rdmsr(MSR_FS_BASE);
-	t->gs_base = rdmsr(MSR_GS_BASE);
+	t->gs_base = rdmsr(MSR_KERNEL_GS_BASE);
 }
 
 /* load_fsgs - next's selectors (those that may differ from prev's, which
@@ -146,9 +159,9 @@ static void load_fsgs(const struct arch_thread *prev, const struct arch_thread *
 	if (prev->fsindex | next->fsindex)
 		LOAD_SEG(fs, next->fsindex);
 	if (prev->gsindex | next->gsindex)
-		LOAD_SEG(gs, next->gsindex);
+		load_user_gs(usable_data_selector(next->gsindex) ? next->gsindex : 0);
 	wrmsr(MSR_FS_BASE, next->fs_base);
-	wrmsr(MSR_GS_BASE, next->gs_base);
+	wrmsr(MSR_KERNEL_GS_BASE, next->gs_base);
 }
 
 void arch_thread_fork(struct arch_thread *child)
@@ -211,13 +224,14 @@ void arch_thread_reset_fpu(struct arch_thread *t)
 	memcpy(t->fpu, fpu_clean, FPU_STATE_SIZE);
 	asm volatile("fxrstor64 %0" : : "m"(t->fpu));
 	/* Linux's start_thread: null selectors, both bases 0. */
-	asm volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%fs; mov %0, %%gs"
+	asm volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%fs"
 		     : : "r"(0u) : "memory");
+	load_user_gs(0);
 	t->ds = t->es = t->fsindex = t->gsindex = 0;
 	t->fs_base = 0;
 	wrmsr(MSR_FS_BASE, 0);
 	t->gs_base = 0;
-	wrmsr(MSR_GS_BASE, 0);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
 }
 
 void arch_frame_setup_user(struct trap_frame *tf, u64 ip, u64 sp)
@@ -240,10 +254,10 @@ void arch_set_fs_base(struct arch_thread *t, u64 base)
 
 void arch_set_gs_base(struct arch_thread *t, u64 base)
 {
-	asm volatile("mov %0, %%gs" : : "r"(0u) : "memory");
+	load_user_gs(0);
 	t->gsindex = 0;
 	t->gs_base = base;
-	wrmsr(MSR_GS_BASE, base);
+	wrmsr(MSR_KERNEL_GS_BASE, base);
 }
 
 u64 arch_get_fs_base(void)
@@ -253,7 +267,7 @@ u64 arch_get_fs_base(void)
 
 u64 arch_get_gs_base(void)
 {
-	return rdmsr(MSR_GS_BASE);
+	return rdmsr(MSR_KERNEL_GS_BASE);
 }
 
 void arch_set_notsc(struct arch_thread *t, bool notsc)
@@ -273,7 +287,6 @@ __sched void arch_switch(struct arch_thread *prev, struct arch_thread *next,
 	asm volatile("fxrstor64 %0" : : "m"(next->fpu));
 	save_fsgs(prev);
 	load_fsgs(prev, next);
-	arch_set_kernel_stack(next_kstack_top);
-	cpu_kernel_rsp = next_kstack_top;
+	arch_set_kernel_stack(next_kstack_top); /* TSS.rsp0 and syscall_entry's */
 	arch_switch_to(&prev->kernel_sp, next->kernel_sp);
 }

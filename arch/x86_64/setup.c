@@ -4,9 +4,11 @@
 #include <asm/arch.h>
 #include <asm/console.h>
 #include <asm/irq.h>
+#include <asm/percpu.h>
 
 void arch_early_init(void)
 {
+	percpu_init(0); /* GS: the boot CPU's percpu, so current reads NULL */
 	arch_console_init(); /* printk works from here on */
 	cpu_init();
 	gdt_init();

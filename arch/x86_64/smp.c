@@ -24,6 +24,7 @@
 #include <asm/arch.h>
 #include <asm/cpu.h>
 #include <asm/page.h>
+#include <asm/percpu.h>
 #include <asm/segment.h>
 #include <asm/smp.h>
 #include <asm/thread.h>
@@ -61,6 +62,7 @@ __noreturn void ap_main(u64 cpu)
 {
 	u64 ist[IST_COUNT];
 
+	percpu_init(cpu);
 	load_idt();
 	for (int i = 0; i < IST_COUNT; i++)
 		ist[i] = cpu_ist[cpu][i].top;

@@ -43,7 +43,7 @@
 /* ---- the doubles: what the fault path calls outside mm/fault.c ---- */
 
 static struct task task;
-struct task *current = &task;
+struct task *host_current = &task;
 
 void mm_account(struct mm *mm, s64 delta)
 {

@@ -1,0 +1,55 @@
+/*
+ * asm/percpu.h - what each CPU keeps for itself, reached through GS.
+ *
+ * Each CPU has a struct percpu, and while the CPU is in the kernel its GS
+ * base (MSR_GS_BASE) points at it: `mov %gs:24, %rax` reads this CPU's
+ * current task, on whichever CPU runs the code.  In user mode GS is the
+ * user's (arch_prctl(ARCH_SET_GS), wrgsbase); `swapgs` exchanges the two
+ * bases on every way into the kernel from user mode and back
+ * (entry.asm), so that in the kernel MSR_KERNEL_GS_BASE holds the user's.
+ * This is Linux's scheme (its per-CPU area and pcpu_hot).
+ */
+#ifndef ASM_PERCPU_H
+#define ASM_PERCPU_H
+
+#include <asm/smp.h>
+#include <vmos/types.h>
+
+struct task;
+
+struct percpu {
+	struct percpu *self;   /* this struct's own address (this_cpu()) */
+	u64 kernel_rsp;        /* the current task's kernel stack top: where
+				  syscall_entry switches to (and TSS.rsp0) */
+	u64 user_rsp;          /* syscall_entry's slot for the user's rsp */
+	struct task *current;  /* the task this CPU runs */
+	u32 cpu;               /* this CPU's number: 0 is the boot CPU */
+};
+
+/* The offsets entry.asm uses (checked in percpu.c). */
+#define PERCPU_KERNEL_RSP 8
+#define PERCPU_USER_RSP 16
+#define PERCPU_CURRENT 24
+
+extern struct percpu percpu[NR_CPUS];
+
+/* this_cpu - the running CPU's struct percpu. */
+static inline struct percpu *this_cpu(void)
+{
+	struct percpu *p;
+
+	asm volatile("mov %%gs:0, %0" : "=r"(p));
+	return p;
+}
+
+/* smp_processor_id - the running CPU's number (Linux's name). */
+static inline unsigned smp_processor_id(void)
+{
+	return this_cpu()->cpu;
+}
+
+/* percpu_init - point the running CPU's GS base at percpu[cpu], the
+ * user's GS base (MSR_KERNEL_GS_BASE while in the kernel) at 0. */
+void percpu_init(unsigned cpu);
+
+#endif
