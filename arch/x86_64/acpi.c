@@ -271,12 +271,12 @@ static bool rsdp_ok(const u8 *p, size_t avail)
 
 const void *acpi_find_rsdp(const void *area, size_t len)
 {
-	const u8 *p = area, *end = p + len;
+	const u8 *p = area;
+	size_t off = (RSDP_ALIGN - (uintptr_t)p % RSDP_ALIGN) % RSDP_ALIGN;
 
-	p += (RSDP_ALIGN - (uintptr_t)p % RSDP_ALIGN) % RSDP_ALIGN;
-	for (; p < end && (size_t)(end - p) >= RSDP_V1_SIZE; p += RSDP_ALIGN)
-		if (rsdp_ok(p, end - p))
-			return p;
+	for (; off < len; off += RSDP_ALIGN)
+		if (rsdp_ok(p + off, len - off))
+			return p + off;
 	return NULL;
 }
 
