@@ -284,6 +284,7 @@ UNIT_TESTS := $(patsubst tests/unit/test_%.c,$(BUILD)/unit/test_%,$(wildcard tes
 
 # The host unit tests: which kernel sources each test_NAME compiles (all
 # pure code; one table, so that adding a test is one line here).
+UNIT_SRC_acpi      := arch/x86_64/acpi.c lib/format.c
 UNIT_SRC_clock     := mm/clock.c
 UNIT_SRC_cmdline   := kernel/cmdline.c
 UNIT_SRC_cpio      := fs/cpio.c

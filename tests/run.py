@@ -107,8 +107,9 @@ def qemu_command(test, extra=()):
            "-monitor", "none"]
     if test.get("debug_exit", True):
         cmd += DEBUG_EXIT
-    if test.get("smp"):  # CPUs (1 unless the test says)
+    if test.get("smp"):  # processors (QEMU's default is one)
         cmd += ["-smp", str(test["smp"])]
+    cmd += test.get("qemu_args", [])
     if test.get("icount"):  # guest time counts instructions: no host load in it
         cmd += ["-icount", "shift=0"]
     if "iso" in test:

@@ -28,7 +28,6 @@ BANNER = r"vmos \S+ \(x86_64\): a teaching kernel"
 TAP_LINE = re.compile(r"^(?:\[\s*[\d.]+\] )?(ok|not ok) (\d+)(?: -)? ?(.*)$")
 
 # cost=N: the test's rough seconds (default 1): the longest start first.
-# smp=N: the machine's CPUs (QEMU's -smp; 1 when absent).
 # name, kernel command line, expected QEMU exit code, and what the log must
 # (expect), must not (forbid) or must exactly once (once) contain. tap=True: each TAP line is a test.
 # disks=["256M", "64K:ro"]: virtio disks, vda first, each a fresh sparse
@@ -36,6 +35,8 @@ TAP_LINE = re.compile(r"^(?:\[\s*[\d.]+\] )?(ok|not ok) (\d+)(?: -)? ?(.*)$")
 # ":ro" attaches it read-only; ":ioerr" makes every read and write that
 # touches sector 8 (the disk's second page) fail with an I/O error (QEMU's
 # blkdebug driver).
+# smp=4: QEMU's -smp (one CPU if not given); qemu_args=[...]: more QEMU
+# options, e.g. ["-machine", "acpi=off"].
 # typed=[("prompt", "ls\n"), (0.5, "\x03")]: keys for the serial console,
 # each typed after the shell's next prompt or after a pause in seconds
 # (tests/run.py type_lines).
@@ -59,11 +60,19 @@ QUICK_SWAP = dict(name="user-swap", cost=6, append="init=/tests/swap_test --quic
              r"rw-p: swap-in from the swap cache"],
      forbid=[r"out of memory", r"blkdev:", r"virtio_blk: "])
 
+# The boot line of arch/x86_64/acpi.c for QEMU's i440fx machine, given
+# what it says about the CPUs.
+def acpi_madt_line(cpus):
+    return (r"ACPI: MADT: " + cpus + r", local APIC at 0xfee00000, "
+            r"I/O APIC 0 at 0xfec00000 \(GSI base 0\), 5 interrupt overrides, "
+            r"8259 PICs present\r?$")
+
 QEMU_TESTS = [
     # KERN_DEBUG messages go to the log only (kernel/printk.c), unless
     # the console's level is 8 (loglevel=8, below).
     dict(name="direct-boot", append="poweroff", exit=EXIT_OK,
-         expect=[BANNER, r"Physical memory map:", r"MemFree: +\d+ kB",
+         expect=[BANNER, acpi_madt_line(r"1 CPU \(local APIC id 0\)"),
+                 r"Physical memory map:", r"MemFree: +\d+ kB",
                  r"Running on a guarded kernel stack",
                  r"poweroff: boot complete"],
          forbid=[r"printk: console log level"]),
@@ -76,6 +85,25 @@ QEMU_TESTS = [
          exit=EXIT_OK, expect=[r"init=/sbin/init with 2 argument\(s\)"]),
     dict(name="acpi-poweroff", append="poweroff", debug_exit=False, exit=0,
          expect=[r"poweroff: boot complete"]),
+    # The CPUs and interrupt controllers from the MADT (arch/x86_64/acpi.c):
+    # QEMU's i440fx tables at -smp 4, with two more hot-pluggable sockets
+    # (disabled entries), and a machine without ACPI (one CPU assumed).
+    dict(name="acpi-madt-smp4", append="poweroff", smp="4,maxcpus=6",
+         exit=EXIT_OK, expect=[acpi_madt_line(r"4 CPUs \(local APIC ids 0 1 2 3\), 2 disabled"),
+                               # and they start (arch/x86_64/smp.c)
+                               r"smp: 4 CPUs online: CPU 0 \(APIC id 0\) runs the kernel; "
+                               r"CPUs 1-3 \(APIC ids 1 2 3\) started in \d+ us and parked"],
+         forbid=[r"did not start", r"smp: no memory"]),
+    dict(name="smp-8", append="poweroff", smp=8, exit=EXIT_OK,
+         expect=[r"smp: 8 CPUs online: CPU 0 \(APIC id 0\) runs the kernel; "
+                 r"CPUs 1-7 \(APIC ids 1 2 3 4 5 6 7\) started in \d+ us and parked",
+                 r"poweroff: boot complete"],
+         forbid=[r"did not start", r"smp: no memory"]),
+    dict(name="acpi-none", append="poweroff", qemu_args=["-machine", "acpi=off"],
+         exit=EXIT_OK, unchecked_only=True,
+         expect=[r"ACPI: no RSDP: one CPU, local APIC at 0xfee00000",
+                 r"smp: 1 CPU \(APIC id 0\)", r"poweroff: boot complete"],
+         forbid=[r"ACPI: MADT"]),
     dict(name="ktest-all", append="ktest=all", exit=EXIT_OK, tap=True),
     dict(name="initrd-modules-kept", append="ktest=frames", exit=EXIT_OK,
          tap=True, initrd=["mod-a.bin", "mod-b.bin"],
