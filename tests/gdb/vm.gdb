@@ -55,8 +55,8 @@ vmas
 echo == maps\n
 maps 4
 echo == pt-user\n
-pt current->mm->start_stack
-printf "user=0x%lx direct=0x%lx\n", *(unsigned long *)current->mm->start_stack, *(unsigned long *)(0xffff888000000000 + $pt_phys)
+pt $current()->mm->start_stack
+printf "user=0x%lx direct=0x%lx\n", *(unsigned long *)$current()->mm->start_stack, *(unsigned long *)(0xffff888000000000 + $pt_phys)
 echo == pt-pid1\n
 # PID 1's stack is not mapped in cat's tables (CR3): only its mm->pgd has
 # it. Its first word is the shell's argc: 3 (/bin/sh, -c, the command).

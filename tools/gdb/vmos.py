@@ -72,7 +72,7 @@ def c_string(array):
 
 
 def as_address(text):
-    """A gdb expression (0x401000, kmain, current->mm->brk) as an address."""
+    """A gdb expression (0x401000, kmain, $current()->mm->brk) as an address."""
     try:
         v = gdb.parse_and_eval(text)
     except gdb.error as e:
@@ -88,7 +88,7 @@ def as_address(text):
 
 
 def parse_pid(text):
-    """A PID: a number, or an expression such as current->tgid."""
+    """A PID: a number, or an expression such as $current()->tgid."""
     try:
         pid = int(text, 0)
     except ValueError:
@@ -96,7 +96,7 @@ def parse_pid(text):
             pid = int(gdb.parse_and_eval(text))
         except gdb.error:
             raise gdb.GdbError(f"'{text}' is not a PID (a number or an "
-                               "expression such as current->tgid; ps lists "
+                               "expression such as $current()->tgid; ps lists "
                                "them)")
     if pid < 0:
         raise gdb.GdbError(f"'{text}' is not a PID (PIDs are not negative)")
@@ -120,9 +120,37 @@ def idle_task():
     return kvar("idle_task", "kernel/sched.c").address
 
 
+def selected_cpu():
+    """The number of the CPU gdb looks at: QEMU shows CPU n as thread n + 1."""
+    thread = gdb.selected_thread()
+    return thread.num - 1 if thread is not None else 0
+
+
+def current_task(cpu=None):
+    """current on a CPU (default: the one gdb looks at), a struct task *:
+    the kernel keeps it in that CPU's struct percpu (asm/current.h), read
+    through GS, which gdb cannot do for a breakpoint condition."""
+    return kvar("percpu")[selected_cpu() if cpu is None else cpu]["current"]
+
+
+class CurrentFunction(gdb.Function):
+    """$current() - the task the CPU gdb looks at runs (the kernel's current).
+
+In C, current reads this CPU's struct percpu through GS (asm/current.h);
+gdb reads the same field of percpu[] for the selected CPU (thread).  Use it
+wherever C would say current: `p $current()->pid`, or a condition,
+`hbreak sys_exit_group if $_streq($current()->comm, "cat")`."""
+
+    def __init__(self):
+        super().__init__("current")
+
+    def invoke(self):
+        return current_task()
+
+
 def current_pid():
     """The PID of current, the task this CPU runs."""
-    cur = kvar("current")
+    cur = current_task()
     if not int(cur):
         raise gdb.GdbError("no task runs yet (current is NULL until "
                            "sched_init); name a PID")
@@ -334,7 +362,7 @@ class VmosCommand(gdb.Command):
 class PtCommand(VmosCommand):
     """pt ADDR [PID]: walk the page tables for the virtual address ADDR.
 
-ADDR is any gdb expression: 0x401000, kmain, current->mm->start_stack
+ADDR is any gdb expression: 0x401000, kmain, $current()->mm->start_stack
 (quote it if it has spaces: pt "buf + 8").  Without PID the walk starts at
 the current CR3, the tables the CPU uses now; with PID it starts at that
 task's mm->pgd (kernel_pt_root for a task without an mm, such as PID 0).
@@ -427,7 +455,7 @@ anonymous memory."""
 class MapsCommand(VmosCommand):
     """maps PID: the text /proc/PID/maps would show for the process PID.
 
-PID is a number or an expression: `maps current->tgid` at a breakpoint
+PID is a number or an expression: `maps $current()->tgid` at a breakpoint
 shows the maps of the process that hit it.
 
 Built as show_maps() in fs/proc/task_mmu.c builds it, from the regions in
@@ -461,7 +489,7 @@ MM is its address space (- for a kernel task)."""
     def run(self, argv):
         if argv:
             self.usage()
-        cur = int(kvar("current"))
+        cur = int(current_task())
         gdb.write(f"  {'PID':>5} {'TGID':>5} {'PPID':>5} {'STATE':<9} "
                   f"{'COMM':<16} MM\n")
         for t in [idle_task()] + list(all_tasks()):
@@ -504,7 +532,7 @@ others are parked in ap_main()."""
                 if where.startswith("No symbol"):
                     where = f"0x{pc:x}"
                 if cpu == 0:
-                    cur = kvar("current")
+                    cur = current_task(0)
                     if int(cur):
                         where += (f"; current: pid {int(cur['pid'])} "
                                   f"({c_string(cur['comm'])})")
@@ -593,4 +621,5 @@ VmasCommand()
 MapsCommand()
 PsCommand()
 CpusCommand()
+CurrentFunction()
 FramesCommand()
