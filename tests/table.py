@@ -105,6 +105,11 @@ QEMU_TESTS = [
                  r"smp: 1 CPU \(APIC id 0\)", r"poweroff: boot complete"],
          forbid=[r"ACPI: MADT"]),
     dict(name="ktest-all", append="ktest=all", exit=EXIT_OK, tap=True),
+    # IPIs and the TLB shootdown on 4 CPUs (tests/ktest/smp.c); ktest-all
+    # above runs it on one CPU, where it skips.
+    dict(name="ktest-smp", append="ktest=smp", smp=4, exit=EXIT_OK, tap=True,
+         expect=[r"the other CPUs still read A: their TLBs hold the old translation"],
+         forbid=[r"did not answer", r"SKIP"]),
     dict(name="initrd-modules-kept", append="ktest=frames", exit=EXIT_OK,
          tap=True, initrd=["mod-a.bin", "mod-b.bin"],
          expect=[r"module 0: \[mem 0x[0-9a-f]+-0x[0-9a-f]+\] \S*mod-a\.bin",

@@ -18,6 +18,7 @@
 /* Register offsets in the local APIC's page (Intel SDM vol. 3, table 11-1). */
 #define LAPIC_ID 0x20
 #define LAPIC_TPR 0x80     /* task priority: 0 accepts every interrupt */
+#define LAPIC_EOI 0xb0     /* end of interrupt: write 0 */
 #define LAPIC_SVR 0xf0     /* spurious vector; bit 8 enables the APIC */
 #define LAPIC_ICR_LO 0x300 /* interrupt command: writing this sends */
 #define LAPIC_ICR_HI 0x310 /* destination in bits 24-31 */
@@ -26,6 +27,7 @@
 
 #define SVR_ENABLE (1u << 8)
 #define LVT_MASKED (1u << 16)
+#define ICR_FIXED (0u << 8)   /* delivery mode fixed: the vector */
 #define ICR_INIT (5u << 8)    /* delivery mode INIT */
 #define ICR_STARTUP (6u << 8) /* delivery mode STARTUP: vector = page */
 #define ICR_ASSERT (1u << 14)
@@ -72,14 +74,19 @@ u32 lapic_id(void)
 /* Send the IPI command to apic_id and wait until the APIC has sent it. */
 static int send_ipi(u32 apic_id, u32 command)
 {
-	u64 start = arch_clock_ns();
+	u64 start = arch_clock_ns(), flags = arch_irq_save(); /* two writes: one command */
+	int err = 0;
 
 	lapic_write(LAPIC_ICR_HI, apic_id << 24);
 	lapic_write(LAPIC_ICR_LO, command);
-	while (lapic_read(LAPIC_ICR_LO) & ICR_BUSY)
-		if (arch_clock_ns() - start > ICR_WAIT_NS)
-			return -ETIMEDOUT;
-	return 0;
+	while (lapic_read(LAPIC_ICR_LO) & ICR_BUSY) {
+		if (arch_clock_ns() - start > ICR_WAIT_NS) {
+			err = -ETIMEDOUT;
+			break;
+		}
+	}
+	arch_irq_restore(flags);
+	return err;
 }
 
 int lapic_send_init(u32 apic_id)
@@ -90,4 +97,14 @@ int lapic_send_init(u32 apic_id)
 int lapic_send_startup(u32 apic_id, u8 vector)
 {
 	return send_ipi(apic_id, ICR_STARTUP | ICR_ASSERT | vector);
+}
+
+int lapic_send_ipi(u32 apic_id, u8 vector)
+{
+	return send_ipi(apic_id, ICR_FIXED | ICR_ASSERT | vector);
+}
+
+void lapic_eoi(void)
+{
+	lapic_write(LAPIC_EOI, 0);
 }

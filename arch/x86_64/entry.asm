@@ -120,6 +120,14 @@ global spurious_interrupt
 spurious_interrupt:
     iretq
 
+; The IPI that asks this CPU to run a function (VEC_CALL_FUNCTION): an
+; interrupt like the others, dispatched by trap_dispatch.
+global call_function_interrupt
+call_function_interrupt:
+    push 0
+    push 0xfb                   ; VEC_CALL_FUNCTION
+    jmp trap_common
+
 ; arch_resume_user(frame): return to user mode with the registers of frame,
 ; the user frame at the top of the kernel stack, dropping everything below
 ; it (idt.c: bad_iret starts the return over once the signal is set up).

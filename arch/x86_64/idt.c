@@ -14,6 +14,7 @@
 #include <asm/page_types.h>
 #include <asm/segment.h>
 #include <asm/trap.h>
+#include <asm/smp.h>
 #include "kernel/catch.h"
 #include "kernel/entry.h"
 #include "kernel/signal.h"
@@ -44,7 +45,7 @@ struct idt_gate {
 
 static struct idt_gate idt[IDT_ENTRIES] __aligned(16);
 extern const u64 trap_stubs[NR_VECTORS];
-extern char spurious_interrupt[];
+extern char spurious_interrupt[], call_function_interrupt[];
 
 static const char *const exception_names[NR_EXCEPTIONS] = {
 	"divide error", "debug", "non-maskable interrupt", "breakpoint",
@@ -100,6 +101,7 @@ void idt_init(void)
 	set_gate(VEC_MACHINE_CHECK, trap_stubs[VEC_MACHINE_CHECK],
 		 IST_MACHINE_CHECK);
 	set_gate(VEC_SPURIOUS, (u64)spurious_interrupt, 0);
+	set_gate(VEC_CALL_FUNCTION, (u64)call_function_interrupt, 0);
 	/* Only int3 may be raised from user mode (DPL 3), as on Linux: a
 	 * debugger's breakpoint is SIGTRAP.  Any other int N, int $0x80
 	 * included (no IA32 emulation), is a #GP and so SIGSEGV. */
@@ -281,7 +283,9 @@ static __noinline void other_exception(struct trap_frame *tf)
 
 void trap_dispatch(struct trap_frame *tf)
 {
-	if (tf->vector >= VEC_IRQ_BASE)
+	if (tf->vector == VEC_CALL_FUNCTION)
+		smp_call_function_interrupt();
+	else if (tf->vector >= VEC_IRQ_BASE)
 		irq_dispatch(tf->vector - VEC_IRQ_BASE, tf);
 	else switch (tf->vector) {
 	case VEC_PAGE_FAULT:

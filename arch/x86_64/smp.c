@@ -15,9 +15,11 @@
  *      boot CPU's protection switches (CR0.WP, SMEP, SMAP...), the FPU and
  *      its local APIC, and reports in (cpu_info[cpu].online);
  *   4. the boot CPU waits for that before starting the next.
- * Then each started CPU parks: interrupts off, halted.  The scheduler,
- * the locks and per-CPU data that let it run tasks are the rest of issue
- * 18 (docs/smp.md says what is done and in what order).
+ * Then each started CPU idles: halted, woken only by the IPIs of another
+ * CPU that asks it to run a function (smp_call_function_*, below: the
+ * TLB shootdown is one).  The scheduler and the locks that let it run
+ * tasks are the rest of issue 18 (docs/smp.md says what is done and in
+ * what order).
  */
 #include <asm/apic.h>
 #include <asm/acpi.h>
@@ -28,6 +30,9 @@
 #include <asm/segment.h>
 #include <asm/smp.h>
 #include <asm/thread.h>
+#include <asm/tlb.h>
+#include <asm/trap.h>
+#include <vmos/errno.h>
 #include <vmos/format.h>
 #include <vmos/printk.h>
 #include <vmos/string.h>
@@ -37,6 +42,7 @@
 #define TRAMPOLINE_BASE 0x8000 /* trampoline.asm's; STARTUP vector 0x08 */
 #define STARTUP_WAIT_NS 200000ull     /* between the two STARTUP IPIs */
 #define ONLINE_WAIT_NS 1000000000ull  /* 1 s: a slow host schedules the vCPU late */
+#define CALL_WAIT_NS 1000000000ull    /* 1 s for another CPU to run a function */
 
 struct cpu_info cpu_info[NR_CPUS];
 unsigned nr_cpus_present = 1, nr_cpus_online = 1;
@@ -72,11 +78,172 @@ __noreturn void ap_main(u64 cpu)
 	lapic_init_ap();
 	cpu_info[cpu].started_ns = arch_clock_ns();
 	__atomic_store_n(&cpu_info[cpu].online, true, __ATOMIC_RELEASE);
-	/* Parked: no interrupt reaches it (its LINT0 is masked, nothing is
-	 * routed to it yet), so it stays halted until the scheduler takes
-	 * it (issue 18). */
+	/* Idle: no device interrupt reaches it (its LINT0 is masked, the
+	 * PICs' lines go to the boot CPU), only another CPU's IPIs, until
+	 * the scheduler takes it (issue 18). */
 	for (;;)
-		asm volatile("cli; hlt" ::: "memory");
+		arch_idle();
+}
+
+/* ---- asking another CPU to run a function ---- */
+
+/* One request slot per CPU: the function, its argument, and a count of
+ * requests made and answered (the target sets done = asked when fn has
+ * returned).  One caller at a time (call_lock). */
+static struct call_slot {
+	void (*fn)(void *);
+	void *arg;
+	u64 asked, done;
+} call_slot[NR_CPUS];
+static u32 call_lock;
+
+void smp_call_function_interrupt(void)
+{
+	struct call_slot *c = &call_slot[smp_processor_id()];
+	u64 asked = __atomic_load_n(&c->asked, __ATOMIC_ACQUIRE);
+
+	lapic_eoi();
+	if (asked != c->done) {
+		c->fn(c->arg);
+		__atomic_store_n(&c->done, asked, __ATOMIC_RELEASE);
+	}
+}
+
+static void call_lock_acquire(void)
+{
+	if (!arch_irqs_enabled())
+		panic("smp_call_function: called with interrupts off "
+		      "(two CPUs waiting for each other would wait forever)");
+	while (__atomic_exchange_n(&call_lock, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&call_lock, __ATOMIC_RELAXED))
+			cpu_relax();
+}
+
+static void call_lock_release(void)
+{
+	__atomic_store_n(&call_lock, 0, __ATOMIC_RELEASE);
+}
+
+/* Ask cpu (online, not this one) to run fn(arg): 0, or -ETIMEDOUT if its
+ * local APIC did not send the IPI. */
+static int ask(unsigned cpu, void (*fn)(void *), void *arg)
+{
+	struct call_slot *c = &call_slot[cpu];
+
+	c->fn = fn;
+	c->arg = arg;
+	__atomic_store_n(&c->asked, c->asked + 1, __ATOMIC_RELEASE);
+	return lapic_send_ipi(cpu_info[cpu].apic_id, VEC_CALL_FUNCTION);
+}
+
+/* Wait up to CALL_WAIT_NS for cpu's answer. */
+static int wait_answer(unsigned cpu)
+{
+	struct call_slot *c = &call_slot[cpu];
+	u64 start = arch_clock_ns();
+
+	while (__atomic_load_n(&c->done, __ATOMIC_ACQUIRE) != c->asked) {
+		if (arch_clock_ns() - start > CALL_WAIT_NS) {
+			pr_warn("smp: CPU %u did not answer an IPI in %llu ms\n",
+				cpu, CALL_WAIT_NS / 1000000);
+			return -ETIMEDOUT;
+		}
+		cpu_relax();
+	}
+	return 0;
+}
+
+int smp_call_function_single(unsigned cpu, void (*fn)(void *), void *arg)
+{
+	int err;
+
+	if (cpu >= nr_cpus_online || cpu == smp_processor_id())
+		return -ENXIO;
+	call_lock_acquire();
+	err = ask(cpu, fn, arg);
+	if (!err)
+		err = wait_answer(cpu);
+	call_lock_release();
+	return err;
+}
+
+int smp_call_function_others(void (*fn)(void *), void *arg)
+{
+	unsigned self = smp_processor_id();
+	int err = 0;
+
+	call_lock_acquire();
+	for (unsigned cpu = 0; cpu < nr_cpus_online; cpu++)
+		if (cpu != self && ask(cpu, fn, arg) < 0)
+			err = -ETIMEDOUT;
+	for (unsigned cpu = 0; cpu < nr_cpus_online; cpu++)
+		if (cpu != self && wait_answer(cpu) < 0)
+			err = -ETIMEDOUT;
+	call_lock_release();
+	return err;
+}
+
+/* ---- the TLB shootdown ---- */
+
+#define FLUSH_ALL_PAGES 32 /* a larger range: flush everything (Linux: 33) */
+
+struct flush_range {
+	u64 start, end;
+};
+
+/* Forget every translation, global ones too: toggling CR4.PGE does it. */
+static void flush_everything(void)
+{
+	u64 cr4 = read_cr4();
+
+	this_cpu()->tlb_local_flush_all++;
+	if (cr4 & CR4_PGE) {
+		write_cr4(cr4 & ~CR4_PGE);
+		write_cr4(cr4);
+	} else {
+		write_cr3(read_cr3());
+	}
+}
+
+static void flush_range_here(const struct flush_range *r)
+{
+	if ((r->end - r->start) >> PAGE_SHIFT > FLUSH_ALL_PAGES) {
+		flush_everything();
+		return;
+	}
+	for (u64 va = r->start; va < r->end; va += PAGE_SIZE)
+		arch_flush_tlb_page(va);
+}
+
+/* On another CPU, in its IPI handler. */
+static void flush_range_ipi(void *arg)
+{
+	this_cpu()->tlb_remote_flush_received++;
+	flush_range_here(arg);
+}
+
+void arch_flush_tlb_kernel_range(u64 start, u64 end)
+{
+	struct flush_range r = { start & PAGE_MASK, ALIGN_UP(end, PAGE_SIZE) };
+
+	flush_range_here(&r);
+	if (nr_cpus_online == 1)
+		return;
+	this_cpu()->tlb_remote_flush++;
+	if (smp_call_function_others(flush_range_ipi, &r) < 0)
+		panic("arch_flush_tlb_kernel_range: a CPU did not flush 0x%lx-0x%lx: "
+		      "it may still use the old mapping", r.start, r.end);
+}
+
+void arch_tlb_counts(struct tlb_counts *c)
+{
+	*c = (struct tlb_counts){ 0 };
+	for (unsigned cpu = 0; cpu < nr_cpus_online; cpu++) {
+		c->remote_flush += percpu[cpu].tlb_remote_flush;
+		c->remote_flush_received += percpu[cpu].tlb_remote_flush_received;
+		c->local_flush_all += percpu[cpu].tlb_local_flush_all;
+		c->local_flush_one += percpu[cpu].tlb_local_flush_one;
+	}
 }
 
 /* Copy the trampoline to its page and tell it where to go. */

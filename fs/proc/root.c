@@ -4,6 +4,7 @@
  * loadavg), the system (version, cpuinfo, mounts, filesystems),
  * /proc/sysvipc and /proc/net, and the tables of those directories.
  */
+#include <asm/tlb.h>
 #include "fs/proc/internal.h"
 #include "net/net.h"
 #include "ipc/shm.h"
@@ -107,12 +108,19 @@ static void show_zoneinfo(struct task *t, struct pbuf *b)
 /* /proc/vmstat: Linux's "name value" counters; the ones that exist here. */
 static void show_vmstat(struct task *t, struct pbuf *b)
 {
+	struct tlb_counts tlb;
+
 	(void)t;
 	pbuf_printf(b, "nr_free_pages %lu\n", frames_free_count());
 	pbuf_printf(b, "pgfault %lu\n", vm_faults_total);
 	pbuf_printf(b, "pgmajfault %lu\n", vm_major_faults);
 	pbuf_printf(b, "pswpin %lu\n", vm_swap_ins);
 	pbuf_printf(b, "pswpout %lu\n", vm_swap_outs);
+	arch_tlb_counts(&tlb);
+	pbuf_printf(b, "nr_tlb_remote_flush %lu\nnr_tlb_remote_flush_received %lu\n"
+		    "nr_tlb_local_flush_all %lu\nnr_tlb_local_flush_one %lu\n",
+		    tlb.remote_flush, tlb.remote_flush_received,
+		    tlb.local_flush_all, tlb.local_flush_one);
 	pbuf_printf(b, "swap_ra %lu\n", readahead_pages);
 	pbuf_printf(b, "oom_kill %lu\n", oom_kills);
 	show_vmstat_reclaim(b);

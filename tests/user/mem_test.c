@@ -522,6 +522,40 @@ static void t_limits_and_counters(void)
 	CHECK(pgfault > 100, "/proc/vmstat counts page faults: %ld", pgfault);
 }
 
+/* The value of counter name in /proc/vmstat, or -1 if it is not there. */
+static long vmstat(const char *name)
+{
+	char line[96], key[64];
+	long v, found = -1;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %ld", key, &v) == 2 && !strcmp(key, name))
+			found = v;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* nr_tlb_*: an mprotect of a page in use flushes that page's translation
+ * (invlpg: nr_tlb_local_flush_one); with one CPU no other CPU is asked. */
+static void t_tlb_counters(void)
+{
+	long one0 = vmstat("nr_tlb_local_flush_one"), one1;
+	char *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	CHECK(vmstat("nr_tlb_remote_flush") >= 0 &&
+	      vmstat("nr_tlb_remote_flush_received") >= 0 &&
+	      vmstat("nr_tlb_local_flush_all") >= 0 && one0 >= 0,
+	      "/proc/vmstat has Linux's four nr_tlb_* counters");
+	p[0] = 1;
+	CHECK(mprotect(p, PAGE, PROT_READ) == 0, "mprotect a page in use");
+	one1 = vmstat("nr_tlb_local_flush_one");
+	CHECK(one1 > one0, "its translation was flushed: nr_tlb_local_flush_one %ld -> %ld",
+	      one0, one1);
+	munmap(p, PAGE);
+}
+
 /* One /proc/self/pagemap entry. */
 static unsigned long long pagemap(const void *addr)
 {
@@ -692,6 +726,7 @@ static void t_page_shuffle(void)
 static void run_all(void)
 {
 	RUN(t_cow_both_ways);
+	RUN(t_tlb_counters);
 	RUN(t_shared_anonymous);
 	RUN(t_file_private_and_shared);
 	RUN(t_file_sigbus);

@@ -30,6 +30,11 @@ u32 lapic_id(void);
  * CPU whose local APIC id is apic_id.  0, or -ETIMEDOUT if the local APIC
  * never reported the IPI sent. */
 int lapic_send_init(u32 apic_id);
+/* lapic_send_ipi - interrupt vector on the CPU with local APIC id
+ * apic_id (fixed delivery): 0, or -ETIMEDOUT. */
+int lapic_send_ipi(u32 apic_id, u8 vector);
+/* lapic_eoi - the interrupt this CPU's local APIC delivered is handled. */
+void lapic_eoi(void);
 int lapic_send_startup(u32 apic_id, u8 vector);
 
 #endif

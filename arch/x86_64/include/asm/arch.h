@@ -54,6 +54,14 @@ static inline u64 arch_irq_save(void)
 	return flags;
 }
 
+/* arch_irqs_enabled - are interrupts on, on this CPU? */
+static inline bool arch_irqs_enabled(void)
+{
+	u64 flags;
+	asm volatile("pushfq; pop %0" : "=r"(flags));
+	return flags & (1ul << 9); /* RFLAGS.IF */
+}
+
 /* arch_irq_restore - back to the state arch_irq_save returned. */
 static inline void arch_irq_restore(u64 flags)
 {

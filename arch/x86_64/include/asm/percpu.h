@@ -24,6 +24,11 @@ struct percpu {
 	u64 user_rsp;          /* syscall_entry's slot for the user's rsp */
 	struct task *current;  /* the task this CPU runs */
 	u32 cpu;               /* this CPU's number: 0 is the boot CPU */
+	/* TLB flushes, as Linux counts them (/proc/vmstat nr_tlb_*): one
+	 * page or all of this CPU's, shootdowns this CPU asked of others,
+	 * and those it did for another CPU. */
+	u64 tlb_local_flush_one, tlb_local_flush_all;
+	u64 tlb_remote_flush, tlb_remote_flush_received;
 };
 
 /* The offsets entry.asm uses (checked in percpu.c). */

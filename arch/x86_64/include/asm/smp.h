@@ -23,4 +23,21 @@ extern unsigned nr_cpus_online;  /* of those, running the kernel */
  * reports in and parks (smp.c says why).  Prints one line. */
 void smp_init(void);
 
+/*
+ * smp_call_function_single - run fn(arg) on CPU cpu (another one, online)
+ * by an inter-processor interrupt, and wait until it has returned there.
+ * fn runs in that CPU's interrupt handler: short, no sleeping.  0, or
+ * -ENXIO (no such CPU online, or the running one), -ETIMEDOUT (it did
+ * not answer within a second: it runs with interrupts off).
+ *
+ * Call with interrupts on: a CPU waiting with them off for another that
+ * waits for it the same way would wait forever (Linux's rule too).
+ */
+int smp_call_function_single(unsigned cpu, void (*fn)(void *), void *arg);
+/* smp_call_function_others - the same on every other online CPU at once:
+ * every IPI is sent before any answer is waited for.  0 or -ETIMEDOUT. */
+int smp_call_function_others(void (*fn)(void *), void *arg);
+/* smp_call_function_interrupt - trap_dispatch's, for VEC_CALL_FUNCTION. */
+void smp_call_function_interrupt(void);
+
 #endif

@@ -6,18 +6,38 @@
 #define ASM_TLB_H
 
 #include <asm/cpu.h>
+#include <asm/percpu.h>
 
 /* arch_flush_tlb_page - forget any cached translation of va on this CPU. */
 static inline void arch_flush_tlb_page(u64 va)
 {
+	this_cpu()->tlb_local_flush_one++;
 	invlpg(va);
 }
 
 /* arch_flush_tlb_all - forget all non-global translations (reload CR3). */
 static inline void arch_flush_tlb_all(void)
 {
+	this_cpu()->tlb_local_flush_all++;
 	write_cr3(read_cr3());
 }
+
+/*
+ * arch_flush_tlb_kernel_range - a kernel-half mapping in [start, end)
+ * changed: forget it on this CPU and on every other CPU online (an IPI to
+ * each, all sent before any is waited for; the function returns once
+ * every CPU has flushed).  A CPU caches translations in its TLB, and
+ * nothing but its own invlpg (or CR3, CR4.PGE) makes it forget them: this
+ * is the TLB shootdown.  Ranges over 32 pages flush everything, global
+ * entries included.  Call with interrupts on (smp.c says why).
+ */
+void arch_flush_tlb_kernel_range(u64 start, u64 end);
+
+/* struct tlb_counts - the nr_tlb_* counters of /proc/vmstat, all CPUs. */
+struct tlb_counts {
+	u64 remote_flush, remote_flush_received, local_flush_all, local_flush_one;
+};
+void arch_tlb_counts(struct tlb_counts *c);
 
 /* arch_load_page_table - switch to the address space rooted at root. */
 static inline void arch_load_page_table(phys_addr_t root)

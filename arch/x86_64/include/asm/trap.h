@@ -41,6 +41,9 @@ struct trap_frame {
 /* The local APIC's spurious-interrupt vector (asm/apic.h): an interrupt
  * that vanished before the CPU took it; ignored, no EOI (entry.asm). */
 #define VEC_SPURIOUS 0xff
+/* An inter-processor interrupt: run the function another CPU asked for
+ * (smp_call_function_*, arch/x86_64/smp.c; Linux's CALL_FUNCTION_VECTOR). */
+#define VEC_CALL_FUNCTION 0xfb
 
 /* #PF error code bits (Intel SDM vol. 3, 4.7). */
 #define PF_PRESENT (1u << 0) /* 0: not-present page; 1: protection */
