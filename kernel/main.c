@@ -31,6 +31,7 @@
 #include "mm/paging.h"
 #include "mm/vmscan.h"
 #include <asm/arch.h>
+#include <asm/irq.h>
 #include <asm/smp.h>
 #include <asm/page_types.h>
 #include <asm/pci.h>
@@ -184,6 +185,7 @@ static __noreturn void kmain_late(void *arg)
 	arch_syscall_init();
 	time_init();
 	smp_init(); /* the other CPUs start, and park (asm/smp.h) */
+	irq_use_ioapic(); /* device interrupts through the I/O APIC (asm/irq.h) */
 	sched_init(&main_stack);
 	arch_irq_enable();
 	pr_info("Running on a guarded kernel stack [0x%lx-0x%lx]\n",

@@ -66,6 +66,11 @@ void lapic_init_ap(void)
 	lapic_write(LAPIC_SVR, SVR_ENABLE | VEC_SPURIOUS);
 }
 
+void lapic_mask_lint0(void)
+{
+	lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);
+}
+
 u32 lapic_id(void)
 {
 	return lapic_read(LAPIC_ID) >> 24;

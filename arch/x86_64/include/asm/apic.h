@@ -23,6 +23,8 @@ void lapic_init(void);
  * application processor: LINT0 and LINT1 masked (the PICs' interrupts go
  * to the boot CPU only). */
 void lapic_init_ap(void);
+/* lapic_mask_lint0 - the 8259 PICs no longer reach this CPU (irq.c). */
+void lapic_mask_lint0(void);
 /* lapic_id - the local APIC id of the CPU running this. */
 u32 lapic_id(void);
 /* lapic_send_init / lapic_send_startup - an INIT IPI (the CPU resets and

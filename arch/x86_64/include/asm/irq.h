@@ -1,5 +1,6 @@
 /*
- * asm/irq.h - hardware interrupt lines (the legacy 8259 PIC pair).
+ * asm/irq.h - hardware interrupt lines: IRQ 0-15, through the 8259 PICs
+ * at boot and the I/O APIC after irq_use_ioapic() (irq.c).
  */
 #ifndef ASM_IRQ_H
 #define ASM_IRQ_H
@@ -16,7 +17,11 @@ typedef void (*irq_handler_t)(struct trap_frame *tf);
 void pic_init(void);
 /* irq_register - call handler on irq and unmask the line. */
 void irq_register(unsigned irq, irq_handler_t handler);
-/* irq_dispatch - from trap_dispatch: run the handler, acknowledge the PIC. */
+/* irq_use_ioapic - move every line to the I/O APIC, if the machine has
+ * one (else the PICs stay); prints one line.  With interrupts off. */
+void irq_use_ioapic(void);
+/* irq_dispatch - from trap_dispatch: run the handler, acknowledge the
+ * controller (the PIC, or the local APIC). */
 void irq_dispatch(unsigned irq, struct trap_frame *tf);
 
 #endif
