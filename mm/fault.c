@@ -489,13 +489,12 @@ u64 vm_faults_total; /* every fault resolved, all processes (/proc/vmstat) */
 u64 vm_major_faults; /* those that read their page from swap (pgmajfault) */
 
 /* One vmtrace line: who, what access, where, which region, what happened. */
-static void vmtrace(struct mm *mm, const struct fault *f, const struct fault_outcome *o)
+static __noinline void vmtrace_print(struct mm *mm, const struct fault *f,
+				     const struct fault_outcome *o)
 {
 	char perms[6] = "";
 	const char *name = "";
 
-	if (!vmtrace_all && !mm->vmtrace)
-		return; /* first: every fault comes here */
 	if (fault_in_region(f, o)) {
 		name = mm_region_name(mm, o->region.vma);
 		perms[0] = ' ';
@@ -505,6 +504,15 @@ static void vmtrace(struct mm *mm, const struct fault *f, const struct fault_out
 	       current->pid, fault_access_verb(f->access), f->addr,
 	       !fault_in_region(f, o) ? "no region" : name[0] ? name : "anonymous memory",
 	       perms, fault_how_words(o->how));
+}
+
+/* vmtrace - the line, if this process (or every one) is traced: the test
+ * inline, as every fault makes it. */
+static inline void vmtrace(struct mm *mm, const struct fault *f,
+			   const struct fault_outcome *o)
+{
+	if (vmtrace_all || mm->vmtrace)
+		vmtrace_print(mm, f, o);
 }
 
 /* count - a resolved fault in the task's and the system's counters. */

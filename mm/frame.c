@@ -13,18 +13,31 @@
  * frames_alloc() checks the poison of each such frame it hands out.
  * Frames given to the allocator at boot hold what the firmware left:
  * they have no PG_POISON and are not checked.
+ *
+ * Locking: frame_lock (interrupts off while held) guards the free lists,
+ * nr_free and the entries of the free frames on them; each CPU's frame
+ * cache is its own, used with interrupts off on that CPU and no lock, as
+ * Linux's per-CPU page lists: the common allocation and free take no
+ * lock at all, only a refill or drain of a cache takes frame_lock.  A
+ * block that is allocated belongs to its owner.  (Reference counts are
+ * still plain increments: the CPUs that would race on them run no tasks
+ * yet, docs/smp.md.)
  */
 #include "mm/frame.h"
 #include "mm/poison.h"
 #include "kernel/bootinfo.h"
 #include <vmos/printk.h>
+#include <vmos/spinlock.h>
+#include <asm/smp.h>
 #include <asm/page.h>
 
 struct page *frame_table;
 u64 frame_nr_pfns;
+static DEFINE_SPINLOCK(frame_lock);
 static u32 free_list[FRAME_MAX_ORDER];
 static u64 nr_free_blocks[FRAME_MAX_ORDER];
-static u64 nr_free;
+static u64 nr_free;  /* on the lists or not set up yet: not in a cache */
+static u64 nr_cached; /* in the CPUs' caches (atomic: each CPU adds its own) */
 static u64 nr_managed;
 
 /*
@@ -32,27 +45,35 @@ static u64 nr_managed;
  * stack, so that the common allocation (one frame for a fault) and the
  * common free (one frame at unmap or exit) cost a handful of
  * instructions instead of a split or a merge (Linux's per-CPU page lists,
- * struct per_cpu_pages).  One cache while vmos has one CPU; one per CPU
- * after.  Its frames are free: PG_FREE (a second free of one panics as a
- * double free), not PG_HEAD (the buddy allocator never merges with them),
- * counted in nr_free, poisoned in the checked kernel like any free frame.
+ * struct per_cpu_pages), one per CPU.  Its frames are free: PG_FREE (a
+ * second free of one panics as a double free), not PG_HEAD (the buddy
+ * allocator never merges with them), counted as free (frames_free_count()
+ * adds the caches to nr_free), poisoned in the checked kernel like any
+ * free frame.
  *  - alloc from an empty cache refills it with the frames of one whole
  *    block of FRAME_CACHE_BATCH frames (order FRAME_CACHE_ORDER), or, when
  *    memory is too fragmented for one, a frame at a time;
  *  - a free into a full cache first gives back the FRAME_CACHE_BATCH
  *    frames at its bottom (the longest unused) to the buddy lists;
- *  - a larger allocation that fails drains the cache and tries again.
+ *  - a larger allocation that fails drains this CPU's cache and tries
+ *    again (the other CPUs run no tasks yet: their caches stay empty).
  * Off until frame_cache_enable(): the unit tests of the buddy allocator
  * see its lists exactly.
  */
 #define FRAME_CACHE_ORDER 4
 #define FRAME_CACHE_BATCH (1u << FRAME_CACHE_ORDER)
 #define FRAME_CACHE_MAX (4 * FRAME_CACHE_BATCH)
+static bool cache_enabled;
 static struct frame_cache {
-	bool enabled;
 	unsigned count;
 	u32 pfn[FRAME_CACHE_MAX]; /* [count - 1] is the next one handed out */
-} cache;
+} caches[NR_CPUS];
+
+/* The running CPU's cache: use it with interrupts off. */
+static struct frame_cache *this_cache(void)
+{
+	return &caches[smp_processor_id()];
+}
 
 static inline struct page *checked_page(u64 pfn, const char *who);
 static void release(u64 pfn, unsigned order);
@@ -144,9 +165,10 @@ void frame_init(void *area, u64 npfns)
 		free_list[o] = FRAME_NONE;
 		nr_free_blocks[o] = 0;
 	}
-	nr_free = nr_managed = 0;
-	cache.enabled = false;
-	cache.count = 0;
+	nr_free = nr_managed = nr_cached = 0;
+	cache_enabled = false;
+	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
+		caches[cpu].count = 0;
 }
 
 /* Would the entry of pfn be valid?  Every frame ever handed out has one. */
@@ -317,6 +339,7 @@ void frame_add_range(phys_addr_t start, phys_addr_t end)
 	 * and never frame 0: frame_alloc() returns 0 to mean "no memory". */
 	u64 pfn = MAX((start >> PAGE_SHIFT) + !IS_ALIGNED(start, PAGE_SIZE), 1ull);
 	u64 last = MIN(end >> PAGE_SHIFT, frame_nr_pfns);
+	u64 flags = spin_lock_irqsave(&frame_lock);
 
 	while (pfn < last) {
 		u64 stop = MIN(ALIGN_UP(pfn + 1, FRAME_SECTION), last);
@@ -328,6 +351,7 @@ void frame_add_range(phys_addr_t start, phys_addr_t end)
 		nr_managed += stop - pfn;
 		pfn = stop;
 	}
+	spin_unlock_irqrestore(&frame_lock, flags);
 }
 
 /*
@@ -368,8 +392,11 @@ static bool grow(void)
 
 void frames_setup_all(void)
 {
+	u64 flags = spin_lock_irqsave(&frame_lock);
+
 	while (grow())
 		;
+	spin_unlock_irqrestore(&frame_lock, flags);
 }
 
 /* Take a block of 2^order frames off the free lists, splitting a larger
@@ -419,95 +446,144 @@ static inline struct page *hand_out(u64 pfn, unsigned order)
 	p->refcount = 1;
 	p->private = 0;
 	p->rmap = NULL;
-	nr_free -= 1ull << order;
 	return p;
 }
 
-/* Fill the empty cache: the frames of one block of FRAME_CACHE_BATCH,
+/* Fill the empty cache c: the frames of one block of FRAME_CACHE_BATCH,
  * lowest handed out first, or single frames when there is no such block.
- * False when there is no free frame at all. */
-static bool cache_refill(void)
+ * False when there is no free frame at all.  frame_lock held. */
+static bool cache_refill(struct frame_cache *c)
 {
 	u64 pfn = buddy_take(FRAME_CACHE_ORDER);
 
 	if (pfn != FRAME_NONE) {
 		frame_table[pfn].flags &= ~PG_HEAD;
 		for (u64 i = FRAME_CACHE_BATCH; i-- > 0;)
-			cache.pfn[cache.count++] = (u32)(pfn + i);
+			c->pfn[c->count++] = (u32)(pfn + i);
+		nr_free -= FRAME_CACHE_BATCH;
+		__atomic_add_fetch(&nr_cached, FRAME_CACHE_BATCH, __ATOMIC_RELAXED);
 		return true;
 	}
-	while (cache.count < FRAME_CACHE_BATCH &&
-	       (pfn = buddy_take(0)) != FRAME_NONE) {
+	while (c->count < FRAME_CACHE_BATCH && (pfn = buddy_take(0)) != FRAME_NONE) {
 		frame_table[pfn].flags &= ~PG_HEAD;
-		cache.pfn[cache.count++] = (u32)pfn;
+		c->pfn[c->count++] = (u32)pfn;
+		nr_free--;
+		__atomic_add_fetch(&nr_cached, 1, __ATOMIC_RELAXED);
 	}
-	return cache.count > 0;
+	return c->count > 0;
 }
 
-/* Give the n frames at the bottom of the cache (the longest unused) back
- * to the buddy lists, where they merge with their buddies. */
-static void cache_drain(unsigned n)
+/* Give the n frames at the bottom of cache c (the longest unused) back to
+ * the buddy lists, where they merge with their buddies.  frame_lock held. */
+static void cache_drain(struct frame_cache *c, unsigned n)
 {
-	n = MIN(n, cache.count);
-	for (unsigned i = 0; i < n; i++) {
-		u64 pfn = cache.pfn[i];
-
-		nr_free--; /* free_block() counts it again */
-		free_block(pfn, 0, frame_table[pfn].flags & PG_POISON);
-	}
-	cache.count -= n;
-	for (unsigned i = 0; i < cache.count; i++)
-		cache.pfn[i] = cache.pfn[i + n];
+	n = MIN(n, c->count);
+	for (unsigned i = 0; i < n; i++)
+		free_block(c->pfn[i], 0, frame_table[c->pfn[i]].flags & PG_POISON);
+	c->count -= n;
+	__atomic_sub_fetch(&nr_cached, n, __ATOMIC_RELAXED);
+	for (unsigned i = 0; i < c->count; i++)
+		c->pfn[i] = c->pfn[i + n];
 }
 
-/* Free the block at pfn: a single frame into the cache, anything else
- * (or anything while the cache is off) onto the lists. */
+/* Free the block at pfn: a single frame into this CPU's cache, anything
+ * else (or anything while the caches are off) onto the lists. */
 static void release(u64 pfn, unsigned order)
 {
 	u8 poisoned = poison_block(pfn, order);
+	struct frame_cache *c;
+	u64 flags;
 
-	if (order || !cache.enabled) {
+	if (order || !cache_enabled) {
+		flags = spin_lock_irqsave(&frame_lock);
 		free_block(pfn, order, poisoned);
+		spin_unlock_irqrestore(&frame_lock, flags);
 		return;
 	}
-	if (cache.count == FRAME_CACHE_MAX)
-		cache_drain(FRAME_CACHE_BATCH);
+	flags = local_irq_save();
+	c = this_cache();
+	if (c->count == FRAME_CACHE_MAX) {
+		spin_lock(&frame_lock);
+		cache_drain(c, FRAME_CACHE_BATCH);
+		spin_unlock(&frame_lock);
+	}
 	frame_table[pfn].flags = PG_FREE | poisoned;
 	frame_table[pfn].refcount = 0;
-	cache.pfn[cache.count++] = (u32)pfn;
-	nr_free++;
+	c->pfn[c->count++] = (u32)pfn;
+	__atomic_add_fetch(&nr_cached, 1, __ATOMIC_RELAXED);
+	local_irq_restore(flags);
+}
+
+/* Refill this CPU's empty cache c from the lists (interrupts off). */
+static __noinline void cache_refill_locked(struct frame_cache *c)
+{
+	spin_lock(&frame_lock);
+	cache_refill(c);
+	spin_unlock(&frame_lock);
+}
+
+/* One frame from this CPU's cache (refilled from the lists if empty). */
+static inline struct page *alloc_cached(void)
+{
+	u64 flags = local_irq_save();
+	struct frame_cache *c = this_cache();
+	struct page *p = NULL;
+
+	if (!c->count)
+		cache_refill_locked(c);
+	if (c->count) {
+		p = hand_out(c->pfn[--c->count], 0);
+		__atomic_sub_fetch(&nr_cached, 1, __ATOMIC_RELAXED);
+	}
+	local_irq_restore(flags);
+	return p;
+}
+
+/* A block from the lists (a larger one, or any while the caches are off). */
+static __noinline struct page *alloc_block(unsigned order)
+{
+	struct page *p = NULL;
+	u64 pfn, flags;
+
+	if (order >= FRAME_MAX_ORDER)
+		return NULL;
+	flags = spin_lock_irqsave(&frame_lock);
+	pfn = buddy_take(order);
+	if (pfn == FRAME_NONE && this_cache()->count) {
+		/* The cache may hold the buddies a larger block needs. */
+		cache_drain(this_cache(), this_cache()->count);
+		pfn = buddy_take(order);
+	}
+	if (pfn != FRAME_NONE) {
+		nr_free -= 1ull << order;
+		p = hand_out(pfn, order);
+	}
+	spin_unlock_irqrestore(&frame_lock, flags);
+	return p;
 }
 
 struct page *frames_alloc(unsigned order)
 {
-	u64 pfn;
-
-	if (order == 0 && cache.enabled) {
-		if (!cache.count && !cache_refill())
-			return NULL;
-		return hand_out(cache.pfn[--cache.count], 0);
-	}
-	if (order >= FRAME_MAX_ORDER)
-		return NULL;
-	pfn = buddy_take(order);
-	if (pfn == FRAME_NONE && cache.count) {
-		/* The cache may hold the buddies a larger block needs. */
-		cache_drain(cache.count);
-		pfn = buddy_take(order);
-	}
-	return pfn == FRAME_NONE ? NULL : hand_out(pfn, order);
+	if (order == 0 && cache_enabled)
+		return alloc_cached();
+	return alloc_block(order);
 }
 
 void frame_cache_enable(bool on)
 {
+	u64 flags = spin_lock_irqsave(&frame_lock);
+
+	/* Every cache: the other CPUs do not use theirs yet (docs/smp.md). */
 	if (!on)
-		cache_drain(cache.count);
-	cache.enabled = on;
+		for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
+			cache_drain(&caches[cpu], caches[cpu].count);
+	cache_enabled = on;
+	spin_unlock_irqrestore(&frame_lock, flags);
 }
 
 u64 frame_cache_count(void)
 {
-	return cache.count;
+	return __atomic_load_n(&nr_cached, __ATOMIC_RELAXED);
 }
 
 void frame_free(phys_addr_t pa)
@@ -538,7 +614,7 @@ void page_put_last(struct page *page)
 
 u64 frames_free_count(void)
 {
-	return nr_free;
+	return nr_free + frame_cache_count();
 }
 
 u64 frames_managed_count(void)

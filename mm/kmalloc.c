@@ -5,11 +5,18 @@
  * In the checked kernel (CONFIG_POISON) a free small object is poison
  * after its free-list link (its first word), checked when it is handed out
  * again; a large block is poisoned as the frames it is (mm/frame.c).
+ *
+ * Locking: slab_lock (interrupts off while held) guards the partial
+ * lists, the slabs' free lists and bitmaps, and the counts.  It is taken
+ * before frame_lock when a slab gets or gives back its frame (the order
+ * docs/smp.md lists).
  */
 #include "mm/kmalloc.h"
 #include "mm/frame.h"
 #include "mm/poison.h"
+#include <vmos/format.h>
 #include <vmos/printk.h>
+#include <vmos/spinlock.h>
 #include <vmos/string.h>
 #include <asm/page.h>
 
@@ -30,6 +37,7 @@ struct slab {
 static struct slab *partial[KMALLOC_CLASSES]; /* slabs with free objects */
 static u64 live_objects[KMALLOC_CLASSES];
 static u64 slab_pages, large_pages;
+static DEFINE_SPINLOCK(slab_lock);
 
 #define KMALLOC_MIN_SHIFT 4
 _Static_assert(KMALLOC_MIN_SIZE == 1 << KMALLOC_MIN_SHIFT, "KMALLOC_MIN_SHIFT");
@@ -201,9 +209,15 @@ static void *alloc_large(size_t size)
 
 void *kmalloc(size_t size)
 {
+	u64 flags;
+	void *p;
+
 	if (size == 0)
 		return NULL;
-	return size <= KMALLOC_MAX_SMALL ? alloc_small(size) : alloc_large(size);
+	flags = spin_lock_irqsave(&slab_lock);
+	p = size <= KMALLOC_MAX_SMALL ? alloc_small(size) : alloc_large(size);
+	spin_unlock_irqrestore(&slab_lock, flags);
+	return p;
 }
 
 void *kzalloc(size_t size)
@@ -215,7 +229,10 @@ void *kzalloc(size_t size)
 	return p;
 }
 
-static void free_small(struct page *page, void *ptr)
+/* Free small object ptr of slab page: NULL, or why it cannot be, a
+ * format for ptr and the object size (the caller panics once slab_lock
+ * is released: a panic the self-tests catch must not leave it held). */
+static const char *free_small(struct page *page, void *ptr)
 {
 	unsigned c = page->private;
 	struct slab *s = (struct slab *)((uintptr_t)ptr & PAGE_MASK);
@@ -225,15 +242,13 @@ static void free_small(struct page *page, void *ptr)
 
 	if (s->magic != SLAB_MAGIC || c >= KMALLOC_CLASSES || off < first ||
 	    ((off - first) & (class_size(c) - 1)))
-		panic("kfree: %p is not an object of a %zu-byte slab", ptr,
-		      class_size(c));
+		return "%p is not an object of a %zu-byte slab";
 	/* Freeing a free object again would hand it out twice later; the
 	 * slab's bitmap says at once (walking its free list cost hundreds of
 	 * instructions a kfree). */
 	i = (unsigned)((off - first) >> class_shift(c));
 	if (object_free(s, i))
-		panic("kfree: double free of %p (%zu-byte object)", ptr,
-		      class_size(c));
+		return "double free of %p (%zu-byte object)";
 	mark_object(s, i, true);
 	if (s->inuse == s->total)
 		list_add(&partial[c], s); /* was full: has room again */
@@ -251,32 +266,47 @@ static void free_small(struct page *page, void *ptr)
 		frames_free(page, 0);
 		slab_pages--;
 	}
+	return NULL;
 }
 
 void kfree(void *ptr)
 {
 	struct page *page;
+	const char *why = NULL;
+	u64 flags;
 
 	if (!ptr)
 		return;
 	page = phys_to_page(virt_to_phys(ptr));
+	if (!(page->flags & PG_SLAB) &&
+	    (!(page->flags & PG_HEAD) || page->private != KMALLOC_LARGE_TAG ||
+	     !IS_ALIGNED((uintptr_t)ptr, PAGE_SIZE)))
+		panic("kfree: %p was not returned by kmalloc (frame flags 0x%x)",
+		      ptr, page->flags);
+	flags = spin_lock_irqsave(&slab_lock);
 	if (page->flags & PG_SLAB) {
-		free_small(page, ptr);
-	} else if ((page->flags & PG_HEAD) && page->private == KMALLOC_LARGE_TAG &&
-		   IS_ALIGNED((uintptr_t)ptr, PAGE_SIZE)) {
+		why = free_small(page, ptr);
+	} else {
 		page->private = 0;
 		large_pages -= 1ull << page->order;
 		frames_free(page, page->order);
-	} else {
-		panic("kfree: %p was not returned by kmalloc (frame flags 0x%x)",
-		      ptr, page->flags);
+	}
+	spin_unlock_irqrestore(&slab_lock, flags);
+	if (why) {
+		char msg[96];
+
+		ksnprintf(msg, sizeof(msg), why, ptr, class_size(page->private));
+		panic("kfree: %s", msg);
 	}
 }
 
 void kmalloc_get_stats(struct kmalloc_stats *st)
 {
+	u64 flags = spin_lock_irqsave(&slab_lock);
+
 	for (unsigned c = 0; c < KMALLOC_CLASSES; c++)
 		st->objects[c] = live_objects[c];
 	st->slab_pages = slab_pages;
 	st->large_pages = large_pages;
+	spin_unlock_irqrestore(&slab_lock, flags);
 }

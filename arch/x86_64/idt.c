@@ -14,6 +14,7 @@
 #include <asm/page_types.h>
 #include <asm/segment.h>
 #include <asm/trap.h>
+#include <asm/percpu.h>
 #include <asm/smp.h>
 #include "kernel/catch.h"
 #include "kernel/entry.h"
@@ -283,11 +284,14 @@ static __noinline void other_exception(struct trap_frame *tf)
 
 void trap_dispatch(struct trap_frame *tf)
 {
-	if (tf->vector == VEC_CALL_FUNCTION)
-		smp_call_function_interrupt();
-	else if (tf->vector >= VEC_IRQ_BASE)
-		irq_dispatch(tf->vector - VEC_IRQ_BASE, tf);
-	else switch (tf->vector) {
+	if (tf->vector >= VEC_IRQ_BASE) {
+		this_cpu()->irq_depth++;
+		if (tf->vector == VEC_CALL_FUNCTION)
+			smp_call_function_interrupt();
+		else
+			irq_dispatch(tf->vector - VEC_IRQ_BASE, tf);
+		this_cpu()->irq_depth--;
+	} else switch (tf->vector) {
 	case VEC_PAGE_FAULT:
 		page_fault(tf);
 		break;

@@ -35,6 +35,7 @@
 #include <vmos/errno.h>
 #include <vmos/format.h>
 #include <vmos/printk.h>
+#include <vmos/spinlock.h>
 #include <vmos/string.h>
 #include "mm/kstack.h"
 #include "mm/paging.h"
@@ -95,7 +96,7 @@ static struct call_slot {
 	void *arg;
 	u64 asked, done;
 } call_slot[NR_CPUS];
-static u32 call_lock;
+static DEFINE_SPINLOCK(call_lock);
 
 void smp_call_function_interrupt(void)
 {
@@ -114,14 +115,12 @@ static void call_lock_acquire(void)
 	if (!arch_irqs_enabled())
 		panic("smp_call_function: called with interrupts off "
 		      "(two CPUs waiting for each other would wait forever)");
-	while (__atomic_exchange_n(&call_lock, 1, __ATOMIC_ACQUIRE))
-		while (__atomic_load_n(&call_lock, __ATOMIC_RELAXED))
-			cpu_relax();
+	spin_lock(&call_lock);
 }
 
 static void call_lock_release(void)
 {
-	__atomic_store_n(&call_lock, 0, __ATOMIC_RELEASE);
+	spin_unlock(&call_lock);
 }
 
 /* Ask cpu (online, not this one) to run fn(arg): 0, or -ETIMEDOUT if its

@@ -24,6 +24,7 @@ struct percpu {
 	u64 user_rsp;          /* syscall_entry's slot for the user's rsp */
 	struct task *current;  /* the task this CPU runs */
 	u32 cpu;               /* this CPU's number: 0 is the boot CPU */
+	u32 irq_depth;         /* interrupt handlers this CPU is inside (in_irq()) */
 	/* TLB flushes, as Linux counts them (/proc/vmstat nr_tlb_*): one
 	 * page or all of this CPU's, shootdowns this CPU asked of others,
 	 * and those it did for another CPU. */
@@ -47,10 +48,28 @@ static inline struct percpu *this_cpu(void)
 	return p;
 }
 
-/* smp_processor_id - the running CPU's number (Linux's name). */
+/* smp_processor_id - the running CPU's number (Linux's name): one load
+ * through GS. */
 static inline unsigned smp_processor_id(void)
 {
-	return this_cpu()->cpu;
+	u32 cpu;
+
+	asm volatile("movl %%gs:%c1, %0" : "=r"(cpu)
+		     : "i"(__builtin_offsetof(struct percpu, cpu)));
+	return cpu;
+}
+
+/* this_cpu_inc - add one to a u64 field of the running CPU's percpu in
+ * one instruction (no interrupt can come between the read and the write). */
+#define this_cpu_inc(field)                                                  \
+	asm volatile("incq %%gs:%c0" : : "i"(__builtin_offsetof(struct percpu, field)) \
+		     : "memory")
+
+/* in_irq - is the running CPU inside an interrupt handler (a device's,
+ * or another CPU's IPI)?  trap_dispatch() counts them. */
+static inline bool in_irq(void)
+{
+	return this_cpu()->irq_depth != 0;
 }
 
 /* percpu_init - point the running CPU's GS base at percpu[cpu], the

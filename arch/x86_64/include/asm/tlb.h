@@ -11,14 +11,14 @@
 /* arch_flush_tlb_page - forget any cached translation of va on this CPU. */
 static inline void arch_flush_tlb_page(u64 va)
 {
-	this_cpu()->tlb_local_flush_one++;
+	this_cpu_inc(tlb_local_flush_one);
 	invlpg(va);
 }
 
 /* arch_flush_tlb_all - forget all non-global translations (reload CR3). */
 static inline void arch_flush_tlb_all(void)
 {
-	this_cpu()->tlb_local_flush_all++;
+	this_cpu_inc(tlb_local_flush_all);
 	write_cr3(read_cr3());
 }
 
