@@ -551,9 +551,9 @@ class FramesCommand(VmosCommand):
     """frames: the frame allocator's counts of 4 KiB physical frames.
 
 From mm/frame.c's globals: nr_managed frames were given to the allocator,
-nr_free are free: on the free lists (nr_free_blocks[order] blocks of
-2^order frames each), in the frame cache (cache.count single frames
-kept off the lists for the next allocations) or, nr_pending of them, in
+nr_free + nr_cached are free: on the free lists (nr_free_blocks[order] blocks of
+2^order frames each), in the CPUs' frame caches (nr_cached single
+frames kept off the lists for the next allocations) or, nr_pending of them, in
 sections of the frame table not set up yet; the rest are used.  Then, for a check, the frame
 table (one struct page per frame) is counted by its flags, in the
 sections set up (frame_section_ready): PG_FREE, in use, PG_RESERVED (never
@@ -568,7 +568,8 @@ pages, also counted in mm/kmalloc.c's slab_pages)."""
         if argv:
             self.usage()
         managed = int(kvar("nr_managed", "mm/frame.c"))
-        free = int(kvar("nr_free", "mm/frame.c"))
+        cached = int(kvar("nr_cached", "mm/frame.c"))
+        free = int(kvar("nr_free", "mm/frame.c")) + cached
         blocks = kvar("nr_free_blocks", "mm/frame.c")
         orders = blocks.type.range()[1] + 1
         by_order = [int(blocks[o]) for o in range(orders)]
@@ -577,7 +578,6 @@ pages, also counted in mm/kmalloc.c's slab_pages)."""
         gdb.write(f"frames: {managed} managed ({managed * 4} KiB), {free} free, "
                   f"{managed - free} used\n")
         pending = int(kvar("nr_pending", "mm/frame.c"))
-        cached = int(kvar("cache", "mm/frame.c")["count"])
         gdb.write("free lists (blocks x frames): " + (", ".join(
             f"{n}x{1 << o}" for o, n in enumerate(by_order) if n) or "empty") +
             f" = {sum(n << o for o, n in enumerate(by_order))} frames; "
