@@ -4,6 +4,7 @@
  * loadavg), the system (version, cpuinfo, mounts, filesystems),
  * /proc/sysvipc and /proc/net, and the tables of those directories.
  */
+#include <asm/smp.h>
 #include <asm/tlb.h>
 #include "fs/proc/internal.h"
 #include "net/net.h"
@@ -206,11 +207,13 @@ static void show_uptime(struct task *t, struct pbuf *b)
 		    idle % NSEC_PER_SEC / NSEC_PER_CENTISEC);
 }
 
-/* stat: CPU time in USER_HZ ticks (one CPU), counters, boot time. */
+/* stat: CPU time in USER_HZ ticks, all CPUs then each, counters, boot
+ * time.  Tasks run on CPU 0 only so far (docs/smp.md): the others have
+ * been idle since they started. */
 static void show_kernel_stat(struct task *t, struct pbuf *b)
 {
 	u64 user = 0, system = 0, switches = 0, up = arch_clock_ns();
-	u64 idle = sched_idle_ns();
+	u64 idle = sched_idle_ns(), idle_all = idle;
 	unsigned running = sched_nr_running(), last = 0;
 
 	for (struct task *p = task_first(); p; p = p->all_next) {
@@ -219,11 +222,15 @@ static void show_kernel_stat(struct task *t, struct pbuf *b)
 		switches += p->ru.nvcsw + p->ru.nivcsw;
 		last = (unsigned)MAX((int)last, p->pid);
 	}
-	/* the sum over all CPUs, then each of them: the same, on one CPU */
+	for (unsigned cpu = 1; cpu < nr_cpus_online; cpu++)
+		idle_all += up - cpu_info[cpu].started_ns;
 	pbuf_printf(b, "cpu  %lu 0 %lu %lu 0 0 0 0 0 0\n", ticks(user),
-		    ticks(system), ticks(idle));
+		    ticks(system), ticks(idle_all));
 	pbuf_printf(b, "cpu0 %lu 0 %lu %lu 0 0 0 0 0 0\n", ticks(user),
 		    ticks(system), ticks(idle));
+	for (unsigned cpu = 1; cpu < nr_cpus_online; cpu++)
+		pbuf_printf(b, "cpu%u 0 0 0 %lu 0 0 0 0 0 0\n", cpu,
+			    ticks(up - cpu_info[cpu].started_ns));
 	pbuf_printf(b, "intr 0\nctxt %lu\nbtime %lu\nprocesses %u\n"
 		    "procs_running %u\nprocs_blocked 0\n", switches,
 		    (vfs_now_ns() - up) / NSEC_PER_SEC, last, running);
