@@ -53,10 +53,12 @@
 #define REPORTED_IRQ (1u << 1)
 #define REPORTED_RELEASE (1u << 2)
 #define REPORTED_SLEEP (1u << 3)
+#define REPORTED_IRQ_ORDER (1u << 4) /* as the irq-safe class of a chain */
 
 struct lock_class {
 	const char *name;
 	int first_edge;            /* this class's edges out (a list), or NO_EDGE */
+	int first_in;              /* and its edges in, or NO_EDGE */
 	const char *irq_where;     /* first taken in an interrupt handler (or NULL) */
 	const char *irqs_on_where; /* first taken with interrupts on (or NULL) */
 	unsigned reported;         /* REPORTED_* */
@@ -66,6 +68,7 @@ struct lock_class {
 struct lock_edge {
 	int from, to;            /* class indices */
 	int next;                /* the next edge out of from, or NO_EDGE */
+	int next_in;             /* the next edge into to, or NO_EDGE */
 	const char *from_where;  /* where the held lock had been taken */
 	const char *to_where;    /* where the second one was taken */
 };
@@ -93,10 +96,12 @@ static unsigned nr_reports;
 static bool checking;          /* lockdep_init() done, nothing full */
 static bool edges_full_reported;
 static bool depth_reported;
+static bool started;           /* lockdep_init() was called (it runs once) */
 
 /* A class for every name past the table's end: checking has stopped. */
 static struct lock_class overflow_class = { .name = "(lockdep: too many classes)",
-					    .first_edge = NO_EDGE };
+					    .first_edge = NO_EDGE,
+					    .first_in = NO_EDGE };
 
 /* The search's scratch space (under graph_lock). */
 static int bfs_queue[LOCKDEP_MAX_CLASSES];
@@ -239,6 +244,7 @@ struct lock_class *lockdep_class(const char *name)
 		c = &classes[nr_classes];
 		c->name = name;
 		c->first_edge = NO_EDGE;
+		c->first_in = NO_EDGE;
 		__atomic_store_n(&nr_classes, nr_classes + 1, __ATOMIC_RELEASE);
 	} else if (!c) {
 		c = &overflow_class;
@@ -295,70 +301,104 @@ static bool add_edge(struct lockdep_cpu *lc, int from, int to,
 	e->from_where = from_where;
 	e->to_where = to_where;
 	e->next = classes[from].first_edge;
-	classes[from].first_edge = nr_edges++;
+	e->next_in = classes[to].first_in;
+	classes[from].first_edge = nr_edges;
+	classes[to].first_in = nr_edges++;
 	return true;
 }
 
+/* What a search looks for (match()). */
+enum bfs_goal { FIND_CLASS, FIND_IRQ_SAFE, FIND_IRQ_UNSAFE };
+
+/* irq_safe - is class i taken in interrupt handlers (so an interrupt
+ * may want it at any moment)?  irq_unsafe - with interrupts on? */
+static bool irq_safe(int i)
+{
+	return classes[i].irq_where;
+}
+
+static bool irq_unsafe(int i)
+{
+	return classes[i].irqs_on_where;
+}
+
+static bool match(int i, enum bfs_goal goal, int dst)
+{
+	switch (goal) {
+	case FIND_IRQ_SAFE:
+		return irq_safe(i);
+	case FIND_IRQ_UNSAFE:
+		return irq_unsafe(i);
+	default:
+		return i == dst;
+	}
+}
+
 /*
- * find_path - breadth first from class src: the edge by which class dst
- * was first reached (follow bfs_parent[] back to src), or NO_EDGE if dst
- * cannot be reached.  Breadth first: the path is a shortest one.
+ * bfs - breadth first from class src along the edges (backward: against
+ * them) to the first class that matches goal (dst: the class itself for
+ * FIND_CLASS), src included if with_src.  Returns that class, or -1;
+ * bfs_parent[] holds the edge that reached each class visited, so the
+ * path can be followed back to src (a shortest one).
  */
-static int find_path(int src, int dst)
+static int bfs(int src, bool backward, enum bfs_goal goal, int dst, bool with_src)
 {
 	unsigned head = 0, tail = 0;
 	int x, e, y;
 
+	if (with_src && match(src, goal, dst))
+		return src;
 	bfs_gen++;
 	bfs_seen[src] = bfs_gen;
 	bfs_queue[tail++] = src;
 	while (head < tail) {
 		x = bfs_queue[head++];
-		for (e = classes[x].first_edge; e != NO_EDGE; e = edges[e].next) {
-			y = edges[e].to;
+		e = backward ? classes[x].first_in : classes[x].first_edge;
+		for (; e != NO_EDGE; e = backward ? edges[e].next_in : edges[e].next) {
+			y = backward ? edges[e].from : edges[e].to;
 			if (bfs_seen[y] == bfs_gen)
 				continue;
 			bfs_seen[y] = bfs_gen;
 			bfs_parent[y] = e;
-			if (y == dst)
-				return e;
+			if (match(y, goal, dst))
+				return y;
 			bfs_queue[tail++] = y;
 		}
 	}
-	return NO_EDGE;
+	return -1;
 }
 
-/* report_cycle - taking class b (at where) while holding h, though the
- * path ending in edge last leads from b back to h's class. */
-static void report_cycle(struct lockdep_cpu *lc, const struct held_lock *h,
-			 int b, const char *where, int last)
+/* find_path - is class dst reachable from class src (src != dst)?  The
+ * path is then in bfs_parent[] (see report_path()). */
+static bool find_path(int src, int dst)
+{
+	return bfs(src, false, FIND_CLASS, dst, false) >= 0;
+}
+
+/* report_path - after find_path(src, dst): the path's names on one line
+ * into chain ("A -> B -> C"; "A -> ... -> X -> C" past CHAIN_SHOWN
+ * edges, keeping those nearest dst), and a "before:" line per edge. */
+static void report_path(struct lockdep_cpu *lc, int src, int dst, char *chain,
+			size_t size, bool lines)
 {
 	int path[CHAIN_SHOWN], n = 0, e, i;
-	char chain[CHAIN_MAX];
 	size_t len;
 	bool cut = false;
 
-	for (e = last;; e = bfs_parent[edges[e].from]) {
-		if (n == CHAIN_SHOWN) { /* keep the edges nearest h */
+	for (e = bfs_parent[dst];; e = bfs_parent[edges[e].from]) {
+		if (n == CHAIN_SHOWN) {
 			cut = true;
 			break;
 		}
-		path[n++] = e;
-		if (edges[e].from == b)
+		path[n++] = e; /* path[n - 1] is nearest src, path[0] ends at dst */
+		if (edges[e].from == src)
 			break;
 	}
-	/* path[n - 1] is the first edge (out of b), path[0] the last */
-	len = ksnprintf(chain, sizeof(chain), "%s%s", classes[b].name,
-			cut ? " -> ..." : "");
-	for (i = n - 1; i >= 0 && len < sizeof(chain); i--)
-		len += ksnprintf(chain + len, sizeof(chain) - len, " -> %s",
+	len = ksnprintf(chain, size, "%s%s", classes[src].name, cut ? " -> ..." : "");
+	for (i = n - 1; i >= 0 && len < size; i--)
+		len += ksnprintf(chain + len, size - len, " -> %s",
 				 classes[edges[path[i]].to].name);
-	nr_reports++;
-	report(lc, "possible deadlock: taking %s while holding %s, but %s was seen",
-	       classes[b].name, h->class->name, chain);
-	report(lc, "  now: %s (taken in %s) held, taking %s in %s",
-	       h->class->name, h->where, classes[b].name, where);
-	for (i = n - 1; i >= 0; i--) {
+	for (i = n - 1; lines && i >= 0; i--) {
 		const struct lock_edge *p = &edges[path[i]];
 
 		report(lc, "  before: %s (taken in %s) held, took %s in %s",
@@ -367,31 +407,87 @@ static void report_cycle(struct lockdep_cpu *lc, const struct held_lock *h,
 	}
 }
 
+/* report_cycle - taking class b (at where) while holding h, though
+ * find_path(b, h's class) found a path. */
+static void report_cycle(struct lockdep_cpu *lc, const struct held_lock *h,
+			 int b, const char *where)
+{
+	char chain[CHAIN_MAX];
+
+	report_path(lc, b, class_index(h->class), chain, sizeof(chain), false);
+	nr_reports++;
+	report(lc, "possible deadlock: taking %s while holding %s, but %s was seen",
+	       classes[b].name, h->class->name, chain);
+	report(lc, "  now: %s (taken in %s) held, taking %s in %s",
+	       h->class->name, h->where, classes[b].name, where);
+	report_path(lc, b, class_index(h->class), chain, sizeof(chain), true);
+}
+
+/*
+ * check_irq_order - Linux's "irq-safe -> irq-unsafe": class s is taken
+ * in interrupt handlers, class u with interrupts on, and u is taken while
+ * s is held (directly or through a chain).  Then: CPU 0 holds u with
+ * interrupts on; CPU 1 holds s and waits for u; an interrupt on CPU 0
+ * wants s: neither can go on.  Reports once per irq-safe class.
+ */
+static void check_irq_order(struct lockdep_cpu *lc, int s, int u)
+{
+	char chain[CHAIN_MAX];
+
+	if (s < 0 || u < 0 || s == u || (classes[s].reported & REPORTED_IRQ_ORDER))
+		return;
+	if (!find_path(s, u))
+		return;
+	classes[s].reported |= REPORTED_IRQ_ORDER;
+	nr_reports++;
+	report_path(lc, s, u, chain, sizeof(chain), false);
+	report(lc, "irq-safe %s is held while irq-unsafe %s is taken: %s "
+	       "(%s in an interrupt handler at %s, %s with interrupts on at %s)",
+	       classes[s].name, classes[u].name, chain, classes[s].name,
+	       classes[s].irq_where, classes[u].name, classes[u].irqs_on_where);
+	report(lc, "  a CPU holding %s with interrupts on, interrupted by a handler "
+	       "taking %s, deadlocks with a CPU holding %s and waiting for %s",
+	       classes[u].name, classes[s].name, classes[s].name, classes[u].name);
+	report_path(lc, s, u, chain, sizeof(chain), true);
+}
+
 /* check_order - a lock of class c is being taken while h is held:
- * record the order, and report if the opposite one was seen. */
+ * record the order, and report if the opposite one was seen, or if it
+ * puts an irq-unsafe class under an irq-safe one. */
 static void check_order(struct lockdep_cpu *lc, const struct held_lock *h,
 			struct lock_class *c, const char *where)
 {
-	int a = class_index(h->class), b = class_index(c), last;
+	int a = class_index(h->class), b = class_index(c);
 
 	if (find_edge(a, b) != NO_EDGE)
 		return;
 	if (!add_edge(lc, a, b, h->where, where))
 		return;
-	last = find_path(b, a);
-	if (last != NO_EDGE)
-		report_cycle(lc, h, b, where, last);
+	if (find_path(b, a)) {
+		report_cycle(lc, h, b, where);
+		return;
+	}
+	check_irq_order(lc, bfs(a, true, FIND_IRQ_SAFE, 0, true),
+			bfs(b, false, FIND_IRQ_UNSAFE, 0, true));
 }
 
 /* check_irq_state - c is taken in an interrupt handler and/or with
- * interrupts on: remember where, and report once when both are seen. */
+ * interrupts on: remember where, and report once when both are seen;
+ * a class newly irq-safe or irq-unsafe is checked against the classes
+ * taken under it or above it. */
 static void check_irq_state(struct lockdep_cpu *lc, struct lock_class *c,
 			    bool irqs_on, bool in_irq, const char *where)
 {
-	if (in_irq && !c->irq_where)
+	int i = class_index(c);
+
+	if (in_irq && !c->irq_where) {
 		c->irq_where = where;
-	if (irqs_on && !c->irqs_on_where)
+		check_irq_order(lc, i, bfs(i, false, FIND_IRQ_UNSAFE, 0, false));
+	}
+	if (irqs_on && !c->irqs_on_where) {
 		c->irqs_on_where = where;
+		check_irq_order(lc, bfs(i, true, FIND_IRQ_SAFE, 0, false), i);
+	}
 	if (!c->irq_where || !c->irqs_on_where || (c->reported & REPORTED_IRQ))
 		return;
 	c->reported |= REPORTED_IRQ;
@@ -531,6 +627,8 @@ unsigned lockdep_depth(void)
 
 void lockdep_init(void)
 {
+	if (__atomic_exchange_n(&started, true, __ATOMIC_ACQ_REL))
+		return;
 	printk(KERN_INFO "lockdep: checking lock order (%d classes max)\n",
 	       LOCKDEP_MAX_CLASSES);
 	__atomic_store_n(&checking, true, __ATOMIC_RELEASE);
@@ -547,7 +645,7 @@ void lockdep_reset(void)
 	memset(cpus, 0, sizeof(cpus));
 	memset(bfs_seen, 0, sizeof(bfs_seen));
 	nr_classes = nr_edges = nr_reports = bfs_gen = 0;
-	edges_full_reported = depth_reported = false;
+	edges_full_reported = depth_reported = started = false;
 	overflow_class.reported = 0;
 	graph_unlock();
 	irq_restore(flags);

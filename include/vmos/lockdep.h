@@ -35,9 +35,9 @@
 struct lock_class;
 
 #ifdef CONFIG_LOCKDEP
-/* lockdep_init - start checking (call once, after this CPU's per-CPU
- * data is set up: until then every call below does nothing).  Prints
- * "lockdep: checking lock order (N classes max)". */
+/* lockdep_init - start checking (after this CPU's per-CPU data is set
+ * up: until then every call below does nothing).  Prints "lockdep:
+ * checking lock order (N classes max)"; a second call does nothing. */
 void lockdep_init(void);
 /* lockdep_class - the class of locks named name (a string literal with
  * static lifetime; compared by pointer first, then by content). Never

@@ -220,6 +220,77 @@ static void test_irqs_on_then_irq(void **state)
 			       "and with interrupts on (at tty_write"), 1);
 }
 
+/* irq-safe A held while irq-unsafe B is taken, learnt in each order. */
+static void test_irq_safe_then_unsafe_under_it(void **state)
+{
+	struct lock_class *a = lockdep_class("A"), *b = lockdep_class("B");
+
+	lockdep_acquire(a, false, true, "a_interrupt");
+	drop(a);
+	take(a); take(b); drop(b); drop(a); /* A -> B, interrupts off */
+	assert_int_equal(lockdep_reports(), 0);
+	lockdep_acquire(b, true, false, "b_with_irqs_on"); /* B irq-unsafe */
+	drop(b);
+	assert_int_equal(lockdep_reports(), 1);
+	assert_int_equal(count("lockdep: irq-safe A is held while irq-unsafe B "
+			       "is taken: A -> B (A in an interrupt handler at "
+			       "a_interrupt, B with interrupts on at "
+			       "b_with_irqs_on)\n"), 1);
+	assert_int_equal(count("lockdep:   before: A (taken in take) held, "
+			       "took B in take\n"), 1);
+}
+
+static void test_irq_unsafe_then_taken_under_irq_safe(void **state)
+{
+	struct lock_class *a = lockdep_class("A"), *b = lockdep_class("B");
+
+	lockdep_acquire(b, true, false, "b_with_irqs_on");
+	drop(b);
+	lockdep_acquire(a, false, true, "a_interrupt");
+	lockdep_acquire(b, false, true, "b_in_interrupt");
+	drop(b);
+	drop(a);
+	/* B is also taken in an interrupt with interrupts on elsewhere: that
+	 * is its own report; A -> B is the second */
+	assert_int_equal(lockdep_reports(), 2);
+	assert_int_equal(count("irq-safe A is held while irq-unsafe B is taken: "
+			       "A -> B"), 1);
+}
+
+static void test_irq_safe_learnt_last_through_chain(void **state)
+{
+	struct lock_class *a = lockdep_class("A"), *b = lockdep_class("B"),
+			  *c = lockdep_class("C");
+
+	take(a); take(b); drop(b); drop(a);
+	take(b); take(c); drop(c); drop(b);
+	lockdep_acquire(c, true, false, "c_with_irqs_on");
+	drop(c);
+	assert_int_equal(lockdep_reports(), 0);
+	lockdep_acquire(a, false, true, "a_interrupt"); /* A becomes irq-safe */
+	drop(a);
+	lockdep_acquire(a, false, true, "a_interrupt");
+	drop(a);
+	assert_int_equal(lockdep_reports(), 1);
+	assert_int_equal(count("irq-safe A is held while irq-unsafe C is taken: "
+			       "A -> B -> C"), 1);
+}
+
+static void test_irq_safe_under_irq_unsafe_is_fine(void **state)
+{
+	/* the other way round is Linux's normal case: a lock taken with
+	 * interrupts on, then inside it an irq-safe one with them off */
+	struct lock_class *a = lockdep_class("A"), *b = lockdep_class("B");
+
+	lockdep_acquire(a, true, false, "a_with_irqs_on");
+	lockdep_acquire(b, false, false, "b_irqsave");
+	drop(b);
+	drop(a);
+	lockdep_acquire(b, false, true, "b_interrupt");
+	drop(b);
+	assert_int_equal(lockdep_reports(), 0);
+}
+
 static void test_sleeping_with_lock_held(void **state)
 {
 	struct lock_class *a = lockdep_class("A"), *b = lockdep_class("B");
@@ -364,6 +435,10 @@ int main(void)
 		cmocka_unit_test_setup(test_out_of_order_release, setup),
 		cmocka_unit_test_setup(test_irq_then_irqs_on, setup),
 		cmocka_unit_test_setup(test_irqs_on_then_irq, setup),
+		cmocka_unit_test_setup(test_irq_safe_then_unsafe_under_it, setup),
+		cmocka_unit_test_setup(test_irq_unsafe_then_taken_under_irq_safe, setup),
+		cmocka_unit_test_setup(test_irq_safe_learnt_last_through_chain, setup),
+		cmocka_unit_test_setup(test_irq_safe_under_irq_unsafe_is_fine, setup),
 		cmocka_unit_test_setup(test_sleeping_with_lock_held, setup),
 		cmocka_unit_test_setup(test_class_table_full, setup),
 		cmocka_unit_test_setup(test_edge_table_full, setup),
