@@ -36,8 +36,11 @@ struct lock_class;
 
 #ifdef CONFIG_LOCKDEP
 /* lockdep_init - start checking (after this CPU's per-CPU data is set
- * up: until then every call below does nothing).  Prints "lockdep:
- * checking lock order (N classes max)"; a second call does nothing. */
+ * up: until then every call below does nothing).  Call it on the boot
+ * CPU before the others run and with no lock held: a lock taken before
+ * and released after would be "released but not held".  Prints
+ * "lockdep: checking lock order (N classes max)"; a second call does
+ * nothing. */
 void lockdep_init(void);
 /* lockdep_class - the class of locks named name (a string literal with
  * static lifetime; compared by pointer first, then by content). Never
@@ -78,7 +81,7 @@ unsigned lockdep_depth(void);
  * stop checking until the next lockdep_init() (host unit tests). */
 void lockdep_reset(void);
 #define LOCKDEP_ENABLED true
-#else /* the normal kernel: nothing to record or check */
+#else /* the normal kernel: nothing to record or check (a class is NULL) */
 static inline void lockdep_init(void)
 {
 }
