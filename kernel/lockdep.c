@@ -213,9 +213,11 @@ static int class_index(const struct lock_class *c)
 	return c - classes;
 }
 
+/* in_table - is c a class to check (not NULL, not the one for names past
+ * the table's end)? */
 static bool in_table(const struct lock_class *c)
 {
-	return c >= classes && c < classes + nr_classes;
+	return c && c != &overflow_class;
 }
 
 /* find_class - the class named name, or NULL (under graph_lock). */
