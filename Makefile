@@ -25,8 +25,8 @@ NASMFLAGS := -f elf64 -g -F dwarf -DKSYMS_RESERVE=$(KSYMS_RESERVE)
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	-T linker.ld --no-warn-rwx-segments
 
-# Two files are the checked kernel's alone (see "the checked kernel").
-CHECK_ONLY_C := kernel/ubsan.c mm/poison.c
+# Three files are the checked kernel's alone (see "the checked kernel").
+CHECK_ONLY_C := kernel/ubsan.c mm/poison.c kernel/lockdep.c
 KERNEL_C   := $(filter-out $(CHECK_ONLY_C),$(wildcard arch/x86_64/*.c kernel/*.c \
 	fs/*.c fs/proc/*.c net/*.c ipc/*.c drivers/*.c mm/*.c lib/*.c tests/ktest/*.c))
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86_64/*.asm kernel/*.asm)
@@ -64,7 +64,7 @@ help:
 	@echo "make gdb        in a second terminal: gdb on the kernel make debug runs"
 	@echo "make test       build everything and run the whole test suite"
 	@echo "make iso        build build/os.iso (GRUB, BIOS boot)"
-	@echo "make kernel-check  build build/kernel-check.elf (UBSan, poisoning)"
+	@echo "make kernel-check  build build/kernel-check.elf (UBSan, poisoning, lockdep)"
 	@echo "make unit       build and run only the host unit tests"
 	@echo "make bench      vmos against Linux in the same QEMU (docs/bench.md)"
 	@echo "make conformance  Linux's selftests on vmos and Linux (docs/conformance.md)"
@@ -94,12 +94,13 @@ $(BUILD)/kernel.elf: $(BUILD)/kernel.pass1.elf tools/ksyms.py
 	$(OBJCOPY) --update-section .ksyms=$(BUILD)/ksyms.bin $< $@
 
 # ---- the checked kernel: the same sources with the undefined-behaviour
-# sanitizer (kernel/ubsan.c reports) and poisoned free memory (mm/poison.c),
+# sanitizer (kernel/ubsan.c reports), poisoned free memory (mm/poison.c)
+# and the lock checker (kernel/lockdep.c, CONFIG_LOCKDEP; docs/smp.md),
 # objects in build/check/.  make test runs the QEMU tests on both kernels;
 # make run and the benchmarks use the normal one.  docs/robustness.md,
 # "The checked kernel".
 CHECK := $(BUILD)/check
-CHECK_CFLAGS := -fsanitize=undefined -DCONFIG_UBSAN -DCONFIG_POISON
+CHECK_CFLAGS := -fsanitize=undefined -DCONFIG_UBSAN -DCONFIG_POISON -DCONFIG_LOCKDEP
 KERNEL_CHECK_OBJ := $(KERNEL_OBJ:$(BUILD)/%=$(CHECK)/%) \
 	$(CHECK_ONLY_C:%.c=$(CHECK)/%.o)
 
@@ -110,7 +111,7 @@ $(CHECK)/%.o: %.c Makefile
 	$(CC) $(KCFLAGS) $(CHECK_CFLAGS) -c $< -o $@
 
 # The handlers themselves are not instrumented: a check would call them.
-$(CHECK)/kernel/ubsan.o: CHECK_CFLAGS := -DCONFIG_UBSAN -DCONFIG_POISON
+$(CHECK)/kernel/ubsan.o: CHECK_CFLAGS := -DCONFIG_UBSAN -DCONFIG_POISON -DCONFIG_LOCKDEP
 
 $(CHECK)/%.asm.o: %.asm Makefile
 	@mkdir -p $(dir $@)
@@ -296,6 +297,7 @@ UNIT_SRC_frame     := mm/frame.c
 UNIT_SRC_fspath    := fs/path.c
 UNIT_SRC_kmalloc   := mm/kmalloc.c mm/frame.c lib/format.c
 UNIT_SRC_ksyms     := kernel/ksyms.c lib/format.c
+UNIT_SRC_lockdep   := kernel/lockdep.c lib/format.c
 UNIT_SRC_memmap    := mm/memmap.c
 UNIT_SRC_page_index := mm/page_index.c mm/kmalloc.c mm/frame.c lib/format.c
 UNIT_SRC_pagetable := mm/pagetable.c mm/frame.c
@@ -304,6 +306,8 @@ UNIT_SRC_rmap      := mm/rmap.c mm/pagetable.c mm/frame.c mm/vma.c
 UNIT_SRC_swapfile  := mm/swapslots.c lib/format.c
 UNIT_SRC_tty       := fs/tty_ldisc.c
 UNIT_SRC_vma       := mm/vma.c
+# Extra flags of a test (the checked kernel's options it tests).
+UNIT_CFLAGS_lockdep := -DCONFIG_LOCKDEP
 
 
 # A test depends on what it compiles (its UNIT_SRC_ line) and the headers,
@@ -314,7 +318,7 @@ KERNEL_H := $(wildcard include/vmos/*.h arch/x86_64/include/asm/*.h kernel/*.h m
 $(BUILD)/unit/test_%: tests/unit/test_%.c $(UNIT_SHIM) tests/unit/host.h \
 		$(wildcard tests/unit/include/asm/*.h) $$(UNIT_SRC_$$*) $(KERNEL_H)
 	@mkdir -p $(dir $@)
-	$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_SHIM) $(UNIT_SRC_$*) $(UNIT_LIBS)
+	$(CC) $(UNIT_CFLAGS) $(UNIT_CFLAGS_$*) -o $@ $< $(UNIT_SHIM) $(UNIT_SRC_$*) $(UNIT_LIBS)
 
 unit: deps $(UNIT_TESTS)
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done

@@ -588,6 +588,25 @@ QEMU_TESTS = [
                  r"POISON: use after free: frame 0x[0-9a-f]+000 \(4096 bytes\) was "
                  r"written after it was freed: byte \+0x64 is 0x22, not 0x6b\n"
                  r".*POISON:   \+0x060: 6b 6b 6b 6b 22 6b"]),
+    # ... and of lock-order bugs (kernel/lockdep.c), at -smp 2: the held
+    # stacks are each CPU's.
+    dict(name="ktest-lockdep", append="ktest=lockdep", smp=2, exit=EXIT_OK,
+         tap=True, checked_only=True, reports=True,
+         expect=[r"lockdep: checking lock order \(256 classes max\)",
+                 r"lockdep: possible deadlock: taking ktest_a while holding "
+                 r"ktest_b, but ktest_a -> ktest_b was seen\n.*lockdep:   now: "
+                 r"ktest_b \(taken in ktest_lockdep_inversion\) held, taking "
+                 r"ktest_a in ktest_lockdep_inversion\n.*lockdep:   before: "
+                 r"ktest_a \(taken in take\) held, took ktest_b in take",
+                 r"lockdep: class ktest_irq is taken in interrupt handlers and "
+                 r"with interrupts on \(at ktest_lockdep_irqs_on with interrupts "
+                 r"on, at ktest_lockdep_handler in an interrupt handler\)",
+                 r"lockdep: sleeping \(in ktest_lockdep_sleep\) while holding "
+                 r"spinlock ktest_a \(taken in take\)",
+                 r"lockdep: releasing ktest_b in ktest_lockdep_release, but this "
+                 r"CPU does not hold it",
+                 r"CPU 0 holds 1 lock, CPU 1 holds 0"],
+         forbid=[r"SKIP"]),
     dict(name="panic-stack-smash", append="ktest=stack_smash", exit=EXIT_PANIC,
          reports=True, check_expect=[
              r"UBSAN: object-size-mismatch in tests/ktest/crash.c:\d+:\d+ "
