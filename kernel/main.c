@@ -31,6 +31,7 @@
 #include "mm/paging.h"
 #include "mm/vmscan.h"
 #include <asm/arch.h>
+#include <vmos/lockdep.h>
 #include <asm/irq.h>
 #include <asm/smp.h>
 #include <asm/page_types.h>
@@ -212,6 +213,7 @@ static __noreturn void kmain_late(void *arg)
 __no_stack_protector void kmain(u32 magic, u32 mbi)
 {
 	arch_early_init();
+	lockdep_init(); /* the checked kernel's lock checker, before any lock */
 	printk(KERN_NOTICE "%s %s (x86_64): a teaching kernel that shows "
 	       "virtual memory for real\n", KERNEL_NAME, KERNEL_VERSION);
 	multiboot_parse(magic, mbi, &boot_info);

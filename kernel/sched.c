@@ -19,6 +19,7 @@
 #include "kernel/capability.h"
 #include "kernel/task.h"
 #include <vmos/errno.h>
+#include <vmos/lockdep.h>
 #include <vmos/printk.h>
 #include "mm/mm.h"
 #include <asm/arch.h>
@@ -142,9 +143,12 @@ static void finish_switch(void)
 
 __sched void schedule(void)
 {
-	u64 flags = arch_irq_save();
-	struct task *prev = current, *next;
-	struct task *next_in_round = prev->run_next;
+	struct task *prev = current, *next, *next_in_round;
+	u64 flags;
+
+	lockdep_assert_none_held("schedule"); /* a spinlock held here: a deadlock */
+	flags = arch_irq_save();
+	next_in_round = prev->run_next;
 
 	if (next_in_round == prev)
 		next_in_round = NULL; /* alone on the queue */
