@@ -98,13 +98,18 @@ QEMU_TESTS = [
                                r"smp: 4 CPUs online: CPU 0 \(APIC id 0\) runs the kernel; "
                                r"CPUs 1-3 \(APIC ids 1 2 3\) started in \d+ us and parked"],
          forbid=[r"did not start", r"smp: no memory"]),
-    dict(name="smp-8", append='init=/bin/sh -c "cat /proc/stat"', initrd=[INITRD],
+    dict(name="smp-8", append='init=/bin/sh -c "cat /proc/stat /proc/cpuinfo"',
+         initrd=[INITRD],
          smp=8, exit=EXIT_OK,
          expect=[r"smp: 8 CPUs online: CPU 0 \(APIC id 0\) runs the kernel; "
                  r"CPUs 1-7 \(APIC ids 1 2 3 4 5 6 7\) started in \d+ us and parked",
                  # /proc/stat: all CPUs, then each; the parked ones idle
                  r"^cpu  \d+ 0 \d+ \d+ 0 0 0 0 0 0$", r"^cpu0 \d+ 0 \d+ \d+ 0 0 0 0 0 0$",
-                 r"^cpu7 0 0 0 \d+ 0 0 0 0 0 0$"],
+                 r"^cpu7 0 0 0 \d+ 0 0 0 0 0 0$",
+                 # /proc/cpuinfo: a block per CPU, with its APIC id
+                 r"^processor\t: 7\nvendor_id\t: \w+\ncpu family\t: \d+\n",
+                 r"^apicid\t\t: 7\ninitial apicid\t: 7$", r"^siblings\t: 8$",
+                 r"^address sizes\t: \d+ bits physical, 48 bits virtual$"],
          forbid=[r"did not start", r"smp: no memory"]),
     # Without ACPI there is no I/O APIC either: the 8259 PICs keep
     # delivering, and the timer's interrupt still ends a sleep.

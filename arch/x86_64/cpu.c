@@ -97,3 +97,40 @@ void cpu_init_ap(void)
 {
 	enable_features();
 }
+
+void arch_cpu_ident(struct cpu_ident *id)
+{
+	u32 a, b, c, d, max_ext;
+
+	cpuid(0, 0, &id->cpuid_level, &b, &c, &d);
+	cpuid(1, 0, &a, &b, &c, &d);
+	/* Family and model with their extended parts, as the SDM says
+	 * (vol. 2A, CPUID leaf 1) and Linux computes them. */
+	id->family = (a >> 8) & 0xf;
+	id->model = (a >> 4) & 0xf;
+	if (id->family == 0xf)
+		id->family += (a >> 20) & 0xff;
+	if (id->family >= 6)
+		id->model += ((a >> 16) & 0xf) << 4;
+	id->stepping = a & 0xf;
+	id->clflush_bytes = ((b >> 8) & 0xff) * 8;
+	cpuid(0x80000000, 0, &max_ext, &b, &c, &d);
+	strlcpy(id->model_name, "unknown", sizeof(id->model_name));
+	if (max_ext >= 0x80000004) {
+		u32 *w = (u32 *)id->model_name;
+
+		for (u32 leaf = 0; leaf < 3; leaf++)
+			cpuid(0x80000002 + leaf, 0, &w[4 * leaf], &w[4 * leaf + 1],
+			      &w[4 * leaf + 2], &w[4 * leaf + 3]);
+		id->model_name[48] = '\0';
+	}
+	id->phys_bits = 36;
+	id->virt_bits = 48;
+	if (max_ext >= 0x80000008) {
+		cpuid(0x80000008, 0, &a, &b, &c, &d);
+		id->phys_bits = a & 0xff;
+		id->virt_bits = (a >> 8) & 0xff;
+	}
+	/* A CPU with 5-level paging says 57; vmos's 4-level tables use 48. */
+	id->virt_bits = MIN(id->virt_bits, 48u);
+}

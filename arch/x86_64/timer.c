@@ -364,6 +364,11 @@ u64 arch_clock_ns(void)
 	return ns;
 }
 
+u64 arch_tsc_hz(void)
+{
+	return hz_from_mult(clk.mult);
+}
+
 u64 arch_ticks(void)
 {
 	return ticks;

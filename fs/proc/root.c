@@ -243,15 +243,42 @@ static void show_version(struct task *t, struct pbuf *b)
 		    " teaching kernel) " UTS_VERSION "\n");
 }
 
+/* /proc/cpuinfo: Linux's x86 layout (arch/x86/kernel/cpu/proc.c), one
+ * block per CPU online, without what vmos does not know (microcode, cache
+ * size, bugs).  The leading spaces of a model name are skipped, as Linux
+ * does. */
 static void show_cpuinfo(struct task *t, struct pbuf *b)
 {
 	const struct cpu_features *f = &cpu_features;
+	struct cpu_ident id;
+	u64 khz = arch_tsc_hz() / 1000;
+	const char *name;
 
-	pbuf_printf(b, "processor\t: 0\nvendor_id\t: %s\nmodel name\t: "
-		    "x86-64 CPU (QEMU)\nflags\t\t: fpu tsc msr pae cx8 apic "
-		    "sep pge cmov syscall lm%s%s%s%s\n\n", f->vendor,
-		    f->nx ? " nx" : "", f->smep ? " smep" : "",
-		    f->smap ? " smap" : "", f->rdrand ? " rdrand" : "");
+	arch_cpu_ident(&id);
+	for (name = id.model_name; *name == ' '; name++)
+		;
+	for (unsigned cpu = 0; cpu < nr_cpus_online; cpu++) {
+		pbuf_printf(b, "processor\t: %u\nvendor_id\t: %s\ncpu family\t: %u\n"
+			    "model\t\t: %u\nmodel name\t: %s\nstepping\t: %u\n"
+			    "cpu MHz\t\t: %lu.%03lu\nphysical id\t: 0\nsiblings\t: %u\n"
+			    "core id\t\t: %u\ncpu cores\t: %u\napicid\t\t: %u\n"
+			    "initial apicid\t: %u\nfpu\t\t: yes\nfpu_exception\t: yes\n"
+			    "cpuid level\t: %u\nwp\t\t: yes\n",
+			    cpu, f->vendor, id.family, id.model, name, id.stepping,
+			    khz / 1000, khz % 1000, nr_cpus_online, cpu,
+			    nr_cpus_online, cpu_info[cpu].apic_id,
+			    cpu_info[cpu].apic_id, id.cpuid_level);
+		pbuf_printf(b, "flags\t\t: fpu tsc msr pae cx8 apic sep pge cmov "
+			    "syscall lm%s%s%s%s%s\n",
+			    f->nx ? " nx" : "", f->pdpe1gb ? " pdpe1gb" : "",
+			    f->smep ? " smep" : "", f->smap ? " smap" : "",
+			    f->rdrand ? " rdrand" : "");
+		pbuf_printf(b, "bogomips\t: %lu.%02lu\nclflush size\t: %u\n"
+			    "cache_alignment\t: %u\naddress sizes\t: %u bits "
+			    "physical, %u bits virtual\npower management:\n\n",
+			    2 * khz / 1000, 2 * khz % 1000 / 10, id.clflush_bytes,
+			    id.clflush_bytes, id.phys_bits, id.virt_bits);
+	}
 }
 
 /* mounts and mountinfo: the mount table (namespace.c). */

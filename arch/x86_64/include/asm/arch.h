@@ -129,6 +129,17 @@ struct cpu_features {
 };
 extern struct cpu_features cpu_features;
 
+/* What /proc/cpuinfo says of the CPU (CPUID leaves 1, 0x80000002-4 and
+ * 0x80000008; every CPU of a machine is the same model). */
+struct cpu_ident {
+	u32 family, model, stepping, cpuid_level, clflush_bytes;
+	u32 phys_bits, virt_bits;
+	char model_name[49];
+};
+void arch_cpu_ident(struct cpu_ident *id);
+/* arch_tsc_hz - the TSC's frequency as the clock now believes it. */
+u64 arch_tsc_hz(void);
+
 /* arch_current_stack_pointer - for tests that look at their own stack. */
 static inline u64 arch_current_stack_pointer(void)
 {
