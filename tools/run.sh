@@ -13,14 +13,16 @@
 # it removes them at exit.  A port in use is refused here, in words, before
 # QEMU starts.  Set PAUSE=1 to have QEMU wait at its first instruction
 # until gdb says `continue` (to debug the boot itself).  SMP=N gives the
-# machine N CPUs (2 by default: docs/smp.md).
+# machine N CPUs: 2 by default, 1 under gdb (docs/smp.md says why).
 set -e
 build=${BUILD:-build}
 port=""
+smp=${SMP:-2}
 if [ "$1" = --gdb ]; then
 	port=$2
 	kernel=$3
 	shift 3
+	smp=${SMP:-1}
 fi
 
 # in_use PORT: true when something listens on 127.0.0.1:PORT.
@@ -69,6 +71,6 @@ if [ -n "$port" ]; then
 		echo "vmos: QEMU waits at its first instruction until gdb says continue."
 fi
 # shellcheck disable=SC2086
-qemu-system-x86_64 -cpu max -m 128M -smp "${SMP:-2}" -no-reboot -display none \
+qemu-system-x86_64 -cpu max -m 128M -smp "$smp" -no-reboot -display none \
 	-serial mon:stdio \
 	-drive "file=$disk,format=raw,if=virtio" $gdb_flags "$@"
