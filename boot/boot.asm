@@ -28,13 +28,7 @@
 %define PTE_P           1
 %define PTE_W           2
 %define PTE_PS          0x80
-%define CR0_PE          1
-%define CR0_WP          (1 << 16)
-%define CR0_PG          (1 << 31)
-%define CR4_PAE         (1 << 5)
-%define MSR_EFER        0xC0000080
-%define EFER_LME        (1 << 8)
-%define EFER_NXE        (1 << 11)
+%include "asm/long_mode.inc"
 %define COM1            0x3F8
 
 extern _kernel_phys_start, _edata, _ebss, kmain

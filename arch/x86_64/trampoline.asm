@@ -19,12 +19,9 @@
 ; Everything here is addressed as TRAMPOLINE_BASE + (label - trampoline_start):
 ; the code runs at the copy, not where it is linked.
 
+%include "asm/long_mode.inc"
+
 %define TRAMPOLINE_BASE 0x8000
-%define MSR_EFER        0xC0000080
-%define CR0_PE          1
-%define CR0_WP          (1 << 16)
-%define CR0_PG          (1 << 31)
-%define CR4_PAE         (1 << 5)
 %define AT(label)       (TRAMPOLINE_BASE + ((label) - trampoline_start))
 
 section .rodata
