@@ -12,6 +12,7 @@
 #include <vmos/errno.h>
 #include "kernel/syscall.h"
 #include "kernel/task.h"
+#include <asm/percpu.h>
 #include <vmos/string.h>
 
 #define NR_CPUS_HERE 1
@@ -67,12 +68,13 @@ SYSCALL_DEFINE3(sched_setaffinity, int, pid, unsigned int, len,
 	return (cpus & 1) ? 0 : -EINVAL;
 }
 
-/* getcpu: CPU 0 on node 0; either pointer may be NULL. */
+/* getcpu: the CPU running the caller (CPU 0 while tasks run there only,
+ * docs/smp.md), on node 0; either pointer may be NULL. */
 SYSCALL_DEFINE3(getcpu, u32 __user *, cpu, u32 __user *, node, void __user *, cache)
 {
-	u32 zero = 0;
+	u32 zero = 0, here = smp_processor_id();
 
-	if (cpu && copy_to_user(cpu, &zero, sizeof(zero)))
+	if (cpu && copy_to_user(cpu, &here, sizeof(here)))
 		return -EFAULT;
 	if (node && copy_to_user(node, &zero, sizeof(zero)))
 		return -EFAULT;
