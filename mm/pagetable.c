@@ -71,14 +71,20 @@ pte_t *pt_walk(phys_addr_t root, u64 va, bool alloc)
 }
 
 /*
- * Forget the CPU's cached translation of va if it can be in use: when root
- * is the active table, and always for a kernel-half address, because every
- * address space shares the kernel half (and its entries are global).
+ * Forget the cached translations of va wherever they can be in use: a
+ * user address on every CPU that has root loaded (the TLB shootdown,
+ * arch_flush_tlb_user_page()); a kernel-half address here always, as
+ * every address space shares the kernel half (and its entries are
+ * global).  The kernel half's changes are not shot down: no other CPU
+ * touches what this CPU maps and unmaps there (stacks, device pages)
+ * until tasks run on several CPUs (docs/smp.md).
  */
 static void flush_if_active(phys_addr_t root, u64 va)
 {
-	if (va >= KERNEL_SPACE_START || root == arch_current_page_table())
+	if (va >= KERNEL_SPACE_START)
 		arch_flush_tlb_page(va);
+	else
+		arch_flush_tlb_user_page(root, va);
 }
 
 /* Mapping at va is a kernel bug unless va and pa are aligned and va is
@@ -107,11 +113,6 @@ static int map_failed(const char *fn, phys_addr_t root, u64 va)
 		panic("%s: remap of va 0x%lx inside a larger page (to 0x%lx)",
 		      fn, va, pa);
 	return -ENOMEM;
-}
-
-pte_t pt_entry(phys_addr_t pa, pte_t flags)
-{
-	return pa | ((flags | PTE_P) & pte_supported & ~PTE_ADDR_MASK);
 }
 
 int pt_map(phys_addr_t root, u64 va, phys_addr_t pa, pte_t flags)

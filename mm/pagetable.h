@@ -39,7 +39,10 @@ int pt_map(phys_addr_t root, u64 va, phys_addr_t pa, pte_t flags);
 
 /* pt_entry - the last-level entry mapping frame pa with flags: present,
  * and only the bits this CPU supports (no NX without EFER.NXE). */
-pte_t pt_entry(phys_addr_t pa, pte_t flags);
+static inline pte_t pt_entry(phys_addr_t pa, pte_t flags)
+{
+	return pa | ((flags | PTE_P) & pte_supported & ~PTE_ADDR_MASK);
+}
 
 /* pt_fill - pt_map() into e, va's empty entry from pt_walk(va, true): the
  * fault path's walk done once.  Panics if e is not empty.  (No flush: an

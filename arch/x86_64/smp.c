@@ -70,6 +70,7 @@ __noreturn void ap_main(u64 cpu)
 	u64 ist[IST_COUNT];
 
 	percpu_init(cpu);
+	this_cpu()->loaded_root = ap_boot.cr3; /* ap_start64 loaded it */
 	load_idt();
 	for (int i = 0; i < IST_COUNT; i++)
 		ist[i] = cpu_ist[cpu][i].top;
@@ -166,20 +167,29 @@ int smp_call_function_single(unsigned cpu, void (*fn)(void *), void *arg)
 	return err;
 }
 
-int smp_call_function_others(void (*fn)(void *), void *arg)
+/* Run fn(arg) on every online CPU in mask but this one, all at once. */
+static int call_function_mask(u64 mask, void (*fn)(void *), void *arg)
 {
 	unsigned self = smp_processor_id();
 	int err = 0;
 
+	mask &= ~(1ull << self);
+	if (!mask)
+		return 0;
 	call_lock_acquire();
 	for (unsigned cpu = 0; cpu < nr_cpus_online; cpu++)
-		if (cpu != self && ask(cpu, fn, arg) < 0)
+		if ((mask & (1ull << cpu)) && ask(cpu, fn, arg) < 0)
 			err = -ETIMEDOUT;
 	for (unsigned cpu = 0; cpu < nr_cpus_online; cpu++)
-		if (cpu != self && wait_answer(cpu) < 0)
+		if ((mask & (1ull << cpu)) && wait_answer(cpu) < 0)
 			err = -ETIMEDOUT;
 	call_lock_release();
 	return err;
+}
+
+int smp_call_function_others(void (*fn)(void *), void *arg)
+{
+	return call_function_mask(~0ull, fn, arg);
 }
 
 /* ---- the TLB shootdown ---- */
@@ -232,6 +242,25 @@ void arch_flush_tlb_kernel_range(u64 start, u64 end)
 	if (smp_call_function_others(flush_range_ipi, &r) < 0)
 		panic("arch_flush_tlb_kernel_range: a CPU did not flush 0x%lx-0x%lx: "
 		      "it may still use the old mapping", r.start, r.end);
+}
+
+/* The other CPUs' half of arch_flush_tlb_user_page() (asm/tlb.h). */
+void arch_shootdown_user_page(phys_addr_t root, u64 va)
+{
+	struct flush_range r = { va & PAGE_MASK, (va & PAGE_MASK) + PAGE_SIZE };
+	unsigned self = smp_processor_id();
+	u64 others = 0;
+
+	for (unsigned cpu = 0; cpu < nr_cpus_online; cpu++)
+		if (cpu != self &&
+		    __atomic_load_n(&percpu[cpu].loaded_root, __ATOMIC_ACQUIRE) == root)
+			others |= 1ull << cpu;
+	if (!others)
+		return;
+	this_cpu()->tlb_remote_flush++;
+	if (call_function_mask(others, flush_range_ipi, &r) < 0)
+		panic("arch_shootdown_user_page: a CPU did not flush 0x%lx: it may "
+		      "still use the old mapping", r.start);
 }
 
 void arch_tlb_counts(struct tlb_counts *c)

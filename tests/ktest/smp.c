@@ -16,6 +16,7 @@
 #include <vmos/printk.h>
 #include "tests/ktest/ktest_util.h"
 #include "mm/frame.h"
+#include "mm/mm.h"
 #include "mm/kstack.h"
 #include "mm/pagetable.h"
 #include "mm/paging.h"
@@ -128,6 +129,85 @@ static void test_shootdown(void)
 	frames_free(b, 0);
 }
 
+/* ---- the shootdown of a user mapping ---- */
+
+#define SMP_TEST_VA 0x40000000ul /* in the user half of the test's mm */
+
+static phys_addr_t test_root;
+
+static void load_test_root(void *unused)
+{
+	(void)unused;
+	arch_load_page_table(test_root);
+}
+
+static void load_kernel_root(void *unused)
+{
+	(void)unused;
+	arch_load_page_table(kernel_pt_root);
+}
+
+/*
+ * CPU 1 loads an address space (as it will when it runs a task of it) and
+ * reads a page of its user half through its TLB; CPU 0 changes the entry.
+ * Only CPU 1 has the table loaded, so only it is asked: without the
+ * shootdown it reads the old frame, with it the new one.  (The page is
+ * mapped for the kernel only, so that SMAP lets the IPI handler read it.)
+ */
+static void test_user_shootdown(void)
+{
+	struct mm *mm = mm_create();
+	struct page *a = frames_alloc(0), *b = frames_alloc(0);
+	struct tlb_counts before, after;
+	pte_t *e;
+
+	if (!mm || !a || !b || pt_map(mm->pgd, SMP_TEST_VA, page_to_phys(a), PTE_W))
+		panic("ktest smp: no memory");
+	test_root = mm->pgd;
+	*(u64 *)phys_to_virt(page_to_phys(a)) = VALUE_A;
+	*(u64 *)phys_to_virt(page_to_phys(b)) = VALUE_B;
+	e = pt_walk(mm->pgd, SMP_TEST_VA, false);
+
+	smp_call_function_single(1, load_test_root, NULL);
+	smp_call_function_single(1, read_word, (void *)SMP_TEST_VA);
+	ktest_check(seen[1].read == VALUE_A && percpu[1].loaded_root == mm->pgd,
+		    "CPU 1 runs on another address space and reads its user page "
+		    "0x%lx: frame A", SMP_TEST_VA);
+
+	*e = (*e & ~PTE_ADDR_MASK) | page_to_phys(b); /* no flush at all */
+	smp_call_function_single(1, read_word, (void *)SMP_TEST_VA);
+	ktest_check(seen[1].read == VALUE_A, "the entry now says frame B, but "
+		    "CPU 1 still reads A: its TLB holds the old translation");
+
+	arch_tlb_counts(&before);
+	arch_flush_tlb_user_page(mm->pgd, SMP_TEST_VA);
+	arch_tlb_counts(&after);
+	smp_call_function_single(1, read_word, (void *)SMP_TEST_VA);
+	ktest_check(seen[1].read == VALUE_B &&
+			    after.remote_flush - before.remote_flush == 1 &&
+			    after.remote_flush_received - before.remote_flush_received == 1,
+		    "arch_flush_tlb_user_page() asks exactly the one CPU that has "
+		    "the table loaded (1 IPI): it reads B");
+
+	pt_replace(mm->pgd, SMP_TEST_VA, e, page_to_phys(a), PTE_W);
+	smp_call_function_single(1, read_word, (void *)SMP_TEST_VA);
+	ktest_check(seen[1].read == VALUE_A, "pt_replace() on CPU 0 shoots the "
+		    "change down to CPU 1 by itself: it reads A again");
+
+	smp_call_function_single(1, load_kernel_root, NULL);
+	arch_tlb_counts(&before);
+	pt_replace(mm->pgd, SMP_TEST_VA, e, page_to_phys(b), PTE_W);
+	arch_tlb_counts(&after);
+	ktest_check(after.remote_flush == before.remote_flush,
+		    "once CPU 1 has loaded another table, changing this one asks "
+		    "no CPU (its CR3 write forgot the old translations)");
+
+	pt_unmap(mm->pgd, SMP_TEST_VA, false);
+	frames_free(a, 0);
+	frames_free(b, 0);
+	mm_put(mm);
+}
+
 static void ktest_smp(void)
 {
 	if (nr_cpus_online < 2) {
@@ -136,6 +216,7 @@ static void ktest_smp(void)
 	}
 	test_calls();
 	test_shootdown();
+	test_user_shootdown();
 }
 
 KTEST(ktest_smp, "smp", "IPIs to the other CPUs and the TLB shootdown", true);

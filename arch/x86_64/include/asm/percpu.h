@@ -25,6 +25,9 @@ struct percpu {
 	struct task *current;  /* the task this CPU runs */
 	u32 cpu;               /* this CPU's number: 0 is the boot CPU */
 	u32 irq_depth;         /* interrupt handlers this CPU is inside (in_irq()) */
+	u64 loaded_root;       /* the page table in this CPU's CR3: the one
+				  address space whose translations its TLB may
+				  hold (no PCIDs: a CR3 write drops the rest) */
 	/* TLB flushes, as Linux counts them (/proc/vmstat nr_tlb_*): one
 	 * page or all of this CPU's, shootdowns this CPU asked of others,
 	 * and those it did for another CPU. */

@@ -7,6 +7,7 @@
 
 #include <asm/cpu.h>
 #include <asm/percpu.h>
+#include <asm/smp.h>
 
 /* arch_flush_tlb_page - forget any cached translation of va on this CPU. */
 static inline void arch_flush_tlb_page(u64 va)
@@ -33,6 +34,17 @@ static inline void arch_flush_tlb_all(void)
  */
 void arch_flush_tlb_kernel_range(u64 start, u64 end);
 
+/*
+ * arch_flush_tlb_user_page - the user-half mapping of va in the address
+ * space rooted at root changed: forget it on every CPU that has root
+ * loaded (this one with invlpg; each other with an IPI, and wait).  A CPU
+ * with another root loaded holds no translation of root's: its last CR3
+ * write dropped them (no PCIDs).  No other CPU runs tasks yet, so the
+ * IPIs go only where a test loaded a root on purpose (ktest=smp).
+ */
+void arch_shootdown_user_page(phys_addr_t root, u64 va);
+
+
 /* struct tlb_counts - the nr_tlb_* counters of /proc/vmstat, all CPUs. */
 struct tlb_counts {
 	u64 remote_flush, remote_flush_received, local_flush_all, local_flush_one;
@@ -43,12 +55,23 @@ void arch_tlb_counts(struct tlb_counts *c);
 static inline void arch_load_page_table(phys_addr_t root)
 {
 	write_cr3(root);
+	this_cpu()->loaded_root = root;
 }
 
 /* arch_current_page_table - physical address of the active PML4. */
 static inline phys_addr_t arch_current_page_table(void)
 {
 	return read_cr3() & ~0xfffull;
+}
+
+/* arch_flush_tlb_user_page (above): this CPU inline, the others by
+ * arch_shootdown_user_page() (smp.c) when there are others. */
+static inline void arch_flush_tlb_user_page(phys_addr_t root, u64 va)
+{
+	if (root == arch_current_page_table())
+		arch_flush_tlb_page(va);
+	if (nr_cpus_online > 1) /* the others: out of line */
+		arch_shootdown_user_page(root, va);
 }
 
 #endif

@@ -37,4 +37,11 @@ static inline phys_addr_t arch_current_page_table(void)
 	return host_current_root;
 }
 
+/* One CPU on the host: a flush where root is the current one. */
+static inline void arch_flush_tlb_user_page(phys_addr_t root, u64 va)
+{
+	if (root == host_current_root)
+		arch_flush_tlb_page(va);
+}
+
 #endif
