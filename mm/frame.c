@@ -37,7 +37,10 @@ static DEFINE_SPINLOCK(frame_lock);
 static u32 free_list[FRAME_MAX_ORDER];
 static u64 nr_free_blocks[FRAME_MAX_ORDER];
 static u64 nr_free;  /* on the lists or not set up yet: not in a cache */
-static u64 nr_cached; /* in the CPUs' caches (atomic: each CPU adds its own) */
+static u64 nr_cached; /* in the CPUs' caches: the sum of their counts, kept
+			 * (atomically: each CPU adds its own) so that
+			 * frames_free_count(), read on every fault, need
+			 * not add up every CPU's cache */
 static u64 nr_managed;
 
 /*
@@ -542,6 +545,7 @@ static inline struct page *alloc_cached(void)
 /* A block from the lists (a larger one, or any while the caches are off). */
 static __noinline struct page *alloc_block(unsigned order)
 {
+	struct frame_cache *c;
 	struct page *p = NULL;
 	u64 pfn, flags;
 
@@ -549,9 +553,10 @@ static __noinline struct page *alloc_block(unsigned order)
 		return NULL;
 	flags = spin_lock_irqsave(&frame_lock);
 	pfn = buddy_take(order);
-	if (pfn == FRAME_NONE && this_cache()->count) {
+	c = this_cache();
+	if (pfn == FRAME_NONE && c->count) {
 		/* The cache may hold the buddies a larger block needs. */
-		cache_drain(this_cache(), this_cache()->count);
+		cache_drain(c, c->count);
 		pfn = buddy_take(order);
 	}
 	if (pfn != FRAME_NONE) {

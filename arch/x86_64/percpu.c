@@ -5,9 +5,6 @@
 #include <asm/percpu.h>
 #include <vmos/types.h>
 
-#define MSR_GS_BASE 0xC0000101        /* GS in the kernel: this CPU's percpu */
-#define MSR_KERNEL_GS_BASE 0xC0000102 /* the other one: the user's GS */
-
 _Static_assert(__builtin_offsetof(struct percpu, kernel_rsp) == PERCPU_KERNEL_RSP,
 	       "entry.asm's PERCPU_KERNEL_RSP");
 _Static_assert(__builtin_offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP,

@@ -25,7 +25,6 @@
 #define MSR_CSTAR 0xC0000083 /* syscall from 32-bit compatibility mode */
 #define MSR_FMASK 0xC0000084
 #define MSR_FS_BASE 0xC0000100
-#define MSR_KERNEL_GS_BASE 0xC0000102 /* in the kernel: the user's GS base */
 #define CR0_MP (1ul << 1)
 #define CR0_EM (1ul << 2)
 #define CR0_TS (1ul << 3)

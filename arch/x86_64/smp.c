@@ -46,7 +46,7 @@
 #define CALL_WAIT_NS 1000000000ull    /* 1 s for another CPU to run a function */
 
 struct cpu_info cpu_info[NR_CPUS];
-unsigned nr_cpus_present = 1, nr_cpus_online = 1;
+unsigned nr_cpus_online = 1;
 
 /* trampoline.asm: the code and, inside it, what smp.c fills in. */
 extern const char trampoline_start[], trampoline_end[], trampoline_params[];
@@ -111,17 +111,13 @@ void smp_call_function_interrupt(void)
 	}
 }
 
+/* Take call_lock: one caller at a time, with interrupts on. */
 static void call_lock_acquire(void)
 {
 	if (!arch_irqs_enabled())
 		panic("smp_call_function: called with interrupts off "
 		      "(two CPUs waiting for each other would wait forever)");
 	spin_lock(&call_lock);
-}
-
-static void call_lock_release(void)
-{
-	spin_unlock(&call_lock);
 }
 
 /* Ask cpu (online, not this one) to run fn(arg): 0, or -ETIMEDOUT if its
@@ -153,38 +149,38 @@ static int wait_answer(unsigned cpu)
 	return 0;
 }
 
-int smp_call_function_single(unsigned cpu, void (*fn)(void *), void *arg)
-{
-	int err;
-
-	if (cpu >= nr_cpus_online || cpu == smp_processor_id())
-		return -ENXIO;
-	call_lock_acquire();
-	err = ask(cpu, fn, arg);
-	if (!err)
-		err = wait_answer(cpu);
-	call_lock_release();
-	return err;
-}
-
-/* Run fn(arg) on every online CPU in mask but this one, all at once. */
+/* Run fn(arg) on every online CPU in mask but this one, all at once:
+ * every IPI is sent before any answer is awaited, and only the CPUs whose
+ * IPI went out are awaited.  0 or -ETIMEDOUT. */
 static int call_function_mask(u64 mask, void (*fn)(void *), void *arg)
 {
-	unsigned self = smp_processor_id();
+	u64 asked = 0;
 	int err = 0;
 
-	mask &= ~(1ull << self);
+	mask &= ~(1ull << smp_processor_id());
 	if (!mask)
 		return 0;
 	call_lock_acquire();
-	for (unsigned cpu = 0; cpu < nr_cpus_online; cpu++)
-		if ((mask & (1ull << cpu)) && ask(cpu, fn, arg) < 0)
+	for (unsigned cpu = 0; cpu < nr_cpus_online; cpu++) {
+		if (!(mask & (1ull << cpu)))
+			continue;
+		if (ask(cpu, fn, arg) < 0)
 			err = -ETIMEDOUT;
+		else
+			asked |= 1ull << cpu;
+	}
 	for (unsigned cpu = 0; cpu < nr_cpus_online; cpu++)
-		if ((mask & (1ull << cpu)) && wait_answer(cpu) < 0)
+		if ((asked & (1ull << cpu)) && wait_answer(cpu) < 0)
 			err = -ETIMEDOUT;
-	call_lock_release();
+	spin_unlock(&call_lock);
 	return err;
+}
+
+int smp_call_function_single(unsigned cpu, void (*fn)(void *), void *arg)
+{
+	if (cpu >= nr_cpus_online || cpu == smp_processor_id())
+		return -ENXIO;
+	return call_function_mask(1ull << cpu, fn, arg);
 }
 
 int smp_call_function_others(void (*fn)(void *), void *arg)
@@ -354,7 +350,6 @@ void smp_init(void)
 	lapic_init();
 	self = lapic_id();
 	cpu_info[0] = (struct cpu_info){ .apic_id = self, .online = true };
-	nr_cpus_present = MAX(acpi_madt.nr_cpus, 1u);
 	install_trampoline();
 	for (unsigned i = 0; i < acpi_madt.nr_cpus && cpu < NR_CPUS; i++) {
 		u32 id = acpi_madt.apic_id[i];

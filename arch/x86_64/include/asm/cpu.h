@@ -23,6 +23,8 @@
 
 /* Model-specific registers. */
 #define MSR_EFER 0xC0000080
+#define MSR_GS_BASE 0xC0000101        /* GS in the kernel: this CPU's percpu */
+#define MSR_KERNEL_GS_BASE 0xC0000102 /* the other one (swapgs): the user's GS */
 #define EFER_SCE (1ul << 0)
 #define EFER_LME (1ul << 8)
 #define EFER_NXE (1ul << 11)

@@ -15,7 +15,6 @@ struct cpu_info {
 	u64 started_ns; /* when it reported in (arch_clock_ns), 0 for the boot CPU */
 };
 extern struct cpu_info cpu_info[NR_CPUS];
-extern unsigned nr_cpus_present; /* CPUs the firmware reported */
 extern unsigned nr_cpus_online;  /* of those, running the kernel */
 
 /* smp_init - start every other CPU the firmware reported (INIT, STARTUP,
