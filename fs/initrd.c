@@ -13,6 +13,11 @@
  *
  * A malformed archive is reported with the module's name and the reason;
  * what was unpacked before the bad entry stays.
+ *
+ * Once every archive is unpacked the root holds copies of their files, so
+ * the modules' own memory goes back to the frame allocator (Linux's
+ * "Freeing initrd memory"): without it a 10 MiB initrd took 10 MiB from
+ * every process for as long as the machine ran.
  */
 #include "kernel/bootinfo.h"
 #include <vmos/errno.h>
@@ -21,6 +26,7 @@
 #include <vmos/printk.h>
 #include <vmos/format.h>
 #include <vmos/string.h>
+#include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include <asm/page.h>
 
@@ -246,6 +252,8 @@ static void unpack_module(struct unpack *u, const void *archive, u64 size)
 		       u->entries);
 }
 
+static void free_initrd_mem(void);
+
 void initrd_unpack_all(void)
 {
 	struct unpack *u = kzalloc(sizeof(*u));
@@ -272,4 +280,30 @@ void initrd_unpack_all(void)
 	}
 	kfree(path);
 	kfree(u);
+	free_initrd_mem();
+}
+
+/*
+ * free_initrd_mem - give the modules' frames to the allocator.  Only whole
+ * pages inside a module go: a page it shares with another module or with
+ * the loader's other data (the command line, the memory map) stays
+ * reserved.  Nothing points into a module after unpacking: the files
+ * were copied and the names are in boot_info.
+ */
+static void free_initrd_mem(void)
+{
+	u64 freed = 0;
+
+	for (unsigned i = 0; i < boot_info.nmodules; i++) {
+		phys_addr_t start = ALIGN_UP(boot_info.modules[i].start, PAGE_SIZE);
+		phys_addr_t end = ALIGN_DOWN(boot_info.modules[i].end, PAGE_SIZE);
+
+		if (end <= start)
+			continue;
+		frame_add_range(start, end);
+		freed += end - start;
+	}
+	if (freed)
+		pr_info("initrd: freed the boot modules' memory: %luK\n",
+			freed >> 10);
 }

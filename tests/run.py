@@ -353,6 +353,8 @@ def judge_qemu(res, test, code, text, secs):
             problems.append(f"log has /{pattern}/")
     if "clock_lines" in test:
         problems += clock_problems(test)
+    if "log_check" in test:
+        problems += test["log_check"](text)
     if test.get("core_gdb") and test.get("group") != "check":
         problems += core_gdb_problems(test, text)
     for pattern in test.get("once", []):

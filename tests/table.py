@@ -35,6 +35,7 @@ TAP_LINE = re.compile(r"^(?:\[\s*[\d.]+\] )?(ok|not ok) (\d+)(?: -)? ?(.*)$")
 # ":ro" attaches it read-only; ":ioerr" makes every read and write that
 # touches sector 8 (the disk's second page) fail with an I/O error (QEMU's
 # blkdebug driver).
+# log_check=f: f(log text) returns a list of problems (empty: passed).
 # smp=4: QEMU's -smp (one CPU if not given); qemu_args=[...]: more QEMU
 # options, e.g. ["-machine", "acpi=off"].
 # typed=[("prompt", "ls\n"), (0.5, "\x03")]: keys for the serial console,
@@ -48,6 +49,26 @@ TAP_LINE = re.compile(r"^(?:\[\s*[\d.]+\] )?(ok|not ok) (\d+)(?: -)? ?(.*)$")
 DEBUG_CONSOLE = "loglevel=8"
 ADV_FORBID = [r"not implemented \(called by", r"is out of range \(called by",
               r"out of memory", r"WARN", r"HUNG"]
+
+def initrd_freed_problems(text):
+    """The boot modules' memory went back to the allocator after unpacking:
+    /proc/meminfo's MemTotal = the KiB managed at boot + the KiB freed,
+    and the freed KiB cover the modules (each rounded in to whole pages)."""
+    managed = re.search(r"Memory: \d+ KiB usable RAM, (\d+) KiB managed", text)
+    freed = re.search(r"initrd: freed the boot modules' memory: (\d+)K", text)
+    total = re.search(r"^MemTotal:\s+(\d+) kB", text, re.M)
+    mods = re.findall(r"module \d+: \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]", text)
+    if not (managed and freed and total and mods):
+        return ["log lacks the boot's Memory: line, the initrd's freed line, "
+                "the modules or MemTotal"]
+    pages = sum(((int(e, 16) + 1) >> 12) - ((int(s, 16) + 4095) >> 12) for s, e in mods)
+    problems = []
+    if int(freed[1]) != pages * 4:
+        problems.append(f"freed {freed[1]} KiB, the modules hold {pages * 4} KiB of whole pages")
+    if int(total[1]) != int(managed[1]) + int(freed[1]):
+        problems.append(f"MemTotal {total[1]} kB is not {managed[1]} managed + {freed[1]} freed")
+    return problems
+
 
 # The swap suite's boot (make test runs it --quick; swap-full, below, in full).
 QUICK_SWAP = dict(name="user-swap", cost=6, append="init=/tests/swap_test --quick", initrd=[INITRD],
@@ -530,10 +551,13 @@ QEMU_TESTS = [
          initrd=[os.path.join(BUILD, "conformance", "subset.cpio")],
          exit=EXIT_OK, tap=True, timeout=120, unchecked_only=True),
     # Every initrd module is unpacked in order; a later one overrides.
+    # Then the modules' memory is freed: MemTotal is what was managed at
+    # boot plus what the modules held.
     dict(name="user-initrd-override", initrd=[INITRD, "override.cpio"],
-         append="init=/bin/cat /etc/hostname /extra/note",
+         append="init=/bin/cat /etc/hostname /extra/note /proc/meminfo",
          exit=EXIT_OK, expect=[r"^overridden\r?$", r"^from the second archive\r?$",
-                               r"initrd: module 1 \(\S*override.cpio\): \d+ entries"]),
+                               r"initrd: module 1 \(\S*override.cpio\): \d+ entries"],
+         log_check=initrd_freed_problems),
     dict(name="user-busybox-echo", append="init=/bin/busybox echo hi there",
          initrd=[INITRD], exit=EXIT_OK, expect=[r"^hi there$"]),
     dict(name="user-init-missing", append="init=/no/such/program",

@@ -31,8 +31,8 @@ static long sweep = 5;   /* the sweep's size, in free memories */
  * free memory's worth of it on, at most.  A page brought back from swap
  * by a write costs two faults (the swap-in maps it read-only while the
  * swap cache holds it too; the write then makes it writable).  Measured
- * at 24 MiB (docs/labs/swap.md), alone and beside three other QEMUs: the
- * clock 1-3, FIFO 290-340 (each hot page once a turn of the hand).  Not
+ * at 24 MiB (docs/labs/swap.md), 25 runs: the clock 1-35, FIFO 230-236
+ * (each hot page once a turn of the hand).  Not
  * counted: when memory first runs low every page is young at once, one
  * turn clears every bit and the next takes everything, the working set
  * too.  (At 32 MiB on a loaded host the clock lost the working set up to
