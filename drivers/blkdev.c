@@ -24,6 +24,7 @@ int blkdev_register(struct blkdev *dev)
 		return -ENOSPC;
 	}
 	dev->rdev = MKDEV(VIRTBLK_MAJOR, nr_disks * VIRTBLK_MINORS);
+	mutex_init(&dev->write_lock, "blkdev.write_lock");
 	disks[nr_disks++] = dev;
 	return 0;
 }

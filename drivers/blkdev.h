@@ -5,6 +5,9 @@
  * fs/block_dev.c, and swap) finds it by name and moves sectors or
  * 4 KiB pages with the calls below.  Every call waits until the device
  * has finished and returns 0 or -errno: an error is always reported.
+ * A task waits asleep (state D) and other tasks run meanwhile; at boot,
+ * with interrupts off, and for swap's page calls, the CPU waits instead
+ * (drivers/virtio_blk.c).
  *
  * Buffers are kernel memory in the direct map (kmalloc, frames_alloc),
  * because the device reads and writes them by physical address.
@@ -13,6 +16,7 @@
 #define DRIVERS_BLKDEV_H
 
 #include <vmos/types.h>
+#include <vmos/mutex.h>
 #include <asm/page_types.h>
 
 #define SECTOR_SHIFT 9
@@ -45,6 +49,11 @@ struct blkdev {
 	u32 rdev;      /* device number of /dev/NAME (MKDEV in vfs.h) */
 	const struct blkdev_ops *ops;
 	void *private; /* the driver's */
+	/* Held by a write() to /dev/NAME for each step's read-modify-write
+	 * (fs/block_dev.c): the task sleeps during the disk requests, and
+	 * another's write to the same sector between the read and the write
+	 * would be lost. */
+	struct mutex write_lock;
 };
 
 /* blkdev_register - add dev (name, sectors, ops filled; the layer sets

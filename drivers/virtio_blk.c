@@ -23,11 +23,21 @@
  * next 4096-byte boundary, the used ring; the device is told only the
  * page number of the start.
  *
- * One request at a time, and the driver polls the used ring until the
- * device answers, with a time limit: simple, and under QEMU a request
- * takes microseconds.  The kernel is not preempted, so no other task can
- * start a request meanwhile.  The device's interrupt line stays masked;
- * reading the ISR register after each request lowers it.
+ * Several requests can be in flight at once: the queue is cut into
+ * request slots, each owning a fixed run of CHAIN_MAX descriptors (the
+ * longest chain), so a slot's number is its chain's head descriptor
+ * divided by CHAIN_MAX.  A task that submits a request sleeps (state D)
+ * until the device answers: the disk's interrupt takes the answers off
+ * the used ring (reap()) and wakes each one's task, and meanwhile the CPU
+ * runs other tasks.  Where the caller may not sleep (at boot, the idle
+ * loop, interrupts off: sched_can_sleep()) or the disk has no interrupt
+ * line, the caller halts until an interrupt and reaps itself: polling.
+ * Either way a request that gets no answer in VIRTIO_BLK_TIMEOUT_NS
+ * fails with -EIO and disables the disk (the device may still own its
+ * buffers).
+ *
+ * Locking: vb->lock (interrupts off) covers the slots, the rings and
+ * used_seen; the interrupt handler takes it too.
  */
 #include "drivers/virtio_blk.h"
 #include "drivers/blkdev.h"
@@ -37,6 +47,9 @@
 #include <vmos/string.h>
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
+#include "kernel/task.h"
+#include "kernel/wait.h"
+#include <vmos/spinlock.h>
 #include <asm/arch.h>
 #include <asm/barrier.h>
 #include <asm/irq.h>
@@ -122,6 +135,22 @@ struct virtio_blk_req {
 } __packed;
 #define VIRTIO_BLK_REQ_HDR_SIZE 16 /* type, reserved, sector */
 
+/* The longest chain: header, one descriptor a page, status. */
+#define CHAIN_MAX (BLKDEV_MAX_PAGES + 2)
+
+/* Who waits for a request: on the submitter's stack. */
+struct waiter {
+	bool done;              /* the device has answered */
+	u8 status;              /* ... with this status */
+	struct wait_queue wait; /* the submitter, sleeping until done */
+};
+
+/* A request slot: its descriptors are CHAIN_MAX * its number on. */
+struct request_slot {
+	struct virtio_blk_req req; /* the device reads and writes it */
+	struct waiter *waiter;     /* NULL: the slot is free */
+};
+
 struct virtio_blk {
 	struct blkdev blk;
 	const struct pci_dev *pci;
@@ -131,15 +160,20 @@ struct virtio_blk {
 	struct vring_desc *desc;
 	struct vring_avail *avail;
 	struct vring_used *used;
+	struct spinlock lock; /* slots, rings, used_seen (the handler too) */
 	u16 used_seen;  /* used->idx when the last answer was taken */
 	bool broken;    /* a request timed out: the queue is the device's */
-	bool irq;       /* its interrupt line is ours: wait with hlt */
-	struct virtio_blk_req *req;
+	bool irq;       /* its interrupt line is served: submitters sleep */
+	unsigned nslots; /* qsize / CHAIN_MAX */
+	struct request_slot *slots;
+	struct wait_queue slot_wait; /* tasks waiting for a free slot */
+	struct waiter lost;          /* owns the slots of timed-out requests */
+	unsigned in_flight, in_flight_max; /* requests in flight: now, most */
 };
 
 static unsigned nr_disks;
 static struct virtio_blk *disks[MAX_BLKDEVS];
-static bool line_taken[NR_IRQS]; /* a disk waits on this line with hlt */
+static bool line_taken[NR_IRQS]; /* the handler is registered on the line */
 
 /* vring_used_offset - where the used ring of a legacy queue of n entries
  * starts: after the descriptors and the avail ring (flags, idx, n entries,
@@ -167,8 +201,9 @@ static int setup_queue(struct virtio_blk *vb)
 
 	pci_io_write16(vb->iobase + VIRTIO_PCI_QUEUE_SEL, VIRTIO_BLK_QUEUE);
 	vb->qsize = pci_io_read16(vb->iobase + VIRTIO_PCI_QUEUE_SIZE);
-	if (vb->qsize < BLKDEV_MAX_PAGES + 2) /* a chain of pages, header, status */
+	if (vb->qsize < CHAIN_MAX) /* a chain of pages, header, status */
 		return -ENODEV;
+	vb->nslots = vb->qsize / CHAIN_MAX;
 	bytes = vring_size(vb->qsize);
 	while ((PAGE_SIZE << vb->ring_order) < bytes)
 		vb->ring_order++;
@@ -185,39 +220,84 @@ static int setup_queue(struct virtio_blk *vb)
 	return 0;
 }
 
-/* wait_for_answer - poll the used ring until the device hands a chain
- * back: true, or false after VIRTIO_BLK_TIMEOUT_NS. */
-static bool wait_for_answer(struct virtio_blk *vb)
+/* reap - with vb->lock held: take the device's answers off the used ring:
+ * each one's status goes to its waiter, which is woken, and its slot is
+ * free again (even before the waiter runs). */
+static void reap(struct virtio_blk *vb)
 {
 	volatile u16 *used_idx = &vb->used->idx;
-	u64 deadline = arch_clock_ns() + VIRTIO_BLK_TIMEOUT_NS;
-	u64 flags = arch_irq_save();
-	bool answered = true;
 
-	/* With its interrupt, the CPU halts until the device (or the timer)
-	 * wakes it: under QEMU that hands the CPU to the thread doing the I/O,
-	 * where spinning would make it wait for its turn. */
-	while (*used_idx == vb->used_seen) {
-		if (arch_clock_ns() > deadline) {
-			answered = false;
-			break;
+	while (*used_idx != vb->used_seen) {
+		struct request_slot *rs;
+		struct waiter *w;
+		u32 head;
+
+		dma_rmb(); /* read the entry only after seeing idx move */
+		head = vb->used->ring[vb->used_seen % vb->qsize].id;
+		vb->used_seen++;
+		if (head % CHAIN_MAX || head / CHAIN_MAX >= vb->nslots ||
+		    !vb->slots[head / CHAIN_MAX].waiter) {
+			pr_err("virtio_blk: %s: the device answered descriptor %u, "
+			       "which heads no request\n", vb->blk.name, head);
+			continue;
 		}
-		if (vb->irq)
-			arch_wait_irq();
+		rs = &vb->slots[head / CHAIN_MAX];
+		w = rs->waiter;
+		if (w == &vb->lost) /* timed out: the device let go at last */
+			continue;
+		w->status = rs->req.status;
+		w->done = true;
+		rs->waiter = NULL;
+		vb->in_flight--;
+		wake_up(&w->wait);
+		wake_up(&vb->slot_wait);
 	}
-	arch_irq_restore(flags);
-	dma_rmb(); /* read the answer only after seeing idx move */
-	return answered;
 }
 
-/* The interrupt: reading ISR acknowledges it (and lowers the line); the
- * waiter sees the used ring move.  Lines are shared (level-triggered
- * PCI): every disk is asked, or one that is polled would keep the line
- * up for ever. */
+/* The interrupt: reading ISR acknowledges it (and lowers the line), then
+ * the answers are reaped.  Lines are shared (level-triggered PCI): every
+ * disk is asked, or one could keep the line up for ever. */
 static void virtio_blk_interrupt(struct trap_frame *tf)
 {
-	for (unsigned i = 0; i < nr_disks; i++)
-		(void)pci_io_read8(disks[i]->iobase + VIRTIO_PCI_ISR);
+	for (unsigned i = 0; i < nr_disks; i++) {
+		struct virtio_blk *vb = disks[i];
+		u64 flags = spin_lock_irqsave(&vb->lock);
+
+		(void)pci_io_read8(vb->iobase + VIRTIO_PCI_ISR);
+		reap(vb);
+		spin_unlock_irqrestore(&vb->lock, flags);
+	}
+}
+
+/*
+ * wait_once - with vb->lock held and interrupts off: wait for the device
+ * once, sleeping on wq until woken (sleep) or halting until an interrupt
+ * and reaping here (polling).  False once the deadline has passed.
+ */
+static __sched bool wait_once(struct virtio_blk *vb, struct wait_queue *wq,
+			      bool sleep, u64 deadline)
+{
+	if (arch_clock_ns() > deadline)
+		return false;
+	spin_unlock(&vb->lock);
+	if (sleep)
+		wait_sleep_uninterruptible(wq, deadline);
+	else if (vb->irq)
+		arch_wait_irq(); /* hands the CPU to QEMU's I/O thread, where
+				    spinning would make it wait its turn */
+	spin_lock(&vb->lock);
+	if (!sleep)
+		reap(vb);
+	return true;
+}
+
+/* free_slot - a slot no request owns, or NULL. */
+static struct request_slot *free_slot(struct virtio_blk *vb)
+{
+	for (unsigned i = 0; i < vb->nslots; i++)
+		if (!vb->slots[i].waiter)
+			return &vb->slots[i];
+	return NULL;
 }
 
 /* One piece of a request's data: len bytes at buf (direct-map memory). */
@@ -226,57 +306,83 @@ struct segment {
 	u32 len;
 };
 
-/* submit - one request: the sectors from sector on, their data in nsegs
- * segments (a chain of descriptors: header, the segments, status); waits
- * for the device: 0 or -EIO (logged). */
-static int submit(struct virtio_blk *vb, u64 sector, const struct segment *segs,
-		  unsigned nsegs, bool write)
+/* post - with vb->lock held: offer a request in slot rs to the device. */
+static void post(struct virtio_blk *vb, struct request_slot *rs, u64 sector,
+		 const struct segment *segs, unsigned nsegs, bool write)
 {
-	struct virtio_blk_req *req = vb->req;
-	const char *op = write ? "write" : "read";
-	u32 count = 0;
-	u16 slot;
+	u16 head = (u16)((rs - vb->slots) * CHAIN_MAX);
+	struct vring_desc *d = &vb->desc[head];
 
-	req->type = write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN;
-	req->reserved = 0;
-	req->sector = sector;
-	req->status = VIRTIO_BLK_S_NONE;
-	vb->desc[0] = (struct vring_desc){ virt_to_phys(req), VIRTIO_BLK_REQ_HDR_SIZE,
-					   VRING_DESC_F_NEXT, 1 };
-	for (unsigned i = 0; i < nsegs; i++) {
-		vb->desc[1 + i] = (struct vring_desc){
+	rs->req = (struct virtio_blk_req){
+		.type = write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN,
+		.sector = sector, .status = VIRTIO_BLK_S_NONE };
+	d[0] = (struct vring_desc){ virt_to_phys(&rs->req), VIRTIO_BLK_REQ_HDR_SIZE,
+				    VRING_DESC_F_NEXT, (u16)(head + 1) };
+	for (unsigned i = 0; i < nsegs; i++)
+		d[1 + i] = (struct vring_desc){
 			virt_to_phys(segs[i].buf), segs[i].len,
 			VRING_DESC_F_NEXT | (write ? 0 : VRING_DESC_F_WRITE),
-			(u16)(2 + i) };
-		count += segs[i].len >> SECTOR_SHIFT;
-	}
-	vb->desc[1 + nsegs] = (struct vring_desc){ virt_to_phys(&req->status), 1,
-						   VRING_DESC_F_WRITE, 0 };
-	slot = vb->avail->idx % vb->qsize;
-	vb->avail->ring[slot] = 0; /* the chain starts at descriptor 0 */
+			(u16)(head + 2 + i) };
+	d[1 + nsegs] = (struct vring_desc){ virt_to_phys(&rs->req.status), 1,
+					    VRING_DESC_F_WRITE, 0 };
+	vb->avail->ring[vb->avail->idx % vb->qsize] = head;
 	dma_wmb(); /* the device must see the chain before the new idx */
 	vb->avail->idx++;
 	dma_wmb();
+	vb->in_flight++;
+	vb->in_flight_max = MAX(vb->in_flight_max, vb->in_flight);
 	pci_io_write16(vb->iobase + VIRTIO_PCI_QUEUE_NOTIFY, VIRTIO_BLK_QUEUE);
+}
 
-	if (!wait_for_answer(vb)) {
-		vb->broken = true;
-		pr_err("virtio_blk: %s: %s of %u sectors at %lu: no answer in %llu s; "
-		       "the disk is disabled\n", vb->blk.name, op, count, sector,
-		       VIRTIO_BLK_TIMEOUT_NS / 1000000000);
-		return -EIO;
-	}
-	vb->used_seen++;
-	(void)pci_io_read8(vb->iobase + VIRTIO_PCI_ISR); /* lowers the interrupt */
-	if (req->status != VIRTIO_BLK_S_OK) {
+/* virtio_blk_submit - one request: the sectors from sector on, their data
+ * in nsegs segments (a chain of descriptors: header, the segments,
+ * status); waits for the device, sleeping if may_sleep and the context
+ * allows (a sleeping task's wchan is this function): 0 or -EIO (logged). */
+static int virtio_blk_submit(struct virtio_blk *vb, u64 sector,
+			     const struct segment *segs, unsigned nsegs,
+			     bool write, bool may_sleep)
+{
+	const char *op = write ? "write" : "read";
+	u64 deadline = arch_clock_ns() + VIRTIO_BLK_TIMEOUT_NS, flags;
+	bool sleep = may_sleep && vb->irq && sched_can_sleep();
+	struct waiter w = { 0 };
+	struct request_slot *rs;
+	u32 count = 0;
+
+	for (unsigned i = 0; i < nsegs; i++)
+		count += segs[i].len >> SECTOR_SHIFT;
+	flags = arch_irq_save();
+	spin_lock(&vb->lock);
+	while (!(rs = free_slot(vb)))
+		if (!wait_once(vb, &vb->slot_wait, sleep, deadline))
+			goto timeout;
+	rs->waiter = &w;
+	post(vb, rs, sector, segs, nsegs, write);
+	while (!w.done)
+		if (!wait_once(vb, &w.wait, sleep, deadline)) {
+			rs->waiter = &vb->lost; /* w is gone once we return */
+			goto timeout;
+		}
+	spin_unlock(&vb->lock);
+	arch_irq_restore(flags);
+	if (w.status != VIRTIO_BLK_S_OK) {
 		pr_err("virtio_blk: %s: %s of %u sectors at %lu failed: status %u (%s)\n",
-		       vb->blk.name, op, count, sector, req->status,
-		       req->status == VIRTIO_BLK_S_IOERR ? "I/O error" :
-		       req->status == VIRTIO_BLK_S_UNSUPP ? "unsupported" :
-							    "not written");
+		       vb->blk.name, op, count, sector, w.status,
+		       w.status == VIRTIO_BLK_S_IOERR ? "I/O error" :
+		       w.status == VIRTIO_BLK_S_UNSUPP ? "unsupported" :
+							 "not written");
 		return -EIO;
 	}
 	return 0;
+
+timeout:
+	vb->broken = true;
+	spin_unlock(&vb->lock);
+	arch_irq_restore(flags);
+	pr_err("virtio_blk: %s: %s of %u sectors at %lu: no answer in %llu s; "
+	       "the disk is disabled\n", vb->blk.name, op, count, sector,
+	       VIRTIO_BLK_TIMEOUT_NS / 1000000000);
+	return -EIO;
 }
 
 static struct virtio_blk *usable(struct blkdev *dev)
@@ -302,7 +408,7 @@ static int virtio_blk_transfer(struct blkdev *dev, u64 sector, void *buf,
 	while (count) {
 		u32 n = MIN(count, VIRTIO_BLK_MAX_SECTORS);
 		struct segment seg = { buf, n << SECTOR_SHIFT };
-		int err = submit(vb, sector, &seg, 1, write);
+		int err = virtio_blk_submit(vb, sector, &seg, 1, write, true);
 
 		if (err)
 			return err;
@@ -325,7 +431,10 @@ static int virtio_blk_transfer_pages(struct blkdev *dev, u64 sector,
 		return -EIO;
 	for (unsigned i = 0; i < n; i++)
 		segs[i] = (struct segment){ pages[i], PAGE_SIZE };
-	return submit(vb, sector, segs, n, write);
+	/* Swap's pages: mm/swap_state.c and mm/vmscan.c do not yet expect
+	 * other tasks to run while a page is read or written (docs/smp.md),
+	 * so this caller polls. */
+	return virtio_blk_submit(vb, sector, segs, n, write, false);
 }
 
 static const struct blkdev_ops virtio_blk_ops = {
@@ -366,7 +475,7 @@ static int probe(struct virtio_blk *vb)
 	pci_io_write32(vb->iobase + VIRTIO_PCI_GUEST_FEATURES,
 		       features & (1u << VIRTIO_BLK_F_RO));
 	err = setup_queue(vb);
-	if (!err && !(vb->req = kzalloc(sizeof(*vb->req))))
+	if (!err && !(vb->slots = kzalloc(vb->nslots * sizeof(*vb->slots))))
 		err = -ENOMEM;
 	if (err) {
 		set_status(vb, VIRTIO_STATUS_FAILED);
@@ -385,7 +494,7 @@ static void release(struct virtio_blk *vb)
 	set_status(vb, 0); /* reset: the device forgets the queue */
 	if (vb->desc)
 		frames_free(phys_to_page(virt_to_phys(vb->desc)), vb->ring_order);
-	kfree(vb->req);
+	kfree(vb->slots);
 	kfree(vb);
 }
 
@@ -399,6 +508,7 @@ static void add_disk(const struct pci_dev *pci)
 		return;
 	}
 	vb->pci = pci;
+	spin_lock_init(&vb->lock, "virtio_blk.lock");
 	vb->iobase = pci_bar_io_port(pci, 0);
 	ksnprintf(vb->blk.name, sizeof(vb->blk.name), "vd%c", 'a' + nr_disks);
 	err = vb->iobase ? probe(vb) : -ENODEV;
@@ -414,22 +524,20 @@ static void add_disk(const struct pci_dev *pci)
 		return;
 	}
 	disks[nr_disks++] = vb;
-	/* The first disk on a line waits for its interrupt; later ones on the
-	 * same line poll (a shared wake-up would also do, but one waiter per
-	 * line keeps it simple), and the handler serves them all. */
-	if (pci->irq_line < NR_IRQS && pci->irq_line != IRQ_TIMER &&
-	    !line_taken[pci->irq_line]) {
+	/* One handler a line serves every disk (it asks them all). */
+	if (pci->irq_line < NR_IRQS && pci->irq_line != IRQ_TIMER) {
+		if (!line_taken[pci->irq_line])
+			irq_register(pci->irq_line, virtio_blk_interrupt);
 		line_taken[pci->irq_line] = true;
 		vb->irq = true;
-		irq_register(pci->irq_line, virtio_blk_interrupt);
 	}
 	pr_info("virtio_blk %02x:%02x.%x: [%s] %lu 512-byte sectors (%lu %s)%s, "
-		"queue of %u, %s\n", pci->bus, pci->slot, pci->func,
-		vb->blk.name, vb->blk.sectors,
+		"queue of %u (%u requests at once), %s\n", pci->bus, pci->slot,
+		pci->func, vb->blk.name, vb->blk.sectors,
 		vb->blk.sectors >= MiB(1) / SECTOR_SIZE ? vb->blk.sectors >> 11
 							: vb->blk.sectors >> 1,
 		vb->blk.sectors >= MiB(1) / SECTOR_SIZE ? "MiB" : "KiB",
-		vb->blk.read_only ? ", read-only" : "", vb->qsize,
+		vb->blk.read_only ? ", read-only" : "", vb->qsize, vb->nslots,
 		vb->irq ? "interrupt-driven" : "polled");
 }
 

@@ -6,8 +6,10 @@
  * A disk moves whole 512-byte sectors, a program any bytes at any offset:
  * each step of a read or write goes through a bounce page that holds the
  * sectors the step touches.  A write that covers part of a sector first
- * reads it (read-modify-write).  No data is cached: every call goes to
- * the disk and is on it when the call returns.
+ * reads it (read-modify-write), holding the disk's write_lock so that
+ * another task's write cannot slip in while this one sleeps for the disk.
+ * No data is cached: every call goes to the disk and is on it when the
+ * call returns.
  *
  * Sizes, as on Linux: stat shows st_size 0 (the node is an ordinary ramfs
  * inode), but lseek(fd, 0, SEEK_END) and the BLKGETSIZE64 ioctl give the
@@ -119,13 +121,16 @@ static long blkdev_file_write(struct file *f, struct uio *u, u64 *pos)
 	while (u->len) {
 		struct step s = plan_step(*pos, u->len);
 		u8 *page = phys_to_virt(bounce);
-		int err = partial(&s) ? blkdev_read(dev, s.sector, page, s.nsect) : 0;
+		int err;
 
+		mutex_lock(&dev->write_lock);
+		err = partial(&s) ? blkdev_read(dev, s.sector, page, s.nsect) : 0;
 		n = err ? err : uio_copy_in(u, page + s.off, s.n);
 		if (n >= 0 && (size_t)n < s.n)
 			n = -EFAULT; /* write nothing of a step we could not fill */
 		if (n > 0 && (err = blkdev_write(dev, s.sector, page, s.nsect)))
 			n = err;
+		mutex_unlock(&dev->write_lock);
 		if (n <= 0)
 			break;
 		*pos += (u64)n;

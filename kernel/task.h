@@ -40,6 +40,8 @@
 enum task_state {
 	TASK_RUNNING,  /* on the run queue (or the one running) */
 	TASK_SLEEPING, /* waiting on a wait queue or a timer; a signal wakes it */
+	TASK_UNINTERRUPTIBLE, /* waiting for the disk or a mutex: only the
+			       * wake-up it waits for ends it (ps: D) */
 	TASK_ZOMBIE,   /* exited; its parent has not reaped it yet */
 	TASK_STOPPED,  /* job control: stopped by SIGSTOP/SIGTSTP/...; only
 			* SIGCONT or SIGKILL wakes it */
@@ -296,6 +298,10 @@ unsigned sched_nr_running(void);
  * if its slice is over and another task waits (the kernel is not
  * preempted, so a long loop in a kernel thread must call it). */
 void cond_resched(void);
+/* sched_can_sleep - may the running code sleep here: a task (not the idle
+ * loop, not an interrupt handler) with interrupts on?  A driver waits
+ * without sleeping where it may not (at boot, in ktest=blk). */
+bool sched_can_sleep(void);
 /* get_wchan - where sleeping task t waits: the address of the first
  * function on its kernel stack outside the scheduler (__sched), or 0 if
  * it runs or the walk finds none (Linux's get_wchan). */

@@ -29,6 +29,11 @@ struct wait_queue {
  * system call returns it, and the signal code turns it into -EINTR or a
  * restart (SA_RESTART). */
 int wait_sleep(struct wait_queue *wq);
+/* wait_sleep_uninterruptible - with interrupts disabled: sleep on wq until
+ * woken, or until the clock reaches until_ns (0: no limit).  A signal does
+ * not end it: for waits that must finish (a disk request, a mutex);
+ * /proc shows the task in state D. */
+void wait_sleep_uninterruptible(struct wait_queue *wq, u64 until_ns);
 /* wake_up - make every task sleeping on wq runnable. */
 void wake_up(struct wait_queue *wq);
 /* wait_remove - take t off wq (a signal or timeout woke it elsewhere). */

@@ -24,6 +24,7 @@
 #include "kernel/task.h"
 #include "mm/kmalloc.h"
 #include "mm/swapfile.h"
+#include <vmos/mutex.h>
 #include <asm/page_types.h>
 
 #define SWAPS_LINE_MAX 640 /* a 128-byte name escaped, and the numbers */
@@ -154,7 +155,34 @@ static void release(unsigned type)
 
 /* ---- the system calls ---- */
 
+/* Held across a whole swapon or swapoff: swapon sleeps while the disk
+ * reads the header, with its area half set up (Linux's swapon_mutex). */
+static DEFINE_MUTEX(swapon_mutex);
+
+static long do_swapon(const char __user *path, int flags);
+static long do_swapoff(const char __user *path);
+
 SYSCALL_DEFINE2(swapon, const char __user *, path, int, flags)
+{
+	long r;
+
+	mutex_lock(&swapon_mutex);
+	r = do_swapon(path, flags);
+	mutex_unlock(&swapon_mutex);
+	return r;
+}
+
+SYSCALL_DEFINE1(swapoff, const char __user *, path)
+{
+	long r;
+
+	mutex_lock(&swapon_mutex);
+	r = do_swapoff(path);
+	mutex_unlock(&swapon_mutex);
+	return r;
+}
+
+static long do_swapon(const char __user *path, int flags)
 {
 	struct swap_area *a;
 	struct file *f;
@@ -190,7 +218,7 @@ SYSCALL_DEFINE2(swapon, const char __user *, path, int, flags)
 	return 0;
 }
 
-SYSCALL_DEFINE1(swapoff, const char __user *, path)
+static long do_swapoff(const char __user *path)
 {
 	struct swap_area *a;
 	struct file *f;

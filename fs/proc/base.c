@@ -27,6 +27,8 @@ static char state_char(const struct task *t)
 		return 'R';
 	case TASK_SLEEPING:
 		return 'S';
+	case TASK_UNINTERRUPTIBLE:
+		return 'D';
 	case TASK_ZOMBIE:
 		return 'Z';
 	case TASK_STOPPED:
@@ -44,6 +46,8 @@ static const char *state_name(const struct task *t)
 		return "R (running)";
 	case TASK_SLEEPING:
 		return "S (sleeping)";
+	case TASK_UNINTERRUPTIBLE:
+		return "D (disk sleep)";
 	case TASK_ZOMBIE:
 		return "Z (zombie)";
 	case TASK_STOPPED:

@@ -214,9 +214,10 @@ static void show_kernel_stat(struct task *t, struct pbuf *b)
 {
 	u64 user = 0, system = 0, switches = 0, up = arch_clock_ns();
 	u64 idle = sched_idle_ns(), idle_all = idle;
-	unsigned running = sched_nr_running(), last = 0;
+	unsigned running = sched_nr_running(), last = 0, blocked = 0;
 
 	for (struct task *p = task_first(); p; p = p->all_next) {
+		blocked += p->state == TASK_UNINTERRUPTIBLE; /* waiting for the disk */
 		user += p->ru.utime_ns + p->ru_children.utime_ns;
 		system += p->ru.stime_ns + p->ru_children.stime_ns;
 		switches += p->ru.nvcsw + p->ru.nivcsw;
@@ -232,8 +233,8 @@ static void show_kernel_stat(struct task *t, struct pbuf *b)
 		pbuf_printf(b, "cpu%u 0 0 0 %lu 0 0 0 0 0 0\n", cpu,
 			    ticks(up - cpu_info[cpu].started_ns));
 	pbuf_printf(b, "intr 0\nctxt %lu\nbtime %lu\nprocesses %u\n"
-		    "procs_running %u\nprocs_blocked 0\n", switches,
-		    (vfs_now_ns() - up) / NSEC_PER_SEC, last, running);
+		    "procs_running %u\nprocs_blocked %u\n", switches,
+		    (vfs_now_ns() - up) / NSEC_PER_SEC, last, running, blocked);
 }
 
 /* The same names uname() gives (kernel/sys.c). */

@@ -10,6 +10,8 @@
 #include "tap.h"
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -234,6 +236,76 @@ static void t_read_only(void)
 	close(fd);
 }
 
+/*
+ * A task waiting for the disk sleeps, and the CPU runs others meanwhile.
+ * The parent reads 16 MiB of vda in one read() (4096 requests: the kernel
+ * goes through a 4 KiB bounce page); its child, on the one CPU, watches it.
+ * A kernel that waited by halting with the caller still current (as vmos
+ * did) never lets the child run inside that read(): it could never see the
+ * parent in state D, nor procs_blocked above 0 in /proc/stat, nor the
+ * parent's wchan in the driver.
+ */
+struct watch {
+	volatile int stop, started;
+	volatile long looks, in_d, blocked, wchan_seen;
+	char wchan[64];
+};
+
+static void watcher(struct watch *w, pid_t parent)
+{
+	char wpath[64], buf[64];
+
+	snprintf(wpath, sizeof(wpath), "/proc/%d/wchan", parent);
+	w->started = 1;
+	while (!w->stop) {
+		w->looks++;
+		if (proc_state(parent) != 'D')
+			continue;
+		w->in_d++;
+		if (text_field(slurp("/proc/stat"), "procs_blocked") > 0)
+			w->blocked++;
+		if (!w->wchan_seen && read_text(wpath, buf, sizeof(buf)) > 0 &&
+		    strcmp(buf, "0")) { /* 0: it ran again meanwhile */
+			snprintf(w->wchan, sizeof(w->wchan), "%s", buf);
+			w->wchan_seen = 1;
+		}
+	}
+}
+
+static void t_others_run_during_io(void)
+{
+	struct watch *w = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	size_t len = 16 << 20;
+	char *buf = malloc(len);
+	int fd = open_disk("/dev/vda", O_RDONLY), status;
+	long looks_before;
+	pid_t child;
+
+	CHECK(w != MAP_FAILED && buf, "memory");
+	child = fork();
+	if (child == 0) {
+		watcher(w, getppid());
+		_exit(0);
+	}
+	while (!w->started)
+		sched_yield();
+	looks_before = w->looks;
+	CHECK(pread(fd, buf, len, 0) == (ssize_t)len, "one read of 16 MiB");
+	w->stop = 1;
+	waitpid(child, &status, 0);
+	printf("# the watcher looked %ld times during the read(): the parent was in "
+	     "state D %ld times, procs_blocked > 0 %ld times, wchan '%s'\n",
+	     w->looks - looks_before, w->in_d, w->blocked, w->wchan);
+	CHECK(w->in_d > 0, "the child ran while the parent slept in D");
+	CHECK(w->blocked > 0, "/proc/stat counted it in procs_blocked");
+	CHECK(w->wchan_seen && strstr(w->wchan, "virtio_blk"), "its wchan is in the driver: %s",
+	      w->wchan);
+	free(buf);
+	close(fd);
+	munmap(w, PAGE);
+}
+
 static void run_all(void)
 {
 	RUN(t_size);
@@ -244,6 +316,7 @@ static void run_all(void)
 	RUN(t_persists);
 	RUN(t_two_disks);
 	RUN(t_read_only);
+	RUN(t_others_run_during_io);
 }
 
 /* With no disk attached: no node, and nothing else changes. */
