@@ -306,6 +306,47 @@ static void t_others_run_during_io(void)
 	munmap(w, PAGE);
 }
 
+/*
+ * Two processes write single bytes into the same sector of vdb at once,
+ * one the even bytes, the other the odd ones: each write() reads the
+ * sector, changes a byte and writes it back, sleeping for the disk twice.
+ * The disk's write_lock keeps the other's write out of that window;
+ * without it one writer's sector overwrites the other's bytes.
+ */
+static void t_partial_writes_interleave(void)
+{
+	const off_t base = 100 * 512;
+	unsigned char got[512], zero[512] = { 0 };
+	int fd = open_disk("/dev/vdb", O_RDWR), status, ok = 1, wrong = 0;
+	pid_t kids[2];
+
+	CHECK(pwrite(fd, zero, sizeof(zero), base) == sizeof(zero), "clear the sector");
+	for (int k = 0; k < 2; k++) {
+		kids[k] = fork();
+		if (kids[k] == 0) {
+			int f = open("/dev/vdb", O_RDWR);
+
+			for (int i = 0; i < 256; i++) {
+				unsigned char b = (unsigned char)(i ^ (k ? 0xa5 : 0x5a));
+
+				if (pwrite(f, &b, 1, base + 2 * i + k) != 1)
+					_exit(1);
+			}
+			_exit(0);
+		}
+	}
+	for (int k = 0; k < 2; k++) {
+		waitpid(kids[k], &status, 0);
+		ok &= WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	}
+	CHECK(ok, "both writers finished");
+	CHECK(pread(fd, got, sizeof(got), base) == sizeof(got), "read the sector");
+	for (int i = 0; i < 512; i++)
+		wrong += got[i] != (unsigned char)((i / 2) ^ (i % 2 ? 0xa5 : 0x5a));
+	CHECK(wrong == 0, "%d of the 512 bytes lost to the other writer", wrong);
+	close(fd);
+}
+
 static void run_all(void)
 {
 	RUN(t_size);
@@ -317,6 +358,7 @@ static void run_all(void)
 	RUN(t_two_disks);
 	RUN(t_read_only);
 	RUN(t_others_run_during_io);
+	RUN(t_partial_writes_interleave);
 }
 
 /* With no disk attached: no node, and nothing else changes. */
