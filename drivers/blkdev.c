@@ -124,8 +124,9 @@ int blkdev_write_page(struct blkdev *dev, u64 page_index, const void *kbuf)
 	return blkdev_write(dev, page_sector(page_index), kbuf, SECTORS_PER_PAGE);
 }
 
-static int transfer_pages(struct blkdev *dev, u64 page_index, void *const *pages,
-			  unsigned n, bool write)
+/* check_pages - can n pages from page_index on move to or from pages[]? */
+static int check_pages(struct blkdev *dev, u64 page_index, void *const *pages,
+		       unsigned n, bool write)
 {
 	u64 sector = page_sector(page_index);
 	int err;
@@ -142,27 +143,39 @@ static int transfer_pages(struct blkdev *dev, u64 page_index, void *const *pages
 		if (err)
 			return err;
 	}
-	if (!n)
-		return 0;
-	if (dev->ops->transfer_pages)
-		return dev->ops->transfer_pages(dev, sector, pages, n, write);
-	for (unsigned i = 0; i < n; i++) {
-		err = dev->ops->transfer(dev, sector + (u64)i * SECTORS_PER_PAGE,
-					 pages[i], SECTORS_PER_PAGE, write);
-		if (err)
-			return err;
-	}
 	return 0;
 }
 
-int blkdev_read_pages(struct blkdev *dev, u64 page_index, void *const *pages,
-		      unsigned n)
+static int transfer_pages(struct blkdev *dev, u64 page_index, void *const *pages,
+			  unsigned n, bool write, const struct blk_io *io)
 {
-	return transfer_pages(dev, page_index, pages, n, false);
+	int err = check_pages(dev, page_index, pages, n, write);
+
+	if (err || !n) {
+		if (io)
+			io->done(io->arg, err);
+		return err;
+	}
+	if (dev->ops->transfer_pages)
+		return dev->ops->transfer_pages(dev, page_sector(page_index), pages,
+						n, write, io);
+	for (unsigned i = 0; i < n && !err; i++)
+		err = dev->ops->transfer(dev, page_sector(page_index) +
+					 (u64)i * SECTORS_PER_PAGE,
+					 pages[i], SECTORS_PER_PAGE, write);
+	if (io)
+		io->done(io->arg, err);
+	return err;
+}
+
+int blkdev_read_pages(struct blkdev *dev, u64 page_index, void *const *pages,
+		      unsigned n, const struct blk_io *io)
+{
+	return transfer_pages(dev, page_index, pages, n, false, io);
 }
 
 int blkdev_write_pages(struct blkdev *dev, u64 page_index, void *const *pages,
-		       unsigned n)
+		       unsigned n, const struct blk_io *io)
 {
-	return transfer_pages(dev, page_index, pages, n, true);
+	return transfer_pages(dev, page_index, pages, n, true, io);
 }

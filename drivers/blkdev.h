@@ -6,8 +6,8 @@
  * 4 KiB pages with the calls below.  Every call waits until the device
  * has finished and returns 0 or -errno: an error is always reported.
  * A task waits asleep (state D) and other tasks run meanwhile; at boot,
- * with interrupts off, and for swap's page calls, the CPU waits instead
- * (drivers/virtio_blk.c).
+ * with interrupts off, and for page calls without a struct blk_io, the
+ * CPU waits instead (drivers/virtio_blk.c).
  *
  * Buffers are kernel memory in the direct map (kmalloc, frames_alloc),
  * because the device reads and writes them by physical address.
@@ -30,6 +30,7 @@
 #define VIRTBLK_MINORS 16
 
 struct blkdev;
+struct blk_io;
 
 /* What a driver does for the layer: move count sectors from sector on
  * between the disk and buf (write: to the disk).  Ranges are checked. */
@@ -37,9 +38,10 @@ struct blkdev_ops {
 	int (*transfer)(struct blkdev *dev, u64 sector, void *buf, u32 count,
 			bool write);
 	/* n pages, each anywhere in memory, consecutive on the disk from
-	 * sector on: one request (n <= BLKDEV_MAX_PAGES).  Optional. */
+	 * sector on: one request (n <= BLKDEV_MAX_PAGES), waiting as io
+	 * says (struct blk_io below).  Optional. */
 	int (*transfer_pages)(struct blkdev *dev, u64 sector, void *const *pages,
-			      unsigned n, bool write);
+			      unsigned n, bool write, const struct blk_io *io);
 };
 
 struct blkdev {
@@ -86,13 +88,27 @@ int blkdev_write(struct blkdev *dev, u64 sector, const void *buf, u32 count);
 int blkdev_read_page(struct blkdev *dev, u64 page_index, void *kbuf);
 int blkdev_write_page(struct blkdev *dev, u64 page_index, const void *kbuf);
 
+/*
+ * struct blk_io - how a page request waits.  Without one (NULL) the CPU
+ * waits, halting until the answer: for callers that cannot have other
+ * tasks run meanwhile.  With one the task may sleep (if the context
+ * allows), and done(arg, err) runs the moment the answer comes, from the
+ * disk's interrupt, before the task wakes (Linux's bio end_io): what
+ * others waiting for these pages need, even those that cannot sleep.
+ */
+struct blk_io {
+	void (*done)(void *arg, int err);
+	void *arg;
+};
+
 /* blkdev_read_pages / blkdev_write_pages - n (<= BLKDEV_MAX_PAGES) pages
  * of the disk from page_index on, to or from the frames at pages[i] (each
  * a 4 KiB direct-map buffer): one request where the driver can, so that
- * swap writes and reads a cluster at once.  Errors as above. */
+ * swap writes and reads a cluster at once; io as above (may be NULL).
+ * Errors as above; done() is told them too. */
 int blkdev_read_pages(struct blkdev *dev, u64 page_index, void *const *pages,
-		      unsigned n);
+		      unsigned n, const struct blk_io *io);
 int blkdev_write_pages(struct blkdev *dev, u64 page_index, void *const *pages,
-		       unsigned n);
+		       unsigned n, const struct blk_io *io);
 
 #endif

@@ -143,6 +143,7 @@ struct waiter {
 	bool done;              /* the device has answered */
 	u8 status;              /* ... with this status */
 	struct wait_queue wait; /* the submitter, sleeping until done */
+	const struct blk_io *io; /* its done() runs at the answer, or NULL */
 };
 
 /* A request slot: its descriptors are CHAIN_MAX * its number on. */
@@ -249,6 +250,8 @@ static void reap(struct virtio_blk *vb)
 		w->done = true;
 		rs->waiter = NULL;
 		vb->in_flight--;
+		if (w->io)
+			w->io->done(w->io->arg, w->status == VIRTIO_BLK_S_OK ? 0 : -EIO);
 		wake_up(&w->wait);
 		wake_up(&vb->slot_wait);
 	}
@@ -340,12 +343,12 @@ static void post(struct virtio_blk *vb, struct request_slot *rs, u64 sector,
  * allows (a sleeping task's wchan is this function): 0 or -EIO (logged). */
 static int virtio_blk_submit(struct virtio_blk *vb, u64 sector,
 			     const struct segment *segs, unsigned nsegs,
-			     bool write, bool may_sleep)
+			     bool write, bool may_sleep, const struct blk_io *io)
 {
 	const char *op = write ? "write" : "read";
 	u64 deadline = arch_clock_ns() + VIRTIO_BLK_TIMEOUT_NS, flags;
 	bool sleep = may_sleep && vb->irq && sched_can_sleep();
-	struct waiter w = { 0 };
+	struct waiter w = { .io = io };
 	struct request_slot *rs;
 	u32 count = 0;
 
@@ -379,6 +382,8 @@ timeout:
 	vb->broken = true;
 	spin_unlock(&vb->lock);
 	arch_irq_restore(flags);
+	if (io)
+		io->done(io->arg, -EIO);
 	pr_err("virtio_blk: %s: %s of %u sectors at %lu: no answer in %llu s; "
 	       "the disk is disabled\n", vb->blk.name, op, count, sector,
 	       VIRTIO_BLK_TIMEOUT_NS / 1000000000);
@@ -408,7 +413,7 @@ static int virtio_blk_transfer(struct blkdev *dev, u64 sector, void *buf,
 	while (count) {
 		u32 n = MIN(count, VIRTIO_BLK_MAX_SECTORS);
 		struct segment seg = { buf, n << SECTOR_SHIFT };
-		int err = virtio_blk_submit(vb, sector, &seg, 1, write, true);
+		int err = virtio_blk_submit(vb, sector, &seg, 1, write, true, NULL);
 
 		if (err)
 			return err;
@@ -420,21 +425,23 @@ static int virtio_blk_transfer(struct blkdev *dev, u64 sector, void *buf,
 }
 
 /* virtio_blk_transfer_pages - the blkdev operation for n pages anywhere in
- * memory and consecutive on the disk: one request (n <= BLKDEV_MAX_PAGES). */
+ * memory and consecutive on the disk: one request (n <= BLKDEV_MAX_PAGES);
+ * the task sleeps only if the caller gave a struct blk_io. */
 static int virtio_blk_transfer_pages(struct blkdev *dev, u64 sector,
-				     void *const *pages, unsigned n, bool write)
+				     void *const *pages, unsigned n, bool write,
+				     const struct blk_io *io)
 {
 	struct virtio_blk *vb = usable(dev);
 	struct segment segs[BLKDEV_MAX_PAGES];
 
-	if (!vb)
+	if (!vb) {
+		if (io)
+			io->done(io->arg, -EIO);
 		return -EIO;
+	}
 	for (unsigned i = 0; i < n; i++)
 		segs[i] = (struct segment){ pages[i], PAGE_SIZE };
-	/* Swap's pages: mm/swap_state.c and mm/vmscan.c do not yet expect
-	 * other tasks to run while a page is read or written (docs/smp.md),
-	 * so this caller polls. */
-	return virtio_blk_submit(vb, sector, segs, n, write, false);
+	return virtio_blk_submit(vb, sector, segs, n, write, io != NULL, io);
 }
 
 static const struct blkdev_ops virtio_blk_ops = {

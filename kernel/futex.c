@@ -311,7 +311,7 @@ static int fault_in_writeable(u32 __user *uaddr)
 	struct fault f = { .addr = (u64)(uintptr_t)uaddr, .access = FAULT_WRITE };
 	struct fault_outcome o;
 
-	return handle_mm_fault(current->mm, &f, &o) == FAULT_OK ? 0 : -EFAULT;
+	return fault_resolved(handle_mm_fault(current->mm, &f, &o)) ? 0 : -EFAULT;
 }
 
 /*
@@ -327,7 +327,7 @@ static int cmpxchg_user(u32 __user *uaddr, u32 old, u32 new, u32 *cur)
 
 	if (addr % sizeof(u32) || !access_ok(uaddr, sizeof(u32)) || !mm)
 		return -EFAULT;
-	for (int tries = 0; tries < 4; tries++) {
+	for (int tries = 0; tries < 8; tries++) {
 		pte_t *e = pt_walk(mm->pgd, addr, false);
 
 		if (e && (*e & PTE_P) && (*e & PTE_W) && (*e & PTE_U)) {

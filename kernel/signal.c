@@ -303,10 +303,32 @@ void send_group_signal(struct task *t, int sig, const struct k_siginfo *info)
 	arch_irq_restore(flags);
 }
 
-/* Take sig off t's pending set. */
-static void take_pending(struct task *t, int sig)
+/*
+ * take_pending - take sig off t's pending set, with a copy of its siginfo
+ * made in the same breath (interrupts off).  The copy is what the handler
+ * gets: once sig is not pending, a timer interrupt may queue it again and
+ * overwrite t->sig.info[sig - 1] while the frame is being written (which
+ * can fault, with interrupts on); the handler then saw the new signal's
+ * si_overrun (0), and the timer test failed in CI.
+ */
+static struct k_siginfo take_pending(struct task *t, int sig)
 {
-	clear_pending(t, sigmask(sig));
+	u64 flags = arch_irq_save();
+	struct k_siginfo info = t->sig.info[sig - 1];
+
+	t->sig.pending &= ~sigmask(sig);
+	arch_irq_restore(flags);
+	return info;
+}
+
+/* pending_info - a copy of the siginfo waiting in t's slot for sig. */
+static struct k_siginfo pending_info(struct task *t, int sig)
+{
+	u64 flags = arch_irq_save();
+	struct k_siginfo info = t->sig.info[sig - 1];
+
+	arch_irq_restore(flags);
+	return info;
 }
 
 void signal_reset_on_exec(struct signal_state *s)
@@ -330,13 +352,13 @@ static bool on_altstack(const struct signal_state *s, u64 sp)
  * handler address) is unusable.
  */
 static bool setup_frame(struct trap_frame *tf, int sig,
-			const struct k_sigaction *ka)
+			const struct k_sigaction *ka, const struct k_siginfo *info)
 {
 	struct task *t = current;
 	u64 user_sp = frame_user_sp(tf), sp = user_sp - ARCH_STACK_RED_ZONE;
 	struct sigframe_info fi = {
 		.ka = ka,
-		.info = &t->sig.info[sig - 1],
+		.info = info,
 		/* After rt_sigsuspend, the handler returns to the mask from
 		 * before it. */
 		.mask = t->sig.restore_blocked ? t->sig.saved_blocked
@@ -436,9 +458,9 @@ __noreturn void do_coredump_exit(int sig, const struct k_siginfo *info)
 /* Messages about signal frames a program broke, rate-limited. */
 static struct ratelimit frame_messages = RATELIMIT_INIT("signal frame");
 
-/* Act on one signal, taken off the pending set: returns true if a handler
- * frame was set up. */
-static bool handle_one(struct trap_frame *tf, int sig)
+/* Act on one signal, taken off the pending set with its siginfo: returns
+ * true if a handler frame was set up. */
+static bool handle_one(struct trap_frame *tf, int sig, const struct k_siginfo *info)
 {
 	struct task *t = current;
 	struct k_sigaction *ka = &t->sig.action[sig - 1];
@@ -458,7 +480,7 @@ static bool handle_one(struct trap_frame *tf, int sig)
 				do_signal_stop(sig);
 			return false;
 		case SIGDFL_CORE: /* the whole process dies (Linux) */
-			do_coredump_exit(sig, &t->sig.info[sig - 1]);
+			do_coredump_exit(sig, info);
 		case SIGDFL_TERM:
 			do_group_exit(sig);
 		}
@@ -466,7 +488,7 @@ static bool handle_one(struct trap_frame *tf, int sig)
 	restart_nointr(tf);
 	fix_interrupted_syscall(tf, ka);
 	rseq_signal_deliver(tf, sig); /* an interrupted section resumes at its abort */
-	if (!setup_frame(tf, sig, ka)) {
+	if (!setup_frame(tf, sig, ka, info)) {
 		if (printk_ratelimit(&frame_messages))
 			printk(KERN_INFO "%s[%d]: cannot deliver signal %d: bad stack "
 			       "0x%lx or handler 0x%lx; killed by SIGSEGV\n", t->comm,
@@ -486,6 +508,7 @@ static bool handle_one(struct trap_frame *tf, int sig)
 void signal_deliver(struct trap_frame *tf)
 {
 	struct task *t = current;
+	struct k_siginfo info;
 
 	while (signal_pending(t)) {
 		ksigset_t ready = t->sig.pending & ~t->sig.blocked;
@@ -499,11 +522,14 @@ void signal_deliver(struct trap_frame *tf)
 		} else {
 			sig = __builtin_ctzll(ready) + 1;
 		}
-		take_pending(t, sig);
+		info = take_pending(t, sig);
 		/* A tracer sees every signal but SIGKILL first, and decides. */
-		if (t->ptracer && sig != SIGKILL && !(sig = ptrace_signal(sig)))
-			continue;
-		if (handle_one(tf, sig))
+		if (t->ptracer && sig != SIGKILL) {
+			if (!(sig = ptrace_signal(sig)))
+				continue;
+			info = pending_info(t, sig); /* what the tracer chose */
+		}
+		if (handle_one(tf, sig, &info))
 			return; /* one handler frame at a time */
 	}
 	restart_nointr(tf);

@@ -8,7 +8,10 @@
  *   the region forbids the access      -> SIGSEGV (SEGV_ACCERR)
  *   then handle_pte_fault(), on the page-table entry:
  *   the page is in swap                -> do_swap_page(): read it back
- *                                         (mm/swap_state.c: a major fault)
+ *                                         (mm/swap_state.c: a major fault;
+ *                                         the task sleeps for the disk and
+ *                                         the fault is tried again:
+ *                                         FAULT_RETRY)
  *   the page is not there yet, and the region's userfaultfd wants it
  *                                      -> handle_userfault(): ask the
  *                                         monitor (mm/userfaultfd.c)
@@ -303,7 +306,7 @@ static __noinline int do_wp_page(struct mm *mm, struct vm_area_struct *v, u64 ad
  */
 static __always_inline int
 handle_pte_fault(struct mm *mm, struct vm_area_struct *v, u64 addr, bool write,
-		 enum fault_how *how)
+		 enum fault_how *how, bool may_sleep)
 {
 	pte_t *e = pt_walk(mm->pgd, addr, true);
 
@@ -311,7 +314,7 @@ handle_pte_fault(struct mm *mm, struct vm_area_struct *v, u64 addr, bool write,
 		return -ENOMEM;
 	if (pte_is_swap(*e)) {
 		bool major;
-		int err = do_swap_page(mm, v, addr, e, write, &major);
+		int err = do_swap_page(mm, v, addr, e, write, &major, may_sleep);
 
 		*how = major ? HOW_SWAP_IN_MAJOR : HOW_SWAP_IN_CACHE;
 		return err;
@@ -342,10 +345,11 @@ int fault_in_page(struct mm *mm, struct vm_area_struct *v, u64 addr, bool write)
 	 * do_anonymous_page() gives it: the kernel's own touches (exec
 	 * writing a new program's stack, MAP_POPULATE) must also work in lab
 	 * lazy's skeleton, whose do_anonymous_page() is the student's to
-	 * write (docs/labs/lazy.md). */
+	 * write (docs/labs/lazy.md).  The caller keeps v: no sleeping for
+	 * a swap read (do_swap_page()). */
 	if (!*e && vma_is_anonymous(v))
 		return install_new_frame(mm, v, addr, e, 0);
-	return handle_pte_fault(mm, v, addr, write, &how);
+	return handle_pte_fault(mm, v, addr, write, &how, false);
 }
 
 int break_cow(struct mm *mm, struct vm_area_struct *v, u64 addr)
@@ -429,8 +433,28 @@ static enum fault_result result_of(int err, enum fault_how *how)
 		*how = HOW_SWAP_IO_ERROR;
 		return FAULT_SIGBUS;
 	}
+	if (err == -EAGAIN) {
+		*how = HOW_SWAP_IN_WAIT;
+		return FAULT_RETRY;
+	}
 	*how = HOW_OUT_OF_MEMORY;
 	return FAULT_OOM;
+}
+
+/* refresh_region - after a sleep: o's copy of the region, from the mm as
+ * it is now (vmtrace names it). */
+static __noinline void refresh_region(struct mm *mm, const struct fault *f,
+				      struct fault_outcome *o)
+{
+	struct vm_area_struct *v = find_vma(&mm->vmas, f->addr);
+
+	o->region.valid = v && v->vm_start <= f->addr;
+	if (!o->region.valid)
+		return;
+	o->region.vma = v;
+	o->region.start = v->vm_start;
+	o->region.end = v->vm_end;
+	o->region.flags = v->vm_flags;
 }
 
 /* The decision tree itself (see the top of this file). */
@@ -473,9 +497,11 @@ static void resolve(struct mm *mm, const struct fault *f, struct fault_outcome *
 		return;
 	}
 	err = handle_pte_fault(mm, v, f->addr & PAGE_MASK, f->access == FAULT_WRITE,
-			       &o->how);
+			       &o->how, true);
 	if (err) {
 		o->result = result_of(err, &o->how);
+		if (o->result == FAULT_RETRY)
+			refresh_region(mm, f, o); /* v may be gone since */
 		return;
 	}
 	if (grew)
@@ -564,6 +590,7 @@ const char *fault_how_words(enum fault_how how)
 		[HOW_COW_REUSE] = "cow: last user, made writable",
 		[HOW_SWAP_IN_MAJOR] = "major fault: swap-in, read from disk",
 		[HOW_SWAP_IN_CACHE] = "swap-in from the swap cache",
+		[HOW_SWAP_IN_WAIT] = "swap-in: slept while the disk read it; again",
 		[HOW_SPURIOUS] = "spurious (stale TLB entry)",
 		[HOW_KERNEL_HALF] = "SIGSEGV: the kernel's half of the address space",
 		[HOW_NO_REGION] = "SIGSEGV: no region here (SEGV_MAPERR)",

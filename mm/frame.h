@@ -34,6 +34,10 @@
 #define PG_PAGECACHE 0x20 /* holds a ramfs file's page (the file's reference) */
 #define PG_POISON 0x40   /* free, and filled with POISON_FREE since (mm/poison.h) */
 #define PG_SWAPCACHE 0x80 /* also in the swap cache: a slot holds a copy (mm/swap_state.c) */
+#define PG_LOCKED 0x100  /* being read from swap: wait for it (mm/swap_state.c) */
+#define PG_ERROR 0x200   /* that read failed: it does not hold its slot's copy */
+#define PG_FAULT_READ 0x400 /* read from swap for a fault that has not mapped
+			     * it yet: reclaim passes it by once */
 
 struct rmap_item;
 struct anonmm;
@@ -50,13 +54,15 @@ struct page {
 	};
 	u32 refcount;   /* references to an allocated block (head only) */
 	u8 order;       /* block size 2^order (head only) */
-	u8 flags;       /* PG_* */
-	u16 private;    /* owner's use: kmalloc stores its size class here */
+	u8 private;     /* owner's use: kmalloc stores its size class here */
+	u16 flags;      /* PG_* */
 	struct rmap_item *rmap; /* the user mappings of the frame that the
 				   family below does not cover (mm/rmap.h) */
 	struct anonmm *anon;    /* the fork family of its first mapping, or
 				   NULL when no entry of a family maps it */
 };
+
+_Static_assert(sizeof(struct page) == 32, "the frame table: 32 bytes a frame");
 
 #define ANON_MAPCOUNT_MAX ((1u << 28) - 1)
 

@@ -21,7 +21,8 @@
 #include <asm/page.h>
 
 #define SLAB_MAGIC 0x51ab51abu
-#define KMALLOC_LARGE_TAG 0xffff /* struct page private of a large block */
+#define KMALLOC_LARGE_TAG 0xff /* struct page private of a large block */
+_Static_assert(KMALLOC_CLASSES < KMALLOC_LARGE_TAG, "a class index fits in private");
 
 /* The header at the start of every slab frame. */
 struct slab {
@@ -139,7 +140,7 @@ static struct slab *slab_new(unsigned c)
 	if (!page)
 		return NULL;
 	page->flags |= PG_SLAB;
-	page->private = (u16)c;
+	page->private = (u8)c;
 	s = phys_to_virt(page_to_phys(page));
 	obj = (char *)s + ALIGN_UP(sizeof(*s), size);
 	end = (char *)s + PAGE_SIZE;

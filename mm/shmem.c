@@ -156,7 +156,7 @@ static phys_addr_t swap_back(struct shmem_object *obj, u64 *word, int *err,
 			     bool *major)
 {
 	swp_entry_t slot = { pte_to_swap_val(*word) };
-	struct page *page = swap_page_get(slot, err, major);
+	struct page *page = swap_page_get(slot, err, major, false);
 
 	if (!page)
 		return 0;

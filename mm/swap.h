@@ -61,8 +61,14 @@ int swap_write_page(swp_entry_t e, const void *kbuf);
 /* swap_write_pages - n (<= 32) slots from first on, in one area, from the
  * frames at pages[i]: one disk request.  0 or -EIO (logged). */
 int swap_write_pages(swp_entry_t first, void *const *pages, unsigned n);
-/* swap_read_pages - the same, from the disk into the frames. */
+/* swap_read_pages - the same, from the disk into the frames; the CPU waits
+ * (no other task runs meanwhile). */
 int swap_read_pages(swp_entry_t first, void *const *pages, unsigned n);
+/* swap_read_pages_io - the same, but the task may sleep, and io->done runs
+ * from the disk's interrupt at the answer (drivers/blkdev.h). */
+struct blk_io;
+int swap_read_pages_io(swp_entry_t first, void *const *pages, unsigned n,
+		       const struct blk_io *io);
 
 /* Totals over the active areas, in pages (SwapTotal, SwapFree, free(1)). */
 u64 swap_total_pages(void);

@@ -18,6 +18,21 @@
  * page.  Linux keeps every swapped-in page in its swap cache for longer
  * (to avoid rewriting a clean page); this cache keeps only what sharing
  * needs.
+ *
+ * Sleeping for the disk.  The fault handler's own swap-in (do_swap_page()
+ * with may_sleep, from a task with interrupts on) lets other tasks run
+ * while the disk reads: swap_in_sleeping() puts its frames in the swap
+ * cache first, locked (PG_LOCKED), sleeps (state D), unlocks them and
+ * returns -EAGAIN.  Nothing of the faulting address space is kept across
+ * the sleep: the fault ends (FAULT_RETRY), the instruction runs again,
+ * faults again and finds the page in the cache (Linux retries the same
+ * way, VM_FAULT_RETRY).  That second fault is the major one
+ * (PG_FAULT_READ), and reclaim passes the page by once until then.  A
+ * fault that finds a locked page waits for it the same way; a caller
+ * that may not sleep (swapoff walking tables, the kernel's own
+ * fault_in_page(), shared memory, a fault with interrupts off) waits for
+ * the read's answer with the CPU halted: the disk's interrupt marks the
+ * read done (read_done()), so it needs no other task to run.
  */
 #include "mm/swap_state.h"
 #include "mm/frame.h"
@@ -28,6 +43,8 @@
 #include "mm/shmem.h"
 #include "mm/swap.h"
 #include "mm/vmscan.h"
+#include "drivers/blkdev.h"
+#include "kernel/wait.h"
 #include <vmos/errno.h>
 #include <vmos/printk.h>
 #include "kernel/task.h"
@@ -187,6 +204,155 @@ void swap_cache_drop(struct page *page)
  */
 #define READAHEAD 16
 
+/* ---- reads in flight, for tasks that sleep meanwhile ---- */
+
+/* One disk request of a sleeping swap-in: its frames, locked in the
+ * cache, and its answer, which the disk's interrupt writes (the flags of
+ * the frames are only ever changed by tasks). */
+#define READS_IN_FLIGHT 8
+static struct swap_read {
+	bool used;
+	unsigned n;
+	struct page *pages[BLKDEV_MAX_PAGES];
+	volatile bool done; /* the disk has answered */
+	volatile int err;   /* ... with this */
+} reads[READS_IN_FLIGHT];
+/* Tasks waiting for a locked page to be unlocked. */
+static struct wait_queue unlocked_wait;
+
+/* read_done - the blk_io callback, in the disk's interrupt. */
+static void read_done(void *arg, int err)
+{
+	struct swap_read *r = arg;
+
+	r->err = err;
+	r->done = true;
+}
+
+static struct swap_read *read_of(const struct page *page)
+{
+	for (unsigned i = 0; i < READS_IN_FLIGHT; i++)
+		for (unsigned k = 0; reads[i].used && k < reads[i].n; k++)
+			if (reads[i].pages[k] == page)
+				return &reads[i];
+	return NULL;
+}
+
+/*
+ * wait_read - page is locked (PG_LOCKED): its read is in flight.  A task
+ * that may sleep sleeps until its reader unlocks it, and returns -EAGAIN
+ * (its fault is retried).  One that may not halts until the disk answers:
+ * 0 if the page now holds its slot's copy, -EIO if the read failed.
+ */
+static int wait_read(struct page *page, bool sleep)
+{
+	u64 flags = arch_irq_save();
+	struct swap_read *r = read_of(page);
+	int err = -EAGAIN;
+
+	if (!r)
+		panic("swap cache: frame 0x%lx is locked with no read in flight",
+		      page_to_phys(page));
+	if (sleep) {
+		page_get(page);
+		while (page->flags & PG_LOCKED)
+			wait_sleep_uninterruptible(&unlocked_wait, 0);
+		page_put(page);
+	} else {
+		while (!r->done)
+			arch_wait_irq();
+		err = r->err;
+	}
+	arch_irq_restore(flags);
+	return err;
+}
+
+/* Could slot e be read ahead with the page a fault wants? */
+static bool read_ahead_ok(swp_entry_t e, bool room)
+{
+	return room && swap_slot_count(e) && !cache_lookup(e);
+}
+
+/*
+ * swap_in_sleeping - read slot entry, with the neighbours of its READAHEAD
+ * window that are in use, not cached and next to it (one disk request),
+ * into locked frames of the swap cache, sleeping for the disk; then
+ * unlock them.  -EAGAIN when the page is in the cache (the fault is tried
+ * again), -ENOMEM, or -EIO when the disk failed.  1 if every record of a
+ * read in flight is taken: the caller reads without sleeping.
+ */
+static int swap_in_sleeping(swp_entry_t entry)
+{
+	u64 window = swp_offset(entry) & ~(u64)(READAHEAD - 1);
+	u64 lo = swp_offset(entry), hi = lo + 1, off;
+	bool room = frames_free_count() > reclaim_low_watermark() / 2 + READAHEAD;
+	struct swap_read *r = NULL;
+	void *bufs[READAHEAD];
+	int err;
+
+	for (unsigned k = 0; k < READS_IN_FLIGHT && !r; k++)
+		if (!reads[k].used)
+			r = &reads[k];
+	if (!r)
+		return 1;
+	while (lo > window && read_ahead_ok(swp_entry(swp_type(entry), lo - 1), room))
+		lo--;
+	while (hi < window + READAHEAD &&
+	       read_ahead_ok(swp_entry(swp_type(entry), hi), room))
+		hi++;
+	/* Every frame is in the cache, locked, before the task sleeps: a
+	 * fault on any of the slots meanwhile finds it and waits. */
+	*r = (struct swap_read){ .used = true };
+	for (off = lo; off < hi; off++) {
+		phys_addr_t pa = frame_alloc();
+		struct page *p;
+
+		if (!pa || cache_add(swp_entry(swp_type(entry), off), phys_to_page(pa))) {
+			if (pa)
+				frame_free(pa);
+			if (off <= swp_offset(entry))
+				goto undo; /* the page itself has no frame */
+			break;
+		}
+		p = phys_to_page(pa);
+		p->flags |= PG_LOCKED;
+		bufs[r->n] = phys_to_virt(pa);
+		r->pages[r->n++] = p;
+	}
+	err = swap_read_pages_io(swp_entry(swp_type(entry), lo), bufs, r->n,
+				 &(struct blk_io){ read_done, r });
+	for (unsigned k = 0; k < r->n; k++) {
+		struct page *p = r->pages[k];
+		swp_entry_t e = swp_entry(swp_type(entry), lo + k);
+
+		/* A failed read's frame leaves the cache before anyone can
+		 * find it unlocked (unless its last entry dropped it already). */
+		if (err && cache_lookup(e) == p)
+			cache_remove(e);
+		p->flags &= ~PG_LOCKED;
+		if (!err && e.val == entry.val)
+			p->flags |= PG_FAULT_READ;
+		else if (!err)
+			readahead_pages++;
+		page_put(p); /* the cache keeps what it holds */
+	}
+	if (!err)
+		vm_swap_ins += r->n;
+	r->used = false;
+	wake_up(&unlocked_wait);
+	return err ? -EIO : -EAGAIN;
+
+undo:
+	for (unsigned k = 0; k < r->n; k++) {
+		cache_remove(swp_entry(swp_type(entry), lo + k));
+		r->pages[k]->flags &= ~PG_LOCKED;
+		page_put(r->pages[k]);
+	}
+	r->used = false;
+	return -ENOMEM;
+}
+
+
 /* The page of entry, read with its window; NULL if out of memory, or
  * with *err -EIO if the disk failed. */
 static struct page *swap_in(swp_entry_t entry, int *err)
@@ -250,16 +416,28 @@ static struct page *swap_in(swp_entry_t entry, int *err)
 	return page;
 }
 
-struct page *swap_page_get(swp_entry_t entry, int *err, bool *major)
+struct page *swap_page_get(swp_entry_t entry, int *err, bool *major,
+			   bool may_sleep)
 {
 	struct page *page = cache_lookup(entry);
+	bool sleep = may_sleep && sched_can_sleep();
 
 	*err = 0;
 	*major = !page;
 	if (page) {
+		if ((page->flags & PG_LOCKED) && (*err = wait_read(page, sleep)))
+			return NULL;
+		/* Read for a fault that is mapping it now: a major one. */
+		if (page->flags & PG_FAULT_READ) {
+			page->flags &= ~PG_FAULT_READ;
+			*major = true;
+		}
 		page_get(page);
 		return page;
 	}
+	if (sleep && (*err = swap_in_sleeping(entry)) <= 0)
+		return NULL;
+	*err = 0;
 	page = swap_in(entry, err);
 	if (!page) {
 		*err = *err ? *err : -ENOMEM;
@@ -276,12 +454,12 @@ struct page *swap_page_get(swp_entry_t entry, int *err, bool *major)
 }
 
 int do_swap_page(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e,
-		 bool write, bool *major)
+		 bool write, bool *major, bool may_sleep)
 {
 	swp_entry_t entry = { pte_to_swap_val(*e) };
 	pte_t prot = vm_flags_to_pte(v->vm_flags);
 	int err;
-	struct page *page = swap_page_get(entry, &err, major);
+	struct page *page = swap_page_get(entry, &err, major, may_sleep);
 
 	if (!page)
 		return err;
@@ -289,8 +467,15 @@ int do_swap_page(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e,
 		page_put(page);
 		return -ENOMEM;
 	}
+	/* This entry's hold on the slot goes first: if no other entry
+	 * holds it, the cache lets the page go too (swap_entry_put()). */
+	swap_entry_put(entry);
+	mm->swapents--;
 	/* A private page others may still see (the cache, or other
-	 * mappings) is mapped read-only: a write copies it (do_wp_page). */
+	 * mappings) is mapped read-only: a write copies it (do_wp_page).
+	 * One that is now only this entry's is mapped writable at once: a
+	 * write does not fault a second time (Linux's do_swap_page() does
+	 * the same when the swap count is one). */
 	if (!(v->vm_flags & VM_SHARED) && page->refcount > 1)
 		prot &= ~PTE_W;
 	pt_set(mm->pgd, addr, e, pt_entry(page_to_phys(page),
@@ -300,8 +485,6 @@ int do_swap_page(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e,
 		pt_protect(mm->pgd, addr, PTE_SW_PROTNONE);
 	mm->rss++;
 	mm->hiwater_rss = MAX(mm->hiwater_rss, mm->rss);
-	mm->swapents--;
-	swap_entry_put(entry);
 	return 0;
 }
 
@@ -323,7 +506,7 @@ static int unuse_entry(pte_t *e, u64 va, void *arg)
 	 * must still be able to run (a system call needs a page or two). */
 	if (frames_free_count() < reclaim_low_watermark())
 		return -ENOMEM;
-	return do_swap_page(c->mm, c->v, va, e, false, &major);
+	return do_swap_page(c->mm, c->v, va, e, false, &major, false);
 }
 
 /* Bring back every page of area type that mm's tables hold. */

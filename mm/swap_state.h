@@ -20,17 +20,21 @@ extern u64 readahead_pages;           /* /proc/vmstat swap_ra */
  * do_swap_page - e (mm's entry for addr in region v) holds a swap entry:
  * map the page back, from the swap cache (*major false) or read from its
  * slot (*major true: a major fault).  0, -ENOMEM, or -EIO when the disk
- * failed (the entry is kept).
+ * failed (the entry is kept).  may_sleep (the fault handler's own call):
+ * the task may sleep for the disk, and then returns -EAGAIN with the page
+ * in the swap cache, e and v possibly stale: the fault is tried again.
  */
 int do_swap_page(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e,
-		 bool write, bool *major);
+		 bool write, bool *major, bool may_sleep);
 /*
  * swap_page_get - the page whose copy slot entry holds, with a reference
  * for the caller: from the swap cache, or read (*major) and kept in the
  * cache while other entries still hold the slot.  NULL with *err -ENOMEM,
  * or -EIO when the disk failed.  The caller's own slot reference stays.
+ * may_sleep: as do_swap_page()'s (NULL with *err -EAGAIN after a sleep).
  */
-struct page *swap_page_get(swp_entry_t entry, int *err, bool *major);
+struct page *swap_page_get(swp_entry_t entry, int *err, bool *major,
+			   bool may_sleep);
 /* swap_entry_put - an entry holding e is gone (unmapped, or faulted in):
  * drop its slot reference, and the cache's too when only that is left. */
 void swap_entry_put(swp_entry_t e);

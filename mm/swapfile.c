@@ -265,7 +265,7 @@ static struct swap_area *io_area(swp_entry_t e, const char *who)
 
 /* The area of n allocated slots from first on: the disk request. */
 static int transfer_slots(swp_entry_t first, void *const *pages, unsigned n,
-			  bool write)
+			  bool write, const struct blk_io *io)
 {
 	const char *who = write ? "swap_write_pages" : "swap_read_pages";
 	struct swap_area *a = io_area(first, who);
@@ -273,8 +273,8 @@ static int transfer_slots(swp_entry_t first, void *const *pages, unsigned n,
 
 	for (unsigned i = 1; i < n; i++)
 		io_area(swp_entry(swp_type(first), swp_offset(first) + i), who);
-	err = write ? blkdev_write_pages(a->bdev, swp_offset(first), pages, n)
-		    : blkdev_read_pages(a->bdev, swp_offset(first), pages, n);
+	err = write ? blkdev_write_pages(a->bdev, swp_offset(first), pages, n, io)
+		    : blkdev_read_pages(a->bdev, swp_offset(first), pages, n, io);
 	if (err)
 		pr_err("swap: %s slots %lu..%lu of %s failed (error %d)\n",
 		       write ? "writing" : "reading", swp_offset(first),
@@ -284,19 +284,25 @@ static int transfer_slots(swp_entry_t first, void *const *pages, unsigned n,
 
 int swap_write_pages(swp_entry_t first, void *const *pages, unsigned n)
 {
-	return transfer_slots(first, pages, n, true);
+	return transfer_slots(first, pages, n, true, NULL);
 }
 
 int swap_read_pages(swp_entry_t first, void *const *pages, unsigned n)
 {
-	return transfer_slots(first, pages, n, false);
+	return transfer_slots(first, pages, n, false, NULL);
+}
+
+int swap_read_pages_io(swp_entry_t first, void *const *pages, unsigned n,
+		       const struct blk_io *io)
+{
+	return transfer_slots(first, pages, n, false, io);
 }
 
 int swap_write_page(swp_entry_t e, const void *kbuf)
 {
 	void *page = (void *)kbuf; /* only read: a write's one buffer */
 
-	return transfer_slots(e, &page, 1, true);
+	return transfer_slots(e, &page, 1, true, NULL);
 }
 
 /* ---- /proc/swaps ---- */

@@ -78,7 +78,14 @@ static bool candidate(u64 pfn, void *arg)
 	unsigned n = 0, cached = 0, owned = 0;
 	u64 pgoff;
 
-	if (!p || p->order != 0)
+	if (!p || p->order != 0 || (p->flags & PG_LOCKED))
+		return false; /* a block, or being read from swap */
+	/* Read from swap for a fault that has not mapped it yet (it slept
+	 * while the disk read, and faults again): taken now, the retry
+	 * would read it again, and under enough pressure for ever.  The
+	 * fault that maps it clears the flag; if its entry goes instead,
+	 * the page leaves the cache with the slot's last holder. */
+	if (p->flags & PG_FAULT_READ)
 		return false;
 	/* A shared memory object's page: the object's reference is one more
 	 * than its mappings (mm/shmem.h); it must not also be in the swap
@@ -351,24 +358,32 @@ static void wakeup_kswapd(void)
 }
 
 /*
- * balance - one kswapd run: evict in batches of KSWAPD_BATCH, each in one
- * turn of the clock (pages used since the hand last passed stay), until
- * free frames reach high or a pass frees nothing.  Between batches the
- * faulting processes may run (cond_resched).
+ * balance - one kswapd run: evict in batches of KSWAPD_BATCH, within one
+ * turn of the clock in all (pages used since the hand last passed stay),
+ * until free frames reach high or a batch finds too few.  Between batches
+ * the faulting processes may run (cond_resched).
  */
 static void balance(const struct watermarks *w)
 {
-	u64 freed = 0, free;
+	u64 freed = 0, free, travelled = 0;
 
 	pageoutrun++;
 	while ((free = frames_free_count()) < w->high) {
 		struct scan_control sc = { 0 };
-		u64 n = shrink(MIN(w->high - free, (u64)KSWAPD_BATCH), 1, &sc);
+		u64 want = MIN(w->high - free, (u64)KSWAPD_BATCH), from = hand.hand;
+		u64 n = shrink(want, 1, &sc);
 
 		pgscan_kswapd += sc.nr_scanned;
 		pgsteal_kswapd += n;
 		freed += n;
-		if (!n)
+		/* At most one turn of the hand a run: a page used since the
+		 * hand last passed must not be taken in the same run.  With
+		 * few pages evictable (memory locked), the batches of one run
+		 * went round many times while the task that faulted a page
+		 * in waited for the CPU, and took that page before its
+		 * instruction could run again. */
+		travelled += (hand.hand + hand.nframes - from) % MAX(hand.nframes, 1ull);
+		if (n < want || travelled >= hand.nframes)
 			break;
 		cond_resched();
 	}

@@ -94,7 +94,7 @@ bool out_of_memory(bool wait)
 static int swap_err, swap_calls;
 static bool swap_major;
 int do_swap_page(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e,
-		 bool write, bool *major)
+		 bool write, bool *major, bool may_sleep)
 {
 	swap_calls++;
 	*major = swap_major;
@@ -519,6 +519,24 @@ static void test_swap_io_error(void **state)
 	assert_outcome(fault(ANON, FAULT_READ), FAULT_SIGBUS, HOW_SWAP_IO_ERROR);
 }
 
+/* The task slept while the disk read the page: the access is tried again
+ * (its next fault maps the page and is the one counted), and vmtrace
+ * still names the region. */
+static void test_swap_in_slept(void **state)
+{
+	struct fault_outcome o;
+
+	swap_out(ANON);
+	swap_err = -EAGAIN;
+	o = fault(ANON, FAULT_READ);
+	assert_outcome(o, FAULT_RETRY, HOW_SWAP_IN_WAIT);
+	assert_true(fault_resolved(o.result));
+	assert_true(o.region.valid);
+	assert_int_equal(o.region.start, ANON);
+	assert_int_equal(task.ru.majflt + task.ru.minflt, 0);
+	assert_int_equal(vm_faults_total, 0);
+}
+
 static void test_out_of_memory(void **state)
 {
 	while (frame_alloc())
@@ -586,7 +604,7 @@ int main(void)
 		T(test_shmem),            T(test_dev_zero_private),
 		T(test_cow_copy),         T(test_cow_reuse),
 		T(test_spurious),         T(test_swap_in_major),
-		T(test_swap_in_cache),    T(test_swap_io_error),
+		T(test_swap_in_cache),    T(test_swap_io_error),    T(test_swap_in_slept),
 		T(test_out_of_memory),    T(test_vmtrace),
 		T(test_fault_in_page),    T(test_userfault),
 #undef T

@@ -29,8 +29,9 @@ static long sweep = 5;   /* the sweep's size, in free memories */
 /*
  * Faults of the working set during the sweep, counted from the second
  * free memory's worth of it on, at most.  A page brought back from swap
- * by a write costs two faults (the swap-in maps it read-only while the
- * swap cache holds it too; the write then makes it writable).  Measured
+ * by a write costs one counted fault (the task sleeps while the disk
+ * reads, and the fault that maps the page after is the one counted; it
+ * is mapped writable if no other entry holds its slot).  Measured
  * at 24 MiB (docs/labs/swap.md), 25 runs: the clock 1-35, FIFO 230-236
  * (each hot page once a turn of the hand).  Not
  * counted: when memory first runs low every page is young at once, one
