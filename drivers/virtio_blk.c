@@ -356,8 +356,12 @@ static int virtio_blk_submit(struct virtio_blk *vb, u64 sector,
 		count += segs[i].len >> SECTOR_SHIFT;
 	flags = arch_irq_save();
 	spin_lock(&vb->lock);
+	/* A caller with a struct blk_io has pages that others wait for
+	 * already (locked in the swap cache), some with the CPU halted until
+	 * done(): its request must go out without this task sleeping first.
+	 * Slots free up in reap(), from the interrupt, so halting is enough. */
 	while (!(rs = free_slot(vb)))
-		if (!wait_once(vb, &vb->slot_wait, sleep, deadline))
+		if (!wait_once(vb, &vb->slot_wait, sleep && !io, deadline))
 			goto timeout;
 	rs->waiter = &w;
 	post(vb, rs, sector, segs, nsegs, write);
