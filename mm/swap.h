@@ -69,6 +69,8 @@ int swap_read_pages(swp_entry_t first, void *const *pages, unsigned n);
 struct blk_io;
 int swap_read_pages_io(swp_entry_t first, void *const *pages, unsigned n,
 		       const struct blk_io *io);
+int swap_write_pages_io(swp_entry_t first, void *const *pages, unsigned n,
+			const struct blk_io *io);
 
 /* Totals over the active areas, in pages (SwapTotal, SwapFree, free(1)). */
 u64 swap_total_pages(void);

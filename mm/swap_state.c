@@ -31,8 +31,9 @@
  * fault that finds a locked page waits for it the same way; a caller
  * that may not sleep (swapoff walking tables, the kernel's own
  * fault_in_page(), shared memory, a fault with interrupts off) waits for
- * the read's answer with the CPU halted: the disk's interrupt marks the
- * read done (read_done()), so it needs no other task to run.
+ * the answer with the CPU halted: the disk's interrupt marks the request
+ * done (io_done()), so it needs no other task to run.  Eviction's writes
+ * lock their pages the same way (mm/vmscan.c, swap_io_locked()).
  */
 #include "mm/swap_state.h"
 #include "mm/frame.h"
@@ -204,54 +205,87 @@ void swap_cache_drop(struct page *page)
  */
 #define READAHEAD 16
 
-/* ---- reads in flight, for tasks that sleep meanwhile ---- */
+/* ---- pages in flight, for tasks that sleep meanwhile ---- */
 
-/* One disk request of a sleeping swap-in: its frames, locked in the
- * cache, and its answer, which the disk's interrupt writes (the flags of
- * the frames are only ever changed by tasks). */
-#define READS_IN_FLIGHT 8
-static struct swap_read {
+/* One disk request for pages locked in the swap cache (a read of a
+ * fault's page, or eviction's write): its frames, and its answer, which
+ * the disk's interrupt writes (the flags of the frames are only ever
+ * changed by tasks). */
+#define IO_IN_FLIGHT 8
+static struct swap_inflight {
 	bool used;
 	unsigned n;
 	struct page *pages[BLKDEV_MAX_PAGES];
 	volatile bool done; /* the disk has answered */
 	volatile int err;   /* ... with this */
-} reads[READS_IN_FLIGHT];
+} inflight[IO_IN_FLIGHT];
 /* Tasks waiting for a locked page to be unlocked. */
 static struct wait_queue unlocked_wait;
 
-/* read_done - the blk_io callback, in the disk's interrupt. */
-static void read_done(void *arg, int err)
+/* io_done - the blk_io callback, in the disk's interrupt. */
+static void io_done(void *arg, int err)
 {
-	struct swap_read *r = arg;
+	struct swap_inflight *r = arg;
 
 	r->err = err;
 	r->done = true;
 }
 
-static struct swap_read *read_of(const struct page *page)
+static struct swap_inflight *inflight_of(const struct page *page)
 {
-	for (unsigned i = 0; i < READS_IN_FLIGHT; i++)
-		for (unsigned k = 0; reads[i].used && k < reads[i].n; k++)
-			if (reads[i].pages[k] == page)
-				return &reads[i];
+	for (unsigned i = 0; i < IO_IN_FLIGHT; i++)
+		for (unsigned k = 0; inflight[i].used && k < inflight[i].n; k++)
+			if (inflight[i].pages[k] == page)
+				return &inflight[i];
 	return NULL;
 }
 
+int swap_io_locked(swp_entry_t first, struct page *const *pages, unsigned n,
+		   bool write, bool sleep)
+{
+	struct swap_inflight *r = NULL;
+	void *bufs[BLKDEV_MAX_PAGES];
+	int err;
+
+	for (unsigned k = 0; sleep && k < IO_IN_FLIGHT && !r; k++)
+		if (!inflight[k].used)
+			r = &inflight[k];
+	if (r) {
+		*r = (struct swap_inflight){ .used = true, .n = n };
+		memcpy(r->pages, pages, n * sizeof(*pages));
+	}
+	for (unsigned k = 0; k < n; k++)
+		bufs[k] = phys_to_virt(page_to_phys(pages[k]));
+	/* Without a record the task keeps the CPU for the request: nobody
+	 * can find the pages locked meanwhile. */
+	if (write)
+		err = swap_write_pages_io(first, bufs, n,
+					  r ? &(struct blk_io){ io_done, r } : NULL);
+	else
+		err = swap_read_pages_io(first, bufs, n,
+					 r ? &(struct blk_io){ io_done, r } : NULL);
+	for (unsigned k = 0; k < n; k++)
+		pages[k]->flags &= ~PG_LOCKED;
+	if (r)
+		r->used = false;
+	wake_up(&unlocked_wait);
+	return err;
+}
+
 /*
- * wait_read - page is locked (PG_LOCKED): its read is in flight.  A task
- * that may sleep sleeps until its reader unlocks it, and returns -EAGAIN
- * (its fault is retried).  One that may not halts until the disk answers:
- * 0 if the page now holds its slot's copy, -EIO if the read failed.
+ * wait_io - page is locked (PG_LOCKED): it is being read or written.  A
+ * task that may sleep sleeps until the I/O's task unlocks it, and returns
+ * -EAGAIN (its fault is retried).  One that may not halts until the disk
+ * answers: 0 if the page now holds its slot's copy, -EIO if a read failed.
  */
-static int wait_read(struct page *page, bool sleep)
+static int wait_io(struct page *page, bool sleep)
 {
 	u64 flags = arch_irq_save();
-	struct swap_read *r = read_of(page);
+	struct swap_inflight *r = inflight_of(page);
 	int err = -EAGAIN;
 
 	if (!r)
-		panic("swap cache: frame 0x%lx is locked with no read in flight",
+		panic("swap cache: frame 0x%lx is locked with no I/O in flight",
 		      page_to_phys(page));
 	if (sleep) {
 		page_get(page);
@@ -278,23 +312,17 @@ static bool read_ahead_ok(swp_entry_t e, bool room)
  * window that are in use, not cached and next to it (one disk request),
  * into locked frames of the swap cache, sleeping for the disk; then
  * unlock them.  -EAGAIN when the page is in the cache (the fault is tried
- * again), -ENOMEM, or -EIO when the disk failed.  1 if every record of a
- * read in flight is taken: the caller reads without sleeping.
+ * again), -ENOMEM, or -EIO when the disk failed.
  */
 static int swap_in_sleeping(swp_entry_t entry)
 {
 	u64 window = swp_offset(entry) & ~(u64)(READAHEAD - 1);
 	u64 lo = swp_offset(entry), hi = lo + 1, off;
 	bool room = frames_free_count() > reclaim_low_watermark() / 2 + READAHEAD;
-	struct swap_read *r = NULL;
-	void *bufs[READAHEAD];
+	struct page *pages[READAHEAD];
+	unsigned n = 0;
 	int err;
 
-	for (unsigned k = 0; k < READS_IN_FLIGHT && !r; k++)
-		if (!reads[k].used)
-			r = &reads[k];
-	if (!r)
-		return 1;
 	while (lo > window && read_ahead_ok(swp_entry(swp_type(entry), lo - 1), room))
 		lo--;
 	while (hi < window + READAHEAD &&
@@ -302,10 +330,8 @@ static int swap_in_sleeping(swp_entry_t entry)
 		hi++;
 	/* Every frame is in the cache, locked, before the task sleeps: a
 	 * fault on any of the slots meanwhile finds it and waits. */
-	*r = (struct swap_read){ .used = true };
 	for (off = lo; off < hi; off++) {
 		phys_addr_t pa = frame_alloc();
-		struct page *p;
 
 		if (!pa || cache_add(swp_entry(swp_type(entry), off), phys_to_page(pa))) {
 			if (pa)
@@ -314,44 +340,35 @@ static int swap_in_sleeping(swp_entry_t entry)
 				goto undo; /* the page itself has no frame */
 			break;
 		}
-		p = phys_to_page(pa);
-		p->flags |= PG_LOCKED;
-		bufs[r->n] = phys_to_virt(pa);
-		r->pages[r->n++] = p;
+		pages[n] = phys_to_page(pa);
+		pages[n++]->flags |= PG_LOCKED;
 	}
-	err = swap_read_pages_io(swp_entry(swp_type(entry), lo), bufs, r->n,
-				 &(struct blk_io){ read_done, r });
-	for (unsigned k = 0; k < r->n; k++) {
-		struct page *p = r->pages[k];
+	err = swap_io_locked(swp_entry(swp_type(entry), lo), pages, n, false, true);
+	for (unsigned k = 0; k < n; k++) {
 		swp_entry_t e = swp_entry(swp_type(entry), lo + k);
 
-		/* A failed read's frame leaves the cache before anyone can
-		 * find it unlocked (unless its last entry dropped it already). */
-		if (err && cache_lookup(e) == p)
+		/* A failed read's frame leaves the cache (unless its last
+		 * entry dropped it already) before any waiter runs. */
+		if (err && cache_lookup(e) == pages[k])
 			cache_remove(e);
-		p->flags &= ~PG_LOCKED;
-		if (!err && e.val == entry.val)
-			p->flags |= PG_FAULT_READ;
+		else if (!err && e.val == entry.val)
+			pages[k]->flags |= PG_FAULT_READ;
 		else if (!err)
 			readahead_pages++;
-		page_put(p); /* the cache keeps what it holds */
+		page_put(pages[k]); /* the cache keeps what it holds */
 	}
 	if (!err)
-		vm_swap_ins += r->n;
-	r->used = false;
-	wake_up(&unlocked_wait);
+		vm_swap_ins += n;
 	return err ? -EIO : -EAGAIN;
 
 undo:
-	for (unsigned k = 0; k < r->n; k++) {
+	for (unsigned k = 0; k < n; k++) {
 		cache_remove(swp_entry(swp_type(entry), lo + k));
-		r->pages[k]->flags &= ~PG_LOCKED;
-		page_put(r->pages[k]);
+		pages[k]->flags &= ~PG_LOCKED;
+		page_put(pages[k]);
 	}
-	r->used = false;
 	return -ENOMEM;
 }
-
 
 /* The page of entry, read with its window; NULL if out of memory, or
  * with *err -EIO if the disk failed. */
@@ -425,7 +442,7 @@ struct page *swap_page_get(swp_entry_t entry, int *err, bool *major,
 	*err = 0;
 	*major = !page;
 	if (page) {
-		if ((page->flags & PG_LOCKED) && (*err = wait_read(page, sleep)))
+		if ((page->flags & PG_LOCKED) && (*err = wait_io(page, sleep)))
 			return NULL;
 		/* Read for a fault that is mapping it now: a major one. */
 		if (page->flags & PG_FAULT_READ) {
@@ -435,9 +452,10 @@ struct page *swap_page_get(swp_entry_t entry, int *err, bool *major,
 		page_get(page);
 		return page;
 	}
-	if (sleep && (*err = swap_in_sleeping(entry)) <= 0)
+	if (sleep) {
+		*err = swap_in_sleeping(entry);
 		return NULL;
-	*err = 0;
+	}
 	page = swap_in(entry, err);
 	if (!page) {
 		*err = *err ? *err : -ENOMEM;

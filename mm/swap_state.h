@@ -35,6 +35,16 @@ int do_swap_page(struct mm *mm, struct vm_area_struct *v, u64 addr, pte_t *e,
  */
 struct page *swap_page_get(swp_entry_t entry, int *err, bool *major,
 			   bool may_sleep);
+/*
+ * swap_io_locked - read or write n pages, locked (PG_LOCKED) in the swap
+ * cache by the caller, at consecutive slots from first; unlock them (and
+ * wake who waits).  sleep: the task sleeps for the disk, and a task that
+ * cannot sleep but finds a page locked waits for the disk's answer with
+ * the CPU; the pages' request is sent without sleeping first.  0 or the
+ * disk's error.
+ */
+int swap_io_locked(swp_entry_t first, struct page *const *pages, unsigned n,
+		   bool write, bool sleep);
 /* swap_entry_put - an entry holding e is gone (unmapped, or faulted in):
  * drop its slot reference, and the cache's too when only that is left. */
 void swap_entry_put(swp_entry_t e);

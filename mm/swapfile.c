@@ -298,6 +298,12 @@ int swap_read_pages_io(swp_entry_t first, void *const *pages, unsigned n,
 	return transfer_slots(first, pages, n, false, io);
 }
 
+int swap_write_pages_io(swp_entry_t first, void *const *pages, unsigned n,
+			const struct blk_io *io)
+{
+	return transfer_slots(first, pages, n, true, io);
+}
+
 int swap_write_page(swp_entry_t e, const void *kbuf)
 {
 	void *page = (void *)kbuf; /* only read: a write's one buffer */
