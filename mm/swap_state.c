@@ -120,6 +120,11 @@ static int cache_add(swp_entry_t e, struct page *page)
 	return 0;
 }
 
+int swap_cache_add(swp_entry_t e, struct page *page)
+{
+	return cache_add(e, page);
+}
+
 static void unlink(struct cache_node **head, struct cache_node *n, bool slot_chain)
 {
 	for (struct cache_node **p = head; *p;

@@ -53,6 +53,9 @@ void swap_entry_put(swp_entry_t e);
 u32 swap_entry_users(swp_entry_t e);
 /* swap_cache_pages - frames the swap cache holds (SwapCached). */
 u64 swap_cache_pages(void);
+/* swap_cache_add - keep page in the cache as slot e's copy (eviction, before
+ * it writes it): the cache takes a reference on each.  0 or -ENOMEM. */
+int swap_cache_add(swp_entry_t e, struct page *page);
 /* swap_cache_drop - take page (PG_SWAPCACHE) out of the cache, dropping
  * the cache's references: mapped nowhere, the frame is freed, and its slot
  * keeps the copy. */

@@ -33,6 +33,7 @@
 #include "kernel/kthread.h"
 #include <vmos/printk.h>
 #include "kernel/task.h"
+#include <vmos/mutex.h>
 #include <asm/page.h>
 
 /*
@@ -72,9 +73,10 @@ static bool mapping_locked(struct page *page)
 	return false;
 }
 
-static bool candidate(u64 pfn, void *arg)
+/* evictable - could page p go to swap, given extra references of the
+ * caller's own (a queued victim has one)? */
+static bool evictable(struct page *p, unsigned extra)
 {
-	struct page *p = frame_lookup(pfn);
 	unsigned n = 0, cached = 0, owned = 0;
 	u64 pgoff;
 
@@ -108,9 +110,14 @@ static bool candidate(u64 pfn, void *arg)
 		 (!p->anon && !p->rmap))
 		return false;
 	n = rmap_mapcount(p);
-	if (n + cached + owned != p->refcount || n + owned > SWAP_SLOT_MAX_REFS)
+	if (n + cached + owned + extra != p->refcount || n + owned > SWAP_SLOT_MAX_REFS)
 		return false;
 	return !mapping_locked(p);
+}
+
+static bool candidate(u64 pfn, void *arg)
+{
+	return evictable(frame_lookup(pfn), 0);
 }
 
 /* What one reclaim did (Linux's struct scan_control, the counts). */
@@ -153,12 +160,19 @@ static void trace_eviction(struct mm *mm, u64 va, swp_entry_t slot)
 }
 
 /*
- * Eviction goes in batches: the clock queues each victim with a slot of
- * its own, and a batch is written with one disk request per run of
- * consecutive slots (the allocator hands them out in order, so usually
- * one request for the whole batch) before any entry changes.  Nothing
- * runs between queueing and writing: one CPU, and the caller is in the
- * kernel.
+ * Eviction goes in batches, in Linux's order.  The clock queues each
+ * victim with a slot of its own and a reference (it stays a frame while
+ * it waits, even if its owner unmaps it).  flush_batch() then writes
+ * them, one disk request per run of consecutive slots (the allocator
+ * hands them out in order, so usually one request for the whole batch).
+ * For each run, first every page still evictable goes into the swap
+ * cache, locked (PG_LOCKED), and every entry that maps it becomes its
+ * swap entry (unmap_victim()); then the run is written while the task
+ * sleeps and others run.  A fault on one of the pages meanwhile finds it
+ * in the cache and waits until it is unlocked.  Afterwards a page nobody
+ * took back leaves the cache and its frame is free; one whose write
+ * failed stays in the cache, resident, marked dirty (its slot's copy is
+ * not good), and this reclaim stops.
  */
 #define BATCH BLKDEV_MAX_PAGES
 
@@ -168,6 +182,11 @@ static struct victim {
 } batch[BATCH];
 static unsigned batched;
 static bool batch_failed; /* a write failed: stop this reclaim */
+static bool batch_sleeps; /* this reclaim may sleep for its writes */
+/* One reclaimer at a time: the hand and the batch are its own, also while
+ * it sleeps for the disk.  Taken after a disk's write_lock (a write() to
+ * /dev/vdX faults on its user buffer with it held). */
+static DEFINE_MUTEX(reclaim_mutex);
 
 /* Every entry that maps the victim's page becomes its swap entry. */
 static void unmap_victim(struct victim *vi);
@@ -231,52 +250,81 @@ static void unmap_victim(struct victim *vi)
 		shmem_page_evicted(obj, pgoff, vi->slot.val);
 }
 
-/* Write the batch, a run of consecutive slots per request, then unmap
- * what was written; what could not be written stays resident. */
-static void flush_batch(void)
+/* write_run - pages[0..n) (locked, in the cache, unmapped) at consecutive
+ * slots from first: write them, then free each one nobody took back. */
+static void write_run(swp_entry_t first, struct page **pages, unsigned n)
 {
-	for (unsigned i = 0; i < batched;) {
-		void *pages[BATCH];
-		unsigned n = 0;
+	int err = swap_io_locked(first, pages, n, true, batch_sleeps);
 
-		while (i + n < batched &&
-		       swp_type(batch[i + n].slot) == swp_type(batch[i].slot) &&
-		       swp_offset(batch[i + n].slot) == swp_offset(batch[i].slot) + n) {
-			pages[n] = phys_to_virt(page_to_phys(batch[i + n].page));
-			n++;
-		}
-		if (swap_write_pages(batch[i].slot, pages, n)) {
-			for (unsigned k = i; k < i + n; k++)
-				swap_slot_free(batch[k].slot);
+	for (unsigned k = 0; k < n; k++) {
+		struct page *p = pages[k];
+
+		if (err) {
+			set_page_dirty(p); /* the slot's copy is not good */
 			batch_failed = true;
 		} else {
-			vm_swap_outs += n;
-			for (unsigned k = i; k < i + n; k++)
-				unmap_victim(&batch[k]);
+			vm_swap_outs++;
 		}
-		i += n;
+		/* Still cached, mapped nowhere, held by the cache and us only:
+		 * nobody faulted it back while it was written. */
+		if (!err && (p->flags & PG_SWAPCACHE) && !rmap_mapcount(p) &&
+		    p->refcount == 2 && !(p->flags & PG_PAGECACHE) &&
+		    swap_cache_slot(p).val == swp_entry(swp_type(first),
+							 swp_offset(first) + k).val)
+			swap_cache_drop(p);
+		page_put(p); /* ours: the last one frees the frame */
 	}
+}
+
+/* Write the batch: each run of consecutive slots is one request. */
+static void flush_batch(void)
+{
+	struct page *run[BATCH];
+	swp_entry_t first = { 0 };
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < batched; i++) {
+		struct victim *vi = &batch[i];
+
+		/* Its owner may have unmapped, locked or shared it since. */
+		if ((vi->page->flags & PG_SWAPCACHE) || !evictable(vi->page, 1) ||
+		    swap_cache_add(vi->slot, vi->page)) {
+			swap_slot_free(vi->slot);
+			page_put(vi->page);
+			continue;
+		}
+		vi->page->flags |= PG_LOCKED;
+		unmap_victim(vi);
+		if (n && (swp_type(vi->slot) != swp_type(first) ||
+			  swp_offset(vi->slot) != swp_offset(first) + n)) {
+			write_run(first, run, n);
+			n = 0;
+		}
+		if (!n)
+			first = vi->slot;
+		run[n++] = vi->page;
+	}
+	if (n)
+		write_run(first, run, n);
 	batched = 0;
 }
 
 static int evict(u64 pfn, void *arg)
 {
+	struct page *page = pfn_to_page(pfn);
 	swp_entry_t slot;
 
-	if (pfn_to_page(pfn)->flags & PG_SWAPCACHE)
-		return evict_cached(pfn_to_page(pfn));
+	if (page->flags & PG_SWAPCACHE)
+		return evict_cached(page);
 	if (batch_failed)
 		return -1;
-	/* The hand may come round again before the batch is written (few
-	 * candidates in a whole turn): a page queued already stays queued
-	 * once, or it would take a second slot. */
-	for (unsigned i = 0; i < batched; i++)
-		if (batch[i].page == pfn_to_page(pfn))
-			return 0;
 	slot = swap_slot_alloc();
 	if (!slot.val)
 		return -1; /* no swap space left */
-	batch[batched++] = (struct victim){ pfn_to_page(pfn), slot };
+	/* Our reference keeps it a frame, and not a candidate again, until
+	 * the batch is written. */
+	page_get(page);
+	batch[batched++] = (struct victim){ page, slot };
 	if (batched == BATCH)
 		flush_batch();
 	return 1;
@@ -288,16 +336,25 @@ static const struct clock_ops ops = { candidate, test_and_clear_young, evict };
  * sc counts the pages looked at. */
 static u64 shrink(u64 want, unsigned turns, struct scan_control *sc)
 {
+	bool sleep = sched_can_sleep();
 	u64 n;
 
 	if (!swap_free_pages())
 		return 0;
+	/* A caller that cannot sleep does not wait for another reclaimer:
+	 * it goes on without (kswapd or that one frees memory). */
+	if (sleep)
+		mutex_lock(&reclaim_mutex);
+	else if (!mutex_trylock(&reclaim_mutex))
+		return 0;
+	batch_sleeps = sleep;
 	hand.nframes = frames_table_size();
 	if (hand.hand >= hand.nframes)
 		hand.hand = 0;
 	batch_failed = false;
 	n = clock_reclaim(&hand, want, turns, &ops, sc);
 	flush_batch();
+	mutex_unlock(&reclaim_mutex);
 	return batch_failed ? 0 : n;
 }
 
