@@ -23,7 +23,7 @@ static __attribute__((noinline, cold)) __noreturn void mutex_bug(const struct mu
 	      current->comm, current->pid);
 }
 
-void mutex_lock(struct mutex *m)
+__sched void mutex_lock(struct mutex *m)
 {
 	u64 flags;
 

@@ -352,13 +352,16 @@ static int swap_in_sleeping(swp_entry_t entry)
 	for (unsigned k = 0; k < n; k++) {
 		swp_entry_t e = swp_entry(swp_type(entry), lo + k);
 
-		/* A failed read's frame leaves the cache (unless its last
-		 * entry dropped it already) before any waiter runs. */
-		if (err && cache_lookup(e) == pages[k])
+		bool cached = cache_lookup(e) == pages[k];
+
+		/* A failed read's frame leaves the cache (unless swapoff took
+		 * it out already) before any waiter runs; so does one no entry
+		 * holds any more (its last one went while the disk read). */
+		if (cached && (err || swap_slot_count(e) == 1))
 			cache_remove(e);
-		else if (!err && e.val == entry.val)
+		else if (cached && e.val == entry.val)
 			pages[k]->flags |= PG_FAULT_READ;
-		else if (!err)
+		else if (cached)
 			readahead_pages++;
 		page_put(pages[k]); /* the cache keeps what it holds */
 	}

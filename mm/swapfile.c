@@ -24,6 +24,7 @@
 #include "kernel/task.h"
 #include "mm/kmalloc.h"
 #include "mm/swapfile.h"
+#include "mm/vmscan.h"
 #include <vmos/mutex.h>
 #include <asm/page_types.h>
 
@@ -177,7 +178,9 @@ SYSCALL_DEFINE1(swapoff, const char __user *, path)
 	long r;
 
 	mutex_lock(&swapon_mutex);
+	reclaim_lock(); /* no batch of victims half written meanwhile */
 	r = do_swapoff(path);
+	reclaim_unlock();
 	mutex_unlock(&swapon_mutex);
 	return r;
 }

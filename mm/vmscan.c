@@ -276,36 +276,61 @@ static void write_run(swp_entry_t first, struct page **pages, unsigned n)
 	}
 }
 
-/* Write the batch: each run of consecutive slots is one request. */
+/*
+ * prepare - victim vi, about to be written: if it is still evictable (its
+ * owner may have unmapped, locked or shared it since it was queued), put
+ * it in the swap cache, locked, and unmap it.  False: it stays, its slot
+ * is freed and our reference dropped.
+ */
+static bool prepare(struct victim *vi)
+{
+	if ((vi->page->flags & PG_SWAPCACHE) || !evictable(vi->page, 1) ||
+	    swap_cache_add(vi->slot, vi->page)) {
+		swap_slot_free(vi->slot);
+		page_put(vi->page);
+		return false;
+	}
+	vi->page->flags |= PG_LOCKED;
+	unmap_victim(vi);
+	return true;
+}
+
+/*
+ * Write the batch: each run of consecutive slots is one request.  A run's
+ * pages are prepared (locked, unmapped) just before its request, never
+ * while an earlier one sleeps: a task that cannot sleep and finds a page
+ * locked waits for that page's request to be answered, so the request
+ * must already be on its way (swap_io_locked()).
+ */
 static void flush_batch(void)
 {
-	struct page *run[BATCH];
-	swp_entry_t first = { 0 };
-	unsigned n = 0;
+	unsigned i = 0;
 
-	for (unsigned i = 0; i < batched; i++) {
-		struct victim *vi = &batch[i];
+	while (i < batched) {
+		struct page *run[BATCH];
+		swp_entry_t first = batch[i].slot;
+		unsigned n = 0;
 
-		/* Its owner may have unmapped, locked or shared it since. */
-		if ((vi->page->flags & PG_SWAPCACHE) || !evictable(vi->page, 1) ||
-		    swap_cache_add(vi->slot, vi->page)) {
-			swap_slot_free(vi->slot);
-			page_put(vi->page);
-			continue;
+		for (; i < batched; i++) {
+			struct victim *vi = &batch[i];
+
+			if (n && (swp_type(vi->slot) != swp_type(first) ||
+				  swp_offset(vi->slot) != swp_offset(first) + n))
+				break; /* the next run */
+			if (!prepare(vi)) {
+				if (n) { /* a gap: this run ends here */
+					i++;
+					break;
+				}
+				continue;
+			}
+			if (!n)
+				first = vi->slot;
+			run[n++] = vi->page;
 		}
-		vi->page->flags |= PG_LOCKED;
-		unmap_victim(vi);
-		if (n && (swp_type(vi->slot) != swp_type(first) ||
-			  swp_offset(vi->slot) != swp_offset(first) + n)) {
+		if (n)
 			write_run(first, run, n);
-			n = 0;
-		}
-		if (!n)
-			first = vi->slot;
-		run[n++] = vi->page;
 	}
-	if (n)
-		write_run(first, run, n);
 	batched = 0;
 }
 
@@ -334,6 +359,16 @@ static const struct clock_ops ops = { candidate, test_and_clear_young, evict };
 
 /* shrink - evict up to want pages in at most turns turns of the clock;
  * sc counts the pages looked at. */
+void reclaim_lock(void)
+{
+	mutex_lock(&reclaim_mutex);
+}
+
+void reclaim_unlock(void)
+{
+	mutex_unlock(&reclaim_mutex);
+}
+
 static u64 shrink(u64 want, unsigned turns, struct scan_control *sc)
 {
 	bool sleep = sched_can_sleep();

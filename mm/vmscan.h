@@ -44,6 +44,10 @@ void kswapd_init(void);
  * kswapd's balancing runs (pageoutrun), direct reclaims (allocstall). */
 extern u64 pgscan_kswapd, pgsteal_kswapd, pgscan_direct, pgsteal_direct;
 extern u64 pageoutrun, allocstall;
+/* reclaim_lock / reclaim_unlock - keep page replacement out (swapoff: no
+ * eviction may be half done, its pages queued for the area going away). */
+void reclaim_lock(void);
+void reclaim_unlock(void);
 /* reclaim_pages - evict up to want pages now; returns how many (the OOM
  * path tries this before it kills). */
 u64 reclaim_pages(u64 want);

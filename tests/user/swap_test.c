@@ -795,6 +795,69 @@ static void t_swapoff_no_room(void)
 }
 
 /* vmtrace: a traced process's evictions and swap-ins are logged. */
+/*
+ * A process whose pages come back from swap sleeps while the disk reads
+ * (and while its own reclaim writes): this runner, on the same one CPU,
+ * runs meanwhile and sees it in state D, waiting in the disk driver, and
+ * /proc/stat's procs_blocked count it.  A kernel that kept the CPU for
+ * swap's disk requests (vmos until issue 18) never let it see that.
+ */
+static void t_swap_io_sleeps(void)
+{
+	const size_t len = 80 * MiB;
+	long looks = 0, in_d = 0, blocked = 0, in_driver = 0, ins = vmstat("pswpin ");
+	char wchan[64] = "", path[64], buf[64];
+	int status;
+	pid_t pid;
+
+	struct rusage *ru = (struct rusage *)map_anon(PAGE, MAP_SHARED);
+
+	CHECK(ru, "mmap");
+	if (!ru)
+		return;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		char *p = map_anon(len, MAP_PRIVATE);
+
+		if (!p)
+			_exit(2);
+		fill(p, len, 60);
+		if (verify(p, len, 60))
+			_exit(3);
+		getrusage(RUSAGE_SELF, ru);
+		_exit(0);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		looks++;
+		if (proc_state(pid) != 'D')
+			continue;
+		in_d++;
+		blocked += text_field(slurp("/proc/stat"), "procs_blocked") > 0;
+		/* Where it sleeps: for the disk, or for the reclaim mutex
+		 * while kswapd0's writes are out (shrink). */
+		if (read_text(path, buf, sizeof(buf)) > 0 && strcmp(buf, "0")) {
+			in_driver += strstr(buf, "virtio_blk") != NULL;
+			if (!wchan[0] || strstr(buf, "virtio_blk"))
+				snprintf(wchan, sizeof(wchan), "%s", buf);
+		}
+	}
+	printf("# swap-io-sleeps: %ld looks, the child in D %ld times (procs_blocked "
+	       "%ld), %ld of them in the disk driver (wchan '%s'), %ld pages read "
+	       "back\n", looks, in_d, blocked, in_driver, wchan,
+	       vmstat("pswpin ") - ins);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "80 MiB written and read back intact (status 0x%x)", status);
+	CHECK(vmstat("pswpin ") > ins, "pages came back from swap");
+	/* Each major fault slept first: a voluntary switch (to the runner,
+	 * or to idle).  A kernel that kept the CPU made none. */
+	CHECK(ru->ru_majflt > 0 && ru->ru_nvcsw >= ru->ru_majflt,
+	      "%ld major faults, %ld voluntary switches", ru->ru_majflt, ru->ru_nvcsw);
+	CHECK(in_d > 0, "the runner ran while the child slept in D");
+	munmap(ru, PAGE);
+}
+
 static void t_vmtrace(void)
 {
 	const size_t len = 64 * PAGE;
@@ -877,6 +940,7 @@ int main(int argc, char **argv)
 	RUN_SWAP(t_swapoff_in_use);
 	RUN_SWAP(t_swapoff_no_room);
 	RUN_SWAP(t_vmtrace);
+	RUN_SWAP(t_swap_io_sleeps);
 	if (!quick)
 		RUN_SWAP(t_page_merge);
 	/* A slot nobody holds makes swapoff panic (sys_swapoff: "slots still
