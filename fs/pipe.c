@@ -4,7 +4,12 @@
  * A pipe is an inode (S_IFIFO, on the pipefs device) holding a ring
  * buffer of PIPE_SIZE bytes, and two open files: the read end and the
  * write end.  fork and dup share the ends; the pipe counts its open ends
- * (readers, writers), not descriptors.
+ * (readers, writers), not descriptors.  The ring is made of separate
+ * pages, each allocated when a write first reaches it (as Linux's pipe
+ * buffers are): a pipe costs one page until it holds more, and no pipe
+ * needs 64 KiB of contiguous memory (under memory pressure such a block
+ * was often not to be had, and pipe() failed with ENOMEM while swap had
+ * room).
  *
  *   read   waits until there are bytes, or no writer is left (then 0:
  *          end of file); returns what is there, up to the request.
@@ -28,8 +33,10 @@
 #include "kernel/syscall.h"
 #include "kernel/task.h"
 #include <vmos/format.h>
+#include <vmos/string.h>
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
+#include <asm/page.h>
 #include <asm/page_types.h>
 
 #define PIPES_MAX 4096         /* open pipes in the whole system */
@@ -38,7 +45,7 @@
 #define FIONREAD 0x541B
 
 struct pipe {
-	u8 *buf;         /* size bytes */
+	u8 **pages;      /* size / PAGE_SIZE pages of the ring (NULL: not yet) */
 	u32 size;        /* PIPE_SIZE, or what F_SETPIPE_SZ made it */
 	u32 head;        /* the next byte to read */
 	u32 len;         /* bytes in the pipe */
@@ -59,6 +66,33 @@ static unsigned pipes_max(void)
 			(PIPE_SIZE / PAGE_SIZE);
 
 	return (unsigned)MIN((u64)PIPES_MAX, by_memory);
+}
+
+/* ring_at - where byte off of p's ring is (its page must exist). */
+static u8 *ring_at(const struct pipe *p, u32 off)
+{
+	return p->pages[off / PAGE_SIZE] + off % PAGE_SIZE;
+}
+
+/* ring_run - bytes from off on that are in one page, at most max. */
+static size_t ring_run(u32 off, size_t max)
+{
+	return MIN(max, PAGE_SIZE - off % PAGE_SIZE);
+}
+
+/* ring_pages_alloc / ring_pages_free - the page table of a ring of size
+ * bytes, with no pages yet; and the ring's pages with it. */
+static u8 **ring_pages_alloc(u32 size)
+{
+	return kzalloc(size / PAGE_SIZE * sizeof(u8 *));
+}
+
+static void ring_pages_free(u8 **pages, u32 size)
+{
+	for (u32 i = 0; i < size / PAGE_SIZE; i++)
+		if (pages[i])
+			frame_free(virt_to_phys(pages[i]));
+	kfree(pages);
 }
 
 static struct pipe *pipe_of(struct file *f)
@@ -93,9 +127,9 @@ static long pipe_read(struct file *f, struct uio *u, u64 *pos)
 		if (err)
 			return err;
 	}
-	while (p->len && u->len) { /* at most two runs: the ring may wrap */
-		size_t run = MIN(p->len, p->size - p->head);
-		long n = uio_copy_out(u, p->buf + p->head, run);
+	while (p->len && u->len) { /* a run a page: the ring may wrap */
+		size_t run = ring_run(p->head, MIN(p->len, p->size - p->head));
+		long n = uio_copy_out(u, ring_at(p, p->head), run);
 
 		if (n < 0) {
 			if (!done)
@@ -113,15 +147,38 @@ static long pipe_read(struct file *f, struct uio *u, u64 *pos)
 	return done;
 }
 
-/* pipe_put - up to the room there is from u into p: bytes or -EFAULT. */
+/* ring_reserve - make sure the pages of the next len bytes after p's
+ * tail exist: 0 or -ENOMEM.  Before a write, so that one of at most
+ * PIPE_BUF bytes goes in whole or not at all. */
+static int ring_reserve(struct pipe *p, size_t len)
+{
+	u32 tail = (u32)((p->head + p->len) % p->size);
+
+	for (size_t off = 0; off < len; off += ring_run((u32)((tail + off) % p->size), len - off)) {
+		u8 **page = &p->pages[(tail + off) % p->size / PAGE_SIZE];
+		phys_addr_t pa;
+
+		if (*page)
+			continue;
+		if (!(pa = frame_alloc()))
+			return -ENOMEM;
+		*page = phys_to_virt(pa);
+	}
+	return 0;
+}
+
+/* pipe_put - up to the room there is from u into p: bytes, -EFAULT, or
+ * -ENOMEM when the ring's pages could not be had (nothing written). */
 static long pipe_put(struct pipe *p, struct uio *u)
 {
 	long done = 0;
 
+	if (ring_reserve(p, MIN((size_t)(p->size - p->len), u->len)))
+		return -ENOMEM;
 	while (p->len < p->size && u->len) {
 		u32 tail = (u32)((p->head + p->len) % p->size);
-		size_t run = MIN(p->size - p->len, p->size - tail);
-		long n = uio_copy_in(u, p->buf + tail, run);
+		size_t run = ring_run(tail, MIN(p->size - p->len, p->size - tail));
+		long n = uio_copy_in(u, ring_at(p, tail), run);
 
 		if (n < 0)
 			return done ? done : n;
@@ -219,7 +276,7 @@ static void pipe_release(struct file *f)
 /* pipe_evict_pipe - free p and its buffer. */
 static void pipe_evict_pipe(struct pipe *p)
 {
-	kfree(p->buf);
+	ring_pages_free(p->pages, p->size);
 	kfree(p);
 	nr_pipes--;
 }
@@ -265,8 +322,8 @@ static struct pipe *pipe_alloc(int *err)
 	p = kzalloc(sizeof(*p));
 	if (!p)
 		return NULL;
-	p->buf = kmalloc(PIPE_SIZE);
-	if (!p->buf) {
+	p->pages = ring_pages_alloc(PIPE_SIZE);
+	if (!p->pages) {
 		kfree(p);
 		return NULL;
 	}
@@ -345,17 +402,34 @@ unsigned pipe_max_size = 1u << 20; /* /proc/sys/fs/pipe-max-size */
  * order: 0, -EBUSY if they would not fit, -ENOMEM. */
 static int pipe_resize(struct pipe *p, u32 size)
 {
-	u8 *nb;
+	struct pipe np = { .size = size };
+	u32 done = 0;
 
 	if (p->len > size)
 		return -EBUSY;
-	nb = kmalloc(size);
-	if (!nb)
+	np.pages = ring_pages_alloc(size);
+	if (!np.pages)
 		return -ENOMEM;
-	for (u32 i = 0; i < p->len; i++)
-		nb[i] = p->buf[(p->head + i) % p->size];
-	kfree(p->buf);
-	p->buf = nb;
+	/* The bytes, in order, to the start of the new ring: a run at a
+	 * time, each within one page of both rings. */
+	while (done < p->len) {
+		u32 from = (p->head + done) % p->size;
+		size_t run = ring_run(done, ring_run(from, p->len - done));
+		u8 **page = &np.pages[done / PAGE_SIZE];
+		phys_addr_t pa;
+
+		if (!*page) {
+			if (!(pa = frame_alloc())) {
+				ring_pages_free(np.pages, size);
+				return -ENOMEM;
+			}
+			*page = phys_to_virt(pa);
+		}
+		memcpy(ring_at(&np, done), ring_at(p, from), run);
+		done += (u32)run;
+	}
+	ring_pages_free(p->pages, p->size);
+	p->pages = np.pages;
 	p->head = 0;
 	p->size = size;
 	wake_writers(p); /* there may be room now */

@@ -749,6 +749,62 @@ static void t_pipe_size(void)
 	unlink("/tmp/abi-psz");
 }
 
+/*
+ * A pipe needs no contiguous memory: with nearly all free memory in single
+ * pages whose neighbours are in use (a child fills memory, then unmaps
+ * every other page), a pipe still grows to 1 MiB (F_SETPIPE_SZ) and
+ * carries 1 MiB intact.  When the ring was one kmalloc'd block, that
+ * needed 256 contiguous pages: ENOMEM with plenty of memory free.
+ */
+static void fragmented_child(void)
+{
+	const long page = 4096, keep_kb = 256;
+	long free_kb = meminfo_kb("MemFree:"), n = (free_kb - keep_kb) * 1024 / page, bad = 0;
+	static unsigned char buf[1 << 20], back[1 << 20];
+	char *m;
+	int p[2];
+
+	if (n < 1024)
+		_exit(10);
+	m = mmap(NULL, (size_t)n * page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (m == MAP_FAILED)
+		_exit(11);
+	for (long i = 1; i < n; i += 2)
+		munmap(m + i * page, page);
+	printf("# fragmented: %ld kB free, in single pages but %ld kB\n",
+	       meminfo_kb("MemFree:"), keep_kb);
+	if (pipe(p))
+		_exit(12);
+	if (fcntl(p[1], F_SETPIPE_SZ, 1 << 20) != 1 << 20)
+		_exit(13);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (unsigned char)(i * 7 + i / 4096);
+	fcntl(p[1], F_SETFL, O_NONBLOCK);
+	if (write(p[1], buf, sizeof(buf)) != sizeof(buf))
+		_exit(14);
+	if (read(p[0], back, sizeof(back)) != sizeof(back))
+		_exit(15);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		bad += buf[i] != back[i];
+	_exit(bad ? 16 : 0);
+}
+
+static void t_pipe_fragmented_memory(void)
+{
+	int status = -1;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		fragmented_child();
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	      WEXITSTATUS(status) == 0,
+	      "a 1 MiB pipe in fragmented memory (status 0x%x: 13 F_SETPIPE_SZ "
+	      "failed, 14 the write, 16 bytes changed)", status);
+}
+
 /* fallocate (LTP fallocate01..03, on tmpfs/ramfs): mode 0 extends the
  * file, KEEP_SIZE does not; Linux's checks. */
 static void t_fallocate(void)
@@ -1048,6 +1104,7 @@ int main(int argc, char **argv)
 	RUN(t_clone3);
 	RUN(t_fifo);
 	RUN(t_pipe_size);
+	RUN(t_pipe_fragmented_memory);
 	RUN(t_fallocate);
 	RUN(t_fadvise);
 	RUN(t_futex_efault);
