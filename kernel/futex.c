@@ -311,7 +311,7 @@ static int fault_in_writeable(u32 __user *uaddr)
 	struct fault f = { .addr = (u64)(uintptr_t)uaddr, .access = FAULT_WRITE };
 	struct fault_outcome o;
 
-	return fault_resolved(handle_mm_fault(current->mm, &f, &o)) ? 0 : -EFAULT;
+	return handle_mm_fault(current->mm, &f, &o) == FAULT_OK ? 0 : -EFAULT;
 }
 
 /*

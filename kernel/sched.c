@@ -317,8 +317,16 @@ __sched int sched_sleep_until(u64 ns)
 __noreturn void sched_idle_loop(void)
 {
 	for (;;) {
-		if (current->need_resched || run_queue)
+		/* Interrupts off from the test to the halt (arch_idle()'s sti
+		 * takes effect only once hlt has begun): a wake-up from an
+		 * interrupt in between would otherwise wait for the next tick,
+		 * a millisecond, and every disk request ended that way. */
+		arch_irq_disable();
+		if (current->need_resched || run_queue) {
+			arch_irq_enable();
 			schedule();
+			continue;
+		}
 		arch_idle();
 	}
 }

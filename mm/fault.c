@@ -9,9 +9,9 @@
  *   then handle_pte_fault(), on the page-table entry:
  *   the page is in swap                -> do_swap_page(): read it back
  *                                         (mm/swap_state.c: a major fault;
- *                                         the task sleeps for the disk and
- *                                         the fault is tried again:
- *                                         FAULT_RETRY)
+ *                                         the task sleeps for the disk, and
+ *                                         the decision is made again from
+ *                                         the top, as Linux's VM_FAULT_RETRY)
  *   the page is not there yet, and the region's userfaultfd wants it
  *                                      -> handle_userfault(): ask the
  *                                         monitor (mm/userfaultfd.c)
@@ -433,37 +433,19 @@ static enum fault_result result_of(int err, enum fault_how *how)
 		*how = HOW_SWAP_IO_ERROR;
 		return FAULT_SIGBUS;
 	}
-	if (err == -EAGAIN) {
-		*how = HOW_SWAP_IN_WAIT;
-		return FAULT_RETRY;
-	}
 	*how = HOW_OUT_OF_MEMORY;
 	return FAULT_OOM;
-}
-
-/* refresh_region - after a sleep: o's copy of the region, from the mm as
- * it is now (vmtrace names it). */
-static __noinline void refresh_region(struct mm *mm, const struct fault *f,
-				      struct fault_outcome *o)
-{
-	struct vm_area_struct *v = find_vma(&mm->vmas, f->addr);
-
-	o->region.valid = v && v->vm_start <= f->addr;
-	if (!o->region.valid)
-		return;
-	o->region.vma = v;
-	o->region.start = v->vm_start;
-	o->region.end = v->vm_end;
-	o->region.flags = v->vm_flags;
 }
 
 /* The decision tree itself (see the top of this file). */
 static void resolve(struct mm *mm, const struct fault *f, struct fault_outcome *o)
 {
-	struct vm_area_struct *v = find_vma(&mm->vmas, f->addr);
+	struct vm_area_struct *v;
 	bool grew = false;
 	int err;
 
+again:
+	v = find_vma(&mm->vmas, f->addr);
 	o->region.valid = false;
 	o->how = HOW_NO_REGION;
 	o->result = FAULT_SIGSEGV_MAPERR;
@@ -499,9 +481,13 @@ static void resolve(struct mm *mm, const struct fault *f, struct fault_outcome *
 	err = handle_pte_fault(mm, v, f->addr & PAGE_MASK, f->access == FAULT_WRITE,
 			       &o->how, true);
 	if (err) {
+		/* The task slept while the disk read the page (swap-in): the
+		 * region and its entry may have changed meanwhile, so the
+		 * decision is made again; this time the page is in the swap
+		 * cache. */
+		if (err == -EAGAIN)
+			goto again;
 		o->result = result_of(err, &o->how);
-		if (o->result == FAULT_RETRY)
-			refresh_region(mm, f, o); /* v may be gone since */
 		return;
 	}
 	if (grew)
@@ -590,7 +576,6 @@ const char *fault_how_words(enum fault_how how)
 		[HOW_COW_REUSE] = "cow: last user, made writable",
 		[HOW_SWAP_IN_MAJOR] = "major fault: swap-in, read from disk",
 		[HOW_SWAP_IN_CACHE] = "swap-in from the swap cache",
-		[HOW_SWAP_IN_WAIT] = "swap-in: slept while the disk read it; again",
 		[HOW_SPURIOUS] = "spurious (stale TLB entry)",
 		[HOW_KERNEL_HALF] = "SIGSEGV: the kernel's half of the address space",
 		[HOW_NO_REGION] = "SIGSEGV: no region here (SEGV_MAPERR)",

@@ -36,8 +36,6 @@ enum fault_result {
 	FAULT_SIGBUS,         /* beyond the end of a mapped file, or a swap read failed */
 	FAULT_OOM,            /* no memory to resolve it */
 	FAULT_KERNEL_BUG,     /* a kernel-mode fault nothing explains */
-	FAULT_RETRY,          /* slept for the disk: retry the access, which
-			       * faults again (not counted: that one is) */
 };
 
 /* Which case of the decision tree ran, or why none could (the words of
@@ -52,7 +50,6 @@ enum fault_how {
 	HOW_COW_REUSE,        /* do_wp_page(): the last user, made writable */
 	HOW_SWAP_IN_MAJOR,    /* do_swap_page(): read from disk */
 	HOW_SWAP_IN_CACHE,    /* do_swap_page(): from the swap cache */
-	HOW_SWAP_IN_WAIT,     /* do_swap_page(): slept while the disk read it */
 	HOW_SPURIOUS,         /* already mapped as allowed: a stale TLB entry */
 	HOW_KERNEL_HALF,      /* a user address in the kernel's half */
 	HOW_NO_REGION,        /* SEGV_MAPERR */
@@ -116,13 +113,6 @@ extern u64 vm_major_faults;
  */
 enum fault_result handle_mm_fault(struct mm *mm, const struct fault *f,
 				  struct fault_outcome *o);
-
-/* fault_resolved - may the access be tried again (FAULT_OK or
- * FAULT_RETRY)? */
-static inline bool fault_resolved(enum fault_result r)
-{
-	return r == FAULT_OK || r == FAULT_RETRY;
-}
 
 /* fault_how_words - the case or refusal in words ("zero-fill", "cow
  * copy", "SIGSEGV: no region here (SEGV_MAPERR)"). */

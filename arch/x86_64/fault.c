@@ -4,7 +4,7 @@
  * page_fault() reads top-down:
  *   fault_from_pf()     CR2 and the error code -> struct fault (mm/fault.h)
  *   handle_mm_fault()   mm/fault.c's decision tree -> struct fault_outcome
- *   FAULT_OK, _RETRY    resume: the access is retried (fault_resolved())
+ *   FAULT_OK            resume: the access is retried
  *   a user fault        user_page_fault() (kernel/entry.c): the signal and
  *                       its explanation, from the outcome
  *   a user copy         arch_uaccess_fixup(): the copy returns -EFAULT
@@ -113,7 +113,7 @@ void page_fault(struct trap_frame *tf)
 			       "access from user mode", NULL, tf->rip, tf->rsp);
 		return;
 	}
-	if (fault_resolved(handle_mm_fault(current ? current->mm : NULL, &f, &o)))
+	if (handle_mm_fault(current ? current->mm : NULL, &f, &o) == FAULT_OK)
 		return;
 	if (trap_from_user(tf)) {
 		note_user_page_fault(f.addr, tf->error_code);
