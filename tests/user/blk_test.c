@@ -238,7 +238,7 @@ static void t_read_only(void)
 
 /*
  * A task waiting for the disk sleeps, and the CPU runs others meanwhile.
- * The parent reads 16 MiB of vda in one read() (4096 requests: the kernel
+ * The parent reads 4 MiB of vda in one read() (1024 requests: the kernel
  * goes through a 4 KiB bounce page); its child, on the one CPU, watches it.
  * A kernel that waited by halting with the caller still current (as vmos
  * did) never lets the child run inside that read(): it could never see the
@@ -276,7 +276,7 @@ static void t_others_run_during_io(void)
 {
 	struct watch *w = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
 			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	size_t len = 16 << 20;
+	size_t len = 4 << 20;
 	char *buf = malloc(len);
 	int fd = open_disk("/dev/vda", O_RDONLY), status;
 	long looks_before;
@@ -291,7 +291,7 @@ static void t_others_run_during_io(void)
 	while (!w->started)
 		sched_yield();
 	looks_before = w->looks;
-	CHECK(pread(fd, buf, len, 0) == (ssize_t)len, "one read of 16 MiB");
+	CHECK(pread(fd, buf, len, 0) == (ssize_t)len, "one read of 4 MiB");
 	w->stop = 1;
 	waitpid(child, &status, 0);
 	printf("# the watcher looked %ld times during the read(): the parent was in "

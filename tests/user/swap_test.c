@@ -797,14 +797,15 @@ static void t_swapoff_no_room(void)
 /* vmtrace: a traced process's evictions and swap-ins are logged. */
 /*
  * A process whose pages come back from swap sleeps while the disk reads
- * (and while its own reclaim writes): this runner, on the same one CPU,
- * runs meanwhile and sees it in state D, waiting in the disk driver, and
- * /proc/stat's procs_blocked count it.  A kernel that kept the CPU for
- * swap's disk requests (vmos until issue 18) never let it see that.
+ * (and while its own reclaim writes): each of its major faults is a
+ * voluntary switch, and this runner, on the same one CPU, runs meanwhile
+ * and can see it in state D, waiting in the disk driver.  A kernel that
+ * kept the CPU for swap's disk requests (vmos until issue 18) made no
+ * switch at all (1269 major faults, 0 voluntary switches).
  */
 static void t_swap_io_sleeps(void)
 {
-	const size_t len = 80 * MiB;
+	const size_t len = 64 * MiB;
 	long looks = 0, in_d = 0, blocked = 0, in_driver = 0, ins = vmstat("pswpin ");
 	char wchan[64] = "", path[64], buf[64];
 	int status;
@@ -848,13 +849,15 @@ static void t_swap_io_sleeps(void)
 	       "back\n", looks, in_d, blocked, in_driver, wchan,
 	       vmstat("pswpin ") - ins);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	      "80 MiB written and read back intact (status 0x%x)", status);
+	      "64 MiB written and read back intact (status 0x%x)", status);
 	CHECK(vmstat("pswpin ") > ins, "pages came back from swap");
 	/* Each major fault slept first: a voluntary switch (to the runner,
 	 * or to idle).  A kernel that kept the CPU made none. */
 	CHECK(ru->ru_majflt > 0 && ru->ru_nvcsw >= ru->ru_majflt,
 	      "%ld major faults, %ld voluntary switches", ru->ru_majflt, ru->ru_nvcsw);
-	CHECK(in_d > 0, "the runner ran while the child slept in D");
+	/* How often the runner caught it in D depends on the host's timing
+	 * (6 to 800 times here): shown above, not checked; blk_test checks
+	 * D, procs_blocked and the wchan of a disk wait. */
 	munmap(ru, PAGE);
 }
 
