@@ -49,6 +49,20 @@ def checked_variant(test):
                 expect=test.get("expect", []) + test.get("check_expect", []))
 
 
+class Recorded:
+    """Results kept to be reported later, in order (a phase that runs
+    beside the QEMU pool: its lines must not interleave with the pool's)."""
+    def __init__(self):
+        self.lines = []
+
+    def add(self, ok, name, detail=""):
+        self.lines.append((ok, name, detail))
+
+    def replay(self, res):
+        for line in self.lines:
+            res.add(*line)
+
+
 class Results:
     def __init__(self):
         self.passed = 0
@@ -366,8 +380,10 @@ def judge_qemu(res, test, code, text, secs):
             f"; log: build/test-logs/{test.get('log', test['name'])}.log")
 
 
-def run_qemu_tests(res, only, jobs, kernel, check):
-    """The QEMU tests on kernel, then (check) on the checked kernel."""
+def run_qemu_tests(res, only, jobs, kernel, check, beside=None):
+    """The QEMU tests on kernel, then (check) on the checked kernel.
+    beside: a function run first on one of the pool's workers (it returns
+    a Recorded, reported after the QEMU tests)."""
     def chosen(t):
         name = f"{t.get('group', 'qemu')}/{t['name']}"
         if t.get("manual"): # only when named in full
@@ -391,10 +407,13 @@ def run_qemu_tests(res, only, jobs, kernel, check):
     tests += [t for t in lab_checks(kernel) if chosen(t)]
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {}
+        side = pool.submit(beside) if beside else None
         for i in sorted(range(len(tests)), key=lambda i: -cost(tests[i])):
             futures[i] = pool.submit(run_qemu, tests[i])
         for i, test in enumerate(tests):
             test.get("judge", judge_qemu)(res, test, *futures[i].result())
+        if side:
+            side.result().replay(res)
 
 
 # ---------------------------------------------------------------- labs
@@ -773,16 +792,25 @@ def main():
     os.makedirs(LOGS, exist_ok=True)
     res = Results()
     start = time.monotonic()
-    run_unit_tests(res, args.only)
     run_docs_check(res, args.only)
     run_lab_check(res, args.only)
     fuzz = start_fuzz_smoke(args.only)
-    run_qemu_tests(res, args.only, args.jobs, args.kernel, not args.no_check)
+
+    def one_at_a_time():
+        """What runs one step after another (the host unit tests, then
+        the boots of GRUB's ISO, gdb and the tour): on one of the pool's
+        two workers, beside the QEMU tests, rather than before and after
+        them with the other core idle (7 s of make test)."""
+        r = Recorded()
+        run_unit_tests(r, args.only)
+        run_iso_test(r, args.only)
+        run_gdb_test(r, args.only)
+        tour.run(r, sys.modules[__name__], args.only)
+        run_gdb_vm_test(r, args.only)
+        return r
+    run_qemu_tests(res, args.only, args.jobs, args.kernel, not args.no_check,
+                   beside=one_at_a_time)
     finish_fuzz_smoke(res, fuzz)
-    run_iso_test(res, args.only)
-    run_gdb_test(res, args.only)
-    tour.run(res, sys.modules[__name__], args.only)
-    run_gdb_vm_test(res, args.only)
     if DISK_DIR != LOGS and os.path.isdir(DISK_DIR):
         shutil.rmtree(DISK_DIR, ignore_errors=True)
     print(f"# {time.monotonic() - start:.1f} s; logs in build/test-logs/")
