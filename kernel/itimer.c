@@ -100,6 +100,20 @@ static void ktimer_run(u64 now)
 	}
 }
 
+void ktimer_catch_up(struct ktimer *kt)
+{
+	u64 flags = arch_irq_save(), now = arch_clock_ns(), n;
+
+	/* A periodic timer only: a one-shot one that is due fires at the
+	 * next tick, as before. */
+	if (kt->expires_ns && kt->interval_ns && kt->expires_ns <= now) {
+		n = 1 + (now - kt->expires_ns) / kt->interval_ns;
+		kt->expires_ns += n * kt->interval_ns;
+		kt->fire(kt, n);
+	}
+	arch_irq_restore(flags);
+}
+
 /* ---- the process's timers ---- */
 
 /* The live process with this tgid (its leader), or NULL. */

@@ -51,6 +51,10 @@ struct process_timers {
 /* ktimer_arm - (re)arm kt to fire at expires_ns, then every interval_ns
  * (0: once); expires_ns 0 disarms it. */
 void ktimer_arm(struct ktimer *kt, u64 expires_ns, u64 interval_ns);
+/* ktimer_catch_up - a periodic kt whose periods ended since the last tick
+ * fires for them now (signal delivery asks, so that si_overrun counts up
+ * to the moment the signal is taken, as Linux's posixtimer_rearm()). */
+void ktimer_catch_up(struct ktimer *kt);
 /* ktimer_remaining - nanoseconds until kt fires; 0 if it is not armed. */
 u64 ktimer_remaining(const struct ktimer *kt);
 
@@ -77,6 +81,11 @@ void timers_take_over(struct task *t, struct task *old);
 /* posix_cpu_timers_check - fire the CPU-time POSIX timers of pt whose
  * time has come (cputime: the process's user + system ns). */
 void posix_cpu_timers_check(struct process_timers *pt, u64 cputime);
+/* posix_timer_catch_up - info is the siginfo of a timer signal of the
+ * current process about to be taken: its timer's periods that ended
+ * since the last tick count in it first. */
+struct k_siginfo;
+void posix_timer_catch_up(const struct k_siginfo *info);
 /* posix_timers_delete_all - delete every POSIX timer of pt. */
 void posix_timers_delete_all(struct process_timers *pt);
 

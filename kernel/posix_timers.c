@@ -34,7 +34,6 @@
 #define SIGEV_NONE 1
 #define SIGEV_THREAD 2
 #define SIGEV_THREAD_ID 4
-#define SI_TIMER (-2)
 
 #define NSEC_PER_SEC 1000000000ull
 #define TIMER_NS_MAX (1ull << 62)
@@ -433,6 +432,17 @@ SYSCALL_DEFINE2(timer_gettime, int, id, struct k_itimerspec __user *, ucur)
 	if (!tm)
 		return -EINVAL;
 	return copy_to_user(ucur, &cur, sizeof(cur)) ? -EFAULT : 0;
+}
+
+void posix_timer_catch_up(const struct k_siginfo *info)
+{
+	struct timer_siginfo f;
+	struct k_itimer *tm;
+
+	memcpy(&f, info->f.raw, sizeof(f));
+	tm = find_timer(current->group_leader->timers, f.tid);
+	if (tm && !is_cpu_clock(tm->clock))
+		ktimer_catch_up(&tm->kt);
 }
 
 /* timer_getoverrun - the overruns of the signal last delivered: while a

@@ -18,6 +18,7 @@
 #include "kernel/rseq.h"
 #include "kernel/capability.h"
 #include "kernel/signal.h"
+#include "kernel/itimer.h"
 #include <vmos/errno.h>
 #include "kernel/coredump.h"
 #include "kernel/exit.h"
@@ -314,7 +315,13 @@ void send_group_signal(struct task *t, int sig, const struct k_siginfo *info)
 static struct k_siginfo take_pending(struct task *t, int sig)
 {
 	u64 flags = arch_irq_save();
-	struct k_siginfo info = t->sig.info[sig - 1];
+	struct k_siginfo info;
+
+	/* A timer's signal counts the periods that ended up to now, not up
+	 * to the last tick (Linux's posixtimer_rearm(), at dequeue). */
+	if (t->sig.info[sig - 1].si_code == SI_TIMER)
+		posix_timer_catch_up(&t->sig.info[sig - 1]);
+	info = t->sig.info[sig - 1];
 
 	t->sig.pending &= ~sigmask(sig);
 	arch_irq_restore(flags);

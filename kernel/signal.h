@@ -59,6 +59,7 @@
 /* si_code values */
 #define SI_USER 0
 #define SI_KERNEL 0x80
+#define SI_TIMER (-2) /* a POSIX timer (kernel/posix_timers.c) */
 #define TRAP_TRACE 2 /* SIGTRAP: a single step */
 #define SI_TKILL (-6)
 #define SEGV_MAPERR 1

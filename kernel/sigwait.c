@@ -76,6 +76,8 @@ SYSCALL_DEFINE4(rt_sigtimedwait, const ksigset_t __user *, uset,
 	}
 	t->sig.blocked = saved;
 	if (sig) {
+		if (t->sig.info[sig - 1].si_code == SI_TIMER)
+			posix_timer_catch_up(&t->sig.info[sig - 1]);
 		info = t->sig.info[sig - 1];
 		t->sig.pending &= ~sigmask(sig);
 	}

@@ -382,7 +382,7 @@ def judge_qemu(res, test, code, text, secs):
 
 def run_qemu_tests(res, only, jobs, kernel, check, beside=None):
     """The QEMU tests on kernel, then (check) on the checked kernel.
-    beside: a function run first on one of the pool's workers (it returns
+    beside: a function run on a worker of its own beside them (it returns
     a Recorded, reported after the QEMU tests)."""
     def chosen(t):
         name = f"{t.get('group', 'qemu')}/{t['name']}"
@@ -405,7 +405,9 @@ def run_qemu_tests(res, only, jobs, kernel, check, beside=None):
     def cost(t):
         return t.get("cost", 1) * (2 if t.get("group") == "check" else 1)
     tests += [t for t in lab_checks(kernel) if chosen(t)]
-    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+    # beside gets a worker of its own: it waits more than it computes
+    # (gdb, the tour's typing), and in the pool it held a core idle.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs + bool(beside)) as pool:
         futures = {}
         side = pool.submit(beside) if beside else None
         for i in sorted(range(len(tests)), key=lambda i: -cost(tests[i])):
@@ -798,9 +800,8 @@ def main():
 
     def one_at_a_time():
         """What runs one step after another (the host unit tests, then
-        the boots of GRUB's ISO, gdb and the tour): on one of the pool's
-        two workers, beside the QEMU tests, rather than before and after
-        them with the other core idle (7 s of make test)."""
+        the boots of GRUB's ISO, gdb and the tour): beside the QEMU
+        tests, rather than before and after them with a core idle."""
         r = Recorded()
         run_unit_tests(r, args.only)
         run_iso_test(r, args.only)
