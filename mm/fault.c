@@ -433,6 +433,11 @@ static enum fault_result result_of(int err, enum fault_how *how)
 		*how = HOW_SWAP_IO_ERROR;
 		return FAULT_SIGBUS;
 	}
+	/* The task slept while the disk read the page (swap-in): the region
+	 * and its entry may have changed meanwhile, so the decision is made
+	 * again (handle_mm_fault()); this time the page is in the cache. */
+	if (err == -EAGAIN)
+		return FAULT_AGAIN;
 	*how = HOW_OUT_OF_MEMORY;
 	return FAULT_OOM;
 }
@@ -440,12 +445,10 @@ static enum fault_result result_of(int err, enum fault_how *how)
 /* The decision tree itself (see the top of this file). */
 static void resolve(struct mm *mm, const struct fault *f, struct fault_outcome *o)
 {
-	struct vm_area_struct *v;
+	struct vm_area_struct *v = find_vma(&mm->vmas, f->addr);
 	bool grew = false;
 	int err;
 
-again:
-	v = find_vma(&mm->vmas, f->addr);
 	o->region.valid = false;
 	o->how = HOW_NO_REGION;
 	o->result = FAULT_SIGSEGV_MAPERR;
@@ -481,12 +484,6 @@ again:
 	err = handle_pte_fault(mm, v, f->addr & PAGE_MASK, f->access == FAULT_WRITE,
 			       &o->how, true);
 	if (err) {
-		/* The task slept while the disk read the page (swap-in): the
-		 * region and its entry may have changed meanwhile, so the
-		 * decision is made again; this time the page is in the swap
-		 * cache. */
-		if (err == -EAGAIN)
-			goto again;
 		o->result = result_of(err, &o->how);
 		return;
 	}
@@ -539,6 +536,14 @@ static void count(const struct fault_outcome *o)
 	vm_faults_total++;
 }
 
+/* try_again - resolve() ended in FAULT_OOM or FAULT_AGAIN (one compare on
+ * the way out of every fault): decide again?  After a sleep for the disk,
+ * yes; out of memory, if the OOM path freed some. */
+static __noinline bool try_again(const struct fault_outcome *o, bool user)
+{
+	return o->result == FAULT_AGAIN || out_of_memory(user);
+}
+
 enum fault_result handle_mm_fault(struct mm *mm, const struct fault *f,
 				  struct fault_outcome *o)
 {
@@ -557,7 +562,7 @@ enum fault_result handle_mm_fault(struct mm *mm, const struct fault *f,
 	reclaim_if_low(); /* before the walk: eviction changes entries */
 	do
 		resolve(mm, f, o);
-	while (o->result == FAULT_OOM && out_of_memory(f->user));
+	while (o->result >= FAULT_OOM && try_again(o, f->user));
 	if (o->result == FAULT_OK)
 		count(o);
 	vmtrace(mm, f, o);

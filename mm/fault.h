@@ -34,8 +34,11 @@ enum fault_result {
 	FAULT_SIGSEGV_MAPERR, /* no region at addr */
 	FAULT_SIGSEGV_ACCERR, /* the region forbids this access */
 	FAULT_SIGBUS,         /* beyond the end of a mapped file, or a swap read failed */
-	FAULT_OOM,            /* no memory to resolve it */
 	FAULT_KERNEL_BUG,     /* a kernel-mode fault nothing explains */
+	FAULT_OOM,            /* no memory to resolve it */
+	FAULT_AGAIN,          /* within handle_mm_fault() only: it slept for
+			       * the disk, and decides again (the last: see
+			       * try_again()) */
 };
 
 /* Which case of the decision tree ran, or why none could (the words of

@@ -24,8 +24,8 @@
  * while the disk reads: swap_in_sleeping() puts its frames in the swap
  * cache first, locked (PG_LOCKED), sleeps (state D), unlocks them and
  * returns -EAGAIN.  Nothing of the faulting address space is kept across
- * the sleep: the fault handler makes its decision again from the top
- * (resolve()), finds the page in the cache and maps it (Linux retries the
+ * the sleep: the fault handler makes its decision again (resolve() once
+ * more, FAULT_AGAIN), finds the page in the cache and maps it (Linux retries the
  * same way, VM_FAULT_RETRY); PG_FAULT_READ makes that the major fault,
  * and keeps reclaim off the page until then.  A
  * fault that finds a locked page waits for it the same way; a caller
