@@ -39,6 +39,10 @@ import time
 import tour
 from table import *  # noqa: F401,F403 (the test table: paths, QEMU_TESTS, ...)
 
+# Processors of a QEMU test that names none (smp=N in the table).
+DEFAULT_SMP = {"qemu": 2, "check": 4}
+
+
 def checked_variant(test):
     """test run on the checked kernel: named check/NAME; check_expect
     lists what that kernel must print in addition, check_append is its
@@ -121,8 +125,9 @@ def qemu_command(test, extra=()):
            "-monitor", "none"]
     if test.get("debug_exit", True):
         cmd += DEBUG_EXIT
-    if test.get("smp"):  # processors (QEMU's default is one)
-        cmd += ["-smp", str(test["smp"])]
+    smp = test.get("smp", DEFAULT_SMP.get(test.get("group", "qemu"), 1))
+    if str(smp) != "1":  # processors (QEMU's default is one)
+        cmd += ["-smp", str(smp)]
     cmd += test.get("qemu_args", [])
     if test.get("icount"):  # guest time counts instructions: no host load in it
         cmd += ["-icount", "shift=0"]

@@ -36,7 +36,8 @@ TAP_LINE = re.compile(r"^(?:\[\s*[\d.]+\] )?(ok|not ok) (\d+)(?: -)? ?(.*)$")
 # touches sector 8 (the disk's second page) fail with an I/O error (QEMU's
 # blkdebug driver).
 # log_check=f: f(log text) returns a list of problems (empty: passed).
-# smp=4: QEMU's -smp (one CPU if not given); qemu_args=[...]: more QEMU
+# smp=4: QEMU's -smp (if not given, 2 for qemu/ and 4 for check/: run.py's
+# DEFAULT_SMP); qemu_args=[...]: more QEMU
 # options, e.g. ["-machine", "acpi=off"].
 # typed=[("prompt", "ls\n"), (0.5, "\x03")]: keys for the serial console,
 # each typed after the shell's next prompt or after a pause in seconds
@@ -91,7 +92,7 @@ def acpi_madt_line(cpus):
 QEMU_TESTS = [
     # KERN_DEBUG messages go to the log only (kernel/printk.c), unless
     # the console's level is 8 (loglevel=8, below).
-    dict(name="direct-boot", append="poweroff", exit=EXIT_OK,
+    dict(name="direct-boot", append="poweroff", exit=EXIT_OK, smp=1,
          expect=[BANNER, acpi_madt_line(r"1 CPU \(local APIC id 0\)"),
                  r"Physical memory map:", r"MemFree: +\d+ kB",
                  r"Running on a guarded kernel stack",
@@ -143,7 +144,7 @@ QEMU_TESTS = [
          forbid=[r"ACPI: MADT", r"I/O APIC 0 at"]),
     dict(name="ktest-all", append="ktest=all", exit=EXIT_OK, tap=True),
     # IPIs and the TLB shootdown on 4 CPUs (tests/ktest/smp.c); ktest-all
-    # above runs it on one CPU, where it skips.
+    # above runs it on two (four on the checked kernel).
     dict(name="ktest-smp", append="ktest=smp", smp=4, exit=EXIT_OK, tap=True,
          expect=[r"the other CPUs still read A: their TLBs hold the old translation"],
          forbid=[r"did not answer", r"SKIP"]),
