@@ -13,6 +13,8 @@
  * leaving the queue (TASK_SLEEPING) and calling schedule(); wake_up() puts
  * it back at the end of the round, just behind the running task, so a
  * task that sleeps and wakes often cannot keep the others from running.
+ * A task that waited for the disk or a mutex (TASK_UNINTERRUPTIBLE) is
+ * the exception: it runs next (wake_io_sleeper()).
  * Threads are tasks like any other: each has its own slice.
  */
 #include "kernel/rseq.h"

@@ -808,10 +808,10 @@ static void t_swap_io_sleeps(void)
 	const size_t len = 64 * MiB;
 	long looks = 0, in_d = 0, blocked = 0, in_driver = 0, ins = vmstat("pswpin ");
 	char wchan[64] = "", path[64], buf[64];
+	/* the child's own counts, written before it exits */
+	struct rusage *ru = (struct rusage *)map_anon(PAGE, MAP_SHARED);
 	int status;
 	pid_t pid;
-
-	struct rusage *ru = (struct rusage *)map_anon(PAGE, MAP_SHARED);
 
 	CHECK(ru, "mmap");
 	if (!ru)
