@@ -410,21 +410,16 @@ static int pipe_resize(struct pipe *p, u32 size)
 	np.pages = ring_pages_alloc(size);
 	if (!np.pages)
 		return -ENOMEM;
+	if (ring_reserve(&np, p->len)) { /* the pages the bytes will fill */
+		ring_pages_free(np.pages, size);
+		return -ENOMEM;
+	}
 	/* The bytes, in order, to the start of the new ring: a run at a
 	 * time, each within one page of both rings. */
 	while (done < p->len) {
 		u32 from = (p->head + done) % p->size;
 		size_t run = ring_run(done, ring_run(from, p->len - done));
-		u8 **page = &np.pages[done / PAGE_SIZE];
-		phys_addr_t pa;
 
-		if (!*page) {
-			if (!(pa = frame_alloc())) {
-				ring_pages_free(np.pages, size);
-				return -ENOMEM;
-			}
-			*page = phys_to_virt(pa);
-		}
 		memcpy(ring_at(&np, done), ring_at(p, from), run);
 		done += (u32)run;
 	}

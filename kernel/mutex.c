@@ -11,9 +11,7 @@
 #include <asm/arch.h>
 #include <asm/percpu.h>
 #include "kernel/task.h"
-#ifdef CONFIG_LOCKDEP
 #include <vmos/lockdep.h>
-#endif
 
 static __attribute__((noinline, cold)) __noreturn void mutex_bug(const struct mutex *m,
 							       const char *what)
@@ -29,9 +27,7 @@ __sched void mutex_lock(struct mutex *m)
 
 	if (in_irq())
 		mutex_bug(m, "taken in an interrupt handler");
-#ifdef CONFIG_LOCKDEP
-	lockdep_assert_none_held("mutex_lock");
-#endif
+	lockdep_assert_none_held("mutex_lock"); /* the checked kernel's check */
 	flags = arch_irq_save();
 	if (m->owner == current)
 		mutex_bug(m, "taken again by its holder: it would wait for itself");

@@ -129,15 +129,21 @@ void sched_init(struct kstack *idle_stack)
 	set_current(&idle_task);
 }
 
-void sched_add(struct task *t)
+/* enqueue - t is runnable: last in the round, or next (runq_add_next()). */
+static void enqueue(struct task *t, bool next)
 {
 	u64 flags = arch_irq_save();
 
 	t->state = TASK_RUNNING;
 	if (t != &idle_task && !t->run_next)
-		runq_add(t);
+		(next ? runq_add_next : runq_add)(t);
 	t->slice_end_ns = arch_clock_ns() + sched_slice();
 	arch_irq_restore(flags);
+}
+
+void sched_add(struct task *t)
+{
+	enqueue(t, false);
 }
 
 /* The next task to run after prev (next_in_round: the task that followed
@@ -222,11 +228,8 @@ __sched __noreturn void sched_exit_dead(void)
  */
 static void wake_io_sleeper(struct task *t)
 {
-	t->state = TASK_RUNNING;
 	t->wake_at_ns = 0;
-	if (!t->run_next)
-		runq_add_next(t);
-	t->slice_end_ns = arch_clock_ns() + sched_slice();
+	enqueue(t, true);
 }
 
 static void wake_sleeper(struct task *t)

@@ -19,16 +19,16 @@
  * (to avoid rewriting a clean page); this cache keeps only what sharing
  * needs.
  *
- * Sleeping for the disk.  The fault handler's own swap-in (do_swap_page()
- * with may_sleep, from a task with interrupts on) lets other tasks run
- * while the disk reads: swap_in_sleeping() puts its frames in the swap
- * cache first, locked (PG_LOCKED), sleeps (state D), unlocks them and
- * returns -EAGAIN.  Nothing of the faulting address space is kept across
- * the sleep: the fault handler makes its decision again (resolve() once
- * more, FAULT_AGAIN), finds the page in the cache and maps it (Linux retries the
- * same way, VM_FAULT_RETRY); PG_FAULT_READ makes that the major fault,
- * and keeps reclaim off the page until then.  A
- * fault that finds a locked page waits for it the same way; a caller
+ * Sleeping for the disk.  Every read puts its frames in the swap cache
+ * first, locked (PG_LOCKED), and unlocks them after (swap_in()).  The
+ * fault handler's own swap-in (do_swap_page() with may_sleep, from a task
+ * with interrupts on) sleeps meanwhile (state D) while other tasks run.
+ * Nothing of the faulting address space is kept across the sleep: the
+ * fault handler makes its decision again (resolve() once more,
+ * FAULT_AGAIN), finds the page in the cache and maps it (Linux retries
+ * the same way, VM_FAULT_RETRY); PG_FAULT_READ makes that the major
+ * fault, and keeps reclaim off the page until then.  A fault that finds
+ * a locked page waits for it the same way; a caller
  * that may not sleep (swapoff walking tables, the kernel's own
  * fault_in_page(), shared memory, a fault with interrupts off) waits for
  * the answer with the CPU halted: the disk's interrupt marks the request
@@ -200,9 +200,9 @@ void swap_cache_drop(struct page *page)
 }
 
 /*
- * Readahead: a major fault reads its slot's neighbours too (the aligned
- * window of READAHEAD slots around it that are in use and not cached),
- * in one disk request per run, into the swap cache: pages evicted
+ * Readahead: a major fault reads its slot's neighbours too (those of the
+ * aligned window of READAHEAD slots around it that are in use, not
+ * cached and next to it), in one disk request, into the swap cache: pages evicted
  * together were often used together, and a disk request costs far more
  * than its 4 KiB.  Their owners find them there (a minor fault's worth of
  * work); page replacement drops them again if nobody maps them.  Only
@@ -313,13 +313,14 @@ static bool read_ahead_ok(swp_entry_t e, bool room)
 }
 
 /*
- * swap_in_sleeping - read slot entry, with the neighbours of its READAHEAD
- * window that are in use, not cached and next to it (one disk request),
- * into locked frames of the swap cache, sleeping for the disk; then
- * unlock them.  -EAGAIN when the page is in the cache (the fault is tried
- * again), -ENOMEM, or -EIO when the disk failed.
+ * swap_in - read slot entry, with the neighbours of its READAHEAD window
+ * that are in use, not cached and next to it (one disk request), into
+ * locked frames of the swap cache, sleeping for the disk if sleep (else
+ * the CPU waits); then unlock them.  -EAGAIN when the page is in the
+ * cache (after a sleep the caller's view is stale: it decides again),
+ * -ENOMEM, or -EIO when the disk failed.
  */
-static int swap_in_sleeping(swp_entry_t entry)
+static int swap_in(swp_entry_t entry, bool sleep)
 {
 	u64 window = swp_offset(entry) & ~(u64)(READAHEAD - 1);
 	u64 lo = swp_offset(entry), hi = lo + 1, off;
@@ -348,7 +349,7 @@ static int swap_in_sleeping(swp_entry_t entry)
 		pages[n] = phys_to_page(pa);
 		pages[n++]->flags |= PG_LOCKED;
 	}
-	err = swap_io_locked(swp_entry(swp_type(entry), lo), pages, n, false, true);
+	err = swap_io_locked(swp_entry(swp_type(entry), lo), pages, n, false, sleep);
 	for (unsigned k = 0; k < n; k++) {
 		swp_entry_t e = swp_entry(swp_type(entry), lo + k);
 
@@ -378,104 +379,28 @@ undo:
 	return -ENOMEM;
 }
 
-/* The page of entry, read with its window; NULL if out of memory, or
- * with *err -EIO if the disk failed. */
-static struct page *swap_in(swp_entry_t entry, int *err)
-{
-	u64 first = swp_offset(entry) & ~(u64)(READAHEAD - 1);
-	struct page *pages[READAHEAD] = { NULL }, *page = NULL;
-	/* Neighbours only with half the low watermark to spare. */
-	bool room = frames_free_count() > reclaim_low_watermark() / 2 + READAHEAD;
-
-	*err = 0;
-	for (unsigned i = 0; i < READAHEAD; i++) {
-		swp_entry_t e = swp_entry(swp_type(entry), first + i);
-		phys_addr_t pa;
-
-		if (e.val != entry.val && (!room || !swap_slot_count(e) || cache_lookup(e)))
-			continue;
-		pa = frame_alloc();
-		if (!pa)
-			break;
-		pages[i] = phys_to_page(pa);
-	}
-	for (unsigned i = 0; i < READAHEAD;) {
-		void *bufs[READAHEAD];
-		unsigned n = 0;
-
-		if (!pages[i]) {
-			i++;
-			continue;
-		}
-		while (i + n < READAHEAD && pages[i + n]) {
-			bufs[n] = phys_to_virt(page_to_phys(pages[i + n]));
-			n++;
-		}
-		if (swap_read_pages(swp_entry(swp_type(entry), first + i), bufs, n)) {
-			*err = -EIO;
-			for (unsigned k = i; k < i + n; k++) {
-				page_put(pages[k]);
-				pages[k] = NULL;
-			}
-		} else {
-			vm_swap_ins += n;
-		}
-		i += n;
-	}
-	for (unsigned i = 0; i < READAHEAD; i++) {
-		swp_entry_t e = swp_entry(swp_type(entry), first + i);
-
-		if (!pages[i])
-			continue;
-		if (e.val == entry.val) {
-			page = pages[i];
-			continue;
-		}
-		/* A neighbour: the cache holds it (and drops it if it cannot). */
-		if (!cache_add(e, pages[i]))
-			readahead_pages++;
-		page_put(pages[i]);
-	}
-	if (page)
-		*err = 0;
-	return page;
-}
-
 struct page *swap_page_get(swp_entry_t entry, int *err, bool *major,
 			   bool may_sleep)
 {
-	struct page *page = cache_lookup(entry);
 	bool sleep = may_sleep && sched_can_sleep();
+	struct page *page;
 
 	*err = 0;
-	*major = !page;
-	if (page) {
-		if ((page->flags & PG_LOCKED) && (*err = wait_io(page, sleep)))
+	*major = false;
+	/* Not cached: read it in.  Without a sleep nothing ran meanwhile,
+	 * and the page is in the cache now. */
+	while (!(page = cache_lookup(entry)))
+		if ((*err = swap_in(entry, sleep)) != -EAGAIN || sleep)
 			return NULL;
-		/* Read for a fault that is mapping it now: a major one. */
-		if (page->flags & PG_FAULT_READ) {
-			page->flags &= ~PG_FAULT_READ;
-			*major = true;
-		}
-		page_get(page);
-		return page;
-	}
-	if (sleep) {
-		*err = swap_in_sleeping(entry);
+	*err = 0;
+	if ((page->flags & PG_LOCKED) && (*err = wait_io(page, sleep)))
 		return NULL;
+	/* Read for a fault that is mapping it now: a major one. */
+	if (page->flags & PG_FAULT_READ) {
+		page->flags &= ~PG_FAULT_READ;
+		*major = true;
 	}
-	page = swap_in(entry, err);
-	if (!page) {
-		*err = *err ? *err : -ENOMEM;
-		return NULL;
-	}
-	/* Other entries still hold the slot: they must find this frame, not
-	 * read their own copy. */
-	if (swap_slot_count(entry) > 1 && cache_add(entry, page)) {
-		page_put(page);
-		*err = -ENOMEM;
-		return NULL;
-	}
+	page_get(page);
 	return page;
 }
 
