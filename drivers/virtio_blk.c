@@ -169,7 +169,6 @@ struct virtio_blk {
 	struct request_slot *slots;
 	struct wait_queue slot_wait; /* tasks waiting for a free slot */
 	struct waiter lost;          /* owns the slots of timed-out requests */
-	unsigned in_flight, in_flight_max; /* requests in flight: now, most */
 };
 
 static unsigned nr_disks;
@@ -249,7 +248,6 @@ static void reap(struct virtio_blk *vb)
 		w->status = rs->req.status;
 		w->done = true;
 		rs->waiter = NULL;
-		vb->in_flight--;
 		if (w->io)
 			w->io->done(w->io->arg, w->status == VIRTIO_BLK_S_OK ? 0 : -EIO);
 		wake_up(&w->wait);
@@ -332,8 +330,6 @@ static void post(struct virtio_blk *vb, struct request_slot *rs, u64 sector,
 	dma_wmb(); /* the device must see the chain before the new idx */
 	vb->avail->idx++;
 	dma_wmb();
-	vb->in_flight++;
-	vb->in_flight_max = MAX(vb->in_flight_max, vb->in_flight);
 	pci_io_write16(vb->iobase + VIRTIO_PCI_QUEUE_NOTIFY, VIRTIO_BLK_QUEUE);
 }
 

@@ -236,6 +236,7 @@ static void io_done(void *arg, int err)
 	r->done = true;
 }
 
+/* inflight_of - the record of the request page is part of, or NULL. */
 static struct swap_inflight *inflight_of(const struct page *page)
 {
 	for (unsigned i = 0; i < IO_IN_FLIGHT; i++)
