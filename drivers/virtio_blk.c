@@ -255,16 +255,23 @@ static void reap(struct virtio_blk *vb)
 	}
 }
 
-/* The interrupt: reading ISR acknowledges it (and lowers the line), then
- * the answers are reaped.  Lines are shared (level-triggered PCI): every
+/* The interrupt: reading ISR acknowledges it (and lowers the line); the
+ * answers are reaped by its deferred work (vmos/bkl.h).  Lines are shared (level-triggered PCI): every
  * disk is asked, or one could keep the line up for ever. */
 static void virtio_blk_interrupt(struct trap_frame *tf)
+{
+	(void)tf;
+	for (unsigned i = 0; i < nr_disks; i++)
+		(void)pci_io_read8(disks[i]->iobase + VIRTIO_PCI_ISR);
+}
+
+/* The interrupt's deferred work (under the kernel lock): the answers. */
+static void virtio_blk_interrupt_work(void)
 {
 	for (unsigned i = 0; i < nr_disks; i++) {
 		struct virtio_blk *vb = disks[i];
 		u64 flags = spin_lock_irqsave(&vb->lock);
 
-		(void)pci_io_read8(vb->iobase + VIRTIO_PCI_ISR);
 		reap(vb);
 		spin_unlock_irqrestore(&vb->lock, flags);
 	}
@@ -534,7 +541,8 @@ static void add_disk(const struct pci_dev *pci)
 	/* One handler a line serves every disk (it asks them all). */
 	if (pci->irq_line < NR_IRQS && pci->irq_line != IRQ_TIMER) {
 		if (!line_taken[pci->irq_line])
-			irq_register(pci->irq_line, virtio_blk_interrupt);
+			irq_register(pci->irq_line, virtio_blk_interrupt,
+				     virtio_blk_interrupt_work);
 		line_taken[pci->irq_line] = true;
 		vb->irq = true;
 	}

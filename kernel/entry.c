@@ -3,6 +3,7 @@
  */
 #include "kernel/rseq.h"
 #include "kernel/entry.h"
+#include <vmos/bkl.h>
 #include <vmos/errno.h>
 #include "kernel/rlimit.h"
 #include <vmos/printk.h>
@@ -14,31 +15,61 @@
 #include <asm/arch.h>
 #include <asm/syscall.h>
 
+/* What must happen before tf returns to user mode, if anything. */
+enum exit_work { EXIT_NONE, EXIT_RESCHED, EXIT_RSEQ, EXIT_SIGNAL };
+
+static enum exit_work exit_work(struct trap_frame *tf, bool delivered)
+{
+	if (current->need_resched)
+		return EXIT_RESCHED;
+	if (current->rseq_notify) /* rseq: after a switch or registering */
+		return EXIT_RSEQ;
+	if (!delivered && (signal_pending(current) ||
+			   (syscall_restartable(tf) &&
+			    (syscall_get_return(tf) == -ERESTARTSYS ||
+			     syscall_get_return(tf) == -ERESTARTNOHAND))))
+		return EXIT_SIGNAL;
+	return EXIT_NONE;
+}
+
+/*
+ * exit_to_user_mode - the last of every way back to user mode: switch
+ * tasks, deliver signals, then give the kernel lock up (a system call or
+ * a fault holds it; an interrupt from user mode takes it only if there is
+ * work).  Returns with interrupts off and the lock free.
+ */
 void exit_to_user_mode(struct trap_frame *tf)
 {
-	bool delivered = false;
+	bool delivered = false, locked = kernel_locked_here();
+	enum exit_work w;
 
 	for (;;) {
 		arch_irq_disable();
-		if (current->need_resched) {
-			schedule();
+		w = exit_work(tf, delivered);
+		if (w == EXIT_NONE) {
+			if (!locked)
+				return;
+			/* the interrupts' deferred work may wake a task that
+			 * should run here instead: look again */
+			kernel_unlock();
+			locked = false;
 			continue;
 		}
-		if (current->rseq_notify) { /* rseq: after a switch or registering */
+		if (!locked) {
+			kernel_lock();
+			locked = true;
+			continue; /* another CPU may have changed the answer */
+		}
+		if (w == EXIT_RESCHED) {
+			schedule();
+		} else if (w == EXIT_RSEQ) {
 			arch_irq_enable();
 			rseq_handle_notify_resume(tf, 0);
-			continue;
-		}
-		if (!delivered && (signal_pending(current) ||
-				   (syscall_restartable(tf) &&
-				    (syscall_get_return(tf) == -ERESTARTSYS ||
-				     syscall_get_return(tf) == -ERESTARTNOHAND)))) {
+		} else {
 			arch_irq_enable();
 			signal_deliver(tf);
 			delivered = true;
-			continue;
 		}
-		return;
 	}
 }
 

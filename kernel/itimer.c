@@ -215,7 +215,8 @@ static void rlimit_cpu_check(struct task *leader, u64 cputime)
 	}
 }
 
-void timers_tick(struct task *t, bool from_user, u64 now)
+/* The CPU timers and RLIMIT_CPU of t's process. */
+static void cpu_timers_check(struct task *t)
 {
 	struct task *leader = t->group_leader;
 	struct process_timers *pt;
@@ -233,6 +234,12 @@ void timers_tick(struct task *t, bool from_user, u64 now)
 			rlimit_cpu_check(leader, user + sys);
 		}
 	}
+}
+
+void timers_tick(struct task *const running[], unsigned n, u64 now)
+{
+	for (unsigned i = 0; i < n; i++)
+		cpu_timers_check(running[i]);
 	ktimer_run(now);
 }
 

@@ -65,10 +65,11 @@ struct process_timers *process_timers(struct task *leader);
  * live and exited (user and system, ns). */
 void process_cputime(const struct task *leader, u64 *user, u64 *sys);
 
-/* timers_tick - from sched_tick: charge nothing (sched_tick did), fire
- * the CPU timers and RLIMIT_CPU of t's process and every ktimer due by
- * now (the tick's clock reading). */
-void timers_tick(struct task *t, bool from_user, u64 now);
+/* timers_tick - from the tick's deferred work (sched_timer_work): charge
+ * nothing (sched_tick did), fire the CPU timers and RLIMIT_CPU of the
+ * processes of running[0..n) (what the CPUs run) and every ktimer due by
+ * now (the clock reading). */
+void timers_tick(struct task *const running[], unsigned n, u64 now);
 /* timers_exec - execve of leader's process: POSIX timers are deleted. */
 void timers_exec(struct task *leader);
 /* timers_exit - leader's process has no thread left: delete its timers. */

@@ -15,6 +15,7 @@
 #include "kernel/ktest.h"
 #include "kernel/kthread.h"
 #include "kernel/panic.h"
+#include <vmos/bkl.h>
 #include <vmos/printk.h>
 #include "kernel/random.h"
 #include "kernel/rlimit.h"
@@ -188,6 +189,7 @@ static __noreturn void kmain_late(void *arg)
 	smp_init(); /* the other CPUs start, and park (asm/smp.h) */
 	irq_use_ioapic(); /* device interrupts through the I/O APIC (asm/irq.h) */
 	sched_init(&main_stack);
+	kernel_lock(); /* this CPU runs the kernel's start (vmos/bkl.h) */
 	arch_irq_enable();
 	pr_info("Running on a guarded kernel stack [0x%lx-0x%lx]\n",
 		main_stack.bottom, main_stack.top - 1);

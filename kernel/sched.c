@@ -20,11 +20,14 @@
 #include "kernel/rseq.h"
 #include "kernel/capability.h"
 #include "kernel/task.h"
+#include "kernel/itimer.h"
+#include <vmos/bkl.h>
 #include <vmos/errno.h>
 #include <vmos/lockdep.h>
 #include <vmos/printk.h>
 #include "mm/mm.h"
 #include <asm/arch.h>
+#include <asm/irq.h>
 
 /* Slices are measured on the clock, not counted in ticks: a host that
  * delays QEMU's timer interrupts (they then arrive merged) must not make
@@ -174,6 +177,7 @@ __sched void schedule(void)
 
 	lockdep_assert_none_held("schedule"); /* a spinlock held here: a deadlock */
 	flags = arch_irq_save();
+	kernel_run_irq_work(); /* wake-ups deferred while this CPU held the lock */
 	next_in_round = prev->run_next;
 
 	if (next_in_round == prev)
@@ -260,6 +264,9 @@ static void wake_timed_sleepers(u64 now)
 			wake_sleeper(t);
 }
 
+/* The tick, in the interrupt: charge it to the task it interrupted, and
+ * end that task's turn if it is over.  Touches only this CPU's task; what
+ * the tick does to the rest of the kernel is sched_timer_work(). */
 void sched_tick(bool from_user)
 {
 	struct task *t = current;
@@ -270,8 +277,6 @@ void sched_tick(bool from_user)
 		t->ru.utime_ns += tick_ns;
 	else
 		t->ru.stime_ns += tick_ns;
-	timers_tick(t, from_user, now); /* kernel/itimer.c */
-	wake_timed_sleepers(now);
 	if (t == &idle_task) {
 		if (run_queue)
 			t->need_resched = true;
@@ -282,6 +287,22 @@ void sched_tick(bool from_user)
 	 * that wakes up later. */
 	if (now >= t->slice_end_ns && others_runnable())
 		t->need_resched = true;
+}
+
+/* The tick's deferred work, under the kernel lock: the timers (of the
+ * processes the CPUs run, and the kernel's), and the sleepers whose time
+ * is up. */
+void sched_timer_work(void)
+{
+	struct task *running[NR_CPUS];
+	unsigned n = 0;
+	u64 now = arch_clock_ns();
+
+	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
+		if (cpu_info[cpu].online && cpu_curr(cpu))
+			running[n++] = cpu_curr(cpu);
+	timers_tick(running, n, now); /* kernel/itimer.c */
+	wake_timed_sleepers(now);
 }
 
 __sched void sched_yield(void)
@@ -319,6 +340,10 @@ __sched int sched_sleep_until(u64 ns)
 	return r;
 }
 
+/* The idle task's loop, entered with the kernel lock held: run a task
+ * when one is runnable; else give the lock up and halt until an
+ * interrupt, whose deferred work (vmos/bkl.h) runs at its end, the lock
+ * being free, and may make a task runnable. */
 __noreturn void sched_idle_loop(void)
 {
 	for (;;) {
@@ -327,12 +352,16 @@ __noreturn void sched_idle_loop(void)
 		 * interrupt in between would otherwise wait for the next tick,
 		 * a millisecond, and every disk request ended that way. */
 		arch_irq_disable();
+		kernel_run_irq_work();
 		if (current->need_resched || run_queue) {
 			arch_irq_enable();
 			schedule();
 			continue;
 		}
-		arch_idle();
+		kernel_unlock();
+		if (!irq_deferred_pending() && !run_queue)
+			arch_idle();
+		kernel_lock();
 	}
 }
 

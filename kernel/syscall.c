@@ -3,6 +3,7 @@
  */
 #include "kernel/syscall.h"
 #include "kernel/entry.h"
+#include <vmos/bkl.h>
 #include <vmos/errno.h>
 #include <vmos/printk.h>
 #include "kernel/ptrace.h"
@@ -81,6 +82,7 @@ void syscall_dispatch(struct trap_frame *tf)
 
 	syscall_get_args(tf, args.a);
 	arch_irq_enable();
+	kernel_lock();
 	/* One load on the hot path: only a traced task asks ptrace.c. */
 	if (unlikely(current->ptracer) && ptrace_wants_syscalls()) {
 		ptrace_syscall_entry(tf); /* the tracer may change the call */

@@ -44,6 +44,7 @@
 #include "mm/shmem.h"
 #include "mm/swap.h"
 #include "mm/vmscan.h"
+#include <vmos/bkl.h>
 #include "drivers/blkdev.h"
 #include "kernel/wait.h"
 #include <vmos/errno.h>
@@ -299,8 +300,10 @@ static int wait_io(struct page *page, bool sleep)
 			wait_sleep_uninterruptible(&unlocked_wait, 0);
 		page_put(page);
 	} else {
-		while (!r->done)
+		while (!r->done) {
 			arch_wait_irq();
+			kernel_run_irq_work(); /* the disk's answer (vmos/bkl.h) */
+		}
 		err = r->err;
 	}
 	arch_irq_restore(flags);

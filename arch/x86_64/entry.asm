@@ -230,9 +230,12 @@ arch_switch_to:
 ; The function (kernel code) returns to trap_return with the task's user
 ; frame at the top of its kernel stack (set up by exec or fork).
 extern task_first_run
+extern exit_to_user_mode
 global task_start
 task_start:
     call task_first_run             ; finish the switch (irq state etc.)
     mov rdi, r13
     call r12
+    mov rdi, rsp                    ; a new user task: the copied frame
+    call exit_to_user_mode          ; signals, and the kernel lock given up
     jmp trap_return

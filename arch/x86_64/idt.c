@@ -17,6 +17,7 @@
 #include <asm/percpu.h>
 #include <asm/smp.h>
 #include "kernel/catch.h"
+#include <vmos/bkl.h>
 #include "kernel/entry.h"
 #include "kernel/signal.h"
 #include "kernel/ksyms.h"
@@ -253,6 +254,7 @@ static void bad_iret(struct trap_frame *tf)
 
 	if (tf->rip != (u64)trap_return_iret || (user->cs & 3) != SEGMENT_RPL_USER)
 		return;
+	kernel_lock(); /* exit_to_user_mode() gave it up before the iretq */
 	note_user_trap(tf->vector, tf->error_code);
 	user_exception(tf->vector == VEC_GP ? SIGSEGV : SIGBUS, SI_KERNEL, 0,
 		       "bad return to user mode",
@@ -291,7 +293,12 @@ void trap_dispatch(struct trap_frame *tf)
 		else
 			irq_dispatch(tf->vector - VEC_IRQ_BASE, tf);
 		this_cpu()->irq_depth--;
-	} else switch (tf->vector) {
+		kernel_irq_exit(); /* the work it deferred, if the lock is free */
+	} else if (trap_from_user(tf) && tf->vector != VEC_NMI &&
+		   tf->vector != VEC_DOUBLE_FAULT && tf->vector != VEC_MACHINE_CHECK) {
+		kernel_lock(); /* an exception: the task enters the kernel */
+	}
+	if (tf->vector < VEC_IRQ_BASE) switch (tf->vector) {
 	case VEC_PAGE_FAULT:
 		page_fault(tf);
 		break;

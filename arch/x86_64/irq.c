@@ -29,7 +29,9 @@
 #define ICW4_8086 0x01
 #define PIC_CASCADE_IRQ 2
 
-static irq_handler_t handlers[NR_IRQS];
+static irq_handler_t acks[NR_IRQS];
+static irq_work_t works[NR_IRQS];
+static u32 deferred; /* lines whose work waits: set by any CPU, atomically */
 static u16 irq_mask = 0xffff & ~(1u << PIC_CASCADE_IRQ);
 static bool use_ioapic; /* the lines come through the I/O APIC */
 
@@ -60,9 +62,10 @@ static void route(unsigned irq)
 		panic("irq: the I/O APIC has no input for IRQ %u", irq);
 }
 
-void irq_register(unsigned irq, irq_handler_t handler)
+void irq_register(unsigned irq, irq_handler_t ack, irq_work_t work)
 {
-	handlers[irq] = handler;
+	acks[irq] = ack;
+	works[irq] = work;
 	irq_mask &= ~(1u << irq);
 	if (use_ioapic)
 		route(irq);
@@ -86,7 +89,7 @@ void irq_use_ioapic(void)
 	for (unsigned irq = 0; irq < NR_IRQS; irq++) {
 		u32 flags, gsi = ioapic_isa_gsi(irq, &flags);
 
-		if (handlers[irq])
+		if (acks[irq] || works[irq])
 			route(irq);
 		if (gsi != irq)
 			m += ksnprintf(moved + m, sizeof(moved) - m, ", IRQ %u on GSI %u",
@@ -101,8 +104,12 @@ void irq_use_ioapic(void)
 
 void irq_dispatch(unsigned irq, struct trap_frame *tf)
 {
-	if (irq < NR_IRQS && handlers[irq])
-		handlers[irq](tf);
+	if (irq < NR_IRQS) {
+		if (acks[irq])
+			acks[irq](tf);
+		if (works[irq])
+			__atomic_or_fetch(&deferred, 1u << irq, __ATOMIC_RELEASE);
+	}
 	if (use_ioapic) {
 		lapic_eoi(); /* a level-triggered line: the I/O APIC hears it too */
 		return;
@@ -112,4 +119,19 @@ void irq_dispatch(unsigned irq, struct trap_frame *tf)
 	if (irq >= 8)
 		outb(PIC2_CMD, PIC_EOI);
 	outb(PIC1_CMD, PIC_EOI);
+}
+
+bool irq_deferred_pending(void)
+{
+	return __atomic_load_n(&deferred, __ATOMIC_RELAXED) != 0;
+}
+
+void irq_run_deferred(void)
+{
+	u32 lines;
+
+	while ((lines = __atomic_exchange_n(&deferred, 0, __ATOMIC_ACQUIRE)))
+		for (unsigned irq = 0; lines; irq++, lines >>= 1)
+			if (lines & 1)
+				works[irq]();
 }

@@ -114,12 +114,22 @@ u64 arch_rtc_seconds(void)
 /* ---- interrupts (IRQ 8) ---- */
 
 static void (*rtc_handler)(unsigned events);
+static u32 rtc_events; /* read in the interrupt, not yet passed on */
 
-/* rtc_interrupt - read register C (the acknowledgement) and pass on the
- * events that are enabled. */
+/* rtc_interrupt - read register C (the acknowledgement) and keep the
+ * events that are enabled for rtc_work(). */
 static void rtc_interrupt(struct trap_frame *tf)
 {
 	unsigned events = cmos_read(RTC_STATUS_C) & cmos_read(RTC_STATUS_B) & RTC_IRQ_BITS;
+
+	(void)tf;
+	__atomic_or_fetch(&rtc_events, events, __ATOMIC_RELAXED);
+}
+
+/* rtc_work - pass the events on (deferred, under the kernel lock). */
+static void rtc_work(void)
+{
+	unsigned events = __atomic_exchange_n(&rtc_events, 0, __ATOMIC_RELAXED);
 
 	if (events && rtc_handler)
 		rtc_handler(events);
@@ -130,7 +140,7 @@ void arch_rtc_irq_init(void (*handler)(unsigned events))
 	arch_rtc_set_irqs(0);
 	cmos_read(RTC_STATUS_C); /* drop whatever was pending */
 	rtc_handler = handler;
-	irq_register(IRQ_RTC, rtc_interrupt);
+	irq_register(IRQ_RTC, rtc_interrupt, rtc_work);
 }
 
 void arch_rtc_set_irqs(unsigned events)

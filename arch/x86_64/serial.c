@@ -50,16 +50,44 @@ int serial_getc(void)
 
 static void (*serial_receiver)(char c);
 
-/* IRQ 4: hand every byte waiting in the receive FIFO to the receiver.
- * Reading the data register is what clears the interrupt. */
-static void serial_irq(struct trap_frame *tf)
+/* The bytes received and not yet handed on: the interrupt puts them here
+ * (reading the data register is what clears the interrupt, and keeps the
+ * UART's 16-byte FIFO from overflowing while the work waits for the
+ * kernel lock); serial_rx_work() hands them to the receiver.  One
+ * producer (the interrupt, or serial_rx_enable() before the line is on)
+ * and one consumer (under the kernel lock): head and tail need no lock.
+ * A byte that finds the ring full is dropped, as a full UART drops it. */
+#define RX_RING 4096
+static struct {
+	u8 buf[RX_RING];
+	u32 head, tail; /* head: next to write; tail: next to read */
+} rx;
+
+static void serial_rx_ack(struct trap_frame *tf)
 {
+	u32 head = rx.head;
 	int c;
 
 	(void)tf;
 	while ((c = serial_getc()) >= 0)
+		if (head - __atomic_load_n(&rx.tail, __ATOMIC_ACQUIRE) < RX_RING)
+			rx.buf[head++ % RX_RING] = (u8)c;
+	__atomic_store_n(&rx.head, head, __ATOMIC_RELEASE);
+}
+
+/* IRQ 4's deferred work: hand the bytes to the receiver (the line
+ * discipline, which wakes readers and sends signals). */
+static void serial_rx_work(void)
+{
+	u32 tail = rx.tail;
+
+	while (tail != __atomic_load_n(&rx.head, __ATOMIC_ACQUIRE)) {
+		char c = (char)rx.buf[tail++ % RX_RING];
+
+		__atomic_store_n(&rx.tail, tail, __ATOMIC_RELEASE);
 		if (serial_receiver)
-			serial_receiver((char)c);
+			serial_receiver(c);
+	}
 }
 
 void serial_rx_enable(void (*receive)(char c))
@@ -67,8 +95,9 @@ void serial_rx_enable(void (*receive)(char c))
 	u64 flags = arch_irq_save();
 
 	serial_receiver = receive;
-	irq_register(COM1_IRQ, serial_irq);
+	irq_register(COM1_IRQ, serial_rx_ack, serial_rx_work);
 	outb(COM1 + UART_IER, IER_RX_AVAILABLE);
-	serial_irq(NULL); /* bytes typed before now */
+	serial_rx_ack(NULL); /* bytes typed before now */
+	serial_rx_work();
 	arch_irq_restore(flags);
 }

@@ -38,6 +38,7 @@
 #include <vmos/printk.h>
 
 void sched_tick(bool from_user);
+void sched_timer_work(void);
 
 #define PIT_HZ 1193182 /* the PIT's input clock */
 #define PIT_CH0 0x40
@@ -334,6 +335,8 @@ static void clock_refine(void)
 	clock_refine_poll(tsc);
 }
 
+/* The tick: in the interrupt, the clock and the running task's time;
+ * deferred, the timers and the sleepers whose time is up. */
 static void timer_tick(struct trap_frame *tf)
 {
 	ticks++;
@@ -349,7 +352,7 @@ void timer_init(void)
 	outb(PIT_CMD, PIT_CH0_RATE);
 	outb(PIT_CH0, divisor & 0xff);
 	outb(PIT_CH0, divisor >> 8);
-	irq_register(IRQ_TIMER, timer_tick);
+	irq_register(IRQ_TIMER, timer_tick, sched_timer_work);
 }
 
 u64 arch_clock_ns(void)

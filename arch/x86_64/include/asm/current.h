@@ -25,6 +25,13 @@ static inline void set_current(struct task *t)
 	asm volatile("mov %0, %%gs:%c1" : : "r"(t), "i"(PERCPU_CURRENT) : "memory");
 }
 
+/* cpu_curr - the task CPU cpu runs (Linux's name): read under the
+ * kernel lock, it stays so until the lock is given up. */
+static inline struct task *cpu_curr(unsigned cpu)
+{
+	return percpu[cpu].current;
+}
+
 #define current get_current()
 
 #endif

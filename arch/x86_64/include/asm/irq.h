@@ -11,12 +11,28 @@
 #define NR_IRQS 16
 
 struct trap_frame;
-/* A handler gets the interrupted registers (to tell user from kernel time). */
+/* A line's first half gets the interrupted registers (to tell user from
+ * kernel time). */
 typedef void (*irq_handler_t)(struct trap_frame *tf);
+/* Its second half, deferred (vmos/bkl.h). */
+typedef void (*irq_work_t)(void);
 
 void pic_init(void);
-/* irq_register - call handler on irq and unmask the line. */
-void irq_register(unsigned irq, irq_handler_t handler);
+/*
+ * irq_register - unmask irq.  On each interrupt, ack (if not NULL) runs at
+ * once, in the interrupt: it quiets the device (reads its status, which
+ * lowers a level-triggered line) and touches nothing but the device and
+ * this CPU's own data.  work (if not NULL) runs afterwards, once for one
+ * or more interrupts, under the kernel lock with interrupts off: at the
+ * end of the interrupt if the lock is free, else when its holder gives it
+ * up (vmos/bkl.h).  That is where tasks are woken and signals sent.
+ */
+void irq_register(unsigned irq, irq_handler_t ack, irq_work_t work);
+/* irq_deferred_pending - is some line's work waiting? */
+bool irq_deferred_pending(void);
+/* irq_run_deferred - run the waiting work (the kernel lock held,
+ * interrupts off). */
+void irq_run_deferred(void);
 /* irq_use_ioapic - move every line to the I/O APIC, if the machine has
  * one (else the PICs stay); prints one line.  With interrupts off. */
 void irq_use_ioapic(void);
