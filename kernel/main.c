@@ -183,13 +183,13 @@ static __noreturn void kmain_late(void *arg)
 	const char *tests = cmdline_get(&kernel_cmdline, "ktest");
 
 	(void)arg;
+	kernel_lock(); /* this CPU runs the kernel's start (vmos/bkl.h) */
 	arch_fpu_init();
 	arch_syscall_init();
 	time_init();
 	smp_init(); /* the other CPUs start, and park (asm/smp.h) */
 	irq_use_ioapic(); /* device interrupts through the I/O APIC (asm/irq.h) */
 	sched_init(&main_stack);
-	kernel_lock(); /* this CPU runs the kernel's start (vmos/bkl.h) */
 	arch_irq_enable();
 	pr_info("Running on a guarded kernel stack [0x%lx-0x%lx]\n",
 		main_stack.bottom, main_stack.top - 1);
@@ -204,6 +204,7 @@ static __noreturn void kmain_late(void *arg)
 	vfs_init();
 	pr_info("Boot complete. Starting %s as PID 1.\n",
 		kernel_cmdline.init ? kernel_cmdline.init : DEFAULT_INIT);
+	sched_start_others(); /* every CPU runs tasks from now on */
 	start_init(&kernel_cmdline);
 	kthread_init(); /* kthreadd: PID 2, as on Linux */
 	kswapd_init();

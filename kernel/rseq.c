@@ -3,7 +3,7 @@
  *
  * A thread registers a struct rseq in its memory (32 bytes, aligned to 32)
  * and a 32-bit signature.  The kernel keeps the area's cpu_id_start and
- * cpu_id up to date (0: this machine has one CPU) each time the thread
+ * cpu_id up to date (the CPU it runs on) each time the thread
  * returns to user mode after registering or after being switched away
  * from.  While the thread runs a critical section it points the area's
  * rseq_cs at a descriptor [start_ip, start_ip + post_commit_offset) with
@@ -16,6 +16,7 @@
  * The cost for a thread without rseq: one test of rseq_notify on the way
  * to user mode (kernel/entry.c) and one of rseq on a task switch.
  */
+#include <asm/percpu.h>
 #include "kernel/rseq.h"
 #include <vmos/errno.h>
 #include "kernel/exit.h"
@@ -34,7 +35,6 @@
 #define RSEQ_CPU_ID_UNINITIALIZED ((u32)-1)
 #define RSEQ_EVENT_PREEMPT (1u << 0)
 #define RSEQ_EVENT_SIGNAL (1u << 1)
-#define THIS_CPU 0
 
 /* The user's struct rseq and struct rseq_cs (include/uapi/linux/rseq.h). */
 struct rseq_area {
@@ -151,7 +151,8 @@ void rseq_handle_notify_resume(struct trap_frame *tf, int sig)
 	t->rseq_notify = false;
 	if (!t->rseq)
 		return;
-	if (ip_fixup(t, tf) || put_cpu_ids(t, THIS_CPU, THIS_CPU))
+	if (ip_fixup(t, tf) ||
+	    put_cpu_ids(t, smp_processor_id(), smp_processor_id()))
 		rseq_fail(sig);
 }
 

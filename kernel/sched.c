@@ -16,6 +16,15 @@
  * A task that waited for the disk or a mutex (TASK_UNINTERRUPTIBLE) is
  * the exception: it runs next (wake_io_sleeper()).
  * Threads are tasks like any other: each has its own slice.
+ *
+ * Several CPUs share the one run queue (a task on it is either running
+ * on some CPU, on_cpu, or waiting for one), each picking the next task
+ * in the round that no other CPU runs and that its affinity allows; each
+ * CPU has its own idle task.  The queue and every task's state are
+ * changed only under the kernel lock (vmos/bkl.h), by task code or by
+ * the interrupts' deferred work; an interrupt's first half (sched_tick())
+ * only reads them.  A task made runnable while a CPU it may run on is
+ * idle wakes that CPU (kick_idle_cpu()).
  */
 #include "kernel/rseq.h"
 #include "kernel/capability.h"
@@ -36,10 +45,23 @@
 #define SCHED_MIN_SLICE_NS 2000000ull /* the shortest, however many run */
 #define SCHED_LATENCY_NS 24000000ull  /* a round of every runnable task */
 
-static struct task idle_task;
+static struct task idle_tasks[NR_CPUS];
 static struct task *run_queue; /* any runnable task but idle; NULL if none */
-static unsigned nr_running;
-static struct task *task_dead; /* an exited thread, freed by the next to run */
+static unsigned nr_running;    /* tasks on the run queue */
+static unsigned nr_waiting;    /* of those, the ones no CPU runs (racy reads
+				  in the tick are fine: a hint) */
+static struct task *task_dead[NR_CPUS]; /* a thread that exited on this
+					   CPU, freed by the next to run */
+
+static struct task *this_idle(void)
+{
+	return &idle_tasks[smp_processor_id()];
+}
+
+static bool is_idle(const struct task *t)
+{
+	return t >= idle_tasks && t < idle_tasks + NR_CPUS;
+}
 
 unsigned sched_nr_running(void)
 {
@@ -48,7 +70,23 @@ unsigned sched_nr_running(void)
 
 u64 sched_idle_ns(void)
 {
-	return idle_task.ru.utime_ns + idle_task.ru.stime_ns;
+	u64 ns = 0;
+
+	for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
+		ns += sched_cpu_idle_ns(cpu);
+	return ns;
+}
+
+u64 sched_cpu_idle_ns(unsigned cpu)
+{
+	const struct task *idle = &idle_tasks[cpu];
+
+	return idle->ru.utime_ns + idle->ru.stime_ns;
+}
+
+static bool cpu_allowed(const struct task *t, unsigned cpu)
+{
+	return t->cpus_allowed & (1ull << cpu);
 }
 
 /* runq_add - put t last in the round: just behind the running task if it
@@ -76,7 +114,7 @@ static void runq_add_next(struct task *t)
 {
 	struct task *c = current;
 
-	if (!c->run_next || c == &idle_task) {
+	if (!c->run_next || is_idle(c)) {
 		runq_add(t); /* idle: t runs at once anyway */
 		return;
 	}
@@ -100,10 +138,11 @@ static u64 sched_slice(void)
 	return slice > SCHED_SLICE_NS ? SCHED_SLICE_NS : slice;
 }
 
-/* Is a task other than current waiting to run? */
+/* Is a task waiting for a CPU?  (From the tick, without the kernel lock:
+ * a hint; schedule() decides under the lock.) */
 static bool others_runnable(void)
 {
-	return run_queue && (run_queue != current || current->run_next != current);
+	return __atomic_load_n(&nr_waiting, __ATOMIC_RELAXED) != 0;
 }
 
 static void runq_remove(struct task *t)
@@ -120,16 +159,71 @@ static void runq_remove(struct task *t)
 	nr_running--;
 }
 
+/* idle_init - the running CPU's idle task: what it runs on its boot stack. */
+static void idle_init(struct kstack *idle_stack)
+{
+	struct task *idle = this_idle();
+
+	idle->kstack = *idle_stack;
+	idle->pid = 0;
+	idle->group_leader = idle;
+	idle->group_live = 1;
+	idle->state = TASK_RUNNING;
+	idle->cpu = smp_processor_id();
+	idle->on_cpu = true;
+	idle->cpus_allowed = 1ull << idle->cpu;
+	task_set_comm(idle, "swapper");
+	cred_init_root(&idle->cred);
+	set_current(idle);
+}
+
 void sched_init(struct kstack *idle_stack)
 {
-	idle_task.kstack = *idle_stack;
-	idle_task.pid = 0;
-	idle_task.group_leader = &idle_task;
-	idle_task.group_live = 1;
-	idle_task.state = TASK_RUNNING;
-	task_set_comm(&idle_task, "swapper");
-	cred_init_root(&idle_task.cred);
-	set_current(&idle_task);
+	idle_init(idle_stack);
+}
+
+static bool smp_ready; /* CPU 0 runs its idle loop: the others may start */
+
+__noreturn void sched_ap_main(struct kstack *idle_stack)
+{
+	idle_init(idle_stack);
+	while (!__atomic_load_n(&smp_ready, __ATOMIC_ACQUIRE))
+		arch_idle(); /* until sched_start_others()' IPI */
+	arch_tick_start();
+	kernel_lock();
+	sched_idle_loop();
+}
+
+void sched_start_others(void)
+{
+	__atomic_store_n(&smp_ready, true, __ATOMIC_RELEASE);
+	for (unsigned cpu = 1; cpu < nr_cpus_online; cpu++)
+		arch_send_reschedule(cpu);
+}
+
+/*
+ * kick_idle_cpu - t became runnable: if a CPU it may run on is idle, have
+ * it look at the queue (this CPU at its next chance; another by a
+ * reschedule IPI, which wakes it from hlt).
+ */
+static void kick_idle_cpu(struct task *t)
+{
+	unsigned self = smp_processor_id();
+
+	if (is_idle(current) && cpu_allowed(t, self)) {
+		current->need_resched = true;
+		return;
+	}
+	for (unsigned cpu = 0; cpu < nr_cpus_online; cpu++) {
+		struct task *c = cpu_curr(cpu);
+
+		if (cpu != self && cpu_allowed(t, cpu) && is_idle(c) &&
+		    !c->need_resched) {
+			c->need_resched = true;
+			arch_send_reschedule(cpu);
+			return;
+		}
+	}
 }
 
 /* enqueue - t is runnable: last in the round, or next (runq_add_next()). */
@@ -138,8 +232,13 @@ static void enqueue(struct task *t, bool next)
 	u64 flags = arch_irq_save();
 
 	t->state = TASK_RUNNING;
-	if (t != &idle_task && !t->run_next)
+	if (!is_idle(t) && !t->run_next) {
 		(next ? runq_add_next : runq_add)(t);
+		if (!t->on_cpu) {
+			nr_waiting++;
+			kick_idle_cpu(t);
+		}
+	}
 	t->slice_end_ns = arch_clock_ns() + sched_slice();
 	arch_irq_restore(flags);
 }
@@ -149,42 +248,47 @@ void sched_add(struct task *t)
 	enqueue(t, false);
 }
 
-/* The next task to run after prev (next_in_round: the task that followed
- * prev on the queue, or NULL): round robin, idle if none. */
-static struct task *pick_next(struct task *next_in_round)
+/* The next task for this CPU after prev: the first in the round from
+ * start (the task that followed prev, or the queue's head) that no other
+ * CPU runs and that may run here; prev again if it is the only one; idle
+ * if none. */
+static struct task *pick_next(struct task *prev, struct task *start)
 {
-	if (!run_queue)
-		return &idle_task;
-	return next_in_round ? next_in_round : run_queue;
+	unsigned cpu = smp_processor_id();
+	struct task *t = start ? start : run_queue;
+
+	for (unsigned i = 0; t && i < nr_running; i++, t = t->run_next)
+		if ((t == prev || !t->on_cpu) && cpu_allowed(t, cpu))
+			return t;
+	return this_idle();
 }
 
 /* finish_switch - first thing on the new task's stack after a switch:
  * free the thread that exited by switching here (sched_exit_dead). */
 static void finish_switch(void)
 {
-	struct task *dead = task_dead;
+	struct task **slot = &task_dead[smp_processor_id()], *dead = *slot;
 
 	if (dead && dead != current) {
-		task_dead = NULL;
+		*slot = NULL;
 		task_free(dead);
 	}
 }
 
 __sched void schedule(void)
 {
-	struct task *prev = current, *next, *next_in_round;
+	struct task *prev = current, *next, *start;
 	u64 flags;
 
 	lockdep_assert_none_held("schedule"); /* a spinlock held here: a deadlock */
 	flags = arch_irq_save();
 	kernel_run_irq_work(); /* wake-ups deferred while this CPU held the lock */
-	next_in_round = prev->run_next;
-
-	if (next_in_round == prev)
-		next_in_round = NULL; /* alone on the queue */
+	start = prev->run_next;
+	if (start == prev)
+		start = NULL; /* alone on the queue */
 	if (prev->state != TASK_RUNNING && prev->run_next)
 		runq_remove(prev);
-	next = pick_next(next_in_round);
+	next = pick_next(prev, start);
 	prev->need_resched = false;
 	/* a new turn, also when prev goes on alone */
 	next->slice_end_ns = arch_clock_ns() + sched_slice();
@@ -195,6 +299,17 @@ __sched void schedule(void)
 			prev->ru.nivcsw++;
 		else
 			prev->ru.nvcsw++;
+		if (!is_idle(prev) && prev->state == TASK_RUNNING) {
+			nr_waiting++; /* back in the round, waiting */
+			kick_idle_cpu(prev); /* an idle CPU may take it */
+		}
+		if (!is_idle(next))
+			nr_waiting--;
+		/* No other CPU can pick prev before the switch is over: that
+		 * takes the kernel lock, which this CPU keeps through it. */
+		prev->on_cpu = false;
+		next->on_cpu = true;
+		next->cpu = smp_processor_id();
 		set_current(next);
 		mm_activate(next->mm);
 		arch_switch(&prev->thread, &next->thread, next->kstack.top);
@@ -212,9 +327,11 @@ void task_first_run(void)
 
 __sched __noreturn void sched_exit_dead(void)
 {
-	if (task_dead)
-		panic("sched_exit_dead: thread %d not freed yet", task_dead->pid);
-	task_dead = current;
+	struct task **slot = &task_dead[smp_processor_id()];
+
+	if (*slot)
+		panic("sched_exit_dead: thread %d not freed yet", (*slot)->pid);
+	*slot = current;
 	schedule();
 	panic("sched_exit_dead: thread %d was scheduled again", current->pid);
 }
@@ -273,14 +390,14 @@ void sched_tick(bool from_user)
 	const u64 tick_ns = 1000000000ull / TIMER_HZ;
 	u64 now = arch_clock_ns();
 
-	if (from_user) /* charge the tick to whoever it interrupted */
+	if (is_idle(t))
+		return; /* its time is the idle loop's; kick_idle_cpu() wakes it */
+	if (from_user) { /* charge the tick to whoever it interrupted */
 		t->ru.utime_ns += tick_ns;
-	else
+		this_cpu()->user_ns += tick_ns;
+	} else {
 		t->ru.stime_ns += tick_ns;
-	if (t == &idle_task) {
-		if (run_queue)
-			t->need_resched = true;
-		return;
+		this_cpu()->system_ns += tick_ns;
 	}
 	/* Checked on every tick, not only when the slice ends: a task whose
 	 * slice ran out while it was alone must still give way to a task
@@ -312,7 +429,7 @@ __sched void sched_yield(void)
 
 bool sched_can_sleep(void)
 {
-	return current != &idle_task && !in_irq() && arch_irqs_enabled();
+	return !is_idle(current) && !in_irq() && arch_irqs_enabled();
 }
 
 __sched void cond_resched(void)
@@ -340,6 +457,18 @@ __sched int sched_sleep_until(u64 ns)
 	return r;
 }
 
+/* Is a task waiting that this CPU may run (the kernel lock held)? */
+static bool runnable_here(void)
+{
+	unsigned cpu = smp_processor_id();
+	struct task *t = run_queue;
+
+	for (unsigned i = 0; t && i < nr_running; i++, t = t->run_next)
+		if (!t->on_cpu && cpu_allowed(t, cpu))
+			return true;
+	return false;
+}
+
 /* The idle task's loop, entered with the kernel lock held: run a task
  * when one is runnable; else give the lock up and halt until an
  * interrupt, whose deferred work (vmos/bkl.h) runs at its end, the lock
@@ -353,14 +482,22 @@ __noreturn void sched_idle_loop(void)
 		 * a millisecond, and every disk request ended that way. */
 		arch_irq_disable();
 		kernel_run_irq_work();
-		if (current->need_resched || run_queue) {
+		if (current->need_resched || runnable_here()) {
 			arch_irq_enable();
 			schedule();
 			continue;
 		}
 		kernel_unlock();
-		if (!irq_deferred_pending() && !run_queue)
+		/* need_resched: kick_idle_cpu() asked since (its IPI may have
+		 * come before the hlt) */
+		if (!irq_deferred_pending() && !current->need_resched) {
+			u64 t0 = arch_clock_ns();
+
+			arch_tick_stop();
 			arch_idle();
+			arch_tick_start();
+			current->ru.stime_ns += arch_clock_ns() - t0; /* idle time */
+		}
 		kernel_lock();
 	}
 }
@@ -477,12 +614,26 @@ void wake_up(struct wait_queue *wq)
 	arch_irq_restore(flags);
 }
 
-/* signal.c wakes a sleeping task this way. */
+/* signal.c wakes a sleeping task this way, and makes one that runs on
+ * another CPU look at its signals now (it does on its way back to user
+ * mode: the reschedule IPI makes it take that way). */
 void sched_wake_for_signal(struct task *t)
 {
 	u64 flags = arch_irq_save();
 
 	if (t->state == TASK_SLEEPING)
 		wake_sleeper(t);
+	else if (t->on_cpu && t->cpu != smp_processor_id())
+		arch_send_reschedule(t->cpu);
 	arch_irq_restore(flags);
+}
+
+void sched_move(struct task *t)
+{
+	if (!t->on_cpu || cpu_allowed(t, t->cpu))
+		return;
+	t->need_resched = true; /* schedule() passes it over on this CPU... */
+	if (t->cpu != smp_processor_id())
+		arch_send_reschedule(t->cpu);
+	/* ...and kicks an idle CPU it may use (else the tick finds it) */
 }

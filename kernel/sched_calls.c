@@ -1,7 +1,7 @@
 /*
  * kernel/sched_calls.c - the scheduling queries a program may make, as
- * Linux answers them on a machine with one CPU: the affinity mask (CPU 0
- * only), getcpu, the policies' priority ranges, the round-robin interval.
+ * Linux answers them: the affinity mask (the CPUs a task may run on),
+ * getcpu, the policies' priority ranges, the round-robin interval.
  *
  * The scheduler (kernel/sched.c) is one round-robin over every runnable
  * task.  A task's policy and priority (sched_setscheduler, sched_setparam)
@@ -13,10 +13,10 @@
 #include "kernel/syscall.h"
 #include "kernel/task.h"
 #include <asm/percpu.h>
+#include <asm/smp.h>
 #include <vmos/string.h>
 
-#define NR_CPUS_HERE 1
-#define CPUMASK_SIZE 8 /* bytes: Linux's cpumask_size() for one CPU */
+#define CPUMASK_SIZE 8 /* bytes: Linux's cpumask_size() for up to 64 CPUs */
 #define SCHED_OTHER 0
 #define SCHED_FIFO 1
 #define SCHED_RR 2
@@ -33,24 +33,36 @@ static struct task *target(int pid)
 	return pid ? task_find(pid) : current;
 }
 
-/* sched_getaffinity: CPU 0 in a mask of CPUMASK_SIZE bytes, the size
- * returned; len must hold every CPU and be a multiple of a long. */
+/* The CPUs online, as a mask. */
+static u64 online_mask(void)
+{
+	return nr_cpus_online >= 64 ? ~0ull : (1ull << nr_cpus_online) - 1;
+}
+
+/* sched_getaffinity: the CPUs the task may run on, of those online, in a
+ * mask of CPUMASK_SIZE bytes, the size returned; len must hold every CPU
+ * and be a multiple of a long.  (musl's sysconf(_SC_NPROCESSORS_ONLN),
+ * and so nproc, count its bits.) */
 SYSCALL_DEFINE3(sched_getaffinity, int, pid, unsigned int, len,
 		void __user *, mask)
 {
-	u64 cpus = 1;
+	struct task *t;
+	u64 cpus;
 
-	if (len * 8 < NR_CPUS_HERE || (len & (sizeof(long) - 1)))
+	if (len * 8 < nr_cpus_online || (len & (sizeof(long) - 1)))
 		return -EINVAL;
-	if (pid < 0 || !target(pid))
+	t = pid < 0 ? NULL : target(pid);
+	if (!t)
 		return -ESRCH;
+	cpus = t->cpus_allowed & online_mask();
 	if (copy_to_user(mask, &cpus, CPUMASK_SIZE))
 		return -EFAULT;
 	return CPUMASK_SIZE;
 }
 
-/* sched_setaffinity: the mask (bytes past len are zero) must allow CPU
- * 0, the only one (-EINVAL); another user's task needs root (-EPERM). */
+/* sched_setaffinity: the mask (bytes past len are zero) must allow a CPU
+ * online (-EINVAL); another user's task needs root (-EPERM).  A task
+ * running on a CPU it may no longer use moves at once (sched_move()). */
 SYSCALL_DEFINE3(sched_setaffinity, int, pid, unsigned int, len,
 		const void __user *, mask)
 {
@@ -65,11 +77,15 @@ SYSCALL_DEFINE3(sched_setaffinity, int, pid, unsigned int, len,
 	if (!capable(CAP_SYS_NICE) && current->cred.euid != t->cred.uid &&
 	    current->cred.euid != t->cred.euid)
 		return -EPERM;
-	return (cpus & 1) ? 0 : -EINVAL;
+	if (!(cpus & online_mask()))
+		return -EINVAL;
+	t->cpus_allowed = cpus & online_mask();
+	sched_move(t);
+	return 0;
 }
 
-/* getcpu: the CPU running the caller (CPU 0 while tasks run there only,
- * docs/smp.md), on node 0; either pointer may be NULL. */
+/* getcpu: the CPU running the caller, on node 0; either pointer may be
+ * NULL. */
 SYSCALL_DEFINE3(getcpu, u32 __user *, cpu, u32 __user *, node, void __user *, cache)
 {
 	u32 zero = 0, here = smp_processor_id();
@@ -108,6 +124,7 @@ static bool rt_policy(int policy)
 
 void sched_fork(struct task *child, const struct task *parent)
 {
+	child->cpus_allowed = parent->cpus_allowed; /* as Linux: inherited */
 	child->sched_policy = parent->sched_policy;
 	child->sched_priority = parent->sched_priority;
 	child->sched_reset_on_fork = false;

@@ -59,6 +59,7 @@ struct task *task_alloc(const char *comm)
 	t->group_leader = t;
 	t->group_live = 1;
 	t->state = TASK_SLEEPING; /* not runnable until sched_add() */
+	t->cpus_allowed = ~0ull;  /* any CPU (sched_fork: the parent's) */
 	t->start_ns = arch_clock_ns();
 	cred_init_root(&t->cred); /* root's; fork copies its parent's instead */
 	task_set_comm(t, comm);

@@ -149,6 +149,9 @@ struct task {
 	struct k_siginfo ptrace_info;  /* the stop's siginfo (GETSIGINFO) */
 
 	struct task *run_next, *run_prev; /* run queue links */
+	u64 cpus_allowed;                 /* the CPUs it may run on (affinity) */
+	u32 cpu;                          /* the CPU it runs or last ran on */
+	bool on_cpu;                      /* a CPU runs it now */
 	struct task *wait_next;           /* wait queue link */
 	struct wait_queue *waiting_on;    /* the queue it sleeps on, if any */
 	struct task *all_next;            /* every task, for /proc and reparenting */
@@ -275,6 +278,13 @@ void vfork_done(struct task *t);
 /* sched.c */
 /* sched_init - the running boot code becomes the idle task (PID 0). */
 void sched_init(struct kstack *idle_stack);
+/* sched_ap_main - another CPU, started (arch/x86_64/smp.c), becomes its
+ * idle task on idle_stack, and runs tasks once sched_start_others() was
+ * called. */
+__noreturn void sched_ap_main(struct kstack *idle_stack);
+/* sched_start_others - CPU 0's scheduler and devices are up: the other
+ * CPUs may run tasks. */
+void sched_start_others(void);
 /* sched_add - make t runnable. */
 void sched_add(struct task *t);
 /* schedule - give the CPU to the next runnable task (current may be asleep). */
@@ -283,8 +293,13 @@ void schedule(void);
 void sched_tick(bool from_user);
 /* sched_fork - the child's policy and priority (kernel/sched_calls.c). */
 void sched_fork(struct task *child, const struct task *parent);
-/* sched_idle_ns - the time the CPU has been idle (the idle task's ticks). */
+/* sched_move - t's affinity changed: if its CPU is no longer allowed,
+ * it leaves it at its next return to user mode. */
+void sched_move(struct task *t);
+/* sched_idle_ns - the time the CPUs have been idle, summed (their idle
+ * tasks' time); sched_cpu_idle_ns - one CPU's. */
 u64 sched_idle_ns(void);
+u64 sched_cpu_idle_ns(unsigned cpu);
 /* sched_yield - let the others run first. */
 void sched_yield(void);
 /* sched_sleep_until - sleep until the clock reaches ns or a signal arrives:

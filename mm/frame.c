@@ -23,6 +23,8 @@
  * still plain increments: the CPUs that would race on them run no tasks
  * yet, docs/smp.md.)
  */
+#include <vmos/bkl.h>
+#include <asm/smp.h>
 #include "mm/frame.h"
 #include "mm/poison.h"
 #include "kernel/bootinfo.h"
@@ -59,7 +61,11 @@ static u64 nr_managed;
  *  - a free into a full cache first gives back the FRAME_CACHE_BATCH
  *    frames at its bottom (the longest unused) to the buddy lists;
  *  - a larger allocation that fails drains this CPU's cache and tries
- *    again (the other CPUs run no tasks yet: their caches stay empty).
+ *    again;
+ *  - an allocation that still fails asks the other CPUs, by IPI, to
+ *    drain theirs (drain_other_caches(), Linux's drain_all_pages()), and
+ *    tries once more: MemFree counts the caches, so a program that maps
+ *    nearly all of MemFree must get the frames another CPU keeps.
  * Off until frame_cache_enable(): the unit tests of the buddy allocator
  * see its lists exactly.
  */
@@ -567,18 +573,53 @@ static __noinline struct page *alloc_block(unsigned order)
 	return p;
 }
 
-struct page *frames_alloc(unsigned order)
+/* On each other CPU (an IPI): its cache back to the lists. */
+static void drain_cache_ipi(void *arg)
+{
+	struct frame_cache *c = this_cache();
+
+	(void)arg;
+	spin_lock(&frame_lock);
+	cache_drain(c, c->count);
+	spin_unlock(&frame_lock);
+}
+
+/* drain_other_caches - have the other CPUs empty their caches: false if
+ * they hold nothing, or if this CPU may not wait for them (only the
+ * kernel lock's holder may, whatever its interrupt state: asm/smp.h). */
+static bool drain_other_caches(void)
+{
+	u64 flags = local_irq_save();
+	bool others = frame_cache_count() > this_cache()->count;
+
+	local_irq_restore(flags);
+	if (!others || !kernel_locked_here())
+		return false;
+	return smp_call_function_others(drain_cache_ipi, NULL) == 0;
+}
+
+static struct page *alloc_here(unsigned order)
 {
 	if (order == 0 && cache_enabled)
 		return alloc_cached();
 	return alloc_block(order);
 }
 
+struct page *frames_alloc(unsigned order)
+{
+	struct page *p = alloc_here(order);
+
+	if (!p && cache_enabled && drain_other_caches())
+		p = alloc_here(order);
+	return p;
+}
+
 void frame_cache_enable(bool on)
 {
 	u64 flags = spin_lock_irqsave(&frame_lock);
 
-	/* Every cache: the other CPUs do not use theirs yet (docs/smp.md). */
+	/* Every cache: only the unit tests and the boot turn them off,
+	 * while one CPU runs. */
 	if (!on)
 		for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
 			cache_drain(&caches[cpu], caches[cpu].count);

@@ -73,16 +73,16 @@ pte_t *pt_walk(phys_addr_t root, u64 va, bool alloc)
 /*
  * Forget the cached translations of va wherever they can be in use: a
  * user address on every CPU that has root loaded (the TLB shootdown,
- * arch_flush_tlb_user_page()); a kernel-half address here always, as
+ * arch_flush_tlb_user_page()); a kernel-half address on every CPU, as
  * every address space shares the kernel half (and its entries are
- * global).  The kernel half's changes are not shot down: no other CPU
- * touches what this CPU maps and unmaps there (stacks, device pages)
- * until tasks run on several CPUs (docs/smp.md).
+ * global): a task's kernel stack freed on one CPU and mapped again for
+ * a new task must not be read through another CPU's old entry
+ * (arch_flush_tlb_kernel_range()).
  */
 static void flush_if_active(phys_addr_t root, u64 va)
 {
 	if (va >= KERNEL_SPACE_START)
-		arch_flush_tlb_page(va);
+		arch_flush_tlb_kernel_range(va, va + PAGE_SIZE);
 	else
 		arch_flush_tlb_user_page(root, va);
 }

@@ -22,10 +22,18 @@
 #define LAPIC_SVR 0xf0     /* spurious vector; bit 8 enables the APIC */
 #define LAPIC_ICR_LO 0x300 /* interrupt command: writing this sends */
 #define LAPIC_ICR_HI 0x310 /* destination in bits 24-31 */
+#define LAPIC_LVT_TIMER 0x320
 #define LAPIC_LVT_LINT0 0x350
 #define LAPIC_LVT_LINT1 0x360
 
+#define LAPIC_TIMER_INIT 0x380 /* the count it starts from */
+#define LAPIC_TIMER_CUR 0x390  /* the count now: it counts down */
+#define LAPIC_TIMER_DIV 0x3e0
+
 #define SVR_ENABLE (1u << 8)
+#define LVT_PERIODIC (1u << 17) /* the timer reloads its count at 0 */
+#define TIMER_DIV_16 0x3        /* counts at the bus clock / 16 */
+#define TIMER_CALIBRATE_NS 5000000ull
 #define LVT_MASKED (1u << 16)
 #define ICR_FIXED (0u << 8)   /* delivery mode fixed: the vector */
 #define ICR_INIT (5u << 8)    /* delivery mode INIT */
@@ -112,4 +120,40 @@ int lapic_send_ipi(u32 apic_id, u8 vector)
 void lapic_eoi(void)
 {
 	lapic_write(LAPIC_EOI, 0);
+}
+
+/* ---- the local timer ---- */
+
+static u32 timer_count; /* counts per tick (TIMER_HZ), from calibration */
+
+void lapic_timer_calibrate(void)
+{
+	u64 start;
+	u32 counted;
+
+	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | VEC_LOCAL_TIMER);
+	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+	lapic_write(LAPIC_TIMER_INIT, ~0u);
+	start = arch_clock_ns();
+	while (arch_clock_ns() - start < TIMER_CALIBRATE_NS)
+		cpu_relax();
+	counted = ~0u - lapic_read(LAPIC_TIMER_CUR);
+	lapic_write(LAPIC_TIMER_INIT, 0); /* stopped */
+	timer_count = (u32)((u64)counted * (1000000000ull / TIMER_HZ) / TIMER_CALIBRATE_NS);
+	if (!timer_count)
+		timer_count = 1;
+	pr_info("apic: local timer at %lu kHz (bus clock / 16): %u counts a tick\n",
+		(unsigned long)((u64)counted * 1000000ull / TIMER_CALIBRATE_NS), timer_count);
+}
+
+void lapic_timer_start(void)
+{
+	lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VEC_LOCAL_TIMER);
+	lapic_write(LAPIC_TIMER_INIT, timer_count);
+}
+
+void lapic_timer_stop(void)
+{
+	lapic_write(LAPIC_TIMER_INIT, 0);
 }

@@ -128,6 +128,18 @@ call_function_interrupt:
     push 0xfb                   ; VEC_CALL_FUNCTION
     jmp trap_common
 
+global local_timer_interrupt
+local_timer_interrupt:
+    push 0
+    push 0xec                   ; VEC_LOCAL_TIMER
+    jmp trap_common
+
+global reschedule_interrupt
+reschedule_interrupt:
+    push 0
+    push 0xfd                   ; VEC_RESCHEDULE
+    jmp trap_common
+
 ; arch_resume_user(frame): return to user mode with the registers of frame,
 ; the user frame at the top of the kernel stack, dropping everything below
 ; it (idt.c: bad_iret starts the return over once the signal is set up).

@@ -7,6 +7,7 @@
  * their handler; any other exception in the kernel is a bug and panics
  * with the exception's name, the decoded error code and a backtrace.
  */
+#include <asm/apic.h>
 #include <asm/arch.h>
 #include <asm/cpu.h>
 #include <asm/fault.h>
@@ -48,6 +49,7 @@ struct idt_gate {
 static struct idt_gate idt[IDT_ENTRIES] __aligned(16);
 extern const u64 trap_stubs[NR_VECTORS];
 extern char spurious_interrupt[], call_function_interrupt[];
+extern char local_timer_interrupt[], reschedule_interrupt[];
 
 static const char *const exception_names[NR_EXCEPTIONS] = {
 	"divide error", "debug", "non-maskable interrupt", "breakpoint",
@@ -104,6 +106,8 @@ void idt_init(void)
 		 IST_MACHINE_CHECK);
 	set_gate(VEC_SPURIOUS, (u64)spurious_interrupt, 0);
 	set_gate(VEC_CALL_FUNCTION, (u64)call_function_interrupt, 0);
+	set_gate(VEC_LOCAL_TIMER, (u64)local_timer_interrupt, 0);
+	set_gate(VEC_RESCHEDULE, (u64)reschedule_interrupt, 0);
 	/* Only int3 may be raised from user mode (DPL 3), as on Linux: a
 	 * debugger's breakpoint is SIGTRAP.  Any other int N, int $0x80
 	 * included (no IA32 emulation), is a #GP and so SIGSEGV. */
@@ -290,6 +294,10 @@ void trap_dispatch(struct trap_frame *tf)
 		this_cpu()->irq_depth++;
 		if (tf->vector == VEC_CALL_FUNCTION)
 			smp_call_function_interrupt();
+		else if (tf->vector == VEC_LOCAL_TIMER)
+			local_timer_interrupt_ack(tf);
+		else if (tf->vector == VEC_RESCHEDULE)
+			lapic_eoi(); /* the way out looks at need_resched */
 		else
 			irq_dispatch(tf->vector - VEC_IRQ_BASE, tf);
 		this_cpu()->irq_depth--;

@@ -32,11 +32,13 @@
 #include <asm/thread.h>
 #include <asm/tlb.h>
 #include <asm/trap.h>
+#include <vmos/bkl.h>
 #include <vmos/errno.h>
 #include <vmos/format.h>
 #include <vmos/printk.h>
 #include <vmos/spinlock.h>
 #include <vmos/string.h>
+#include "kernel/task.h"
 #include "mm/kstack.h"
 #include "mm/paging.h"
 
@@ -77,14 +79,15 @@ __noreturn void ap_main(u64 cpu)
 	gdt_init_ap(cpu, ist);
 	cpu_init_ap();
 	arch_fpu_enable();
+	arch_syscall_init(); /* the syscall instruction's MSRs are per CPU */
 	lapic_init_ap();
 	cpu_info[cpu].started_ns = arch_clock_ns();
 	__atomic_store_n(&cpu_info[cpu].online, true, __ATOMIC_RELEASE);
-	/* Idle: no device interrupt reaches it (its LINT0 is masked, the
-	 * PICs' lines go to the boot CPU), only another CPU's IPIs, until
-	 * the scheduler takes it (issue 18). */
-	for (;;)
-		arch_idle();
+	/* No device interrupt reaches it (its LINT0 is masked, the PICs' and
+	 * the I/O APIC's lines go to the boot CPU): IPIs, and its own timer.
+	 * It becomes its idle task, and runs tasks from sched_start_others()
+	 * on. */
+	sched_ap_main(&cpu_stack[cpu]);
 }
 
 /* ---- asking another CPU to run a function ---- */
@@ -111,10 +114,14 @@ void smp_call_function_interrupt(void)
 	}
 }
 
-/* Take call_lock: one caller at a time, with interrupts on. */
+/* Take call_lock: one caller at a time, with interrupts on.  Two CPUs
+ * waiting for each other's answer with interrupts off would wait for
+ * ever; the kernel lock's holder may (a shootdown from a section with
+ * interrupts off), since every CPU that waits for it, or for this one,
+ * does so with interrupts on (vmos/bkl.h). */
 static void call_lock_acquire(void)
 {
-	if (!arch_irqs_enabled())
+	if (!arch_irqs_enabled() && !kernel_locked_here())
 		panic("smp_call_function: called with interrupts off "
 		      "(two CPUs waiting for each other would wait forever)");
 	spin_lock(&call_lock);
@@ -152,7 +159,7 @@ static int wait_answer(unsigned cpu)
 /* Run fn(arg) on every online CPU in mask but this one, all at once:
  * every IPI is sent before any answer is awaited, and only the CPUs whose
  * IPI went out are awaited.  0 or -ETIMEDOUT. */
-static int call_function_mask(u64 mask, void (*fn)(void *), void *arg)
+int smp_call_function_many(u64 mask, void (*fn)(void *), void *arg)
 {
 	u64 asked = 0;
 	int err = 0;
@@ -180,12 +187,12 @@ int smp_call_function_single(unsigned cpu, void (*fn)(void *), void *arg)
 {
 	if (cpu >= nr_cpus_online || cpu == smp_processor_id())
 		return -ENXIO;
-	return call_function_mask(1ull << cpu, fn, arg);
+	return smp_call_function_many(1ull << cpu, fn, arg);
 }
 
 int smp_call_function_others(void (*fn)(void *), void *arg)
 {
-	return call_function_mask(~0ull, fn, arg);
+	return smp_call_function_many(~0ull, fn, arg);
 }
 
 /* ---- the TLB shootdown ---- */
@@ -240,6 +247,12 @@ void arch_flush_tlb_kernel_range(u64 start, u64 end)
 		      "it may still use the old mapping", r.start, r.end);
 }
 
+void arch_send_reschedule(unsigned cpu)
+{
+	if (lapic_send_ipi(cpu_info[cpu].apic_id, VEC_RESCHEDULE) < 0)
+		pr_warn("smp: CPU %u: the reschedule IPI was not sent\n", cpu);
+}
+
 /* The other CPUs' half of arch_flush_tlb_user_page() (asm/tlb.h). */
 void arch_shootdown_user_page(phys_addr_t root, u64 va)
 {
@@ -254,7 +267,7 @@ void arch_shootdown_user_page(phys_addr_t root, u64 va)
 	if (!others)
 		return;
 	this_cpu()->tlb_remote_flush++;
-	if (call_function_mask(others, flush_range_ipi, &r) < 0)
+	if (smp_call_function_many(others, flush_range_ipi, &r) < 0)
 		panic("arch_shootdown_user_page: a CPU did not flush 0x%lx: it may "
 		      "still use the old mapping", r.start);
 }
@@ -351,6 +364,8 @@ void smp_init(void)
 	self = lapic_id();
 	cpu_info[0] = (struct cpu_info){ .apic_id = self, .online = true };
 	install_trampoline();
+	if (acpi_madt.nr_cpus > 1)
+		lapic_timer_calibrate(); /* the others' ticks */
 	for (unsigned i = 0; i < acpi_madt.nr_cpus && cpu < NR_CPUS; i++) {
 		u32 id = acpi_madt.apic_id[i];
 

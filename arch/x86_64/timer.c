@@ -31,7 +31,9 @@
  * bracketing TSC reads.  Counting timer interrupts is not: QEMU drops PIT
  * ticks that come due while the vCPU does not run.
  */
+#include <asm/apic.h>
 #include <asm/arch.h>
+#include <asm/percpu.h>
 #include <asm/cpu.h>
 #include <asm/irq.h>
 #include <asm/trap.h>
@@ -83,9 +85,28 @@ static struct {
 } refine;
 
 
-/* ns at TSC value tsc (interrupts off, tsc >= clk.base_tsc). */
+/* Changed by CPU 0's tick while other CPUs read the clock: a reader
+ * retries if the count was odd (a change under way) or moved meanwhile
+ * (Linux's seqcount). */
+static u32 clk_seq;
+
+static void clk_write_begin(void)
+{
+	__atomic_store_n(&clk_seq, clk_seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static void clk_write_end(void)
+{
+	__atomic_store_n(&clk_seq, clk_seq + 1, __ATOMIC_RELEASE);
+}
+
+/* ns at TSC value tsc (interrupts off).  Another CPU's TSC may read a
+ * hair behind the base CPU 0 just took: that is the base's time. */
 static u64 clock_at(u64 tsc)
 {
+	if (tsc < clk.base_tsc)
+		return clk.base_ns;
 	return clk.base_ns +
 	       (u64)(((unsigned __int128)(tsc - clk.base_tsc) * clk.mult) >> 32);
 }
@@ -94,9 +115,13 @@ static u64 clock_at(u64 tsc)
  * bends at its current point, so the clock is continuous. */
 static void clock_set_mult(u64 tsc, u64 mult)
 {
-	clk.base_ns = clock_at(tsc);
+	u64 ns = clock_at(tsc);
+
+	clk_write_begin();
+	clk.base_ns = ns;
 	clk.base_tsc = tsc;
 	clk.mult = mult;
+	clk_write_end();
 }
 
 /* 32.32 nanoseconds per cycle at hz cycles a second, and back (the
@@ -344,6 +369,26 @@ static void timer_tick(struct trap_frame *tf)
 	sched_tick(trap_from_user(tf));
 }
 
+/* Another CPU's tick (its local APIC timer): its task's time and turn.
+ * The machine's timers and sleepers are CPU 0's tick's work. */
+void local_timer_interrupt_ack(struct trap_frame *tf)
+{
+	lapic_eoi();
+	sched_tick(trap_from_user(tf));
+}
+
+void arch_tick_start(void)
+{
+	if (smp_processor_id())
+		lapic_timer_start();
+}
+
+void arch_tick_stop(void)
+{
+	if (smp_processor_id())
+		lapic_timer_stop();
+}
+
 void timer_init(void)
 {
 	u16 divisor = PIT_HZ / TIMER_HZ;
@@ -358,11 +403,16 @@ void timer_init(void)
 u64 arch_clock_ns(void)
 {
 	u64 flags, ns;
+	u32 seq;
 
 	if (!clk.mult)
 		return 0;
 	flags = arch_irq_save();
-	ns = clock_at(rdtsc());
+	do {
+		seq = __atomic_load_n(&clk_seq, __ATOMIC_ACQUIRE);
+		ns = clock_at(rdtsc());
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	} while ((seq & 1) || __atomic_load_n(&clk_seq, __ATOMIC_RELAXED) != seq);
 	arch_irq_restore(flags);
 	return ns;
 }

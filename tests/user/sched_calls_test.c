@@ -39,13 +39,45 @@
 struct cap_header { uint32_t version; int pid; };
 struct cap_data { uint32_t effective, permitted, inheritable; };
 
+/* The CPUs online: /proc/cpuinfo's blocks. */
+static int nr_cpus(void)
+{
+	char line[256];
+	int n = 0;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		n += !strncmp(line, "processor", 9);
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* pin - run on the CPUs of mask only: 0 once there. */
+static long pin(unsigned long mask)
+{
+	return syscall(SYS_sched_setaffinity, 0, sizeof(mask), &mask);
+}
+
+static unsigned long all_cpus(void)
+{
+	return (1ul << nr_cpus()) - 1;
+}
+
+/* Every CPU online is in the mask, and the task runs where it is pinned:
+ * it moves to the CPU at once (before sched_setaffinity returns). */
 static void t_affinity(void)
 {
 	unsigned long mask[4] = { ~0ul, ~0ul, ~0ul, ~0ul };
-	unsigned long one = 1, none = 0, cpu1 = 2;
+	int n = nr_cpus();
+	unsigned long one = 1, none = 0, beyond = 1ul << n, all = all_cpus();
 
+	CHECK(n >= 1 && n < 64, "%d CPUs in /proc/cpuinfo", n);
 	CHECK(syscall(SYS_sched_getaffinity, 0, sizeof(mask), mask) == 8, "size 8");
-	CHECK(mask[0] == 1 && mask[1] == ~0ul, "only CPU 0, 8 bytes written");
+	CHECK(mask[0] == all && mask[1] == ~0ul, "every CPU (%#lx), 8 bytes written",
+	      mask[0]);
+	CHECK(sysconf(_SC_NPROCESSORS_ONLN) == n, "sysconf: %ld CPUs",
+	      sysconf(_SC_NPROCESSORS_ONLN));
 	CHECK_ERR(syscall(SYS_sched_getaffinity, 0, 4, mask), EINVAL);
 	CHECK_ERR(syscall(SYS_sched_getaffinity, 0, 12, mask), EINVAL);
 	CHECK_ERR(syscall(SYS_sched_getaffinity, 0, 8, (void *)8), EFAULT);
@@ -53,9 +85,19 @@ static void t_affinity(void)
 	CHECK(syscall(SYS_sched_setaffinity, 0, 8, &one) == 0, "CPU 0");
 	CHECK(syscall(SYS_sched_setaffinity, getpid(), 1, &one) == 0, "short mask");
 	CHECK_ERR(syscall(SYS_sched_setaffinity, 0, 8, &none), EINVAL);
-	CHECK_ERR(syscall(SYS_sched_setaffinity, 0, 8, &cpu1), EINVAL);
+	CHECK_ERR(syscall(SYS_sched_setaffinity, 0, 8, &beyond), EINVAL);
 	CHECK_ERR(syscall(SYS_sched_setaffinity, 0, 8, (void *)8), EFAULT);
 	CHECK_ERR(syscall(SYS_sched_setaffinity, -1, 8, &one), ESRCH);
+	for (int cpu = n - 1; cpu >= 0; cpu--) {
+		unsigned here = ~0u;
+
+		CHECK(pin(1ul << cpu) == 0, "pinned to CPU %d", cpu);
+		CHECK(syscall(SYS_getcpu, &here, NULL, NULL) == 0 && here == (unsigned)cpu,
+		      "pinned to CPU %d, runs on %u", cpu, here);
+		CHECK(syscall(SYS_sched_getaffinity, 0, sizeof(mask), mask) == 8 &&
+		      mask[0] == 1ul << cpu, "its mask: %#lx", mask[0]);
+	}
+	CHECK(pin(all) == 0, "every CPU again");
 }
 
 static void t_getcpu_and_priorities(void)
@@ -64,8 +106,8 @@ static void t_getcpu_and_priorities(void)
 	struct sched_param sp = { .sched_priority = 5 };
 	struct timespec ts = { 9, 9 };
 
-	CHECK(syscall(SYS_getcpu, &cpu, &node, NULL) == 0 && cpu == 0 && node == 0,
-	      "getcpu %u %u", cpu, node);
+	CHECK(syscall(SYS_getcpu, &cpu, &node, NULL) == 0 && cpu < (unsigned)nr_cpus() &&
+	      node == 0, "getcpu %u %u", cpu, node);
 	CHECK(syscall(SYS_getcpu, NULL, NULL, NULL) == 0, "NULLs");
 	CHECK_ERR(syscall(SYS_getcpu, (void *)8, NULL, NULL), EFAULT);
 	CHECK(sched_get_priority_max(SCHED_FIFO) == 99 &&
@@ -637,6 +679,9 @@ static void t_rseq_register(void)
 	int status = -1;
 	pid_t pid;
 
+	/* The rseq tests run on CPU 0 only (cpu_id is then 0), with the tasks
+	 * they fork: a preemption needs two tasks on one CPU. */
+	CHECK(pin(1) == 0, "on CPU 0");
 	rs.cpu_id_start = rs.cpu_id = 0xffffffff;
 	CHECK_ERR(rseq((char *)&rs + 8, 32, 0, RSEQ_SIG), EINVAL); /* misaligned */
 	CHECK_ERR(rseq(&rs, 28, 0, RSEQ_SIG), EINVAL);
@@ -667,8 +712,10 @@ static void t_rseq_preempt_aborts(void)
 	static long counters[1];
 	long committed = 0, aborted = 0;
 	double end;
-	pid_t hog = fork();
+	pid_t hog;
 
+	CHECK(pin(1) == 0, "on CPU 0, with the hog"); /* t_rseq_register says why */
+	hog = fork();
 	if (hog == 0)
 		for (;;)
 			;
@@ -723,6 +770,7 @@ static void t_rseq_signal_aborts(void)
 {
 	struct sigaction sa = { .sa_sigaction = on_alarm, .sa_flags = SA_SIGINFO };
 
+	CHECK(pin(1) == 0, "on CPU 0");
 	sigaction(SIGALRM, &sa, NULL);
 	CHECK(rseq(&rs, 32, 0, RSEQ_SIG) == 0, "register");
 	CHECK(signalled_section() == 1, "the handler returned to the abort");
@@ -803,10 +851,12 @@ static void good_descriptor(void)
 /* A bad signature or descriptor is SIGSEGV (Linux's rseq_ip_fixup). */
 static void t_rseq_bad_sections(void)
 {
+	CHECK(pin(1) == 0, "on CPU 0: switched_away() needs its child to run here");
 	CHECK(in_child_segv(bad_signature), "bad signature: SIGSEGV");
 	CHECK(in_child_segv(bad_descriptor), "kernel address: SIGSEGV");
 	CHECK(in_child_segv(abort_in_section), "abort_ip inside: SIGSEGV");
 	CHECK(run_child(good_descriptor) == 0, "a good one outside its range is cleared");
+	CHECK(pin(all_cpus()) == 0, "every CPU again");
 }
 
 static void all_cases(void)

@@ -488,7 +488,10 @@ static void t_timer_cputime(void)
 		at = cputime();
 	at -= start;
 	CHECK(hits == 1, "no signal");
-	CHECK(at >= 99 * MS && at < 120 * MS, "fired after %lld ms of CPU", at / MS);
+	/* at is the loop's last reading before the handler ran: on several
+	 * CPUs the timer is checked by CPU 0's tick and the signal comes by
+	 * IPI, so on a loaded host that reading may be a few ticks old. */
+	CHECK(at >= 95 * MS && at < 120 * MS, "fired after %lld ms of CPU", at / MS);
 }
 
 /* musl's SIGEV_THREAD: a helper thread waits for the timer's signal

@@ -38,5 +38,13 @@ int lapic_send_ipi(u32 apic_id, u8 vector);
 /* lapic_eoi - the interrupt this CPU's local APIC delivered is handled. */
 void lapic_eoi(void);
 int lapic_send_startup(u32 apic_id, u8 vector);
+/* lapic_timer_calibrate - on the boot CPU, once the clock runs: how many
+ * counts of the local APIC timer make a tick (1/TIMER_HZ s).  Every
+ * CPU's timer runs at the same rate. */
+void lapic_timer_calibrate(void);
+/* lapic_timer_start / lapic_timer_stop - this CPU's timer interrupts
+ * (VEC_LOCAL_TIMER) TIMER_HZ times a second, or not at all. */
+void lapic_timer_start(void);
+void lapic_timer_stop(void);
 
 #endif

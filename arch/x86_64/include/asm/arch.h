@@ -92,6 +92,15 @@ u64 arch_clock_ns(void);
 /* arch_ticks - timer interrupts since timer_init (TIMER_HZ per second). */
 u64 arch_ticks(void);
 #define TIMER_HZ 1000
+/* arch_tick_start / arch_tick_stop - this CPU's own tick, stopped while
+ * it idles (CPU 0's is the PIT's IRQ 0, the machine's tick: never
+ * stopped; the others' are their local APIC timers). */
+void arch_tick_start(void);
+void arch_tick_stop(void);
+/* arch_send_reschedule - make CPU cpu look at the run queue (an IPI; it
+ * wakes it from hlt, and its way back to user mode switches tasks if its
+ * need_resched is set). */
+void arch_send_reschedule(unsigned cpu);
 
 /* arch_rtc_seconds - the date from the hardware clock, in seconds since 1970. */
 u64 arch_rtc_seconds(void);

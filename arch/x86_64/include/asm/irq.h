@@ -39,5 +39,8 @@ void irq_use_ioapic(void);
 /* irq_dispatch - from trap_dispatch: run the handler, acknowledge the
  * controller (the PIC, or the local APIC). */
 void irq_dispatch(unsigned irq, struct trap_frame *tf);
+/* local_timer_interrupt_ack - trap_dispatch's, for VEC_LOCAL_TIMER: the
+ * tick of a CPU other than 0 (timer.c). */
+void local_timer_interrupt_ack(struct trap_frame *tf);
 
 #endif

@@ -33,6 +33,9 @@ struct percpu {
 	 * and those it did for another CPU. */
 	u64 tlb_local_flush_one, tlb_local_flush_all;
 	u64 tlb_remote_flush, tlb_remote_flush_received;
+	/* Time this CPU spent running tasks in user mode and in the kernel
+	 * (/proc/stat's cpuN lines; its idle time is its idle task's). */
+	u64 user_ns, system_ns;
 };
 
 /* The offsets entry.asm uses (checked in percpu.c). */

@@ -36,6 +36,9 @@ int smp_call_function_single(unsigned cpu, void (*fn)(void *), void *arg);
 /* smp_call_function_others - the same on every other online CPU at once:
  * every IPI is sent before any answer is waited for.  0 or -ETIMEDOUT. */
 int smp_call_function_others(void (*fn)(void *), void *arg);
+/* smp_call_function_many - the same on the online CPUs of mask (bit n:
+ * CPU n), this one left out. */
+int smp_call_function_many(u64 mask, void (*fn)(void *), void *arg);
 /* smp_call_function_interrupt - trap_dispatch's, for VEC_CALL_FUNCTION. */
 void smp_call_function_interrupt(void);
 

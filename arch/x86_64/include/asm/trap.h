@@ -44,6 +44,8 @@ struct trap_frame {
 /* An inter-processor interrupt: run the function another CPU asked for
  * (smp_call_function_*, arch/x86_64/smp.c; Linux's CALL_FUNCTION_VECTOR). */
 #define VEC_CALL_FUNCTION 0xfb
+#define VEC_LOCAL_TIMER 0xec /* each other CPU's tick (Linux's number) */
+#define VEC_RESCHEDULE 0xfd  /* "look at the run queue" (Linux's number) */
 
 /* #PF error code bits (Intel SDM vol. 3, 4.7). */
 #define PF_PRESENT (1u << 0) /* 0: not-present page; 1: protection */

@@ -37,6 +37,13 @@ static inline phys_addr_t arch_current_page_table(void)
 	return host_current_root;
 }
 
+/* One CPU on the host: a kernel page is flushed here only. */
+static inline void arch_flush_tlb_kernel_range(u64 start, u64 end)
+{
+	for (u64 va = start; va < end; va += 4096)
+		arch_flush_tlb_page(va);
+}
+
 /* One CPU on the host: a flush where root is the current one. */
 static inline void arch_flush_tlb_user_page(phys_addr_t root, u64 va)
 {
