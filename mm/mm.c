@@ -252,7 +252,7 @@ static int fork_entry(pte_t *e, pte_t *child, u64 va, void *arg)
 		entry &= ~PTE_D;
 	/* LAB cow BEGIN */
 	else if (*e & PTE_W) {
-		*e &= ~PTE_W; /* the parent's TLB: mm_fork flushes once */
+		pte_clear_bits(e, PTE_W); /* the parent's TLB: mm_fork flushes once */
 		entry &= ~PTE_W;
 	}
 	/* LAB cow STUB
@@ -638,7 +638,7 @@ static phys_addr_t mm_page_for(struct mm *mm, u64 addr)
 		return 0;
 	/* The kernel writes for the program (exec's stack and .bss): mark
 	 * the page accessed and dirty, as the CPU would have. */
-	*e |= PTE_A | PTE_D;
+	pte_set_bits(e, PTE_A | PTE_D);
 	return pte_addr(*e);
 }
 

@@ -167,8 +167,7 @@ bool pt_unmap(phys_addr_t root, u64 va, bool free_frame)
 
 	if (!e || !pte_has_frame(*e))
 		return false;
-	pa = pte_addr(*e);
-	*e = 0;
+	pa = pte_addr(pte_xchg(e, 0));
 	flush_if_active(root, va);
 	if (free_frame)
 		page_put(phys_to_page(pa));
@@ -312,9 +311,8 @@ struct unmap_ctx {
 static int unmap_entry(pte_t *e, u64 va, void *arg)
 {
 	struct unmap_ctx *c = arg;
-	pte_t old = *e;
+	pte_t old = pte_xchg(e, 0);
 
-	*e = 0;
 	c->cleared++;
 	/* Only a present entry can be in the TLB. */
 	if ((old & PTE_P) && ++c->flushed <= FLUSH_PAGES_MAX)
@@ -334,35 +332,49 @@ u64 pt_unmap_range(phys_addr_t root, u64 start, u64 end, pt_drop_fn drop,
 	return c.cleared;
 }
 
-void pt_set(phys_addr_t root, u64 va, pte_t *e, pte_t val)
+pte_t pt_set(phys_addr_t root, u64 va, pte_t *e, pte_t val)
 {
-	pte_t old = *e;
+	pte_t old = pte_xchg(e, val);
 
-	*e = val;
 	if (old & PTE_P)
 		flush_if_active(root, va);
+	return old;
+}
+
+bool pt_test_and_clear_young(phys_addr_t root, u64 va, pte_t *e)
+{
+	if (!(*e & PTE_A) || !(pte_clear_bits(e, PTE_A) & PTE_A))
+		return false;
+	flush_if_active(root, va);
+	return true;
 }
 
 void pt_flush(phys_addr_t root)
 {
-	if (root == arch_current_page_table())
-		arch_flush_tlb_all();
+	arch_flush_tlb_user_all(root);
 }
 
 int pt_protect(phys_addr_t root, u64 va, pte_t flags)
 {
-	pte_t *e = pt_walk(root, va, false), keep;
+	pte_t *e = pt_walk(root, va, false), old, val;
 
 	if (!e || !pte_has_frame(*e))
 		return -ENOENT;
 	/* The accessed and dirty bits are the CPU's record of what the
-	 * program did (smaps reads them): a change of access keeps them. */
-	keep = *e & (PTE_A | PTE_D);
-	if (flags & PTE_SW_PROTNONE) /* keep the frame, hide it from the CPU */
-		*e = pte_addr(*e) | PTE_SW_PROTNONE | keep;
-	else
-		*e = pte_addr(*e) | keep |
-		     ((flags | PTE_P) & pte_supported & ~PTE_ADDR_MASK);
+	 * program did (smaps reads them): a change of access keeps them,
+	 * also one a thread on another CPU sets meanwhile (the exchange is
+	 * retried). */
+	old = *e;
+	do {
+		pte_t keep = old & (PTE_A | PTE_D);
+
+		if (flags & PTE_SW_PROTNONE) /* keep the frame, hide it from the CPU */
+			val = pte_addr(old) | PTE_SW_PROTNONE | keep;
+		else
+			val = pte_addr(old) | keep |
+			      ((flags | PTE_P) & pte_supported & ~PTE_ADDR_MASK);
+	} while (!__atomic_compare_exchange_n(e, &old, val, false, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
 	flush_if_active(root, va);
 	return 0;
 }

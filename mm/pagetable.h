@@ -103,12 +103,39 @@ typedef void (*pt_drop_fn)(pte_t old, u64 va, void *arg);
 u64 pt_unmap_range(phys_addr_t root, u64 start, u64 end, pt_drop_fn drop,
 		   void *arg);
 
-/* pt_set - store val in e, the entry of va from pt_walk(), forgetting the
- * old translation if it was present (eviction's frame-to-swap-entry). */
-void pt_set(phys_addr_t root, u64 va, pte_t *e, pte_t val);
+/*
+ * An entry's accessed and dirty bits are written by the CPUs themselves,
+ * with a locked instruction, whenever a thread on any CPU uses the page.
+ * The kernel changes a present entry only with atomic operations, or a
+ * dirty bit set between its read and its write would be lost (and the
+ * page's new contents with it, at swap-out): these, and pt_set().
+ */
+static inline pte_t pte_xchg(pte_t *e, pte_t val)
+{
+	return __atomic_exchange_n(e, val, __ATOMIC_RELAXED);
+}
 
-/* pt_flush - forget every cached user translation of root, if it is the
- * active table (one reload instead of an invlpg per page). */
+/* pte_clear_bits - clear bits in *e; the old entry. */
+static inline pte_t pte_clear_bits(pte_t *e, pte_t bits)
+{
+	return __atomic_fetch_and(e, ~bits, __ATOMIC_RELAXED);
+}
+
+static inline void pte_set_bits(pte_t *e, pte_t bits)
+{
+	__atomic_fetch_or(e, bits, __ATOMIC_RELAXED);
+}
+
+/* pt_set - store val in e, the entry of va from pt_walk(), forgetting the
+ * old translation if it was present (eviction's frame-to-swap-entry): the
+ * old entry, with the dirty bit as it was at the exchange. */
+pte_t pt_set(phys_addr_t root, u64 va, pte_t *e, pte_t val);
+/* pt_test_and_clear_young - clear the accessed bit of e (va's), forgetting
+ * the translation if it had it: did it? */
+bool pt_test_and_clear_young(phys_addr_t root, u64 va, pte_t *e);
+
+/* pt_flush - forget every cached user translation of root, on every CPU
+ * that has it loaded (one reload instead of an invlpg per page). */
 void pt_flush(phys_addr_t root);
 
 /*

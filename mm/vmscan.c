@@ -134,12 +134,9 @@ static bool test_and_clear_young(u64 pfn, void *arg)
 	/* LAB swap BEGIN */
 	struct rmap_iter it;
 
-	for (rmap_iter_init(&it, pfn_to_page(pfn)); rmap_next(&it);) {
-		if (*it.pte & PTE_A) {
-			pt_set(it.mm->pgd, it.va, it.pte, *it.pte & ~PTE_A);
+	for (rmap_iter_init(&it, pfn_to_page(pfn)); rmap_next(&it);)
+		if (pt_test_and_clear_young(it.mm->pgd, it.va, it.pte))
 			young = true;
-		}
-	}
 	/* LAB swap STUB
 	// the stub: never young, every page looks old (FIFO in frame order)
 	   LAB swap END */
@@ -179,6 +176,7 @@ static void trace_eviction(struct mm *mm, u64 va, swp_entry_t slot)
 static struct victim {
 	struct page *page;
 	swp_entry_t slot;
+	bool dirty; /* an entry unmap_victim() removed had the dirty bit */
 } batch[BATCH];
 static unsigned batched;
 static bool batch_failed; /* a write failed: stop this reclaim */
@@ -198,21 +196,25 @@ static void unmap_victim(struct victim *vi);
  */
 static int evict_cached(struct page *page)
 {
-	struct victim vi = { page, swap_cache_slot(page) };
+	struct victim vi = { page, swap_cache_slot(page), false };
 	bool dirty = swap_cache_dirty(page); /* by entries gone since */
-	struct rmap_iter it;
 
-	for (rmap_iter_init(&it, page); rmap_next(&it);)
-		dirty |= (*it.pte & PTE_D) != 0;
-	if (dirty) {
-		if (swap_write_page(vi.slot, phys_to_virt(page_to_phys(page))))
-			return 0;
-		vm_swap_outs++;
-	}
+	/* Unmapped first, then written if an entry was dirty: a thread on
+	 * another CPU may write the page until its entry is gone, and the
+	 * dirty bit the exchange took away says whether it did. */
 	if (rmap_mapcount(page)) {
 		if (swap_slot_dup(vi.slot)) /* unmap_victim's first entry */
 			return 0;
 		unmap_victim(&vi);
+		dirty |= vi.dirty;
+	}
+	if (dirty) {
+		if (swap_write_page(vi.slot, phys_to_virt(page_to_phys(page)))) {
+			/* stays cached, its entries find it there */
+			set_page_dirty(page);
+			return 0;
+		}
+		vm_swap_outs++;
 	}
 	swap_cache_drop(page);
 	return 1;
@@ -239,7 +241,8 @@ static void unmap_victim(struct victim *vi)
 		if (!first && swap_slot_dup(vi->slot))
 			panic("evict: slot 0x%lx refused a reference", vi->slot.val);
 		first = false;
-		pt_set(mm->pgd, va, e, swap_val_to_pte(vi->slot.val));
+		if (pt_set(mm->pgd, va, e, swap_val_to_pte(vi->slot.val)) & PTE_D)
+			vi->dirty = true;
 		mm->rss--;
 		mm->swapents++;
 		trace_eviction(mm, va, vi->slot);
@@ -349,7 +352,7 @@ static int evict(u64 pfn, void *arg)
 	/* Our reference keeps it a frame, and not a candidate again, until
 	 * the batch is written. */
 	page_get(page);
-	batch[batched++] = (struct victim){ page, slot };
+	batch[batched++] = (struct victim){ page, slot, false };
 	if (batched == BATCH)
 		flush_batch();
 	return 1;

@@ -724,11 +724,11 @@ def gdb_vm_checks(out, serial):
          "[garbage] error: phys 0xf000000000000 is beyond the direct map" in g("pt-made-up")),
         ("frames: free + used = managed, and the free lists and frame table agree",
          frames_consistent(g("frames"))),
-        ("cpus (-smp 2): CPU 0 runs the kernel with its current task, CPU 1 "
-         "is parked in ap_main",
+        ("cpus (-smp 2): each CPU online, where it is and its current task",
          re.search(r"^\*\s+0\s+0 online\s+\S.*; current: pid \d+ \(\S+\)$",
                    g("cpus"), re.M) and
-         re.search(r"^\s+1\s+1 parked\s+ap_main", g("cpus"), re.M)),
+         re.search(r"^\s+1\s+1 online\s+\S.*; current: pid \d+ \(\S+\)$",
+                   g("cpus"), re.M)),
     ]
     for cmd, message in GDB_VM_BAD:
         checks.append((f"'{cmd}' fails with a clear message",

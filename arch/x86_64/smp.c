@@ -253,10 +253,11 @@ void arch_send_reschedule(unsigned cpu)
 		pr_warn("smp: CPU %u: the reschedule IPI was not sent\n", cpu);
 }
 
-/* The other CPUs' half of arch_flush_tlb_user_page() (asm/tlb.h). */
-void arch_shootdown_user_page(phys_addr_t root, u64 va)
+/* The other CPUs' half of arch_flush_tlb_user_page() and
+ * arch_flush_tlb_user_all() (asm/tlb.h). */
+void arch_shootdown_user_range(phys_addr_t root, u64 start, u64 end)
 {
-	struct flush_range r = { va & PAGE_MASK, (va & PAGE_MASK) + PAGE_SIZE };
+	struct flush_range r = { start & PAGE_MASK, end == ~0ull ? end : ALIGN_UP(end, PAGE_SIZE) };
 	unsigned self = smp_processor_id();
 	u64 others = 0;
 
@@ -268,7 +269,7 @@ void arch_shootdown_user_page(phys_addr_t root, u64 va)
 		return;
 	this_cpu()->tlb_remote_flush++;
 	if (smp_call_function_many(others, flush_range_ipi, &r) < 0)
-		panic("arch_shootdown_user_page: a CPU did not flush 0x%lx: it may "
+		panic("arch_shootdown_user_range: a CPU did not flush 0x%lx: it may "
 		      "still use the old mapping", r.start);
 }
 

@@ -4,6 +4,7 @@
  * loadavg), the system (version, cpuinfo, mounts, filesystems),
  * /proc/sysvipc and /proc/net, and the tables of those directories.
  */
+#include <asm/percpu.h>
 #include <asm/smp.h>
 #include <asm/tlb.h>
 #include "fs/proc/internal.h"
@@ -207,31 +208,29 @@ static void show_uptime(struct task *t, struct pbuf *b)
 		    idle % NSEC_PER_SEC / NSEC_PER_CENTISEC);
 }
 
-/* stat: CPU time in USER_HZ ticks, all CPUs then each, counters, boot
- * time.  Tasks run on CPU 0 only so far (docs/smp.md): the others have
- * been idle since they started. */
+/* stat: CPU time in USER_HZ ticks, all CPUs then each (what each CPU's
+ * tick charged, and the time its idle task halted), counters, boot time. */
 static void show_kernel_stat(struct task *t, struct pbuf *b)
 {
-	u64 user = 0, system = 0, switches = 0, up = arch_clock_ns();
-	u64 idle = sched_idle_ns(), idle_all = idle;
+	u64 user = 0, system = 0, idle = 0, switches = 0, up = arch_clock_ns();
 	unsigned running = sched_nr_running(), last = 0, blocked = 0;
 
 	for (struct task *p = task_first(); p; p = p->all_next) {
 		blocked += p->state == TASK_UNINTERRUPTIBLE; /* waiting for the disk */
-		user += p->ru.utime_ns + p->ru_children.utime_ns;
-		system += p->ru.stime_ns + p->ru_children.stime_ns;
 		switches += p->ru.nvcsw + p->ru.nivcsw;
 		last = (unsigned)MAX((int)last, p->pid);
 	}
-	for (unsigned cpu = 1; cpu < nr_cpus_online; cpu++)
-		idle_all += up - cpu_info[cpu].started_ns;
+	for (unsigned cpu = 0; cpu < nr_cpus_online; cpu++) {
+		user += percpu[cpu].user_ns;
+		system += percpu[cpu].system_ns;
+		idle += sched_cpu_idle_ns(cpu);
+	}
 	pbuf_printf(b, "cpu  %lu 0 %lu %lu 0 0 0 0 0 0\n", ticks(user),
-		    ticks(system), ticks(idle_all));
-	pbuf_printf(b, "cpu0 %lu 0 %lu %lu 0 0 0 0 0 0\n", ticks(user),
 		    ticks(system), ticks(idle));
-	for (unsigned cpu = 1; cpu < nr_cpus_online; cpu++)
-		pbuf_printf(b, "cpu%u 0 0 0 %lu 0 0 0 0 0 0\n", cpu,
-			    ticks(up - cpu_info[cpu].started_ns));
+	for (unsigned cpu = 0; cpu < nr_cpus_online; cpu++)
+		pbuf_printf(b, "cpu%u %lu 0 %lu %lu 0 0 0 0 0 0\n", cpu,
+			    ticks(percpu[cpu].user_ns), ticks(percpu[cpu].system_ns),
+			    ticks(sched_cpu_idle_ns(cpu)));
 	pbuf_printf(b, "intr 0\nctxt %lu\nbtime %lu\nprocesses %u\n"
 		    "procs_running %u\nprocs_blocked %u\n", switches,
 		    (vfs_now_ns() - up) / NSEC_PER_SEC, last, running, blocked);

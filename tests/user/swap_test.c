@@ -851,9 +851,12 @@ static void t_swap_io_sleeps(void)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	      "64 MiB written and read back intact (status 0x%x)", status);
 	CHECK(vmstat("pswpin ") > ins, "pages came back from swap");
-	/* Each major fault slept first: a voluntary switch (to the runner,
-	 * or to idle).  A kernel that kept the CPU made none. */
-	CHECK(ru->ru_majflt > 0 && ru->ru_nvcsw >= ru->ru_majflt,
+	/* Each major fault sleeps: a voluntary switch (to the runner, or to
+	 * idle), unless the disk answered before the switch was made (the
+	 * interrupt's work runs at the top of schedule(), and another CPU
+	 * may take it meanwhile): nearly every one.  A kernel that kept the
+	 * CPU made none. */
+	CHECK(ru->ru_majflt > 0 && ru->ru_nvcsw >= ru->ru_majflt * 9 / 10,
 	      "%ld major faults, %ld voluntary switches", ru->ru_majflt, ru->ru_nvcsw);
 	/* How often the runner caught it in D depends on the host's timing
 	 * (6 to 800 times here): shown above, not checked; blk_test checks

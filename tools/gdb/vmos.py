@@ -116,8 +116,9 @@ def all_tasks():
         seen += 1
 
 
-def idle_task():
-    return kvar("idle_task", "kernel/sched.c").address
+def idle_task(cpu=0):
+    """A CPU's idle task (PID 0): kernel/sched.c's idle_tasks[cpu]."""
+    return kvar("idle_tasks", "kernel/sched.c")[cpu].address
 
 
 def selected_cpu():
@@ -507,9 +508,8 @@ class CpusCommand(VmosCommand):
 QEMU's gdb stub shows each CPU as a thread (thread 1 is CPU 0, the boot
 CPU).  For each, from arch/x86_64/smp.c's cpu_info[]: the local APIC id and
 whether it is online; and, from that CPU's own registers, the function it
-is in.  '*' marks the CPU gdb is looking at now.  Until the scheduler runs
-on every CPU (issue 18) only CPU 0 runs tasks (current is its task); the
-others are parked in ap_main()."""
+is in, and its current task (its idle task, PID 0 "swapper", when it has
+nothing to run).  '*' marks the CPU gdb is looking at now."""
 
     def __init__(self):
         self.name = "cpus"
@@ -531,15 +531,12 @@ others are parked in ap_main()."""
                 where = where.split(" in section")[0].strip()
                 if where.startswith("No symbol"):
                     where = f"0x{pc:x}"
-                if cpu == 0:
-                    cur = current_task(0)
-                    if int(cur):
-                        where += (f"; current: pid {int(cur['pid'])} "
-                                  f"({c_string(cur['comm'])})")
                 state = "online" if cpu < online and bool(info[cpu]["online"]) \
                     else "offline"
-                if cpu and state == "online":
-                    state = "parked"
+                cur = current_task(cpu) if state == "online" else None
+                if cur is not None and int(cur):
+                    where += (f"; current: pid {int(cur['pid'])} "
+                              f"({c_string(cur['comm'])})")
                 apic = int(info[cpu]["apic_id"]) if cpu < online else "-"
                 mark = "*" if thread == selected else " "
                 gdb.write(f"{mark} {cpu:>3} {apic:>4} {state:<7} {where}\n")

@@ -39,10 +39,12 @@ void arch_flush_tlb_kernel_range(u64 start, u64 end);
  * space rooted at root changed: forget it on every CPU that has root
  * loaded (this one with invlpg; each other with an IPI, and wait).  A CPU
  * with another root loaded holds no translation of root's: its last CR3
- * write dropped them (no PCIDs).  No other CPU runs tasks yet, so the
- * IPIs go only where a test loaded a root on purpose (ktest=smp).
+ * write dropped them (no PCIDs).  arch_flush_tlb_user_all - the same for
+ * every translation of root (fork's write protection, a large munmap).
+ * arch_shootdown_user_range - the other CPUs' half of both: [start, end),
+ * everything past 32 pages.
  */
-void arch_shootdown_user_page(phys_addr_t root, u64 va);
+void arch_shootdown_user_range(phys_addr_t root, u64 start, u64 end);
 
 
 /* struct tlb_counts - the nr_tlb_* counters of /proc/vmstat, all CPUs. */
@@ -71,7 +73,15 @@ static inline void arch_flush_tlb_user_page(phys_addr_t root, u64 va)
 	if (root == arch_current_page_table())
 		arch_flush_tlb_page(va);
 	if (nr_cpus_online > 1) /* the others: out of line */
-		arch_shootdown_user_page(root, va);
+		arch_shootdown_user_range(root, va, va + 4096);
+}
+
+static inline void arch_flush_tlb_user_all(phys_addr_t root)
+{
+	if (root == arch_current_page_table())
+		arch_flush_tlb_all();
+	if (nr_cpus_online > 1)
+		arch_shootdown_user_range(root, 0, ~0ull);
 }
 
 #endif

@@ -51,4 +51,10 @@ static inline void arch_flush_tlb_user_page(phys_addr_t root, u64 va)
 		arch_flush_tlb_page(va);
 }
 
+static inline void arch_flush_tlb_user_all(phys_addr_t root)
+{
+	if (root == host_current_root)
+		arch_flush_tlb_all();
+}
+
 #endif
