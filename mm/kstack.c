@@ -72,10 +72,7 @@ void kstack_free(struct kstack *ks)
 	    !slot_is_used(slot))
 		panic("kstack_free: 0x%lx is not an allocated kernel stack",
 		      ks->bottom);
-	for (u64 va = ks->bottom; va < ks->top; va += PAGE_SIZE)
-		if (!pt_unmap(kernel_pt_root, va, true))
-			panic("kstack_free: page 0x%lx of the stack was not mapped",
-			      va);
+	pt_unmap_kernel_range(kernel_pt_root, ks->bottom, ks->top);
 	slot_set(slot, false);
 	nr_in_use--;
 }

@@ -174,6 +174,26 @@ bool pt_unmap(phys_addr_t root, u64 va, bool free_frame)
 	return true;
 }
 
+void pt_unmap_kernel_range(phys_addr_t root, u64 start, u64 end)
+{
+	phys_addr_t pa[KERNEL_UNMAP_MAX];
+	unsigned n = 0;
+
+	if ((end - start) / PAGE_SIZE > KERNEL_UNMAP_MAX)
+		panic("pt_unmap_kernel_range: %lu pages, more than %d",
+		      (end - start) / PAGE_SIZE, KERNEL_UNMAP_MAX);
+	for (u64 va = start; va < end; va += PAGE_SIZE) {
+		pte_t *e = pt_walk(root, va, false);
+
+		if (!e || !pte_has_frame(*e))
+			panic("pt_unmap_kernel_range: 0x%lx is not mapped", va);
+		pa[n++] = pte_addr(pte_xchg(e, 0));
+	}
+	arch_flush_tlb_kernel_range(start, end); /* every CPU, one IPI each */
+	while (n)
+		page_put(phys_to_page(pa[--n]));
+}
+
 bool pt_translate(phys_addr_t root, u64 va, phys_addr_t *pa, pte_t *flags)
 {
 	pte_t *table = table_of(root);

@@ -134,6 +134,12 @@ pte_t pt_set(phys_addr_t root, u64 va, pte_t *e, pte_t val);
  * the translation if it had it: did it? */
 bool pt_test_and_clear_young(phys_addr_t root, u64 va, pte_t *e);
 
+/* pt_unmap_kernel_range - unmap [start, end) of the kernel half of root (at most
+ * KERNEL_UNMAP_MAX pages, each mapped), forget it on every CPU with one
+ * shootdown, then free the frames (a kernel stack: kstack_free()). */
+#define KERNEL_UNMAP_MAX 16
+void pt_unmap_kernel_range(phys_addr_t root, u64 start, u64 end);
+
 /* pt_flush - forget every cached user translation of root, on every CPU
  * that has it loaded (one reload instead of an invlpg per page). */
 void pt_flush(phys_addr_t root);

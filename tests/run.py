@@ -725,10 +725,12 @@ def gdb_vm_checks(out, serial):
         ("frames: free + used = managed, and the free lists and frame table agree",
          frames_consistent(g("frames"))),
         ("cpus (-smp 2): each CPU online, where it is and its current task",
-         re.search(r"^\*\s+0\s+0 online\s+\S.*; current: pid \d+ \(\S+\)$",
+         # '*': the CPU that hit sys_exit_group (cat runs on either)
+         re.search(r"^[* ]\s+0\s+0 online\s+\S.*; current: pid \d+ \(\S+\)$",
                    g("cpus"), re.M) and
-         re.search(r"^\s+1\s+1 online\s+\S.*; current: pid \d+ \(\S+\)$",
-                   g("cpus"), re.M)),
+         re.search(r"^[* ]\s+1\s+1 online\s+\S.*; current: pid \d+ \(\S+\)$",
+                   g("cpus"), re.M) and
+         re.search(r"; current: pid 4 \(cat\)$", g("cpus"), re.M)),
     ]
     for cmd, message in GDB_VM_BAD:
         checks.append((f"'{cmd}' fails with a clear message",

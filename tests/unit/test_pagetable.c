@@ -372,6 +372,31 @@ static void test_unmap_drops_reference(void **state)
 	assert_int_equal(frames_free_count(), free - tables);
 }
 
+/* A kernel stack's pages: unmapped, flushed (the host's hook counts one
+ * page flush each, the kernel's one shootdown for the range), then the
+ * frames freed; a hole in the range, or too long a range, panics. */
+static void test_unmap_kernel_range(void **state)
+{
+	u64 free, flushes = host_tlb_page_flushes;
+	phys_addr_t pa[4];
+
+	for (int i = 0; i < 4; i++)
+		pa[i] = map_new(KERNEL_VMA + i * PAGE_SIZE, PTE_W | PTE_G);
+	free = frames_free_count();
+	pt_unmap_kernel_range(root, KERNEL_VMA, KERNEL_VMA + 4 * PAGE_SIZE);
+	assert_int_equal(frames_free_count(), free + 4);
+	assert_int_equal(host_tlb_page_flushes, flushes + 4);
+	for (int i = 0; i < 4; i++) {
+		assert_false(pt_translate(root, KERNEL_VMA + i * PAGE_SIZE, NULL, NULL));
+		assert_true(phys_to_page(pa[i])->flags & PG_FREE);
+	}
+	expect_panic(pt_unmap_kernel_range(root, KERNEL_VMA, KERNEL_VMA + PAGE_SIZE),
+		     "is not mapped");
+	expect_panic(pt_unmap_kernel_range(root, KERNEL_VMA,
+					   KERNEL_VMA + 17 * PAGE_SIZE),
+		     "more than 16");
+}
+
 /* Tear down the user half: every table and frame back, the kernel kept. */
 static void test_free_user(void **state)
 {
@@ -617,6 +642,7 @@ int main(void)
 		T(test_protect_keeps_accessed_dirty),
 		T(test_tlb_flush_only_when_active),
 		T(test_unmap_drops_reference),
+		T(test_unmap_kernel_range),
 		T(test_free_user),
 		T(test_free_user_empty),
 		T(test_enomem_mid_walk),

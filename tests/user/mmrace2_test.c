@@ -164,6 +164,13 @@ static pid_t hog(size_t len)
  * answers, that page must still be mapped, with its mark (the old
  * kernel's undo unmapped the whole range).
  */
+static void pin_cpu0(void)
+{
+	unsigned long one = 1;
+
+	syscall(SYS_sched_setaffinity, 0, sizeof(one), &one);
+}
+
 static void t_populate_undo(void)
 {
 	int hit = 0;
@@ -176,6 +183,11 @@ static void t_populate_undo(void)
 		char *r;
 
 		race_len = (size_t)free_kb * 1024 / 10 * 9 & ~(PAGE - 1);
+		/* The remapper must run while the populating thread sleeps
+		 * for the OOM victim: both on CPU 0, as on one CPU (on two
+		 * it spins on another CPU for the kernel, and mostly misses
+		 * that moment). */
+		pin_cpu0();
 		hog_pid = hog(hog_len);
 		CHECK(hog_pid > 0, "the hog of %zu bytes", hog_len);
 		if (hog_pid <= 0)

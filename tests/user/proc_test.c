@@ -454,6 +454,8 @@ static void t_signal_children(void)
 	CHECK(kill(pid, SIGTERM) == 0, "kill a child");
 	st = wait_status(pid);
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM, "status 0x%x", st);
+	signal(SIGUSR2, SIG_IGN); /* before the fork: the child runs at once
+				     on another CPU */
 	pid = fork();
 	if (pid == 0) {
 		signal(SIGUSR1, SIG_IGN);
@@ -461,7 +463,6 @@ static void t_signal_children(void)
 		sleep(1);
 		_exit(7);
 	}
-	signal(SIGUSR2, SIG_IGN);
 	kill(pid, SIGUSR1); /* ignored by the child (or still default: dies) */
 	st = wait_status(pid);
 	CHECK(WIFEXITED(st) || (WIFSIGNALED(st) && WTERMSIG(st) == SIGUSR1),
