@@ -380,13 +380,16 @@ static void t_cap_kill(void)
 	waitpid(same, &status, 0);
 	CHECK(caps_set(FULL & ~BIT(CAP_KILL), FULL & ~BIT(CAP_KILL), 0) == 0 &&
 	      prctl(PR_CAPBSET_READ, CAP_KILL) == 1, "still bounded in");
-	/* we cannot kill the uid-1000 child now; a uid-1000 process can */
-	if (fork() == 0) {
+	/* we cannot kill the uid-1000 child now; a uid-1000 process can
+	 * (waited for by pid: the child it kills may exit first, on another
+	 * CPU) */
+	same = fork();
+	if (same == 0) {
 		setuid(1000);
 		_exit(kill(other, SIGKILL) ? 1 : 0);
 	}
-	CHECK(wait(&status) > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	      "same-uid kill");
+	CHECK(waitpid(same, &status, 0) == same && WIFEXITED(status) &&
+	      WEXITSTATUS(status) == 0, "same-uid kill");
 	waitpid(other, &status, 0);
 }
 
