@@ -39,6 +39,7 @@
  * Locking: vb->lock (interrupts off) covers the slots, the rings and
  * used_seen; the interrupt handler takes it too.
  */
+#include <vmos/bkl.h>
 #include "drivers/virtio_blk.h"
 #include "drivers/blkdev.h"
 #include <vmos/errno.h>
@@ -290,6 +291,9 @@ static __sched bool wait_once(struct virtio_blk *vb, struct wait_queue *wq,
 	spin_unlock(&vb->lock);
 	if (sleep)
 		wait_sleep_uninterruptible(wq, deadline);
+	else if (vb->irq && kernel_locked_here())
+		kernel_wait_irq(); /* the interrupt comes to CPU 0, which wakes
+				      this one (vmos/bkl.h) */
 	else if (vb->irq)
 		arch_wait_irq(); /* hands the CPU to QEMU's I/O thread, where
 				    spinning would make it wait its turn */

@@ -28,7 +28,8 @@ static struct {
 	u32 locked;
 	u32 owner;   /* the holder's CPU number, NO_OWNER when free */
 	u64 waiters; /* CPUs halted until it is free (bit n: CPU n) */
-} bkl = { 0, NO_OWNER, 0 };
+	u32 holder_halted; /* its holder waits for an interrupt (kernel_wait_irq) */
+} bkl = { 0, NO_OWNER, 0, 0 };
 
 bool kernel_locked_here(void)
 {
@@ -117,6 +118,26 @@ void kernel_unlock(void)
 
 void kernel_irq_exit(void)
 {
-	if (irq_deferred_pending() && kernel_trylock())
+	if (!irq_deferred_pending())
+		return;
+	if (kernel_trylock()) {
 		kernel_unlock();
+		return;
+	}
+	/* The holder halted for this interrupt's work (a disk answer) on
+	 * another CPU: the device's interrupt came here, so wake it. */
+	u32 owner = __atomic_load_n(&bkl.owner, __ATOMIC_RELAXED);
+
+	if (__atomic_load_n(&bkl.holder_halted, __ATOMIC_ACQUIRE) &&
+	    owner != NO_OWNER && owner != smp_processor_id())
+		arch_send_reschedule(owner);
+}
+
+void kernel_wait_irq(void)
+{
+	__atomic_store_n(&bkl.holder_halted, 1, __ATOMIC_SEQ_CST);
+	if (!irq_deferred_pending())
+		arch_wait_irq(); /* sti; hlt; cli */
+	__atomic_store_n(&bkl.holder_halted, 0, __ATOMIC_RELAXED);
+	kernel_run_irq_work();
 }

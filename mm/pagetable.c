@@ -7,6 +7,7 @@
 #include <vmos/printk.h>
 #include <vmos/string.h>
 #include <asm/page.h>
+#include <asm/percpu.h>
 #include <asm/tlb.h>
 
 static pte_t *table_of(phys_addr_t pa)
@@ -79,12 +80,45 @@ pte_t *pt_walk(phys_addr_t root, u64 va, bool alloc)
  * a new task must not be read through another CPU's old entry
  * (arch_flush_tlb_kernel_range()).
  */
+/* A CPU's open gather (pt_gather_begin()): the other CPUs to flush. */
+static struct {
+	bool open;
+	u64 cpus;
+} gather[NR_CPUS];
+
 static void flush_if_active(phys_addr_t root, u64 va)
 {
-	if (va >= KERNEL_SPACE_START)
+	unsigned cpu = smp_processor_id();
+
+	if (va >= KERNEL_SPACE_START) {
 		arch_flush_tlb_kernel_range(va, va + PAGE_SIZE);
-	else
+	} else if (gather[cpu].open) {
+		if (root == arch_current_page_table())
+			arch_flush_tlb_page(va);
+		gather[cpu].cpus |= arch_tlb_other_cpus(root);
+	} else {
 		arch_flush_tlb_user_page(root, va);
+	}
+}
+
+void pt_gather_begin(void)
+{
+	unsigned cpu = smp_processor_id();
+
+	if (gather[cpu].open)
+		panic("pt_gather_begin: CPU %u has a gather open already", cpu);
+	gather[cpu].open = true;
+	gather[cpu].cpus = 0;
+}
+
+void pt_gather_end(void)
+{
+	unsigned cpu = smp_processor_id();
+
+	if (!gather[cpu].open)
+		panic("pt_gather_end: CPU %u has no gather open", cpu);
+	gather[cpu].open = false;
+	arch_shootdown_cpus(gather[cpu].cpus);
 }
 
 /* Mapping at va is a kernel bug unless va and pa are aligned and va is
@@ -365,7 +399,13 @@ bool pt_test_and_clear_young(phys_addr_t root, u64 va, pte_t *e)
 {
 	if (!(*e & PTE_A) || !(pte_clear_bits(e, PTE_A) & PTE_A))
 		return false;
-	flush_if_active(root, va);
+	/* Here only, no shootdown (Linux's x86 ptep_clear_flush_young does
+	 * none either): another CPU that keeps the old entry in its TLB may
+	 * not set the bit again until the entry leaves its TLB, so the page
+	 * looks a little older than it is there; nothing is lost.  An IPI per
+	 * page the clock passed made swapping at two CPUs twice as slow. */
+	if (root == arch_current_page_table())
+		arch_flush_tlb_page(va);
 	return true;
 }
 

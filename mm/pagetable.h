@@ -131,8 +131,22 @@ static inline void pte_set_bits(pte_t *e, pte_t bits)
  * old entry, with the dirty bit as it was at the exchange. */
 pte_t pt_set(phys_addr_t root, u64 va, pte_t *e, pte_t val);
 /* pt_test_and_clear_young - clear the accessed bit of e (va's), forgetting
- * the translation if it had it: did it? */
+ * the translation on this CPU if it had it (not on the others: see
+ * pagetable.c): did it? */
 bool pt_test_and_clear_young(phys_addr_t root, u64 va, pte_t *e);
+
+/*
+ * pt_gather_begin / pt_gather_end - a batched shootdown (Linux's TLB
+ * batching in reclaim): between them, a changed user entry is flushed
+ * from this CPU's TLB at once, but the other CPUs that may hold it are
+ * only noted; pt_gather_end() has each of them forget every user
+ * translation, one IPI per CPU for the whole batch instead of one per
+ * page.  Until then another CPU may still use an old entry: nothing may
+ * be freed, written out or handed over in between, and the section must
+ * not sleep (the gather is this CPU's).
+ */
+void pt_gather_begin(void);
+void pt_gather_end(void);
 
 /* pt_unmap_kernel_range - unmap [start, end) of the kernel half of root (at most
  * KERNEL_UNMAP_MAX pages, each mapped), forget it on every CPU with one

@@ -300,10 +300,8 @@ static int wait_io(struct page *page, bool sleep)
 			wait_sleep_uninterruptible(&unlocked_wait, 0);
 		page_put(page);
 	} else {
-		while (!r->done) {
-			arch_wait_irq();
-			kernel_run_irq_work(); /* the disk's answer (vmos/bkl.h) */
-		}
+		while (!r->done)
+			kernel_wait_irq(); /* the disk's answer (vmos/bkl.h) */
 		err = r->err;
 	}
 	arch_irq_restore(flags);

@@ -314,6 +314,9 @@ static void flush_batch(void)
 		swp_entry_t first = batch[i].slot;
 		unsigned n = 0;
 
+		/* The run's pages leave every CPU's TLB with one shootdown,
+		 * before their write starts (pt_gather_begin()). */
+		pt_gather_begin();
 		for (; i < batched; i++) {
 			struct victim *vi = &batch[i];
 
@@ -331,6 +334,7 @@ static void flush_batch(void)
 				first = vi->slot;
 			run[n++] = vi->page;
 		}
+		pt_gather_end();
 		if (n)
 			write_run(first, run, n);
 	}

@@ -273,6 +273,30 @@ void arch_shootdown_user_range(phys_addr_t root, u64 start, u64 end)
 		      "still use the old mapping", r.start);
 }
 
+u64 arch_tlb_other_cpus(phys_addr_t root)
+{
+	unsigned self = smp_processor_id();
+	u64 mask = 0;
+
+	for (unsigned cpu = 0; cpu < nr_cpus_online; cpu++)
+		if (cpu != self &&
+		    __atomic_load_n(&percpu[cpu].loaded_root, __ATOMIC_ACQUIRE) == root)
+			mask |= 1ull << cpu;
+	return mask;
+}
+
+void arch_shootdown_cpus(u64 mask)
+{
+	struct flush_range r = { 0, ~0ull }; /* everything */
+
+	if (!mask)
+		return;
+	this_cpu()->tlb_remote_flush++;
+	if (smp_call_function_many(mask, flush_range_ipi, &r) < 0)
+		panic("arch_shootdown_cpus: a CPU did not flush: it may still use "
+		      "an old mapping");
+}
+
 void arch_tlb_counts(struct tlb_counts *c)
 {
 	*c = (struct tlb_counts){ 0 };

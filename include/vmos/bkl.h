@@ -45,7 +45,11 @@ bool kernel_locked_here(void);
  * for an interrupt with the lock held). */
 void kernel_run_irq_work(void);
 /* kernel_irq_exit - at the end of an interrupt: run its deferred work if
- * the lock is free (else its holder will). */
+ * the lock is free (else its holder will, woken if it waits for it). */
 void kernel_irq_exit(void);
+/* kernel_wait_irq - the holder, interrupts off: wait for an interrupt
+ * (on any CPU: the device's goes to CPU 0, whose kernel_irq_exit() wakes
+ * this one), then run the work deferred meanwhile. */
+void kernel_wait_irq(void);
 
 #endif

@@ -163,3 +163,6 @@ bool kernel_locked_here(void)
 {
 	return true;
 }
+
+/* The CPU the host plays (asm/percpu.h): test_lockdep sets it. */
+unsigned host_cpu_id;

@@ -5,9 +5,8 @@
  * setting host_cpu_id, which the host's smp_processor_id() returns).
  */
 #include "host.h"
+#include <asm/percpu.h>
 #include <vmos/lockdep.h>
-
-unsigned host_cpu_id;
 
 /* count - how many times what occurs in the printk log. */
 static unsigned count(const char *what)

@@ -45,6 +45,12 @@ void arch_flush_tlb_kernel_range(u64 start, u64 end);
  * everything past 32 pages.
  */
 void arch_shootdown_user_range(phys_addr_t root, u64 start, u64 end);
+/* arch_tlb_other_cpus - the other CPUs that have root loaded (bit n: CPU
+ * n); arch_shootdown_cpus - each CPU of mask forgets every user
+ * translation (one IPI each, all sent before any answer is awaited): the
+ * two halves of a batched shootdown (pt_gather_begin()). */
+u64 arch_tlb_other_cpus(phys_addr_t root);
+void arch_shootdown_cpus(u64 mask);
 
 
 /* struct tlb_counts - the nr_tlb_* counters of /proc/vmstat, all CPUs. */

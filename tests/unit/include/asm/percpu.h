@@ -1,8 +1,7 @@
 /*
  * tests/unit/include/asm/percpu.h - the host unit tests' CPU number: a
  * plain variable the test sets, to play several CPUs on one thread (the
- * kernel's reads it through GS).  A test that includes this defines
- * host_cpu_id.
+ * kernel's reads it through GS), defined in host_shim.c.
  */
 #ifndef ASM_PERCPU_H
 #define ASM_PERCPU_H

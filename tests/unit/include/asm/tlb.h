@@ -37,6 +37,18 @@ static inline phys_addr_t arch_current_page_table(void)
 	return host_current_root;
 }
 
+/* One CPU on the host: no other CPU holds a translation. */
+static inline u64 arch_tlb_other_cpus(phys_addr_t root)
+{
+	(void)root;
+	return 0;
+}
+
+static inline void arch_shootdown_cpus(u64 mask)
+{
+	(void)mask;
+}
+
 /* One CPU on the host: a kernel page is flushed here only. */
 static inline void arch_flush_tlb_kernel_range(u64 start, u64 end)
 {
