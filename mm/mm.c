@@ -535,6 +535,10 @@ int mm_protect(struct mm *mm, u64 addr, u64 len, u64 vm_flags)
 			return -EACCES;
 		va = v->vm_end;
 	}
+	/* The other CPUs running this address space's threads forget the old
+	 * entries with one shootdown each, before the call returns. */
+	err = 0;
+	pt_gather_begin();
 	for (va = addr; va < end;) {
 		u64 piece_end, new_flags;
 
@@ -548,14 +552,15 @@ int mm_protect(struct mm *mm, u64 addr, u64 len, u64 vm_flags)
 		}
 		v = isolate(mm, v, va, piece_end, &err);
 		if (!v)
-			return err;
+			break;
 		v->vm_flags = new_flags;
 		for (u64 p = v->vm_start; p < v->vm_end; p += PAGE_SIZE)
 			protect_page(mm, v, p);
 		va = piece_end;
 		merge_around(mm, v);
 	}
-	return 0;
+	pt_gather_end();
+	return err;
 }
 
 int mm_set_flags(struct mm *mm, u64 addr, u64 len, u64 flags, bool set)

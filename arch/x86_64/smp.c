@@ -285,14 +285,22 @@ u64 arch_tlb_other_cpus(phys_addr_t root)
 	return mask;
 }
 
+/* A batched shootdown's IPI: every user translation (a CR3 reload keeps
+ * the kernel's global entries). */
+static void flush_user_ipi(void *arg)
+{
+	(void)arg;
+	this_cpu()->tlb_remote_flush_received++;
+	this_cpu()->tlb_local_flush_all++;
+	write_cr3(read_cr3());
+}
+
 void arch_shootdown_cpus(u64 mask)
 {
-	struct flush_range r = { 0, ~0ull }; /* everything */
-
 	if (!mask)
 		return;
 	this_cpu()->tlb_remote_flush++;
-	if (smp_call_function_many(mask, flush_range_ipi, &r) < 0)
+	if (smp_call_function_many(mask, flush_user_ipi, NULL) < 0)
 		panic("arch_shootdown_cpus: a CPU did not flush: it may still use "
 		      "an old mapping");
 }
