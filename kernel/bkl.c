@@ -20,38 +20,14 @@
 #include <asm/irq.h>
 #include <asm/percpu.h>
 
-#define NO_OWNER (~0u)
-
 #define SPIN_BEFORE_HALT 200 /* tries before a waiting CPU halts */
 
-static struct {
-	u32 locked;
-	u32 owner;   /* the holder's CPU number, NO_OWNER when free */
-	u64 waiters; /* CPUs halted until it is free (bit n: CPU n) */
-	u32 holder_halted; /* its holder waits for an interrupt (kernel_wait_irq) */
-} bkl = { 0, NO_OWNER, 0, 0 };
+struct kernel_lock_state bkl = { 0, BKL_NO_OWNER, 0, 0 };
 
-bool kernel_locked_here(void)
-{
-	return __atomic_load_n(&bkl.locked, __ATOMIC_RELAXED) &&
-	       __atomic_load_n(&bkl.owner, __ATOMIC_RELAXED) == smp_processor_id();
-}
-
-bool kernel_trylock(void)
-{
-	if (__atomic_load_n(&bkl.locked, __ATOMIC_RELAXED) ||
-	    __atomic_exchange_n(&bkl.locked, 1, __ATOMIC_ACQUIRE))
-		return false;
-	__atomic_store_n(&bkl.owner, smp_processor_id(), __ATOMIC_RELAXED);
-	return true;
-}
-
-void kernel_lock(void)
+void kernel_lock_slow(void)
 {
 	u64 flags;
 
-	if (kernel_trylock())
-		return;
 	if (kernel_locked_here())
 		panic("kernel_lock: CPU %u takes the kernel lock, which it holds "
 		      "already", smp_processor_id());
@@ -81,55 +57,59 @@ void kernel_lock(void)
 	arch_irq_restore(flags);
 }
 
-/* After a release: wake one CPU halted for the lock (the lowest). */
-static void wake_waiter(void)
-{
-	u64 w = __atomic_load_n(&bkl.waiters, __ATOMIC_SEQ_CST);
-
-	if (w)
-		arch_send_reschedule((unsigned)__builtin_ctzll(w));
-}
-
 void kernel_run_irq_work(void)
 {
+	if (!irq_deferred_pending())
+		return;
 	this_cpu()->irq_depth++; /* handlers' work: in_irq(), it cannot sleep */
 	irq_run_deferred();
 	this_cpu()->irq_depth--;
 }
 
-void kernel_unlock(void)
+/* The slow half of kernel_unlock(): the lock may be held still (work to
+ * run first) or given up already (a waiter to wake, or work a handler
+ * deferred after the check). */
+void kernel_unlock_slow(void)
 {
 	u64 flags = arch_irq_save();
 
-	if (!kernel_locked_here())
+	if (__atomic_load_n(&bkl.locked, __ATOMIC_RELAXED) && !kernel_locked_here())
 		panic("kernel_unlock: CPU %u does not hold the kernel lock",
 		      smp_processor_id());
-	do {
-		kernel_run_irq_work();
-		__atomic_store_n(&bkl.owner, NO_OWNER, __ATOMIC_RELAXED);
-		__atomic_store_n(&bkl.locked, 0, __ATOMIC_SEQ_CST);
-		wake_waiter(); /* its bit was set before its last try */
+	for (;;) {
+		if (kernel_locked_here()) {
+			kernel_run_irq_work();
+			__atomic_store_n(&bkl.owner, BKL_NO_OWNER, __ATOMIC_RELAXED);
+			__atomic_exchange_n(&bkl.locked, 0, __ATOMIC_SEQ_CST);
+		}
+		/* Wake one CPU halted for the lock (the lowest): its bit was
+		 * set before its last try. */
+		u64 w = __atomic_load_n(&bkl.waiters, __ATOMIC_SEQ_CST);
+
+		if (w)
+			arch_send_reschedule((unsigned)__builtin_ctzll(w));
 		/* An interrupt on another CPU may have deferred work after the
-		 * run above, and found the lock still held: take it back for
+		 * run above and found the lock still held: take it back for
 		 * that work, unless someone else has it now (then they run it). */
-	} while (irq_deferred_pending() && kernel_trylock());
+		if (!irq_deferred_pending() || !kernel_trylock())
+			break;
+	}
 	arch_irq_restore(flags);
 }
 
-void kernel_irq_exit(void)
+void kernel_irq_exit_slow(void)
 {
-	if (!irq_deferred_pending())
-		return;
+	u32 owner;
+
 	if (kernel_trylock()) {
 		kernel_unlock();
 		return;
 	}
 	/* The holder halted for this interrupt's work (a disk answer) on
 	 * another CPU: the device's interrupt came here, so wake it. */
-	u32 owner = __atomic_load_n(&bkl.owner, __ATOMIC_RELAXED);
-
+	owner = __atomic_load_n(&bkl.owner, __ATOMIC_RELAXED);
 	if (__atomic_load_n(&bkl.holder_halted, __ATOMIC_ACQUIRE) &&
-	    owner != NO_OWNER && owner != smp_processor_id())
+	    owner != BKL_NO_OWNER && owner != smp_processor_id())
 		arch_send_reschedule(owner);
 }
 

@@ -47,11 +47,11 @@ void exit_to_user_mode(struct trap_frame *tf)
 		arch_irq_disable();
 		w = exit_work(tf, delivered);
 		if (w == EXIT_NONE) {
-			if (!locked)
+			/* the interrupts' deferred work, if the unlock ran
+			 * some, may wake a task that should run here instead:
+			 * look again */
+			if (!locked || !kernel_unlock())
 				return;
-			/* the interrupts' deferred work may wake a task that
-			 * should run here instead: look again */
-			kernel_unlock();
 			locked = false;
 			continue;
 		}

@@ -80,19 +80,23 @@ pte_t *pt_walk(phys_addr_t root, u64 va, bool alloc)
  * a new task must not be read through another CPU's old entry
  * (arch_flush_tlb_kernel_range()).
  */
-/* A CPU's open gather (pt_gather_begin()): the other CPUs to flush. */
+/* A CPU's open gather (pt_gather_begin()): the other CPUs to flush.
+ * gathers_open counts them, so that the common case (none open) costs
+ * one load. */
 static struct {
 	bool open;
 	u64 cpus;
 } gather[NR_CPUS];
+static unsigned gathers_open;
 
 static void flush_if_active(phys_addr_t root, u64 va)
 {
-	unsigned cpu = smp_processor_id();
+	unsigned cpu;
 
 	if (va >= KERNEL_SPACE_START) {
 		arch_flush_tlb_kernel_range(va, va + PAGE_SIZE);
-	} else if (gather[cpu].open) {
+	} else if (__builtin_expect(__atomic_load_n(&gathers_open, __ATOMIC_RELAXED), 0) &&
+		   gather[cpu = smp_processor_id()].open) {
 		if (root == arch_current_page_table())
 			arch_flush_tlb_page(va);
 		gather[cpu].cpus |= arch_tlb_other_cpus(root);
@@ -109,6 +113,7 @@ void pt_gather_begin(void)
 		panic("pt_gather_begin: CPU %u has a gather open already", cpu);
 	gather[cpu].open = true;
 	gather[cpu].cpus = 0;
+	__atomic_add_fetch(&gathers_open, 1, __ATOMIC_RELAXED);
 }
 
 void pt_gather_end(void)
@@ -118,6 +123,7 @@ void pt_gather_end(void)
 	if (!gather[cpu].open)
 		panic("pt_gather_end: CPU %u has no gather open", cpu);
 	gather[cpu].open = false;
+	__atomic_sub_fetch(&gathers_open, 1, __ATOMIC_RELAXED);
 	arch_shootdown_cpus(gather[cpu].cpus);
 }
 

@@ -288,9 +288,23 @@ static __noinline void other_exception(struct trap_frame *tf)
 		    ksym_format(tf->rip, where, sizeof(where)));
 }
 
+/* An exception from user mode: the task enters the kernel, and takes the
+ * kernel lock (vmos/bkl.h).  Not for the machine's own alarms, which
+ * never wait for it: NMI, double fault, machine check. */
+static void exception_entry(const struct trap_frame *tf)
+{
+	if (trap_from_user(tf) && tf->vector != VEC_NMI &&
+	    tf->vector != VEC_DOUBLE_FAULT && tf->vector != VEC_MACHINE_CHECK)
+		kernel_lock();
+}
+
 void trap_dispatch(struct trap_frame *tf)
 {
-	if (tf->vector >= VEC_IRQ_BASE) {
+	if (tf->vector == VEC_PAGE_FAULT) { /* the most frequent, first */
+		if (trap_from_user(tf))
+			kernel_lock();
+		page_fault(tf);
+	} else if (tf->vector >= VEC_IRQ_BASE) {
 		this_cpu()->irq_depth++;
 		if (tf->vector == VEC_CALL_FUNCTION)
 			smp_call_function_interrupt();
@@ -302,20 +316,11 @@ void trap_dispatch(struct trap_frame *tf)
 			irq_dispatch(tf->vector - VEC_IRQ_BASE, tf);
 		this_cpu()->irq_depth--;
 		kernel_irq_exit(); /* the work it deferred, if the lock is free */
-	} else if (trap_from_user(tf) && tf->vector != VEC_NMI &&
-		   tf->vector != VEC_DOUBLE_FAULT && tf->vector != VEC_MACHINE_CHECK) {
-		kernel_lock(); /* an exception: the task enters the kernel */
-	}
-	if (tf->vector < VEC_IRQ_BASE) switch (tf->vector) {
-	case VEC_PAGE_FAULT:
-		page_fault(tf);
-		break;
-	case VEC_DOUBLE_FAULT:
+	} else if (tf->vector == VEC_DOUBLE_FAULT) {
 		double_fault(tf);
-		break;
-	default:
+	} else {
+		exception_entry(tf);
 		other_exception(tf);
-		break;
 	}
 	if (trap_from_user(tf))
 		exit_to_user_mode(tf);

@@ -31,7 +31,7 @@
 
 static irq_handler_t acks[NR_IRQS];
 static irq_work_t works[NR_IRQS];
-static u32 deferred; /* lines whose work waits: set by any CPU, atomically */
+u32 irq_deferred; /* lines whose work waits: set by any CPU, atomically */
 static u16 irq_mask = 0xffff & ~(1u << PIC_CASCADE_IRQ);
 static bool use_ioapic; /* the lines come through the I/O APIC */
 
@@ -108,7 +108,7 @@ void irq_dispatch(unsigned irq, struct trap_frame *tf)
 		if (acks[irq])
 			acks[irq](tf);
 		if (works[irq])
-			__atomic_or_fetch(&deferred, 1u << irq, __ATOMIC_RELEASE);
+			__atomic_or_fetch(&irq_deferred, 1u << irq, __ATOMIC_RELEASE);
 	}
 	if (use_ioapic) {
 		lapic_eoi(); /* a level-triggered line: the I/O APIC hears it too */
@@ -121,16 +121,11 @@ void irq_dispatch(unsigned irq, struct trap_frame *tf)
 	outb(PIC1_CMD, PIC_EOI);
 }
 
-bool irq_deferred_pending(void)
-{
-	return __atomic_load_n(&deferred, __ATOMIC_RELAXED) != 0;
-}
-
 void irq_run_deferred(void)
 {
 	u32 lines;
 
-	while ((lines = __atomic_exchange_n(&deferred, 0, __ATOMIC_ACQUIRE)))
+	while ((lines = __atomic_exchange_n(&irq_deferred, 0, __ATOMIC_ACQUIRE)))
 		for (unsigned irq = 0; lines; irq++, lines >>= 1)
 			if (lines & 1)
 				works[irq]();

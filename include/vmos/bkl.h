@@ -29,24 +29,82 @@
 #define VMOS_BKL_H
 
 #include <vmos/types.h>
+#include <asm/irq.h>
+#include <asm/percpu.h>
 
-/* kernel_lock - take the kernel lock, spinning (with interrupts on, so
+#define BKL_NO_OWNER (~0u)
+
+/* The lock's state (kernel/bkl.c); the fast paths below are inline: every
+ * system call and fault takes and gives up the lock. */
+struct kernel_lock_state {
+	u32 locked;        /* 1 while held */
+	u32 owner;         /* the holder's CPU number, BKL_NO_OWNER when free */
+	u64 waiters;       /* CPUs halted until it is free (bit n: CPU n) */
+	u32 holder_halted; /* its holder waits for an interrupt (kernel_wait_irq) */
+};
+extern struct kernel_lock_state bkl;
+
+void kernel_lock_slow(void);
+void kernel_unlock_slow(void);
+
+/* kernel_trylock - take it if it is free; never spins. */
+static inline bool kernel_trylock(void)
+{
+	if (__atomic_load_n(&bkl.locked, __ATOMIC_RELAXED) ||
+	    __atomic_exchange_n(&bkl.locked, 1, __ATOMIC_ACQUIRE))
+		return false;
+	__atomic_store_n(&bkl.owner, smp_processor_id(), __ATOMIC_RELAXED);
+	return true;
+}
+
+/* kernel_locked_here - does this CPU hold it? */
+static inline bool kernel_locked_here(void)
+{
+	return __atomic_load_n(&bkl.locked, __ATOMIC_RELAXED) &&
+	       __atomic_load_n(&bkl.owner, __ATOMIC_RELAXED) == smp_processor_id();
+}
+
+/* kernel_lock - take the kernel lock, waiting (with interrupts on, so
  * that other CPUs' requests are answered meanwhile) while another CPU
  * holds it.  Panics if this CPU holds it already. */
-void kernel_lock(void);
-/* kernel_unlock - run the deferred interrupt work, then give the lock up. */
-void kernel_unlock(void);
-/* kernel_trylock - take it if it is free; never spins. */
-bool kernel_trylock(void);
-/* kernel_locked_here - does this CPU hold it? */
-bool kernel_locked_here(void);
+static inline void kernel_lock(void)
+{
+	if (!kernel_trylock())
+		kernel_lock_slow();
+}
+
+/* kernel_unlock - run the deferred interrupt work, then give the lock up
+ * (and wake a CPU that waits for it).  True if it took the slow way (work
+ * ran, which may have woken a task: exit_to_user_mode() looks again). */
+static inline bool kernel_unlock(void)
+{
+	if (irq_deferred_pending()) {
+		kernel_unlock_slow();
+		return true;
+	}
+	__atomic_store_n(&bkl.owner, BKL_NO_OWNER, __ATOMIC_RELAXED);
+	/* An exchange: a full barrier before the waiters are read (a CPU
+	 * sets its bit, then tries once more, then halts). */
+	__atomic_exchange_n(&bkl.locked, 0, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&bkl.waiters, __ATOMIC_RELAXED) || irq_deferred_pending()) {
+		kernel_unlock_slow(); /* wakes one; the work a handler left */
+		return true;
+	}
+	return false;
+}
+
 /* kernel_run_irq_work - run the deferred interrupt work now: this CPU
  * holds the lock, interrupts are off (schedule(), and a task that waited
  * for an interrupt with the lock held). */
 void kernel_run_irq_work(void);
 /* kernel_irq_exit - at the end of an interrupt: run its deferred work if
  * the lock is free (else its holder will, woken if it waits for it). */
-void kernel_irq_exit(void);
+void kernel_irq_exit_slow(void);
+static inline void kernel_irq_exit(void)
+{
+	if (irq_deferred_pending())
+		kernel_irq_exit_slow();
+}
 /* kernel_wait_irq - the holder, interrupts off: wait for an interrupt
  * (on any CPU: the device's goes to CPU 0, whose kernel_irq_exit() wakes
  * this one), then run the work deferred meanwhile. */

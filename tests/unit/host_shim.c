@@ -3,6 +3,7 @@
  * Linux (see host.h).  Linked into every unit-test binary.
  */
 #include "host.h"
+#include <vmos/bkl.h>
 #include <vmos/printk.h>
 
 #include <stdio.h>
@@ -150,8 +151,8 @@ int host_group_teardown(void **state)
  * reading it defines its own, set to its task. */
 __attribute__((weak)) struct task *host_current;
 
-/* One CPU on the host: no other CPU to ask (asm/smp.h); the test is the
- * kernel lock's holder (vmos/bkl.h). */
+/* One CPU on the host: no other CPU to ask (asm/smp.h); the test, as
+ * CPU 0, is the kernel lock's holder (vmos/bkl.h). */
 int smp_call_function_others(void (*fn)(void *), void *arg)
 {
 	(void)fn;
@@ -159,10 +160,8 @@ int smp_call_function_others(void (*fn)(void *), void *arg)
 	return 0;
 }
 
-bool kernel_locked_here(void)
-{
-	return true;
-}
+struct kernel_lock_state bkl = { 1, 0, 0, 0 };
+u32 irq_deferred;
 
 /* The CPU the host plays (asm/percpu.h): test_lockdep sets it. */
 unsigned host_cpu_id;

@@ -29,7 +29,11 @@ void pic_init(void);
  */
 void irq_register(unsigned irq, irq_handler_t ack, irq_work_t work);
 /* irq_deferred_pending - is some line's work waiting? */
-bool irq_deferred_pending(void);
+extern u32 irq_deferred;
+static inline bool irq_deferred_pending(void)
+{
+	return __atomic_load_n(&irq_deferred, __ATOMIC_RELAXED) != 0;
+}
 /* irq_run_deferred - run the waiting work (the kernel lock held,
  * interrupts off). */
 void irq_run_deferred(void);
