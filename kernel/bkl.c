@@ -66,18 +66,18 @@ void kernel_run_irq_work(void)
 	this_cpu()->irq_depth--;
 }
 
-/* The slow half of kernel_unlock(): the lock may be held still (work to
- * run first) or given up already (a waiter to wake, or work a handler
- * deferred after the check). */
-void kernel_unlock_slow(void)
+/* The slow half of kernel_unlock(): the lock is held still (held: work to
+ * run first) or was given up already (a waiter to wake, or work a handler
+ * deferred after the check; another CPU may hold it by now). */
+void kernel_unlock_slow(bool held)
 {
 	u64 flags = arch_irq_save();
 
-	if (__atomic_load_n(&bkl.locked, __ATOMIC_RELAXED) && !kernel_locked_here())
+	if (held && !kernel_locked_here())
 		panic("kernel_unlock: CPU %u does not hold the kernel lock",
 		      smp_processor_id());
 	for (;;) {
-		if (kernel_locked_here()) {
+		if (held) {
 			kernel_run_irq_work();
 			__atomic_store_n(&bkl.owner, BKL_NO_OWNER, __ATOMIC_RELAXED);
 			__atomic_exchange_n(&bkl.locked, 0, __ATOMIC_SEQ_CST);
@@ -93,6 +93,7 @@ void kernel_unlock_slow(void)
 		 * that work, unless someone else has it now (then they run it). */
 		if (!irq_deferred_pending() || !kernel_trylock())
 			break;
+		held = true;
 	}
 	arch_irq_restore(flags);
 }

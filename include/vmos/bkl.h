@@ -45,7 +45,7 @@ struct kernel_lock_state {
 extern struct kernel_lock_state bkl;
 
 void kernel_lock_slow(void);
-void kernel_unlock_slow(void);
+void kernel_unlock_slow(bool held);
 
 /* kernel_trylock - take it if it is free; never spins. */
 static inline bool kernel_trylock(void)
@@ -78,8 +78,12 @@ static inline void kernel_lock(void)
  * ran, which may have woken a task: exit_to_user_mode() looks again). */
 static inline bool kernel_unlock(void)
 {
+#ifdef CONFIG_LOCKDEP /* the checked kernel: an unlock of a lock not held */
+	if (!kernel_locked_here())
+		kernel_unlock_slow(true); /* panics, naming the CPU */
+#endif
 	if (irq_deferred_pending()) {
-		kernel_unlock_slow();
+		kernel_unlock_slow(true);
 		return true;
 	}
 	__atomic_store_n(&bkl.owner, BKL_NO_OWNER, __ATOMIC_RELAXED);
@@ -87,7 +91,7 @@ static inline bool kernel_unlock(void)
 	 * sets its bit, then tries once more, then halts). */
 	__atomic_exchange_n(&bkl.locked, 0, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&bkl.waiters, __ATOMIC_RELAXED) || irq_deferred_pending()) {
-		kernel_unlock_slow(); /* wakes one; the work a handler left */
+		kernel_unlock_slow(false); /* wakes one; the work a handler left */
 		return true;
 	}
 	return false;
