@@ -783,8 +783,15 @@ for _name, _sig, _code, _kernel in SEGV_CASES:
     DEMOS_EXPECT += [rf"segv: {_name}: handler got {_sig}, si_code {_code}",
                      rf"segv\[\d+\]: {_kernel}",
                      rf"segv: {_name}: child killed by {_death}, as expected"]
+# tlbdemo (at -smp 2 here, 4 on the checked kernel): the reader on CPU 1
+# faults at once after CPU 0's mprotect, which asked one shootdown
+DEMOS_EXPECT += [r"tlbdemo: reader thread on CPU 1 reads the page in a loop",
+                 r"tlbdemo: mprotect returned; the reader read [01] more time\(s\), "
+                 r"then faulted \(SIGSEGV\)",
+                 r"tlbdemo: during mprotect: shootdowns asked \(nr_tlb_remote_flush\) "
+                 r"\+1, flushes done by other CPUs \(nr_tlb_remote_flush_received\) \+1"]
 for _demo in ("layout", "lazy", "pagemap", "cow", "mmap-file", "mmap-anon", "segv",
-              "loader", "stack", "threads", "shlib", "aslr", "jit"):
+              "loader", "stack", "threads", "shlib", "aslr", "jit", "tlbdemo"):
     DEMOS_EXPECT.append(rf"^== {_demo} exit 0$")
 QEMU_TESTS.append(dict(name="user-demos", cost=3,
                        append=f"{DEBUG_CONSOLE} init=/bin/sh /tests/demos.sh",

@@ -25,8 +25,8 @@ static void welcome(void)
 	       "Try: vmmap $$ (this shell's address space as a diagram; vmmap\n"
 	       "     alone draws its own), cat /proc/self/maps, ps, free,\n"
 	       "     the demos: layout lazy pagemap cow mmap-file mmap-anon\n"
-	       "     segv loader stack threads shlib aslr jit swapdemo, and\n"
-	       "     pfstat CMD.  docs/tour.md is a guided lab through them\n"
+	       "     segv loader stack threads shlib aslr jit tlbdemo swapdemo,\n"
+	       "     and pfstat CMD.  docs/tour.md is a guided lab through them\n"
 	       "     (make debug and make gdb for its gdb exercises).\n"
 	       "Leave the shell with `exit` (init starts a new one); power off\n"
 	       "with `poweroff`.\n\n");

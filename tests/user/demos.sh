@@ -23,6 +23,7 @@ run threads
 run shlib
 run aslr
 run jit
+run tlbdemo
 run vmmap --no-color
 run vmmap --no-color --pagemap 1
 # colour: on for a terminal (the console), off for a pipe or TERM=dumb,
