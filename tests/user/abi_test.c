@@ -936,13 +936,20 @@ static void t_exec_txtbsy(void)
 		execv(prog, pause_argv);
 		_exit(127);
 	}
+	/* Wait until the child runs the program (its cmdline says so): an
+	 * open for writing before its execve would make the execve fail
+	 * (ETXTBSY), and on two CPUs the two run at once. */
 	for (tries = 0; tries < 200; tries++) {
-		fd = open(prog, O_WRONLY);
-		if (fd < 0)
+		char path[64], cmd[256];
+		long n;
+
+		snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+		n = read_text(path, cmd, sizeof(cmd));
+		if (n > 0 && memmem(cmd, (size_t)n, "--pause", 7))
 			break;
-		close(fd);
 		usleep(10000);
 	}
+	fd = open(prog, O_WRONLY);
 	CHECK(fd < 0 && errno == ETXTBSY, "open for writing while it runs: ETXTBSY (%d)", errno);
 	CHECK_ERR(truncate(prog, 0), ETXTBSY);
 	fd = open(prog, O_RDONLY);
