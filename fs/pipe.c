@@ -52,6 +52,8 @@ struct pipe {
 	u32 readers;     /* open read ends */
 	u32 writers;     /* open write ends */
 	u32 r_counter, w_counter; /* opens of each end so far (named pipes) */
+	u32 files;       /* a named pipe's open files: it goes with the last
+			    (Linux's pipe->files) */
 	struct wait_queue rd_wait, wr_wait;
 };
 
@@ -356,11 +358,16 @@ static int fifo_open(struct inode *inode, struct file *f)
 			return err;
 		inode->private = p;
 	}
+	if (!rd && !wr) { /* access mode 3: neither end (Linux: EINVAL) */
+		err = -EINVAL;
+		goto out;
+	}
 	if (wr && !rd && (f->flags & O_NONBLOCK) && !p->readers) {
 		err = -ENXIO;
 		goto out;
 	}
 	pipe_open(inode, f);
+	p->files++;
 	p->r_counter += rd;
 	p->w_counter += wr;
 	wake_up(&p->rd_wait); /* whoever waits for a partner */
@@ -369,10 +376,12 @@ static int fifo_open(struct inode *inode, struct file *f)
 		err = fifo_wait(p, &p->w_counter, p->w_counter);
 	else if (wr && !rd && !p->readers)
 		err = fifo_wait(p, &p->r_counter, p->r_counter);
-	if (err)
+	if (err) {
 		pipe_release(f);
+		p->files--;
+	}
 out:
-	if (!p->readers && !p->writers)
+	if (!p->files)
 		fifo_free(inode);
 	return err;
 }
@@ -380,7 +389,7 @@ out:
 static void fifo_release(struct file *f)
 {
 	pipe_release(f);
-	if (!pipe_of(f)->readers && !pipe_of(f)->writers)
+	if (!--pipe_of(f)->files)
 		fifo_free(f->inode);
 }
 

@@ -69,6 +69,12 @@ KERNEL = os.path.join(BUILD, "kernel.elf")
 VMBENCH = os.path.join(BUILD, "tests", "user", "vmbench")
 BENCH_USER = os.path.join(BUILD, "tests", "user", "bench_user")
 BENCH_MALLOC = os.path.join(BUILD, "tests", "user", "bench_malloc")
+BENCH_SMP = os.path.join(BUILD, "tests", "user", "bench_smp")
+# Several CPUs (issue 18): bench_smp's cases, and their targets.
+SMP_CASES = [("two processes", "two processes faulting in parallel", 1.2),
+             ("two threads of one process", "two threads of one process faulting in parallel", 1.3)]
+SMP_LINE = re.compile(r"bench_smp: (.+) faulting \d+ MiB each: one ([\d.]+) ms, "
+                      r"two at once ([\d.]+) ms: ([\d.]+)x")
 BUSYBOX = "/bin/busybox"
 APPLETS = ("sh", "echo", "seq", "sort", "uniq", "wc", "mkswap")
 DOC = os.path.join(ROOT, "docs", "bench.md")
@@ -269,8 +275,8 @@ def all_cpio(modules=None):
     return path
 
 
-def qemu_base(accel, icount, mem=MEM):
-    cmd = [QEMU, "-accel", accel, "-cpu", "max", "-smp", "1", "-m", mem,
+def qemu_base(accel, icount, mem=MEM, smp=1):
+    cmd = [QEMU, "-accel", accel, "-cpu", "max", "-smp", str(smp), "-m", mem,
            "-no-reboot", "-display", "none", "-serial", "stdio",
            "-monitor", "none",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
@@ -559,6 +565,41 @@ def run_pass(kernels, cmdlines, accel, icount, runs):
     return results, boots
 
 
+def smp_pass(peer, accel):
+    """Faults on two CPUs at once against one (bench_smp, -smp 2, wall
+    time measured by the guest's own clock): a markdown table."""
+    with open(BENCH_SMP, "rb") as f:
+        prog = f.read()
+    path = os.path.join(OUT, "bench-smp.cpio")
+    with open(path, "wb") as f:
+        f.write(newc([("dev", 0o040755, 0, 0, b""),
+                      ("dev/console", 0o020600, 5, 1, b""),
+                      ("proc", 0o040755, 0, 0, b""),
+                      ("init", 0o100755, 0, 0, prog)]))
+    runs = [("vmos", ["-kernel", KERNEL, "-initrd", path, "-append", "quiet init=/init"])]
+    if peer:
+        runs.append(("Linux", ["-kernel", peer, "-initrd", path, "-append",
+                               "console=ttyS0 quiet panic=-1"]))
+    found = {}
+    for label, args in runs:
+        _, _, _, out = boot(qemu_base(accel, False, "512M", smp=2) + args,
+                            marker=b"bench_smp:")
+        for m in SMP_LINE.finditer(out.replace("\r", "")):
+            found[(label, m.group(1))] = (float(m.group(2)), float(m.group(3)),
+                                          float(m.group(4)))
+    lines = ["| benchmark (32 MiB a worker, median of 5) | vmos: one, two at once | "
+             "vmos ratio | Linux: one, two at once | Linux ratio | target | met |",
+             "|---|---:|---:|---:|---:|---:|---|"]
+    for key, name, target in SMP_CASES:
+        ours, linux = found.get(("vmos", key)), found.get(("Linux", key))
+        cell = lambda r: f"{r[0]:.1f} ms, {r[1]:.1f} ms" if r else "-"
+        lines.append(f"| {name} | {cell(ours)} | {ours[2]:.2f}x |"
+                     if ours else f"| {name} | - | - |")
+        lines[-1] += (f" {cell(linux)} | {linux[2]:.2f}x |" if linux else " - | - |")
+        lines[-1] += (f" <= {target}x | {'yes' if ours and ours[2] <= target else 'NO'} |")
+    return "\n".join(lines)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=1,
@@ -574,6 +615,8 @@ def main():
     ap.add_argument("--write-doc", action="store_true")
     ap.add_argument("--only-ours", action="store_true",
                     help="skip Linux (no download)")
+    ap.add_argument("--smp", action="store_true",
+                    help="only the faults on two CPUs against one (wall time)")
     ap.add_argument("--cpio", action="store_true",
                     help="only write build/bench/bench.cpio and bench-all.cpio "
                     "(make test boots them)")
@@ -583,12 +626,15 @@ def main():
         all_cpio()
         return
 
-    for need in (KERNEL, VMBENCH, BENCH_USER, BENCH_MALLOC, BUSYBOX):
+    for need in (KERNEL, VMBENCH, BENCH_USER, BENCH_MALLOC, BENCH_SMP, BUSYBOX):
         if not os.path.exists(need):
             sys.exit(f"bench: {need} is missing: run make first")
     if args.icount and args.wall:
         sys.exit("bench: --icount and --wall exclude each other")
     peer, version = (None, "-") if args.only_ours else peer_kernel()
+    if args.smp:
+        print(smp_pass(peer, "tcg"))
+        return
     swap = not args.icount and not args.no_swap
     cpio = all_cpio(peer_modules(version) if peer and swap else None)
     kernels = [("ours", "vmos")] + ([(k, l) for k, l, _ in PEERS] if peer else [])
@@ -630,6 +676,9 @@ def main():
         passes.append(("bench", f"### Wall time ({accel.upper()}; {note})",
                        table(results, boots, setup, accel, False, args.runs,
                              version, kernels)))
+        passes.append(("bench-smp", "### Several CPUs (`-smp 2`, TCG, wall time "
+                       "by the guest's clock: two workers at once against one)",
+                       smp_pass(peer, accel)))
     for _, title, text in passes:
         report += ["", title, "", text]
     text = "\n".join(report)

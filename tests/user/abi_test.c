@@ -716,6 +716,17 @@ static void t_fifo(void)
 	CHECK(rd >= 0 && read(rd, buf, 3) == 3 && !memcmp(buf, "xyz", 3), "blocking opens meet");
 	CHECK(wait(&st) > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "writer");
 	close(rd);
+	/* Access mode 3 (both bits of O_ACCMODE): neither end of a pipe,
+	 * EINVAL as on Linux (the fuzzer found vmos opening such a file and
+	 * reading the pipe freed by the last end's close at its own). */
+	rd = open(path, O_RDONLY | O_NONBLOCK);
+	CHECK(rd >= 0, "a reader");
+	CHECK_ERR(open(path, 3 | O_NONBLOCK), EINVAL);
+	close(rd);
+	CHECK_ERR(open(path, 3 | O_NONBLOCK), EINVAL);
+	rd = open(path, O_RDONLY | O_NONBLOCK);
+	CHECK(rd >= 0 && read(rd, buf, 1) == 0, "a new pipe after the last file");
+	close(rd);
 	unlink(path);
 }
 
