@@ -12,7 +12,11 @@
  * console; "# " lines carry the measurements.
  */
 #define _GNU_SOURCE
+#define _GNU_SOURCE
 #include "tap.h"
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -918,6 +922,68 @@ static void run_swap_case(void (*fn)(void), const char *name)
 
 #define RUN_SWAP(fn) run_swap_case(fn, #fn)
 
+/*
+ * Swap-out of pages another CPU is writing (issue 18): a thread pinned
+ * to the last CPU adds one to a count on every page of 16 MiB, round
+ * after round, and keeps the same counts in an array of its own, while
+ * pressure on this CPU swaps the pages out and in.  At the end every
+ * page's count equals the thread's: a write through the other CPU's TLB
+ * between the eviction's look at the dirty bit and its unmap would be
+ * lost (vmscan.c unmaps atomically, then writes what was dirty).
+ */
+#define BUSY_LEN (16 * MiB)
+static uint64_t *busy;
+static uint32_t busy_count[BUSY_LEN / PAGE];
+static atomic_int busy_stop;
+static atomic_long busy_rounds;
+
+static void *busy_writer(void *arg)
+{
+	cpu_set_t set;
+
+	(void)arg;
+	CPU_ZERO(&set);
+	CPU_SET((int)sysconf(_SC_NPROCESSORS_ONLN) - 1, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	while (!atomic_load(&busy_stop)) {
+		for (size_t i = 0; i < BUSY_LEN / PAGE; i++) {
+			busy[i * (PAGE / 8)]++;
+			busy_count[i]++;
+		}
+		atomic_fetch_add(&busy_rounds, 1);
+		usleep(2000); /* let the pages cool: the clock takes old ones */
+	}
+	return NULL;
+}
+
+static void t_swap_busy_pages(void)
+{
+	pthread_t th;
+	size_t bad = 0;
+	struct rusage before, after;
+
+	busy = (uint64_t *)map_anon(BUSY_LEN, MAP_PRIVATE);
+	getrusage(RUSAGE_SELF, &before);
+	if (!busy)
+		return;
+	atomic_store(&busy_stop, 0);
+	CHECK(pthread_create(&th, NULL, busy_writer, NULL) == 0, "the writer thread");
+	for (int i = 0; i < 3; i++)
+		CHECK(pressure(pressure_len) == 0, "pressure %d", i);
+	atomic_store(&busy_stop, 1);
+	pthread_join(th, NULL);
+	getrusage(RUSAGE_SELF, &after);
+	for (size_t i = 0; i < BUSY_LEN / PAGE; i++)
+		bad += busy[i * (PAGE / 8)] != busy_count[i];
+	printf("# swap-busy-pages: %ld rounds over 4096 pages, %ld of them read "
+	       "back from swap meanwhile (major faults), %zu pages wrong\n",
+	       atomic_load(&busy_rounds), after.ru_majflt - before.ru_majflt, bad);
+	CHECK(after.ru_majflt > before.ru_majflt, "the pages went to swap and back");
+	CHECK(atomic_load(&busy_rounds) > 0 && bad == 0, "%zu of %zu pages lost writes",
+	      bad, (size_t)(BUSY_LEN / PAGE));
+	munmap(busy, BUSY_LEN);
+}
+
 
 /* --quick: without the three longest pressure cases, and with smaller
  * sizes (make test runs it so; make fuzz's swap-full runs it all). */
@@ -951,6 +1017,7 @@ int main(int argc, char **argv)
 	RUN_SWAP(t_swapoff_no_room);
 	RUN_SWAP(t_vmtrace);
 	RUN_SWAP(t_swap_io_sleeps);
+	RUN_SWAP(t_swap_busy_pages);
 	if (!quick)
 		RUN_SWAP(t_page_merge);
 	/* A slot nobody holds makes swapoff panic (sys_swapoff: "slots still
