@@ -253,26 +253,6 @@ void arch_send_reschedule(unsigned cpu)
 		pr_warn("smp: CPU %u: the reschedule IPI was not sent\n", cpu);
 }
 
-/* The other CPUs' half of arch_flush_tlb_user_page() and
- * arch_flush_tlb_user_all() (asm/tlb.h). */
-void arch_shootdown_user_range(phys_addr_t root, u64 start, u64 end)
-{
-	struct flush_range r = { start & PAGE_MASK, end == ~0ull ? end : ALIGN_UP(end, PAGE_SIZE) };
-	unsigned self = smp_processor_id();
-	u64 others = 0;
-
-	for (unsigned cpu = 0; cpu < nr_cpus_online; cpu++)
-		if (cpu != self &&
-		    __atomic_load_n(&percpu[cpu].loaded_root, __ATOMIC_ACQUIRE) == root)
-			others |= 1ull << cpu;
-	if (!others)
-		return;
-	this_cpu()->tlb_remote_flush++;
-	if (smp_call_function_many(others, flush_range_ipi, &r) < 0)
-		panic("arch_shootdown_user_range: a CPU did not flush 0x%lx: it may "
-		      "still use the old mapping", r.start);
-}
-
 u64 arch_tlb_other_cpus(phys_addr_t root)
 {
 	unsigned self = smp_processor_id();
@@ -283,6 +263,21 @@ u64 arch_tlb_other_cpus(phys_addr_t root)
 		    __atomic_load_n(&percpu[cpu].loaded_root, __ATOMIC_ACQUIRE) == root)
 			mask |= 1ull << cpu;
 	return mask;
+}
+
+/* The other CPUs' half of arch_flush_tlb_user_page() and
+ * arch_flush_tlb_user_all() (asm/tlb.h). */
+void arch_shootdown_user_range(phys_addr_t root, u64 start, u64 end)
+{
+	struct flush_range r = { start & PAGE_MASK, end == ~0ull ? end : ALIGN_UP(end, PAGE_SIZE) };
+	u64 others = arch_tlb_other_cpus(root);
+
+	if (!others)
+		return;
+	this_cpu()->tlb_remote_flush++;
+	if (smp_call_function_many(others, flush_range_ipi, &r) < 0)
+		panic("arch_shootdown_user_range: a CPU did not flush 0x%lx: it may "
+		      "still use the old mapping", r.start);
 }
 
 /* A batched shootdown's IPI: every user translation (a CR3 reload keeps

@@ -310,18 +310,25 @@ static long futex(atomic_int *uaddr, int op, int val)
 	return syscall(SYS_futex, uaddr, op, val, NULL, NULL, 0);
 }
 
-/* The partner: waits for odd values, answers with the next even one. */
-static void *futex_partner(void *arg)
+/* turns - this side's turns at the futex word: wait for start, start +
+ * 2, ..., answer each with the next value and wake the other side. */
+static void turns(int start)
 {
-	pin(nr_cpus() - 1);
 	for (int i = 0; i < ROUNDS; i++) {
-		int want = 2 * i + 1;
+		int want = 2 * i + start;
 
 		while (atomic_load(&futex_word) != want)
 			futex(&futex_word, FUTEX_WAIT, want - 1);
 		atomic_store(&futex_word, want + 1);
 		futex(&futex_word, FUTEX_WAKE, 1);
 	}
+}
+
+/* The partner, on the last CPU: the odd values. */
+static void *futex_partner(void *arg)
+{
+	pin(nr_cpus() - 1);
+	turns(1);
 	return NULL;
 }
 
@@ -332,14 +339,7 @@ static void t_futex_pingpong(void)
 	pin(0);
 	atomic_store(&futex_word, 0);
 	pthread_create(&th, NULL, futex_partner, NULL);
-	for (int i = 0; i < ROUNDS; i++) {
-		int mine = 2 * i;
-
-		while (atomic_load(&futex_word) != mine)
-			futex(&futex_word, FUTEX_WAIT, mine - 1);
-		atomic_store(&futex_word, mine + 1);
-		futex(&futex_word, FUTEX_WAKE, 1);
-	}
+	turns(0);
 	while (atomic_load(&futex_word) != 2 * ROUNDS)
 		futex(&futex_word, FUTEX_WAIT, 2 * ROUNDS - 1);
 	pthread_join(th, NULL);
