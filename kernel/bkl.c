@@ -39,6 +39,7 @@ void kernel_lock_slow(void)
 	arch_irq_enable();
 	for (unsigned spins = 0; !kernel_trylock(); spins++) {
 		u64 me = 1ull << smp_processor_id();
+		bool got;
 
 		if (spins < SPIN_BEFORE_HALT) {
 			cpu_relax();
@@ -46,13 +47,12 @@ void kernel_lock_slow(void)
 		}
 		arch_irq_disable();
 		__atomic_or_fetch(&bkl.waiters, me, __ATOMIC_SEQ_CST);
-		if (!kernel_trylock()) {
+		got = kernel_trylock();
+		if (!got)
 			arch_idle(); /* sti; hlt: interrupts on again */
-			__atomic_and_fetch(&bkl.waiters, ~me, __ATOMIC_SEQ_CST);
-			continue;
-		}
 		__atomic_and_fetch(&bkl.waiters, ~me, __ATOMIC_SEQ_CST);
-		break;
+		if (got)
+			break;
 	}
 	arch_irq_restore(flags);
 }

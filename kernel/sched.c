@@ -182,7 +182,8 @@ void sched_init(struct kstack *idle_stack)
 	idle_init(idle_stack);
 }
 
-static bool smp_ready; /* CPU 0 runs its idle loop: the others may start */
+static bool smp_ready; /* sched_start_others() was called: the others may
+			  run tasks */
 
 __noreturn void sched_ap_main(struct kstack *idle_stack)
 {
@@ -388,7 +389,6 @@ void sched_tick(bool from_user)
 {
 	struct task *t = current;
 	const u64 tick_ns = 1000000000ull / TIMER_HZ;
-	u64 now = arch_clock_ns();
 
 	if (is_idle(t))
 		return; /* its time is the idle loop's; kick_idle_cpu() wakes it */
@@ -402,7 +402,7 @@ void sched_tick(bool from_user)
 	/* Checked on every tick, not only when the slice ends: a task whose
 	 * slice ran out while it was alone must still give way to a task
 	 * that wakes up later. */
-	if (now >= t->slice_end_ns && others_runnable())
+	if (arch_clock_ns() >= t->slice_end_ns && others_runnable())
 		t->need_resched = true;
 }
 

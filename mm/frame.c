@@ -20,8 +20,8 @@
  * Linux's per-CPU page lists: the common allocation and free take no
  * lock at all, only a refill or drain of a cache takes frame_lock.  A
  * block that is allocated belongs to its owner.  (Reference counts are
- * still plain increments: the CPUs that would race on them run no tasks
- * yet, docs/smp.md.)
+ * still plain increments: every path that changes them holds the kernel
+ * lock, vmos/bkl.h.)
  */
 #include <vmos/bkl.h>
 #include <asm/smp.h>

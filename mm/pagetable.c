@@ -71,15 +71,6 @@ pte_t *pt_walk(phys_addr_t root, u64 va, bool alloc)
 	return walk_to(root, va, 1, alloc);
 }
 
-/*
- * Forget the cached translations of va wherever they can be in use: a
- * user address on every CPU that has root loaded (the TLB shootdown,
- * arch_flush_tlb_user_page()); a kernel-half address on every CPU, as
- * every address space shares the kernel half (and its entries are
- * global): a task's kernel stack freed on one CPU and mapped again for
- * a new task must not be read through another CPU's old entry
- * (arch_flush_tlb_kernel_range()).
- */
 /* A CPU's open gather (pt_gather_begin()): the other CPUs to flush.
  * gathers_open counts them, so that the common case (none open) costs
  * one load. */
@@ -89,6 +80,16 @@ static struct {
 } gather[NR_CPUS];
 static unsigned gathers_open;
 
+/*
+ * Forget the cached translations of va wherever they can be in use: a
+ * user address on every CPU that has root loaded (the TLB shootdown,
+ * arch_flush_tlb_user_page()); a kernel-half address on every CPU, as
+ * every address space shares the kernel half (and its entries are
+ * global): a task's kernel stack freed on one CPU and mapped again for
+ * a new task must not be read through another CPU's old entry
+ * (arch_flush_tlb_kernel_range()).  Inside this CPU's open gather, the
+ * other CPUs of a user address are only noted (pt_gather_end()).
+ */
 static void flush_if_active(phys_addr_t root, u64 va)
 {
 	unsigned cpu;

@@ -121,6 +121,7 @@ static inline pte_t pte_clear_bits(pte_t *e, pte_t bits)
 	return __atomic_fetch_and(e, ~bits, __ATOMIC_RELAXED);
 }
 
+/* pte_set_bits - set bits in *e. */
 static inline void pte_set_bits(pte_t *e, pte_t bits)
 {
 	__atomic_fetch_or(e, bits, __ATOMIC_RELAXED);

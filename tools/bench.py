@@ -590,13 +590,13 @@ def smp_pass(peer, accel):
     lines = ["| benchmark (32 MiB a worker, median of 5) | vmos: one, two at once | "
              "vmos ratio | Linux: one, two at once | Linux ratio | target | met |",
              "|---|---:|---:|---:|---:|---:|---|"]
+    def cells(r):
+        """'one, two at once' and the ratio of one kernel's run, or dashes."""
+        return f"{r[0]:.1f} ms, {r[1]:.1f} ms | {r[2]:.2f}x" if r else "- | -"
     for key, name, target in SMP_CASES:
         ours, linux = found.get(("vmos", key)), found.get(("Linux", key))
-        cell = lambda r: f"{r[0]:.1f} ms, {r[1]:.1f} ms" if r else "-"
-        lines.append(f"| {name} | {cell(ours)} | {ours[2]:.2f}x |"
-                     if ours else f"| {name} | - | - |")
-        lines[-1] += (f" {cell(linux)} | {linux[2]:.2f}x |" if linux else " - | - |")
-        lines[-1] += (f" <= {target}x | {'yes' if ours and ours[2] <= target else 'NO'} |")
+        met = "yes" if ours and ours[2] <= target else "NO"
+        lines.append(f"| {name} | {cells(ours)} | {cells(linux)} | <= {target}x | {met} |")
     return "\n".join(lines)
 
 

@@ -288,13 +288,14 @@ static __noinline void other_exception(struct trap_frame *tf)
 		    ksym_format(tf->rip, where, sizeof(where)));
 }
 
-/* An exception from user mode: the task enters the kernel, and takes the
- * kernel lock (vmos/bkl.h).  Not for the machine's own alarms, which
- * never wait for it: NMI, double fault, machine check. */
+/* An exception from user mode (not a page fault or a double fault: they
+ * have their own ways): the task enters the kernel, and takes the kernel
+ * lock (vmos/bkl.h).  Not for the machine's own alarms, which never wait
+ * for it: NMI, machine check. */
 static void exception_entry(const struct trap_frame *tf)
 {
 	if (trap_from_user(tf) && tf->vector != VEC_NMI &&
-	    tf->vector != VEC_DOUBLE_FAULT && tf->vector != VEC_MACHINE_CHECK)
+	    tf->vector != VEC_MACHINE_CHECK)
 		kernel_lock();
 }
 

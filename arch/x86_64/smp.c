@@ -265,11 +265,10 @@ u64 arch_tlb_other_cpus(phys_addr_t root)
 	return mask;
 }
 
-/* The other CPUs' half of arch_flush_tlb_user_page() and
- * arch_flush_tlb_user_all() (asm/tlb.h). */
+/* The other CPUs' half of arch_flush_tlb_user_page() (asm/tlb.h). */
 void arch_shootdown_user_range(phys_addr_t root, u64 start, u64 end)
 {
-	struct flush_range r = { start & PAGE_MASK, end == ~0ull ? end : ALIGN_UP(end, PAGE_SIZE) };
+	struct flush_range r = { start & PAGE_MASK, ALIGN_UP(end, PAGE_SIZE) };
 	u64 others = arch_tlb_other_cpus(root);
 
 	if (!others)

@@ -6,6 +6,7 @@
 #define ASM_TLB_H
 
 #include <asm/cpu.h>
+#include <asm/page_types.h>
 #include <asm/percpu.h>
 #include <asm/smp.h>
 
@@ -41,8 +42,8 @@ void arch_flush_tlb_kernel_range(u64 start, u64 end);
  * with another root loaded holds no translation of root's: its last CR3
  * write dropped them (no PCIDs).  arch_flush_tlb_user_all - the same for
  * every translation of root (fork's write protection, a large munmap).
- * arch_shootdown_user_range - the other CPUs' half of both: [start, end),
- * everything past 32 pages.
+ * arch_shootdown_user_range - the other CPUs' half of the first:
+ * [start, end), everything past 32 pages.
  */
 void arch_shootdown_user_range(phys_addr_t root, u64 start, u64 end);
 /* arch_tlb_other_cpus - the other CPUs that have root loaded (bit n: CPU
@@ -79,15 +80,15 @@ static inline void arch_flush_tlb_user_page(phys_addr_t root, u64 va)
 	if (root == arch_current_page_table())
 		arch_flush_tlb_page(va);
 	if (nr_cpus_online > 1) /* the others: out of line */
-		arch_shootdown_user_range(root, va, va + 4096);
+		arch_shootdown_user_range(root, va, va + PAGE_SIZE);
 }
 
 static inline void arch_flush_tlb_user_all(phys_addr_t root)
 {
 	if (root == arch_current_page_table())
 		arch_flush_tlb_all();
-	if (nr_cpus_online > 1)
-		arch_shootdown_user_range(root, 0, ~0ull);
+	if (nr_cpus_online > 1) /* their user translations: a CR3 reload each */
+		arch_shootdown_cpus(arch_tlb_other_cpus(root));
 }
 
 #endif
